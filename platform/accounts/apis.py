@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.db import connection
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class MeApi(APIView):
+    """Who the caller is, and for which organisation they are acting."""
+
+    class OutputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        full_name = serializers.CharField()
+        roles = serializers.ListField(child=serializers.CharField())
+        organisation = serializers.CharField()
+
+    def get(self, request):
+        user = request.user
+        data = {
+            "email": user.email,
+            "full_name": user.full_name,
+            "roles": user.roles,
+            "organisation": connection.schema_name,
+        }
+        return Response(self.OutputSerializer(data).data)

@@ -1,0 +1,120 @@
+"""Users and API credentials.
+
+These tables exist in every schema: in the public schema they hold the platform's helpdesk
+staff, in each organisation's schema that organisation's own users. A user therefore exists
+in exactly one organisation, and signs in on that organisation's host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ORGANISATION_ADMIN = "org_admin", "Organisation administrator"
+    PERFORMANCE_OFFICER = "performance_officer", "Performance officer"
+    DATA_PROVIDER = "data_provider", "Data provider"
+    VERIFIER = "verifier", "Verifier"
+    MANAGER = "manager", "Manager"
+    COUNCILLOR = "councillor", "Councillor"
+    AUDITOR = "auditor", "Auditor"
+    PARTNER_LIAISON = "partner_liaison", "Partner liaison"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("A user needs an e-mail address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    roles = ArrayField(
+        models.CharField(max_length=32, choices=Role.choices), default=list, blank=True
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    # Only meaningful in the public schema: helpdesk staff may use the console.
+    is_staff = models.BooleanField(default=False)
+    # Access ends at this moment (auditors and other time-limited accounts).
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(set(self.roles) & set(roles))
+
+    @property
+    def access_has_expired(self) -> bool:
+        return self.access_expires_at is not None and self.access_expires_at <= timezone.now()
+
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [labels.get(code, code) for code in self.roles]
+
+
+def hash_api_key(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+class ApiCredential(models.Model):
+    """A key for the REST and GraphQL APIs that acts as one user of one organisation.
+
+    Only a SHA-256 hash of the key is stored; the key itself is shown once, when issued. The
+    key names its organisation's schema, so a key presented on another organisation's host is
+    refused with a clear message rather than looked up there.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_credentials")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=80, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

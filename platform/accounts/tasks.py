@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from goldenthread.platform.celery_app import app
+
+from .emails import send_password_reset
+
+
+@app.task
+def send_password_reset_email(user_id: int, base_url: str) -> bool:
+    """Send the reset link to a user of the organisation this task runs for."""
+    from .models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    send_password_reset(user=user, base_url=base_url)
+    return True
+
+
+@app.task
+def clear_expired_sessions() -> int:
+    """Sessions live in each organisation's schema, so each needs its own sweep."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

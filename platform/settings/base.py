@@ -1,0 +1,191 @@
+"""Settings shared by every environment. Environment-specific modules import * from here.
+
+Nothing in this module reads os.environ directly: see `environment.py`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from .environment import LOCAL_STATE_DIR, REPO_ROOT, Environment, read_environment
+from .integrations import celery_settings, email_settings
+
+ENV: Environment = read_environment(debug_default=False)
+PLATFORM_DIR = Path(__file__).resolve().parents[1]
+
+SECRET_KEY = ENV.secret_key
+DEBUG = ENV.debug
+PLATFORM_DOMAIN = ENV.platform_domain
+# Every organisation is served on <slug>.<PLATFORM_DOMAIN>; the bare domain is the public host.
+ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *ENV.allowed_hosts_extra]
+
+# --- tenancy -------------------------------------------------------------------------------
+# Apps whose tables live once, in the public schema.
+SHARED_APPS = [
+    "goldenthread.tenants",  # before django_tenants so that our `migrate` command wins
+    "django_tenants",
+    "goldenthread.platform.core",
+    "goldenthread.platform.accounts",
+    "goldenthread.shared_indicators",
+    "goldenthread.partnerships",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "graphene_django",
+]
+# Apps whose tables exist once per organisation schema. Accounts is in both: platform
+# staff live in the public schema, each organisation's users in its own.
+TENANT_APPS = [
+    "goldenthread.platform.core",
+    "goldenthread.platform.accounts",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Organisation"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+# New organisations are cloned from this schema instead of replaying every migration.
+TENANT_BASE_SCHEMA = "org_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+PUBLIC_SCHEMA_URLCONF = "goldenthread.platform.urls_public"
+ROOT_URLCONF = "goldenthread.platform.urls_tenant"
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "goldenthread.tenants.middleware.OrganisationMiddleware",
+    "goldenthread.platform.core.middleware.OrganisationSpanMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PLATFORM_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "goldenthread.platform.core.context_processors.organisation",
+            ],
+        },
+    }
+]
+WSGI_APPLICATION = "goldenthread.platform.wsgi.application"
+
+
+def database_settings(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    config["ENGINE"] = "django_tenants.postgresql_backend"
+    return {"default": config}
+
+
+# Environment modules call database_settings() once they know the URL (development and
+# test may start an embedded PostgreSQL first; production insists on DATABASE_URL).
+DATABASES: dict = {}
+
+# --- accounts -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["goldenthread.platform.accounts.backends.OrganisationUserBackend"]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:sign-in"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_SECURE = ENV.secure_cookies
+CSRF_COOKIE_SECURE = ENV.secure_cookies
+SESSION_COOKIE_HTTPONLY = True
+
+# --- i18n / time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# --- static ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = LOCAL_STATE_DIR / "staticfiles"
+STATICFILES_DIRS = [PLATFORM_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = LOCAL_STATE_DIR / "media"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- caches: keys carry the schema so one organisation never reads another's entry ----------
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+
+# --- REST -----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "goldenthread.platform.accounts.authentication.ApiCredentialAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "goldenthread.platform.core.api_errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Golden Thread API",
+    "DESCRIPTION": "Performance management for UK councils and their partners. "
+    "Every request is scoped to the organisation named by the host.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- GraphQL --------------------------------------------------------------------------------
+GRAPHENE = {"SCHEMA": "goldenthread.graphql.api.schema"}
+GRAPHQL_MAX_DEPTH = 8
+
+# --- Celery, e-mail -------------------------------------------------------------------------
+# Environment modules fill CELERY_BROKER_URL in the same way as DATABASES.
+CELERY = celery_settings()
+EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = (
+    email_settings(ENV.email_url)
+)
+DEFAULT_FROM_EMAIL = ENV.default_from_email
+
+# --- OpenTelemetry --------------------------------------------------------------------------
+OTEL_TRACES_EXPORTER = ENV.otel_exporter
+OTEL_EXPORTER_OTLP_ENDPOINT = ENV.otel_endpoint
+OTEL_SERVICE_NAME = ENV.otel_service_name
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+REPO_DIR = REPO_ROOT

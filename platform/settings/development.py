@@ -1,0 +1,14 @@
+"""Development: DEBUG on, *.localhost hosts, embedded PostgreSQL and Redis when none is set."""
+
+from goldenthread.platform.devtools import embedded
+
+from .base import *  # noqa: F403
+from .base import ENV, database_settings
+from .environment import _flag
+
+DEBUG = _flag("DEBUG", True)
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+DATABASES = database_settings(ENV.database_url or embedded.postgres_url("goldenthread"))
+CELERY_BROKER_URL = ENV.broker_url or embedded.redis_url()

@@ -1,0 +1,59 @@
+"""The one place that reads configuration from the environment.
+
+Every setting that varies between machines is read here and nowhere else, so that
+`.env.example` and the README's configuration table can list them all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOCAL_STATE_DIR = Path(os.environ.get("GOLDENTHREAD_STATE_DIR", REPO_ROOT / ".local"))
+
+INSECURE_DEFAULT_SECRET = "insecure-development-secret-do-not-use-in-production"  # noqa: S105
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Environment:
+    database_url: str | None
+    broker_url: str | None
+    secret_key: str
+    debug: bool
+    platform_domain: str
+    email_url: str
+    default_from_email: str
+    otel_exporter: str
+    otel_endpoint: str | None
+    otel_service_name: str
+    allowed_hosts_extra: tuple[str, ...]
+    secure_cookies: bool
+
+
+def read_environment(*, debug_default: bool) -> Environment:
+    return Environment(
+        database_url=os.environ.get("DATABASE_URL") or None,
+        broker_url=os.environ.get("CELERY_BROKER_URL") or None,
+        secret_key=os.environ.get("SECRET_KEY") or INSECURE_DEFAULT_SECRET,
+        debug=_flag("DEBUG", debug_default),
+        platform_domain=(os.environ.get("PLATFORM_DOMAIN") or "localhost").lower(),
+        email_url=os.environ.get("EMAIL_URL") or "console://",
+        default_from_email=os.environ.get("DEFAULT_FROM_EMAIL")
+        or "Golden Thread <no-reply@localhost>",
+        otel_exporter=(os.environ.get("OTEL_TRACES_EXPORTER") or "none").lower(),
+        otel_endpoint=os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
+        otel_service_name=os.environ.get("OTEL_SERVICE_NAME") or "goldenthread",
+        allowed_hosts_extra=tuple(
+            h.strip() for h in os.environ.get("ALLOWED_HOSTS_EXTRA", "").split(",") if h.strip()
+        ),
+        secure_cookies=_flag("SECURE_COOKIES", not debug_default),
+    )

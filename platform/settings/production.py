@@ -1,0 +1,46 @@
+"""Production: refuses to start with an unsafe configuration and says why."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import ENV, database_settings
+from .environment import INSECURE_DEFAULT_SECRET
+
+
+def unsafe_configuration_problems(env) -> list[str]:
+    problems = []
+    if env.secret_key == INSECURE_DEFAULT_SECRET or len(env.secret_key) < 40:
+        problems.append("SECRET_KEY must be set to a random value of at least 40 characters")
+    if env.debug:
+        problems.append("DEBUG must be off in production (unset it or set DEBUG=0)")
+    if not env.database_url:
+        problems.append("DATABASE_URL must name the production PostgreSQL server")
+    if not env.broker_url:
+        problems.append("CELERY_BROKER_URL must name the production broker")
+    if env.platform_domain in {"localhost", ""}:
+        problems.append("PLATFORM_DOMAIN must be the public domain organisations are served under")
+    return problems
+
+
+_problems = unsafe_configuration_problems(ENV)
+if _problems:
+    raise ImproperlyConfigured(
+        "Refusing to start with an unsafe production configuration:\n- " + "\n- ".join(_problems)
+    )
+
+DEBUG = False
+DATABASES = database_settings(ENV.database_url)
+CELERY_BROKER_URL = ENV.broker_url
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_CONTENT_TYPE_NOSNIFF = True
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": ENV.broker_url,
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}

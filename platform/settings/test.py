@@ -1,0 +1,20 @@
+"""Tests: the real PostgreSQL named by DATABASE_URL (or the embedded one), a real broker."""
+
+from goldenthread.platform.devtools import embedded
+
+from .base import *  # noqa: F403
+from .base import ENV, database_settings
+
+DEBUG = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+
+DATABASES = database_settings(ENV.database_url or embedded.postgres_url("goldenthread"))
+CELERY_BROKER_URL = ENV.broker_url or embedded.redis_url()

@@ -1,0 +1,13 @@
+"""Routes on an organisation's host (<slug>.<PLATFORM_DOMAIN>)."""
+
+from django.urls import include, path
+
+from goldenthread.platform.core import views as core_views
+
+from .urls_common import urlpatterns as common_urlpatterns
+
+urlpatterns = [
+    path("", core_views.organisation_home, name="home"),
+    path("catalogue/", include("goldenthread.shared_indicators.urls")),
+    *common_urlpatterns,
+]

@@ -1,0 +1,49 @@
+"""Selects the organisation (schema) for each request from its host."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from goldenthread.platform.core.responses import error_response
+
+API_PREFIXES = ("/api/", "/graphql")
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
+class OrganisationMiddleware(TenantMainMiddleware):
+    """django-tenants' host routing, plus clear answers for unknown hosts and suspended
+    organisations instead of a bare 404 or a stack trace.
+
+    A suspended organisation's pages show a page saying so and its API answers 403: nothing
+    in its schema is reachable while it is suspended, but the platform's own health check is.
+    """
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        response = super().process_request(request)
+        if response is not None:
+            return response
+        tenant = request.tenant
+        if getattr(tenant, "is_suspended", False) and request.path != "/healthz":
+            return error_response(
+                request,
+                status=403,
+                message=f"{tenant.name} is suspended on Golden Thread.",
+                template="errors/suspended.html",
+                context={"organisation": tenant},
+                code="organisation_suspended",
+            )
+        return None
+
+    def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
+        return error_response(
+            request,
+            status=404,
+            message=f"No organisation is served at {hostname}.",
+            template="errors/unknown_host.html",
+            context={"hostname": hostname},
+            code="unknown_host",
+        )

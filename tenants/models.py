@@ -1,0 +1,150 @@
+"""Organisations (one PostgreSQL schema each) and the hosts that select them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class OrganisationType(models.TextChoices):
+    COUNTY = "county", "County council"
+    DISTRICT = "district", "District council"
+    UNITARY = "unitary", "Unitary authority"
+    METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
+    LONDON_BOROUGH = "london_borough", "London borough"
+    POLICE = "police", "Police force"
+    FIRE = "fire", "Fire and rescue service"
+    HEALTH = "health", "Health body"
+    VOLUNTARY = "voluntary", "Voluntary sector body"
+    OTHER = "other", "Other"
+
+
+COUNCIL_TYPES = frozenset(
+    {
+        OrganisationType.COUNTY,
+        OrganisationType.DISTRICT,
+        OrganisationType.UNITARY,
+        OrganisationType.METROPOLITAN_DISTRICT,
+        OrganisationType.LONDON_BOROUGH,
+    }
+)
+
+# ONS GSS code prefixes by council type (E10 county, E07 district, ...).
+ONS_PREFIX_BY_TYPE = {
+    OrganisationType.COUNTY: "E10",
+    OrganisationType.DISTRICT: "E07",
+    OrganisationType.UNITARY: "E06",
+    OrganisationType.METROPOLITAN_DISTRICT: "E08",
+    OrganisationType.LONDON_BOROUGH: "E09",
+}
+
+
+class Region(models.TextChoices):
+    NORTH_EAST = "north_east", "North East"
+    NORTH_WEST = "north_west", "North West"
+    YORKSHIRE = "yorkshire_humber", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+
+
+class OrganisationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class Module(models.TextChoices):
+    PERFORMANCE = "performance", "Performance indicators"
+    PLANNING = "planning", "Plans, actions and risks"
+    PARTNERSHIPS = "partnerships", "Partnerships"
+    BENCHMARKING = "benchmarking", "Benchmarking"
+
+
+slug_validator = RegexValidator(
+    r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$",
+    "Use 3 to 42 lower-case letters, digits and hyphens, starting with a letter.",
+)
+ons_code_validator = RegexValidator(r"^[EWSN]\d{8}$", "An ONS area code looks like E07000123.")
+
+RESERVED_SLUGS = frozenset({"www", "api", "admin", "helpdesk", "static", "media", "public", "mail"})
+
+
+class Organisation(TenantMixin):
+    """A council or partner body. Its data lives in its own schema, named `schema_name`."""
+
+    name = models.CharField(max_length=200)
+    slug = models.CharField(max_length=42, unique=True, validators=[slug_validator])
+    type = models.CharField(max_length=32, choices=OrganisationType.choices)
+    ons_code = models.CharField(
+        "ONS area code", max_length=9, blank=True, validators=[ons_code_validator]
+    )
+    region = models.CharField(max_length=32, choices=Region.choices, blank=True)
+    parent_county = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        limit_choices_to={"type": OrganisationType.COUNTY},
+    )
+    status = models.CharField(
+        max_length=16, choices=OrganisationStatus.choices, default=OrganisationStatus.ACTIVE
+    )
+    status_reason = models.CharField(max_length=500, blank=True)
+    licensed_modules = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Schemas are created by the provisioning service (cloned from the template), never as a
+    # side effect of save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ons_code"], condition=~models.Q(ons_code=""), name="unique_ons_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == OrganisationStatus.SUSPENDED
+
+    @property
+    def is_council(self) -> bool:
+        return self.type in COUNCIL_TYPES
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = f"'{self.slug}' is reserved for the platform."
+        if self.parent_county_id and self.type != OrganisationType.DISTRICT:
+            errors["parent_county"] = "Only a district council has a parent county."
+        if self.parent_county_id and self.parent_county.type != OrganisationType.COUNTY:
+            errors["parent_county"] = "The parent of a district must be a county council."
+        prefix = ONS_PREFIX_BY_TYPE.get(self.type)
+        if self.ons_code and prefix and not self.ons_code.startswith(prefix):
+            errors["ons_code"] = (
+                f"A {self.get_type_display().lower()} has an ONS code starting {prefix}."
+            )
+        unknown = set(self.licensed_modules or []) - set(Module.values)
+        if unknown:
+            errors["licensed_modules"] = f"Unknown modules: {', '.join(sorted(unknown))}."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Domain(DomainMixin):
+    """A host name that selects an organisation (or the public schema)."""
+
+    def __str__(self) -> str:
+        return self.domain
