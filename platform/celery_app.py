@@ -11,7 +11,21 @@ from tenant_schemas_celery.app import CeleryApp
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development")
 
 app = CeleryApp("goldenthread")
+# `CELERY_*` settings (the broker URL) are read by namespace; the `CELERY` dict built by
+# `settings.integrations.celery_settings()` holds the rest of the worker policy (acks late,
+# prefetch of one, JSON only, no results) and is not seen by the namespace lookup, so it is
+# applied explicitly. Without it the worker would prefetch four messages and ack them early.
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _apply_worker_policy() -> None:
+    from django.conf import settings
+
+    policy = {k: v for k, v in getattr(settings, "CELERY", {}).items() if k != "beat_schedule"}
+    app.conf.update(policy)
+
+
+_apply_worker_policy()
 app.autodiscover_tasks()
 
 # Scheduled work fans out to every active organisation through one dispatcher task, which
@@ -34,7 +48,8 @@ def _tag_task_with_organisation(task=None, **_kwargs) -> None:
 
     from goldenthread.platform import telemetry
 
-    # Runs after tenant-schemas-celery switched the schema (it connected first).
+    # Runs after tenant-schemas-celery switched the schema: its receiver was connected when
+    # `tenant_schemas_celery.app` was imported, above, before this one.
     task._organisation_token = telemetry.set_current_organisation(connection.schema_name)
 
 
