@@ -18,9 +18,7 @@ def closed_port() -> int:
 
 
 @pytest.mark.parametrize("host", ["org_a", "org_b", "public"])
-def test_healthz_reports_database_and_broker_ok_without_sign_in(
-    host, org_a, org_b, client_for
-):
+def test_healthz_reports_database_and_broker_ok_without_sign_in(host, org_a, org_b, client_for):
     organisation = {"org_a": org_a, "org_b": org_b, "public": None}[host]
 
     response = client_for(organisation).get("/healthz")
