@@ -112,7 +112,7 @@ def test_the_report_shows_status_trends_and_commentary(in_alpha, people, make_in
     area = service_area_create(actor=people.officer, name="Adults")
     up = make_indicator(code="A 2", service_area=area)
     down = make_indicator(code="A 1", service_area=area, polarity="lower", unit_kind="time")
-    loose = make_indicator(code="Z 1")
+    make_indicator(code="Z 1")
     target_set(actor=people.officer, indicator=up, period_code="2024/25 Q1", value="80")
     target_set(actor=people.officer, indicator=down, period_code="2024/25 Q1", value="10")
     enter(people, up, "2023/24 Q1", "70")
