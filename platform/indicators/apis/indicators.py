@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
 from ..selectors.indicators import INDICATOR_FILTERS, indicator_get, indicator_list
+from ..services.common import to_decimal
 from ..services.indicators import (
     indicator_accept_catalogue_version,
     indicator_adopt,
@@ -120,8 +121,6 @@ NUMBER_FIELDS = (
 
 def service_fields(data: dict[str, Any]) -> dict[str, Any]:
     """Serializer output -> keyword arguments of the PI services (ids become objects)."""
-    from ..services.common import to_decimal
-
     fields = dict(data)
     if "service_area_id" in fields:
         fields["service_area"] = service_area_or_none(fields.pop("service_area_id"))
@@ -295,8 +294,6 @@ class PerformanceSettingsApi(IndicatorsApi):
         return Response(settings_output(PerformanceSettings.load()))
 
     def patch(self, request):
-        from ..services.common import to_decimal
-
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
