@@ -60,8 +60,10 @@ class OrganisationProvisionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     admin_name = forms.CharField(label="Administrator's name", max_length=200)
-    admin_email = forms.EmailField(
+    # Checked by the service, so that its message joins the other fields' problems.
+    admin_email = forms.CharField(
         label="Administrator's e-mail address",
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     admin_password = forms.CharField(
