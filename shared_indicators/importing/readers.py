@@ -22,6 +22,7 @@ MAX_DATA_ROWS = 5_000
 CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ def read_table(data: bytes, *, source_name: str) -> RawTable:
     suffix = PurePath(source_name or "").suffix.lower()
     if data.startswith(ZIP_MAGIC):
         return _read_xlsx(data)
+    if data.startswith(OLE2_MAGIC):
+        raise _refuse("The file is an old Excel 97-2003 workbook; save it as XLSX or CSV.")
     if suffix in XLSX_SUFFIXES:
         raise _refuse(f"'{source_name}' is named as an XLSX workbook but is not one.")
     if suffix and suffix not in CSV_SUFFIXES:
@@ -65,6 +68,9 @@ def read_table(data: bytes, *, source_name: str) -> RawTable:
 
 
 def _read_csv(data: bytes) -> RawTable:
+    if b"\x00" in data[:4096]:
+        # Text never starts with NUL bytes; binaries (PDF, images, …) have them early on.
+        raise _refuse("The file is not a CSV or XLSX file; save the catalogue as either.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -74,9 +80,6 @@ def _read_csv(data: bytes) -> RawTable:
             "save it as 'CSV UTF-8'.",
             row=row,
         ) from None
-    if "\x00" in text[:4096]:
-        # A text file never starts with NUL bytes; binaries (old .xls, PDF, images) do.
-        raise _refuse("The file is not a CSV or XLSX file; save the catalogue as either.")
     reader = csv.reader(io.StringIO(text, newline=""))
     header: tuple[str, ...] | None = None
     rows: list[RawRow] = []
