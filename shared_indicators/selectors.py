@@ -13,11 +13,12 @@ MAX_SEARCH_WORDS = 10
 
 
 def _natural_code_order(qs: QuerySet, *first: str) -> QuerySet:
-    """Order codes as people read them: NI 2 before NI 14 before NI 100."""
+    """Order codes as people read them: NI 2 before NI 14 before NI 100 (by the text before
+    the last number, then that number, then the whole code for suffixes like 'NI 196a')."""
     return qs.annotate(
-        code_prefix=Func(F("code"), Value("[0-9].*$"), Value(""), function="regexp_replace"),
+        code_prefix=Func(F("code"), Value("[0-9]+[^0-9]*$"), Value(""), function="regexp_replace"),
         code_number=Cast(
-            Func(F("code"), Value("[0-9]+"), function="substring"),
+            Func(F("code"), Value("([0-9]+)[^0-9]*$"), function="substring"),
             DecimalField(max_digits=40, decimal_places=0),
         ),
     ).order_by(*first, "code_prefix", F("code_number").asc(nulls_first=True), "code")

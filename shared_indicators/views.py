@@ -72,14 +72,20 @@ def catalogue_detail(request: HttpRequest, code: str) -> HttpResponse:
     history = []
     # Newest first; each entry names what changed since the version before it.
     for index, version in enumerate(versions):
+        snapshot = version.definition_snapshot
         older = versions[index + 1].definition_snapshot if index + 1 < len(versions) else None
-        snapshot = _readable_snapshot(version.definition_snapshot)
         changed = (
-            [name for name in DEFINITION_FIELDS if snapshot.get(name) != older.get(name)]
+            [
+                name.replace("_", " ")
+                for name in DEFINITION_FIELDS
+                if snapshot.get(name) != older.get(name)
+            ]
             if older is not None
             else []
         )
-        history.append({"version": version, "snapshot": snapshot, "changed": changed})
+        history.append(
+            {"version": version, "snapshot": _readable_snapshot(snapshot), "changed": changed}
+        )
     return render(
         request,
         "shared_indicators/catalogue_detail.html",
