@@ -10,10 +10,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from goldenthread.shared_indicators.models import CatalogueIndicator
 from tests.shared_indicators.helpers import HEADER, csv_bytes
+from tests.support import subprocess_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -78,16 +78,7 @@ def test_a_missing_file_fails_clearly(tmp_path):
 
 def _goldenthread(*args: str) -> subprocess.CompletedProcess:
     """The real console script, against this run's test database."""
-    settings = connection.settings_dict
-    url = (
-        f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
-        f"{settings['PORT']}/{settings['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "goldenthread.platform.settings.test",
-    }
+    env = subprocess_environment()
     script = os.path.join(os.path.dirname(sys.executable), "goldenthread")
     return subprocess.run(
         [script, *args], env=env, capture_output=True, text=True, timeout=120, check=False

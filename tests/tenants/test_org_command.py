@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context, schema_exists
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.tenants.models import Organisation, PlatformAuditEvent
+from tests.support import subprocess_environment
 
 
 def run(*args: str) -> str:
@@ -130,16 +129,7 @@ def test_suspend_and_resume_refuse_unknown_slugs_and_wrong_states(org_a, fresh):
 
 def goldenthread(*args: str) -> subprocess.CompletedProcess:
     """The real console entry point, against this run's test database (read-only uses)."""
-    db = settings.DATABASES["default"]
-    url = (
-        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "goldenthread.platform.settings.test",
-    }
+    env = subprocess_environment()
     return subprocess.run(  # noqa: S603 - our own command
         [sys.executable, "-m", "goldenthread.platform.cli", *args],
         capture_output=True,
