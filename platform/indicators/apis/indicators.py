@@ -279,6 +279,10 @@ def settings_output(settings: PerformanceSettings) -> dict[str, Any]:
         "due_day_of_following_month": settings.due_day_of_following_month,
         "due_lag_months": settings.due_lag_months,
         "reminders_enabled": settings.reminders_enabled,
+        "reminder_days_before_due": settings.reminder_days_before_due,
+        "escalate_provider_after_days": settings.escalate_provider_after_days,
+        "escalate_owner_after_days": settings.escalate_owner_after_days,
+        "escalate_team_after_days": settings.escalate_team_after_days,
     }
 
 
@@ -289,6 +293,10 @@ class PerformanceSettingsApi(IndicatorsApi):
         due_day_of_following_month = serializers.IntegerField(required=False)
         due_lag_months = serializers.IntegerField(required=False)
         reminders_enabled = serializers.BooleanField(required=False)
+        reminder_days_before_due = serializers.IntegerField(required=False, min_value=0)
+        escalate_provider_after_days = serializers.IntegerField(required=False, min_value=0)
+        escalate_owner_after_days = serializers.IntegerField(required=False, min_value=0)
+        escalate_team_after_days = serializers.IntegerField(required=False, min_value=0)
 
     def get(self, request):
         return Response(settings_output(PerformanceSettings.load()))
