@@ -32,6 +32,8 @@ class ReminderSent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     sent_at = models.DateTimeField(auto_now_add=True)
+    # The organisation's date of the run that sent it: escalation takes one step a day.
+    sent_on = models.DateField()
 
     class Meta:
         ordering = ["-sent_at", "-id"]
