@@ -38,6 +38,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "graphene_django",
+    "goldenthread.platform.devtools",  # the demo_seed command
 ]
 # Apps whose tables exist once per organisation schema. Accounts is in both: platform
 # staff live in the public schema, each organisation's users in its own.
