@@ -4,15 +4,15 @@ Kept apart from the seed so that `make demo` can print the sign-ins without a da
 All names and ONS codes are invented; the codes use the right prefix for the body's type
 (E10 county, E07 district, E23 police force area, E54 integrated care board) with serial
 numbers in the 9xx range, which no real body uses.
+
+Plain strings rather than the model enums, so that the demo supervisor can import this without
+Django set up; the seed validates every value through the services as it creates things.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from goldenthread.platform.accounts.models import Role
-from goldenthread.tenants.models import OrganisationType, Region
 
 # Shown once when the demo starts. Demo data only: never a real deployment.
 DEMO_PASSWORD = "golden-thread-demo"  # noqa: S105
@@ -48,47 +48,47 @@ DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     DemoOrganisation(
         "wealdshire",
         "Wealdshire County Council",
-        OrganisationType.COUNTY,
+        "county",
         "E10000901",
-        Region.SOUTH_EAST,
+        "south_east",
     ),
     DemoOrganisation(
         "ashby-vale",
         "Ashby Vale District Council",
-        OrganisationType.DISTRICT,
+        "district",
         "E07000901",
-        Region.SOUTH_EAST,
+        "south_east",
         parent_slug="wealdshire",
     ),
     DemoOrganisation(
         "brookmere",
         "Brookmere Borough Council",
-        OrganisationType.DISTRICT,
+        "district",
         "E07000902",
-        Region.SOUTH_EAST,
+        "south_east",
         parent_slug="wealdshire",
     ),
     DemoOrganisation(
         "carrow-heath",
         "Carrow Heath District Council",
-        OrganisationType.DISTRICT,
+        "district",
         "E07000903",
-        Region.SOUTH_EAST,
+        "south_east",
         parent_slug="wealdshire",
     ),
     DemoOrganisation(
         "wealdshire-police",
         "Wealdshire Police",
-        OrganisationType.POLICE,
+        "police",
         "E23000901",
-        Region.SOUTH_EAST,
+        "south_east",
     ),
     DemoOrganisation(
         "wealdshire-icb",
         "Wealdshire Integrated Care Board",
-        OrganisationType.HEALTH,
+        "health",
         "E54000901",
-        Region.SOUTH_EAST,
+        "south_east",
     ),
 )
 
@@ -98,15 +98,15 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson(
         "admin",
         "Alex Morgan",
-        (Role.ORGANISATION_ADMIN, Role.PERFORMANCE_OFFICER),
+        ("org_admin", "performance_officer"),
     ),
-    DemoPerson("performance", "Priya Shah", (Role.PERFORMANCE_OFFICER,)),
-    DemoPerson("data", "Dan Okafor", (Role.DATA_PROVIDER,)),
-    DemoPerson("verifier", "Vera Lindqvist", (Role.VERIFIER,)),
-    DemoPerson("manager", "Maya Collins", (Role.MANAGER,)),
-    DemoPerson("councillor", "Cllr Colin Hart", (Role.COUNCILLOR,)),
-    DemoPerson("auditor", "Aisha Rahman", (Role.AUDITOR,), access_for_days=365),
-    DemoPerson("liaison", "Pat Quinn", (Role.PARTNER_LIAISON,)),
+    DemoPerson("performance", "Priya Shah", ("performance_officer",)),
+    DemoPerson("data", "Dan Okafor", ("data_provider",)),
+    DemoPerson("verifier", "Vera Lindqvist", ("verifier",)),
+    DemoPerson("manager", "Maya Collins", ("manager",)),
+    DemoPerson("councillor", "Cllr Colin Hart", ("councillor",)),
+    DemoPerson("auditor", "Aisha Rahman", ("auditor",), access_for_days=365),
+    DemoPerson("liaison", "Pat Quinn", ("partner_liaison",)),
 )
 
 # Platform staff live in the public schema and sign in on the bare platform host.
