@@ -3,8 +3,8 @@
     make bench                       # every benchmark, embedded services if none configured
     .venv/bin/python bench/provision.py --organisations 10
 
-In one run, against a throw-away database `goldenthread_bench` created beside the one
-DATABASE_URL names (same server, never that database itself), it:
+In one run, against a throw-away database `<name>_bench` created beside the database `<name>`
+that DATABASE_URL names (same server, never that database itself), it:
 
 1. migrates the public and template schemas (`goldenthread migrate`);
 2. provisions N organisations with `organisation_create` (row, cloned schema, domain and first
@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCH_DATABASE = "goldenthread_bench"
+BENCH_SUFFIX = "_bench"
 TARGET_SECONDS_PER_ORGANISATION = 1.0
 TARGET_RATIO = 10.0
 
@@ -125,13 +125,13 @@ def main(argv: list[str] | None = None) -> int:
 
     with available_services():
         configured = os.environ["DATABASE_URL"]
-        if database_name(configured) == BENCH_DATABASE:
-            print(f"DATABASE_URL already names {BENCH_DATABASE}; refusing to drop it.")
-            return 2
-        bench_url = with_database_name(configured, BENCH_DATABASE)
+        # Named after the configured database so that benchmarks of two checkouts sharing a
+        # server do not drop each other's; it can never be the configured database itself.
+        bench_name = f"{database_name(configured)}{BENCH_SUFFIX}"
+        bench_url = with_database_name(configured, bench_name)
         drop_database(bench_url)  # left over from an interrupted run
         ensure_database(bench_url)
-        print(f"benchmark database: {BENCH_DATABASE} (beside {database_name(configured)})")
+        print(f"benchmark database: {bench_name} (beside {database_name(configured)})")
         os.environ["DATABASE_URL"] = bench_url
         os.environ.setdefault(
             "DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development"
@@ -143,10 +143,10 @@ def main(argv: list[str] | None = None) -> int:
 
             connections.close_all()
             if args.keep:
-                print(f"kept {BENCH_DATABASE}")
+                print(f"kept {bench_name}")
             else:
                 drop_database(bench_url)
-                print(f"dropped {BENCH_DATABASE}")
+                print(f"dropped {bench_name}")
     return 0
 
 
