@@ -42,10 +42,11 @@ class SeedReport:
     users_created: list[str] = field(default_factory=list)
     users_present: int = 0
     catalogue: str = ""
+    catalogue_changed: bool = False
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.organisations_created or self.users_created)
+        return bool(self.organisations_created or self.users_created or self.catalogue_changed)
 
     def lines(self) -> list[str]:
         return [
@@ -85,7 +86,7 @@ def demo_seed(
     elif not catalogue_path.exists():
         report.catalogue = f"catalogue: skipped, {catalogue_path} not found"
     else:
-        report.catalogue = seed_national_catalogue(catalogue_path)
+        report.catalogue, report.catalogue_changed = seed_national_catalogue(catalogue_path)
     for spec in DEMO_ORGANISATIONS:
         organisation = _ensure_organisation(spec, password_hash=password_hash, report=report)
         with schema_context(organisation.schema_name):
