@@ -11,7 +11,10 @@ that DATABASE_URL names (same server, never that database itself), it:
    administrator; the administrator gets no password, so hashing is not what is measured);
 3. creates N schemas the plain way, `CREATE SCHEMA` + `migrate_schemas --tenant --schema=…`;
 
-interleaving the two so that any drift in the machine's load falls on both alike, after one
+4. for comparison, N copies by a prototype plain-SQL schema copy (`_sql_copy.py`, not the
+   product's path; checked to give the template's exact shape);
+
+interleaving the three so that any drift in the machine's load falls on all alike, after one
 untimed warm-up of each. It prints each organisation's time, the median and mean of each
 method and the ratio of the medians, checks them against the targets (under 1 s per
 organisation, at least 10x faster) and drops the database.
@@ -30,8 +33,9 @@ BENCH_SUFFIX = "_bench"
 TARGET_SECONDS_PER_ORGANISATION = 1.0
 TARGET_RATIO = 10.0
 
-# Runnable as a plain script from a checkout (`python bench/provision.py`).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Runnable as a plain script from a checkout (`python bench/provision.py`); `_sql_copy` sits
+# beside this file.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -71,6 +75,14 @@ def migrate_one(index: int) -> float:
     return time.perf_counter() - started
 
 
+def sql_copy_one(index: int) -> float:
+    from _sql_copy import copy_schema
+
+    started = time.perf_counter()
+    copy_schema("org_template", f"bench_copied_{index}")
+    return time.perf_counter() - started
+
+
 def summary(label: str, times: list[float]) -> str:
     return (
         f"{label:<22} median {statistics.median(times):7.3f} s   "
@@ -88,15 +100,24 @@ def run(count: int) -> bool:
     call_command("migrate", verbosity=0)
     print(f"public and template schemas migrated in {time.perf_counter() - started:.1f} s")
 
+    from _sql_copy import same_shape
+
     clone_one(0)  # warm-up: imports, the migration graph, the clone function, caches
     migrate_one(0)
+    sql_copy_one(0)
+    copy_is_faithful = same_shape("org_template", "bench_copied_0")
     cloned: list[float] = []
     migrated: list[float] = []
-    print(f"\n{'organisation':>12}  {'from template':>14}  {'by migrations':>14}")
+    copied: list[float] = []
+    print(f"\n{'organisation':>12}  {'from template':>14}  {'by migrations':>14}  {'SQL copy':>12}")
     for index in range(1, count + 1):
         cloned.append(clone_one(index))
         migrated.append(migrate_one(index))
-        print(f"{index:>12}  {cloned[-1]:>12.3f} s  {migrated[-1]:>12.3f} s", flush=True)
+        copied.append(sql_copy_one(index))
+        print(
+            f"{index:>12}  {cloned[-1]:>12.3f} s  {migrated[-1]:>12.3f} s  {copied[-1]:>10.3f} s",
+            flush=True,
+        )
 
     ratio = statistics.median(migrated) / statistics.median(cloned)
     fast_enough = statistics.median(cloned) < TARGET_SECONDS_PER_ORGANISATION
@@ -104,7 +125,13 @@ def run(count: int) -> bool:
     print()
     print(summary("cloned from template", cloned))
     print(summary("plain migrations", migrated))
+    print(summary("prototype SQL copy", copied))
     print(f"ratio (median migrations / median clone): {ratio:.1f}x")
+    print(
+        "prototype SQL copy: "
+        f"{statistics.median(migrated) / statistics.median(copied):.1f}x faster than migrations; "
+        f"same shape as the template: {'yes' if copy_is_faithful else 'NO'}"
+    )
     print(
         f"target under {TARGET_SECONDS_PER_ORGANISATION:.0f} s per organisation: "
         f"{'met' if fast_enough else 'NOT met'}; "

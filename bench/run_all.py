@@ -1,4 +1,4 @@
-"""Run every benchmark in bench/ (each `*.py` but this one), one after another.
+"""Run every benchmark in bench/ (each `*.py` but this one and `_*.py` helpers), in turn.
 
 make bench            # or: .venv/bin/python bench/run_all.py [ARGS passed to each]
 """
@@ -13,7 +13,11 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 
 def main(argv: list[str]) -> int:
-    benchmarks = sorted(p for p in BENCH_DIR.glob("*.py") if p.name != Path(__file__).name)
+    benchmarks = sorted(
+        p
+        for p in BENCH_DIR.glob("*.py")
+        if p.name != Path(__file__).name and not p.name.startswith("_")
+    )
     failed = []
     for benchmark in benchmarks:
         print(f"\n=== {benchmark.name} " + "=" * (70 - len(benchmark.name)), flush=True)
