@@ -29,10 +29,10 @@ def available_services() -> Iterator[None]:
     """Export DATABASE_URL and CELERY_BROKER_URL, starting embedded servers for unset ones,
     and stop on exit whatever was started here.
 
-    The embedded PostgreSQL stops itself when the last process that asked for it exits (the
-    wheel keeps a list of them); Redis is stopped here if this call started it.
+    Each embedded server stops when the last process that asked for it exits (see
+    `embedded`); this process is one of them, its children are not.
     """
-    started_redis = False
+    uses_embedded_redis = False
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = embedded.postgres_url(
             os.environ.get("EMBEDDED_DATABASE_NAME", "goldenthread")
@@ -41,15 +41,13 @@ def available_services() -> Iterator[None]:
             f"Using the embedded PostgreSQL ({embedded.LOCAL_STATE_DIR / 'postgres'}).", flush=True
         )
     if not os.environ.get("CELERY_BROKER_URL"):
-        already_running = embedded.redis_is_running()
         os.environ["CELERY_BROKER_URL"] = embedded.redis_url()
-        started_redis = not already_running
+        uses_embedded_redis = True
         print(f"Using the embedded Redis at {os.environ['CELERY_BROKER_URL']}.", flush=True)
     try:
         yield
     finally:
-        if started_redis:
-            embedded.stop_redis()
+        if uses_embedded_redis and embedded.release_redis():
             print("Stopped the embedded Redis.", flush=True)
 
 
