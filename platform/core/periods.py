@@ -28,6 +28,7 @@ Everything here is pure: no database, no settings, no clock.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -204,8 +205,8 @@ class Period:
 
     @property
     def number(self) -> int:
-        """Which half, quarter, tertial or month of its year this is (1-based); week number
-        for weeks; 1 for the year types."""
+        """Which half, quarter or tertial of its financial year this is (1-based); the
+        calendar month number for a month; the ISO week number for a week; 1 for a year."""
         if self.type is PeriodType.WEEK:
             return self.start.isocalendar().week
         first_month, length = _MONTH_BLOCKS[self.type]
@@ -265,7 +266,7 @@ class Period:
         return self.start <= day <= self.end
 
 
-def period_containing(type: PeriodType, day: date) -> Period:  # noqa: A002 - agreed name
+def period_containing(type: PeriodType, day: date) -> Period:
     """The period of the given type that contains `day`."""
     type_ = PeriodType(type)
     start, end = _bounds(type_, day)
@@ -305,9 +306,16 @@ def parse_period(code: str) -> Period:
 
     Raises `PeriodError` naming the code and the forms expected.
     """
-    text = code.strip() if isinstance(code, str) else ""
+    if not isinstance(code, str):
+        raise PeriodError(f"'{code}' is not a valid period code: {_EXPECTED_FORMS}")
+    return _parse_text(code)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(code: str) -> Period:
+    # Cached: an import of 10,000 rows repeats a handful of codes, and periods are immutable.
     try:
-        return _parse(code, text)
+        return _parse(code, code.strip())
     except PeriodError:
         raise
     except (ValueError, OverflowError):
@@ -392,7 +400,7 @@ def _as_period(type_: PeriodType, point: Period | date, *, at_end: bool) -> Peri
 
 
 def periods_between(
-    type: PeriodType,  # noqa: A002 - agreed name
+    type: PeriodType,
     first: Period | date,
     last: Period | date,
 ) -> list[Period]:
@@ -413,7 +421,7 @@ def periods_between(
     return found
 
 
-def sub_periods(p: Period, type: PeriodType) -> list[Period]:  # noqa: A002 - agreed name
+def sub_periods(p: Period, type: PeriodType) -> list[Period]:
     """The periods of `type` that make up `p`, in order (the three months of a quarter).
 
     Weeks do not fit months exactly, so a week belongs to the period holding its Thursday

@@ -71,3 +71,11 @@ class AuditAction(models.TextChoices):
     BASELINE_SET = "baseline_set", "Baseline set"
     COMMENTARY_ADDED = "commentary_added", "Commentary added"
     SETTINGS_CHANGED = "settings_changed", "Settings changed"
+
+
+class YearBasis(models.TextChoices):
+    """Which year an annual PI reports on (values of `core.periods.PeriodType`)."""
+
+    FINANCIAL_YEAR = "financial_year", "Financial year (April to March)"
+    CALENDAR_YEAR = "calendar_year", "Calendar year"
+    ACADEMIC_YEAR = "academic_year", "Academic year (September to August)"

@@ -11,8 +11,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from goldenthread.platform.core.choices import Frequency, Polarity
+from goldenthread.platform.core.periods import PERIOD_TYPE_FOR_FREQUENCY, PeriodType
 
-from ..choices import OutOfRangePolicy, RollupRule, SubAreaKind, ToleranceKind, UnitKind
+from ..choices import (
+    OutOfRangePolicy,
+    RollupRule,
+    SubAreaKind,
+    ToleranceKind,
+    UnitKind,
+    YearBasis,
+)
 from .fields import amount_field
 
 # Fields an adopted PI takes from the national catalogue and may not change locally.
@@ -128,6 +136,10 @@ class Indicator(models.Model):
     band_lower = amount_field(null=True, blank=True)
     band_upper = amount_field(null=True, blank=True)
     frequency = models.CharField(max_length=24, choices=Frequency.choices)
+    # Only read for annual PIs: a schools PI reports on the academic year, say.
+    year_basis = models.CharField(
+        max_length=16, choices=YearBasis.choices, default=YearBasis.FINANCIAL_YEAR
+    )
     decimal_places = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(6)])
 
     is_calculated = models.BooleanField(default=False)
@@ -192,6 +204,13 @@ class Indicator(models.Model):
             return False
         return self.catalogue_indicator.version > self.adopted_catalogue_version
 
+    @property
+    def period_type(self) -> PeriodType:
+        """The type of the periods this PI collects values for."""
+        if self.frequency == Frequency.ANNUAL:
+            return PeriodType(self.year_basis)
+        return PERIOD_TYPE_FOR_FREQUENCY[self.frequency]
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if (self.band_lower is None) != (self.band_upper is None):
@@ -208,6 +227,10 @@ class Indicator(models.Model):
             errors["tolerance_amount"] = (
                 "Give both a tolerance kind and amount, or neither to use the organisation's "
                 "default."
+            )
+        if self.rollup_rule == RollupRule.RECOMPUTE and not self.is_calculated:
+            errors["rollup_rule"] = (
+                "Only a calculated indicator can be recomputed from numerator and denominator."
             )
         if self.is_calculated and self.factor == 0:
             errors["factor"] = "A calculated indicator's factor must not be zero."

@@ -1,0 +1,183 @@
+"""Finding PIs and values in the current organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from goldenthread.platform.core.errors import NotFound
+
+from ..models import AuditEntry, Indicator, IndicatorValue, ServiceArea, SubArea, Target
+
+INDICATOR_FILTERS = (
+    "q",
+    "service_area",
+    "owner",
+    "data_provider",
+    "status",
+    "due",
+    "active",
+    "tag",
+    "adopted",
+)
+
+
+def _as_id(raw: Any, what: str) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise NotFound(f"There is no {what} with the id '{raw}'.") from None
+
+
+def _truthy(raw: Any) -> bool:
+    return str(raw).lower() in ("1", "true", "yes", "on")
+
+
+def indicator_list(
+    *, filters: Mapping[str, Any] | None = None, today: date | None = None
+) -> QuerySet[Indicator]:
+    """PIs of this organisation, filtered, ordered by code, each annotated with
+    `latest_status` (the stored status of its most recent overall value).
+
+    Filters: `q` (code or title), `service_area`, `owner`, `data_provider` (ids), `status`
+    (latest status; `missing` means a value is late), `due` (`late` or `due_soon`), `active`,
+    `tag`, `adopted`.
+    """
+    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+    latest = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"), sub_area__isnull=True
+    ).order_by("-period_start")
+    qs = (
+        Indicator.objects.select_related("service_area", "owner", "verifier", "catalogue_indicator")
+        .prefetch_related("data_providers")
+        .annotate(latest_status=Subquery(latest.values("status")[:1]))
+    )
+    if "q" in filters:
+        text = str(filters["q"]).strip()
+        qs = qs.filter(Q(code__icontains=text) | Q(title__icontains=text))
+    for name in ("service_area", "owner"):
+        if name in filters:
+            qs = qs.filter(**{f"{name}_id": _as_id(filters[name], name.replace("_", " "))})
+    if "data_provider" in filters:
+        qs = qs.filter(data_providers__id=_as_id(filters["data_provider"], "user"))
+    if "active" in filters:
+        qs = qs.filter(is_active=_truthy(filters["active"]))
+    if "adopted" in filters:
+        qs = qs.filter(catalogue_indicator__isnull=not _truthy(filters["adopted"]))
+    if "tag" in filters:
+        qs = qs.filter(tags__contains=[str(filters["tag"])])
+    due = filters.get("due")
+    if filters.get("status") == "missing":
+        due = "late"
+    elif "status" in filters:
+        qs = qs.filter(latest_status=str(filters["status"]))
+    if due:
+        from .due import late_values, values_due_soon
+
+        items = late_values(today=today) if due == "late" else values_due_soon(today=today)
+        qs = qs.filter(pk__in={item.indicator.pk for item in items})
+    return qs.order_by("code")
+
+
+def indicator_get(*, pk: Any) -> Indicator:
+    """One PI of this organisation; an id from another organisation is simply not found."""
+    indicator = (
+        Indicator.objects.select_related("service_area", "owner", "verifier", "catalogue_indicator")
+        .prefetch_related("data_providers")
+        .filter(pk=_as_id(pk, "indicator"))
+        .first()
+    )
+    if indicator is None:
+        raise NotFound(f"There is no indicator with the id '{pk}'.")
+    return indicator
+
+
+def indicator_get_by_code(*, code: str) -> Indicator:
+    indicator = Indicator.objects.filter(code__iexact=(code or "").strip()).first()
+    if indicator is None:
+        raise NotFound(f"There is no indicator with the code '{code}'.")
+    return indicator
+
+
+def value_get(*, pk: Any) -> IndicatorValue:
+    row = (
+        IndicatorValue.objects.select_related(
+            "indicator", "sub_area", "entered_by", "submitted_by", "approved_by"
+        )
+        .filter(pk=_as_id(pk, "value"))
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"There is no value with the id '{pk}'.")
+    return row
+
+
+def value_list(
+    *, indicator: Indicator | None = None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[IndicatorValue]:
+    """Values, newest period first. Filters: `workflow_status`, `period` (code), `sub_area`
+    (id, or `none` for overall values), `indicator` (id)."""
+    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+    qs = IndicatorValue.objects.select_related(
+        "indicator", "sub_area", "entered_by", "submitted_by", "approved_by"
+    )
+    if indicator is not None:
+        qs = qs.filter(indicator=indicator)
+    if "indicator" in filters:
+        qs = qs.filter(indicator_id=_as_id(filters["indicator"], "indicator"))
+    if "workflow_status" in filters:
+        qs = qs.filter(workflow_status=filters["workflow_status"])
+    if "period" in filters:
+        qs = qs.filter(period_code=str(filters["period"]).strip())
+    if "sub_area" in filters:
+        if str(filters["sub_area"]).lower() == "none":
+            qs = qs.filter(sub_area__isnull=True)
+        else:
+            qs = qs.filter(sub_area_id=_as_id(filters["sub_area"], "sub-area"))
+    return qs.order_by("-period_start", "indicator__code", "sub_area__name")
+
+
+def target_list(*, indicator: Indicator) -> QuerySet[Target]:
+    return Target.objects.filter(indicator=indicator).select_related("sub_area", "set_by")
+
+
+def target_get(*, indicator: Indicator, pk: Any) -> Target:
+    target = Target.objects.filter(indicator=indicator, pk=_as_id(pk, "target")).first()
+    if target is None:
+        raise NotFound(f"There is no target with the id '{pk}' for {indicator.code}.")
+    return target
+
+
+def service_area_get(*, pk: Any) -> ServiceArea:
+    area = ServiceArea.objects.filter(pk=_as_id(pk, "service area")).first()
+    if area is None:
+        raise NotFound(f"There is no service area with the id '{pk}'.")
+    return area
+
+
+def sub_area_get(*, pk: Any) -> SubArea:
+    area = SubArea.objects.filter(pk=_as_id(pk, "sub-area")).first()
+    if area is None:
+        raise NotFound(f"There is no sub-area with the id '{pk}'.")
+    return area
+
+
+def audit_list(
+    *, indicator: Indicator | None = None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[AuditEntry]:
+    """The audit trail, newest first: a PI's (its own changes and its values', targets' and
+    commentary's) or the whole organisation's. Filters: `object_type`, `object_id`,
+    `action`, `period`."""
+    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+    qs = AuditEntry.objects.select_related("actor")
+    if indicator is not None:
+        qs = qs.filter(indicator=indicator)
+    for name in ("object_type", "object_id", "action"):
+        if name in filters:
+            qs = qs.filter(**{name: str(filters[name])})
+    if "period" in filters:
+        qs = qs.filter(period_code=str(filters["period"]))
+    return qs.order_by("-at", "-id")

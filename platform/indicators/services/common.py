@@ -1,0 +1,178 @@
+"""Helpers the services share: periods checked against a PI, decimals, and status."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.periods import Period, PeriodError, parse_period, sub_periods
+from goldenthread.platform.indicators.domain.status import (
+    Band,
+    Polarity,
+    StatusResult,
+    Tolerance,
+    assess,
+)
+
+from ..models import Indicator, IndicatorValue, PerformanceSettings, SubArea, Target
+
+
+def to_decimal(raw: Any, *, name: str) -> Decimal | None:
+    """A number from user input (str, int, Decimal); refuses floats' binary surprises too."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise DomainError(f"{name} must be a number, not {raw!r}.")
+    try:
+        number = Decimal(str(raw).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{name} must be a number, not '{raw}'.") from None
+    if not number.is_finite():
+        raise DomainError(f"{name} must be a finite number, not '{raw}'.")
+    return number
+
+
+def parse_code(code: str) -> Period:
+    try:
+        return parse_period(str(code).strip())
+    except PeriodError as error:
+        raise DomainError(str(error), code="invalid_period") from None
+
+
+def indicator_period(indicator: Indicator, code: str) -> Period:
+    """The period named by `code`, which must be one the PI collects values for."""
+    period = parse_code(code)
+    expected = indicator.period_type
+    if period.type != expected:
+        raise DomainError(
+            f"{indicator.code} is collected {indicator.get_frequency_display().lower()}, so its "
+            f"values are for a {expected.label}; '{code}' is a {period.type.label}.",
+            code="wrong_period_type",
+        )
+    return period
+
+
+def target_period(indicator: Indicator, code: str) -> Period:
+    """A period a PI can have a target for: one of its own periods or a longer period made of
+    whole ones (a quarter or year for a monthly PI)."""
+    period = parse_code(code)
+    try:
+        sub_periods(period, indicator.period_type)
+    except PeriodError:
+        raise DomainError(
+            f"A target for {indicator.code} must be for a {indicator.period_type.label} or a "
+            f"longer period made of whole {indicator.period_type.plural}; '{code}' is a "
+            f"{period.type.label}.",
+            code="wrong_period_type",
+        ) from None
+    return period
+
+
+def settings_for() -> PerformanceSettings:
+    return PerformanceSettings.load()
+
+
+def tolerance_of(indicator: Indicator, settings: PerformanceSettings) -> Tolerance:
+    if indicator.tolerance_kind and indicator.tolerance_amount is not None:
+        return Tolerance(kind=indicator.tolerance_kind, amount=indicator.tolerance_amount)
+    return Tolerance(kind=settings.tolerance_kind, amount=settings.tolerance_amount)
+
+
+def band_of(indicator: Indicator) -> Band | None:
+    if indicator.band_lower is None or indicator.band_upper is None:
+        return None
+    return Band(lower=indicator.band_lower, upper=indicator.band_upper)
+
+
+def target_value_for(
+    *, indicator: Indicator, period_code: str, sub_area: SubArea | None
+) -> Decimal | None:
+    """The target for a period: the sub-area's own if it has one, else the PI's overall."""
+    targets = {
+        target.sub_area_id: target.value
+        for target in Target.objects.filter(indicator=indicator, period_code=period_code)
+    }
+    if sub_area is not None and sub_area.pk in targets:
+        return targets[sub_area.pk]
+    return targets.get(None)
+
+
+def assess_indicator(
+    *,
+    indicator: Indicator,
+    value: Decimal | None,
+    target: Decimal | None,
+    settings: PerformanceSettings,
+    value_state: str = "entered",
+) -> StatusResult:
+    return assess(
+        value=value,
+        target=target,
+        polarity=Polarity(indicator.polarity),
+        tolerance=tolerance_of(indicator, settings),
+        decimal_places=indicator.decimal_places,
+        band=band_of(indicator),
+        value_state=value_state,
+    )
+
+
+def store_status(row: IndicatorValue, result: StatusResult) -> None:
+    """Copy a StatusResult onto a value row (the caller saves it)."""
+    row.status = str(result.status)
+    row.status_target = result.target
+    row.status_warning_threshold = result.warning_threshold
+    row.status_tolerance_kind = result.tolerance.kind if result.tolerance else ""
+    row.status_tolerance_amount = result.tolerance.amount if result.tolerance else None
+    row.status_polarity = str(result.polarity)
+    row.status_assessed_at = timezone.now()
+
+
+STATUS_FIELDS = [
+    "status",
+    "status_target",
+    "status_warning_threshold",
+    "status_tolerance_kind",
+    "status_tolerance_amount",
+    "status_polarity",
+    "status_assessed_at",
+]
+
+
+def reassess(row: IndicatorValue, *, settings: PerformanceSettings | None = None) -> StatusResult:
+    """Assess a value row against the current target and tolerance and store the result."""
+    settings = settings or settings_for()
+    result = assess_indicator(
+        indicator=row.indicator,
+        value=row.value,
+        target=target_value_for(
+            indicator=row.indicator, period_code=row.period_code, sub_area=row.sub_area
+        ),
+        settings=settings,
+        value_state=row.state,
+    )
+    store_status(row, result)
+    return result
+
+
+def validation_message(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        parts = []
+        for field, errors in error.message_dict.items():
+            text = " ".join(errors)
+            parts.append(text if field == "__all__" else f"{field.replace('_', ' ')}: {text}")
+        return " ".join(parts)
+    return " ".join(error.messages)
+
+
+def clean_and_save(obj, **save_kwargs) -> None:
+    """`full_clean()` then save, turning validation errors into a DomainError for users."""
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        extra = {"fields": error.message_dict} if hasattr(error, "error_dict") else {}
+        raise DomainError(validation_message(error), extra=extra) from None
+    obj.save(**save_kwargs)

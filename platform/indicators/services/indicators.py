@@ -1,0 +1,464 @@
+"""Creating, changing, adopting and retiring PIs; service areas, sub-areas and settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.platform.accounts.models import User
+from goldenthread.platform.core.choices import Frequency
+from goldenthread.platform.core.errors import Conflict, DomainError, NotFound
+from goldenthread.shared_indicators.models import CatalogueIndicator
+
+from ..choices import AuditAction, RollupRule, UnitKind
+from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
+from ..models.indicators import CATALOGUE_LOCKED_FIELDS
+from ..permissions import require_manage
+from .audit import audit_record, changed_only, snapshot
+from .common import clean_and_save
+
+# What a caller may set on a PI besides the catalogue-locked fields.
+LOCAL_FIELDS = (
+    "calculation_notes",
+    "service_area",
+    "owner",
+    "verifier",
+    "data_providers",
+    "tags",
+    "band_lower",
+    "band_upper",
+    "year_basis",
+    "decimal_places",
+    "is_calculated",
+    "numerator_label",
+    "denominator_label",
+    "factor",
+    "rollup_rule",
+    "year_to_date",
+    "valid_minimum",
+    "valid_maximum",
+    "whole_numbers",
+    "out_of_range_policy",
+    "tolerance_kind",
+    "tolerance_amount",
+    "commentary_required_when_off_target",
+    "due_day_of_following_month",
+    "due_lag_months",
+)
+EDITABLE_FIELDS = (*CATALOGUE_LOCKED_FIELDS, *LOCAL_FIELDS)
+AUDITED_FIELDS = (*EDITABLE_FIELDS, "is_active", "catalogue_code", "adopted_catalogue_version")
+# Changing these once values exist would change what the stored values mean.
+FROZEN_ONCE_VALUES_EXIST = ("frequency", "year_basis", "is_calculated")
+
+
+def _check_fields(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise DomainError(
+            f"Unknown or read-only indicator field(s): {', '.join(unknown)}.",
+            code="unknown_field",
+        )
+
+
+def _check_users(fields: dict[str, Any]) -> None:
+    for name in ("owner", "verifier"):
+        user = fields.get(name)
+        if user is not None and not isinstance(user, User):
+            raise DomainError(f"{name} must be a user of this organisation.")
+    for user in fields.get("data_providers") or ():
+        if not isinstance(user, User):
+            raise DomainError("Data providers must be users of this organisation.")
+
+
+def _default_rollup(*, is_calculated: bool, unit_kind: str) -> str:
+    if is_calculated:
+        return RollupRule.RECOMPUTE
+    if unit_kind in (UnitKind.NUMBER, UnitKind.MONEY):
+        return RollupRule.SUM
+    return RollupRule.LAST
+
+
+def _apply(indicator: Indicator, fields: dict[str, Any]) -> list[User] | None:
+    providers = fields.pop("data_providers", None)
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    if indicator.tags is None:
+        indicator.tags = []
+    return list(providers) if providers is not None else None
+
+
+def _unique_code(code: str, *, exclude_pk: int | None = None) -> None:
+    clash = Indicator.objects.filter(code__iexact=code)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise Conflict(f"There is already an indicator with the code {code}.", code="duplicate")
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: User,
+    code: str,
+    title: str,
+    unit_kind: str,
+    polarity: str,
+    frequency: str,
+    definition: str = "",
+    unit_label: str = "",
+    **fields: Any,
+) -> Indicator:
+    """Create a local PI. Optional fields are those in `LOCAL_FIELDS`; a calculated
+    percentage PI gets a factor of 100 and calculated PIs roll up by recomputing unless told
+    otherwise."""
+    require_manage(actor)
+    _check_fields(fields, LOCAL_FIELDS)
+    _check_users(fields)
+    code = (code or "").strip()
+    _unique_code(code)
+    if fields.get("is_calculated") and fields.get("factor") is None:
+        fields["factor"] = Decimal("100") if unit_kind == UnitKind.PERCENTAGE else Decimal("1")
+    elif fields.get("factor") is None:
+        fields.pop("factor", None)
+    if not fields.get("rollup_rule"):
+        fields["rollup_rule"] = _default_rollup(
+            is_calculated=bool(fields.get("is_calculated")), unit_kind=unit_kind
+        )
+    indicator = Indicator(
+        code=code,
+        title=(title or "").strip(),
+        definition=definition,
+        unit_kind=unit_kind,
+        unit_label=unit_label,
+        polarity=polarity,
+        frequency=frequency,
+    )
+    providers = _apply(indicator, fields)
+    clean_and_save(indicator)
+    if providers:
+        indicator.data_providers.set(providers)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        obj=indicator,
+        indicator=indicator,
+        new=snapshot(indicator, AUDITED_FIELDS),
+    )
+    return indicator
+
+
+def unit_kind_for_catalogue_unit(unit: str) -> str:
+    """The catalogue describes units in words ("percentage", "rate per 100000 population",
+    "pounds", "minutes per mile"); map them onto our unit kinds."""
+    words = unit.lower()
+    if "percent" in words or words.strip() == "%":
+        return UnitKind.PERCENTAGE
+    if any(word in words for word in ("pound", "£", "money", "cost")):
+        return UnitKind.MONEY
+    if "rate" in words or "ratio" in words:
+        return UnitKind.RATIO
+    if any(word in words for word in ("day", "week", "hour", "minute", "time")):
+        return UnitKind.TIME
+    if " per " in words:
+        return UnitKind.RATIO
+    if "yes" in words:
+        return UnitKind.YES_NO
+    return UnitKind.NUMBER
+
+
+def _catalogue_fields(entry: CatalogueIndicator) -> dict[str, Any]:
+    return {
+        "code": entry.code,
+        "title": entry.title,
+        "definition": entry.definition,
+        "unit_kind": unit_kind_for_catalogue_unit(entry.unit),
+        "unit_label": entry.unit,
+        "polarity": entry.polarity,
+        "frequency": entry.frequency,
+    }
+
+
+@transaction.atomic
+def indicator_adopt(*, actor: User, catalogue_code: str, **fields: Any) -> Indicator:
+    """Adopt a national catalogue indicator as one of this organisation's PIs.
+
+    Code, title, definition, unit, polarity and frequency come from the catalogue and cannot
+    be changed locally; everything in `LOCAL_FIELDS` (targets, owners, tolerance...) is ours.
+    """
+    require_manage(actor)
+    _check_fields(fields, LOCAL_FIELDS)
+    _check_users(fields)
+    entry = CatalogueIndicator.objects.filter(code=(catalogue_code or "").strip()).first()
+    if entry is None:
+        raise NotFound(f"There is no catalogue indicator with the code '{catalogue_code}'.")
+    if entry.retired:
+        raise DomainError(
+            f"{entry.code} has been retired from the catalogue and cannot be adopted."
+        )
+    if Indicator.objects.filter(catalogue_indicator=entry).exists():
+        raise Conflict(f"{entry.code} has already been adopted.", code="duplicate")
+    locked = _catalogue_fields(entry)
+    _unique_code(locked["code"])
+    fields.setdefault("decimal_places", entry.decimal_places)
+    if not fields.get("rollup_rule"):
+        fields["rollup_rule"] = _default_rollup(
+            is_calculated=bool(fields.get("is_calculated")), unit_kind=locked["unit_kind"]
+        )
+    if fields.get("is_calculated") and fields.get("factor") is None:
+        fields["factor"] = (
+            Decimal("100") if locked["unit_kind"] == UnitKind.PERCENTAGE else Decimal("1")
+        )
+    elif fields.get("factor") is None:
+        fields.pop("factor", None)
+    if locked["frequency"] == Frequency.ANNUAL:
+        fields.setdefault("year_basis", "financial_year")
+    indicator = Indicator(
+        **locked,
+        catalogue_code=entry.code,
+        catalogue_indicator=entry,
+        adopted_catalogue_version=entry.version,
+    )
+    providers = _apply(indicator, fields)
+    clean_and_save(indicator)
+    if providers:
+        indicator.data_providers.set(providers)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        obj=indicator,
+        indicator=indicator,
+        new=snapshot(indicator, AUDITED_FIELDS),
+        reason=f"Adopted from the national catalogue, version {entry.version}.",
+    )
+    return indicator
+
+
+def _lock(indicator: Indicator) -> Indicator:
+    return (
+        Indicator.objects.select_for_update(of=("self",))
+        .select_related("catalogue_indicator")
+        .get(pk=indicator.pk)
+    )
+
+
+@transaction.atomic
+def indicator_update(
+    *, actor: User, indicator: Indicator, reason: str = "", **fields: Any
+) -> Indicator:
+    """Change a PI. An adopted PI's catalogue fields are refused (see
+    `indicator_accept_catalogue_version`); frequency and the calculation switch are frozen once
+    the PI has values."""
+    require_manage(actor)
+    _check_fields(fields, EDITABLE_FIELDS)
+    _check_users(fields)
+    indicator = _lock(indicator)
+    before = snapshot(indicator, AUDITED_FIELDS)
+    if indicator.is_adopted:
+        refused = [
+            name
+            for name in CATALOGUE_LOCKED_FIELDS
+            if name in fields and fields[name] != getattr(indicator, name)
+        ]
+        if refused:
+            raise DomainError(
+                f"{indicator.code} is adopted from the national catalogue, so its "
+                f"{', '.join(name.replace('_', ' ') for name in refused)} cannot be changed here.",
+                code="catalogue_locked",
+                extra={"fields": refused},
+            )
+    if "code" in fields:
+        fields["code"] = (fields["code"] or "").strip()
+        if fields["code"] != indicator.code:
+            _unique_code(fields["code"], exclude_pk=indicator.pk)
+    frozen = [
+        name
+        for name in FROZEN_ONCE_VALUES_EXIST
+        if name in fields and fields[name] != getattr(indicator, name)
+    ]
+    if frozen and indicator.values.exists():
+        raise Conflict(
+            f"{indicator.code} already has values, so its "
+            f"{', '.join(name.replace('_', ' ') for name in frozen)} cannot be changed.",
+            code="has_values",
+        )
+    providers = _apply(indicator, fields)
+    clean_and_save(indicator)
+    if providers is not None:
+        indicator.data_providers.set(providers)
+    old, new = changed_only(before, snapshot(indicator, AUDITED_FIELDS))
+    if new:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATED,
+            obj=indicator,
+            indicator=indicator,
+            old=old,
+            new=new,
+            reason=reason,
+        )
+    return indicator
+
+
+@transaction.atomic
+def indicator_accept_catalogue_version(*, actor: User, indicator: Indicator) -> Indicator:
+    """Apply the catalogue's newer definition to an adopted PI (never done silently)."""
+    require_manage(actor)
+    indicator = _lock(indicator)
+    if not indicator.is_adopted:
+        raise DomainError(f"{indicator.code} is a local indicator, not adopted from the catalogue.")
+    entry = indicator.catalogue_indicator
+    if not indicator.catalogue_update_available:
+        raise DomainError(
+            f"{indicator.code} already follows the catalogue's current version ({entry.version}).",
+            code="up_to_date",
+        )
+    locked = _catalogue_fields(entry)
+    if locked["frequency"] != indicator.frequency and indicator.values.exists():
+        raise Conflict(
+            f"The catalogue changed {indicator.code}'s frequency, but it already has values "
+            f"collected {indicator.get_frequency_display().lower()}; create a new indicator "
+            "for the new definition instead.",
+            code="has_values",
+        )
+    before = snapshot(indicator, AUDITED_FIELDS)
+    for name, value in locked.items():
+        setattr(indicator, name, value)
+    indicator.catalogue_code = entry.code
+    indicator.adopted_catalogue_version = entry.version
+    clean_and_save(indicator)
+    old, new = changed_only(before, snapshot(indicator, AUDITED_FIELDS))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CATALOGUE_VERSION_ACCEPTED,
+        obj=indicator,
+        indicator=indicator,
+        old=old,
+        new=new,
+        reason=f"Accepted catalogue version {entry.version}.",
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_retire(*, actor: User, indicator: Indicator, reason: str = "") -> Indicator:
+    """Stop collecting a PI; its values and history stay."""
+    require_manage(actor)
+    indicator = _lock(indicator)
+    if not indicator.is_active:
+        raise DomainError(f"{indicator.code} is already retired.")
+    indicator.is_active = False
+    indicator.retired_at = timezone.now()
+    indicator.save(update_fields=["is_active", "retired_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.RETIRED,
+        obj=indicator,
+        indicator=indicator,
+        old={"is_active": True},
+        new={"is_active": False},
+        reason=reason,
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_reactivate(*, actor: User, indicator: Indicator, reason: str = "") -> Indicator:
+    require_manage(actor)
+    indicator = _lock(indicator)
+    if indicator.is_active:
+        raise DomainError(f"{indicator.code} is already active.")
+    indicator.is_active = True
+    indicator.retired_at = None
+    indicator.save(update_fields=["is_active", "retired_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.REACTIVATED,
+        obj=indicator,
+        indicator=indicator,
+        old={"is_active": False},
+        new={"is_active": True},
+        reason=reason,
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, actor: User, indicator: Indicator) -> None:
+    """Delete a PI that never had a value (a mistake); one with values must be retired."""
+    require_manage(actor)
+    indicator = _lock(indicator)
+    if indicator.values.exists():
+        raise Conflict(
+            f"{indicator.code} has values, so it cannot be deleted; retire it instead.",
+            code="has_values",
+        )
+    before = snapshot(indicator, AUDITED_FIELDS)
+    audit_record(actor=actor, action=AuditAction.DELETED, obj=indicator, old=before)
+    indicator.delete()
+
+
+@transaction.atomic
+def service_area_create(*, actor: User, name: str, code: str = "") -> ServiceArea:
+    require_manage(actor)
+    name = (name or "").strip()
+    if ServiceArea.objects.filter(name__iexact=name).exists():
+        raise Conflict(f"There is already a service area called {name}.", code="duplicate")
+    area = ServiceArea(name=name, code=code.strip())
+    clean_and_save(area)
+    audit_record(
+        actor=actor, action=AuditAction.CREATED, obj=area, new=snapshot(area, ("name", "code"))
+    )
+    return area
+
+
+@transaction.atomic
+def sub_area_create(*, actor: User, kind: str, name: str, code: str = "") -> SubArea:
+    """A ward, locality or demographic group for differentiated targets and values."""
+    require_manage(actor)
+    name = (name or "").strip()
+    if SubArea.objects.filter(kind=kind, name__iexact=name).exists():
+        raise Conflict(
+            f"There is already a {kind.replace('_', ' ')} called {name}.", code="duplicate"
+        )
+    sub_area = SubArea(kind=kind, name=name, code=code.strip())
+    clean_and_save(sub_area)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        obj=sub_area,
+        new=snapshot(sub_area, ("kind", "name", "code")),
+    )
+    return sub_area
+
+
+SETTINGS_FIELDS = (
+    "tolerance_kind",
+    "tolerance_amount",
+    "due_day_of_following_month",
+    "due_lag_months",
+    "reminders_enabled",
+)
+
+
+@transaction.atomic
+def performance_settings_update(*, actor: User, **fields: Any) -> PerformanceSettings:
+    """Change the organisation's defaults (tolerance, due day, reminders)."""
+    require_manage(actor)
+    unknown = sorted(set(fields) - set(SETTINGS_FIELDS))
+    if unknown:
+        raise DomainError(f"Unknown setting(s): {', '.join(unknown)}.", code="unknown_field")
+    settings = PerformanceSettings.load()
+    settings = PerformanceSettings.objects.select_for_update(of=("self",)).get(pk=settings.pk)
+    before = snapshot(settings, SETTINGS_FIELDS)
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    clean_and_save(settings)
+    old, new = changed_only(before, snapshot(settings, SETTINGS_FIELDS))
+    if new:
+        audit_record(
+            actor=actor, action=AuditAction.SETTINGS_CHANGED, obj=settings, old=old, new=new
+        )
+    return settings

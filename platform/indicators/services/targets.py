@@ -1,0 +1,235 @@
+"""Targets (per period, per year, per sub-area), annual profiling, and baselines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.platform.accounts.models import User
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.periods import PeriodType, sub_periods
+from goldenthread.platform.indicators.domain.calculation import Rollup
+from goldenthread.platform.indicators.domain.targets import profile_annual_target
+
+from ..choices import AuditAction, WorkflowStatus
+from ..models import Baseline, Indicator, IndicatorValue, SubArea, Target
+from ..permissions import require_manage
+from .audit import audit_record
+from .common import (
+    STATUS_FIELDS,
+    clean_and_save,
+    reassess,
+    settings_for,
+    target_period,
+    to_decimal,
+)
+
+YEAR_TYPES = (PeriodType.FINANCIAL_YEAR, PeriodType.CALENDAR_YEAR, PeriodType.ACADEMIC_YEAR)
+
+
+def _required_number(raw: Any, name: str) -> Decimal:
+    number = to_decimal(raw, name=name)
+    if number is None:
+        raise DomainError(f"{name} is required.")
+    return number
+
+
+def _reassess_open_values(indicator: Indicator, period_code: str) -> None:
+    """Values not yet approved follow the new target; approved ones keep the status they were
+    approved with (history keeps its colours)."""
+    settings = settings_for()
+    rows = (
+        IndicatorValue.objects.filter(indicator=indicator, period_code=period_code)
+        .exclude(workflow_status=WorkflowStatus.APPROVED)
+        .select_related("indicator", "sub_area")
+    )
+    for row in rows:
+        reassess(row, settings=settings)
+        row.save(update_fields=[*STATUS_FIELDS, "updated_at"])
+
+
+def _set_target(
+    *,
+    actor: User,
+    indicator: Indicator,
+    period_code: str,
+    value: Decimal,
+    sub_area: SubArea | None,
+    note: str,
+    reason: str,
+) -> Target:
+    period = target_period(indicator, period_code)
+    target = (
+        Target.objects.select_for_update(of=("self",))
+        .filter(indicator=indicator, period_code=period.code, sub_area=sub_area)
+        .first()
+    )
+    old = None
+    if target is None:
+        target = Target(indicator=indicator, sub_area=sub_area)
+        target.set_period(period)
+    else:
+        old = {"value": str(target.value), "note": target.note}
+    target.value = value
+    target.note = (note or "").strip()
+    target.set_by = actor
+    target.set_at = timezone.now()
+    new = {"value": str(value), "note": target.note}
+    if old == new:
+        return target
+    clean_and_save(target)
+    if sub_area is not None:
+        new["sub_area"] = sub_area.pk
+    audit_record(
+        actor=actor,
+        action=AuditAction.TARGET_SET,
+        obj=target,
+        indicator=indicator,
+        period_code=period.code,
+        old=old,
+        new=new,
+        reason=reason,
+    )
+    _reassess_open_values(indicator, period.code)
+    return target
+
+
+@transaction.atomic
+def target_set(
+    *,
+    actor: User,
+    indicator: Indicator,
+    period_code: str,
+    value: Any,
+    sub_area: SubArea | None = None,
+    note: str = "",
+    reason: str = "",
+) -> Target:
+    """Set (or change) the target of a PI for one of its periods, or for a longer period made
+    of whole ones (the year), optionally for one sub-area."""
+    require_manage(actor)
+    return _set_target(
+        actor=actor,
+        indicator=indicator,
+        period_code=period_code,
+        value=_required_number(value, "The target"),
+        sub_area=sub_area,
+        note=note,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def target_profile_annual(
+    *,
+    actor: User,
+    indicator: Indicator,
+    year_code: str,
+    annual: Any,
+    method: Literal["flat", "cumulative"] = "flat",
+    sub_area: SubArea | None = None,
+    reason: str = "",
+) -> list[Target]:
+    """Set the year's target and spread it over the PI's periods in that year.
+
+    `flat`: each period gets the annual figure (or an equal share of it for a summed PI);
+    `cumulative`: each period gets the running share to date. Returns the year's target
+    first, then the periods' in order.
+    """
+    require_manage(actor)
+    if method not in ("flat", "cumulative"):
+        raise DomainError(f"'{method}' is not a profiling method; use flat or cumulative.")
+    annual_value = _required_number(annual, "The annual target")
+    year = target_period(indicator, year_code)
+    if year.type not in YEAR_TYPES:
+        raise DomainError(f"'{year_code}' is not a year; profile an annual target from a year.")
+    periods = sub_periods(year, indicator.period_type)
+    if len(periods) < 2:
+        raise DomainError(
+            f"{indicator.code} is collected once a year, so there is nothing to profile; set "
+            "the year's target instead."
+        )
+    profile = profile_annual_target(
+        annual=annual_value,
+        periods=periods,
+        method=method,
+        rollup=Rollup(indicator.rollup_rule),
+        decimal_places=indicator.decimal_places,
+    )
+    common = {"actor": actor, "indicator": indicator, "sub_area": sub_area, "reason": reason}
+    targets = [_set_target(period_code=year.code, value=annual_value, note="", **common)]
+    for period in periods:
+        targets.append(
+            _set_target(
+                period_code=period.code,
+                value=profile[period],
+                note=f"Profiled ({method}) from the {year.code} annual target.",
+                **common,
+            )
+        )
+    return targets
+
+
+@transaction.atomic
+def target_delete(*, actor: User, target: Target, reason: str = "") -> None:
+    require_manage(actor)
+    target = (
+        Target.objects.select_for_update(of=("self",)).select_related("indicator").get(pk=target.pk)
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.TARGET_DELETED,
+        obj=target,
+        indicator=target.indicator,
+        period_code=target.period_code,
+        old={"value": str(target.value), "sub_area": target.sub_area_id},
+        reason=reason,
+    )
+    indicator, period_code = target.indicator, target.period_code
+    target.delete()
+    _reassess_open_values(indicator, period_code)
+
+
+@transaction.atomic
+def baseline_set(
+    *,
+    actor: User,
+    indicator: Indicator,
+    period_code: str,
+    value: Any,
+    sub_area: SubArea | None = None,
+    note: str = "",
+) -> Baseline:
+    """Record the value a PI's progress is measured from (one per PI and sub-area)."""
+    require_manage(actor)
+    period = target_period(indicator, period_code)
+    number = _required_number(value, "The baseline")
+    baseline = (
+        Baseline.objects.select_for_update(of=("self",))
+        .filter(indicator=indicator, sub_area=sub_area)
+        .first()
+    )
+    old = None
+    if baseline is None:
+        baseline = Baseline(indicator=indicator, sub_area=sub_area)
+    else:
+        old = {"period_code": baseline.period_code, "value": str(baseline.value)}
+    baseline.set_period(period)
+    baseline.value = number
+    baseline.note = (note or "").strip()
+    baseline.set_by = actor
+    baseline.set_at = timezone.now()
+    clean_and_save(baseline)
+    audit_record(
+        actor=actor,
+        action=AuditAction.BASELINE_SET,
+        obj=baseline,
+        indicator=indicator,
+        period_code=period.code,
+        old=old,
+        new={"period_code": period.code, "value": str(number)},
+    )
+    return baseline

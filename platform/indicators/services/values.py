@@ -1,0 +1,449 @@
+"""Entering values (one at a time or in bulk) and commentary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.platform.accounts.models import User
+from goldenthread.platform.core.errors import Conflict, DomainError, PermissionDenied
+from goldenthread.platform.core.periods import Period
+from goldenthread.platform.indicators.domain.calculation import (
+    CalculationError,
+    calculated_value,
+)
+from goldenthread.platform.indicators.domain.status import StatusResult
+from goldenthread.platform.indicators.domain.validation import ValidRange, check_value
+
+from ..choices import AuditAction, OutOfRangePolicy, UnitKind, ValueState, WorkflowStatus
+from ..models import Commentary, Indicator, IndicatorValue, PerformanceSettings, SubArea
+from ..models.fields import DECIMAL_PLACES
+from ..permissions import can_comment, require_enter
+from .audit import audit_record, changed_only, snapshot
+from .common import (
+    assess_indicator,
+    clean_and_save,
+    indicator_period,
+    settings_for,
+    store_status,
+    target_value_for,
+    to_decimal,
+    validation_message,
+)
+
+VALUE_AUDIT_FIELDS = (
+    "value",
+    "numerator",
+    "denominator",
+    "state",
+    "workflow_status",
+    "out_of_range_confirmed",
+    "out_of_range_note",
+    "status",
+)
+
+
+class _Unset:
+    pass
+
+
+UNSET: Any = _Unset()
+
+
+@dataclass(frozen=True)
+class ValueCheck:
+    """What entering a value would do, without saving it: for inline validation on pages, the
+    import preview and `value_enter` itself.
+
+    `problems` refuse the value outright. `out_of_range` lists range messages: refused when
+    the PI's policy is refuse, accepted with a confirmation and note when it is confirm.
+    `status` is the status the value would get now (None when there are problems).
+    """
+
+    indicator: Indicator
+    period: Period | None
+    state: str
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    problems: tuple[str, ...] = ()
+    out_of_range: tuple[str, ...] = ()
+    status: StatusResult | None = None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.out_of_range) and (
+            self.indicator.out_of_range_policy == OutOfRangePolicy.CONFIRM
+        )
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems) or (
+            bool(self.out_of_range)
+            and self.indicator.out_of_range_policy == OutOfRangePolicy.REFUSE
+        )
+
+    @property
+    def messages(self) -> list[str]:
+        return [*self.problems, *self.out_of_range]
+
+
+def sentence(message: str) -> str:
+    """The domain's messages are clauses ("1234 is above the maximum..."); users get sentences."""
+    message = message.strip()
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
+@dataclass
+class _Draft:
+    problems: list[str] = field(default_factory=list)
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+def _numbers(
+    indicator: Indicator, state: str, value: Any, numerator: Any, denominator: Any
+) -> _Draft:
+    draft = _Draft()
+    for name, raw in (("value", value), ("numerator", numerator), ("denominator", denominator)):
+        try:
+            setattr(draft, name, to_decimal(raw, name=f"The {name}"))
+        except DomainError as error:
+            draft.problems.append(error.message)
+    if draft.problems:
+        return draft
+    if state != ValueState.ENTERED:
+        if any(n is not None for n in (draft.value, draft.numerator, draft.denominator)):
+            label = ValueState(state).label.lower()
+            draft.problems.append(f"A value marked {label} cannot also have a number.")
+        return draft
+    if indicator.is_calculated:
+        if draft.value is not None:
+            draft.problems.append(
+                f"{indicator.code} is calculated: enter the numerator and denominator, not "
+                "the value."
+            )
+        elif draft.numerator is None or draft.denominator is None:
+            draft.problems.append(
+                f"{indicator.code} is calculated from a numerator "
+                f"({indicator.numerator_label or 'numerator'}) and a denominator "
+                f"({indicator.denominator_label or 'denominator'}); enter both."
+            )
+        else:
+            try:
+                draft.value = calculated_value(
+                    numerator=draft.numerator,
+                    denominator=draft.denominator,
+                    factor=indicator.factor,
+                    decimal_places=DECIMAL_PLACES,
+                )
+            except CalculationError as error:
+                draft.problems.append(sentence(str(error)))
+        return draft
+    if draft.numerator is not None or draft.denominator is not None:
+        draft.problems.append(
+            f"{indicator.code} is not calculated: enter its value, not a numerator and denominator."
+        )
+    elif draft.value is None:
+        draft.problems.append(
+            f"Enter a value for {indicator.code}, or mark the period not collected or not "
+            "applicable."
+        )
+    elif indicator.unit_kind == UnitKind.YES_NO and draft.value not in (Decimal(0), Decimal(1)):
+        draft.problems.append(
+            f"{indicator.code} is a yes-or-no indicator: enter 1 (yes) or 0 (no)."
+        )
+    return draft
+
+
+def value_check(
+    *,
+    indicator: Indicator,
+    period_code: str,
+    value: Any = None,
+    numerator: Any = None,
+    denominator: Any = None,
+    state: str = ValueState.ENTERED,
+    sub_area: SubArea | None = None,
+    settings: PerformanceSettings | None = None,
+    target: Decimal | None = UNSET,
+    today=None,
+) -> ValueCheck:
+    """Check a value for a PI and period and work out its status, saving nothing.
+
+    Pass `settings` and `target` when checking many values at once to save queries.
+    """
+    problems: list[str] = []
+    period: Period | None = None
+    try:
+        period = indicator_period(indicator, period_code)
+    except DomainError as error:
+        problems.append(error.message)
+    today = today or timezone.localdate()
+    if period is not None and period.start > today:
+        problems.append(f"{period.label} has not started yet, so it cannot have a value.")
+    if state not in ValueState.values:
+        expected = ", ".join(ValueState.values)
+        problems.append(f"'{state}' is not a value state; expected one of {expected}.")
+        return ValueCheck(indicator=indicator, period=period, state=state, problems=tuple(problems))
+    if not indicator.is_active:
+        problems.append(f"{indicator.code} is retired and takes no new values.")
+    draft = _numbers(indicator, state, value, numerator, denominator)
+    problems.extend(draft.problems)
+    out_of_range: list[str] = []
+    if not problems and draft.value is not None:
+        unit = indicator.unit_kind
+        whole = ValidRange(minimum=None, maximum=None, whole_numbers=indicator.whole_numbers)
+        problems.extend(sentence(m) for m in check_value(draft.value, whole, unit=unit))
+        limits = ValidRange(
+            minimum=indicator.valid_minimum,
+            maximum=indicator.valid_maximum,
+            whole_numbers=False,
+        )
+        out_of_range = [sentence(m) for m in check_value(draft.value, limits, unit=unit)]
+    status = None
+    if not problems and period is not None:
+        if target is UNSET:
+            target = target_value_for(
+                indicator=indicator, period_code=period.code, sub_area=sub_area
+            )
+        status = assess_indicator(
+            indicator=indicator,
+            value=draft.value,
+            target=target,
+            settings=settings or settings_for(),
+            value_state=state,
+        )
+    return ValueCheck(
+        indicator=indicator,
+        period=period,
+        state=state,
+        value=draft.value,
+        numerator=draft.numerator,
+        denominator=draft.denominator,
+        problems=tuple(problems),
+        out_of_range=tuple(out_of_range),
+        status=status,
+    )
+
+
+def _refuse_if_locked(row: IndicatorValue) -> None:
+    if row.workflow_status == WorkflowStatus.APPROVED:
+        raise Conflict(
+            f"The value of {row.indicator.code} for {row.period_code} is approved and locked; "
+            "a performance officer must reopen it, with a reason, before it can change.",
+            code="locked",
+        )
+    if row.workflow_status == WorkflowStatus.SUBMITTED:
+        raise Conflict(
+            f"The value of {row.indicator.code} for {row.period_code} has been submitted for "
+            "approval; the verifier must send it back before it can change.",
+            code="submitted",
+        )
+
+
+@transaction.atomic
+def value_enter(
+    *,
+    actor: User,
+    indicator: Indicator,
+    period_code: str,
+    value: Any = None,
+    numerator: Any = None,
+    denominator: Any = None,
+    state: str = ValueState.ENTERED,
+    sub_area: SubArea | None = None,
+    confirm_out_of_range: bool = False,
+    out_of_range_note: str = "",
+    reason: str = "",
+    settings: PerformanceSettings | None = None,
+) -> IndicatorValue:
+    """Enter or correct the value of a PI for a period (and sub-area), as a draft.
+
+    Refused when the period does not match the PI's frequency, the number is invalid, the value
+    is out of range (unless the PI allows confirming it and `confirm_out_of_range` is given
+    with a note), or the value is already submitted or approved. The status against target is
+    computed and stored; every change is audited.
+    """
+    require_enter(actor, indicator)
+    check = value_check(
+        indicator=indicator,
+        period_code=period_code,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        state=state,
+        sub_area=sub_area,
+        settings=settings,
+    )
+    if check.problems:
+        raise DomainError(" ".join(check.problems), extra={"problems": list(check.problems)})
+    out_of_range_note = (out_of_range_note or "").strip()
+    if check.out_of_range:
+        if indicator.out_of_range_policy == OutOfRangePolicy.REFUSE:
+            raise DomainError(
+                " ".join(check.out_of_range),
+                code="out_of_range",
+                extra={"problems": list(check.out_of_range)},
+            )
+        if not confirm_out_of_range or not out_of_range_note:
+            raise DomainError(
+                " ".join(check.out_of_range)
+                + " Confirm the value and add a note explaining it to save it anyway.",
+                code="confirmation_required",
+                extra={"problems": list(check.out_of_range)},
+            )
+    period = check.period
+    row = (
+        IndicatorValue.objects.select_for_update(of=("self",))
+        .filter(indicator=indicator, period_code=period.code, sub_area=sub_area)
+        .first()
+    )
+    if row is not None:
+        row.indicator = indicator
+        _refuse_if_locked(row)
+        before = snapshot(row, VALUE_AUDIT_FIELDS)
+    else:
+        row = IndicatorValue(indicator=indicator, sub_area=sub_area)
+        row.set_period(period)
+        before = None
+    row.value = check.value
+    row.numerator = check.numerator
+    row.denominator = check.denominator
+    row.state = state
+    row.workflow_status = WorkflowStatus.DRAFT
+    row.out_of_range_confirmed = bool(check.out_of_range)
+    row.out_of_range_note = out_of_range_note if check.out_of_range else ""
+    store_status(row, check.status)
+    after = snapshot(row, VALUE_AUDIT_FIELDS)
+    if before is not None and before == after:
+        return row  # nothing changed: no new audit row, no new "entered by"
+    row.entered_by = actor
+    row.entered_at = timezone.now()
+    try:
+        row.full_clean(validate_constraints=before is None)
+    except ValidationError as error:
+        raise DomainError(validation_message(error)) from None
+    row.save()
+    if before is None:
+        old, new = None, after
+    else:
+        old, new = changed_only(before, after)
+    audit_record(
+        actor=actor,
+        action=AuditAction.VALUE_ENTERED if before is None else AuditAction.VALUE_CHANGED,
+        obj=row,
+        indicator=indicator,
+        period_code=row.period_code,
+        old=old,
+        new=new,
+        reason=reason or out_of_range_note,
+    )
+    return row
+
+
+BULK_ITEM_KEYS = {
+    "indicator",
+    "period_code",
+    "value",
+    "numerator",
+    "denominator",
+    "state",
+    "sub_area",
+    "confirm_out_of_range",
+    "out_of_range_note",
+    "reason",
+}
+
+
+@transaction.atomic
+def values_bulk_upsert(*, actor: User, items: Sequence[Mapping[str, Any]]) -> list[IndicatorValue]:
+    """Enter many values at once, all or nothing.
+
+    Each item holds the keyword arguments of `value_enter` (with `indicator` an Indicator).
+    When any item is refused nothing is saved, and the `DomainError` lists every refused
+    item by its position: `extra={"errors": [{"index", "message", "code"}]}`.
+    """
+    if not items:
+        raise DomainError("There are no values to save.")
+    settings = settings_for()
+    errors: list[dict[str, Any]] = []
+    saved: list[IndicatorValue] = []
+    seen: dict[tuple, int] = {}
+    for index, item in enumerate(items):
+        unknown = set(item) - BULK_ITEM_KEYS
+        if unknown:
+            errors.append(
+                {
+                    "index": index,
+                    "message": f"Unknown field(s): {', '.join(sorted(unknown))}.",
+                    "code": "unknown_field",
+                }
+            )
+            continue
+        indicator = item.get("indicator")
+        sub_area = item.get("sub_area")
+        key = (
+            getattr(indicator, "pk", None),
+            str(item.get("period_code", "")).strip(),
+            getattr(sub_area, "pk", None),
+        )
+        if key in seen:
+            errors.append(
+                {
+                    "index": index,
+                    "message": f"This repeats item {seen[key]} (same indicator, period and "
+                    "sub-area).",
+                    "code": "duplicate",
+                }
+            )
+            continue
+        seen[key] = index
+        try:
+            with transaction.atomic():
+                saved.append(value_enter(actor=actor, settings=settings, **item))
+        except DomainError as error:
+            errors.append({"index": index, "message": error.message, "code": error.code})
+    if errors:
+        raise DomainError(
+            f"{len(errors)} of {len(items)} values were refused, so none were saved.",
+            code="bulk_refused",
+            extra={"errors": errors},
+        )
+    return saved
+
+
+@transaction.atomic
+def commentary_add(*, actor: User, indicator: Indicator, period_code: str, text: str) -> Commentary:
+    """Add commentary on a PI's performance in a period (the newest is the one reported)."""
+
+    if not can_comment(actor, indicator):
+        raise PermissionDenied(
+            f"Only {indicator.code}'s owner, its data providers and performance officers may "
+            "comment on it."
+        )
+    period = indicator_period(indicator, period_code)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("The commentary is empty.")
+    commentary = Commentary(indicator=indicator, period_code=period.code, author=actor, text=text)
+    clean_and_save(commentary)
+    audit_record(
+        actor=actor,
+        action=AuditAction.COMMENTARY_ADDED,
+        obj=commentary,
+        indicator=indicator,
+        period_code=period.code,
+        new={"text": text},
+    )
+    return commentary

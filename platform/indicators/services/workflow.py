@@ -1,0 +1,171 @@
+"""The value workflow: draft -> submitted -> approved, send back, and reopen with a reason.
+
+An approved value is locked: `value_enter` refuses to change it, and only a performance
+officer or organisation administrator can reopen it, giving a reason that goes into the audit
+trail. Nobody approves a value they entered or submitted themselves.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.platform.accounts.models import User
+from goldenthread.platform.core.errors import Conflict, DomainError, PermissionDenied
+from goldenthread.platform.indicators.domain.status import Status
+
+from ..choices import AuditAction, WorkflowStatus
+from ..models import Commentary, IndicatorValue
+from ..permissions import (
+    can_manage_indicators,
+    can_verify,
+    require_enter,
+    require_manage,
+    require_verify,
+)
+from .audit import audit_record
+from .common import STATUS_FIELDS, reassess
+
+
+def _lock(value: IndicatorValue) -> IndicatorValue:
+    return (
+        IndicatorValue.objects.select_for_update(of=("self",))
+        .select_related("indicator", "sub_area")
+        .get(pk=value.pk)
+    )
+
+
+def _require_state(row: IndicatorValue, expected: str, doing: str) -> None:
+    if row.workflow_status != expected:
+        raise Conflict(
+            f"The value of {row.indicator.code} for {row.period_code} is "
+            f"{row.get_workflow_status_display().lower()}, so it cannot be {doing}.",
+            code="wrong_state",
+        )
+
+
+def _reason(reason: str, doing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(f"Give a reason for {doing} the value.", code="reason_required")
+    return reason
+
+
+def _transition(
+    row: IndicatorValue, *, actor: User, action: str, to: str, fields: list[str], reason: str = ""
+) -> IndicatorValue:
+    old = {"workflow_status": row.workflow_status, "status": row.status}
+    row.workflow_status = to
+    row.save(update_fields=["workflow_status", *fields, *STATUS_FIELDS, "updated_at"])
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=row,
+        indicator=row.indicator,
+        period_code=row.period_code,
+        old=old,
+        new={"workflow_status": row.workflow_status, "status": row.status},
+        reason=reason,
+    )
+    return row
+
+
+@transaction.atomic
+def value_submit(*, actor: User, value: IndicatorValue) -> IndicatorValue:
+    """Submit a draft for approval. When the value is off target and its PI requires it,
+    commentary for the period must exist first."""
+    row = _lock(value)
+    require_enter(actor, row.indicator)
+    _require_state(row, WorkflowStatus.DRAFT, "submitted")
+    result = reassess(row)
+    if (
+        result.status == Status.OFF_TARGET
+        and row.indicator.commentary_required_when_off_target
+        and not Commentary.objects.filter(
+            indicator=row.indicator, period_code=row.period_code
+        ).exists()
+    ):
+        raise DomainError(
+            f"{row.indicator.code} is off target for {row.period_code}: add commentary "
+            "explaining why before submitting it.",
+            code="commentary_required",
+        )
+    row.submitted_by = actor
+    row.submitted_at = timezone.now()
+    row.returned_reason = ""
+    return _transition(
+        row,
+        actor=actor,
+        action=AuditAction.SUBMITTED,
+        to=WorkflowStatus.SUBMITTED,
+        fields=["submitted_by", "submitted_at", "returned_reason"],
+    )
+
+
+@transaction.atomic
+def value_approve(*, actor: User, value: IndicatorValue) -> IndicatorValue:
+    """Approve a submitted value, which locks it. The approver must be a verifier and must be
+    neither the person who last entered it nor the one who submitted it."""
+    require_verify(actor)
+    row = _lock(value)
+    _require_state(row, WorkflowStatus.SUBMITTED, "approved")
+    if actor.pk in (row.entered_by_id, row.submitted_by_id):
+        raise PermissionDenied(
+            "You entered or submitted this value, so someone else must approve it.",
+            code="self_approval",
+        )
+    reassess(row)
+    row.approved_by = actor
+    row.approved_at = timezone.now()
+    return _transition(
+        row,
+        actor=actor,
+        action=AuditAction.APPROVED,
+        to=WorkflowStatus.APPROVED,
+        fields=["approved_by", "approved_at"],
+    )
+
+
+@transaction.atomic
+def value_send_back(*, actor: User, value: IndicatorValue, reason: str) -> IndicatorValue:
+    """Return a submitted value to its provider as a draft, saying why."""
+    if not (can_verify(actor) or can_manage_indicators(actor)):
+        raise PermissionDenied("Only a verifier or a performance officer may send values back.")
+    row = _lock(value)
+    _require_state(row, WorkflowStatus.SUBMITTED, "sent back")
+    reason = _reason(reason, "sending back")
+    row.returned_reason = reason
+    row.submitted_by = None
+    row.submitted_at = None
+    reassess(row)
+    return _transition(
+        row,
+        actor=actor,
+        action=AuditAction.SENT_BACK,
+        to=WorkflowStatus.DRAFT,
+        fields=["returned_reason", "submitted_by", "submitted_at"],
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def value_reopen(*, actor: User, value: IndicatorValue, reason: str) -> IndicatorValue:
+    """Unlock an approved value so it can be corrected; the reason is kept in the audit trail."""
+    require_manage(actor)
+    row = _lock(value)
+    _require_state(row, WorkflowStatus.APPROVED, "reopened")
+    reason = _reason(reason, "reopening")
+    row.returned_reason = reason
+    row.approved_by = None
+    row.approved_at = None
+    row.submitted_by = None
+    row.submitted_at = None
+    reassess(row)
+    return _transition(
+        row,
+        actor=actor,
+        action=AuditAction.REOPENED,
+        to=WorkflowStatus.DRAFT,
+        fields=["returned_reason", "approved_by", "approved_at", "submitted_by", "submitted_at"],
+        reason=reason,
+    )
