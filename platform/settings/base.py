@@ -48,6 +48,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "goldenthread.platform.indicators",
+    "goldenthread.platform.planning",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
