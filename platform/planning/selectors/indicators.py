@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
@@ -23,9 +25,33 @@ def indicators_with_status() -> QuerySet[Indicator]:
     )
 
 
-def status_presentation(status: str | None):
-    """Presentation of a stored status; no value yet reads as missing data, not as a colour."""
+# The performance core names its icons; pages here draw them as text glyphs (aria-hidden,
+# always beside the words).
+ICON_GLYPHS = {
+    "circle-check": "\u2714",
+    "triangle-exclamation": "\u26a0",
+    "octagon-cross": "\u2716",
+    "square-info": "\u2139",
+    "diamond-question": "?",
+    "clock": "\u25f7",
+    "circle-minus": "\u2296",
+    "circle-slash": "\u2298",
+}
+
+
+@dataclass(frozen=True)
+class ShownStatus:
+    status: str
+    label: str
+    css_class: str
+    glyph: str
+
+
+def status_presentation(status: str | None) -> ShownStatus:
+    """How a stored status is shown; a PI with no value yet reads as missing, in words."""
     try:
-        return STATUS_PRESENTATION[Status(status)]
+        value = Status(status)
     except ValueError:
-        return STATUS_PRESENTATION[Status.MISSING]
+        value = Status.MISSING
+    shown = STATUS_PRESENTATION[value]
+    return ShownStatus(str(value), shown.label, shown.css_class, ICON_GLYPHS.get(shown.icon, ""))

@@ -25,7 +25,7 @@ from ..domain.risk_matrix import RiskBand, RiskMatrix
 from ..domain.scores import weighted_basket_score
 from ..models import Action, PlanningSettings, StrategyIndicatorLink, StrategyNode
 from .common import get_one
-from .indicators import latest_status_subquery
+from .indicators import latest_status_subquery, status_presentation
 
 
 @dataclass
@@ -250,5 +250,7 @@ def node_links(node: StrategyNode) -> dict[str, list]:
             state=ActionState.CANCELLED
         )
     )
+    for link in links:
+        link.shown = status_presentation(link.latest_status)
     risks = decorate_risks(node.risks.select_related("register", "owner"))
     return {"indicator_links": links, "actions": actions, "risks": risks}
