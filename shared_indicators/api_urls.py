@@ -2,4 +2,11 @@ from django.urls import path
 
 from . import apis
 
-urlpatterns = [path("indicators/", apis.CatalogueIndicatorListApi.as_view(), name="api-catalogue")]
+urlpatterns = [
+    path("indicators/", apis.CatalogueIndicatorListApi.as_view(), name="api-catalogue"),
+    path(
+        "indicators/<catalogue_code:code>/",
+        apis.CatalogueIndicatorDetailApi.as_view(),
+        name="api-catalogue-detail",
+    ),
+]

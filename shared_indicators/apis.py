@@ -1,20 +1,115 @@
-from rest_framework import serializers
-from rest_framework.generics import ListAPIView
+"""REST: the national catalogue, read-only for every organisation (any other method is 405)."""
 
-from .selectors import catalogue_indicator_list
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.pagination import PageNumberPagination
+
+from goldenthread.platform.core.choices import Frequency, Polarity
+
+from .permissions import CanReadCatalogue
+from .selectors import catalogue_indicator_get, catalogue_indicator_list
+
+
+class CataloguePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+@extend_schema_serializer(component_name="CatalogueIndicator")
+class IndicatorOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The indicator's stable national code, e.g. 'NI 14'.")
+    title = serializers.CharField()
+    definition = serializers.CharField()
+    unit = serializers.CharField(help_text="What the value counts, e.g. 'percentage'.")
+    polarity = serializers.ChoiceField(
+        choices=Polarity.choices, help_text="Which direction of change is better."
+    )
+    frequency = serializers.ChoiceField(
+        choices=Frequency.choices, help_text="How often values are collected."
+    )
+    decimal_places = serializers.IntegerField()
+    theme = serializers.CharField()
+    source = serializers.CharField()
+    version = serializers.IntegerField(help_text="Bumped whenever the definition changes.")
+    valid_from = serializers.DateField(allow_null=True)
+    valid_to = serializers.DateField(allow_null=True)
+    retired = serializers.BooleanField()
 
 
 class CatalogueIndicatorListApi(ListAPIView):
-    class OutputSerializer(serializers.Serializer):
-        code = serializers.CharField()
-        title = serializers.CharField()
-        unit = serializers.CharField()
-        polarity = serializers.CharField()
-        frequency = serializers.CharField()
-        decimal_places = serializers.IntegerField()
-        version = serializers.IntegerField()
+    """Search and filter the national catalogue, paginated."""
 
-    serializer_class = OutputSerializer
+    class InputSerializer(serializers.Serializer):
+        q = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=200,
+            help_text="Words or a code; every word must appear in the code, title, "
+            "definition or theme. An exact code match comes first.",
+        )
+        theme = serializers.CharField(required=False, allow_blank=True, max_length=120)
+        frequency = serializers.ChoiceField(
+            choices=Frequency.choices, required=False, allow_blank=True
+        )
+        polarity = serializers.ChoiceField(
+            choices=Polarity.choices, required=False, allow_blank=True
+        )
+        include_retired = serializers.BooleanField(required=False, default=False)
+
+    OutputSerializer = IndicatorOutputSerializer
+    serializer_class = IndicatorOutputSerializer
+    pagination_class = CataloguePagination
+    permission_classes = [CanReadCatalogue]
 
     def get_queryset(self):
-        return catalogue_indicator_list(search=self.request.query_params.get("q", ""))
+        params = self.InputSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        return catalogue_indicator_list(
+            search=data.get("q", ""),
+            theme=data.get("theme", ""),
+            frequency=data.get("frequency", ""),
+            polarity=data.get("polarity", ""),
+            include_retired=data.get("include_retired", False),
+        )
+
+    @extend_schema(
+        operation_id="catalogue_indicators_list",
+        parameters=[InputSerializer],
+        tags=["catalogue"],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class CatalogueIndicatorDetailApi(RetrieveAPIView):
+    """One catalogue indicator, with its recorded versions (newest first)."""
+
+    @extend_schema_serializer(component_name="CatalogueIndicatorDetail")
+    class OutputSerializer(IndicatorOutputSerializer):
+        @extend_schema_serializer(component_name="CatalogueIndicatorVersion")
+        class VersionSerializer(serializers.Serializer):
+            version = serializers.IntegerField()
+            recorded_at = serializers.DateTimeField()
+            source_file = serializers.CharField()
+            definition = serializers.JSONField(
+                source="definition_snapshot",
+                help_text="The definition as recorded: title, definition, unit, polarity, "
+                "frequency and decimal places.",
+            )
+
+        versions = VersionSerializer(many=True, source="versions.all")
+
+    serializer_class = OutputSerializer
+    permission_classes = [CanReadCatalogue]
+
+    def get_object(self):
+        return catalogue_indicator_get(code=self.kwargs["code"])
+
+    @extend_schema(operation_id="catalogue_indicators_retrieve", tags=["catalogue"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

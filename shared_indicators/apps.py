@@ -6,3 +6,7 @@ class SharedIndicatorsConfig(AppConfig):
     label = "shared_indicators"
     verbose_name = "National indicator catalogue"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the `catalogue_code` path converter before any URLconf is loaded.
+        from . import converters  # noqa: F401

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from . import helpdesk_views
+from .helpdesk import views
 
 app_name = "helpdesk"
-urlpatterns = [path("", helpdesk_views.organisation_list, name="organisations")]
+urlpatterns = [
+    path("", views.organisation_list, name="organisations"),
+    path("organisations/new/", views.organisation_provision, name="provision"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
+    path("organisations/<slug:slug>/suspend/", views.organisation_suspend, name="suspend"),
+    path("organisations/<slug:slug>/resume/", views.organisation_resume, name="resume"),
+]

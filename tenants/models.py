@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -71,7 +72,9 @@ slug_validator = RegexValidator(
 )
 ons_code_validator = RegexValidator(r"^[EWSN]\d{8}$", "An ONS area code looks like E07000123.")
 
-RESERVED_SLUGS = frozenset({"www", "api", "admin", "helpdesk", "static", "media", "public", "mail"})
+RESERVED_SLUGS = frozenset(
+    {"www", "api", "admin", "helpdesk", "static", "media", "public", "mail", "new"}
+)
 
 
 class Organisation(TenantMixin):
@@ -148,3 +151,37 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class PlatformAuditAction(models.TextChoices):
+    ORGANISATION_PROVISIONED = "organisation.provisioned", "Organisation provisioned"
+    ORGANISATION_SUSPENDED = "organisation.suspended", "Organisation suspended"
+    ORGANISATION_RESUMED = "organisation.resumed", "Organisation resumed"
+
+
+class PlatformAuditEvent(models.Model):
+    """A change the platform made to an organisation's lifecycle, and who asked for it.
+
+    Lives in the public schema beside the organisations, so it survives whatever happens to
+    an organisation's own schema. `actor` is the helpdesk user's e-mail address, or `cli:<os
+    user>` for the command line.
+    """
+
+    actor = models.CharField(max_length=254)
+    action = models.CharField(max_length=64, choices=PlatformAuditAction.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor}"

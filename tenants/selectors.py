@@ -1,13 +1,64 @@
-from django.db.models import QuerySet
-from django_tenants.utils import get_public_schema_name
+"""Reads about organisations, for the helpdesk console and the commands."""
 
-from .models import Organisation
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from goldenthread.platform.accounts.models import Role, User
+from goldenthread.platform.core.errors import NotFound
+
+from .models import Organisation, OrganisationType, PlatformAuditEvent
 
 
-def organisation_list(*, search: str = "") -> QuerySet[Organisation]:
+def organisation_list(*, search: str = "", status: str = "") -> QuerySet[Organisation]:
+    """Every organisation except the platform's own row, with their domains prefetched."""
     qs = Organisation.objects.exclude(schema_name=get_public_schema_name()).select_related(
         "parent_county"
     )
+    search = search.strip()
     if search:
-        qs = qs.filter(name__icontains=search)
+        qs = qs.filter(Q(name__icontains=search) | Q(slug__icontains=search))
+    if status:
+        qs = qs.filter(status=status)
     return qs.prefetch_related("domains")
+
+
+def organisation_get(*, slug: str) -> Organisation:
+    """The organisation with this slug (never the platform's own row), or NotFound."""
+    organisation = (
+        Organisation.objects.exclude(schema_name=get_public_schema_name())
+        .select_related("parent_county")
+        .filter(slug=slug.strip().lower())
+        .first()
+    )
+    if organisation is None:
+        raise NotFound(f"No organisation has the slug '{slug}'.")
+    return organisation
+
+
+def county_list() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(type=OrganisationType.COUNTY)
+
+
+def organisation_admin_count(*, organisation: Organisation) -> int:
+    """Active administrators of the organisation, counted in its own schema."""
+    with schema_context(organisation.schema_name):
+        return User.objects.filter(
+            is_active=True, roles__contains=[Role.ORGANISATION_ADMIN]
+        ).count()
+
+
+def platform_audit_events(
+    *, organisation: Organisation, limit: int = 50
+) -> QuerySet[PlatformAuditEvent]:
+    return PlatformAuditEvent.objects.filter(organisation=organisation)[:limit]
+
+
+def primary_host(organisation: Organisation) -> str:
+    """The primary host from prefetched domains (no query when `domains` was prefetched)."""
+    domains = list(organisation.domains.all())
+    for domain in domains:
+        if domain.is_primary:
+            return domain.domain
+    return domains[0].domain if domains else ""

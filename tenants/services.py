@@ -2,24 +2,40 @@
 
 An organisation's schema is cloned from the template schema (`TENANT_BASE_SCHEMA`), which
 `goldenthread migrate` keeps current, so provisioning costs a schema copy rather than a replay
-of every migration.
+of every migration. Every lifecycle change writes a `PlatformAuditEvent` in the same
+transaction, whichever interface (helpdesk console, command line) asked for it.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django_tenants.utils import get_public_schema_name, schema_context
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.accounts.services import user_create
 from goldenthread.platform.core.errors import Conflict, DomainError
 
-from .models import Domain, Organisation, OrganisationStatus, OrganisationType
+from .models import (
+    Domain,
+    Organisation,
+    OrganisationStatus,
+    OrganisationType,
+    PlatformAuditAction,
+    PlatformAuditEvent,
+)
 from .template_schema import clone_template_into
+
+ADMINISTRATOR_ROLES = (Role.ORGANISATION_ADMIN, Role.PERFORMANCE_OFFICER)
+DEFAULT_MODULES = ("performance",)
 
 
 def organisation_host(slug: str) -> str:
@@ -30,11 +46,39 @@ def schema_name_for(slug: str) -> str:
     return "org_" + re.sub(r"[^a-z0-9]", "_", slug)
 
 
+def sign_in_url_for(host: str, *, url_scheme: str = "http", port: int | None = None) -> str:
+    default_port = {"http": 80, "https": 443}.get(url_scheme)
+    suffix = f":{port}" if port and port != default_port else ""
+    return f"{url_scheme}://{host}{suffix}/accounts/sign-in/"
+
+
+def generate_password() -> str:
+    """A password for a new account, shown once to whoever created the account."""
+    return secrets.token_urlsafe(12)
+
+
 @dataclass(frozen=True)
 class ProvisionedOrganisation:
     organisation: Organisation
     administrator: User
     sign_in_url: str
+    # Set only when the service generated the password: it is shown once and never stored.
+    generated_password: str | None = None
+
+
+def platform_audit_record(
+    *,
+    actor: str,
+    action: str,
+    organisation: Organisation | None,
+    detail: dict[str, Any] | None = None,
+) -> PlatformAuditEvent:
+    event = PlatformAuditEvent(
+        actor=actor, action=action, organisation=organisation, detail=detail or {}
+    )
+    event.full_clean()
+    event.save()
+    return event
 
 
 def ensure_public_organisation() -> Organisation:
@@ -53,6 +97,59 @@ def ensure_public_organisation() -> Organisation:
     return public
 
 
+def _administrator_errors(
+    *, email: str, full_name: str, password: str | None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["admin_email"] = [
+            "Enter the administrator's e-mail address, like name@council.gov.uk."
+        ]
+    if not full_name.strip():
+        errors["admin_name"] = ["Enter the administrator's name."]
+    if password:
+        try:
+            validate_password(password, User(email=email, full_name=full_name))
+        except ValidationError as exc:
+            errors["admin_password"] = list(exc.messages)
+    return errors
+
+
+def _organisation_errors(organisation: Organisation) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    # Uniqueness is checked below with messages a helpdesk user can act on; the database
+    # constraints still hold against a race.
+    try:
+        # `parent_county` is left to Organisation.clean(), which says what is wrong with it
+        # rather than the field check's bare "not a valid choice".
+        organisation.full_clean(
+            exclude=["parent_county"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if "slug" not in errors:
+        if Organisation.objects.filter(slug=organisation.slug).exists():
+            errors["slug"] = [
+                f"An organisation with the slug '{organisation.slug}' already exists."
+            ]
+        elif schema_exists(organisation.schema_name):
+            errors["slug"] = [
+                f"The schema {organisation.schema_name} already exists in the database; choose "
+                "another slug or ask an engineer to remove the stray schema."
+            ]
+    if (
+        organisation.ons_code
+        and "ons_code" not in errors
+        and Organisation.objects.filter(ons_code=organisation.ons_code).exists()
+    ):
+        errors["ons_code"] = [
+            f"Another organisation already has the ONS code {organisation.ons_code}."
+        ]
+    return errors
+
+
 @transaction.atomic
 def organisation_create(
     *,
@@ -68,54 +165,118 @@ def organisation_create(
     licensed_modules: list[str] | None = None,
     url_scheme: str = "http",
     port: int | None = None,
+    actor: str = "system",
 ) -> ProvisionedOrganisation:
     """Create an organisation: its row, its schema (cloned from the template), its host and
-    its first administrator. All or nothing: a failure leaves no row, schema or domain behind.
+    its first administrator, and record who did it.
+
+    Every field problem is reported at once as a `ValidationError` keyed by field name
+    (`slug`, `ons_code`, `admin_email`, ...), before anything is written. All or nothing: a
+    failure after that point (a host already taken, a crash while creating the administrator)
+    rolls back the row, the schema and the domain together, because PostgreSQL DDL is
+    transactional.
+
+    Without `admin_password` a password is generated and returned once in the result.
     """
     slug = slug.strip().lower()
-    if Organisation.objects.filter(slug=slug).exists():
-        raise Conflict(f"An organisation with the slug '{slug}' already exists.")
+    admin_email = admin_email.strip().lower()
     organisation = Organisation(
         name=name.strip(),
         slug=slug,
         schema_name=schema_name_for(slug),
         type=type,
-        ons_code=ons_code,
+        ons_code=ons_code.strip().upper(),
         region=region,
         parent_county=parent_county,
-        licensed_modules=licensed_modules if licensed_modules is not None else ["performance"],
+        licensed_modules=list(DEFAULT_MODULES if licensed_modules is None else licensed_modules),
     )
-    organisation.full_clean()
+    errors = _organisation_errors(organisation)
+    errors.update(
+        _administrator_errors(email=admin_email, full_name=admin_name, password=admin_password)
+    )
+    if errors:
+        raise ValidationError(errors)
+
     organisation.save()
     clone_template_into(organisation.schema_name)
     host = organisation_host(slug)
-    Domain.objects.create(domain=host, tenant=organisation, is_primary=True)
+    try:
+        with transaction.atomic():
+            Domain.objects.create(domain=host, tenant=organisation, is_primary=True)
+    except IntegrityError:
+        raise ValidationError(
+            {"slug": [f"The host {host} is already in use; choose another slug."]}
+        ) from None
+    generated_password = None if admin_password else generate_password()
     with schema_context(organisation.schema_name):
         administrator = user_create(
             email=admin_email,
-            full_name=admin_name,
-            roles=[Role.ORGANISATION_ADMIN, Role.PERFORMANCE_OFFICER],
-            password=admin_password,
+            full_name=admin_name.strip(),
+            roles=list(ADMINISTRATOR_ROLES),
+            password=admin_password or generated_password,
         )
-    sign_in_url = f"{url_scheme}://{host}{f':{port}' if port else ''}/accounts/sign-in/"
-    return ProvisionedOrganisation(organisation, administrator, sign_in_url)
+    platform_audit_record(
+        actor=actor,
+        action=PlatformAuditAction.ORGANISATION_PROVISIONED,
+        organisation=organisation,
+        detail={
+            "slug": slug,
+            "schema": organisation.schema_name,
+            "host": host,
+            "type": organisation.type,
+            "administrator": administrator.email,
+            "modules": organisation.licensed_modules,
+        },
+    )
+    return ProvisionedOrganisation(
+        organisation=organisation,
+        administrator=administrator,
+        sign_in_url=sign_in_url_for(host, url_scheme=url_scheme, port=port),
+        generated_password=generated_password,
+    )
 
 
-def organisation_suspend(*, organisation: Organisation, reason: str) -> Organisation:
+@transaction.atomic
+def organisation_suspend(
+    *, organisation: Organisation, reason: str, actor: str = "system"
+) -> Organisation:
+    """Suspend an organisation: from now on its host shows a suspended page and its API
+    answers 403 (see `OrganisationMiddleware`). Nothing in its schema is touched."""
     if organisation.schema_name == get_public_schema_name():
         raise DomainError("The platform itself cannot be suspended.")
-    if not reason.strip():
-        raise DomainError("Give a reason for suspending the organisation.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": ["Give a reason for suspending the organisation."]})
+    if organisation.is_suspended:
+        raise Conflict(f"{organisation.name} is already suspended.")
     organisation.status = OrganisationStatus.SUSPENDED
-    organisation.status_reason = reason.strip()
+    organisation.status_reason = reason
+    organisation.full_clean()
     organisation.save(update_fields=["status", "status_reason"])
+    platform_audit_record(
+        actor=actor,
+        action=PlatformAuditAction.ORGANISATION_SUSPENDED,
+        organisation=organisation,
+        detail={"reason": reason},
+    )
     return organisation
 
 
-def organisation_resume(*, organisation: Organisation) -> Organisation:
+@transaction.atomic
+def organisation_resume(*, organisation: Organisation, actor: str = "system") -> Organisation:
+    """Give a suspended organisation its access back."""
+    if not organisation.is_suspended:
+        raise Conflict(f"{organisation.name} is not suspended.")
+    previous_reason = organisation.status_reason
     organisation.status = OrganisationStatus.ACTIVE
     organisation.status_reason = ""
     organisation.save(update_fields=["status", "status_reason"])
+    platform_audit_record(
+        actor=actor,
+        action=PlatformAuditAction.ORGANISATION_RESUMED,
+        organisation=organisation,
+        detail={"previous_reason": previous_reason},
+    )
     return organisation
 
 

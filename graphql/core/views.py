@@ -1,16 +1,104 @@
-"""The GraphQL endpoint: CSRF-exempt for API clients, authenticated like the REST API,
-with query depth limited before execution."""
+"""The GraphQL endpoint: authenticated like the REST API, with query depth limited before
+execution.
+
+Authentication (security-relevant):
+- `Authorization: Bearer gt_…` is checked by the REST API's own ApiCredentialAuthentication,
+  so a key only works on its own organisation's host. Bearer requests need no CSRF token.
+- Otherwise the browser session is used, and then a POST must carry the CSRF token (the
+  endpoint is CSRF-exempt for API clients only, not for cookie-authenticated browsers).
+- An unauthenticated operation is answered with HTTP 401, `WWW-Authenticate: Bearer`, and a
+  standard GraphQL error body: `{"errors": [{"message": …, "extensions": {"code":
+  "UNAUTHENTICATED"}}]}`. A browser asking for GraphiQL without a session is sent to sign in.
+  We answer 401 rather than 200 so that HTTP clients, proxies and monitoring see the refusal
+  without parsing the body, as they do for REST.
+"""
 
 from __future__ import annotations
 
+import json
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
+from rest_framework import exceptions
 
+from goldenthread.platform.accounts.authentication import ApiCredentialAuthentication
+from graphql import specified_rules
+
+from .errors import FORBIDDEN, UNAUTHENTICATED, error_payload
 from .limits import DepthLimitValidator
+
+SIGN_IN_HINT = "Sign in, or send an API key for this organisation as 'Authorization: Bearer <key>'."
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        return reason
+
+
+class GraphQLRefusal(Exception):
+    def __init__(self, message: str, *, code: str, status: int):
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
+
+
+def authenticate_graphql_request(request: HttpRequest):
+    """The user behind a GraphQL request, or None when there is none.
+
+    Raises GraphQLRefusal for a bad API key or a session POST without a valid CSRF token.
+    """
+    if request.headers.get("Authorization", "").startswith(ApiCredentialAuthentication.keyword):
+        try:
+            result = ApiCredentialAuthentication().authenticate(request)
+        except exceptions.AuthenticationFailed as exc:
+            raise GraphQLRefusal(str(exc.detail), code=UNAUTHENTICATED, status=401) from None
+        if result is not None:
+            return result[0]
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        check = _CsrfCheck(lambda _request: None)
+        check.process_request(request)
+        reason = check.process_view(request, None, (), {})
+        if reason:
+            raise GraphQLRefusal(
+                f"CSRF check failed ({reason}); send the X-CSRFToken header.",
+                code=FORBIDDEN,
+                status=403,
+            )
+    return user
+
+
+def refusal_response(message: str, *, code: str, status: int) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps({"errors": [error_payload(message, code)]}),
+        status=status,
+        content_type="application/json",
+    )
+    if status == 401:
+        response["WWW-Authenticate"] = ApiCredentialAuthentication.keyword
+    return response
 
 
 class OrganisationGraphQLView(GraphQLView):
-    validation_rules = (DepthLimitValidator,)
+    # graphene-django replaces the specification's rules with whatever is given here, so the
+    # standard rules (unknown fields, fragment cycles, …) must be listed alongside ours.
+    validation_rules = (*specified_rules, DepthLimitValidator)
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            user = authenticate_graphql_request(request)
+        except GraphQLRefusal as refusal:
+            return refusal_response(refusal.message, code=refusal.code, status=refusal.status)
+        if user is None:
+            if request.method == "GET" and self.graphiql and self.request_wants_html(request):
+                return redirect_to_login(request.get_full_path())
+            return refusal_response(SIGN_IN_HINT, code=UNAUTHENTICATED, status=401)
+        request.user = user
+        return super().dispatch(request, *args, **kwargs)
 
 
 graphql_view = csrf_exempt(OrganisationGraphQLView.as_view(graphiql=True))

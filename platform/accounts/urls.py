@@ -7,6 +7,9 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("password-reset/", views.password_reset_request, name="password-reset"),
+    path("me/", views.account, name="me"),
+    path("me/api-keys/", views.api_key_issue, name="api-key-issue"),
+    path("me/api-keys/<int:credential_id>/revoke/", views.api_key_revoke, name="api-key-revoke"),
     path(
         "password-reset/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),

@@ -42,6 +42,7 @@ class DueItem:
 def _owed(
     *,
     indicators: Iterable[Indicator],
+    since: date | None,
     first_due: date | None,
     last_due: date,
     include_due_on: bool,
@@ -52,11 +53,13 @@ def _owed(
         return []
     candidates: list[tuple[Indicator, Period, date]] = []
     for indicator in indicators:
-        since = first_due or indicator.created_at.date()
-        # A period is due after it ends, so start one lag-plus-a-year before `since`.
-        for period in periods_between(indicator.period_type, since - timedelta(days=800), last_due):
+        floor = since or indicator.created_at.date()
+        start = floor if first_due is None else min(floor, first_due - timedelta(days=800))
+        for period in periods_between(indicator.period_type, start, last_due):
             due = due_date_for(indicator, period, settings)
-            if due < since or due > last_due or (due == last_due and not include_due_on):
+            if period.end < floor or (first_due is not None and due < first_due):
+                continue
+            if due > last_due or (due == last_due and not include_due_on):
                 continue
             candidates.append((indicator, period, due))
     if not candidates:
@@ -90,13 +93,14 @@ def late_values(
 ) -> list[DueItem]:
     """Values past their due date and not yet submitted, oldest first.
 
-    Only periods that fell due on or after `since` count (by default, each PI's creation
-    date, so a newly set-up PI is not late for the years before it existed).
+    Only periods ending on or after `since` count (by default each PI's creation date, so a
+    newly set-up PI is not late for the years before it existed).
     """
     today = today or timezone.localdate()
     return _owed(
         indicators=_active(indicator_ids),
-        first_due=since,
+        since=since,
+        first_due=None,
         last_due=today,
         include_due_on=False,
         settings=PerformanceSettings.load(),
@@ -104,12 +108,18 @@ def late_values(
 
 
 def values_due_soon(
-    *, today: date | None = None, within_days: int = 14, indicator_ids: Iterable[int] | None = None
+    *,
+    today: date | None = None,
+    within_days: int = 14,
+    since: date | None = None,
+    indicator_ids: Iterable[int] | None = None,
 ) -> list[DueItem]:
-    """Values due from today to `within_days` ahead and not yet submitted."""
+    """Values due from today to `within_days` ahead and not yet submitted (periods ending on
+    or after `since`, by default each PI's creation date)."""
     today = today or timezone.localdate()
     return _owed(
         indicators=_active(indicator_ids),
+        since=since,
         first_due=today,
         last_due=today + timedelta(days=within_days),
         include_due_on=True,

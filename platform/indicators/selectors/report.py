@@ -269,6 +269,7 @@ def performance_report(
     service_area: ServiceArea | None = None,
     approved_only: bool = False,
     include_retired: bool = False,
+    indicator_ids: list[int] | None = None,
     today: date | None = None,
 ) -> Report:
     """The report for a period (usually a quarter): per PI, grouped by service area and sorted
@@ -287,6 +288,8 @@ def performance_report(
         indicators = indicators.filter(is_active=True)
     if service_area is not None:
         indicators = indicators.filter(service_area=service_area)
+    if indicator_ids is not None:
+        indicators = indicators.filter(pk__in=indicator_ids)
     indicators = list(indicators)
     plans = {indicator.pk: _plan(indicator, report_period) for indicator in indicators}
     settings = PerformanceSettings.load()

@@ -11,15 +11,16 @@ from django.db import models
 from ..models import AuditEntry, Indicator
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        # 50 and 50.000000 are the same number: compare and show them the same way.
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return value
 
 
@@ -33,7 +34,7 @@ def snapshot(obj: models.Model, fields: tuple[str, ...] | list[str]) -> dict[str
         elif field.is_relation:
             data[name] = getattr(obj, field.attname)
         else:
-            data[name] = _plain(getattr(obj, name))
+            data[name] = plain(getattr(obj, name))
     return data
 
 

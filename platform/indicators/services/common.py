@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +19,9 @@ from goldenthread.platform.indicators.domain.status import (
 )
 
 from ..models import Indicator, IndicatorValue, PerformanceSettings, SubArea, Target
+from ..models.fields import DECIMAL_PLACES
+
+STORED_PLACES = Decimal(1).scaleb(-DECIMAL_PLACES)
 
 
 def to_decimal(raw: Any, *, name: str) -> Decimal | None:
@@ -120,13 +123,18 @@ def assess_indicator(
     )
 
 
+def _stored(number: Decimal | None) -> Decimal | None:
+    """Fit a computed number into the columns' six decimal places."""
+    return None if number is None else number.quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
+
+
 def store_status(row: IndicatorValue, result: StatusResult) -> None:
     """Copy a StatusResult onto a value row (the caller saves it)."""
     row.status = str(result.status)
-    row.status_target = result.target
-    row.status_warning_threshold = result.warning_threshold
+    row.status_target = _stored(result.target)
+    row.status_warning_threshold = _stored(result.warning_threshold)
     row.status_tolerance_kind = result.tolerance.kind if result.tolerance else ""
-    row.status_tolerance_amount = result.tolerance.amount if result.tolerance else None
+    row.status_tolerance_amount = _stored(result.tolerance.amount if result.tolerance else None)
     row.status_polarity = str(result.polarity)
     row.status_assessed_at = timezone.now()
 

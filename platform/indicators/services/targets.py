@@ -17,7 +17,7 @@ from goldenthread.platform.indicators.domain.targets import profile_annual_targe
 from ..choices import AuditAction, WorkflowStatus
 from ..models import Baseline, Indicator, IndicatorValue, SubArea, Target
 from ..permissions import require_manage
-from .audit import audit_record
+from .audit import audit_record, plain
 from .common import (
     STATUS_FIELDS,
     clean_and_save,
@@ -72,12 +72,12 @@ def _set_target(
         target = Target(indicator=indicator, sub_area=sub_area)
         target.set_period(period)
     else:
-        old = {"value": str(target.value), "note": target.note}
+        old = {"value": plain(target.value), "note": target.note}
     target.value = value
     target.note = (note or "").strip()
     target.set_by = actor
     target.set_at = timezone.now()
-    new = {"value": str(value), "note": target.note}
+    new = {"value": plain(value), "note": target.note}
     if old == new:
         return target
     clean_and_save(target)
@@ -185,7 +185,7 @@ def target_delete(*, actor: User, target: Target, reason: str = "") -> None:
         obj=target,
         indicator=target.indicator,
         period_code=target.period_code,
-        old={"value": str(target.value), "sub_area": target.sub_area_id},
+        old={"value": plain(target.value), "sub_area": target.sub_area_id},
         reason=reason,
     )
     indicator, period_code = target.indicator, target.period_code
@@ -216,7 +216,7 @@ def baseline_set(
     if baseline is None:
         baseline = Baseline(indicator=indicator, sub_area=sub_area)
     else:
-        old = {"period_code": baseline.period_code, "value": str(baseline.value)}
+        old = {"period_code": baseline.period_code, "value": plain(baseline.value)}
     baseline.set_period(period)
     baseline.value = number
     baseline.note = (note or "").strip()
@@ -230,6 +230,6 @@ def baseline_set(
         indicator=indicator,
         period_code=period.code,
         old=old,
-        new={"period_code": period.code, "value": str(number)},
+        new={"period_code": period.code, "value": plain(number)},
     )
     return baseline

@@ -276,6 +276,7 @@ def value_enter(
     computed and stored; every change is audited.
     """
     require_enter(actor, indicator)
+    indicator_period(indicator, period_code)  # refuses a wrong period with its own code
     check = value_check(
         indicator=indicator,
         period_code=period_code,

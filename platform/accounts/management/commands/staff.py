@@ -1,0 +1,38 @@
+"""`goldenthread staff create`: a helpdesk user on the platform's public host."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand
+
+from goldenthread.platform.accounts.services import staff_user_create
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.tenants.cli_support import command_error
+from goldenthread.tenants.services import generate_password, sign_in_url_for
+
+
+class Command(BaseCommand):
+    help = "Create helpdesk (platform staff) users."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        create = actions.add_parser("create", help="Create a helpdesk user.")
+        create.add_argument("--email", required=True)
+        create.add_argument("--name", required=True)
+        create.add_argument("--password", default=None, help="Default: generated and printed.")
+        create.add_argument("--port", type=int, default=None, help="Port for the sign-in URL.")
+
+    def handle(self, *args, **options):
+        password = options["password"] or generate_password()
+        try:
+            user = staff_user_create(
+                email=options["email"], full_name=options["name"], password=password
+            )
+        except (ValidationError, DomainError) as exc:
+            raise command_error(exc) from exc
+        url = sign_in_url_for(settings.PLATFORM_DOMAIN, port=options["port"])
+        self.stdout.write(self.style.SUCCESS(f"Created helpdesk user {user.email}."))
+        self.stdout.write(f"  sign-in URL: {url}")
+        if not options["password"]:
+            self.stdout.write(f"  password:    {password}  (shown once)")

@@ -1,0 +1,304 @@
+"""PIs, service areas, sub-areas and the organisation's performance settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
+from ..selectors.indicators import INDICATOR_FILTERS, indicator_get, indicator_list
+from ..services.common import to_decimal
+from ..services.indicators import (
+    indicator_accept_catalogue_version,
+    indicator_adopt,
+    indicator_create,
+    indicator_delete,
+    indicator_reactivate,
+    indicator_retire,
+    indicator_update,
+    performance_settings_update,
+    service_area_create,
+    sub_area_create,
+)
+from .base import (
+    IndicatorsApi,
+    NumberField,
+    number,
+    service_area_or_none,
+    user_in_organisation,
+    users_in_organisation,
+)
+
+
+def indicator_output(pi: Indicator) -> dict[str, Any]:
+    return {
+        "id": pi.pk,
+        "code": pi.code,
+        "title": pi.title,
+        "definition": pi.definition,
+        "calculation_notes": pi.calculation_notes,
+        "service_area": (
+            {"id": pi.service_area.pk, "name": pi.service_area.name} if pi.service_area else None
+        ),
+        "owner_id": pi.owner_id,
+        "verifier_id": pi.verifier_id,
+        "data_provider_ids": sorted(user.pk for user in pi.data_providers.all()),
+        "tags": pi.tags,
+        "is_active": pi.is_active,
+        "unit_kind": pi.unit_kind,
+        "unit_label": pi.unit_label,
+        "polarity": pi.polarity,
+        "band_lower": number(pi.band_lower),
+        "band_upper": number(pi.band_upper),
+        "frequency": pi.frequency,
+        "year_basis": pi.year_basis,
+        "period_type": str(pi.period_type),
+        "decimal_places": pi.decimal_places,
+        "is_calculated": pi.is_calculated,
+        "numerator_label": pi.numerator_label,
+        "denominator_label": pi.denominator_label,
+        "factor": number(pi.factor),
+        "rollup_rule": pi.rollup_rule,
+        "year_to_date": pi.year_to_date,
+        "valid_minimum": number(pi.valid_minimum),
+        "valid_maximum": number(pi.valid_maximum),
+        "whole_numbers": pi.whole_numbers,
+        "out_of_range_policy": pi.out_of_range_policy,
+        "tolerance_kind": pi.tolerance_kind,
+        "tolerance_amount": number(pi.tolerance_amount),
+        "commentary_required_when_off_target": pi.commentary_required_when_off_target,
+        "due_day_of_following_month": pi.due_day_of_following_month,
+        "due_lag_months": pi.due_lag_months,
+        "catalogue_code": pi.catalogue_code or None,
+        "adopted_catalogue_version": pi.adopted_catalogue_version,
+        "catalogue_update_available": pi.catalogue_update_available,
+        "latest_status": getattr(pi, "latest_status", None),
+    }
+
+
+class IndicatorFieldsInput(serializers.Serializer):
+    """The local fields of a PI (everything but code, title, definition, unit, polarity and
+    frequency, which an adopted PI takes from the catalogue)."""
+
+    calculation_notes = serializers.CharField(required=False, allow_blank=True)
+    service_area_id = serializers.IntegerField(required=False, allow_null=True)
+    owner_id = serializers.IntegerField(required=False, allow_null=True)
+    verifier_id = serializers.IntegerField(required=False, allow_null=True)
+    data_provider_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    band_lower = NumberField()
+    band_upper = NumberField()
+    year_basis = serializers.CharField(required=False)
+    decimal_places = serializers.IntegerField(required=False, min_value=0, max_value=6)
+    is_calculated = serializers.BooleanField(required=False)
+    numerator_label = serializers.CharField(required=False, allow_blank=True)
+    denominator_label = serializers.CharField(required=False, allow_blank=True)
+    factor = NumberField()
+    rollup_rule = serializers.CharField(required=False)
+    year_to_date = serializers.BooleanField(required=False)
+    valid_minimum = NumberField()
+    valid_maximum = NumberField()
+    whole_numbers = serializers.BooleanField(required=False)
+    out_of_range_policy = serializers.CharField(required=False)
+    tolerance_kind = serializers.CharField(required=False, allow_null=True)
+    tolerance_amount = NumberField()
+    commentary_required_when_off_target = serializers.BooleanField(required=False)
+    due_day_of_following_month = serializers.IntegerField(required=False, allow_null=True)
+    due_lag_months = serializers.IntegerField(required=False, allow_null=True)
+
+
+NUMBER_FIELDS = (
+    "band_lower",
+    "band_upper",
+    "factor",
+    "valid_minimum",
+    "valid_maximum",
+    "tolerance_amount",
+)
+
+
+def service_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Serializer output -> keyword arguments of the PI services (ids become objects)."""
+    fields = dict(data)
+    if "service_area_id" in fields:
+        fields["service_area"] = service_area_or_none(fields.pop("service_area_id"))
+    for name in ("owner", "verifier"):
+        if f"{name}_id" in fields:
+            fields[name] = user_in_organisation(fields.pop(f"{name}_id"), field=f"{name}_id")
+    if "data_provider_ids" in fields:
+        fields["data_providers"] = users_in_organisation(
+            fields.pop("data_provider_ids"), field="data_provider_ids"
+        )
+    for name in NUMBER_FIELDS:
+        if name in fields:
+            fields[name] = to_decimal(fields[name], name=name.replace("_", " ").capitalize())
+    return fields
+
+
+class IndicatorListApi(IndicatorsApi):
+    """GET: PIs, filtered (`q`, `service_area`, `owner`, `data_provider`, `status`, `due`,
+    `active`, `tag`, `adopted`) and paginated. POST: create a local PI."""
+
+    class InputSerializer(IndicatorFieldsInput):
+        code = serializers.CharField(max_length=32)
+        title = serializers.CharField(max_length=500)
+        definition = serializers.CharField(required=False, allow_blank=True)
+        unit_kind = serializers.CharField()
+        unit_label = serializers.CharField(required=False, allow_blank=True)
+        polarity = serializers.CharField()
+        frequency = serializers.CharField()
+
+    def get(self, request):
+        filters = {key: request.query_params.get(key) for key in INDICATOR_FILTERS}
+        return self.paginated(request, indicator_list(filters=filters), indicator_output)
+
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pi = indicator_create(actor=request.user, **service_fields(serializer.validated_data))
+        return Response(indicator_output(indicator_get(pk=pi.pk)), status=status.HTTP_201_CREATED)
+
+
+class IndicatorAdoptApi(IndicatorsApi):
+    """POST: adopt a national catalogue indicator (`catalogue_code` plus local fields)."""
+
+    class InputSerializer(IndicatorFieldsInput):
+        catalogue_code = serializers.CharField(max_length=32)
+
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pi = indicator_adopt(actor=request.user, **service_fields(serializer.validated_data))
+        return Response(indicator_output(indicator_get(pk=pi.pk)), status=status.HTTP_201_CREATED)
+
+
+class IndicatorDetailApi(IndicatorsApi):
+    """GET one PI; PATCH changes it (with an optional `reason`); DELETE a PI without values."""
+
+    class UpdateSerializer(IndicatorFieldsInput):
+        code = serializers.CharField(max_length=32, required=False)
+        title = serializers.CharField(max_length=500, required=False)
+        definition = serializers.CharField(required=False, allow_blank=True)
+        unit_kind = serializers.CharField(required=False)
+        unit_label = serializers.CharField(required=False, allow_blank=True)
+        polarity = serializers.CharField(required=False)
+        frequency = serializers.CharField(required=False)
+        reason = serializers.CharField(required=False, allow_blank=True)
+
+    def get(self, request, pk):
+        return Response(indicator_output(indicator_get(pk=pk)))
+
+    def patch(self, request, pk):
+        pi = indicator_get(pk=pk)
+        serializer = self.UpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = service_fields(serializer.validated_data)
+        indicator_update(actor=request.user, indicator=pi, **fields)
+        return Response(indicator_output(indicator_get(pk=pk)))
+
+    def delete(self, request, pk):
+        indicator_delete(actor=request.user, indicator=indicator_get(pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IndicatorRetireApi(IndicatorsApi):
+    def post(self, request, pk):
+        serializer = ReasonInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        indicator_retire(actor=request.user, indicator=indicator_get(pk=pk), **serializer.data)
+        return Response(indicator_output(indicator_get(pk=pk)))
+
+
+class IndicatorReactivateApi(IndicatorsApi):
+    def post(self, request, pk):
+        serializer = ReasonInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        indicator_reactivate(actor=request.user, indicator=indicator_get(pk=pk), **serializer.data)
+        return Response(indicator_output(indicator_get(pk=pk)))
+
+
+class IndicatorAcceptCatalogueVersionApi(IndicatorsApi):
+    """POST: apply the catalogue's newer definition to an adopted PI."""
+
+    def post(self, request, pk):
+        indicator_accept_catalogue_version(actor=request.user, indicator=indicator_get(pk=pk))
+        return Response(indicator_output(indicator_get(pk=pk)))
+
+
+class ServiceAreaListApi(IndicatorsApi):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+    def get(self, request):
+        return self.paginated(
+            request,
+            ServiceArea.objects.all(),
+            lambda area: {"id": area.pk, "name": area.name, "code": area.code},
+        )
+
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        area = service_area_create(actor=request.user, **serializer.validated_data)
+        return Response(
+            {"id": area.pk, "name": area.name, "code": area.code}, status=status.HTTP_201_CREATED
+        )
+
+
+def sub_area_output(area: SubArea) -> dict[str, Any]:
+    return {"id": area.pk, "kind": area.kind, "name": area.name, "code": area.code}
+
+
+class SubAreaListApi(IndicatorsApi):
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.CharField()
+        name = serializers.CharField(max_length=200)
+        code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+    def get(self, request):
+        return self.paginated(request, SubArea.objects.all(), sub_area_output)
+
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        area = sub_area_create(actor=request.user, **serializer.validated_data)
+        return Response(sub_area_output(area), status=status.HTTP_201_CREATED)
+
+
+def settings_output(settings: PerformanceSettings) -> dict[str, Any]:
+    return {
+        "tolerance_kind": settings.tolerance_kind,
+        "tolerance_amount": number(settings.tolerance_amount),
+        "due_day_of_following_month": settings.due_day_of_following_month,
+        "due_lag_months": settings.due_lag_months,
+        "reminders_enabled": settings.reminders_enabled,
+    }
+
+
+class PerformanceSettingsApi(IndicatorsApi):
+    class InputSerializer(serializers.Serializer):
+        tolerance_kind = serializers.CharField(required=False)
+        tolerance_amount = NumberField()
+        due_day_of_following_month = serializers.IntegerField(required=False)
+        due_lag_months = serializers.IntegerField(required=False)
+        reminders_enabled = serializers.BooleanField(required=False)
+
+    def get(self, request):
+        return Response(settings_output(PerformanceSettings.load()))
+
+    def patch(self, request):
+        serializer = self.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        if "tolerance_amount" in fields:
+            fields["tolerance_amount"] = to_decimal(
+                fields["tolerance_amount"], name="Tolerance amount"
+            )
+        return Response(settings_output(performance_settings_update(actor=request.user, **fields)))

@@ -1,0 +1,150 @@
+"""Status and trend readouts, the performance report, and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.response import Response
+
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION
+from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION
+
+from ..models import AuditEntry
+from ..selectors.indicators import audit_list, indicator_get
+from ..selectors.report import Reading, ReportRow, performance_report
+from .base import IndicatorsApi, number, service_area_or_none
+
+
+def reading_output(reading: Reading) -> dict[str, Any]:
+    return {
+        "period": reading.period.code,
+        "period_label": reading.period.label,
+        "value": number(reading.value),
+        "state": reading.state,
+        "workflow_status": reading.workflow_status,
+        "complete": reading.complete,
+    }
+
+
+def row_output(row: ReportRow) -> dict[str, Any]:
+    status = STATUS_PRESENTATION[row.status]
+    short, long = TREND_PRESENTATION[row.short_trend], TREND_PRESENTATION[row.long_trend]
+    pi = row.indicator
+    return {
+        "indicator_id": pi.pk,
+        "code": pi.code,
+        "title": pi.title,
+        "service_area": pi.service_area.name if pi.service_area else None,
+        "polarity": pi.polarity,
+        "decimal_places": pi.decimal_places,
+        "current": reading_output(row.current),
+        "target": number(row.target),
+        "status": {
+            "status": str(row.status),
+            "label": status.label,
+            "icon": status.icon,
+            "rag": status.rag,
+            "warning_threshold": number(row.warning_threshold),
+            "tolerance_kind": row.tolerance.kind if row.tolerance else None,
+            "tolerance_amount": number(row.tolerance.amount) if row.tolerance else None,
+        },
+        "previous": {
+            **reading_output(row.previous),
+            "trend": str(row.short_trend),
+            "trend_label": short.label,
+            "trend_icon": short.icon,
+        },
+        "same_period_last_year": {
+            **reading_output(row.last_year),
+            "trend": str(row.long_trend),
+            "trend_label": long.label,
+            "trend_icon": long.icon,
+        },
+        "commentary": (
+            {
+                "text": row.commentary.text,
+                "author": str(row.commentary.author) if row.commentary.author else None,
+                "created_at": row.commentary.created_at.isoformat(),
+            }
+            if row.commentary
+            else None
+        ),
+    }
+
+
+def _period(request) -> str:
+    period = (request.query_params.get("period") or "").strip()
+    if not period:
+        raise DomainError("Say which period: ?period=2025/26 Q1 (for example).")
+    return period
+
+
+class IndicatorStatusApi(IndicatorsApi):
+    """GET `?period=`: a PI's status against target and its short- and long-term trends."""
+
+    def get(self, request, pk):
+        pi = indicator_get(pk=pk)
+        report = performance_report(
+            period_code=_period(request), indicator_ids=[pi.pk], include_retired=True
+        )
+        return Response(row_output(report.rows[0]))
+
+
+class ReportApi(IndicatorsApi):
+    """GET `?period=` (and optionally `service_area`, `approved_only`): the performance report
+    rows, grouped by service area and sorted by code."""
+
+    def get(self, request):
+        report = performance_report(
+            period_code=_period(request),
+            service_area=service_area_or_none(
+                request.query_params.get("service_area"), field="service_area"
+            ),
+            approved_only=request.query_params.get("approved_only", "").lower()
+            in ("1", "true", "yes"),
+        )
+        return Response(
+            {
+                "period": report.period.code,
+                "period_label": report.period.label,
+                "rows": [row_output(row) for row in report.rows],
+            }
+        )
+
+
+def audit_output(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "at": entry.at.isoformat(),
+        "actor_id": entry.actor_id,
+        "actor": entry.actor_name,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "indicator_id": entry.indicator_id,
+        "period": entry.period_code or None,
+        "old": entry.old,
+        "new": entry.new,
+        "reason": entry.reason,
+    }
+
+
+AUDIT_FILTERS = ("object_type", "object_id", "action", "period")
+
+
+class AuditListApi(IndicatorsApi):
+    """GET the organisation's performance audit trail, newest first."""
+
+    def get(self, request):
+        filters = {key: request.query_params.get(key) for key in AUDIT_FILTERS}
+        return self.paginated(request, audit_list(filters=filters), audit_output)
+
+
+class IndicatorAuditApi(IndicatorsApi):
+    """GET a PI's history: its own changes and those of its values, targets and commentary."""
+
+    def get(self, request, pk):
+        filters = {key: request.query_params.get(key) for key in AUDIT_FILTERS}
+        pi = indicator_get(pk=pk)
+        return self.paginated(request, audit_list(indicator=pi, filters=filters), audit_output)

@@ -1,0 +1,136 @@
+"""Targets, annual profiles and baselines of a PI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from ..models import Baseline, Target
+from ..selectors.indicators import indicator_get, target_get, target_list
+from ..services.targets import baseline_set, target_delete, target_profile_annual, target_set
+from .base import IndicatorsApi, NumberField, number, sub_area_or_none
+
+
+def target_output(target: Target) -> dict[str, Any]:
+    return {
+        "id": target.pk,
+        "indicator_id": target.indicator_id,
+        "period": target.period_code,
+        "period_type": target.period_type,
+        "sub_area_id": target.sub_area_id,
+        "value": number(target.value),
+        "note": target.note,
+        "set_by_id": target.set_by_id,
+        "set_at": target.set_at.isoformat(),
+    }
+
+
+class TargetListApi(IndicatorsApi):
+    """GET a PI's targets; POST sets one (for a period of the PI's, or a year)."""
+
+    class InputSerializer(serializers.Serializer):
+        period = serializers.CharField(max_length=24)
+        value = NumberField(required=True, allow_null=False, allow_blank=False)
+        sub_area_id = serializers.IntegerField(required=False, allow_null=True)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get(self, request, pk):
+        return self.paginated(request, target_list(indicator=indicator_get(pk=pk)), target_output)
+
+    def post(self, request, pk):
+        pi = indicator_get(pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.data)
+        target = target_set(
+            actor=request.user,
+            indicator=pi,
+            period_code=data["period"],
+            value=data["value"],
+            sub_area=sub_area_or_none(data.get("sub_area_id")),
+            note=data["note"],
+            reason=data["reason"],
+        )
+        return Response(target_output(target), status=status.HTTP_201_CREATED)
+
+
+class TargetProfileApi(IndicatorsApi):
+    """POST `{"year", "annual", "method": "flat"|"cumulative"}`: set the year's target and
+    spread it over the PI's periods."""
+
+    class InputSerializer(serializers.Serializer):
+        year = serializers.CharField(max_length=24)
+        annual = NumberField(required=True, allow_null=False, allow_blank=False)
+        method = serializers.ChoiceField(choices=["flat", "cumulative"], default="flat")
+        sub_area_id = serializers.IntegerField(required=False, allow_null=True)
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request, pk):
+        pi = indicator_get(pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.data)
+        targets = target_profile_annual(
+            actor=request.user,
+            indicator=pi,
+            year_code=data["year"],
+            annual=data["annual"],
+            method=data["method"],
+            sub_area=sub_area_or_none(data.get("sub_area_id")),
+            reason=data["reason"],
+        )
+        return Response(
+            {"targets": [target_output(target) for target in targets]},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TargetDetailApi(IndicatorsApi):
+    def get(self, request, pk, target_pk):
+        return Response(target_output(target_get(indicator=indicator_get(pk=pk), pk=target_pk)))
+
+    def delete(self, request, pk, target_pk):
+        target = target_get(indicator=indicator_get(pk=pk), pk=target_pk)
+        target_delete(actor=request.user, target=target, reason=request.data.get("reason", ""))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def baseline_output(baseline: Baseline) -> dict[str, Any]:
+    return {
+        "period": baseline.period_code,
+        "sub_area_id": baseline.sub_area_id,
+        "value": number(baseline.value),
+        "note": baseline.note,
+    }
+
+
+class BaselineApi(IndicatorsApi):
+    """GET a PI's baselines; PUT sets the baseline (overall, or for a sub-area)."""
+
+    class InputSerializer(serializers.Serializer):
+        period = serializers.CharField(max_length=24)
+        value = NumberField(required=True, allow_null=False, allow_blank=False)
+        sub_area_id = serializers.IntegerField(required=False, allow_null=True)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get(self, request, pk):
+        pi = indicator_get(pk=pk)
+        return Response({"baselines": [baseline_output(b) for b in pi.baselines.all()]})
+
+    def put(self, request, pk):
+        pi = indicator_get(pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.data)
+        baseline = baseline_set(
+            actor=request.user,
+            indicator=pi,
+            period_code=data["period"],
+            value=data["value"],
+            sub_area=sub_area_or_none(data.get("sub_area_id")),
+            note=data["note"],
+        )
+        return Response(baseline_output(baseline))

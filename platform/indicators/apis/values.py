@@ -1,0 +1,310 @@
+"""Values (single and bulk), the workflow transitions, commentary and late values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from goldenthread.platform.core.errors import DomainError, NotFound
+
+from ..models import Commentary, Indicator, IndicatorValue
+from ..selectors.due import DueItem, late_values, values_due_soon
+from ..selectors.indicators import indicator_get, value_get, value_list
+from ..selectors.report import indicator_values_with_trends
+from ..services.values import commentary_add, value_enter, values_bulk_upsert
+from ..services.workflow import value_approve, value_reopen, value_send_back, value_submit
+from .base import IndicatorsApi, NumberField, number, sub_area_or_none
+
+
+def value_output(row: IndicatorValue) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "indicator_id": row.indicator_id,
+        "indicator_code": row.indicator.code,
+        "period": row.period_code,
+        "period_type": row.period_type,
+        "period_start": row.period_start.isoformat(),
+        "period_end": row.period_end.isoformat(),
+        "sub_area_id": row.sub_area_id,
+        "value": number(row.value),
+        "numerator": number(row.numerator),
+        "denominator": number(row.denominator),
+        "state": row.state,
+        "workflow_status": row.workflow_status,
+        "out_of_range_confirmed": row.out_of_range_confirmed,
+        "out_of_range_note": row.out_of_range_note,
+        "returned_reason": row.returned_reason,
+        "entered_by_id": row.entered_by_id,
+        "entered_at": row.entered_at.isoformat() if row.entered_at else None,
+        "submitted_by_id": row.submitted_by_id,
+        "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
+        "approved_by_id": row.approved_by_id,
+        "approved_at": row.approved_at.isoformat() if row.approved_at else None,
+        "status": {
+            "status": row.status or None,
+            "target": number(row.status_target),
+            "warning_threshold": number(row.status_warning_threshold),
+            "tolerance_kind": row.status_tolerance_kind or None,
+            "tolerance_amount": number(row.status_tolerance_amount),
+            "polarity": row.status_polarity or None,
+        },
+    }
+
+
+class ValueInput(serializers.Serializer):
+    period = serializers.CharField(max_length=24)
+    value = NumberField()
+    numerator = NumberField()
+    denominator = NumberField()
+    state = serializers.CharField(required=False, default="entered")
+    sub_area_id = serializers.IntegerField(required=False, allow_null=True)
+    confirm_out_of_range = serializers.BooleanField(required=False, default=False)
+    out_of_range_note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def value_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    data["period_code"] = data.pop("period")
+    data["sub_area"] = sub_area_or_none(data.pop("sub_area_id", None))
+    return data
+
+
+class IndicatorValueListApi(IndicatorsApi):
+    """GET: a PI's values, oldest first, each with the previous period's and the same period
+    last year's value and the trends (`sub_area` for one sub-area's series). POST: enter or
+    correct a value as a draft."""
+
+    def get(self, request, pk):
+        pi = indicator_get(pk=pk)
+        sub_area = sub_area_or_none(request.query_params.get("sub_area"), field="sub_area")
+        rows = indicator_values_with_trends(
+            indicator=pi, sub_area_id=sub_area.pk if sub_area else None
+        )
+
+        def output(item):
+            return {
+                **value_output(item.value),
+                "previous": {
+                    "period": item.previous.period_code if item.previous else None,
+                    "value": number(item.previous.value) if item.previous else None,
+                    "trend": str(item.short_trend),
+                },
+                "same_period_last_year": {
+                    "period": item.last_year.period_code if item.last_year else None,
+                    "value": number(item.last_year.value) if item.last_year else None,
+                    "trend": str(item.long_trend),
+                },
+            }
+
+        return self.paginated(request, rows, output)
+
+    def post(self, request, pk):
+        pi = indicator_get(pk=pk)
+        serializer = ValueInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = value_enter(actor=request.user, indicator=pi, **value_arguments(serializer.data))
+        return Response(value_output(value_get(pk=row.pk)), status=status.HTTP_201_CREATED)
+
+
+class ValueListApi(IndicatorsApi):
+    """GET: values across PIs, newest period first; filter by `workflow_status` (the
+    verifier's queue is `?workflow_status=submitted`), `period`, `indicator`, `sub_area`."""
+
+    def get(self, request):
+        filters = {
+            key: request.query_params.get(key)
+            for key in ("workflow_status", "period", "indicator", "sub_area")
+        }
+        return self.paginated(request, value_list(filters=filters), value_output)
+
+
+class ValueDetailApi(IndicatorsApi):
+    def get(self, request, pk):
+        return Response(value_output(value_get(pk=pk)))
+
+
+class ValueBulkUpsertApi(IndicatorsApi):
+    """POST `{"items": [{"indicator_code" or "indicator_id", "period", "value", ...}]}`: enter
+    many values, all or nothing. A refusal lists every bad item by index in
+    `extra.errors`, and nothing is saved."""
+
+    class ItemSerializer(ValueInput):
+        indicator_id = serializers.IntegerField(required=False)
+        indicator_code = serializers.CharField(required=False)
+
+    class InputSerializer(serializers.Serializer):
+        items = serializers.ListField(
+            child=serializers.DictField(), max_length=10000, allow_empty=False
+        )
+
+    def post(self, request):
+        outer = self.InputSerializer(data=request.data)
+        outer.is_valid(raise_exception=True)
+        raw_items = outer.validated_data["items"]
+        codes = {str(item.get("indicator_code") or "").strip().lower() for item in raw_items}
+        ids = [item.get("indicator_id") for item in raw_items]
+        # Two queries for the whole batch, whatever its size.
+        pis = Indicator.objects.prefetch_related("data_providers")
+        by_code = {
+            pi.code.lower(): pi
+            for pi in pis.annotate(code_lower=Lower("code")).filter(code_lower__in=codes - {""})
+        }
+        by_id = {pi.pk: pi for pi in pis.filter(pk__in=[pk for pk in ids if isinstance(pk, int)])}
+        items, positions, errors = [], [], []
+        for index, raw in enumerate(raw_items):
+            serializer = self.ItemSerializer(data=raw)
+            if not serializer.is_valid():
+                field, messages = next(iter(serializer.errors.items()))
+                errors.append(
+                    {"index": index, "message": f"{field}: {messages[0]}", "code": "invalid"}
+                )
+                continue
+            data = dict(serializer.validated_data)
+            code, pk = data.pop("indicator_code", None), data.pop("indicator_id", None)
+            pi = by_id.get(pk) if pk is not None else by_code.get(str(code or "").strip().lower())
+            if pi is None:
+                if pk is None and not code:
+                    message = "Give the indicator's code or id."
+                else:
+                    what = f"id '{pk}'" if pk is not None else f"code '{code}'"
+                    message = f"There is no indicator with the {what}."
+                errors.append({"index": index, "message": message, "code": "unknown_indicator"})
+                continue
+            try:
+                items.append({"indicator": pi, **value_arguments(data)})
+                positions.append(index)
+            except DomainError as error:
+                errors.append({"index": index, "message": error.message, "code": error.code})
+        rows: list[IndicatorValue] = []
+        if items:
+            # Let the service check the good items too, so one answer lists every problem;
+            # roll back whatever it saved when any item was refused here.
+            try:
+                with transaction.atomic():
+                    rows = values_bulk_upsert(actor=request.user, items=items)
+                    if errors:
+                        raise _RolledBack
+            except _RolledBack:
+                rows = []
+            except DomainError as refused:
+                if "errors" not in refused.extra:
+                    raise
+                for error in refused.extra["errors"]:
+                    errors.append({**error, "index": positions[error["index"]]})
+        if errors:
+            errors.sort(key=lambda error: error["index"])
+            raise DomainError(
+                f"{len(errors)} of {len(raw_items)} values were refused, so none were saved.",
+                code="bulk_refused",
+                extra={"errors": errors},
+            )
+        return Response({"count": len(rows), "values": [value_output(row) for row in rows]})
+
+
+class _RolledBack(Exception):
+    pass
+
+
+class TransitionApi(IndicatorsApi):
+    needs_reason = False
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def transition(self, *, actor, value, reason):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = self.transition(
+            actor=request.user, value=value_get(pk=pk), reason=serializer.data["reason"]
+        )
+        return Response(value_output(value_get(pk=row.pk)))
+
+
+class ValueSubmitApi(TransitionApi):
+    def transition(self, *, actor, value, reason):
+        return value_submit(actor=actor, value=value)
+
+
+class ValueApproveApi(TransitionApi):
+    def transition(self, *, actor, value, reason):
+        return value_approve(actor=actor, value=value)
+
+
+class ValueSendBackApi(TransitionApi):
+    def transition(self, *, actor, value, reason):
+        return value_send_back(actor=actor, value=value, reason=reason)
+
+
+class ValueReopenApi(TransitionApi):
+    def transition(self, *, actor, value, reason):
+        return value_reopen(actor=actor, value=value, reason=reason)
+
+
+def commentary_output(entry: Commentary) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "period": entry.period_code,
+        "author_id": entry.author_id,
+        "author": str(entry.author) if entry.author else None,
+        "text": entry.text,
+        "created_at": entry.created_at.isoformat(),
+    }
+
+
+class CommentaryListApi(IndicatorsApi):
+    class InputSerializer(serializers.Serializer):
+        period = serializers.CharField(max_length=24)
+        text = serializers.CharField()
+
+    def get(self, request, pk):
+        pi = indicator_get(pk=pk)
+        qs = pi.commentaries.select_related("author").order_by("-created_at")
+        period = request.query_params.get("period")
+        if period:
+            qs = qs.filter(period_code=period)
+        return self.paginated(request, qs, commentary_output)
+
+    def post(self, request, pk):
+        pi = indicator_get(pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = commentary_add(
+            actor=request.user,
+            indicator=pi,
+            period_code=serializer.data["period"],
+            text=serializer.data["text"],
+        )
+        return Response(commentary_output(entry), status=status.HTTP_201_CREATED)
+
+
+def due_output(item: DueItem) -> dict[str, Any]:
+    return {
+        "indicator_id": item.indicator.pk,
+        "indicator_code": item.indicator.code,
+        "period": item.period.code,
+        "due_date": item.due_date.isoformat(),
+        "days_late": item.days_late,
+        "value_id": item.value.pk if item.value else None,
+    }
+
+
+class DueValuesApi(IndicatorsApi):
+    """GET `?which=late` (default) or `?which=due_soon`: values owed, oldest due first."""
+
+    def get(self, request):
+        which = request.query_params.get("which", "late")
+        if which == "late":
+            items = late_values()
+        elif which == "due_soon":
+            items = values_due_soon()
+        else:
+            raise NotFound(f"'{which}' is not a list of due values; use late or due_soon.")
+        return self.paginated(request, items, due_output)

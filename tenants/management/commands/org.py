@@ -1,0 +1,127 @@
+"""`goldenthread org create|list|suspend|resume`: organisation lifecycle from the shell."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.tenants.cli_support import cli_actor, command_error, split_list
+from goldenthread.tenants.models import (
+    Organisation,
+    OrganisationStatus,
+    OrganisationType,
+    Region,
+)
+from goldenthread.tenants.selectors import organisation_get, organisation_list, primary_host
+from goldenthread.tenants.services import (
+    organisation_create,
+    organisation_resume,
+    organisation_suspend,
+)
+
+
+class Command(BaseCommand):
+    help = "Create, list, suspend and resume organisations."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+        create = actions.add_parser(
+            "create", help="Provision an organisation with its schema, host and administrator."
+        )
+        create.add_argument("--name", required=True, help="Full name of the body.")
+        create.add_argument("--slug", required=True, help="Host label: <slug>.<platform domain>.")
+        create.add_argument("--type", required=True, choices=OrganisationType.values)
+        create.add_argument("--admin-email", required=True)
+        create.add_argument("--admin-name", required=True)
+        create.add_argument("--ons-code", default="", help="ONS area code, e.g. E07000123.")
+        create.add_argument("--region", default="", choices=["", *Region.values])
+        create.add_argument(
+            "--parent-county", default=None, metavar="SLUG", help="A district's county."
+        )
+        create.add_argument("--modules", default=None, help="Licensed modules, comma-separated.")
+        create.add_argument(
+            "--password", default=None, help="The administrator's password (default: generated)."
+        )
+        create.add_argument("--port", type=int, default=None, help="Port for the sign-in URL.")
+        create.add_argument("--scheme", default="http", choices=["http", "https"])
+
+        actions.add_parser("list", help="List organisations.")
+
+        suspend = actions.add_parser("suspend", help="Suspend an organisation.")
+        suspend.add_argument("slug")
+        suspend.add_argument("--reason", required=True)
+
+        resume = actions.add_parser("resume", help="Resume a suspended organisation.")
+        resume.add_argument("slug")
+
+    def handle(self, *args, **options):
+        handler = getattr(self, f"handle_{options['action']}")
+        try:
+            handler(options)
+        except (ValidationError, DomainError) as exc:
+            raise command_error(exc) from exc
+
+    def handle_create(self, options) -> None:
+        parent = None
+        if options["parent_county"]:
+            try:
+                parent = organisation_get(slug=options["parent_county"])
+            except DomainError as exc:
+                raise CommandError(f"--parent-county: {exc.message}") from exc
+        result = organisation_create(
+            name=options["name"],
+            slug=options["slug"],
+            type=options["type"],
+            admin_email=options["admin_email"],
+            admin_name=options["admin_name"],
+            admin_password=options["password"],
+            ons_code=options["ons_code"],
+            region=options["region"],
+            parent_county=parent,
+            licensed_modules=split_list(options["modules"]),
+            url_scheme=options["scheme"],
+            port=options["port"],
+            actor=cli_actor(),
+        )
+        organisation = result.organisation
+        self.stdout.write(self.style.SUCCESS(f"Created {organisation.name}."))
+        self.stdout.write(f"  schema:      {organisation.schema_name}")
+        self.stdout.write(f"  host:        {primary_host(organisation)}")
+        self.stdout.write(f"  sign-in URL: {result.sign_in_url}")
+        self.stdout.write(f"  admin:       {result.administrator.email}")
+        if result.generated_password:
+            self.stdout.write(
+                f"  password:    {result.generated_password}  (shown once: pass it on securely)"
+            )
+
+    def handle_list(self, options) -> None:
+        organisations = list(organisation_list())
+        headers = ("SLUG", "NAME", "TYPE", "STATUS", "HOST")
+        rows = [
+            (org.slug, org.name, org.type, org.status, primary_host(org)) for org in organisations
+        ]
+        widths = [
+            max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)
+        ]
+        for row in (headers, *rows):
+            self.stdout.write(
+                "  ".join(
+                    str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+        suspended = sum(1 for org in organisations if org.status == OrganisationStatus.SUSPENDED)
+        self.stdout.write(f"{len(organisations)} organisations, {suspended} suspended.")
+
+    def handle_suspend(self, options) -> None:
+        organisation = organisation_get(slug=options["slug"])
+        organisation_suspend(organisation=organisation, reason=options["reason"], actor=cli_actor())
+        self.stdout.write(
+            self.style.SUCCESS(f"Suspended {organisation.name}: {organisation.status_reason}")
+        )
+
+    def handle_resume(self, options) -> None:
+        organisation: Organisation = organisation_get(slug=options["slug"])
+        organisation_resume(organisation=organisation, actor=cli_actor())
+        self.stdout.write(self.style.SUCCESS(f"Resumed {organisation.name}."))

@@ -1,0 +1,8 @@
+import pytest
+
+from tests.shared_indicators.helpers import unique_prefix
+
+
+@pytest.fixture
+def prefix() -> str:
+    return unique_prefix()

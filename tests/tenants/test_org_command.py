@@ -1,0 +1,154 @@
+"""`goldenthread org create|list|suspend|resume`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_tenants.utils import schema_context, schema_exists
+
+from goldenthread.platform.accounts.models import User
+from goldenthread.tenants.models import Organisation, PlatformAuditEvent
+from tests.support import subprocess_environment
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("org", *args, stdout=out)
+    return out.getvalue()
+
+
+CREATE_GAMMA = (
+    "create",
+    "--name", "Gamma County Council",
+    "--slug", "gamma",
+    "--type", "county",
+    "--admin-email", "admin@gamma.example",
+    "--admin-name", "Gina Admin",
+)  # fmt: skip
+
+
+def test_create_prints_schema_host_sign_in_url_and_the_generated_password_once(db, client_for):
+    output = run(*CREATE_GAMMA, "--ons-code", "E10000042", "--region", "east", "--port", "8000")
+
+    assert "schema:      org_gamma" in output
+    assert "host:        gamma.localhost" in output
+    assert "sign-in URL: http://gamma.localhost:8000/accounts/sign-in/" in output
+    password_line = next(line for line in output.splitlines() if "password:" in line)
+    password = password_line.split()[1]
+    assert output.count(password) == 1
+
+    organisation = Organisation.objects.get(slug="gamma")
+    assert (organisation.ons_code, organisation.region) == ("E10000042", "east")
+    assert schema_exists("org_gamma")
+    assert PlatformAuditEvent.objects.get(organisation=organisation).actor.startswith("cli")
+    response = client_for(organisation).post(
+        "/accounts/sign-in/", {"username": "admin@gamma.example", "password": password}
+    )
+    assert response.status_code == 302
+
+
+def test_create_a_district_under_its_county_with_modules(db):
+    run(*CREATE_GAMMA)
+    output = run(
+        "create",
+        "--name", "Delta District Council",
+        "--slug", "delta",
+        "--type", "district",
+        "--admin-email", "admin@delta.example",
+        "--admin-name", "Dee Admin",
+        "--parent-county", "gamma",
+        "--modules", "performance,planning",
+        "--password", "correct-horse-battery-staple",
+    )  # fmt: skip
+    delta = Organisation.objects.get(slug="delta")
+    assert delta.parent_county.slug == "gamma"
+    assert delta.licensed_modules == ["performance", "planning"]
+    assert "password:" not in output  # the operator chose it; nothing to show
+    with schema_context("org_delta"):
+        assert User.objects.filter(email="admin@delta.example").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--slug", "alpha"), "--slug: An organisation with the slug 'alpha' already exists."),
+        (("--type", "parish"), "argument --type: invalid choice: 'parish'"),
+        (("--type", "district", "--ons-code", "E10000001"), "--ons-code: A district council"),
+        (("--parent-county", "nowhere"), "--parent-county: No organisation has the slug"),
+        (("--type", "district", "--parent-county", "alpha"), "must be a county council"),
+        (("--modules", "performance,astrology"), "--modules: Unknown modules: astrology."),
+    ],
+)
+def test_create_refuses_bad_input_and_creates_nothing(org_a, extra, message):
+    # argparse takes the last of a repeated option, so `extra` overrides CREATE_GAMMA
+    before = Organisation.objects.count()
+    with pytest.raises(CommandError) as refused:
+        run(*CREATE_GAMMA, *extra)
+    assert message in str(refused.value)
+    assert Organisation.objects.count() == before
+    assert not schema_exists("org_gamma")
+
+
+def test_list_shows_slug_name_type_status_and_host(org_a, org_b, fresh):
+    from goldenthread.tenants.services import organisation_suspend
+
+    organisation_suspend(organisation=fresh(org_b), reason="Testing")
+    lines = run("list").splitlines()
+
+    assert lines[0].split() == ["SLUG", "NAME", "TYPE", "STATUS", "HOST"]
+    alpha = next(line for line in lines if line.startswith("alpha "))
+    beta = next(line for line in lines if line.startswith("beta "))
+    assert alpha.split() == ["alpha", "Alpha", "District", "Council", "district", "active",
+                             "alpha.localhost"]  # fmt: skip
+    assert beta.split()[-2:] == ["suspended", "beta.localhost"]
+    assert not any(line.startswith("platform ") for line in lines)  # the public row is hidden
+
+
+def test_suspend_and_resume_by_slug(org_a, fresh):
+    assert "Suspended Alpha District Council: Late payment" in run(
+        "suspend", "alpha", "--reason", "Late payment"
+    )
+    assert fresh(org_a).is_suspended
+    assert "Resumed Alpha District Council." in run("resume", "alpha")
+    assert not fresh(org_a).is_suspended
+
+
+def test_suspend_and_resume_refuse_unknown_slugs_and_wrong_states(org_a, fresh):
+    with pytest.raises(CommandError, match="No organisation has the slug 'nowhere'"):
+        run("suspend", "nowhere", "--reason", "x")
+    with pytest.raises(CommandError, match="is not suspended"):
+        run("resume", "alpha")
+    with pytest.raises(CommandError, match="reason"):
+        run("suspend", "alpha")
+    assert not fresh(org_a).is_suspended
+
+
+def goldenthread(*args: str) -> subprocess.CompletedProcess:
+    """The real console entry point, against this run's test database (read-only uses)."""
+    env = subprocess_environment()
+    return subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-m", "goldenthread.platform.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_the_command_line_exits_non_zero_with_a_clear_message(session_organisations):
+    bad_type = goldenthread("org", *CREATE_GAMMA[:5], "--type", "parish", *CREATE_GAMMA[7:])
+    assert bad_type.returncode != 0
+    assert "invalid choice: 'parish'" in bad_type.stderr
+
+    unknown = goldenthread("org", "resume", "no-such-org")
+    assert unknown.returncode == 1
+    assert "No organisation has the slug 'no-such-org'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+    listed = goldenthread("org", "list")
+    assert listed.returncode == 0
+    assert any(line.startswith("alpha ") for line in listed.stdout.splitlines())
