@@ -44,7 +44,7 @@ def test_an_auditor_signs_in_before_the_end_date_but_not_after(org_a, auditor, c
     assert client_for(org_a).post("/accounts/sign-in/", form).status_code == 302
     _expire(org_a, auditor.user)
     refused = client_for(org_a).post("/accounts/sign-in/", form)
-    assert refused.status_code == 200 and "not right" in refused.content.decode()
+    assert refused.status_code == 200 and "Your access ended on" in refused.content.decode()
 
 
 def test_an_existing_session_is_refused_once_access_ends(org_a, auditor, client_for):
