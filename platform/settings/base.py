@@ -49,6 +49,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "goldenthread.platform.indicators",
+    "goldenthread.platform.planning",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "goldenthread.platform.planning.middleware.AuditorAccessMiddleware",
 ]
 
 TEMPLATES = [
