@@ -25,6 +25,7 @@ from ..models import AuditEntry, ImportJob, ImportKind, ImportStatus, IndicatorV
 from ..services.audit import changed_only, plain, snapshot
 from ..services.common import STATUS_FIELDS, assess_indicator, settings_for, store_status
 from ..services.values import VALUE_AUDIT_FIELDS
+from .copying import copy_insert
 from .preview import RESULT_FIELDS, read_job_file, require_import, store_validation
 from .reader import ImportFileError, Table
 from .validator import NEW, Planned, Validation, validate
@@ -68,6 +69,12 @@ def _reason(file_name: str, plan: Planned) -> str:
     return f"{reason}: {plan.note}" if plan.note else reason
 
 
+def _phase(progress: Progress | None, phase: str) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(phase, done, total)
+
+
 def _in_batches(
     objects: list, write: Callable[[list], Any], *, phase: str, progress: Progress | None
 ) -> None:
@@ -86,12 +93,7 @@ def _write_values(
         row = plan.obj
         row.entered_by, row.entered_at, row.updated_at = actor, now, now
         (new_rows if plan.kind == NEW else changed_rows).append(row)
-    _in_batches(
-        new_rows,
-        lambda batch: IndicatorValue.objects.bulk_create(batch),
-        phase="Saving new values",
-        progress=progress,
-    )
+    copy_insert(new_rows, progress=_phase(progress, "Saving new values"))
     _in_batches(
         changed_rows,
         lambda batch: IndicatorValue.objects.bulk_update(batch, VALUE_WRITE_FIELDS),
@@ -100,7 +102,7 @@ def _write_values(
     )
     entries = []
     for plan in validation.planned:
-        after = snapshot(plan.obj, VALUE_AUDIT_FIELDS)
+        after = plan.after or snapshot(plan.obj, VALUE_AUDIT_FIELDS)
         old, new = (None, after) if plan.before is None else changed_only(plan.before, after)
         entries.append(
             AuditEntry(
@@ -116,12 +118,7 @@ def _write_values(
                 reason=_reason(file_name, plan),
             )
         )
-    _in_batches(
-        entries,
-        lambda batch: AuditEntry.objects.bulk_create(batch),
-        phase="Recording the audit trail",
-        progress=progress,
-    )
+    copy_insert(entries, progress=_phase(progress, "Recording the audit trail"))
 
 
 def _write_targets(

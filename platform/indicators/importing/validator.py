@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from goldenthread.platform.indicators.domain.validation import show
 
 from ..choices import OutOfRangePolicy, ValueState, WorkflowStatus
 from ..models import ImportKind, Indicator, IndicatorValue, SubArea, Target
+from ..models.fields import DECIMAL_PLACES, MAX_DIGITS
 from ..permissions import can_enter_values, can_manage_indicators
 from ..services.audit import snapshot
 from ..services.common import indicator_period, settings_for, store_status, target_period
@@ -71,6 +73,7 @@ class Planned:
     indicator: Indicator
     before: dict[str, Any] | None
     note: str
+    after: dict[str, Any] | None = None  # a value's audited fields as they will be saved
 
 
 @dataclass
@@ -267,26 +270,24 @@ class _Rows:
 
 VALUE_FIELDS = ("value", "numerator", "denominator")
 VALUE_DATA_COLUMNS = (*VALUE_FIELDS, "state")
-# Model fields checked by `clean_fields` at preview (relations and stamps are set at commit).
-VALUE_FIELD_COLUMNS = {
-    "value": "value",
-    "numerator": "numerator",
-    "denominator": "denominator",
-    "out_of_range_note": "note",
-    "state": "state",
-}
-VALUE_CLEAN_EXCLUDE = [
-    "indicator",
-    "sub_area",
-    "entered_by",
-    "entered_at",
-    "submitted_by",
-    "approved_by",
-    "period_code",
-    "period_type",
-    "period_start",
-    "period_end",
-]
+# The numbers must fit the columns (20 digits, 6 after the point), as `full_clean` would
+# check; everything else on the row is set by code from values already checked.
+NUMBER_LIMITS = DecimalValidator(MAX_DIGITS, DECIMAL_PLACES)
+# Where `IndicatorValue.clean` problems are reported.
+VALUE_FIELD_COLUMNS = {name: name for name in (*VALUE_FIELDS, "state")}
+
+
+def _number_problems(obj: IndicatorValue, row: int) -> list[Problem]:
+    problems = []
+    for name in VALUE_FIELDS:
+        number = getattr(obj, name)
+        if number is None:
+            continue
+        try:
+            NUMBER_LIMITS(number)
+        except ValidationError as error:
+            problems.extend(Problem(row, name, message) for message in error.messages)
+    return problems
 
 
 def _value_column(pi: Indicator, message: str) -> str:
@@ -326,8 +327,10 @@ def validate_values(
         existing_rows = existing_rows.select_for_update(of=("self",))
     existing = {(v.indicator_id, v.period_code, v.sub_area_id): v for v in existing_rows}
     targets = {
-        (t.indicator_id, t.period_code, t.sub_area_id): t.value
-        for t in Target.objects.filter(indicator__in=pis, period_code__in=codes)
+        (pk, code, sub_area_id): value
+        for pk, code, sub_area_id, value in Target.objects.filter(
+            indicator__in=pis, period_code__in=codes
+        ).values_list("indicator_id", "period_code", "sub_area_id", "value")
     }
     validation = rows.validation
     for index, row in enumerate(table.rows):
@@ -435,8 +438,11 @@ def validate_values(
         obj.out_of_range_confirmed = bool(check.out_of_range)
         obj.out_of_range_note = note if check.out_of_range else ""
         store_status(obj, check.status)
+        number_problems = _number_problems(obj, row.number)
+        if number_problems:
+            validation.problems.extend(number_problems)
+            continue
         try:
-            obj.clean_fields(exclude=VALUE_CLEAN_EXCLUDE)
             obj.clean()
         except ValidationError as error:
             validation.problems.extend(_field_problems(error, row.number, VALUE_FIELD_COLUMNS))
@@ -456,7 +462,15 @@ def validate_values(
         )
         if kind != UNCHANGED:
             validation.planned.append(
-                Planned(row=row.number, kind=kind, obj=obj, indicator=pi, before=before, note=note)
+                Planned(
+                    row=row.number,
+                    kind=kind,
+                    obj=obj,
+                    indicator=pi,
+                    before=before,
+                    note=note,
+                    after=after,
+                )
             )
     return rows.finish()
 
