@@ -23,9 +23,8 @@ BASIS_TYPE = "agreement"
 
 def in_force_filter(today=None) -> Q:
     today = today or timezone.localdate()
-    return (
-        Q(status=VersionStatus.ACTIVE, starts_on__lte=today)
-        & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    return Q(status=VersionStatus.ACTIVE, starts_on__lte=today) & (
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
 
 

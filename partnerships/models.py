@@ -178,6 +178,9 @@ class AgreementAcceptance(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id} accepted {self.version_id}"
+
 
 class PartnershipIndicator(models.Model):
     """An indicator the partnership reports on: a catalogue indicator (by its code) or one the
@@ -271,6 +274,9 @@ class PartnershipTarget(PeriodFields):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_code}: {self.value}"
+
 
 class CascadedTarget(PeriodFields):
     """A member's share of a partnership target (a county-wide target split by district)."""
@@ -293,6 +299,9 @@ class CascadedTarget(PeriodFields):
                 name="unique_cascaded_target",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_code} {self.organisation_id}: {self.value}"
 
 
 class SubmissionReminder(models.Model):
@@ -317,3 +326,6 @@ class SubmissionReminder(models.Model):
                 fields=["indicator", "organisation", "period_code"], name="unique_reminder"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.indicator_id} {self.organisation_id} {self.period_code}"

@@ -35,8 +35,9 @@ def missing_submissions(*, partnership: Partnership, period_code: str) -> list[M
     members = [m for m in member_list(partnership=partnership) if contributes(m)]
     indicators = shared_indicator_list(partnership=partnership)
     version_ids = list(
-        AgreementVersion.objects.filter(in_force_filter(), agreement__partnership=partnership)
-        .values_list("pk", flat=True)
+        AgreementVersion.objects.filter(
+            in_force_filter(), agreement__partnership=partnership
+        ).values_list("pk", flat=True)
     )
     grants = PublicationGrant.objects.filter(
         basis_type=BASIS_TYPE, basis_id__in=version_ids, published_value=OuterRef("pk")
@@ -110,14 +111,18 @@ def shared_targets_for(*, organisation: Organisation) -> list[SharedTarget]:
         ):
             local.setdefault(pi.code, pi)
     published: dict[str, list[PublishedValue]] = {}
-    for row in PublishedValue.objects.filter(
-        organisation=organisation,
-        indicator_code__in=codes,
-        is_current=True,
-        sub_area_kind="",
-        sub_area_name="",
-        grants__basis_type=BASIS_TYPE,
-    ).distinct().order_by("-period_start"):
+    for row in (
+        PublishedValue.objects.filter(
+            organisation=organisation,
+            indicator_code__in=codes,
+            is_current=True,
+            sub_area_kind="",
+            sub_area_name="",
+            grants__basis_type=BASIS_TYPE,
+        )
+        .distinct()
+        .order_by("-period_start")
+    ):
         published.setdefault(row.indicator_code, []).append(row)
     return [
         SharedTarget(

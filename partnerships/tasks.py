@@ -54,9 +54,7 @@ def send_submission_reminder(reminder_id: int) -> bool:
             )
         )
         local = (
-            Indicator.objects.filter(catalogue_code=indicator.code)
-            .select_related("owner")
-            .first()
+            Indicator.objects.filter(catalogue_code=indicator.code).select_related("owner").first()
             or Indicator.objects.filter(catalogue_code="", code=indicator.code)
             .select_related("owner")
             .first()

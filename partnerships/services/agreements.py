@@ -239,8 +239,7 @@ def agreement_accept(
         )
     if version.status != VersionStatus.AWAITING_ACCEPTANCE:
         raise Conflict(
-            f"{version.label} is {version.get_status_display().lower()}, so it cannot be "
-            "accepted.",
+            f"{version.label} is {version.get_status_display().lower()}, so it cannot be accepted.",
             code="wrong_state",
         )
     if AgreementAcceptance.objects.filter(version=version, organisation=organisation).exists():
@@ -383,8 +382,7 @@ def agreement_revoke(
     _require_party_or_lead(version, organisation, actor)
     if version.status in FINAL_STATUSES or version.status == VersionStatus.DRAFT:
         raise Conflict(
-            f"{version.label} is {version.get_status_display().lower()}, so it cannot be "
-            "revoked.",
+            f"{version.label} is {version.get_status_display().lower()}, so it cannot be revoked.",
             code="wrong_state",
         )
     return _end(
