@@ -3,9 +3,10 @@
 import graphene
 
 from goldenthread.graphql.catalogue.schema import CatalogueQuery
+from goldenthread.graphql.partnerships.schema import PartnershipsQuery
 
 
-class Query(CatalogueQuery, graphene.ObjectType):
+class Query(CatalogueQuery, PartnershipsQuery, graphene.ObjectType):
     pass
 
 

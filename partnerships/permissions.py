@@ -75,3 +75,11 @@ def is_signatory(membership: PartnershipMember | None, user: User | None) -> boo
 def contributes(membership: PartnershipMember) -> bool:
     """Observers read; leads and members contribute figures."""
     return membership.role != MemberRole.OBSERVER
+
+
+ACCESS_LOG_ROLES = (*MANAGER_ROLES, Role.AUDITOR)
+
+
+def can_read_access_log(user: User | None) -> bool:
+    """Who may see which other organisations read this organisation's data."""
+    return is_active_user(user) and user.has_role(*ACCESS_LOG_ROLES)

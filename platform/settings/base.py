@@ -168,6 +168,8 @@ SPECTACULAR_SETTINGS = {
 # --- GraphQL --------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "goldenthread.graphql.api.schema"}
 GRAPHQL_MAX_DEPTH = 8
+# Estimated fields resolved per operation (see graphql/core/limits.py).
+GRAPHQL_MAX_COMPLEXITY = 250_000
 
 # --- Celery, e-mail -------------------------------------------------------------------------
 # Environment modules fill CELERY_BROKER_URL in the same way as DATABASES.
