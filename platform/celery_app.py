@@ -25,6 +25,11 @@ app.conf.beat_schedule = {
             "spread_seconds": 600,
         },
     },
+    # Public-schema work (agreements live there), so a plain entry rather than a fan-out.
+    "expire-partnership-agreements": {
+        "task": "goldenthread.partnerships.tasks.expire_agreements",
+        "schedule": 60 * 60,
+    },
 }
 
 
