@@ -10,7 +10,6 @@ transaction reads the store: at READ COMMITTED it sees what the worker commits.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from decimal import Decimal
 
@@ -22,6 +21,7 @@ from goldenthread.platform.indicators.services.workflow import value_approve, va
 from goldenthread.shared_indicators.publication.models import PublishedValue
 from goldenthread.shared_indicators.publication.tasks import queue_publish_existing
 from tests.factories import provision_organisation
+from tests.fixtures.worker import wait_for as shared_wait_for
 
 from .helpers import Member, agreement, approved_value, local_indicator
 
@@ -54,14 +54,7 @@ def committed(work):
 
 
 def wait_for(find):
-    """Poll the store until `find()` returns something, or fail."""
-    deadline = time.monotonic() + TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        found = find()
-        if found:
-            return found
-        time.sleep(0.05)
-    pytest.fail(f"nothing was published within {TIMEOUT_SECONDS} s")
+    return shared_wait_for(find, timeout=TIMEOUT_SECONDS, what="the published value")
 
 
 @pytest.fixture(scope="module")
