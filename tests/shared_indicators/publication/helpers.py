@@ -4,6 +4,7 @@ organisation's people and PIs, and approved values made through the real workflo
 from __future__ import annotations
 
 import itertools
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -145,3 +146,26 @@ def approved_value(member: Member, indicator, period_code: str, value, **fields)
         )
         value_submit(actor=member.provider, value=row)
         return value_approve(actor=member.verifier, value=row)
+
+
+def committed(work):
+    """Run `work()` in a thread of its own (its own connection, autocommit) and return its
+    result; what it writes is committed when it returns."""
+    from django.db import connections
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = work()
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

@@ -9,7 +9,6 @@ transaction reads the store: at READ COMMITTED it sees what the worker commits.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from decimal import Decimal
 
@@ -23,34 +22,11 @@ from goldenthread.shared_indicators.publication.tasks import queue_publish_exist
 from tests.factories import provision_organisation
 from tests.fixtures.worker import wait_for as shared_wait_for
 
-from .helpers import Member, agreement, approved_value, local_indicator
+from .helpers import Member, agreement, approved_value, committed, local_indicator
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db]
 
 TIMEOUT_SECONDS = 10
-
-
-def committed(work):
-    """Run `work()` in a thread of its own (its own connection, autocommit) and return its
-    result; what it writes is committed when it returns."""
-    from django.db import connections
-
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = work()
-        except BaseException as error:  # re-raised in the test's thread
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
 
 
 def wait_for(find):
