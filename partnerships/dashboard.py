@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Q
 from django.utils import timezone
 
 from goldenthread.platform.core.periods import (
@@ -216,9 +218,10 @@ def window_for(
 
 
 def _union_fields(value: PublishedValue) -> frozenset[str]:
+    """What the reader's bases let it see of a value."""
     fields: set[str] = set()
-    for grant in getattr(value, "visible_grants", []):
-        fields.update(grant.fields)
+    for basis in value.reader_bases:
+        fields.update(basis.fields)
     return frozenset(fields)
 
 
@@ -290,6 +293,9 @@ def partnership_dashboard(
     }
     rows: list[PublishedValue] = []
     if bases and indicators:
+        # The reader's grants on each row come back as one array column rather than a
+        # prefetch keyed by thousands of row ids; a version's fields never change after it
+        # is sent for acceptance, so its grants carry exactly the basis's fields.
         rows = list(
             visible_values(
                 basis_type=BASIS_TYPE,
@@ -298,8 +304,19 @@ def partnership_dashboard(
                 period_codes=all_codes,
                 organisation_ids=[m.organisation_id for m in members],
                 include_history=True,
-            ).order_by("revision")
+            )
+            .prefetch_related(None)
+            .annotate(
+                reader_basis_ids=ArrayAgg(
+                    "grants__basis_id",
+                    filter=Q(grants__basis_type=BASIS_TYPE, grants__basis_id__in=list(basis_by_id)),
+                    distinct=True,
+                )
+            )
+            .order_by("revision")
         )
+        for row in rows:
+            row.reader_bases = [basis_by_id[i] for i in sorted(row.reader_basis_ids or ())]
     current: dict[tuple[str, str, int], PublishedValue] = {}
     history: dict[tuple[str, str, int], list[PublishedValue]] = defaultdict(list)
     breakdowns: dict[tuple[str, str, int], list[PublishedValue]] = defaultdict(list)
@@ -359,22 +376,22 @@ def _figure(
     indicator, period, members, current, history, breakdowns, targets, cascaded, basis_by_id
 ) -> PeriodFigure:
     contributions = []
+    code = period.code  # computed, and asked for per member below
     for member in members:
-        key = (indicator.code, period.code, member.organisation_id)
+        key = (indicator.code, code, member.organisation_id)
         published = current.get(key)
         fields = _union_fields(published) if published else frozenset()
-        share = cascaded.get((indicator.pk, period.code, member.organisation_id))
+        share = cascaded.get((indicator.pk, code, member.organisation_id))
         provenance = None
         status = None
         if published is not None:
-            basis_id = min(grant.basis_id for grant in published.visible_grants)
             provenance = Provenance(
                 organisation=member.organisation,
                 approved_by=published.approved_by_name,
                 approved_at=published.approved_at,
                 published_at=published.published_at,
                 revision=published.revision,
-                basis=basis_by_id[basis_id],
+                basis=published.reader_bases[0],
                 source_value_id=published.source_value_id,
             )
             own = published.target if SharedField.TARGETS in fields else None
@@ -414,9 +431,9 @@ def _figure(
         ],
         factor=indicator.factor,
     )
-    target = targets.get((indicator.pk, period.code))
+    target = targets.get((indicator.pk, code))
     if target is None and indicator.aggregation == Aggregation.SUM and expected:
-        shares = [cascaded.get((indicator.pk, period.code, org_id)) for org_id in expected]
+        shares = [cascaded.get((indicator.pk, code, org_id)) for org_id in expected]
         if all(share is not None for share in shares):
             target = sum(shares, Decimal(0))
     return PeriodFigure(
@@ -434,8 +451,7 @@ def _log_reads(reader, reader_user, rows, basis_by_id, interface) -> None:
     for row in rows:
         if row.organisation_id == reader.pk:
             continue
-        basis_id = min(grant.basis_id for grant in row.visible_grants)
-        by_basis[basis_id].append(row)
+        by_basis[row.reader_bases[0].id].append(row)
     for basis_id, values in sorted(by_basis.items()):
         log_cross_organisation_reads(
             reader_organisation=reader,
