@@ -8,4 +8,5 @@ urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
     path("catalogue/", include("goldenthread.shared_indicators.api_urls")),
     path("indicators/", include("goldenthread.platform.indicators.apis.urls")),
+    path("partnerships/", include("goldenthread.partnerships.api_urls")),
 ]
