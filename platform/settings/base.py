@@ -29,6 +29,7 @@ SHARED_APPS = [
     "goldenthread.platform.core",
     "goldenthread.platform.accounts",
     "goldenthread.shared_indicators",
+    "goldenthread.shared_indicators.publication",
     "goldenthread.partnerships",
     "django.contrib.contenttypes",
     "django.contrib.auth",
