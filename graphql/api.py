@@ -2,11 +2,16 @@
 
 import graphene
 
+from goldenthread.graphql.benchmarking.schema import BenchmarkingMutation, BenchmarkingQuery
 from goldenthread.graphql.catalogue.schema import CatalogueQuery
 
 
-class Query(CatalogueQuery, graphene.ObjectType):
+class Query(CatalogueQuery, BenchmarkingQuery, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(BenchmarkingMutation, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)
