@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.db import connection
+
 from goldenthread.platform.core.periods import parse_period
 from goldenthread.shared_indicators.benchmarking import services
 from goldenthread.shared_indicators.models import CatalogueIndicator
@@ -43,6 +45,8 @@ def unique(text: str = "") -> str:
 
 def make_org(name: str | None = None, *, type: str = "district", region: str = "", **extra):
     slug = unique("bm-")
+    # A request leaves the connection on its organisation's schema; tenants are public rows.
+    connection.set_schema_to_public()
     return Organisation.objects.create(
         schema_name=slug.replace("-", "_"),
         slug=slug,
