@@ -82,3 +82,24 @@ class BenchmarkingMutation(graphene.ObjectType):
     benchmarking_consent_give = BenchmarkingConsentGive.Field()
     benchmarking_consent_withdraw = BenchmarkingConsentWithdraw.Field()
     benchmarking_comparator_group_create = BenchmarkingComparatorGroupCreate.Field()
+
+
+def _register_list_sizes() -> None:
+    """Tell the complexity limit how long benchmarking's unpaginated lists can be."""
+    try:
+        from goldenthread.graphql.core.limits import register_list_size
+    except ImportError:
+        # TODO(partnerships): the generic complexity limit (graphql/core/limits.py) lands with
+        # the partnerships branch; until it is merged only the depth limit applies here.
+        return
+    register_list_size("BenchmarkingComparison", "periods", 40, argument="")
+    register_list_size("BenchmarkingComparison", "timeSeries", 400, argument="")
+    register_list_size("BenchmarkingMemberSeries", "points", 40, argument="")
+    register_list_size("BenchmarkingGroupResult", "periods", 40, argument="")
+    register_list_size("BenchmarkingPeriodResult", "exclusions", 20, argument="")
+    register_list_size("BenchmarkingClub", "members", 50, argument="")
+    register_list_size("BenchmarkingClub", "indicators", 20, argument="")
+    register_list_size("BenchmarkingClub", "comparatorGroups", 8, argument="")
+
+
+_register_list_sizes()
