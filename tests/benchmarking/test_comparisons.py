@@ -217,3 +217,22 @@ def test_a_non_member_cannot_find_the_club():
         selectors.club_get_for(organisation=outsider, club_id=club.id)
     with pytest.raises(Exception, match="No such club"):
         selectors.club_get_for(organisation=outsider, club_id=club.id + 10_000)
+
+
+def test_an_anonymised_group_is_hidden_when_the_rest_of_the_club_is_too_small():
+    indicator = make_indicator()
+    districts = [make_org(type="district") for _ in range(6)]
+    unitaries = [make_org(type="unitary") for _ in range(2)]
+    club = make_club(districts[0], [*districts[1:], *unitaries], indicator, anonymised=True)
+    for i, org in enumerate([*districts, *unitaries]):
+        publish(org, indicator, Q1, 10 + i)
+    view = compare(districts[0], club, indicator, group_key="authority_type")
+    # Six districts would be enough, but the club's figures minus the group's would then
+    # describe the two unitaries alone.
+    assert view.comparison.group.periods[0].shown is False
+    assert view.comparison.group.periods[0].summary is None
+
+    club.anonymised = False
+    club.save()
+    view = compare(districts[0], club, indicator, group_key="authority_type")
+    assert view.comparison.group.periods[0].summary.count == 6
