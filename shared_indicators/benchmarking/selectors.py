@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 
@@ -22,7 +24,6 @@ from goldenthread.platform.core.periods import (
     parse_period,
     periods_between,
 )
-from goldenthread.shared_indicators.publication.models import PublishedValue
 from goldenthread.shared_indicators.publication.selectors import visible_values
 from goldenthread.tenants.models import Organisation, OrganisationType, Region
 
@@ -102,43 +103,54 @@ def member_infos(
     return members, consent_ids
 
 
+class StoreRow(NamedTuple):
+    """The columns of a published value a comparison needs (and the read log records)."""
+
+    organisation_id: int
+    indicator_code: str
+    period_code: str
+    period_type: str
+    period_start: date
+    period_end: date
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value_state: str
+
+
 def comparison_rows(
     *, indicator_code: str, consent_ids: Sequence[int], start: date, end: date
-) -> list[PublishedValue]:
+) -> list[StoreRow]:
     """The published values the club may compare: whole-area rows of `indicator_code`
     overlapping `start`..`end`, granted under one of `consent_ids` (current members' active
     consents). ONE query, whatever the number of members or periods; the grants are not
-    prefetched because a club consent grants values and nothing else."""
+    prefetched because a club consent grants values and nothing else. Plain tuples rather than
+    model instances: a comparison of 400 members over 8 quarters reads 3,200 of them."""
     rows = (
         visible_values(
             basis_type=BASIS_TYPE, basis_ids=consent_ids, indicator_codes=[indicator_code]
         )
         .prefetch_related(None)
+        .order_by()
         .filter(period_start__lte=end, period_end__gte=start, sub_area_kind="")
-        .only(
-            "id",
-            "organisation_id",
-            "indicator_code",
-            "period_code",
-            "period_type",
-            "period_start",
-            "period_end",
-            "value",
-            "numerator",
-            "denominator",
-            "value_state",
-        )
+        .values_list(*StoreRow._fields)
     )
-    return list(rows)
+    return [StoreRow(*row) for row in rows]
 
 
-def _sources(rows: Sequence[PublishedValue]) -> list[SourceValue]:
+def _sources(rows: Sequence[StoreRow]) -> list[SourceValue]:
     sources = []
+    periods: dict[tuple, Period | None] = {}
     for row in rows:
-        try:
-            period = Period(PeriodType(row.period_type), row.period_start, row.period_end)
-        except (PeriodError, ValueError):
-            continue  # not a period we can place; never guess
+        key = (row.period_type, row.period_start, row.period_end)
+        if key not in periods:
+            try:
+                periods[key] = Period(PeriodType(row.period_type), row.period_start, row.period_end)
+            except (PeriodError, ValueError):
+                periods[key] = None  # not a period we can place; never guess
+        period = periods[key]
+        if period is None:
+            continue
         entered = row.value_state == ENTERED
         sources.append(
             SourceValue(
@@ -147,6 +159,7 @@ def _sources(rows: Sequence[PublishedValue]) -> list[SourceValue]:
                 value=row.value if entered else None,
                 numerator=row.numerator if entered else None,
                 denominator=row.denominator if entered else None,
+                ref=row,
             )
         )
     return sources
@@ -216,7 +229,7 @@ class ComparisonView:
     periods: list[Period]
     embargoed: bool
     comparison: Comparison | None
-    rows_read: list[PublishedValue] = field(default_factory=list, repr=False)
+    rows_read: list[StoreRow] = field(default_factory=list, repr=False)
 
 
 def _group(group_key: str, *, club, viewer, members, reader):
@@ -307,18 +320,10 @@ def comparison_for(
         group=group,
     )
     shown = {result.period for result in comparison.periods if result.shown}
-    used = {
-        (source.member, source.period)
+    read = [
+        source.ref
         for (member, period), aligned in alignment.values.items()
         if period in shown and member in comparison.owner_ids_read
         for source in aligned.sources
-    }
-    read = [row for row in rows if (row.organisation_id, _period_of(row)) in used]
+    ]
     return ComparisonView(club, club_indicator, list(periods), False, comparison, read)
-
-
-def _period_of(row: PublishedValue) -> Period | None:
-    try:
-        return Period(PeriodType(row.period_type), row.period_start, row.period_end)
-    except (PeriodError, ValueError):
-        return None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from goldenthread.platform.core.periods import Period, PeriodError, sub_periods
@@ -54,6 +54,7 @@ class SourceValue:
     value: Decimal | None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    ref: object = field(default=None, compare=False, repr=False)  # the caller's row
 
 
 @dataclass(frozen=True)
@@ -111,13 +112,21 @@ def align(
     """
     rule = Rollup(rollup_rule) if rollup_rule else None
     by_member: dict[Hashable, list[SourceValue]] = defaultdict(list)
+    exact: dict[tuple[Hashable, Period], SourceValue] = {}
     for source in sources:
         by_member[source.member].append(source)
+        exact[(source.member, source.period)] = source
 
     values: dict[tuple[Hashable, Period], AlignedValue] = {}
     exclusions: list[Exclusion] = []
     for member, rows in by_member.items():
         for period in periods:
+            # The common case, a value published for the period itself, without a scan.
+            row = exact.get((member, period))
+            if row is not None:
+                if row.value is not None:
+                    values[(member, period)] = AlignedValue(member, period, row.value, "", (row,))
+                continue
             outcome = _value_for(
                 member,
                 period,

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from goldenthread.platform.core.periods import Period
 
@@ -41,8 +42,7 @@ GROUP_BELOW_MINIMUM = (
 )
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):  # a tuple: a comparison of 400 members makes thousands
     label: str
     is_you: bool
     value: Decimal
@@ -71,8 +71,7 @@ class PeriodResult:
     exclusions: tuple[ExcludedValue, ...] = ()
 
 
-@dataclass(frozen=True)
-class SeriesPoint:
+class SeriesPoint(NamedTuple):
     period: Period
     value: Decimal | None
     club_median: Decimal | None
@@ -247,7 +246,14 @@ def _series(
     rules: Rules,
 ) -> tuple[MemberSeries, ...]:
     shown = [result for result in results if result.shown]
-    members = {member for result in shown for member in values_by_period[result.period]}
+    shown_values = {
+        result.period: {
+            member: compared(value, rules.decimal_places)
+            for member, (value, _) in values_by_period[result.period].items()
+        }
+        for result in shown
+    }
+    members = {member for values in shown_values.values() for member in values}
     ordered = sorted(members, key=lambda member: (member != viewer_id, order[member]))
     return tuple(
         MemberSeries(
@@ -256,7 +262,7 @@ def _series(
             points=tuple(
                 SeriesPoint(
                     result.period,
-                    _shown_value(values_by_period[result.period].get(member), rules),
+                    shown_values[result.period].get(member),
                     result.summary.median,
                 )
                 for result in shown
@@ -264,10 +270,6 @@ def _series(
         )
         for member in ordered
     )
-
-
-def _shown_value(value: tuple[Decimal, str] | None, rules: Rules) -> Decimal | None:
-    return None if value is None else compared(value[0], rules.decimal_places)
 
 
 def _group_result(

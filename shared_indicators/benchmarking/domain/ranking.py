@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from goldenthread.platform.indicators.domain.numbers import round_half_up
 
@@ -46,8 +47,7 @@ class Summary:
     maximum: Decimal
 
 
-@dataclass(frozen=True)
-class Placing:
+class Placing(NamedTuple):
     """One member's place: `rank` and `quartile` are None for an indicator without polarity."""
 
     value: Decimal
