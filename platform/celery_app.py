@@ -42,6 +42,14 @@ app.conf.beat_schedule = {
             "spread_seconds": 600,
         },
     },
+    "planning-overdue-digest": {
+        "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
+        "schedule": 60 * 60 * 24,
+        "kwargs": {
+            "task_name": "goldenthread.platform.planning.tasks.send_overdue_digest",
+            "spread_seconds": 3600,
+        },
+    },
 }
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", core_views.organisation_home, name="home"),
     path("catalogue/", include("goldenthread.shared_indicators.urls")),
     path("benchmarking/", include("goldenthread.shared_indicators.benchmarking.urls")),
+    path("planning/", include("goldenthread.platform.planning.urls")),
     *common_urlpatterns,
 ]
