@@ -43,7 +43,7 @@ def test_keyboard_sign_in_skip_link_and_sign_out(
     sign_in_with_keyboard(page, base, member.email, member.password)
     assert page.url == f"{base}/"
     assert page.locator("h1").inner_text() == "Alpha District Council"
-    assert page.title() == "Home – Alpha District Council – Golden Thread"
+    assert page.title() == "My items – Alpha District Council – Golden Thread"
 
     # The first Tab reveals the skip link; Enter moves focus to main
     page.keyboard.press("Tab")
