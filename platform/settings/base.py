@@ -30,6 +30,7 @@ SHARED_APPS = [
     "goldenthread.platform.accounts",
     "goldenthread.shared_indicators",
     "goldenthread.shared_indicators.publication",
+    "goldenthread.shared_indicators.benchmarking",
     "goldenthread.partnerships",
     "django.contrib.contenttypes",
     "django.contrib.auth",
