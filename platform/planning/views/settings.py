@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from .. import permissions
 from ..domain.risk_matrix import DEFAULT_BANDS, DEFAULT_IMPACT_LABELS, DEFAULT_LIKELIHOOD_LABELS
-from ..forms import MAX_LEVELS, ActionDigestSettingsForm, RiskMatrixForm, StrategyLevelsForm
+from ..forms.settings import (
+    MAX_LEVELS,
+    ActionDigestSettingsForm,
+    RiskMatrixForm,
+    StrategyLevelsForm,
+)
 from ..models import PlanningSettings
 from ..services.configuration import planning_settings_update
 from .common import planning_page
