@@ -29,6 +29,8 @@ SHARED_APPS = [
     "goldenthread.platform.core",
     "goldenthread.platform.accounts",
     "goldenthread.shared_indicators",
+    "goldenthread.shared_indicators.publication",
+    "goldenthread.shared_indicators.benchmarking",
     "goldenthread.partnerships",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -165,11 +167,17 @@ SPECTACULAR_SETTINGS = {
     "Every request is scoped to the organisation named by the host.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        # One name for a choice set used by fields of different names (to_zone, monitoring_zone).
+        "MonitoringZoneEnum": "goldenthread.platform.planning.choices.MonitoringZone",
+    },
 }
 
 # --- GraphQL --------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "goldenthread.graphql.api.schema"}
 GRAPHQL_MAX_DEPTH = 8
+# Estimated fields resolved per operation (see graphql/core/limits.py).
+GRAPHQL_MAX_COMPLEXITY = 250_000
 
 # --- Celery, e-mail -------------------------------------------------------------------------
 # Environment modules fill CELERY_BROKER_URL in the same way as DATABASES.
