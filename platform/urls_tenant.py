@@ -9,5 +9,6 @@ from .urls_common import urlpatterns as common_urlpatterns
 urlpatterns = [
     path("", core_views.organisation_home, name="home"),
     path("catalogue/", include("goldenthread.shared_indicators.urls")),
+    path("indicators/", include("goldenthread.platform.indicators.urls")),
     *common_urlpatterns,
 ]
