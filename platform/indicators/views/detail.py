@@ -70,7 +70,12 @@ def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=
     ]
     allowed_to_comment = can_comment(request.user, indicator)
     if commentary_form is None and allowed_to_comment:
-        commentary_form = CommentaryForm(periods=_commentary_periods(indicator, series))
+        # Offer the period most likely to need words: the newest off target without any.
+        default = needing[-1] if needing else (series[-1].period if series else None)
+        commentary_form = CommentaryForm(
+            periods=_commentary_periods(indicator, series),
+            initial={"period": default.code if default else None},
+        )
     return {
         "indicator": indicator,
         "chart": build_chart(indicator=indicator, series=series, targets=targets),

@@ -126,12 +126,15 @@ def _field_for(error: DomainError, indicator: Indicator) -> str | None:
     }
     if error.code in by_code:
         return by_code[error.code]
-    message = error.message.lower()
-    if "has not started" in message or "period" in message.split(".")[0]:
-        return "period"
-    if error.code == "invalid":
+    message = error.message
+    if "is retired" in message:
+        return None
+    about_the_number = ("The value", "The numerator", "The denominator", "Enter a value")
+    if message.startswith(about_the_number) or indicator.code + " is" in message[:40]:
         return number_field
-    return None
+    if "has not started" in message or "period" in message.lower():
+        return "period"
+    return number_field if error.code == "invalid" else None
 
 
 def _check(indicator: Indicator, form: ValueEntryForm) -> ValueCheck | None:

@@ -405,6 +405,7 @@ class ValueEntryForm(forms.Form):
             (ValueState.NOT_APPLICABLE, "Not applicable this period"),
         ],
         initial=ValueState.ENTERED,
+        required=False,
     )
     confirm_out_of_range = forms.BooleanField(
         label="I confirm this value is right although it is outside the valid range",
