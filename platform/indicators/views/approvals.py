@@ -43,11 +43,15 @@ def _queue(request: HttpRequest, *, errors: dict[int, str] | None = None, status
         }
         for row in rows
     ]
+    shown = {row.pk for row in rows}
+    # A value no longer in the queue (approved meanwhile by someone else) still gets its answer.
+    elsewhere = [message for pk, message in (errors or {}).items() if pk not in shown]
     return render(
         request,
         "indicators/approvals.html",
         {
             "items": items,
+            "errors_elsewhere": elsewhere,
             "can_approve": can_verify(user),
             "own_value_reason": OWN_VALUE,
         },

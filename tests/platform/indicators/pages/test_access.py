@@ -59,8 +59,7 @@ def test_a_data_provider_cannot_approve_or_open_the_queue(org_a, people, pi, as_
     assert client.get("/indicators/approvals/").status_code == 403
     assert client.post(f"/indicators/values/{row.pk}/approve/").status_code == 403
     assert (
-        client.post(f"/indicators/values/{row.pk}/send-back/", {"reason": "no"}).status_code
-        == 403
+        client.post(f"/indicators/values/{row.pk}/send-back/", {"reason": "no"}).status_code == 403
     )
     with alpha():
         assert IndicatorValue.objects.get(pk=row.pk).workflow_status == "submitted"

@@ -289,9 +289,7 @@ def test_the_grid_saves_nothing_when_any_cell_is_refused(org_a, people, two_pis,
         assert values_of(days) == {}
 
 
-def test_the_grid_shows_locked_and_future_periods_read_only(
-    org_a, people, two_pis, as_user, alpha
-):
+def test_the_grid_shows_locked_and_future_periods_read_only(org_a, people, two_pis, as_user, alpha):
     rate, _ = two_pis
     with alpha():
         enter(people, rate, "2024/25 Q1", "52", approve=True)

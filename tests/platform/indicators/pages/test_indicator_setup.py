@@ -33,9 +33,7 @@ LOCAL_PI = {
 
 def test_an_officer_sets_up_a_local_pi(org_a, people, as_user, alpha):
     client = as_user(people.officer)
-    response = client.post(
-        "/indicators/new/", {**LOCAL_PI, "data_providers": [people.provider.pk]}
-    )
+    response = client.post("/indicators/new/", {**LOCAL_PI, "data_providers": [people.provider.pk]})
     assert response.status_code == 302
     with alpha():
         indicator = Indicator.objects.get(code="LOC 1")
@@ -184,8 +182,12 @@ def test_targets_are_set_per_period_and_profiled_from_the_year(
             "The target must be a number, not &#x27;thirty&#x27;.",
         ),
         (
-            {"action": "profile", "profile-year": "2024/25 Q1", "profile-annual": "9",
-             "profile-method": "flat"},
+            {
+                "action": "profile",
+                "profile-year": "2024/25 Q1",
+                "profile-annual": "9",
+                "profile-method": "flat",
+            },
             "is not a year",
         ),
     ],
@@ -203,9 +205,7 @@ def test_bad_targets_are_refused_with_the_reason_and_nothing_changes(
     assert after == before
 
 
-def test_settings_change_the_organisations_tolerance_and_due_dates(
-    org_a, people, as_user, alpha
-):
+def test_settings_change_the_organisations_tolerance_and_due_dates(org_a, people, as_user, alpha):
     client = as_user(people.admin)
     response = client.post(
         "/indicators/settings/",
@@ -244,9 +244,12 @@ def test_settings_change_the_organisations_tolerance_and_due_dates(
 
 def test_service_areas_are_added_on_the_settings_page(org_a, people, as_user, alpha):
     client = as_user(people.officer)
-    assert client.post(
-        "/indicators/settings/", {"action": "area", "area-name": "Waste services"}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/indicators/settings/", {"action": "area", "area-name": "Waste services"}
+        ).status_code
+        == 302
+    )
     again = client.post("/indicators/settings/", {"action": "area", "area-name": "waste services"})
     assert again.status_code == 400
     assert "There is already a service area called waste services." in again.content.decode()

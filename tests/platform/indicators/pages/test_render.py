@@ -1,10 +1,13 @@
-import pytest
+"""Every performance page renders for the people who use it."""
+
 from django_tenants.utils import schema_context
 
 from .conftest import enter
 
 
-def test_every_page_renders_for_an_officer(org_a, people, pi, as_user):
+def test_every_page_renders_for_an_officer_and_the_entry_pages_for_a_provider(
+    org_a, people, pi, as_user
+):
     with schema_context(org_a.schema_name):
         enter(people, pi, "2024/25 Q1", "52", approve=True)
         enter(people, pi, "2024/25 Q2", "47", submit=True, commentary="Bins late")
