@@ -1,5 +1,6 @@
 # Golden Thread: `make demo` runs the platform with demo data, `make test` runs every test.
 PYTHON ?= python3
+PORT ?= 8000
 VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
@@ -16,7 +17,7 @@ $(INSTALLED): pyproject.toml setup.py
 install: $(INSTALLED)
 
 demo: install
-	$(WITH_SERVICES) $(PY) -m goldenthread.platform.devtools.demo
+	$(WITH_SERVICES) $(PY) -m goldenthread.platform.devtools.demo --port $(PORT)
 
 test: install
 	$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)

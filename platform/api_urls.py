@@ -7,5 +7,6 @@ from goldenthread.platform.accounts.apis import MeApi
 urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
     path("catalogue/", include("goldenthread.shared_indicators.api_urls")),
+    path("planning/", include("goldenthread.platform.planning.api_urls")),
     path("indicators/", include("goldenthread.platform.indicators.apis.urls")),
 ]

@@ -3,15 +3,32 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 
 from celery.signals import task_postrun, task_prerun
-from tenant_schemas_celery.app import CeleryApp
+from tenant_schemas_celery.app import CeleryApp, get_schema_name_from_task, switch_schema
+
+_SWITCH_SCHEMA_UID = "tenant_schemas_switch_schema"  # as tenant-schemas-celery connects it
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development")
 
 app = CeleryApp("goldenthread")
+# `CELERY_*` settings (the broker URL) are read by namespace; the `CELERY` dict built by
+# `settings.integrations.celery_settings()` holds the rest of the worker policy (acks late,
+# prefetch of one, JSON only, no results) and is not seen by the namespace lookup, so it is
+# applied explicitly. Without it the worker would prefetch four messages and ack them early.
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _apply_worker_policy() -> None:
+    from django.conf import settings
+
+    policy = {k: v for k, v in getattr(settings, "CELERY", {}).items() if k != "beat_schedule"}
+    app.conf.update(policy)
+
+
+_apply_worker_policy()
 app.autodiscover_tasks()
 
 # Scheduled work fans out to every active organisation through one dispatcher task, which
@@ -25,24 +42,44 @@ app.conf.beat_schedule = {
             "spread_seconds": 600,
         },
     },
+    "planning-overdue-digest": {
+        "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
+        "schedule": 60 * 60 * 24,
+        "kwargs": {
+            "task_name": "goldenthread.platform.planning.tasks.send_overdue_digest",
+            "spread_seconds": 3600,
+        },
+    },
 }
 
 
-@task_prerun.connect
-def _tag_task_with_organisation(task=None, **_kwargs) -> None:
-    from django.db import connection
+# Context tokens of the tasks running in this process, to undo the tagging when each ends.
+_organisation_tokens: dict[str, contextvars.Token] = {}
+
+
+def _tag_task_with_organisation(task_id=None, task=None, **_kwargs) -> None:
+    """Make the task's organisation the one its spans carry, from the schema named in the
+    message, before anything (the tenant lookup included) runs a query for it."""
+    from django_tenants.utils import get_public_schema_name
 
     from goldenthread.platform import telemetry
 
-    # Runs after tenant-schemas-celery switched the schema (it connected first).
-    task._organisation_token = telemetry.set_current_organisation(connection.schema_name)
+    schema_name = get_schema_name_from_task(task, None) or get_public_schema_name()
+    _organisation_tokens[task_id] = telemetry.set_current_organisation(schema_name)
 
 
-@task_postrun.connect
-def _untag_task(task=None, **_kwargs) -> None:
+# Receivers run in the order they were connected, and tenant-schemas-celery connected its
+# schema switch when it was imported. Put the tagging first, then the switch back after it,
+# so the switch's own tenant lookup is tagged too, whatever the import order was.
+task_prerun.disconnect(dispatch_uid=_SWITCH_SCHEMA_UID)
+task_prerun.connect(_tag_task_with_organisation, weak=False, dispatch_uid="goldenthread_tag_task")
+task_prerun.connect(switch_schema, weak=False, dispatch_uid=_SWITCH_SCHEMA_UID)
+
+
+@task_postrun.connect(weak=False, dispatch_uid="goldenthread_untag_task")
+def _untag_task(task_id=None, **_kwargs) -> None:
     from goldenthread.platform import telemetry
 
-    token = getattr(task, "_organisation_token", None)
+    token = _organisation_tokens.pop(task_id, None)
     if token is not None:
         telemetry.current_organisation.reset(token)
-        task._organisation_token = None

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", core_views.organisation_home, name="home"),
     path("catalogue/", include("goldenthread.shared_indicators.urls")),
     path("indicators/", include("goldenthread.platform.indicators.urls")),
+    path("planning/", include("goldenthread.platform.planning.urls")),
     *common_urlpatterns,
 ]

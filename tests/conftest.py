@@ -20,7 +20,12 @@ from django_tenants.utils import schema_context
 
 from tests.factories import OrganisationUser, provision_organisation
 
-pytest_plugins = ["tests.fixtures.live", "tests.fixtures.worker", "tests.fixtures.browser"]
+pytest_plugins = [
+    "tests.fixtures.database",
+    "tests.fixtures.live",
+    "tests.fixtures.worker",
+    "tests.fixtures.browser",
+]
 
 PASSWORD = "correct-horse-battery-staple"
 

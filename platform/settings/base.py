@@ -38,6 +38,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "graphene_django",
+    "goldenthread.platform.devtools",  # the demo_seed command
 ]
 # Apps whose tables exist once per organisation schema. Accounts is in both: platform
 # staff live in the public schema, each organisation's users in its own.
@@ -48,6 +49,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "goldenthread.platform.indicators",
+    "goldenthread.platform.planning",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "goldenthread.platform.planning.middleware.AuditorAccessMiddleware",
 ]
 
 TEMPLATES = [

@@ -1,0 +1,72 @@
+"""What every planning API view shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import permissions
+from ..errors import DomainError, NotFound
+
+
+class CanViewReports(BasePermission):
+    """Signed in to this organisation, active, and access not ended (see `permissions`)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False  # DRF answers 401 with the authentication challenge
+        permissions.require_reports(request.user)
+        if getattr(view, "records", False):
+            permissions.require_records(request.user)
+        return True
+
+
+class PlanningApi(APIView):
+    permission_classes = [CanViewReports]
+    records = False
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def paginated(request: Request, view: APIView, items: Sequence, output: type) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(items, request, view=view)
+    return paginator.get_paginated_response(output(page, many=True).data)
+
+
+def referenced(getter: Callable[..., Any], raw: Any, what: str) -> Any:
+    """An object named in a request body: a missing one is a bad request naming the field,
+    not a 404 for the URL."""
+    if raw is None:
+        return None
+    try:
+        return getter(pk=raw)
+    except NotFound:
+        raise DomainError(f"{what}: there is no such item with the id {raw}.") from None
+
+
+def input_data(serializer_class: type[serializers.Serializer], request: Request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class UserRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class Ids(serializers.ListField):
+    child = serializers.IntegerField(min_value=1)

@@ -1,0 +1,143 @@
+"""The "my items" home page: what I own, what I must update and by when, what is overdue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from goldenthread.platform.accounts.models import User
+from goldenthread.platform.indicators.selectors.due import late_values, values_due_soon
+
+from ..choices import ActionState, RiskState
+from ..domain.action_status import ActionStatus
+from ..models import Action, ActionPlan, Milestone, PlanningSettings, Risk, StrategyNode
+from .actions import ACTION_RELATED, decorate
+from .indicators import indicators_with_status, status_presentation
+from .risks import decorate_risks
+
+LIST_LIMIT = 50
+SOON_DAYS = 14
+
+
+@dataclass
+class MyItems:
+    actions: list = field(default_factory=list)
+    managed_attention: list = field(default_factory=list)
+    councillor_actions: list = field(default_factory=list)
+    risks: list = field(default_factory=list)
+    indicators: list = field(default_factory=list)
+    nodes: list = field(default_factory=list)
+    plans: list = field(default_factory=list)
+    late_values: list = field(default_factory=list)
+    values_due_soon: list = field(default_factory=list)
+
+    @property
+    def overdue_actions(self) -> list:
+        return [a for a in self.actions if a.status == ActionStatus.OVERDUE]
+
+    @property
+    def overdue_reviews(self) -> list:
+        return [r for r in self.risks if r.review_overdue]
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue_actions) + len(self.overdue_reviews) + len(self.late_values)
+
+    @property
+    def to_update(self) -> list[dict]:
+        """Everything I must update, soonest first: my actions' next milestone or due date,
+        my risks' review dates, and PI values I provide."""
+        items = []
+        for action in self.actions:
+            milestone = action.open_milestones[0] if action.open_milestones else None
+            when = milestone.due_date if milestone else action.due_date
+            what = f"Milestone: {milestone.title}" if milestone else "Action due"
+            items.append({"kind": "action", "item": action, "when": when, "what": what})
+        for risk in self.risks:
+            items.append({"kind": "risk", "item": risk, "when": risk.review_date, "what": "Review"})
+        for due in [*self.late_values, *self.values_due_soon]:
+            items.append(
+                {
+                    "kind": "value",
+                    "item": due.indicator,
+                    "when": due.due_date,
+                    "what": f"Value for {due.period.code}",
+                }
+            )
+        return sorted(items, key=lambda entry: entry["when"])
+
+
+def my_items(*, user: User, today: date | None = None) -> MyItems:
+    """The signed-in user's items; a fixed number of queries however much they own."""
+    today = today or timezone.localdate()
+    settings = PlanningSettings.load()
+    tolerance = settings.action_tolerance_points
+    open_milestones = Prefetch(
+        "milestones",
+        queryset=Milestone.objects.filter(completed_on__isnull=True).order_by("due_date"),
+        to_attr="open_milestones",
+    )
+    mine = decorate(
+        Action.objects.select_related(*ACTION_RELATED)
+        .prefetch_related(open_milestones)
+        .filter(assigned_to=user, state=ActionState.OPEN)
+        .order_by("due_date", "code")[:LIST_LIMIT],
+        today=today,
+        tolerance=tolerance,
+    )
+    # For managers: the open actions of the people they manage that are overdue or behind.
+    managed = decorate(
+        Action.objects.select_related(*ACTION_RELATED)
+        .filter(managed_by=user, state=ActionState.OPEN, start_date__lte=today)
+        .exclude(assigned_to=user)
+        .order_by("due_date", "code")[: LIST_LIMIT * 4],
+        today=today,
+        tolerance=tolerance,
+    )
+    attention = [
+        a for a in managed if a.status in (ActionStatus.OVERDUE, ActionStatus.CHECK_PROGRESS)
+    ][:LIST_LIMIT]
+    councillor = []
+    if user.has_role("councillor"):
+        councillor = decorate(
+            Action.objects.select_related(*ACTION_RELATED)
+            .filter(lead_councillor=user)
+            .exclude(state=ActionState.CANCELLED)
+            .order_by("due_date", "code")[:LIST_LIMIT],
+            today=today,
+            tolerance=tolerance,
+        )
+    risks = decorate_risks(
+        Risk.objects.select_related("register", "owner")
+        .filter(owner=user, state=RiskState.OPEN)
+        .order_by("review_date", "code")[:LIST_LIMIT],
+        matrix=settings.matrix,
+        today=today,
+    )
+    indicators = list(
+        indicators_with_status()
+        .filter(Q(owner=user) | Q(data_providers=user), is_active=True)
+        .distinct()
+        .order_by("code")[:LIST_LIMIT]
+    )
+    for indicator in indicators:
+        indicator.status_presentation = status_presentation(indicator.latest_status)
+    provided_ids = [pi.pk for pi in indicators]
+    late = values_due = []
+    if provided_ids:
+        late = late_values(today=today, indicator_ids=provided_ids)
+        values_due = values_due_soon(today=today, within_days=SOON_DAYS, indicator_ids=provided_ids)
+    return MyItems(
+        actions=mine,
+        managed_attention=attention,
+        councillor_actions=councillor,
+        risks=risks,
+        indicators=indicators,
+        nodes=list(StrategyNode.objects.filter(owner=user).order_by("level", "code")[:LIST_LIMIT]),
+        plans=list(ActionPlan.objects.filter(owner=user, is_active=True)[:LIST_LIMIT]),
+        late_values=late[:LIST_LIMIT],
+        values_due_soon=values_due[:LIST_LIMIT],
+    )
