@@ -8,6 +8,7 @@ number as the PI publishes it (its decimal places, its unit).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -37,6 +38,12 @@ def status_of(value: Any) -> Status | None:
 @register.simple_tag
 def status_badge(status: Any, prefix: str = "") -> SafeString:
     """A status as icon + words + colour; an unknown or absent status reads "No status"."""
+    return _status_badge("" if status is None else str(status), str(prefix))
+
+
+@lru_cache(maxsize=256)
+def _status_badge(status: str, prefix: str) -> SafeString:
+    # Cached: a report shows the same few badges hundreds of times.
     known = status_of(status)
     if known is None:
         return format_html(
@@ -59,8 +66,13 @@ def status_badge(status: Any, prefix: str = "") -> SafeString:
 @register.simple_tag
 def trend_badge(trend: Any, against: str = "") -> SafeString:
     """A trend as arrow + words; `against` names the comparison for screen readers."""
+    return _trend_badge(str(trend), str(against))
+
+
+@lru_cache(maxsize=256)
+def _trend_badge(trend: str, against: str) -> SafeString:
     try:
-        known = Trend(str(trend))
+        known = Trend(trend)
     except ValueError:
         known = Trend.NOT_COMPARABLE
     shown = TREND_PRESENTATION[known]
