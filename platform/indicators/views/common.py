@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -83,15 +82,3 @@ def query_without(request: HttpRequest, *names: str) -> str:
         query.pop(name, None)
     return query.urlencode()
 
-
-def chunks(items: Iterable[Any], size: int) -> list[list[Any]]:
-    batch: list[Any] = []
-    out: list[list[Any]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            out.append(batch)
-            batch = []
-    if batch:
-        out.append(batch)
-    return out

@@ -90,7 +90,6 @@ def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=
         "can_manage": can_manage_indicators(request.user),
         "catalogue_changes": catalogue_changes(indicator),
         "providers": list(indicator.data_providers.all()),
-        "next_period": recent_periods(indicator, count=1),
     }
 
 
