@@ -2,11 +2,17 @@
 
 import graphene
 
+from goldenthread.graphql.benchmarking.schema import BenchmarkingMutation, BenchmarkingQuery
 from goldenthread.graphql.catalogue.schema import CatalogueQuery
+from goldenthread.graphql.partnerships.schema import PartnershipsQuery
 
 
-class Query(CatalogueQuery, graphene.ObjectType):
+class Query(CatalogueQuery, PartnershipsQuery, BenchmarkingQuery, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(BenchmarkingMutation, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

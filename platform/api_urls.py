@@ -9,4 +9,5 @@ urlpatterns = [
     path("catalogue/", include("goldenthread.shared_indicators.api_urls")),
     path("planning/", include("goldenthread.platform.planning.api_urls")),
     path("indicators/", include("goldenthread.platform.indicators.apis.urls")),
+    path("partnerships/", include("goldenthread.partnerships.api_urls")),
 ]

@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
             "spread_seconds": 600,
         },
     },
+    # Public-schema work (agreements live there), so a plain entry rather than a fan-out.
+    "expire-partnership-agreements": {
+        "task": "goldenthread.partnerships.tasks.expire_agreements",
+        "schedule": 60 * 60,
+    },
     "planning-overdue-digest": {
         "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
         "schedule": 60 * 60 * 24,

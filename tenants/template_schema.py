@@ -1,8 +1,9 @@
 """The template schema new organisations are cloned from.
 
 `goldenthread migrate` brings it up to date alongside every organisation; provisioning copies
-it (tables, sequences, and rows such as the migration history and content types) with
-django-tenants' clone function, so a new organisation needs no migrations replayed.
+it (tables, identity sequences, constraints and indexes by name, and rows such as the migration
+history and content types) with `schema_copy.copy_schema`, so a new organisation needs no
+migrations replayed.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
 from goldenthread.platform.core.errors import DomainError
+
+from .schema_copy import copy_schema
 
 
 def template_schema_name() -> str:
@@ -116,5 +118,5 @@ def clone_template_into(schema_name: str) -> None:
         # Should not happen after `goldenthread migrate`; heal rather than clone a stale copy.
         ensure_template_schema()
     connection.set_schema_to_public()
-    CloneSchema().clone_schema(template_schema_name(), schema_name, "DATA")
+    copy_schema(template_schema_name(), schema_name)
     connection.set_schema_to_public()

@@ -28,7 +28,7 @@ from goldenthread.platform.accounts.authentication import ApiCredentialAuthentic
 from graphql import specified_rules
 
 from .errors import FORBIDDEN, UNAUTHENTICATED, error_payload
-from .limits import DepthLimitValidator
+from .limits import ComplexityLimitValidator, DepthLimitValidator
 
 SIGN_IN_HINT = "Sign in, or send an API key for this organisation as 'Authorization: Bearer <key>'."
 
@@ -86,7 +86,7 @@ def refusal_response(message: str, *, code: str, status: int) -> HttpResponse:
 class OrganisationGraphQLView(GraphQLView):
     # graphene-django replaces the specification's rules with whatever is given here, so the
     # standard rules (unknown fields, fragment cycles, …) must be listed alongside ours.
-    validation_rules = (*specified_rules, DepthLimitValidator)
+    validation_rules = (*specified_rules, DepthLimitValidator, ComplexityLimitValidator)
 
     def dispatch(self, request, *args, **kwargs):
         try:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -22,7 +21,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def public_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/public_home.html")
 
-
-@login_required
-def organisation_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/organisation_home.html")

@@ -29,6 +29,8 @@ SHARED_APPS = [
     "goldenthread.platform.core",
     "goldenthread.platform.accounts",
     "goldenthread.shared_indicators",
+    "goldenthread.shared_indicators.publication",
+    "goldenthread.shared_indicators.benchmarking",
     "goldenthread.partnerships",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -170,6 +172,8 @@ SPECTACULAR_SETTINGS = {
 # --- GraphQL --------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "goldenthread.graphql.api.schema"}
 GRAPHQL_MAX_DEPTH = 8
+# Estimated fields resolved per operation (see graphql/core/limits.py).
+GRAPHQL_MAX_COMPLEXITY = 250_000
 
 # --- Celery, e-mail -------------------------------------------------------------------------
 # Environment modules fill CELERY_BROKER_URL in the same way as DATABASES.

@@ -39,11 +39,12 @@ def test_keyboard_sign_in_skip_link_and_sign_out(
     member = committed_user("alpha")
     base = live_url(alpha)
 
-    # Sign in with the keyboard: lands on the organisation's home page
+    # Sign in with the keyboard: lands on the organisation's home page, "my items"
     sign_in_with_keyboard(page, base, member.email, member.password)
     assert page.url == f"{base}/"
-    assert page.locator("h1").inner_text() == "Alpha District Council"
-    assert page.title() == "Home – Alpha District Council – Golden Thread"
+    assert page.locator("h1").inner_text() == "My items"
+    assert "Alpha District Council" in page.get_by_role("banner").inner_text()
+    assert page.title() == "My items – Alpha District Council – Golden Thread"
 
     # The first Tab reveals the skip link; Enter moves focus to main
     page.keyboard.press("Tab")

@@ -95,7 +95,7 @@ def test_page_titles_are_unique_and_name_the_page_and_organisation(
         "public sign in": parse(client_for(None).get(SIGN_IN)).title,
     }
     assert len(set(titles.values())) == len(titles), titles
-    assert titles["alpha home"] == "Home – Alpha District Council – Golden Thread"
+    assert titles["alpha home"] == "My items – Alpha District Council – Golden Thread"
     assert titles["beta sign in"] == "Sign in – Beta District Council – Golden Thread"
     assert titles["public home"] == "Welcome – Golden Thread"
     assert all(title.endswith("Golden Thread") for title in titles.values())

@@ -13,6 +13,7 @@ from django.utils import timezone
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import Conflict, DomainError, PermissionDenied
 from goldenthread.platform.indicators.domain.status import Status
+from goldenthread.shared_indicators.publication.tasks import queue_publish_value
 
 from ..choices import AuditAction, WorkflowStatus
 from ..models import Commentary, IndicatorValue
@@ -117,13 +118,17 @@ def value_approve(*, actor: User, value: IndicatorValue) -> IndicatorValue:
     reassess(row)
     row.approved_by = actor
     row.approved_at = timezone.now()
-    return _transition(
+    row = _transition(
         row,
         actor=actor,
         action=AuditAction.APPROVED,
         to=WorkflowStatus.APPROVED,
         fields=["approved_by", "approved_at"],
     )
+    # Publication (on commit, in this organisation's schema): the worker publishes the value
+    # if an agreement or consent covers it; a re-approval after a reopen is a restatement.
+    queue_publish_value(value_id=row.pk)
+    return row
 
 
 @transaction.atomic

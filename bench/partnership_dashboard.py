@@ -1,0 +1,374 @@
+"""Benchmark: the partnership dashboard over GraphQL against a raw SQL fetch of the same rows.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gt_<you> \
+        .venv/bin/python bench/partnership_dashboard.py [--repeat 15] [--recreate]
+
+It never touches the database DATABASE_URL names: it creates (once) `gt_bench_partnerships` on
+the same server, migrates it, and provisions 12 organisations (a county, eight districts, the
+police, fire and health). They form one partnership with 35 shared indicators and one active
+agreement, signed by every party through the real services. The store then holds 12 members
+× 35 indicators × 8 quarters of published values, written through `publish_value` (the
+publication pipeline's one writer) on the first run and reused afterwards.
+
+Measured, each `--repeat` times after one warm-up:
+* the dashboard GraphQL query (every indicator, 8 quarters, the partnership figure with
+  status and trends, every member's contribution with provenance) posted to /graphql/ on the
+  county's host through the whole Django stack, with the number of SQL queries it ran;
+* one raw SQL statement fetching the same published rows (current values under the county's
+  agreement grants, those indicators, periods and members).
+Prints medians and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DATABASE = "gt_bench_partnerships"
+REPO = Path(__file__).resolve().parents[1]
+MEMBERS = 12
+INDICATORS = 35
+QUARTERS = [f"{year}/{(year + 1) % 100:02d} Q{q}" for year in (2023, 2024) for q in (1, 2, 3, 4)]
+AS_OF = date(2025, 4, 15)  # the last complete quarter is 2024/25 Q4
+SLUG_PREFIX = "bench-pt"
+PARTNERSHIP = "Benchmark county-wide partnership"
+
+
+def bench_database_url(source_url: str) -> str:
+    parts = urlsplit(source_url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise SystemExit(f"DATABASE_URL must be a PostgreSQL URL, not {parts.scheme}://")
+    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+
+
+def ensure_database(url: str, *, recreate: bool) -> None:
+    import psycopg
+
+    admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
+        ).fetchone()
+        if exists and recreate:
+            admin.execute(f'DROP DATABASE "{BENCH_DATABASE}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+            print(f"created database {BENCH_DATABASE}")
+
+
+def setup(bench_url: str) -> None:
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development")
+    os.environ["DEBUG"] = "0"
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def organisations():
+    from goldenthread.tenants.models import Organisation
+    from goldenthread.tenants.services import organisation_create
+
+    kinds = ["county"] + ["district"] * 8 + ["police", "fire", "health"]
+    made = []
+    for index, kind in enumerate(kinds[:MEMBERS]):
+        slug = f"{SLUG_PREFIX}-{index:02d}"
+        found = Organisation.objects.filter(slug=slug).first()
+        if found is None:
+            found = organisation_create(
+                name=f"Bench {kind} {index:02d}",
+                slug=slug,
+                type=kind,
+                admin_email=f"admin@{slug}.example",
+                admin_name=f"Admin {index:02d}",
+                admin_password=secrets.token_urlsafe(16),  # nobody signs in as them
+            ).organisation
+            print(f"provisioned {slug}")
+        made.append(found)
+    return made
+
+
+def administrator(organisation):
+    from django_tenants.utils import schema_context
+
+    from goldenthread.platform.accounts.models import User
+
+    with schema_context(organisation.schema_name):
+        return User.objects.get(email=f"admin@{organisation.slug}.example")
+
+
+def partnership_with_agreement(orgs):
+    from goldenthread.partnerships import services
+    from goldenthread.partnerships.models import Partnership
+
+    county = orgs[0]
+    existing = Partnership.objects.filter(name=PARTNERSHIP, lead_organisation=county).first()
+    if existing is not None:
+        return existing
+    admin = administrator(county)
+    partnership = services.partnership_create(
+        organisation=county,
+        actor=admin,
+        name=PARTNERSHIP,
+        type="county_wide",
+        starts_on=date(2023, 4, 1),
+    )
+    for member in orgs[1:]:
+        services.partnership_member_add(
+            partnership=partnership, organisation=county, actor=admin, member=member
+        )
+    rules = ["sum", "mean", "weighted", "recompute"]
+    codes = []
+    for number in range(INDICATORS):
+        indicator = services.partnership_indicator_create(
+            partnership=partnership,
+            organisation=county,
+            actor=admin,
+            aggregation=rules[number % 4],
+            code=f"BPT-{number:02d}",
+            title=f"Shared indicator {number:02d}",
+            polarity="higher",
+            factor=100 if rules[number % 4] == "recompute" else 1,
+        )
+        services.partnership_target_set(
+            indicator=indicator,
+            organisation=county,
+            actor=admin,
+            period_code="2024/25 Q4",
+            value=50,
+        )
+        codes.append(indicator.code)
+    version = services.agreement_create(
+        partnership=partnership,
+        organisation=county,
+        actor=admin,
+        title="Benchmark agreement",
+        parties=orgs,
+        indicator_codes=codes,
+        fields=["values", "targets", "commentary"],
+        purpose="Benchmark",
+        lawful_basis="not_personal",
+        retention_months=24,
+        starts_on=date(2023, 4, 1),
+    )
+    services.agreement_send_for_acceptance(version=version, organisation=county, actor=admin)
+    for org in orgs:
+        services.agreement_accept(version=version, organisation=org, actor=administrator(org))
+    return partnership
+
+
+def fill_store(partnership, orgs) -> None:
+    from goldenthread.partnerships.bases import agreement_bases
+    from goldenthread.platform.core.periods import parse_period
+    from goldenthread.shared_indicators.publication.models import PublishedValue
+    from goldenthread.shared_indicators.publication.services import publish_value
+    from goldenthread.shared_indicators.publication.snapshots import ValueSnapshot
+
+    codes = list(partnership.indicators.values_list("code", flat=True))
+    expected = MEMBERS * INDICATORS * len(QUARTERS)
+    have = PublishedValue.objects.filter(
+        indicator_code__in=codes, is_current=True, organisation__in=orgs
+    ).count()
+    if have >= expected:
+        return
+    started = time.perf_counter()
+    approved_at = datetime(2025, 4, 20, 9, 0, tzinfo=UTC)
+    source = 0
+    for m, org in enumerate(orgs):
+        for i, code in enumerate(codes):
+            bases = agreement_bases(org.pk, code)
+            for q, period_code in enumerate(QUARTERS):
+                period = parse_period(period_code)
+                source += 1
+                numerator = Decimal(40 + (m * 7 + i * 3 + q * 5) % 30)
+                denominator = Decimal(100 + m * 10)
+                publish_value(
+                    organisation=org,
+                    bases=bases,
+                    snapshot=ValueSnapshot(
+                        indicator_code=code,
+                        catalogue_indicator_id=None,
+                        indicator_title=f"Shared indicator {code}",
+                        unit="number",
+                        unit_label="",
+                        polarity="higher",
+                        frequency="quarterly",
+                        decimal_places=1,
+                        period_code=period.code,
+                        period_type=str(period.type),
+                        period_start=period.start,
+                        period_end=period.end,
+                        sub_area_kind="",
+                        sub_area_name="",
+                        value=(numerator / denominator * 100).quantize(Decimal("0.000001")),
+                        numerator=numerator,
+                        denominator=denominator,
+                        value_state="entered",
+                        target=Decimal(50),
+                        commentary=f"Commentary {m}/{i}/{q}",
+                        source_value_id=source,
+                        approved_by_name=f"Verifier {m:02d}",
+                        approved_at=approved_at,
+                    ),
+                )
+    print(f"published {source} values in {time.perf_counter() - started:.1f} s")
+
+
+DASHBOARD = """
+query Dashboard($id: ID!, $asOf: Date!) {
+  partnership(id: $id) {
+    name
+    members { organisation { name } role }
+    sharedIndicators(periods: 8, asOf: $asOf) {
+      code title aggregation
+      figures {
+        periodCode value complete target
+        status { code label } shortTrend { code } longTrend { code }
+        missingMembers { name }
+        contributions {
+          organisation { name } state value target commentary
+          status { code }
+          provenance { approvedBy approvedAt revision agreementVersionId agreementLabel }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+RAW_SQL = """
+SELECT pv.*
+FROM publication_publishedvalue pv
+WHERE pv.is_current
+  AND pv.indicator_code = ANY(%s)
+  AND pv.period_code = ANY(%s)
+  AND pv.organisation_id = ANY(%s)
+  AND EXISTS (
+    SELECT 1 FROM publication_publicationgrant g
+    WHERE g.published_value_id = pv.id AND g.basis_type = 'agreement' AND g.basis_id = ANY(%s)
+  )
+"""
+
+
+def measure(partnership, orgs, repeat: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_tenants.utils import schema_context
+
+    from goldenthread.partnerships.dashboard import window_for
+    from goldenthread.partnerships.selectors import readable_bases
+    from goldenthread.platform.core.periods import previous_period, same_period_last_year
+
+    county = orgs[0]
+    client = Client(HTTP_HOST=county.get_primary_domain().domain)
+    with schema_context(county.schema_name):
+        client.force_login(administrator(county))
+    body = json.dumps(
+        {"query": DASHBOARD, "variables": {"id": str(partnership.pk), "asOf": AS_OF.isoformat()}}
+    )
+
+    def graphql() -> tuple[float, int, dict]:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.post("/graphql/", data=body, content_type="application/json")
+            elapsed = time.perf_counter() - started
+        data = response.json()
+        if response.status_code != 200 or "errors" in data:
+            raise SystemExit(f"GraphQL failed: {response.status_code} {str(data)[:500]}")
+        return elapsed, len(queries), data
+
+    indicators = list(partnership.indicators.all())
+    codes = [i.code for i in indicators]
+    shown = window_for(indicators[0], count=8, as_of=AS_OF)
+    periods = {p.code for p in shown} | {previous_period(shown[0]).code}
+    periods |= {same_period_last_year(p).code for p in shown}
+    connection.set_schema_to_public()
+    basis_ids = [b.id for b in readable_bases(partnership=partnership, organisation=county)]
+    args = [codes, sorted(periods), [o.pk for o in orgs], basis_ids]
+
+    def raw() -> tuple[float, int]:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_SQL, args)
+            rows = cursor.fetchall()
+        return time.perf_counter() - started, len(rows)
+
+    graphql()
+    raw()
+    graphql_times, counts, raw_times = [], set(), []
+    rows = 0
+    data = {}
+    for _ in range(repeat):
+        elapsed, count, data = graphql()
+        graphql_times.append(elapsed)
+        counts.add(count)
+        connection.set_schema_to_public()
+        elapsed, rows = raw()
+        raw_times.append(elapsed)
+    figures = sum(len(i["figures"]) for i in data["data"]["partnership"]["sharedIndicators"])
+    contributions = sum(
+        len(f["contributions"])
+        for i in data["data"]["partnership"]["sharedIndicators"]
+        for f in i["figures"]
+    )
+    return {
+        "graphql_median_ms": statistics.median(graphql_times) * 1000,
+        "graphql_p95_ms": sorted(graphql_times)[int(len(graphql_times) * 0.95) - 1] * 1000,
+        "raw_median_ms": statistics.median(raw_times) * 1000,
+        "queries": sorted(counts),
+        "rows": rows,
+        "figures": figures,
+        "contributions": contributions,
+        "response_bytes": len(json.dumps(data)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--recreate", action="store_true")
+    options = parser.parse_args()
+    source = os.environ.get("DATABASE_URL")
+    if not source:
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL server (its database is not touched).")
+    url = bench_database_url(source)
+    ensure_database(url, recreate=options.recreate)
+    setup(url)
+    orgs = organisations()
+    partnership = partnership_with_agreement(orgs)
+    fill_store(partnership, orgs)
+    result = measure(partnership, orgs, options.repeat)
+    print(
+        f"{MEMBERS} members × {INDICATORS} indicators × {len(QUARTERS)} quarters: "
+        f"{result['rows']} published rows; {result['figures']} partnership figures, "
+        f"{result['contributions']} contributions, {result['response_bytes'] / 1024:.0f} KiB"
+    )
+    print(
+        f"GraphQL dashboard: median {result['graphql_median_ms']:.0f} ms "
+        f"(p95 {result['graphql_p95_ms']:.0f} ms), SQL queries per request {result['queries']}"
+    )
+    print(f"raw SQL fetch of the same rows: median {result['raw_median_ms']:.1f} ms")
+    print(f"ratio: {result['graphql_median_ms'] / result['raw_median_ms']:.0f}×")
+
+
+if __name__ == "__main__":
+    main()

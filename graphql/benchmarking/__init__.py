@@ -1,0 +1,1 @@
+"""Benchmarking's part of the GraphQL schema: clubs, comparisons and club administration."""

@@ -1,0 +1,110 @@
+"""Resolvers for benchmarking: find the reading organisation, then call the selectors.
+
+Security-relevant: the organisation on the request (`request.tenant`) is the principal.
+Clubs are found only among its current memberships; comparisons are computed by the
+benchmarking selectors, which apply anonymisation, the minimum count and the embargo before
+anything reaches a GraphQL type. Domain errors become standard GraphQL errors whose messages
+never name another member.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
+
+from goldenthread.graphql.core.errors import bad_input, forbidden
+from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from goldenthread.shared_indicators.benchmarking import selectors
+from goldenthread.shared_indicators.benchmarking.services import record_comparison_read
+from goldenthread.tenants.models import Organisation
+from graphql import GraphQLError
+
+from .dataloaders import prime_club_loaders
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+NOT_FOUND = "NOT_FOUND"
+CONFLICT = "CONFLICT"
+
+
+def reader_of(info) -> Organisation:
+    """The organisation asking: the request's tenant. The public host has none."""
+    tenant = getattr(info.context, "tenant", None)
+    if tenant is None or connection.schema_name == get_public_schema_name():
+        raise forbidden("Benchmarking is read by an organisation: use your organisation's host.")
+    return tenant
+
+
+def as_graphql_error(exc: DomainError) -> GraphQLError:
+    if isinstance(exc, NotFound):
+        code = NOT_FOUND
+    elif isinstance(exc, PermissionDenied):
+        code = "FORBIDDEN"
+    elif isinstance(exc, Conflict):
+        code = CONFLICT
+    else:
+        code = "BAD_USER_INPUT"
+    return GraphQLError(exc.message, extensions={"code": code, "reason": exc.code})
+
+
+def check_page(first: int, offset: int) -> None:
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise bad_input(f"first must be between 1 and {MAX_PAGE_SIZE}; it was {first}.")
+    if offset < 0:
+        raise bad_input(f"offset cannot be negative; it was {offset}.")
+
+
+def resolve_clubs(info, *, first: int, offset: int):
+    reader = reader_of(info)
+    check_page(first, offset)
+    clubs = list(selectors.club_list_for(organisation=reader)[offset : offset + first])
+    prime_club_loaders(info, [club.id for club in clubs])
+    return clubs
+
+
+def resolve_club(info, *, id):
+    reader = reader_of(info)
+    try:
+        club = selectors.club_get_for(organisation=reader, club_id=id)
+    except NotFound:
+        return None
+    prime_club_loaders(info, [club.id])
+    return club
+
+
+def resolve_comparison(
+    info,
+    *,
+    club_id,
+    indicator_code: str,
+    periods: list[str] | None = None,
+    first_period: str = "",
+    last_period: str = "",
+    group: str = "",
+):
+    reader = reader_of(info)
+    try:
+        club = selectors.club_get_for(organisation=reader, club_id=club_id)
+        if periods and (first_period or last_period):
+            raise bad_input("Give either periods or firstPeriod and lastPeriod, not both.")
+        if periods:
+            wanted = selectors.parse_periods(periods)
+        elif first_period and last_period:
+            wanted = selectors.period_range(first_period, last_period)
+        else:
+            raise bad_input("Give periods, or firstPeriod and lastPeriod.")
+        view = selectors.comparison_for(
+            reader=reader,
+            club=club,
+            indicator_code=indicator_code,
+            periods=wanted,
+            today=timezone.localdate(),
+            group_key=group or "",
+        )
+    except DomainError as exc:
+        raise as_graphql_error(exc) from None
+    record_comparison_read(
+        view=view, reader=reader, reader_user=info.context.user, interface="graphql"
+    )
+    return view

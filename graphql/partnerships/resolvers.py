@@ -1,0 +1,69 @@
+"""Resolvers for partnerships: the requesting organisation (request.tenant) is the principal;
+resolvers call the partnership selectors and the dashboard, never the store directly."""
+
+from __future__ import annotations
+
+from goldenthread.graphql.core.errors import bad_input, forbidden
+from goldenthread.partnerships.permissions import can_read_access_log, is_active_user
+from goldenthread.partnerships.selectors import (
+    partnership_get,
+    partnerships_visible_to,
+    reads_of_organisation,
+)
+
+from .dataloaders import loaders_for
+from .types import SharedIndicator
+
+MAX_PERIODS = 20
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def _organisation(info):
+    if not is_active_user(getattr(info.context, "user", None)):
+        raise forbidden("Sign in to read partnerships.")
+    return getattr(info.context, "tenant", None)
+
+
+def resolve_partnerships(info):
+    partnerships = list(partnerships_visible_to(organisation=_organisation(info)))
+    loaders = loaders_for(info)
+    ids = [p.pk for p in partnerships]
+    loaders.members_by_partnership_id.prime_keys(ids)
+    loaders.agreement_versions_by_partnership_id.prime_keys(ids)
+    loaders.organisation_by_id.prime_keys({p.lead_organisation_id for p in partnerships})
+    return partnerships
+
+
+def resolve_partnership(info, *, id):
+    try:
+        partnership_id = int(id)
+    except (TypeError, ValueError):
+        return None
+    return partnership_get(organisation=_organisation(info), partnership_id=partnership_id)
+
+
+def resolve_shared_indicators(info, *, partnership, periods, period_codes, as_of):
+    if not 1 <= periods <= MAX_PERIODS:
+        raise bad_input(f"periods must be between 1 and {MAX_PERIODS}; it was {periods}.")
+    if period_codes is not None and len(period_codes) > MAX_PERIODS:
+        raise bad_input(f"Ask for at most {MAX_PERIODS} period codes.")
+    key = (partnership.pk, periods, tuple(period_codes) if period_codes else None, as_of)
+    dashboard = loaders_for(info).dashboard_by_partnership_id.load(key)
+    if dashboard is None:
+        return []
+    return [SharedIndicator.wrap(item) for item in dashboard.indicators]
+
+
+def resolve_reads_of_our_data(info, *, first, offset):
+    organisation = _organisation(info)
+    if not can_read_access_log(info.context.user):
+        raise forbidden(
+            "Only administrators, performance officers, partner liaison officers and auditors "
+            "may read the log of reads of this organisation's data."
+        )
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise bad_input(f"first must be between 1 and {MAX_PAGE_SIZE}; it was {first}.")
+    if offset < 0:
+        raise bad_input(f"offset cannot be negative; it was {offset}.")
+    return list(reads_of_organisation(organisation=organisation)[offset : offset + first])

@@ -1,0 +1,355 @@
+"""GraphQL types for partnerships. Every figure of another organisation reaches these types
+only through `partnerships.dashboard`, which reads the publication store under the agreement
+versions the requesting organisation is a party to and blanks fields they do not share."""
+
+from __future__ import annotations
+
+import json
+
+import graphene
+from graphene.types.generic import GenericScalar
+
+from goldenthread.partnerships.choices import (
+    Aggregation,
+    LawfulBasis,
+    MemberRole,
+    PartnershipType,
+    VersionStatus,
+)
+from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
+from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION, Trend
+
+from .dataloaders import loaders_for
+
+DEFAULT_PERIODS = 8
+
+
+def _label(choices, value: str) -> str:
+    return dict(choices.choices).get(value, value)
+
+
+class Organisation(graphene.ObjectType):
+    class Meta:
+        description = "An organisation taking part in a partnership."
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    type = graphene.String(required=True, description="council, police, health, …")
+
+
+class StatusReading(graphene.ObjectType):
+    class Meta:
+        description = "A status with its words (never shown by colour alone)."
+
+    code = graphene.String(required=True, description="on_target, warning, off_target, …")
+    label = graphene.String(required=True)
+
+    @staticmethod
+    def of(status) -> dict:
+        status = Status(status)
+        return {"code": str(status), "label": STATUS_PRESENTATION[status].label}
+
+
+class TrendReading(graphene.ObjectType):
+    class Meta:
+        description = "A direction of travel, with its words."
+
+    code = graphene.String(required=True, description="improving, no_change, getting_worse, …")
+    label = graphene.String(required=True)
+
+    @staticmethod
+    def of(trend) -> dict:
+        trend = Trend(trend)
+        return {"code": str(trend), "label": TREND_PRESENTATION[trend].label}
+
+
+class Provenance(graphene.ObjectType):
+    class Meta:
+        description = "Where a member's figure came from and under which agreement version."
+
+    organisation = graphene.Field(Organisation, required=True)
+    approved_by = graphene.String(required=True)
+    approved_at = graphene.DateTime(required=True)
+    published_at = graphene.DateTime(required=True)
+    revision = graphene.Int(required=True, description="1, or more after restatements.")
+    agreement_version_id = graphene.ID(required=True)
+    agreement_label = graphene.String(required=True)
+
+
+class PublishedRevision(graphene.ObjectType):
+    class Meta:
+        description = "An earlier, superseded revision of a restated figure."
+
+    revision = graphene.Int(required=True)
+    value = graphene.Decimal()
+    state = graphene.String(required=True)
+    approved_by = graphene.String(required=True)
+    approved_at = graphene.DateTime(required=True)
+    published_at = graphene.DateTime(required=True)
+    superseded_at = graphene.DateTime()
+
+    def resolve_state(root, info):
+        return root.value_state
+
+    def resolve_approved_by(root, info):
+        return root.approved_by_name
+
+
+class MemberContribution(graphene.ObjectType):
+    class Meta:
+        description = (
+            "A member's figure for a period as the requesting organisation may see it: "
+            "targets and commentary are null or empty unless the agreement shares them."
+        )
+
+    organisation = graphene.Field(Organisation, required=True)
+    role = graphene.String(required=True)
+    state = graphene.String(
+        required=True, description="entered, not_collected, not_applicable or missing."
+    )
+    value = graphene.Decimal()
+    numerator = graphene.Decimal()
+    denominator = graphene.Decimal()
+    target = graphene.Decimal(description="The member's own target, where shared.")
+    cascaded_target = graphene.Decimal(description="The member's share of the target.")
+    status = graphene.Field(StatusReading)
+    commentary = graphene.String(required=True, description="Empty unless shared.")
+    restated = graphene.Boolean(required=True)
+    provenance = graphene.Field(Provenance)
+    history = graphene.List(graphene.NonNull(PublishedRevision), required=True)
+
+    def resolve_organisation(root, info):
+        return root.member.organisation
+
+    def resolve_role(root, info):
+        return root.member.role
+
+    def resolve_target(root, info):
+        return root.own_target
+
+    def resolve_status(root, info):
+        return StatusReading.of(root.status.status) if root.status else None
+
+
+class PartnershipFigure(graphene.ObjectType):
+    class Meta:
+        description = (
+            "The partnership's figure for a period, aggregated from the contributions the "
+            "requesting organisation may see. Missing contributions are listed, never zero."
+        )
+
+    period_code = graphene.String(required=True)
+    period_label = graphene.String(required=True)
+    value = graphene.Decimal(description="Null when there is no complete figure.")
+    complete = graphene.Boolean(required=True)
+    partial_value = graphene.Decimal(
+        description="For a sum with members missing: the total of what has arrived."
+    )
+    target = graphene.Decimal()
+    status = graphene.Field(StatusReading, required=True)
+    previous_value = graphene.Decimal()
+    short_trend = graphene.Field(TrendReading, required=True)
+    last_year_value = graphene.Decimal()
+    long_trend = graphene.Field(TrendReading, required=True)
+    missing_members = graphene.List(graphene.NonNull(Organisation), required=True)
+    contributions = graphene.List(graphene.NonNull(MemberContribution), required=True)
+    provenance = graphene.List(graphene.NonNull(Provenance), required=True)
+
+    def resolve_period_code(root, info):
+        return root.period.code
+
+    def resolve_period_label(root, info):
+        return root.period.label
+
+    def resolve_complete(root, info):
+        return root.aggregate.complete
+
+    def resolve_partial_value(root, info):
+        return root.aggregate.partial_value
+
+    def resolve_status(root, info):
+        return StatusReading.of(root.status.status)
+
+    def resolve_previous_value(root, info):
+        return root.previous.value if root.previous else None
+
+    def resolve_last_year_value(root, info):
+        return root.last_year.value if root.last_year else None
+
+    def resolve_short_trend(root, info):
+        return TrendReading.of(root.short_trend)
+
+    def resolve_long_trend(root, info):
+        return TrendReading.of(root.long_trend)
+
+    def resolve_missing_members(root, info):
+        return [member.organisation for member in root.missing_members]
+
+
+class SharedIndicator(graphene.ObjectType):
+    class Meta:
+        description = "An indicator the partnership reports on, with its figures."
+
+    id = graphene.ID(required=True)
+    code = graphene.String(required=True)
+    title = graphene.String(required=True)
+    unit_label = graphene.String(required=True)
+    polarity = graphene.String(required=True)
+    frequency = graphene.String(required=True)
+    decimal_places = graphene.Int(required=True)
+    aggregation = graphene.String(required=True)
+    aggregation_label = graphene.String(required=True)
+    catalogue_based = graphene.Boolean(required=True)
+    figures = graphene.List(
+        graphene.NonNull(PartnershipFigure),
+        required=True,
+        description="Oldest first.",
+    )
+
+    @staticmethod
+    def wrap(item) -> dict:
+        indicator = item.indicator
+        return {
+            "id": indicator.pk,
+            "code": indicator.code,
+            "title": indicator.title,
+            "unit_label": indicator.unit_label,
+            "polarity": indicator.polarity,
+            "frequency": indicator.frequency,
+            "decimal_places": indicator.decimal_places,
+            "aggregation": indicator.aggregation,
+            "aggregation_label": _label(Aggregation, indicator.aggregation),
+            "catalogue_based": indicator.is_catalogue_based,
+            "figures": item.figures,
+        }
+
+
+class AgreementAcceptance(graphene.ObjectType):
+    organisation = graphene.Field(Organisation, required=True)
+    signed_by_name = graphene.String(required=True)
+    signed_at = graphene.DateTime(required=True)
+
+
+class AgreementVersion(graphene.ObjectType):
+    class Meta:
+        description = "A version of a data-sharing agreement the requesting organisation may see."
+
+    id = graphene.ID(required=True)
+    title = graphene.String(required=True)
+    number = graphene.Int(required=True)
+    label = graphene.String(required=True)
+    status = graphene.String(required=True)
+    status_label = graphene.String(required=True)
+    parties = graphene.List(graphene.NonNull(Organisation), required=True)
+    indicator_codes = graphene.List(graphene.NonNull(graphene.String), required=True)
+    fields = graphene.List(graphene.NonNull(graphene.String), required=True)
+    purpose = graphene.String(required=True)
+    lawful_basis = graphene.String(required=True)
+    lawful_basis_label = graphene.String(required=True)
+    retention_months = graphene.Int(required=True)
+    delete_on_end = graphene.Boolean(required=True)
+    starts_on = graphene.Date(required=True)
+    ends_on = graphene.Date()
+    activated_at = graphene.DateTime()
+    ended_at = graphene.DateTime()
+    end_reason = graphene.String(required=True)
+    acceptances = graphene.List(graphene.NonNull(AgreementAcceptance), required=True)
+
+    def resolve_title(root, info):
+        return root.agreement.title
+
+    def resolve_status_label(root, info):
+        return _label(VersionStatus, root.status)
+
+    def resolve_lawful_basis_label(root, info):
+        return _label(LawfulBasis, root.lawful_basis)
+
+    def resolve_parties(root, info):
+        return list(root.parties.all())  # prefetched by the loader's selector
+
+    def resolve_acceptances(root, info):
+        return list(root.acceptances.all())
+
+
+class PartnershipMember(graphene.ObjectType):
+    organisation = graphene.Field(Organisation, required=True)
+    role = graphene.String(required=True)
+    role_label = graphene.String(required=True)
+
+    def resolve_role_label(root, info):
+        return _label(MemberRole, root.role)
+
+
+class Partnership(graphene.ObjectType):
+    class Meta:
+        description = "A partnership the requesting organisation is a member of."
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    type = graphene.String(required=True)
+    type_label = graphene.String(required=True)
+    description = graphene.String(required=True)
+    starts_on = graphene.Date(required=True)
+    ends_on = graphene.Date()
+    lead_organisation = graphene.Field(Organisation, required=True)
+    members = graphene.List(graphene.NonNull(PartnershipMember), required=True)
+    agreements = graphene.List(
+        graphene.NonNull(AgreementVersion),
+        required=True,
+        description="Agreement versions this organisation is party to (all, for the lead).",
+    )
+    shared_indicators = graphene.List(
+        graphene.NonNull(SharedIndicator),
+        required=True,
+        periods=graphene.Int(
+            default_value=DEFAULT_PERIODS, description="How many recent periods, 1 to 20."
+        ),
+        period_codes=graphene.List(
+            graphene.NonNull(graphene.String), description="Exactly these periods instead."
+        ),
+        as_of=graphene.Date(description="The day the recent periods end by (default today)."),
+    )
+
+    def resolve_type_label(root, info):
+        return _label(PartnershipType, root.type)
+
+    def resolve_lead_organisation(root, info):
+        return loaders_for(info).organisation_by_id.load(root.lead_organisation_id)
+
+    def resolve_members(root, info):
+        return loaders_for(info).members_by_partnership_id.load(root.pk)
+
+    def resolve_agreements(root, info):
+        return loaders_for(info).agreement_versions_by_partnership_id.load(root.pk)
+
+    def resolve_shared_indicators(
+        root, info, periods=DEFAULT_PERIODS, period_codes=None, as_of=None
+    ):
+        from .resolvers import resolve_shared_indicators
+
+        return resolve_shared_indicators(
+            info, partnership=root, periods=periods, period_codes=period_codes, as_of=as_of
+        )
+
+
+class CrossOrganisationRead(graphene.ObjectType):
+    class Meta:
+        description = "One read of this organisation's published data by another organisation."
+
+    reader_organisation = graphene.Field(Organisation, required=True)
+    reader_user = graphene.String(required=True)
+    agreement_version_id = graphene.ID(required=True)
+    agreement_label = graphene.String(required=True)
+    what = GenericScalar(required=True, description="Indicator codes and periods read.")
+    interface = graphene.String(required=True, description="page, rest or graphql.")
+    read_at = graphene.DateTime(required=True)
+
+    def resolve_agreement_version_id(root, info):
+        return root.basis_id
+
+    def resolve_agreement_label(root, info):
+        return root.basis_label
+
+    def resolve_what(root, info):
+        return root.what if isinstance(root.what, dict) else json.loads(root.what or "{}")

@@ -1,0 +1,123 @@
+"""Reads of partnerships: who may see which partnership, agreement and figure.
+
+Visibility (security-relevant), with the requesting ORGANISATION as the principal:
+
+* a partnership, its members and shared indicators are visible to its members only;
+  `partnerships_visible_to` is the one place that decides, and fails closed.
+* agreement versions are visible to the organisations that are parties to them; the lead
+  organisation sees every version of its partnership's agreements.
+* members' figures come only from the publication store, through grants of the agreement
+  versions in force of THIS partnership to which the reader is itself a party
+  (`readable_bases`); fields the grant does not include are blanked.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from goldenthread.shared_indicators.publication.bases import Basis
+from goldenthread.shared_indicators.publication.selectors import reads_of
+from goldenthread.tenants.models import Organisation
+
+from .bases import BASIS_TYPE, basis_of, in_force_filter
+from .models import (
+    AgreementVersion,
+    DataSharingAgreement,
+    Partnership,
+    PartnershipIndicator,
+    PartnershipMember,
+    SubmissionReminder,
+)
+
+
+def partnerships_visible_to(*, organisation: Organisation | None) -> QuerySet[Partnership]:
+    """Partnerships the organisation is a member of (none without an organisation)."""
+    if organisation is None or organisation.pk is None:
+        return Partnership.objects.none()
+    return (
+        Partnership.objects.filter(members__organisation=organisation)
+        .select_related("lead_organisation")
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
+def partnership_get(*, organisation: Organisation, partnership_id: int) -> Partnership | None:
+    return partnerships_visible_to(organisation=organisation).filter(pk=partnership_id).first()
+
+
+def member_list(*, partnership: Partnership) -> list[PartnershipMember]:
+    return list(
+        PartnershipMember.objects.filter(partnership=partnership)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def shared_indicator_list(*, partnership: Partnership) -> list[PartnershipIndicator]:
+    return list(PartnershipIndicator.objects.filter(partnership=partnership).order_by("code"))
+
+
+def versions_visible_filter(organisation: Organisation) -> Q:
+    return Q(parties=organisation) | Q(agreement__partnership__lead_organisation=organisation)
+
+
+def agreement_versions_visible_to(
+    *, organisation: Organisation, partnership: Partnership | None = None
+) -> QuerySet[AgreementVersion]:
+    """Versions the organisation may see: those it is party to, and all of the partnerships
+    it leads — only ever of partnerships it belongs to."""
+    versions = AgreementVersion.objects.filter(
+        agreement__partnership__in=partnerships_visible_to(organisation=organisation)
+    ).filter(versions_visible_filter(organisation))
+    if partnership is not None:
+        versions = versions.filter(agreement__partnership=partnership)
+    return (
+        versions.select_related("agreement__partnership")
+        .prefetch_related("parties", "acceptances__organisation")
+        .distinct()
+        .order_by("agreement__title", "agreement_id", "-number")
+    )
+
+
+def agreement_version_get(*, organisation: Organisation, version_id: int) -> AgreementVersion:
+    from goldenthread.platform.core.errors import NotFound
+
+    version = agreement_versions_visible_to(organisation=organisation).filter(pk=version_id).first()
+    if version is None:
+        raise NotFound("There is no such agreement.")
+    return version
+
+
+def agreement_history(*, agreement: DataSharingAgreement, organisation: Organisation):
+    return list(
+        agreement_versions_visible_to(organisation=organisation).filter(agreement=agreement)
+    )
+
+
+def readable_bases(
+    *, partnership: Partnership, organisation: Organisation, indicator_codes=None
+) -> list[Basis]:
+    """The bases through which `organisation` may read members' published values in this
+    partnership: versions in force of its agreements to which the organisation is a party."""
+    versions = (
+        AgreementVersion.objects.filter(in_force_filter())
+        .filter(agreement__partnership=partnership, parties=organisation)
+        .select_related("agreement")
+        .order_by("pk")
+    )
+    return [basis_of(version) for version in versions]
+
+
+def reads_of_organisation(*, organisation: Organisation):
+    """The log of other organisations' reads of this organisation's data under agreements."""
+    return reads_of(owner_organisation_id=organisation.pk, basis_type=BASIS_TYPE)
+
+
+def reminders_for(*, partnership: Partnership, period_code: str) -> dict[tuple[int, int], object]:
+    return {
+        (reminder.indicator_id, reminder.organisation_id): reminder
+        for reminder in SubmissionReminder.objects.filter(
+            indicator__partnership=partnership, period_code=period_code
+        )
+    }

@@ -1,0 +1,70 @@
+"""Reminders to members whose contribution for a period has not been published yet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.platform.accounts.models import User
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.periods import PeriodError, parse_period
+from goldenthread.tenants.models import Organisation
+
+from ..models import Partnership, SubmissionReminder
+from ..permissions import require_manage
+
+
+@transaction.atomic
+def reminders_request(
+    *,
+    partnership: Partnership,
+    organisation: Organisation,
+    actor: User,
+    period_code: str,
+    indicator_ids: Iterable[int] | None = None,
+    member_ids: Iterable[int] | None = None,
+) -> list[SubmissionReminder]:
+    """Queue an e-mail reminder to every member that has not yet published its figure for
+    the period (optionally only for some indicators or members). Each (indicator, member,
+    period) is reminded once: asking again sends nothing new. Returns the new reminders."""
+    from ..submissions import missing_submissions
+    from ..tasks import send_submission_reminder
+
+    require_manage(partnership, organisation, actor)
+    try:
+        parse_period(period_code)
+    except PeriodError as error:
+        raise DomainError(str(error), code="invalid_period") from None
+    wanted_indicators = set(indicator_ids) if indicator_ids is not None else None
+    wanted_members = set(member_ids) if member_ids is not None else None
+    created = []
+    for gap in missing_submissions(partnership=partnership, period_code=period_code):
+        if wanted_indicators is not None and gap.indicator.pk not in wanted_indicators:
+            continue
+        if wanted_members is not None and gap.organisation.pk not in wanted_members:
+            continue
+        if gap.reminder is not None:
+            continue
+        reminder = SubmissionReminder.objects.create(
+            indicator=gap.indicator,
+            organisation=gap.organisation,
+            period_code=period_code,
+            requested_by=actor.email,
+        )
+        created.append(reminder)
+        transaction.on_commit(
+            lambda pk=reminder.pk: send_submission_reminder.delay(pk), robust=True
+        )
+    return created
+
+
+@transaction.atomic
+def reminder_mark_sent(*, reminder: SubmissionReminder, recipients: list[str]) -> bool:
+    """Record that a reminder went out; False when it had already been sent (so a retried
+    task never e-mails twice)."""
+    updated = SubmissionReminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now(), sent_to=recipients
+    )
+    return bool(updated)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class BenchmarkingConfig(AppConfig):
+    name = "goldenthread.shared_indicators.benchmarking"
+    label = "benchmarking"
+    verbose_name = "Benchmarking clubs"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A member's consents are a basis on which the publication pipeline may publish its
+        # values; without this registration nothing would ever reach a club.
+        from goldenthread.shared_indicators.publication.bases import register_basis_provider
+
+        from .bases import club_consent_bases
+
+        register_basis_provider(club_consent_bases)

@@ -1,0 +1,35 @@
+"""The benchmarking basis for publication: a member's active consents for an indicator.
+
+Security-relevant: the publication pipeline stores an organisation's approved value only when
+some provider returns a basis for it. This provider returns one basis per club in which the
+organisation is a current member, the club compares that catalogue indicator, and the member's
+consent for it is active (given and not withdrawn). Benchmarking needs the values (with their
+numerators and denominators, for roll-ups) and nothing else: no targets, commentary or
+breakdowns are ever granted here.
+"""
+
+from __future__ import annotations
+
+from goldenthread.shared_indicators.publication.bases import Basis
+
+BASIS_TYPE = "club_consent"
+GRANTED_FIELDS = frozenset({"values"})
+
+
+def basis_label(club_name: str) -> str:
+    return f"{club_name} benchmarking club consent"
+
+
+def club_consent_bases(organisation_id: int, indicator_code: str) -> list[Basis]:
+    from .models import ClubConsent
+
+    consents = ClubConsent.objects.filter(
+        withdrawn_at__isnull=True,
+        membership__left_at__isnull=True,
+        membership__organisation_id=organisation_id,
+        club_indicator__catalogue_indicator__code=indicator_code,
+    ).values_list("id", "membership__club__name")
+    return [
+        Basis(type=BASIS_TYPE, id=consent_id, fields=GRANTED_FIELDS, label=basis_label(name))
+        for consent_id, name in consents.order_by("id")
+    ]

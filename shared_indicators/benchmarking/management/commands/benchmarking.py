@@ -1,0 +1,36 @@
+"""`goldenthread benchmarking import-neighbours FILE`: load nearest-neighbour lists from CSV."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import schema_context
+
+from goldenthread.shared_indicators.benchmarking.errors import NeighbourImportError
+from goldenthread.shared_indicators.benchmarking.neighbours import neighbours_import
+
+
+class Command(BaseCommand):
+    help = "Manage benchmarking data."
+
+    def add_arguments(self, parser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        importer = actions.add_parser(
+            "import-neighbours",
+            help="Import nearest-neighbour lists from a CSV file, all or nothing.",
+            description="Import nearest-neighbour lists from a CSV file with the columns "
+            "organisation, neighbour and (optionally) position; organisations are named by "
+            "slug or ONS code. Every row is checked first; on any problem nothing is written "
+            "and every problem is listed with its row number.",
+        )
+        importer.add_argument("file", help="Path of the CSV file.")
+
+    def handle(self, *args, **options) -> None:
+        if options["action"] == "import-neighbours":
+            with schema_context("public"):
+                try:
+                    report = neighbours_import(path_or_file=options["file"])
+                except NeighbourImportError as exc:
+                    for problem in exc.problems:
+                        self.stderr.write(f"  {problem}")
+                    raise CommandError(exc.message, returncode=1) from None
+            self.stdout.write(self.style.SUCCESS(report.summary()))

@@ -1,0 +1,223 @@
+"""Benchmarking clubs, their members, indicators, consents and comparator groups (public schema)."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from goldenthread.platform.core.periods import PERIOD_TYPE_FOR_FREQUENCY, PeriodType
+from goldenthread.platform.indicators.choices import RollupRule
+from goldenthread.shared_indicators.models import CatalogueIndicator
+from goldenthread.tenants.models import Organisation
+
+DEFAULT_MINIMUM_MEMBERS = 5
+# With fewer than three, an anonymised member's figure is its only "other" member's figure.
+ANONYMISED_MINIMUM_FLOOR = 3
+
+
+def new_label_salt() -> str:
+    return secrets.token_hex(32)
+
+
+PERIOD_TYPE_CHOICES = [(t.value, t.label.capitalize()) for t in PeriodType]
+
+
+class Club(models.Model):
+    """A group of organisations comparing the same catalogue indicators under shared rules.
+
+    `label_salt` keys the anonymous labels (see `domain.anonymity`); it is secret, random and
+    never shown through any interface.
+    """
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    administering_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="administered_clubs"
+    )
+    anonymised = models.BooleanField(
+        default=True,
+        help_text="Members see their own name and 'Authority A, B, …' for everyone else.",
+    )
+    minimum_members_with_data = models.PositiveSmallIntegerField(
+        default=DEFAULT_MINIMUM_MEMBERS,
+        validators=[MinValueValidator(1)],
+        help_text="No figure for a period is shown until this many members have a value.",
+    )
+    embargo_until = models.DateField(
+        null=True, blank=True, help_text="Results are hidden before this date."
+    )
+    label_salt = models.CharField(max_length=64, default=new_label_salt, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.anonymised and self.minimum_members_with_data < ANONYMISED_MINIMUM_FLOOR:
+            raise ValidationError(
+                {
+                    "minimum_members_with_data": (
+                        f"An anonymised club shows figures only from at least "
+                        f"{ANONYMISED_MINIMUM_FLOOR} members; with fewer, a member could tell "
+                        "whose figure is whose."
+                    )
+                }
+            )
+
+    def is_embargoed(self, today) -> bool:
+        return self.embargo_until is not None and today < self.embargo_until
+
+
+class ClubMembership(models.Model):
+    """An organisation's membership of a club; leaving stamps `left_at` (kept for history)."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="club_memberships"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["club", "joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["club", "organisation"],
+                condition=Q(left_at__isnull=True),
+                name="benchmarking_one_current_membership",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "club"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.club}"
+
+
+class ClubIndicator(models.Model):
+    """A catalogue indicator the club compares, and how members' periods are brought together.
+
+    `comparison_period_type` is the period members are compared by. Members who publish
+    shorter periods (months for a quarterly comparison) are rolled up by `rollup_rule` when it
+    is set and every sub-period has a value; with no rule their values are left out with a
+    reason. `rollup_factor` is used only to recompute a rate (100 for a percentage).
+    """
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="indicators")
+    catalogue_indicator = models.ForeignKey(
+        CatalogueIndicator, on_delete=models.PROTECT, related_name="benchmarking_clubs"
+    )
+    comparison_period_type = models.CharField(max_length=24, choices=PERIOD_TYPE_CHOICES)
+    rollup_rule = models.CharField(max_length=16, choices=RollupRule.choices, blank=True)
+    rollup_factor = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal("100"))
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["club", "catalogue_indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["club", "catalogue_indicator"], name="benchmarking_one_indicator_per_club"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.catalogue_indicator.code} in {self.club}"
+
+    @property
+    def code(self) -> str:
+        return self.catalogue_indicator.code
+
+    @staticmethod
+    def default_period_type(indicator: CatalogueIndicator) -> str:
+        return PERIOD_TYPE_FOR_FREQUENCY[indicator.frequency].value
+
+
+class ClubConsent(models.Model):
+    """A member's consent to compare one indicator in one club: the basis (type
+    "club_consent", id = this row's id) on which its values are published to the store.
+    Withdrawal stamps `withdrawn_at`; giving consent again creates a new row (a new basis)."""
+
+    membership = models.ForeignKey(
+        ClubMembership, on_delete=models.CASCADE, related_name="consents"
+    )
+    club_indicator = models.ForeignKey(
+        ClubIndicator, on_delete=models.CASCADE, related_name="consents"
+    )
+    given_by = models.CharField(max_length=254)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_by = models.CharField(max_length=254, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["membership", "club_indicator", "-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "club_indicator"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="benchmarking_one_active_consent",
+            )
+        ]
+        indexes = [models.Index(fields=["club_indicator", "withdrawn_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership.organisation} consents to {self.club_indicator}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class ComparatorGroup(models.Model):
+    """A custom comparator group, defined by the club's administrators from its members."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="comparator_groups")
+    name = models.CharField(max_length=200)
+    members = models.ManyToManyField(Organisation, related_name="+", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["club", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["club", "name"], name="benchmarking_group_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NearestNeighbour(models.Model):
+    """One of an organisation's nearest statistical neighbours, in order (1 = nearest)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="nearest_neighbours"
+    )
+    neighbour = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    source = models.CharField(max_length=255, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "neighbour"], name="benchmarking_neighbour_once"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "position"], name="benchmarking_neighbour_position"
+            ),
+            models.CheckConstraint(
+                condition=~Q(organisation=models.F("neighbour")),
+                name="benchmarking_not_own_neighbour",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.neighbour} is neighbour {self.position} of {self.organisation}"

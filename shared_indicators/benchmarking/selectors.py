@@ -1,0 +1,329 @@
+"""Reads: the clubs an organisation belongs to, and comparisons as it may see them.
+
+Security-relevant: `club_list_for` / `club_get_for` are the only ways an interface finds a
+club, and both are scoped to the reading organisation's CURRENT memberships; a club the reader
+is not in is "not found", with the same message whether or not it exists. Comparisons read the
+published-values store only, through the consents given in that club.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+
+from goldenthread.platform.core.errors import NotFound
+from goldenthread.platform.core.periods import (
+    Period,
+    PeriodError,
+    PeriodType,
+    parse_period,
+    periods_between,
+)
+from goldenthread.shared_indicators.publication.selectors import visible_values
+from goldenthread.tenants.models import Organisation, OrganisationType, Region
+
+from .bases import BASIS_TYPE
+from .domain.alignment import ComparisonRefused, SourceValue, align, check_periods
+from .domain.comparison import Comparison, Rules, build_comparison
+from .domain.groups import GroupChoice, GroupKind, GroupUnavailable, MemberInfo, resolve_group
+from .errors import ComparisonUnavailable
+from .models import Club, ClubConsent, ClubIndicator, ClubMembership, ComparatorGroup
+
+NOT_A_MEMBER = "No such club among your organisation's clubs."
+MAX_PERIODS = 40
+ENTERED = "entered"
+
+
+def club_list_for(*, organisation: Organisation) -> QuerySet[Club]:
+    """Clubs `organisation` is a current member of, by name."""
+    current = ClubMembership.objects.filter(
+        club=OuterRef("pk"), organisation=organisation, left_at__isnull=True
+    )
+    return Club.objects.filter(Exists(current)).select_related("administering_organisation")
+
+
+def club_get_for(*, organisation: Organisation, club_id) -> Club:
+    """One of `organisation`'s clubs; NotFound (one message) for anything else."""
+    try:
+        club_id = int(club_id)
+    except (TypeError, ValueError):
+        raise NotFound(NOT_A_MEMBER) from None
+    club = club_list_for(organisation=organisation).filter(pk=club_id).first()
+    if club is None:
+        raise NotFound(NOT_A_MEMBER)
+    return club
+
+
+def club_indicator_get(*, club: Club, code: str) -> ClubIndicator:
+    club_indicator = (
+        ClubIndicator.objects.select_related("catalogue_indicator")
+        .filter(club=club, catalogue_indicator__code=code)
+        .first()
+    )
+    if club_indicator is None:
+        raise NotFound(f"{club.name} does not compare '{code}'.")
+    return club_indicator
+
+
+def member_infos(
+    *, club: Club, club_indicator: ClubIndicator | None = None
+) -> tuple[dict[int, MemberInfo], list[int]]:
+    """The club's current members' comparator attributes and, for `club_indicator`, the ids
+    of their active consents: ONE query. Internal: names here are shown only through the
+    club's labelling rules."""
+    types, regions = dict(OrganisationType.choices), dict(Region.choices)
+    memberships = ClubMembership.objects.filter(club=club, left_at__isnull=True)
+    if club_indicator is not None:
+        consent = ClubConsent.objects.filter(
+            membership=OuterRef("pk"), club_indicator=club_indicator, withdrawn_at__isnull=True
+        ).values("id")[:1]
+        memberships = memberships.annotate(consent_id=Subquery(consent))
+    else:
+        memberships = memberships.annotate(consent_id=Value(None, output_field=IntegerField()))
+    rows = memberships.values_list(
+        "organisation_id",
+        "organisation__name",
+        "organisation__type",
+        "organisation__region",
+        "organisation__parent_county_id",
+        "consent_id",
+    )
+    members, consent_ids = {}, []
+    for id_, name, type_, region, county, consent_id in rows:
+        members[id_] = MemberInfo(
+            id_, name, type_, types.get(type_, type_), region, regions.get(region, ""), county
+        )
+        if consent_id is not None:
+            consent_ids.append(consent_id)
+    return members, consent_ids
+
+
+class StoreRow(NamedTuple):
+    """The columns of a published value a comparison needs (and the read log records)."""
+
+    organisation_id: int
+    indicator_code: str
+    period_code: str
+    period_type: str
+    period_start: date
+    period_end: date
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value_state: str
+
+
+def comparison_rows(
+    *, indicator_code: str, consent_ids: Sequence[int], start: date, end: date
+) -> list[StoreRow]:
+    """The published values the club may compare: whole-area rows of `indicator_code`
+    overlapping `start`..`end`, granted under one of `consent_ids` (current members' active
+    consents). ONE query, whatever the number of members or periods; the grants are not
+    prefetched because a club consent grants values and nothing else. Plain tuples rather than
+    model instances: a comparison of 400 members over 8 quarters reads 3,200 of them."""
+    rows = (
+        visible_values(
+            basis_type=BASIS_TYPE, basis_ids=consent_ids, indicator_codes=[indicator_code]
+        )
+        .prefetch_related(None)
+        .order_by()
+        .filter(period_start__lte=end, period_end__gte=start, sub_area_kind="")
+        .values_list(*StoreRow._fields)
+    )
+    return [StoreRow(*row) for row in rows]
+
+
+def _sources(rows: Sequence[StoreRow]) -> list[SourceValue]:
+    sources = []
+    periods: dict[tuple, Period | None] = {}
+    for row in rows:
+        key = (row.period_type, row.period_start, row.period_end)
+        if key not in periods:
+            try:
+                periods[key] = Period(PeriodType(row.period_type), row.period_start, row.period_end)
+            except (PeriodError, ValueError):
+                periods[key] = None  # not a period we can place; never guess
+        period = periods[key]
+        if period is None:
+            continue
+        entered = row.value_state == ENTERED
+        sources.append(
+            SourceValue(
+                member=row.organisation_id,
+                period=period,
+                value=row.value if entered else None,
+                numerator=row.numerator if entered else None,
+                denominator=row.denominator if entered else None,
+                ref=row,
+            )
+        )
+    return sources
+
+
+def parse_periods(codes: Sequence[str]) -> list[Period]:
+    periods = []
+    for code in codes:
+        try:
+            periods.append(parse_period(code))
+        except PeriodError as exc:
+            raise ComparisonUnavailable(str(exc)) from None
+    return sorted(set(periods))
+
+
+def period_range(first: str, last: str) -> list[Period]:
+    start, stop = parse_periods([first])[0], parse_periods([last])[0]
+    if start.type != stop.type:
+        raise ComparisonUnavailable(
+            f"The first and last periods must be of one type ({start.code} is a "
+            f"{start.type.label}, {stop.code} a {stop.type.label})."
+        )
+    periods = periods_between(start.type, start, stop)
+    if not periods:
+        raise ComparisonUnavailable(f"{stop.code} comes before {start.code}.")
+    return periods
+
+
+def group_choices(
+    *, club: Club, viewer: MemberInfo, members: dict[int, MemberInfo], neighbour_ids, custom
+) -> list[GroupChoice]:
+    choices = []
+    for kind in (
+        GroupKind.AUTHORITY_TYPE,
+        GroupKind.REGION,
+        GroupKind.COUNTY_AREA,
+        GroupKind.NEAREST_NEIGHBOURS,
+    ):
+        try:
+            group = resolve_group(kind, viewer=viewer, members=members, neighbour_ids=neighbour_ids)
+            choices.append(GroupChoice(kind, group.key, group.name, True))
+        except GroupUnavailable as exc:
+            choices.append(
+                GroupChoice(kind, kind.value, kind.value.replace("_", " "), False, str(exc))
+            )
+    for group in custom:
+        choices.append(GroupChoice(GroupKind.CUSTOM, f"custom:{group.id}", group.name, True))
+    return choices
+
+
+def neighbour_ids_of(*, organisation: Organisation) -> list[int]:
+    from .models import NearestNeighbour
+
+    return list(
+        NearestNeighbour.objects.filter(organisation=organisation).values_list(
+            "neighbour_id", flat=True
+        )
+    )
+
+
+@dataclass
+class ComparisonView:
+    """A comparison as `reader` may see it. `rows_read` is internal (for logging reads)."""
+
+    club: Club
+    club_indicator: ClubIndicator
+    periods: list[Period]
+    embargoed: bool
+    comparison: Comparison | None
+    rows_read: list[StoreRow] = field(default_factory=list, repr=False)
+
+
+def _group(group_key: str, *, club, viewer, members, reader):
+    if not group_key:
+        return None
+    custom = None
+    neighbours: list[int] = []
+    if group_key.startswith("custom:"):
+        try:
+            group_id = int(group_key.removeprefix("custom:"))
+        except ValueError:
+            raise ComparisonUnavailable(f"'{group_key}' is not a comparator group.") from None
+        group = ComparatorGroup.objects.filter(club=club, id=group_id).first()
+        if group is None:
+            raise ComparisonUnavailable(f"{club.name} has no comparator group '{group_key}'.")
+        custom = (group.id, group.name, group.members.values_list("id", flat=True))
+        kind = GroupKind.CUSTOM
+    else:
+        kind = group_key
+        if group_key == GroupKind.NEAREST_NEIGHBOURS:
+            neighbours = neighbour_ids_of(organisation=reader)
+    try:
+        return resolve_group(
+            kind, viewer=viewer, members=members, neighbour_ids=neighbours, custom=custom
+        )
+    except GroupUnavailable as exc:
+        raise ComparisonUnavailable(str(exc)) from None
+
+
+def comparison_for(
+    *,
+    reader: Organisation,
+    club: Club,
+    indicator_code: str,
+    periods: Sequence[Period],
+    today: date,
+    group_key: str = "",
+) -> ComparisonView:
+    """The comparison of `indicator_code` over `periods` in `club` as `reader` may see it.
+
+    `club` must come from `club_get_for(organisation=reader, …)`. Queries: the club indicator,
+    the members, the rows (one query), plus one for a nearest-neighbour or custom group: a
+    constant number whatever the number of members, periods or values.
+    """
+    club_indicator = club_indicator_get(club=club, code=indicator_code)
+    if len(periods) > MAX_PERIODS:
+        raise ComparisonUnavailable(f"Ask for at most {MAX_PERIODS} periods at a time.")
+    try:
+        check_periods(periods, comparison_type=club_indicator.comparison_period_type)
+    except ComparisonRefused as exc:
+        raise ComparisonUnavailable(str(exc)) from None
+    if club.is_embargoed(today):
+        return ComparisonView(club, club_indicator, list(periods), True, None)
+
+    members, consent_ids = member_infos(club=club, club_indicator=club_indicator)
+    viewer = members.get(reader.id)
+    if viewer is None:
+        raise NotFound(NOT_A_MEMBER)
+    group = _group(group_key, club=club, viewer=viewer, members=members, reader=reader)
+    indicator = club_indicator.catalogue_indicator
+    rows = comparison_rows(
+        indicator_code=indicator.code,
+        consent_ids=consent_ids,
+        start=periods[0].start,
+        end=periods[-1].end,
+    )
+    alignment = align(
+        _sources(rows),
+        periods=periods,
+        rollup_rule=club_indicator.rollup_rule,
+        rollup_factor=club_indicator.rollup_factor,
+        decimal_places=indicator.decimal_places,
+    )
+    rules = Rules(
+        anonymised=club.anonymised,
+        minimum=club.minimum_members_with_data,
+        salt=club.label_salt,
+        scope=indicator.code,
+        polarity=indicator.polarity,
+        decimal_places=indicator.decimal_places,
+    )
+    comparison = build_comparison(
+        alignment=alignment,
+        periods=periods,
+        members=members,
+        viewer_id=reader.id,
+        rules=rules,
+        group=group,
+    )
+    shown = {result.period for result in comparison.periods if result.shown}
+    read = [
+        source.ref
+        for (member, period), aligned in alignment.values.items()
+        if period in shown and member in comparison.owner_ids_read
+        for source in aligned.sources
+    ]
+    return ComparisonView(club, club_indicator, list(periods), False, comparison, read)

@@ -1,0 +1,336 @@
+"""Writes: clubs, membership, indicators, consent and custom comparator groups.
+
+Keyword-only; `actor` is the user acting and `organisation` the organisation they act for (the
+request's tenant). Every service checks permission itself, validates with full_clean() and runs
+in one transaction. Publication side effects (publishing existing values, withdrawing them) go
+through the publication pipeline only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from goldenthread.platform.core.periods import PeriodType
+from goldenthread.shared_indicators.models import CatalogueIndicator
+from goldenthread.shared_indicators.publication.bases import Basis
+from goldenthread.shared_indicators.publication.services import (
+    log_cross_organisation_reads,
+    withdraw_basis,
+)
+from goldenthread.shared_indicators.publication.tasks import queue_publish_existing
+from goldenthread.tenants.models import Organisation
+
+from .bases import BASIS_TYPE, GRANTED_FIELDS, basis_label
+from .models import Club, ClubConsent, ClubIndicator, ClubMembership, ComparatorGroup
+from .permissions import can_administer_clubs, require_club_admin, require_consent_manager
+
+_UNSET = object()
+
+
+def _validated(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        messages = [f"{', '.join(errors)}" for errors in exc.message_dict.values()]
+        raise DomainError(" ".join(messages), extra={"fields": exc.message_dict}) from None
+
+
+def _email(actor) -> str:
+    return getattr(actor, "email", "") or str(actor)
+
+
+def current_membership(*, club: Club, organisation: Organisation) -> ClubMembership | None:
+    return ClubMembership.objects.filter(
+        club=club, organisation=organisation, left_at__isnull=True
+    ).first()
+
+
+@transaction.atomic
+def club_create(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    description: str = "",
+    anonymised: bool = True,
+    minimum_members_with_data: int = 5,
+    embargo_until: date | None = None,
+) -> Club:
+    """Create a club administered by `organisation`, which becomes its first member."""
+    if not can_administer_clubs(actor):
+        raise PermissionDenied("Only organisation administrators may set up a benchmarking club.")
+    club = Club(
+        name=name.strip(),
+        description=description,
+        administering_organisation=organisation,
+        anonymised=anonymised,
+        minimum_members_with_data=minimum_members_with_data,
+        embargo_until=embargo_until,
+    )
+    _validated(club)
+    club.save()
+    membership = ClubMembership(club=club, organisation=organisation)
+    _validated(membership)
+    membership.save()
+    return club
+
+
+@transaction.atomic
+def club_update_rules(
+    *,
+    actor,
+    organisation: Organisation,
+    club: Club,
+    name: str | None = None,
+    description: str | None = None,
+    anonymised: bool | None = None,
+    minimum_members_with_data: int | None = None,
+    embargo_until=_UNSET,
+) -> Club:
+    """Change a club's name or rules (administering organisation's administrators only)."""
+    require_club_admin(actor, organisation=organisation, club=club)
+    changed = []
+    for field, value in (
+        ("name", name.strip() if name is not None else None),
+        ("description", description),
+        ("anonymised", anonymised),
+        ("minimum_members_with_data", minimum_members_with_data),
+    ):
+        if value is not None:
+            setattr(club, field, value)
+            changed.append(field)
+    if embargo_until is not _UNSET:
+        club.embargo_until = embargo_until
+        changed.append("embargo_until")
+    _validated(club)
+    if changed:
+        club.save(update_fields=changed)
+    return club
+
+
+@transaction.atomic
+def club_member_add(
+    *, actor, organisation: Organisation, club: Club, member: Organisation
+) -> ClubMembership:
+    """Add `member` to the club. It shares nothing until it consents per indicator."""
+    require_club_admin(actor, organisation=organisation, club=club)
+    if current_membership(club=club, organisation=member) is not None:
+        raise Conflict(f"{member.name} is already a member of {club.name}.")
+    membership = ClubMembership(club=club, organisation=member)
+    _validated(membership)
+    membership.save()
+    return membership
+
+
+def _withdraw_consents(consents, *, actor) -> int:
+    now = timezone.now()
+    count = 0
+    for consent in consents:
+        consent.withdrawn_at = now
+        consent.withdrawn_by = _email(actor)
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        withdraw_basis(basis_type=BASIS_TYPE, basis_id=consent.id, delete_orphans=True)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def club_member_remove(*, actor, organisation: Organisation, club: Club, member: Organisation):
+    """Take `member` out of the club: its consents are withdrawn and its published values
+    leave every comparison. The club's administrators may remove anyone but their own
+    organisation; a member's own administrators may take it out (leave)."""
+    leaving = member.id == organisation.id
+    if leaving:
+        if not can_administer_clubs(actor):
+            raise PermissionDenied("Only organisation administrators may leave a club.")
+    else:
+        require_club_admin(actor, organisation=organisation, club=club)
+    if member.id == club.administering_organisation_id:
+        raise Conflict(
+            "The organisation that runs a club cannot leave it; hand the club over first."
+        )
+    membership = current_membership(club=club, organisation=member)
+    if membership is None:
+        raise NotFound(f"{member.name} is not a member of {club.name}.")
+    _withdraw_consents(
+        membership.consents.select_for_update().filter(withdrawn_at__isnull=True), actor=actor
+    )
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["left_at"])
+
+
+@transaction.atomic
+def club_indicator_add(
+    *,
+    actor,
+    organisation: Organisation,
+    club: Club,
+    indicator_code: str,
+    comparison_period_type: str = "",
+    rollup_rule: str = "",
+    rollup_factor: Decimal | None = None,
+) -> ClubIndicator:
+    """Compare a catalogue indicator in the club, by `comparison_period_type` (default: the
+    catalogue frequency's period), rolling shorter periods up by `rollup_rule` if set."""
+    require_club_admin(actor, organisation=organisation, club=club)
+    indicator = CatalogueIndicator.objects.filter(code=indicator_code.strip()).first()
+    if indicator is None:
+        raise NotFound(f"There is no catalogue indicator '{indicator_code}'.")
+    if indicator.retired:
+        raise DomainError(f"{indicator.code} is retired and can no longer be compared.")
+    if ClubIndicator.objects.filter(club=club, catalogue_indicator=indicator).exists():
+        raise Conflict(f"{club.name} already compares {indicator.code}.")
+    if comparison_period_type and comparison_period_type not in PeriodType.__members__.values():
+        raise DomainError(f"'{comparison_period_type}' is not a period type.")
+    club_indicator = ClubIndicator(
+        club=club,
+        catalogue_indicator=indicator,
+        comparison_period_type=comparison_period_type
+        or ClubIndicator.default_period_type(indicator),
+        rollup_rule=rollup_rule,
+        rollup_factor=rollup_factor if rollup_factor is not None else Decimal("100"),
+    )
+    _validated(club_indicator)
+    club_indicator.save()
+    return club_indicator
+
+
+@transaction.atomic
+def club_indicator_remove(
+    *, actor, organisation: Organisation, club: Club, indicator_code: str
+) -> None:
+    """Stop comparing an indicator: every member's consent for it is withdrawn first."""
+    require_club_admin(actor, organisation=organisation, club=club)
+    club_indicator = _club_indicator(club, indicator_code)
+    _withdraw_consents(
+        club_indicator.consents.select_for_update().filter(withdrawn_at__isnull=True), actor=actor
+    )
+    club_indicator.delete()
+
+
+def _club_indicator(club: Club, indicator_code: str) -> ClubIndicator:
+    club_indicator = (
+        ClubIndicator.objects.select_related("catalogue_indicator")
+        .filter(club=club, catalogue_indicator__code=indicator_code)
+        .first()
+    )
+    if club_indicator is None:
+        raise NotFound(f"{club.name} does not compare '{indicator_code}'.")
+    return club_indicator
+
+
+def _membership_or_refuse(club: Club, organisation: Organisation) -> ClubMembership:
+    membership = current_membership(club=club, organisation=organisation)
+    if membership is None:
+        raise NotFound("No such club among your organisation's clubs.")
+    return membership
+
+
+@transaction.atomic
+def consent_give(
+    *, actor, organisation: Organisation, club: Club, indicator_code: str
+) -> ClubConsent:
+    """Consent to compare `indicator_code` in `club`: from now on the organisation's approved
+    values for it are published to the store under this consent, starting with those it has
+    already approved (queued, in its own schema, once this transaction commits). Giving
+    consent that is already active changes nothing."""
+    require_consent_manager(actor)
+    membership = _membership_or_refuse(club, organisation)
+    club_indicator = _club_indicator(club, indicator_code)
+    existing = membership.consents.filter(
+        club_indicator=club_indicator, withdrawn_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    consent = ClubConsent(
+        membership=membership, club_indicator=club_indicator, given_by=_email(actor)
+    )
+    _validated(consent)
+    consent.save()
+    queue_publish_existing(organisation=organisation, indicator_codes=[club_indicator.code])
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, organisation: Organisation, club: Club, indicator_code: str) -> bool:
+    """Withdraw consent: the grants made under it are removed and values left with no other
+    basis are deleted from the store, so they disappear from every comparison at once.
+    Returns False when there was no active consent."""
+    require_consent_manager(actor)
+    membership = _membership_or_refuse(club, organisation)
+    club_indicator = _club_indicator(club, indicator_code)
+    consents = membership.consents.select_for_update().filter(
+        club_indicator=club_indicator, withdrawn_at__isnull=True
+    )
+    return _withdraw_consents(consents, actor=actor) > 0
+
+
+@transaction.atomic
+def comparator_group_create(
+    *, actor, organisation: Organisation, club: Club, name: str, member_slugs: list[str]
+) -> ComparatorGroup:
+    """A custom comparator group of current club members, named by their slugs."""
+    require_club_admin(actor, organisation=organisation, club=club)
+    slugs = sorted({slug.strip() for slug in member_slugs if slug.strip()})
+    members = list(
+        Organisation.objects.filter(
+            slug__in=slugs,
+            club_memberships__club=club,
+            club_memberships__left_at__isnull=True,
+        )
+    )
+    unknown = sorted(set(slugs) - {member.slug for member in members})
+    if unknown:
+        raise DomainError(
+            f"Not members of {club.name}: {', '.join(unknown)}.", extra={"unknown": unknown}
+        )
+    if ComparatorGroup.objects.filter(club=club, name=name.strip()).exists():
+        raise Conflict(f"{club.name} already has a group called '{name.strip()}'.")
+    group = ComparatorGroup(club=club, name=name.strip())
+    _validated(group)
+    group.save()
+    group.members.set(members)
+    return group
+
+
+@transaction.atomic
+def comparator_group_delete(
+    *, actor, organisation: Organisation, club: Club, group_id: int
+) -> None:
+    require_club_admin(actor, organisation=organisation, club=club)
+    deleted, _ = ComparatorGroup.objects.filter(club=club, id=group_id).delete()
+    if not deleted:
+        raise NotFound(f"{club.name} has no such comparator group.")
+
+
+def record_comparison_read(*, view, reader: Organisation, reader_user, interface: str) -> None:
+    """Log the cross-organisation read of a comparison: one row per owner whose values were
+    shown (the reader's own values and hidden periods are not reads), in one INSERT.
+
+    The publication log takes one basis per call; a comparison reads each owner under that
+    owner's own consent, and one call per owner would make the number of queries grow with
+    the club. So the read is logged under the club-indicator basis: type "club_consent", id
+    the ClubIndicator's id, label naming the club and indicator.
+    # TODO(publication): accept a basis per owner and log each owner's consent id instead.
+    """
+    if not view.rows_read:
+        return
+    club_indicator = view.club_indicator
+    log_cross_organisation_reads(
+        reader_organisation=reader,
+        reader_user=reader_user,
+        values=view.rows_read,
+        basis=Basis(
+            type=BASIS_TYPE,
+            id=club_indicator.id,
+            fields=GRANTED_FIELDS,
+            label=f"{basis_label(view.club.name)}: {club_indicator.code} comparison",
+        ),
+        interface=interface,
+    )

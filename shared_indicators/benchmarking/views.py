@@ -1,0 +1,234 @@
+"""Benchmarking pages on an organisation's host: its clubs, consent, membership (for the
+club's administrators) and comparisons with a league table, quartile chart and trend.
+
+Every page finds clubs through `club_get_for`, so a club the organisation is not a member of
+is a 404 whether or not it exists. Comparisons come from `comparison_for`, which applies the
+club's anonymisation, minimum and embargo before anything reaches a template.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_tenants.utils import get_public_schema_name
+
+from goldenthread.platform.core.errors import DomainError, NotFound
+from goldenthread.platform.core.periods import PeriodType, period_containing, previous_period
+from goldenthread.tenants.models import Organisation
+
+from . import selectors, services
+from .charts import quartile_chart, trend_chart
+from .errors import ComparisonUnavailable
+from .permissions import can_administer_clubs, can_manage_consent
+
+DEFAULT_PERIODS = 8
+
+
+def _organisation(request: HttpRequest):
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or connection.schema_name == get_public_schema_name():
+        raise Http404("Benchmarking is on your organisation's own address.")
+    return tenant
+
+
+def _club(request: HttpRequest, club_id: int):
+    try:
+        return selectors.club_get_for(organisation=_organisation(request), club_id=club_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+def club_list(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    clubs = list(
+        selectors.club_list_for(organisation=organisation).prefetch_related(
+            "indicators__catalogue_indicator"
+        )
+    )
+    return render(request, "benchmarking/club_list.html", {"clubs": clubs})
+
+
+@login_required
+def club_detail(request: HttpRequest, club_id: int) -> HttpResponse:
+    organisation = _organisation(request)
+    club = _club(request, club_id)
+    indicators = list(club.indicators.select_related("catalogue_indicator"))
+    consented = set(
+        club.indicators.filter(
+            consents__membership__organisation=organisation,
+            consents__membership__left_at__isnull=True,
+            consents__withdrawn_at__isnull=True,
+        ).values_list("id", flat=True)
+    )
+    administers = club.administering_organisation_id == organisation.id
+    members = []
+    if administers or not club.anonymised:
+        members = list(
+            Organisation.objects.filter(
+                club_memberships__club=club, club_memberships__left_at__isnull=True
+            ).order_by("name")
+        )
+    return render(
+        request,
+        "benchmarking/club_detail.html",
+        {
+            "club": club,
+            "indicators": [(i, i.id in consented) for i in indicators],
+            "members": members,
+            "administers": administers and can_administer_clubs(request.user),
+            "can_consent": can_manage_consent(request.user),
+            "can_leave": not administers and can_administer_clubs(request.user),
+            "is_embargoed": club.is_embargoed(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def consent_change(request: HttpRequest, club_id: int) -> HttpResponse:
+    organisation = _organisation(request)
+    club = _club(request, club_id)
+    code = request.POST.get("indicator_code", "")
+    give = request.POST.get("action") == "give"
+    service = services.consent_give if give else services.consent_withdraw
+    try:
+        service(actor=request.user, organisation=organisation, club=club, indicator_code=code)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Consent given for {code}: your approved values will be shared with the club."
+            if give
+            else f"Consent withdrawn for {code}: your values have left the club's comparisons.",
+        )
+    return redirect("benchmarking:club", club_id=club.id)
+
+
+@login_required
+@require_POST
+def membership_change(request: HttpRequest, club_id: int) -> HttpResponse:
+    organisation = _organisation(request)
+    club = _club(request, club_id)
+    action = request.POST.get("action")
+    slug = request.POST.get("organisation_slug", "").strip()
+    try:
+        member = (
+            organisation
+            if action == "leave"
+            else Organisation.objects.filter(slug=slug)
+            .exclude(schema_name=get_public_schema_name())
+            .first()
+        )
+        if member is None:
+            raise NotFound(f"No organisation has the slug '{slug}'.")
+        if action == "add":
+            services.club_member_add(
+                actor=request.user, organisation=organisation, club=club, member=member
+            )
+            messages.success(request, f"{member.name} is now a member of {club.name}.")
+        else:
+            services.club_member_remove(
+                actor=request.user, organisation=organisation, club=club, member=member
+            )
+            if action == "leave":
+                messages.success(request, f"Your organisation has left {club.name}.")
+                return redirect("benchmarking:clubs")
+            messages.success(request, f"{member.name} is no longer a member of {club.name}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("benchmarking:club", club_id=club.id)
+
+
+def _default_range(period_type: str) -> tuple[str, str]:
+    # The last complete period and the ones before it.
+    latest = previous_period(period_containing(PeriodType(period_type), timezone.localdate()))
+    start = latest
+    for _ in range(DEFAULT_PERIODS - 1):
+        start = previous_period(start)
+    return start.code, latest.code
+
+
+@login_required
+def comparison(request: HttpRequest, club_id: int, code: str) -> HttpResponse:
+    organisation = _organisation(request)
+    club = _club(request, club_id)
+    try:
+        club_indicator = selectors.club_indicator_get(club=club, code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    default_first, default_last = _default_range(club_indicator.comparison_period_type)
+    first = request.GET.get("first", "").strip() or default_first
+    last = request.GET.get("last", "").strip() or default_last
+    group = request.GET.get("group", "").strip()
+    error, view = "", None
+    try:
+        periods = selectors.period_range(first, last)
+        view = selectors.comparison_for(
+            reader=organisation,
+            club=club,
+            indicator_code=code,
+            periods=periods,
+            today=timezone.localdate(),
+            group_key=group,
+        )
+    except ComparisonUnavailable as exc:
+        error = exc.message
+    if view is not None:
+        services.record_comparison_read(
+            view=view, reader=organisation, reader_user=request.user, interface="page"
+        )
+    latest = None
+    series_you = None
+    if view is not None and view.comparison is not None:
+        shown = [result for result in view.comparison.periods if result.shown]
+        latest = shown[-1] if shown else None
+        series_you = next((s for s in view.comparison.series if s.is_you), None)
+    members, _ = selectors.member_infos(club=club)
+    viewer = members.get(organisation.id)
+    groups = (
+        selectors.group_choices(
+            club=club,
+            viewer=viewer,
+            members=members,
+            neighbour_ids=selectors.neighbour_ids_of(organisation=organisation),
+            custom=list(club.comparator_groups.all()),
+        )
+        if viewer
+        else []
+    )
+    group_latest = None
+    if view is not None and view.comparison is not None and view.comparison.group is not None:
+        shown_group = [r for r in view.comparison.group.periods if r.shown]
+        group_latest = shown_group[-1] if shown_group else None
+    return render(
+        request,
+        "benchmarking/comparison.html",
+        {
+            "club": club,
+            "indicator": club_indicator.catalogue_indicator,
+            "club_indicator": club_indicator,
+            "view": view,
+            "error": error,
+            "first": first,
+            "last": last,
+            "group": group,
+            "groups": groups,
+            "latest": latest,
+            "quartile_chart": quartile_chart(latest) if latest else None,
+            "series_you": series_you,
+            "trend_chart": trend_chart(series_you),
+            "group_latest": group_latest,
+            "periods_hidden": [
+                r
+                for r in (view.comparison.periods if view and view.comparison else [])
+                if not r.shown
+            ],
+        },
+    )

@@ -1,0 +1,79 @@
+"""Bases for publication: what allows an organisation's values to leave its schema.
+
+Publication knows nothing about agreements or clubs. The apps that do (partnerships,
+benchmarking) register a provider in their `AppConfig.ready()`; publication asks every provider
+which bases are active for an organisation and indicator code, and publishes only when at least
+one answers. A provider must return only ACTIVE bases: publication trusts the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+AGREEMENT = "agreement"
+CLUB_CONSENT = "club_consent"
+BASIS_TYPES = (AGREEMENT, CLUB_CONSENT)
+
+VALUES = "values"
+TARGETS = "targets"
+COMMENTARY = "commentary"
+BREAKDOWNS = "breakdowns"
+GRANTABLE_FIELDS = frozenset({VALUES, TARGETS, COMMENTARY, BREAKDOWNS})
+
+
+@dataclass(frozen=True)
+class Basis:
+    """One active agreement version or club consent that allows publication.
+
+    `fields` is what it lets readers see, a subset of GRANTABLE_FIELDS; `label` names it in the
+    read log ("Wealdshire LSP agreement v2")."""
+
+    type: str
+    id: int
+    fields: frozenset[str]
+    label: str
+
+    def __post_init__(self) -> None:
+        if self.type not in BASIS_TYPES:
+            raise ValueError(f"Basis type {self.type!r} is not one of {BASIS_TYPES}.")
+        unknown = set(self.fields) - GRANTABLE_FIELDS
+        if unknown:
+            raise ValueError(
+                f"Basis fields {sorted(unknown)} are not among {sorted(GRANTABLE_FIELDS)}."
+            )
+        # Accept any iterable of field names but always hold a frozenset (hashable, comparable).
+        object.__setattr__(self, "fields", frozenset(self.fields))
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.type, self.id)
+
+
+BasisProvider = Callable[[int, str], list[Basis]]
+
+_providers: list[BasisProvider] = []
+
+
+def register_basis_provider(provider: BasisProvider) -> None:
+    """Add a provider: `(organisation_id, indicator_code) -> active bases`. Registering the
+    same provider twice has no effect (ready() can run more than once in tests)."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def unregister_basis_provider(provider: BasisProvider) -> None:
+    """Remove a provider (tests register their own and remove it afterwards)."""
+    if provider in _providers:
+        _providers.remove(provider)
+
+
+def active_bases_for(organisation_id: int, indicator_code: str) -> list[Basis]:
+    """Every active basis, from every provider, covering that organisation's indicator code.
+
+    The same basis named by two providers (or twice by one) is returned once."""
+    seen: dict[tuple[str, int], Basis] = {}
+    for provider in list(_providers):
+        for basis in provider(organisation_id, indicator_code):
+            seen.setdefault(basis.key, basis)
+    return list(seen.values())
