@@ -11,6 +11,7 @@ urlpatterns = [
     path("", my_items_page, name="home"),
     path("catalogue/", include("goldenthread.shared_indicators.urls")),
     path("indicators/import/", include("goldenthread.platform.indicators.importing.urls")),
+    path("indicators/", include("goldenthread.platform.indicators.urls")),
     path("partnerships/", include("goldenthread.partnerships.urls")),
     path("benchmarking/", include("goldenthread.shared_indicators.benchmarking.urls")),
     path("planning/", include("goldenthread.platform.planning.urls")),
