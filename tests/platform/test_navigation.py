@@ -4,7 +4,14 @@ import re
 
 import pytest
 
-PAGES = ["/", "/indicators/", "/planning/actions/", "/catalogue/", "/partnerships/", "/accounts/me/"]
+PAGES = [
+    "/",
+    "/indicators/",
+    "/planning/actions/",
+    "/catalogue/",
+    "/partnerships/",
+    "/accounts/me/",
+]
 
 
 def nav_links(html: str) -> list[str]:
