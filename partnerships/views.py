@@ -27,6 +27,7 @@ from .charts import line_chart
 from .choices import LawfulBasis, SharedField, VersionStatus
 from .dashboard import partnership_dashboard
 from .dashboard_breakdowns import breakdown_tables, grants_breakdowns
+from .forms import show_domain_error
 from .models import AgreementVersion, Partnership
 from .permissions import (
     can_manage_membership,
@@ -378,7 +379,7 @@ def agreement_amend(request: HttpRequest, version_id: int) -> HttpResponse:
                 agreement=version.agreement, organisation=organisation, actor=request.user, **data
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            show_domain_error(form, error, {"fields": "shared_fields"})
         else:
             messages.success(
                 request,
