@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -44,6 +46,9 @@ from .selectors import (
     shared_indicator_list,
 )
 
+OBJECT = OpenApiTypes.OBJECT
+OBJECTS = {"type": "array", "items": {"type": "object"}}
+
 
 def _valid(serializer_class, request: Request, *, partial: bool = False) -> dict[str, Any]:
     serializer = serializer_class(data=request.data, partial=partial)
@@ -63,6 +68,7 @@ def _organisations(ids: list[int], field: str) -> list[Organisation]:
 class PartnershipCollectionApi(PartnershipListApi):
     """GET the partnerships this organisation belongs to; POST to form one it leads."""
 
+    @extend_schema_serializer(component_name="PartnershipCreateInput")
     class Input(serializers.Serializer):
         name = serializers.CharField(max_length=200)
         type = serializers.ChoiceField(choices=PartnershipType.choices)
@@ -73,6 +79,11 @@ class PartnershipCollectionApi(PartnershipListApi):
             child=serializers.CharField(), required=False, default=list
         )
 
+    @extend_schema(responses={200: PartnershipOutput(many=True)}, summary="Your partnerships")
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+    @extend_schema(request=Input, responses={201: PartnershipOutput}, summary="Form a partnership")
     def post(self, request: Request) -> Response:
         data = _valid(self.Input, request)
         partnership = services.partnership_create(
@@ -92,6 +103,7 @@ def member_output(membership, *, own: bool) -> dict[str, Any]:
 
 
 class MemberListApi(APIView):
+    @extend_schema(responses={200: OBJECTS}, summary="Members of a partnership")
     def get(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         return Response(
@@ -105,9 +117,11 @@ class MemberListApi(APIView):
 class SignatoriesApi(APIView):
     """PUT {"signatory_emails": [...]}: who signs for this organisation in the partnership."""
 
+    @extend_schema_serializer(component_name="PartnershipSignatoriesInput")
     class Input(serializers.Serializer):
         signatory_emails = serializers.ListField(child=serializers.CharField(), allow_empty=True)
 
+    @extend_schema(request=Input, responses={200: OBJECT}, summary="Name your signatories")
     def put(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         data = _valid(self.Input, request)
@@ -146,6 +160,7 @@ def invitation_output(invitation: PartnershipInvitation) -> dict[str, Any]:
 class InvitableOrganisationListApi(APIView):
     """GET the organisations the lead could invite (names only)."""
 
+    @extend_schema(responses={200: OBJECTS}, summary="Organisations the lead may invite")
     def get(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         return Response(
@@ -156,6 +171,7 @@ class InvitableOrganisationListApi(APIView):
 class PartnershipInvitationsApi(APIView):
     """GET the partnership's invitations (its lead only); POST to invite an organisation."""
 
+    @extend_schema_serializer(component_name="PartnershipInviteInput")
     class Input(serializers.Serializer):
         organisation_id = serializers.IntegerField()
         role = serializers.ChoiceField(
@@ -166,12 +182,14 @@ class PartnershipInvitationsApi(APIView):
         )
         message = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(responses={200: OBJECTS}, summary="Invitations the lead sent")
     def get(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         if partnership.lead_organisation_id != request.tenant.pk:
             raise PermissionDenied("Only the lead organisation sees the invitations it sent.")
         return Response([invitation_output(i) for i in invitations_of(partnership=partnership)])
 
+    @extend_schema(request=Input, responses={201: OBJECT}, summary="Invite an organisation")
     def post(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         data = _valid(self.Input, request)
@@ -189,6 +207,7 @@ class PartnershipInvitationsApi(APIView):
 class InvitationsToUsApi(APIView):
     """GET the invitations addressed to this organisation that await its answer."""
 
+    @extend_schema(responses={200: OBJECTS}, summary="Invitations awaiting your answer")
     def get(self, request: Request) -> Response:
         return Response(
             [invitation_output(i) for i in invitations_for(organisation=request.tenant)]
@@ -198,10 +217,14 @@ class InvitationsToUsApi(APIView):
 class InvitationActionApi(APIView):
     """POST accept {"signatory_emails": [...]} | decline {"reason": …} | withdraw."""
 
+    @extend_schema_serializer(component_name="PartnershipInvitationAnswerInput")
     class Input(serializers.Serializer):
         signatory_emails = serializers.ListField(child=serializers.CharField(), required=False)
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(
+        request=Input, responses={200: OBJECT}, summary="Accept, decline or withdraw an invitation"
+    )
     def post(self, request: Request, invitation_id: int, action: str) -> Response:
         if action not in ("accept", "decline", "withdraw"):
             raise NotFound(f"Unknown action '{action}'; use accept, decline or withdraw.")
@@ -218,6 +241,7 @@ class InvitationActionApi(APIView):
         return Response(invitation_output(invitation))
 
 
+@extend_schema_serializer(component_name="AgreementTermsInput")
 class AgreementTermsInput(serializers.Serializer):
     party_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
     indicator_codes = serializers.ListField(child=serializers.CharField(), min_length=1)
@@ -236,9 +260,19 @@ class AgreementCollectionApi(AgreementListApi):
     """GET the agreement versions this organisation may see; POST to draft a new agreement
     (its version 1), then POST agreements/<id>/send/ to ask every party to accept it."""
 
+    @extend_schema_serializer(component_name="AgreementDraftInput")
     class Input(AgreementTermsInput):
         title = serializers.CharField(max_length=200)
 
+    @extend_schema(
+        responses={200: AgreementVersionOutput(many=True)}, summary="Agreements you may see"
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return super().get(request, pk)
+
+    @extend_schema(
+        request=Input, responses={201: AgreementVersionOutput}, summary="Draft an agreement"
+    )
     def post(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         data = _valid(self.Input, request)
@@ -257,10 +291,16 @@ class AgreementCollectionApi(AgreementListApi):
 class AgreementDraftApi(APIView):
     """GET one version; PATCH a draft's parties and terms (fixed once sent)."""
 
+    @extend_schema(responses={200: AgreementVersionOutput}, summary="An agreement version")
     def get(self, request: Request, version_id: int) -> Response:
         version = agreement_version_get(organisation=request.tenant, version_id=version_id)
         return Response(AgreementVersionOutput(version).data)
 
+    @extend_schema(
+        request=AgreementTermsInput,
+        responses={200: AgreementVersionOutput},
+        summary="Change a draft",
+    )
     def patch(self, request: Request, version_id: int) -> Response:
         version = agreement_version_get(organisation=request.tenant, version_id=version_id)
         serializer = AgreementTermsInput(data=request.data, partial=True)
@@ -297,6 +337,7 @@ def indicator_output(indicator: PartnershipIndicator) -> dict[str, Any]:
 class IndicatorCollectionApi(APIView):
     """GET the shared indicators; POST a catalogue code, or a partnership-defined one."""
 
+    @extend_schema_serializer(component_name="PartnershipIndicatorInput")
     class Input(serializers.Serializer):
         aggregation = serializers.ChoiceField(choices=Aggregation.choices)
         catalogue_code = serializers.CharField(required=False, allow_blank=True, default="")
@@ -309,12 +350,14 @@ class IndicatorCollectionApi(APIView):
         decimal_places = serializers.IntegerField(required=False, min_value=0, max_value=6)
         factor = serializers.DecimalField(max_digits=20, decimal_places=6, required=False)
 
+    @extend_schema(responses={200: OBJECTS}, summary="Shared indicators")
     def get(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         return Response(
             [indicator_output(i) for i in shared_indicator_list(partnership=partnership)]
         )
 
+    @extend_schema(request=Input, responses={201: OBJECT}, summary="Add a shared indicator")
     def post(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         data = _valid(self.Input, request)
@@ -340,11 +383,15 @@ class TargetSetApi(APIView):
     """POST {"period_code", "value"} the partnership target; with "organisation_id", that
     member's share of it (a cascaded target)."""
 
+    @extend_schema_serializer(component_name="PartnershipTargetInput")
     class Input(serializers.Serializer):
         period_code = serializers.CharField()
         value = serializers.DecimalField(max_digits=20, decimal_places=6)
         organisation_id = serializers.IntegerField(required=False)
 
+    @extend_schema(
+        request=Input, responses={201: OBJECT}, summary="Set a partnership or cascaded target"
+    )
     def post(self, request: Request, indicator_id: int) -> Response:
         indicator = _indicator(request, indicator_id)
         data = _valid(self.Input, request)
