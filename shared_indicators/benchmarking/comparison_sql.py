@@ -91,9 +91,9 @@ _PLACE_DIRECTION = {HIGHER: "DESC", LOWER: "ASC"}
 
 STATEMENT = """
 WITH asked AS (
-    SELECT a.ordinal::int AS ordinal, a.code, a.type, a.start_date, a.end_date
-    FROM unnest(%(codes)s::text[], %(types)s::text[], %(starts)s::date[], %(ends)s::date[])
-         WITH ORDINALITY AS a(code, type, start_date, end_date, ordinal)
+    SELECT a.ordinal::int AS ordinal, a.type, a.start_date, a.end_date
+    FROM unnest(%(types)s::text[], %(starts)s::date[], %(ends)s::date[])
+         WITH ORDINALITY AS a(type, start_date, end_date, ordinal)
 ),
 members AS (
     SELECT m.organisation_id AS member_id,
@@ -108,48 +108,49 @@ members AS (
      AND c.withdrawn_at IS NULL
     WHERE m.club_id = %(club)s AND m.left_at IS NULL
 ),
-store AS (
-    SELECT a.ordinal, v.organisation_id AS member_id, v.period_code,
-           (v.period_type = a.type AND v.period_start = a.start_date
-            AND v.period_end = a.end_date) AS exact,
-           CASE WHEN v.value_state = 'entered' THEN round(v.value, %(places)s) END AS value
+store AS MATERIALIZED (
+    SELECT v.organisation_id AS member_id, v.period_code, v.period_type, v.period_start,
+           v.period_end,
+           CASE WHEN v.value_state = 'entered' THEN round(v.value, %(places)s) END AS value,
+           mm.position, mm.name, mm.consent_id
     FROM publication_publishedvalue v
-    JOIN members mm ON mm.member_id = v.organisation_id AND mm.consent_id IS NOT NULL
-    JOIN asked a ON v.period_start <= a.end_date AND v.period_end >= a.start_date
+    JOIN members mm ON mm.member_id = v.organisation_id
     WHERE v.is_current
       AND v.indicator_code = %(indicator_code)s
       AND v.sub_area_kind = ''
       AND v.period_start <= %(last_day)s AND v.period_end >= %(first_day)s
-      AND EXISTS (
-          SELECT 1 FROM publication_publicationgrant g
-          WHERE g.published_value_id = v.id
-            AND g.basis_type = %(basis_type)s
-            AND g.basis_id = mm.consent_id
-      )
+      AND mm.consent_id IS NOT NULL
+      -- A scalar subquery (not EXISTS) so it stays a probe of the grant's unique index.
+      AND (SELECT true FROM publication_publicationgrant g
+           WHERE g.published_value_id = v.id
+             AND g.basis_type = %(basis_type)s
+             AND g.basis_id = mm.consent_id
+           LIMIT 1)
 ),
-valued AS (
-    SELECT s.ordinal, s.member_id, s.value, s.period_code, m.position, m.name, m.consent_id
-    FROM store s JOIN members m USING (member_id)
-    WHERE s.exact AND s.value IS NOT NULL
+matched AS MATERIALIZED (
+    SELECT a.ordinal, s.*
+    FROM store s
+    LEFT JOIN asked a
+      ON a.type = s.period_type AND a.start_date = s.period_start AND a.end_date = s.period_end
 ),
 scoped AS (
-    SELECT {club} AS scope, v.* FROM valued v
-    UNION ALL
-    SELECT {group} AS scope, v.* FROM valued v WHERE v.member_id = ANY(%(group_ids)s::int[])
+    SELECT {club} AS scope, v.* FROM matched v WHERE v.ordinal IS NOT NULL AND v.value IS NOT NULL
+    {group_scope}
 ),
-ranked AS (
-    SELECT s.*,
+ranked AS MATERIALIZED (
+    SELECT s.scope, s.ordinal, s.member_id, s.value, s.period_code, s.position, s.name,
+           s.consent_id,
            count(*) OVER (PARTITION BY s.scope, s.ordinal) AS n,
-           row_number() OVER (PARTITION BY s.scope, s.ordinal ORDER BY s.value) AS ascending,
            {rank} AS rank,
            row_number() OVER (
                PARTITION BY s.scope, s.ordinal ORDER BY s.value {direction}, s.position
            ) AS place
     FROM scoped s
 ),
-summaries AS (
+summaries AS MATERIALIZED (
+    -- Any order by value has the same middle values, so `place` finds the median.
     SELECT scope, ordinal, count(*) AS n,
-           round(avg(value) FILTER (WHERE ascending IN ((n + 1) / 2, (n + 2) / 2)),
+           round(avg(value) FILTER (WHERE place IN ((n + 1) / 2, (n + 2) / 2)),
                  %(places)s + 1) AS median,
            round(avg(value), %(places)s + 1) AS mean,
            min(value) AS minimum,
@@ -157,7 +158,7 @@ summaries AS (
     FROM ranked
     GROUP BY scope, ordinal
 ),
-shown AS (
+shown AS MATERIALIZED (
     -- The minimum, and for a group of an anonymised club the same minimum for the rest of
     -- the club, before anything about a period leaves the database.
     SELECT s.*
@@ -167,20 +168,14 @@ shown AS (
       AND (s.scope = {club} OR NOT %(anonymised)s
            OR whole.n = s.n OR whole.n - s.n >= %(minimum)s)
 ),
-placed AS (
+placed AS MATERIALIZED (
     SELECT r.scope, r.ordinal, r.member_id, r.place, r.name, r.position, r.value, r.rank,
            CASE WHEN r.rank IS NOT NULL THEN 4 * (r.rank - 1) / r.n + 1 END AS quartile,
            r.value - s.median AS distance, r.consent_id, r.period_code
-    FROM ranked r JOIN shown s USING (scope, ordinal)
-),
-series_members AS (
-    SELECT member_id,
-           row_number() OVER (ORDER BY member_id <> %(viewer)s, min(position)) AS place
-    FROM placed
-    WHERE scope = {club}
-    GROUP BY member_id
+    FROM ranked r JOIN shown s ON s.scope = r.scope AND s.ordinal = r.ordinal
 )
-SELECT 'summary' AS kind, scope, ordinal, NULL::int AS member_id, NULL::bigint AS place,
+{series_cte}
+SELECT 'summary' AS kind, scope, ordinal, NULL::bigint AS member_id, NULL::bigint AS place,
        NULL::text AS name, NULL::bigint AS position, NULL::numeric AS value,
        NULL::bigint AS rank, NULL::bigint AS quartile, NULL::numeric AS distance,
        n, median, mean, minimum, maximum, NULL::bigint AS consent_id, NULL::text[] AS codes
@@ -193,11 +188,7 @@ WHERE member_id = %(viewer)s
    OR (scope = {club} AND place > %(entries_from)s AND place <= %(entries_to)s)
    OR (scope = {group} AND %(group_lists)s
        AND place > %(group_from)s AND place <= %(group_to)s)
-UNION ALL
-SELECT 'series', p.scope, p.ordinal, p.member_id, sm.place, p.name, p.position, p.value,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-FROM placed p JOIN series_members sm USING (member_id)
-WHERE p.scope = {club} AND sm.place > %(series_from)s AND sm.place <= %(series_to)s
+{series_select}
 UNION ALL
 SELECT 'read', {club}, NULL, member_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        NULL, NULL, NULL, NULL, consent_id, array_agg(period_code::text ORDER BY ordinal)
@@ -207,8 +198,31 @@ GROUP BY member_id, consent_id
 UNION ALL
 SELECT 'misaligned', {club}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        NULL, NULL, NULL, NULL, NULL, NULL
-WHERE EXISTS (SELECT 1 FROM store WHERE NOT exact)
+WHERE EXISTS (
+    SELECT 1 FROM matched m JOIN asked a
+      ON m.period_start <= a.end_date AND m.period_end >= a.start_date
+    WHERE m.ordinal IS NULL
+)
 """
+
+GROUP_SCOPE = """UNION ALL
+    SELECT {group} AS scope, v.* FROM matched v
+    WHERE v.ordinal IS NOT NULL AND v.value IS NOT NULL
+      AND v.member_id = ANY(%(group_ids)s::bigint[])"""
+
+SERIES_CTE = """, series_members AS MATERIALIZED (
+    SELECT member_id,
+           row_number() OVER (ORDER BY member_id <> %(viewer)s, min(position)) AS place
+    FROM placed
+    WHERE scope = {club}
+    GROUP BY member_id
+)"""
+
+SERIES_SELECT = """UNION ALL
+SELECT 'series', p.scope, p.ordinal, p.member_id, sm.place, p.name, p.position, p.value,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM placed p JOIN series_members sm ON sm.member_id = p.member_id
+WHERE p.scope = {club} AND sm.place > %(series_from)s AND sm.place <= %(series_to)s"""
 
 COLUMNS = [
     "kind",
@@ -232,14 +246,18 @@ COLUMNS = [
 ]
 
 
-def statement(*, polarity: str, anonymised: bool) -> str:
-    """The statement for this polarity and labelling (only whitelisted SQL is formatted in)."""
+def statement(*, polarity: str, anonymised: bool, group: bool, series: bool) -> str:
+    """The statement for this polarity and labelling, with the group's and the series' parts
+    only when they are asked for (only whitelisted SQL is formatted in)."""
+    scopes = {"club": CLUB, "group": GROUP}
     return STATEMENT.format(
         member_order=_ANONYMOUS_ORDER if anonymised else _NAMED_ORDER,
         rank=_RANK.get(polarity, "NULL::bigint"),
         direction=_PLACE_DIRECTION.get(polarity, "DESC"),
-        club=CLUB,
-        group=GROUP,
+        group_scope=GROUP_SCOPE.format(**scopes) if group else "",
+        series_cte=SERIES_CTE.format(**scopes) if series else "",
+        series_select=SERIES_SELECT.format(**scopes) if series else "",
+        **scopes,
     )
 
 
@@ -266,7 +284,6 @@ def run(*, club, club_indicator, basis_type: str, scope: Scope) -> SqlComparison
     places = indicator.decimal_places
     periods = list(scope.periods)
     parameters = {
-        "codes": [p.code for p in periods],
         "types": [p.type.value for p in periods],
         "starts": [p.start for p in periods],
         "ends": [p.end for p in periods],
@@ -293,7 +310,12 @@ def run(*, club, club_indicator, basis_type: str, scope: Scope) -> SqlComparison
         ("series", scope.series),
     ):
         parameters[f"{name}_from"], parameters[f"{name}_to"] = _bounds(window)
-    sql = statement(polarity=indicator.polarity, anonymised=club.anonymised)
+    sql = statement(
+        polarity=indicator.polarity,
+        anonymised=club.anonymised,
+        group=scope.group is not None,
+        series=scope.series.limit != 0,
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         rows = cursor.fetchall()
