@@ -328,7 +328,7 @@ def log_cross_organisation_reads(
     now = timezone.now()
     rows = [
         CrossOrganisationRead(
-            reader_organisation=reader_organisation,
+            reader_organisation_id=reader_organisation.pk,  # no per-row descriptor work
             reader_user=_reader_name(reader_user),
             owner_organisation_id=owner_id,
             basis_type=owner_bases[owner_id].type,
