@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
+from goldenthread.platform.accounts.emails import password_reset_url
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.accounts.services import user_create
 from goldenthread.platform.core.errors import Conflict, DomainError
@@ -33,6 +34,8 @@ from .models import (
     PlatformAuditEvent,
 )
 from .template_schema import clone_template_into
+
+SIGN_IN_PATH = "/accounts/sign-in/"
 
 ADMINISTRATOR_ROLES = (Role.ORGANISATION_ADMIN, Role.PERFORMANCE_OFFICER)
 DEFAULT_MODULES = ("performance",)
@@ -49,7 +52,19 @@ def schema_name_for(slug: str) -> str:
 def sign_in_url_for(host: str, *, url_scheme: str = "http", port: int | None = None) -> str:
     default_port = {"http": 80, "https": 443}.get(url_scheme)
     suffix = f":{port}" if port and port != default_port else ""
-    return f"{url_scheme}://{host}{suffix}/accounts/sign-in/"
+    return f"{url_scheme}://{host}{suffix}{SIGN_IN_PATH}"
+
+
+def queue_invitation(*, organisation: Organisation, user_id: int, base_url: str) -> None:
+    """E-mail the invitation once the organisation exists (after commit), from a worker running
+    in the organisation's schema: the task's schema is the one current when it is queued."""
+    from goldenthread.platform.accounts.tasks import send_invitation_email
+
+    def send() -> None:
+        with schema_context(organisation.schema_name):
+            send_invitation_email.delay(user_id, base_url)
+
+    transaction.on_commit(send)
 
 
 def generate_password() -> str:
@@ -62,8 +77,9 @@ class ProvisionedOrganisation:
     organisation: Organisation
     administrator: User
     sign_in_url: str
-    # Set only when the service generated the password: it is shown once and never stored.
-    generated_password: str | None = None
+    # Set when the administrator was invited rather than given a password: a one-time link
+    # to choose one (also e-mailed to them). Shown once, never stored.
+    set_password_url: str | None = None
 
 
 def platform_audit_record(
@@ -176,7 +192,10 @@ def organisation_create(
     rolls back the row, the schema and the domain together, because PostgreSQL DDL is
     transactional.
 
-    Without `admin_password` a password is generated and returned once in the result.
+    Without `admin_password` the administrator is invited: the account has no usable password
+    until they choose one through the one-time link returned in the result and e-mailed to them
+    (after commit, by a worker, in the new organisation's schema). No password is ever shown,
+    and provisioning does not pay for hashing one.
     """
     slug = slug.strip().lower()
     admin_email = admin_email.strip().lower()
@@ -207,14 +226,20 @@ def organisation_create(
         raise ValidationError(
             {"slug": [f"The host {host} is already in use; choose another slug."]}
         ) from None
-    generated_password = None if admin_password else generate_password()
+    sign_in_url = sign_in_url_for(host, url_scheme=url_scheme, port=port)
+    site_url = sign_in_url.removesuffix(SIGN_IN_PATH)
+    set_password_url = None
     with schema_context(organisation.schema_name):
         administrator = user_create(
             email=admin_email,
             full_name=admin_name.strip(),
             roles=list(ADMINISTRATOR_ROLES),
-            password=admin_password or generated_password,
+            password=admin_password,
         )
+        if not admin_password:
+            set_password_url = password_reset_url(user=administrator, base_url=site_url)
+    if not admin_password:
+        queue_invitation(organisation=organisation, user_id=administrator.pk, base_url=site_url)
     platform_audit_record(
         actor=actor,
         action=PlatformAuditAction.ORGANISATION_PROVISIONED,
@@ -231,8 +256,8 @@ def organisation_create(
     return ProvisionedOrganisation(
         organisation=organisation,
         administrator=administrator,
-        sign_in_url=sign_in_url_for(host, url_scheme=url_scheme, port=port),
-        generated_password=generated_password,
+        sign_in_url=sign_in_url,
+        set_password_url=set_password_url,
     )
 
 

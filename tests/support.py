@@ -27,3 +27,17 @@ def subprocess_environment() -> dict[str, str]:
         "DATABASE_URL": test_database_url(),
         "DJANGO_SETTINGS_MODULE": "goldenthread.platform.settings.test",
     }
+
+
+def choose_password_through_link(client, link: str, password: str) -> None:
+    """Follow a set-password (invitation or reset) link as its recipient would, and choose
+    `password`. `client` must be on the link's host."""
+    from urllib.parse import urlsplit
+
+    opened = client.get(urlsplit(link).path, follow=True)
+    assert opened.status_code == 200 and "new_password1" in opened.content.decode(), (
+        "the set-password link did not open the form"
+    )
+    form_path = opened.redirect_chain[-1][0] if opened.redirect_chain else urlsplit(link).path
+    chosen = client.post(form_path, {"new_password1": password, "new_password2": password})
+    assert chosen.status_code == 302, chosen.content.decode()[:500]

@@ -29,3 +29,17 @@ def send_password_reset(*, user, base_url: str) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
     )
+
+
+def send_invitation(*, user, base_url: str) -> None:
+    context = {
+        "user": user,
+        "set_password_url": password_reset_url(user=user, base_url=base_url),
+        "sign_in_url": f"{base_url.rstrip('/')}{reverse('accounts:sign-in')}",
+    }
+    send_mail(
+        subject="You have been invited to Golden Thread",
+        message=render_to_string("accounts/emails/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )

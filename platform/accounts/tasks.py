@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from goldenthread.platform.celery_app import app
 
-from .emails import send_password_reset
+from .emails import send_invitation, send_password_reset
 
 
 @app.task
@@ -17,6 +17,18 @@ def send_password_reset_email(user_id: int, base_url: str) -> bool:
     if user is None:
         return False
     send_password_reset(user=user, base_url=base_url)
+    return True
+
+
+@app.task
+def send_invitation_email(user_id: int, base_url: str) -> bool:
+    """Invite a new user of the organisation this task runs for to choose a password."""
+    from .models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return False  # gone, or has since chosen a password: the link would be stale
+    send_invitation(user=user, base_url=base_url)
     return True
 
 

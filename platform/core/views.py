@@ -20,4 +20,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def public_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/public_home.html")
-

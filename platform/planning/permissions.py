@@ -100,6 +100,12 @@ def can_edit_risk(user: User, risk) -> bool:
     return can_configure(user) or _owns(user, risk.owner_id, risk.register.owner_id)
 
 
+def can_edit_register(user: User, register) -> bool:
+    if not is_active_member(user) or is_read_only(user):
+        return False
+    return can_configure(user) or _owns(user, register.owner_id)
+
+
 def can_attach_evidence(user: User, *, indicator=None, action=None, risk=None) -> bool:
     if not is_active_member(user) or is_read_only(user):
         return False
@@ -164,6 +170,14 @@ def require_edit_risk(user: User, risk) -> None:
     if not can_edit_risk(user, risk):
         _deny(
             f"You may not change {risk.code}: only its owner, the register's owner or a "
+            "performance officer may."
+        )
+
+
+def require_edit_register(user: User, register) -> None:
+    if not can_edit_register(user, register):
+        _deny(
+            f"You may not change the register {register.name}: only its owner or a "
             "performance officer may."
         )
 

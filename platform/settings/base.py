@@ -167,6 +167,10 @@ SPECTACULAR_SETTINGS = {
     "Every request is scoped to the organisation named by the host.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        # One name for a choice set used by fields of different names (to_zone, monitoring_zone).
+        "MonitoringZoneEnum": "goldenthread.platform.planning.choices.MonitoringZone",
+    },
 }
 
 # --- GraphQL --------------------------------------------------------------------------------

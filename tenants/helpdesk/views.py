@@ -79,7 +79,7 @@ def organisation_provision(request: HttpRequest) -> HttpResponse:
                 {"result": result, "host": selectors.primary_host(result.organisation)},
                 status=201,
             )
-            # The page carries a one-time password: keep it out of every cache.
+            # The page carries a one-time set-password link: keep it out of every cache.
             response["Cache-Control"] = "no-store"
             return response
     status = 400 if form.errors else 200

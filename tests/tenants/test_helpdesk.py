@@ -16,6 +16,7 @@ from goldenthread.tenants.models import (
     PlatformAuditEvent,
 )
 from goldenthread.tenants.services import organisation_suspend
+from tests.support import choose_password_through_link
 
 PROVISION = {
     "name": "Gamma County Council",
@@ -128,7 +129,7 @@ def test_the_list_does_not_query_per_organisation(org_a, staff_client):
     assert len(after.captured_queries) == len(before.captured_queries)
 
 
-def test_staff_provision_an_organisation_and_see_the_one_time_password(
+def test_staff_provision_an_organisation_and_see_the_set_password_link(
     org_a, staff, staff_client, client_for
 ):
     form = staff_client.get("/helpdesk/organisations/new/")
@@ -141,7 +142,7 @@ def test_staff_provision_an_organisation_and_see_the_one_time_password(
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
     assert "http://gamma.localhost/accounts/sign-in/" in html
-    password = re.search(r'data-testid="one-time-password">([^<]+)<', html).group(1)
+    link = re.search(r'data-testid="set-password-link">([^<]+)<', html).group(1)
     gamma = Organisation.objects.get(slug="gamma")
     assert gamma.licensed_modules == ["performance", "planning"]
     assert schema_exists("org_gamma")
@@ -151,10 +152,12 @@ def test_staff_provision_an_organisation_and_see_the_one_time_password(
         staff.email,
     )
 
-    # The administrator signs in on the new host with the password shown once.
+    # The administrator chooses a password through the link, then signs in on the new host.
     admin = client_for(gamma)
+    choose_password_through_link(admin, link, "a-new-administrator-password")
     signed_in = admin.post(
-        "/accounts/sign-in/", {"username": "admin@gamma.example", "password": password}
+        "/accounts/sign-in/",
+        {"username": "admin@gamma.example", "password": "a-new-administrator-password"},
     )
     assert signed_in.status_code == 302
 

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.tenants.models import Organisation, PlatformAuditEvent
-from tests.support import subprocess_environment
+from tests.support import choose_password_through_link, subprocess_environment
 
 
 def run(*args: str) -> str:
@@ -31,22 +31,27 @@ CREATE_GAMMA = (
 )  # fmt: skip
 
 
-def test_create_prints_schema_host_sign_in_url_and_the_generated_password_once(db, client_for):
+def test_create_prints_schema_host_sign_in_url_and_a_set_password_link(db, client_for):
     output = run(*CREATE_GAMMA, "--ons-code", "E10000042", "--region", "east", "--port", "8000")
 
     assert "schema:      org_gamma" in output
     assert "host:        gamma.localhost" in output
     assert "sign-in URL: http://gamma.localhost:8000/accounts/sign-in/" in output
-    password_line = next(line for line in output.splitlines() if "password:" in line)
-    password = password_line.split()[1]
-    assert output.count(password) == 1
+    link_line = next(line for line in output.splitlines() if "set password:" in line)
+    link = link_line.split()[2]
+    assert link.startswith("http://gamma.localhost:8000/accounts/password-reset/")
+    # No password exists until the administrator chooses one through the link.
+    assert "password:" not in output.replace("set password:", "")
 
     organisation = Organisation.objects.get(slug="gamma")
     assert (organisation.ons_code, organisation.region) == ("E10000042", "east")
     assert schema_exists("org_gamma")
     assert PlatformAuditEvent.objects.get(organisation=organisation).actor.startswith("cli")
-    response = client_for(organisation).post(
-        "/accounts/sign-in/", {"username": "admin@gamma.example", "password": password}
+    administrator = client_for(organisation)
+    choose_password_through_link(administrator, link, "a-new-administrator-password")
+    response = administrator.post(
+        "/accounts/sign-in/",
+        {"username": "admin@gamma.example", "password": "a-new-administrator-password"},
     )
     assert response.status_code == 302
 

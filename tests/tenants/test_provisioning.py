@@ -3,6 +3,8 @@ and all-or-nothing when anything fails."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -17,6 +19,7 @@ from goldenthread.tenants.models import (
     PlatformAuditEvent,
 )
 from goldenthread.tenants.services import organisation_create
+from tests.support import choose_password_through_link
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -73,7 +76,7 @@ def test_provisioning_clones_the_template_and_creates_host_and_administrator(db,
     assert event.action == PlatformAuditAction.ORGANISATION_PROVISIONED
     assert event.actor == "helpdesk@goldenthread.example"
     assert event.detail["schema"] == "org_gamma"
-    assert result.generated_password is None
+    assert result.set_password_url is None
 
     # And the administrator can sign in on the new host
     client = client_for(organisation)
@@ -84,16 +87,30 @@ def test_provisioning_clones_the_template_and_creates_host_and_administrator(db,
     assert client.get("/").status_code == 200
 
 
-def test_without_a_password_one_is_generated_and_works(db, client_for):
-    result = provision(admin_password=None)
-    assert result.generated_password and len(result.generated_password) >= 12
+def test_without_a_password_the_administrator_is_invited_to_choose_one(
+    db, client_for, django_capture_on_commit_callbacks
+):
+    # Given provisioning with no password
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = provision(admin_password=None)
+    # Then the account has no usable password yet: nobody can sign in with a guess
+    with schema_context(result.organisation.schema_name):
+        assert not User.objects.get(email="admin@gamma.example").has_usable_password()
+    # and an invitation is queued for after commit (sent by a worker in gamma's schema)
+    assert len(callbacks) == 1
+    # When the administrator follows the one-time link and chooses a password
     client = client_for(result.organisation)
+    assert result.set_password_url.startswith("http://gamma.localhost/accounts/password-reset/")
+    choose_password_through_link(client, result.set_password_url, "chosen-by-the-admin-1")
+    # Then they can sign in with it, and the link does not work a second time
     response = client.post(
         "/accounts/sign-in/",
-        {"username": "admin@gamma.example", "password": result.generated_password},
+        {"username": "admin@gamma.example", "password": "chosen-by-the-admin-1"},
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    again = client_for(result.organisation).get(urlsplit(result.set_password_url).path, follow=True)
+    assert "This link no longer works" in again.content.decode()
 
 
 def test_a_district_can_name_its_county(db):

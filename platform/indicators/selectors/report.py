@@ -263,6 +263,29 @@ def _row(indicator: Indicator, plan: _Plan, reader: _Reader, commentary) -> Repo
     )
 
 
+# What the report reads of each value. Loading the rest too (five timestamps, the people and
+# the notes of thousands of values) took longer than the query itself (see bench/report.py).
+REPORT_VALUE_FIELDS = (
+    "indicator",
+    "sub_area",
+    "period_code",
+    "period_type",
+    "period_start",
+    "period_end",
+    "value",
+    "numerator",
+    "denominator",
+    "state",
+    "workflow_status",
+    "status",
+    "status_target",
+    "status_warning_threshold",
+    "status_tolerance_kind",
+    "status_tolerance_amount",
+    "status_polarity",
+)
+
+
 def performance_report(
     *,
     period_code: str,
@@ -307,16 +330,16 @@ def performance_report(
             sub_area__isnull=True,
             period_start__gte=earliest,
             period_end__lte=latest,
-        )
+        ).only(*REPORT_VALUE_FIELDS)
     }
     targets = {
-        (target.indicator_id, target.period_code): target.value
-        for target in Target.objects.filter(
+        (indicator_id, period_code): value
+        for indicator_id, period_code, value in Target.objects.filter(
             indicator_id__in=ids,
             sub_area__isnull=True,
             period_start__gte=earliest,
             period_end__lte=latest,
-        )
+        ).values_list("indicator_id", "period_code", "value")
     }
     commentary: dict[tuple[int, str], Commentary] = {}
     for entry in (

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ..choices import ActionSource, ActionState, MonitoringZone, Priority
+from ..domain.action_status import ActionStatus
 from ..selectors.actions import action_get, action_list, milestone_get, plan_get, plan_list
 from ..selectors.common import indicators_by_ids, user_get
 from ..selectors.strategy import strategy_node_get
 from ..services import actions as services
 from .common import Ids, PlanningApi, UserRef, input_data, paginated, referenced
+from .schema import ITEM, PAGE, READ, TAGS, WRITE, errors, query
+from .schema import paginated as paginated_schema
 
 
+@extend_schema_serializer(component_name="ActionPlan")
 class PlanOutput(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -21,6 +27,7 @@ class PlanOutput(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
+@extend_schema_serializer(component_name="Action")
 class ActionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -45,6 +52,7 @@ class ActionOutput(serializers.Serializer):
     latest_update_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_serializer(component_name="Milestone")
 class MilestoneOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -52,6 +60,7 @@ class MilestoneOutput(serializers.Serializer):
     completed_on = serializers.DateField(allow_null=True)
 
 
+@extend_schema_serializer(component_name="ActionStatusUpdate")
 class UpdateOutput(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
@@ -61,6 +70,7 @@ class UpdateOutput(serializers.Serializer):
     note = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="ActionEscalation")
 class EscalationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
@@ -71,6 +81,7 @@ class EscalationOutput(serializers.Serializer):
 
 
 class PlanListApi(PlanningApi):
+    @extend_schema_serializer(component_name="PlanCreateInput")
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=32)
         title = serializers.CharField(max_length=300)
@@ -78,9 +89,21 @@ class PlanListApi(PlanningApi):
         owner = serializers.IntegerField(required=False, allow_null=True)
         strategy_node = serializers.IntegerField(required=False, allow_null=True)
 
+    @extend_schema(
+        operation_id="planning_plans_list",
+        tags=TAGS,
+        parameters=PAGE,
+        responses={200: paginated_schema(PlanOutput, "Plan"), **errors(*READ)},
+    )
     def get(self, request):
         return paginated(request, self, plan_list(), PlanOutput)
 
+    @extend_schema(
+        operation_id="planning_plans_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: PlanOutput, **errors(*WRITE)},
+    )
     def post(self, request):
         data = input_data(self.InputSerializer, request)
         data["owner"] = referenced(user_get, data.get("owner"), "owner")
@@ -92,6 +115,7 @@ class PlanListApi(PlanningApi):
 
 
 class PlanDetailApi(PlanningApi):
+    @extend_schema_serializer(component_name="PlanUpdateInput")
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=32, required=False)
         title = serializers.CharField(max_length=300, required=False)
@@ -100,9 +124,20 @@ class PlanDetailApi(PlanningApi):
         strategy_node = serializers.IntegerField(required=False, allow_null=True)
         is_active = serializers.BooleanField(required=False)
 
+    @extend_schema(
+        operation_id="planning_plans_retrieve",
+        tags=TAGS,
+        responses={200: PlanOutput, **errors(*ITEM)},
+    )
     def get(self, request, pk):
         return Response(PlanOutput(plan_get(pk=pk)).data)
 
+    @extend_schema(
+        operation_id="planning_plans_update",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={200: PlanOutput, **errors(*WRITE)},
+    )
     def patch(self, request, pk):
         plan = plan_get(pk=pk)
         data = input_data(self.InputSerializer, request, partial=True)
@@ -143,13 +178,36 @@ class ActionListApi(PlanningApi):
     """List actions (filters: plan, assigned_to, managed_by, lead_councillor, status, source,
     zone, q) or add one to a plan."""
 
+    @extend_schema_serializer(component_name="ActionCreateInput")
     class InputSerializer(ActionInput):
         plan = serializers.IntegerField()
         monitoring_zone = serializers.ChoiceField(choices=MonitoringZone.choices, required=False)
 
+    @extend_schema(
+        operation_id="planning_actions_list",
+        tags=TAGS,
+        parameters=[
+            query("plan", OpenApiTypes.INT, "Only this plan's actions."),
+            query("assigned_to", OpenApiTypes.INT, "Only actions assigned to this user."),
+            query("managed_by", OpenApiTypes.INT, "Only actions this user manages."),
+            query("lead_councillor", OpenApiTypes.INT, "Only actions this councillor leads."),
+            query("status", description="Derived status.", enum=[s.value for s in ActionStatus]),
+            query("source", enum=ActionSource.values),
+            query("zone", OpenApiTypes.INT, "Monitoring zone.", enum=MonitoringZone.values),
+            query("q", description="Words in the code or title."),
+            *PAGE,
+        ],
+        responses={200: paginated_schema(ActionOutput, "Action"), **errors(*ITEM)},
+    )
     def get(self, request):
         return paginated(request, self, action_list(filters=request.query_params), ActionOutput)
 
+    @extend_schema(
+        operation_id="planning_actions_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: ActionOutput, **errors(*WRITE)},
+    )
     def post(self, request):
         data = _resolve_people(input_data(self.InputSerializer, request))
         data["plan"] = referenced(plan_get, data["plan"], "plan")
@@ -157,7 +215,24 @@ class ActionListApi(PlanningApi):
         return Response(ActionOutput(action_get(pk=action.pk)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_serializer(component_name="ActionDetail")
+class ActionDetailOutput(ActionOutput):
+    """An action with its milestones, update and escalation history and its links."""
+
+    milestones = MilestoneOutput(many=True)
+    updates = UpdateOutput(many=True)
+    escalations = EscalationOutput(many=True)
+    indicator_ids = serializers.ListField(child=serializers.IntegerField())
+    risk_ids = serializers.ListField(child=serializers.IntegerField())
+    strategy_node_ids = serializers.ListField(child=serializers.IntegerField())
+
+
 class ActionDetailApi(PlanningApi):
+    @extend_schema(
+        operation_id="planning_actions_retrieve",
+        tags=TAGS,
+        responses={200: ActionDetailOutput, **errors(*ITEM)},
+    )
     def get(self, request, pk):
         action = action_get(pk=pk)
         return Response(
@@ -172,6 +247,14 @@ class ActionDetailApi(PlanningApi):
             }
         )
 
+    @extend_schema(
+        operation_id="planning_actions_update",
+        tags=TAGS,
+        request=ActionInput,
+        responses={200: ActionOutput, **errors(*WRITE)},
+        description="Change an action's details; progress and state change through updates, "
+        "the monitoring zone through escalations.",
+    )
     def patch(self, request, pk):
         action = action_get(pk=pk)
         data = _resolve_people(input_data(ActionInput, request, partial=True))
@@ -182,11 +265,18 @@ class ActionDetailApi(PlanningApi):
 class ActionUpdateApi(PlanningApi):
     """Record a status update (note, and optionally progress and state)."""
 
+    @extend_schema_serializer(component_name="ActionUpdateInput")
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField()
         progress = serializers.IntegerField(required=False, min_value=0, max_value=100)
         state = serializers.ChoiceField(choices=ActionState.choices, required=False)
 
+    @extend_schema(
+        operation_id="planning_actions_updates_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: UpdateOutput, **errors(*WRITE)},
+    )
     def post(self, request, pk):
         action = action_get(pk=pk)
         data = input_data(self.InputSerializer, request)
@@ -195,10 +285,17 @@ class ActionUpdateApi(PlanningApi):
 
 
 class ActionEscalateApi(PlanningApi):
+    @extend_schema_serializer(component_name="ActionEscalateInput")
     class InputSerializer(serializers.Serializer):
         to_zone = serializers.ChoiceField(choices=MonitoringZone.choices)
         reason = serializers.CharField()
 
+    @extend_schema(
+        operation_id="planning_actions_escalations_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: EscalationOutput, **errors(*WRITE)},
+    )
     def post(self, request, pk):
         action = action_get(pk=pk)
         data = input_data(self.InputSerializer, request)
@@ -207,10 +304,17 @@ class ActionEscalateApi(PlanningApi):
 
 
 class MilestoneCreateApi(PlanningApi):
+    @extend_schema_serializer(component_name="MilestoneCreateInput")
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=300)
         due_date = serializers.DateField()
 
+    @extend_schema(
+        operation_id="planning_actions_milestones_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: MilestoneOutput, **errors(*WRITE)},
+    )
     def post(self, request, pk):
         action = action_get(pk=pk)
         data = input_data(self.InputSerializer, request)
@@ -219,9 +323,17 @@ class MilestoneCreateApi(PlanningApi):
 
 
 class MilestoneDetailApi(PlanningApi):
+    @extend_schema_serializer(component_name="MilestoneCompleteInput")
     class InputSerializer(serializers.Serializer):
         completed_on = serializers.DateField(allow_null=True)
 
+    @extend_schema(
+        operation_id="planning_milestones_update",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={200: MilestoneOutput, **errors(*WRITE)},
+        description="Mark a milestone complete on a date, or not complete (null).",
+    )
     def patch(self, request, pk):
         milestone = milestone_get(pk=pk)
         data = input_data(self.InputSerializer, request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
@@ -62,6 +63,7 @@ def input_data(serializer_class: type[serializers.Serializer], request: Request,
     return dict(serializer.validated_data)
 
 
+@extend_schema_serializer(component_name="PlanningUserRef")
 class UserRef(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -11,8 +13,10 @@ from ..selectors.common import get_one, indicator_get
 from ..selectors.risks import risk_get
 from ..services.evidence import evidence_delete, evidence_upload
 from .common import PlanningApi, input_data, referenced
+from .schema import ITEM, READ, TAGS, WRITE, errors, query
 
 
+@extend_schema_serializer(component_name="EvidenceDocument")
 class EvidenceOutput(serializers.Serializer):
     id = serializers.IntegerField()
     original_name = serializers.CharField()
@@ -33,6 +37,7 @@ class EvidenceListApi(PlanningApi):
     records = True
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema_serializer(component_name="EvidenceUploadInput")
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField()
         description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -40,6 +45,16 @@ class EvidenceListApi(PlanningApi):
         action = serializers.IntegerField(required=False)
         risk = serializers.IntegerField(required=False)
 
+    @extend_schema(
+        operation_id="planning_evidence_list",
+        tags=TAGS,
+        parameters=[
+            query("action", OpenApiTypes.INT, "Documents of this action."),
+            query("risk", OpenApiTypes.INT, "Documents of this risk."),
+            query("indicator", OpenApiTypes.INT, "Documents of this PI."),
+        ],
+        responses={200: EvidenceOutput(many=True), **errors(*READ)},
+    )
     def get(self, request):
         qs = EvidenceDocument.objects.all()
         for name in ("action", "risk", "indicator"):
@@ -48,6 +63,15 @@ class EvidenceListApi(PlanningApi):
                 qs = qs.filter(**{f"{name}_id": raw if str(raw).isdigit() else 0})
         return Response(EvidenceOutput(qs[:500], many=True).data)
 
+    @extend_schema(
+        operation_id="planning_evidence_create",
+        tags=TAGS,
+        request={"multipart/form-data": InputSerializer},
+        responses={201: EvidenceOutput, **errors(*WRITE)},
+        description="Upload a file and attach it to exactly one of `action`, `risk` or "
+        "`indicator`. Refused (400, code upload_refused) when empty, too large, of a type not "
+        "allowed, or when its contents do not match its name.",
+    )
     def post(self, request):
         data = input_data(self.InputSerializer, request)
         getters = {"indicator": indicator_get, "action": action_get, "risk": risk_get}
@@ -68,9 +92,19 @@ class EvidenceListApi(PlanningApi):
 class EvidenceDetailApi(PlanningApi):
     records = True
 
+    @extend_schema(
+        operation_id="planning_evidence_retrieve",
+        tags=TAGS,
+        responses={200: EvidenceOutput, **errors(*ITEM)},
+    )
     def get(self, request, pk):
         return Response(EvidenceOutput(get_one(EvidenceDocument, pk, "evidence document")).data)
 
+    @extend_schema(
+        operation_id="planning_evidence_destroy",
+        tags=TAGS,
+        responses={204: OpenApiResponse(description="Deleted."), **errors(*ITEM)},
+    )
     def delete(self, request, pk):
         document = get_one(EvidenceDocument, pk, "evidence document")
         evidence_delete(actor=request.user, document=document)
@@ -80,6 +114,16 @@ class EvidenceDetailApi(PlanningApi):
 class EvidenceDownloadApi(PlanningApi):
     records = True
 
+    @extend_schema(
+        operation_id="planning_evidence_download",
+        tags=TAGS,
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as an attachment."
+            ),
+            **errors(*ITEM),
+        },
+    )
     def get(self, request, pk):
         document = get_one(EvidenceDocument, pk, "evidence document")
         return FileResponse(

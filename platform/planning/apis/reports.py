@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -16,10 +17,13 @@ from ..services.configuration import planning_settings_update
 from .actions import ActionOutput
 from .common import PlanningApi, input_data, paginated
 from .risks import BandOutput, RiskOutput
+from .schema import PAGE, READ, TAGS, WRITE, errors, query
+from .schema import paginated as paginated_schema
 
 LIMIT = 500
 
 
+@extend_schema_serializer(component_name="PlanningIndicatorBrief")
 class BriefIndicator(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -28,15 +32,46 @@ class BriefIndicator(serializers.Serializer):
     owner_id = serializers.IntegerField(allow_null=True)
 
 
+@extend_schema_serializer(component_name="PlanningItemBrief")
 class Brief(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     title = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="MyItemToUpdate")
+class ToUpdateOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["action", "risk", "value"])
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    what = serializers.CharField(
+        help_text="What is due: a milestone, the action, a review, a value."
+    )
+    when = serializers.DateField()
+
+
+@extend_schema_serializer(component_name="MyItems")
+class MyItemsOutput(serializers.Serializer):
+    actions = ActionOutput(many=True, help_text="Open actions assigned to me.")
+    overdue_action_ids = serializers.ListField(child=serializers.IntegerField())
+    managed_needing_attention = ActionOutput(many=True)
+    lead_councillor_actions = ActionOutput(many=True)
+    risks = RiskOutput(many=True, help_text="Open risks I own.")
+    overdue_review_risk_ids = serializers.ListField(child=serializers.IntegerField())
+    indicators = BriefIndicator(many=True)
+    strategy_nodes = Brief(many=True)
+    plans = Brief(many=True)
+    to_update = ToUpdateOutput(many=True, help_text="Soonest first.")
+
+
 class MyItemsApi(PlanningApi):
     """The caller's own items: what they own, must update and by when, and what is overdue."""
 
+    @extend_schema(
+        operation_id="planning_my_items",
+        tags=TAGS,
+        responses={200: MyItemsOutput, **errors(*READ)},
+    )
     def get(self, request):
         items = my_items(user=request.user)
         return Response(
@@ -64,6 +99,7 @@ class MyItemsApi(PlanningApi):
         )
 
 
+@extend_schema_serializer(component_name="OverduePerson")
 class PersonOutput(serializers.Serializer):
     user_id = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
@@ -72,6 +108,7 @@ class PersonOutput(serializers.Serializer):
     proportion = serializers.DecimalField(max_digits=5, decimal_places=0)
 
 
+@extend_schema_serializer(component_name="OverdueTrendPoint")
 class TrendOutput(serializers.Serializer):
     on = serializers.DateField()
     live = serializers.IntegerField()
@@ -83,6 +120,22 @@ class OverdueActionsApi(PlanningApi):
     """Overdue actions by assignee and by manager, the proportion overdue at each of the last
     twelve month ends, and the overdue actions themselves (paginated)."""
 
+    @extend_schema_serializer(component_name="OverdueActions")
+    class OutputSerializer(serializers.Serializer):
+        count = serializers.IntegerField()
+        next = serializers.URLField(allow_null=True)
+        previous = serializers.URLField(allow_null=True)
+        results = ActionOutput(many=True)
+        by_assignee = PersonOutput(many=True)
+        by_manager = PersonOutput(many=True)
+        trend = TrendOutput(many=True)
+
+    @extend_schema(
+        operation_id="planning_exceptions_overdue_actions",
+        tags=TAGS,
+        parameters=PAGE,
+        responses={200: OutputSerializer, **errors(*READ)},
+    )
     def get(self, request):
         actions = decorate(
             overdue_actions()
@@ -99,6 +152,14 @@ class OverdueActionsApi(PlanningApi):
 
 
 class ActionsBehindApi(PlanningApi):
+    """Open actions whose progress is behind the straight line by more than the tolerance."""
+
+    @extend_schema(
+        operation_id="planning_exceptions_actions_behind",
+        tags=TAGS,
+        parameters=PAGE,
+        responses={200: paginated_schema(ActionOutput, "ActionBehind"), **errors(*READ)},
+    )
     def get(self, request):
         return paginated(request, self, actions_behind(), ActionOutput)
 
@@ -106,18 +167,50 @@ class ActionsBehindApi(PlanningApi):
 class PisOffTargetApi(PlanningApi):
     """Active PIs off target with no open action linked to them."""
 
+    @extend_schema(
+        operation_id="planning_exceptions_pis_off_target",
+        tags=TAGS,
+        parameters=PAGE,
+        responses={200: paginated_schema(BriefIndicator, "PiOffTarget"), **errors(*READ)},
+    )
     def get(self, request):
         return paginated(request, self, pis_off_target_without_action(), BriefIndicator)
 
 
 class ReviewOverdueApi(PlanningApi):
+    """Open risks past their review date."""
+
+    @extend_schema(
+        operation_id="planning_exceptions_risks_review_overdue",
+        tags=TAGS,
+        parameters=PAGE,
+        responses={200: paginated_schema(RiskOutput, "RiskReviewOverdue"), **errors(*READ)},
+    )
     def get(self, request):
         return paginated(request, self, risks_review_overdue(), RiskOutput)
 
 
+@extend_schema_serializer(component_name="PlanningSearchResults")
+class SearchOutput(serializers.Serializer):
+    query = serializers.CharField()
+    indicators = Brief(many=True)
+    plans = Brief(many=True)
+    actions = Brief(many=True)
+    risks = Brief(many=True)
+    strategy_nodes = Brief(many=True)
+
+
 class SearchApi(PlanningApi):
+    """PIs, plans, actions, risks and strategy items matching a code or words."""
+
     records = True
 
+    @extend_schema(
+        operation_id="planning_search",
+        tags=TAGS,
+        parameters=[query("q", description="A code or words; every word must match.")],
+        responses={200: SearchOutput, **errors(*READ)},
+    )
     def get(self, request):
         results = search(query=request.query_params.get("q", ""))
         return Response(
@@ -135,12 +228,14 @@ class SearchApi(PlanningApi):
 class SettingsApi(PlanningApi):
     """The organisation's planning settings; changing them needs the configure role."""
 
+    @extend_schema_serializer(component_name="RiskBandInput")
     class BandInput(serializers.Serializer):
         name = serializers.CharField(max_length=60)
         min = serializers.IntegerField(min_value=1)
         max = serializers.IntegerField(min_value=1)
         colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$")
 
+    @extend_schema_serializer(component_name="PlanningSettingsInput")
     class InputSerializer(serializers.Serializer):
         strategy_level_names = serializers.ListField(
             child=serializers.CharField(max_length=100),
@@ -158,9 +253,24 @@ class SettingsApi(PlanningApi):
         impact_labels = serializers.ListField(
             child=serializers.CharField(max_length=60), required=False
         )
-        risk_bands = serializers.ListField(required=False)
+        risk_bands = serializers.ListField(
+            required=False,
+            help_text="Every band as {name, min, max, colour}; together they must cover every "
+            "score from 1 to size² once.",
+        )
         digest_enabled = serializers.BooleanField(required=False)
         digest_interval_days = serializers.IntegerField(min_value=1, max_value=90, required=False)
+
+    @extend_schema_serializer(component_name="PlanningSettings")
+    class OutputSerializer(serializers.Serializer):
+        strategy_level_names = serializers.ListField(child=serializers.CharField())
+        action_tolerance_points = serializers.IntegerField()
+        risk_matrix_size = serializers.IntegerField()
+        likelihood_labels = serializers.ListField(child=serializers.CharField())
+        impact_labels = serializers.ListField(child=serializers.CharField())
+        risk_bands = BandOutput(many=True)
+        digest_enabled = serializers.BooleanField()
+        digest_interval_days = serializers.IntegerField()
 
     @staticmethod
     def _output(settings: PlanningSettings) -> dict:
@@ -175,9 +285,20 @@ class SettingsApi(PlanningApi):
             "digest_interval_days": settings.digest_interval_days,
         }
 
+    @extend_schema(
+        operation_id="planning_settings_retrieve",
+        tags=TAGS,
+        responses={200: OutputSerializer, **errors(*READ)},
+    )
     def get(self, request):
         return Response(self._output(PlanningSettings.load()))
 
+    @extend_schema(
+        operation_id="planning_settings_update",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={200: OutputSerializer, **errors(*WRITE)},
+    )
     def patch(self, request):
         data = input_data(self.InputSerializer, request)
         if "risk_bands" in data:
@@ -191,6 +312,7 @@ class SettingsApi(PlanningApi):
 class AuditorLogApi(PlanningApi):
     """Every page and API call auditors made (organisation administrators only)."""
 
+    @extend_schema_serializer(component_name="AuditorAccess")
     class OutputSerializer(serializers.Serializer):
         at = serializers.DateTimeField()
         user_id = serializers.IntegerField(allow_null=True)
@@ -200,6 +322,12 @@ class AuditorLogApi(PlanningApi):
         query_string = serializers.CharField()
         status_code = serializers.IntegerField()
 
+    @extend_schema(
+        operation_id="planning_auditor_access_log",
+        tags=TAGS,
+        parameters=PAGE,
+        responses={200: paginated_schema(OutputSerializer, "AuditorAccess"), **errors(*READ)},
+    )
     def get(self, request):
         permissions.require_auditor_log(request.user)
         return paginated(request, self, AuditorAccessLog.objects.all(), self.OutputSerializer)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -9,8 +11,11 @@ from ..selectors.common import indicators_by_ids, user_get
 from ..selectors.risks import heat_map, register_get, register_list, risk_get, risk_list
 from ..services import risks as services
 from .common import Ids, PlanningApi, UserRef, input_data, paginated, referenced
+from .schema import ITEM, PAGE, READ, TAGS, WRITE, errors, query
+from .schema import paginated as paginated_schema
 
 
+@extend_schema_serializer(component_name="RiskBand")
 class BandOutput(serializers.Serializer):
     name = serializers.CharField()
     min_score = serializers.IntegerField()
@@ -18,6 +23,7 @@ class BandOutput(serializers.Serializer):
     colour = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="RiskRegister")
 class RegisterOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -26,6 +32,7 @@ class RegisterOutput(serializers.Serializer):
     owner = UserRef(allow_null=True)
 
 
+@extend_schema_serializer(component_name="Risk")
 class RiskOutput(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -55,6 +62,7 @@ class RiskOutput(serializers.Serializer):
     state = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="RiskReview")
 class ReviewOutput(serializers.Serializer):
     id = serializers.IntegerField()
     reviewed_at = serializers.DateTimeField()
@@ -69,20 +77,57 @@ class ReviewOutput(serializers.Serializer):
 
 
 class RegisterListApi(PlanningApi):
+    @extend_schema_serializer(component_name="RiskRegisterCreateInput")
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=200)
         kind = serializers.ChoiceField(choices=RegisterKind.choices)
         description = serializers.CharField(required=False, allow_blank=True, default="")
         owner = serializers.IntegerField(required=False, allow_null=True)
 
+    @extend_schema(
+        operation_id="planning_risk_registers_list",
+        tags=TAGS,
+        responses={200: RegisterOutput(many=True), **errors(*READ)},
+    )
     def get(self, request):
         return Response(RegisterOutput(register_list(), many=True).data)
 
+    @extend_schema(
+        operation_id="planning_risk_registers_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: RegisterOutput, **errors(*WRITE)},
+    )
     def post(self, request):
         data = input_data(self.InputSerializer, request)
         data["owner"] = referenced(user_get, data.get("owner"), "owner")
         register = services.risk_register_create(actor=request.user, **data)
         return Response(RegisterOutput(register).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_serializer(component_name="HeatMapCell")
+class HeatCellOutput(serializers.Serializer):
+    likelihood = serializers.IntegerField()
+    impact = serializers.IntegerField()
+    score = serializers.IntegerField()
+    band = serializers.CharField(help_text="The band's name: the rating in words.")
+    colour = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="HeatMapBand")
+class HeatBandOutput(BandOutput):
+    count = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="HeatMap")
+class HeatMapOutput(serializers.Serializer):
+    size = serializers.IntegerField()
+    likelihood_labels = serializers.ListField(child=serializers.CharField())
+    impact_labels = serializers.ListField(child=serializers.CharField())
+    total = serializers.IntegerField(help_text="Open risks counted.")
+    cells = HeatCellOutput(many=True)
+    bands = HeatBandOutput(many=True)
 
 
 def _heat_map_data(result) -> dict:
@@ -111,6 +156,12 @@ class HeatMapApi(PlanningApi):
     """Counts of open risks per likelihood x impact cell and per band (all registers, or one
     with `?register=<id>`)."""
 
+    @extend_schema(
+        operation_id="planning_heat_map",
+        tags=TAGS,
+        parameters=[query("register", OpenApiTypes.INT, "Only this register's risks.")],
+        responses={200: HeatMapOutput, **errors(*ITEM)},
+    )
     def get(self, request):
         raw = request.query_params.get("register")
         register = register_get(pk=raw) if raw else None
@@ -150,14 +201,41 @@ class RiskListApi(PlanningApi):
     """List risks (filters: register, owner, state, likelihood, impact, band,
     review_overdue, q) or add one to a register."""
 
+    @extend_schema_serializer(component_name="RiskCreateInput")
     class InputSerializer(RiskInput):
         register = serializers.IntegerField()
         current_likelihood = serializers.IntegerField()
         current_impact = serializers.IntegerField()
 
+    @extend_schema(
+        operation_id="planning_risks_list",
+        tags=TAGS,
+        parameters=[
+            query("register", OpenApiTypes.INT, "Only this register's risks."),
+            query("owner", OpenApiTypes.INT, "Only risks this user owns."),
+            query(
+                "state",
+                description="open (default), closed or all.",
+                enum=["open", "closed", "all"],
+            ),
+            query("likelihood", OpenApiTypes.INT, "Current likelihood."),
+            query("impact", OpenApiTypes.INT, "Current impact."),
+            query("band", description="Current band, by name."),
+            query("review_overdue", OpenApiTypes.BOOL, "Only risks past their review date."),
+            query("q", description="Words in the code or title."),
+            *PAGE,
+        ],
+        responses={200: paginated_schema(RiskOutput, "Risk"), **errors(*ITEM)},
+    )
     def get(self, request):
         return paginated(request, self, risk_list(filters=request.query_params), RiskOutput)
 
+    @extend_schema(
+        operation_id="planning_risks_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: RiskOutput, **errors(*WRITE)},
+    )
     def post(self, request):
         data = _resolve(input_data(self.InputSerializer, request))
         data["register"] = referenced(register_get, data["register"], "register")
@@ -165,10 +243,24 @@ class RiskListApi(PlanningApi):
         return Response(RiskOutput(risk_get(pk=risk.pk)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_serializer(component_name="RiskDetail")
+class RiskDetailOutput(RiskOutput):
+    reviews = ReviewOutput(many=True)
+    mitigating_action_ids = serializers.ListField(child=serializers.IntegerField())
+    indicator_ids = serializers.ListField(child=serializers.IntegerField())
+    strategy_node_ids = serializers.ListField(child=serializers.IntegerField())
+
+
 class RiskDetailApi(PlanningApi):
+    @extend_schema_serializer(component_name="RiskUpdateInput")
     class InputSerializer(RiskInput):
         state = serializers.ChoiceField(choices=RiskState.choices, required=False)
 
+    @extend_schema(
+        operation_id="planning_risks_retrieve",
+        tags=TAGS,
+        responses={200: RiskDetailOutput, **errors(*ITEM)},
+    )
     def get(self, request, pk):
         risk = risk_get(pk=pk)
         return Response(
@@ -181,6 +273,13 @@ class RiskDetailApi(PlanningApi):
             }
         )
 
+    @extend_schema(
+        operation_id="planning_risks_update",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={200: RiskOutput, **errors(*WRITE)},
+        description="Change a risk's details; its current score changes only through a review.",
+    )
     def patch(self, request, pk):
         risk = risk_get(pk=pk)
         data = _resolve(input_data(self.InputSerializer, request, partial=True))
@@ -189,6 +288,7 @@ class RiskDetailApi(PlanningApi):
 
 
 class RiskReviewApi(PlanningApi):
+    @extend_schema_serializer(component_name="RiskReviewInput")
     class InputSerializer(serializers.Serializer):
         likelihood = serializers.IntegerField()
         impact = serializers.IntegerField()
@@ -196,6 +296,12 @@ class RiskReviewApi(PlanningApi):
         next_review_date = serializers.DateField()
         controls = serializers.CharField(required=False, allow_blank=True)
 
+    @extend_schema(
+        operation_id="planning_risks_reviews_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: ReviewOutput, **errors(*WRITE)},
+    )
     def post(self, request, pk):
         risk = risk_get(pk=pk)
         data = input_data(self.InputSerializer, request)

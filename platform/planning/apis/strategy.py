@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -13,6 +14,60 @@ from ..selectors.strategy import (
 )
 from ..services import strategy as services
 from .common import PlanningApi, UserRef, input_data, referenced
+from .schema import ITEM, READ, TAGS, WRITE, errors
+
+
+@extend_schema_serializer(component_name="StrategyRollupPis")
+class RollupPisOutput(serializers.Serializer):
+    total = serializers.IntegerField()
+    on_target = serializers.IntegerField()
+    warning = serializers.IntegerField()
+    off_target = serializers.IntegerField()
+    other = serializers.IntegerField(help_text="No value yet, data only, not due…")
+
+
+@extend_schema_serializer(component_name="StrategyRollupActions")
+class RollupActionsOutput(serializers.Serializer):
+    counted = serializers.IntegerField(help_text="Open and completed actions (not parked).")
+    on_track = serializers.IntegerField()
+    on_track_percent = serializers.DecimalField(max_digits=5, decimal_places=0, allow_null=True)
+
+
+@extend_schema_serializer(component_name="StrategyRollupBand")
+class RollupBandOutput(serializers.Serializer):
+    band = serializers.CharField()
+    colour = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="StrategyRollup")
+class RollupOutput(serializers.Serializer):
+    """Counts for a node and everything beneath it."""
+
+    pis = RollupPisOutput()
+    actions = RollupActionsOutput()
+    risks = RollupBandOutput(many=True, help_text="Open risks by band, highest first.")
+    weighted_score = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The weighted-basket score of its weighted PIs, if any have weights.",
+    )
+
+
+@extend_schema_serializer(component_name="StrategyTreeNode")
+class TreeNodeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    level = serializers.IntegerField()
+    level_name = serializers.CharField()
+    owner_id = serializers.IntegerField(allow_null=True)
+    rollup = RollupOutput()
+
+
+# Each node's children have the node's own shape (the schema refers to itself).
+TreeNodeOutput._declared_fields["children"] = TreeNodeOutput(many=True)
 
 
 def _tree_data(item) -> dict:
@@ -31,10 +86,16 @@ def _tree_data(item) -> dict:
 class StrategyTreeApi(PlanningApi):
     """The whole strategy tree with every node's roll-up."""
 
+    @extend_schema(
+        operation_id="planning_strategy_tree",
+        tags=TAGS,
+        responses={200: TreeNodeOutput(many=True), **errors(*READ)},
+    )
     def get(self, request):
         return Response([_tree_data(root) for root in strategy_tree()])
 
 
+@extend_schema_serializer(component_name="StrategyNode")
 class NodeOutput(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -46,7 +107,25 @@ class NodeOutput(serializers.Serializer):
     position = serializers.IntegerField()
 
 
+@extend_schema_serializer(component_name="StrategyNodeIndicator")
+class NodeIndicatorOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    weight = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    latest_status = serializers.CharField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="StrategyNodeDetail")
+class NodeDetailOutput(NodeOutput):
+    level_name = serializers.CharField()
+    rollup = RollupOutput()
+    indicators = NodeIndicatorOutput(many=True)
+    action_ids = serializers.ListField(child=serializers.IntegerField())
+    risk_ids = serializers.ListField(child=serializers.IntegerField())
+
+
 class NodeListApi(PlanningApi):
+    @extend_schema_serializer(component_name="StrategyNodeCreateInput")
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=32)
         title = serializers.CharField(max_length=300)
@@ -56,9 +135,20 @@ class NodeListApi(PlanningApi):
         description = serializers.CharField(required=False, allow_blank=True, default="")
         position = serializers.IntegerField(required=False, min_value=0, default=0)
 
+    @extend_schema(
+        operation_id="planning_strategy_nodes_list",
+        tags=TAGS,
+        responses={200: NodeOutput(many=True), **errors(*READ)},
+    )
     def get(self, request):
         return Response(NodeOutput(strategy_node_list(), many=True).data)
 
+    @extend_schema(
+        operation_id="planning_strategy_nodes_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: NodeOutput, **errors(*WRITE)},
+    )
     def post(self, request):
         data = input_data(self.InputSerializer, request)
         data["parent"] = referenced(strategy_node_get, data.get("parent"), "parent")
@@ -68,6 +158,7 @@ class NodeListApi(PlanningApi):
 
 
 class NodeDetailApi(PlanningApi):
+    @extend_schema_serializer(component_name="StrategyNodeUpdateInput")
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=32, required=False)
         title = serializers.CharField(max_length=300, required=False)
@@ -77,6 +168,11 @@ class NodeDetailApi(PlanningApi):
         description = serializers.CharField(required=False, allow_blank=True)
         position = serializers.IntegerField(required=False, min_value=0)
 
+    @extend_schema(
+        operation_id="planning_strategy_nodes_retrieve",
+        tags=TAGS,
+        responses={200: NodeDetailOutput, **errors(*ITEM)},
+    )
     def get(self, request, pk):
         node = strategy_node_get(pk=pk)
         item = find_in_tree(strategy_tree(), node.pk)
@@ -100,6 +196,12 @@ class NodeDetailApi(PlanningApi):
             }
         )
 
+    @extend_schema(
+        operation_id="planning_strategy_nodes_update",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={200: NodeOutput, **errors(*WRITE)},
+    )
     def patch(self, request, pk):
         node = strategy_node_get(pk=pk)
         data = input_data(self.InputSerializer, request, partial=True)
@@ -110,6 +212,11 @@ class NodeDetailApi(PlanningApi):
         node = services.strategy_node_update(actor=request.user, node=node, **data)
         return Response(NodeOutput(node).data)
 
+    @extend_schema(
+        operation_id="planning_strategy_nodes_destroy",
+        tags=TAGS,
+        responses={204: OpenApiResponse(description="Deleted."), **errors(*ITEM, 409)},
+    )
     def delete(self, request, pk):
         services.strategy_node_delete(actor=request.user, node=strategy_node_get(pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -118,6 +225,7 @@ class NodeDetailApi(PlanningApi):
 class NodeLinkApi(PlanningApi):
     """Link (POST) or unlink (DELETE) a PI, action or risk to a node."""
 
+    @extend_schema_serializer(component_name="StrategyLinkInput")
     class InputSerializer(serializers.Serializer):
         indicator = serializers.IntegerField(required=False)
         action = serializers.IntegerField(required=False)
@@ -143,6 +251,14 @@ class NodeLinkApi(PlanningApi):
             if key in data
         }
 
+    @extend_schema(
+        operation_id="planning_strategy_links_create",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={204: OpenApiResponse(description="Linked."), **errors(*WRITE)},
+        description="Link exactly one of a PI (with an optional weight; linking it again "
+        "changes the weight), an action or a risk.",
+    )
     def post(self, request, pk):
         node = strategy_node_get(pk=pk)
         data = input_data(self.InputSerializer, request)
@@ -158,6 +274,12 @@ class NodeLinkApi(PlanningApi):
             services.strategy_link(actor=request.user, node=node, **targets)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(
+        operation_id="planning_strategy_links_destroy",
+        tags=TAGS,
+        request=InputSerializer,
+        responses={204: OpenApiResponse(description="Unlinked."), **errors(*WRITE)},
+    )
     def delete(self, request, pk):
         node = strategy_node_get(pk=pk)
         data = input_data(self.InputSerializer, request)

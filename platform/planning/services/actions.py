@@ -208,6 +208,19 @@ def milestone_add(*, actor: User, action: Action, title: str, due_date: date) ->
 
 
 @transaction.atomic
+def milestone_update(
+    *, actor: User, milestone: Milestone, title: str, due_date: date, completed_on: date | None
+) -> Milestone:
+    """Change a milestone's title, due date or completion date (None reopens it)."""
+    permissions.require_edit_action(actor, milestone.action)
+    milestone.title = title
+    milestone.due_date = due_date
+    milestone.completed_on = completed_on
+    clean_and_save(milestone)
+    return milestone
+
+
+@transaction.atomic
 def milestone_set_completed(
     *, actor: User, milestone: Milestone, completed_on: date | None
 ) -> Milestone:

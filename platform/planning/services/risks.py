@@ -34,6 +34,7 @@ RISK_FIELDS = (
     "review_date",
     "state",
 )
+REGISTER_FIELDS = ("name", "kind", "description", "owner")
 SCORE_PAIRS = (
     ("inherent", "inherent_likelihood", "inherent_impact"),
     ("current", "current_likelihood", "current_impact"),
@@ -66,6 +67,27 @@ def risk_register_create(
     register = RiskRegister(
         name=name.strip(), kind=kind, description=description, owner=owner or actor
     )
+    clean_and_save(register)
+    return register
+
+
+@transaction.atomic
+def risk_register_update(*, actor: User, register: RiskRegister, **fields: Any) -> RiskRegister:
+    """Rename or re-describe a register, or hand it to another owner: its owner or a
+    configurer."""
+    permissions.require_edit_register(actor, register)
+    refuse_unknown_fields(fields, REGISTER_FIELDS)
+    if "kind" in fields and fields["kind"] not in RegisterKind.values:
+        kinds = ", ".join(RegisterKind.values)
+        raise DomainError(f"A register is {kinds}; '{fields['kind']}' is not one of them.")
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        clash = RiskRegister.objects.filter(name__iexact=fields["name"]).exclude(pk=register.pk)
+        if clash.exists():
+            raise DomainError(
+                f"There is already a register called {fields['name']}.", code="duplicate"
+            )
+    apply_fields(register, fields)
     clean_and_save(register)
     return register
 

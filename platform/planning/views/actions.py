@@ -13,20 +13,35 @@ from ..forms import ActionUpdateForm, EscalateForm, EvidenceForm
 from ..selectors.actions import action_get, action_list, plan_get, plan_list
 from ..services.actions import action_escalate, action_record_update
 from .common import planning_page
+from .editing import planning_flags
 
 FILTERS = ("plan", "assigned_to", "managed_by", "status", "source", "zone", "q")
 
 
 @planning_page()
 def plan_list_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "planning/plan_list.html", {"plans": plan_list()})
+    return render(
+        request,
+        "planning/plan_list.html",
+        {"plans": plan_list(), **planning_flags(request.user)},
+    )
 
 
 @planning_page()
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_get(pk=pk)
     actions = action_list(filters={"plan": plan.pk})
-    return render(request, "planning/plan.html", {"plan": plan, "actions": actions})
+    can_edit = permissions.can_edit_plan(request.user, plan)
+    return render(
+        request,
+        "planning/plan.html",
+        {
+            "plan": plan,
+            "actions": actions,
+            "can_edit_plan": can_edit,
+            "can_add_action": can_edit or planning_flags(request.user)["can_create"],
+        },
+    )
 
 
 @planning_page()
@@ -41,6 +56,7 @@ def action_list_page(request: HttpRequest) -> HttpResponse:
             "statuses": [(s.value, p.label) for s, p in ACTION_STATUS_PRESENTATION.items()],
             "sources": ActionSource.choices,
             "zones": MonitoringZone.choices,
+            **planning_flags(request.user),
         },
     )
 

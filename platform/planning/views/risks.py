@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from .. import permissions
-from ..errors import DomainError
 from ..forms import EvidenceForm, RiskReviewForm
 from ..models import PlanningSettings
 from ..selectors.risks import (
@@ -18,8 +14,8 @@ from ..selectors.risks import (
     risk_list,
     risks_review_overdue,
 )
-from ..services.risks import risk_review
 from .common import planning_page
+from .editing import planning_flags
 
 FILTERS = ("register", "owner", "likelihood", "impact", "band", "review_overdue", "q", "state")
 
@@ -29,7 +25,7 @@ def register_list_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "planning/register_list.html",
-        {"registers": register_list(), "heat_map": heat_map()},
+        {"registers": register_list(), "heat_map": heat_map(), **planning_flags(request.user)},
     )
 
 
@@ -41,7 +37,12 @@ def heat_map_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "planning/heat_map.html",
-        {"register": register, "heat_map": heat_map(register=register)},
+        {
+            "register": register,
+            "heat_map": heat_map(register=register),
+            "can_edit_register": permissions.can_edit_register(request.user, register),
+            **planning_flags(request.user),
+        },
     )
 
 
@@ -51,7 +52,7 @@ def risk_list_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "planning/risk_list.html",
-        {"risks": risk_list(filters=filters), "filters": filters},
+        {"risks": risk_list(filters=filters), "filters": filters, **planning_flags(request.user)},
     )
 
 
@@ -60,14 +61,13 @@ def review_overdue_page(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/review_overdue.html", {"risks": risks_review_overdue()})
 
 
-def _risk_context(request: HttpRequest, risk, *, review_form=None) -> dict:
+def _risk_context(request: HttpRequest, risk) -> dict:
     matrix = PlanningSettings.load().matrix
     return {
         "risk": risk,
         "can_edit": permissions.can_edit_risk(request.user, risk),
         "can_see_records": permissions.can_view_records(request.user),
-        "review_form": review_form
-        or RiskReviewForm(
+        "review_form": RiskReviewForm(
             matrix=matrix,
             initial={
                 "likelihood": risk.current_likelihood,
@@ -83,26 +83,3 @@ def _risk_context(request: HttpRequest, risk, *, review_form=None) -> dict:
 @planning_page()
 def risk_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "planning/risk.html", _risk_context(request, risk_get(pk=pk)))
-
-
-@require_POST
-@planning_page()
-def risk_review_page(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = risk_get(pk=pk)
-    permissions.require_edit_risk(request.user, risk)
-    form = RiskReviewForm(request.POST, matrix=PlanningSettings.load().matrix)
-    if form.is_valid():
-        try:
-            risk_review(actor=request.user, risk=risk, **form.cleaned_data)
-        except DomainError as error:
-            if error.status_code != 400:
-                raise
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request, f"Review of {risk.code} recorded on {timezone.localdate():%d %B %Y}."
-            )
-            return redirect("planning:risk", pk=risk.pk)
-    return render(
-        request, "planning/risk.html", _risk_context(request, risk, review_form=form), status=400
-    )

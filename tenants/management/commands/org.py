@@ -91,9 +91,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  host:        {primary_host(organisation)}")
         self.stdout.write(f"  sign-in URL: {result.sign_in_url}")
         self.stdout.write(f"  admin:       {result.administrator.email}")
-        if result.generated_password:
+        if result.set_password_url:
             self.stdout.write(
-                f"  password:    {result.generated_password}  (shown once: pass it on securely)"
+                f"  set password: {result.set_password_url}\n"
+                "                (one-time link, also e-mailed to the administrator)"
             )
 
     def handle_list(self, options) -> None:

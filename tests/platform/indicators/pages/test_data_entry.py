@@ -1,0 +1,304 @@
+"""Entering values through the pages: what a provider owes, one value with its inline check,
+the grid of many values, and bad input refused with clear messages."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from goldenthread.platform.core.periods import (
+    PeriodType,
+    next_period,
+    period_containing,
+    previous_period,
+)
+from goldenthread.platform.indicators.models import AuditEntry, Commentary, IndicatorValue
+
+from .conftest import enter
+
+
+def values_of(indicator):
+    return {
+        row.period_code: (row.value, row.workflow_status)
+        for row in IndicatorValue.objects.filter(indicator=indicator)
+    }
+
+
+def test_a_provider_saves_a_draft_then_submits_it(org_a, people, pi, as_user, alpha):
+    client = as_user(people.provider)
+    url = f"/indicators/{pi.pk}/enter/"
+    saved = client.post(url, {"period": "2024/25 Q1", "value": "52.5", "action": "save"})
+    assert saved.status_code == 302 and saved["Location"] == f"/indicators/{pi.pk}/"
+    with alpha():
+        assert values_of(pi) == {"2024/25 Q1": (Decimal("52.5"), "draft")}
+    page = client.get(f"{url}?period=2024/25 Q1").content.decode()
+    assert 'value="52.5"' in page and "Draft" in page
+    submitted = client.post(url, {"period": "2024/25 Q1", "value": "52.5", "action": "submit"})
+    assert submitted.status_code == 302
+    with alpha():
+        row = IndicatorValue.objects.get(indicator=pi)
+        assert (row.workflow_status, row.status) == ("submitted", "on_target")
+        assert row.submitted_by == people.provider
+
+
+def test_checking_shows_the_status_without_saving(org_a, people, pi, as_user, alpha):
+    response = as_user(people.provider).post(
+        f"/indicators/{pi.pk}/enter/", {"period": "2024/25 Q1", "value": "48", "action": "check"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This value would be:" in html
+    assert 'data-status="warning"' in html and "Warning: just off target" in html
+    assert "(target 50.0%)" in html
+    with alpha():
+        assert not IndicatorValue.objects.filter(indicator=pi).exists()
+
+
+def test_the_check_endpoint_answers_in_json(org_a, people, pi, as_user, alpha):
+    client = as_user(people.provider)
+    url = f"/indicators/{pi.pk}/check/"
+    off = client.post(url, {"period": "2024/25 Q1", "value": "40"}).json()
+    assert off["status"] == "off_target" and off["refused"] is False
+    assert off["summary"] == "This value would be: Off target (target 50.0%)."
+    assert "Off target" in off["html"] and "<svg" in off["html"]
+    assert "add commentary explaining why" in off["html"]
+    bad = client.post(url, {"period": "2024/25 Q1", "value": "abc"}).json()
+    assert bad["refused"] is True and bad["status"] is None
+    assert bad["messages"] == ["The value must be a number, not 'abc'."]
+    too_big = client.post(url, {"period": "2024/25 Q1", "value": "120"}).json()
+    assert too_big["refused"] is True and "above the maximum" in too_big["messages"][0]
+    no_period = client.post(url, {"value": "50"})
+    assert no_period.status_code == 400 and no_period.json()["refused"] is True
+    with alpha():
+        assert not IndicatorValue.objects.filter(indicator=pi).exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"period": "2024/25 Q1", "value": "lots"}, "value", "The value must be a number, not"),
+        ({"period": "2024/25 Q1", "value": "150"}, "value", "above the maximum"),
+        (
+            {"period": "2024-05", "value": "50"},
+            "period",
+            "PG 1 is collected quarterly, so its values are for a quarter; "
+            "&#x27;2024-05&#x27; is a month.",
+        ),
+        ({"period": "2024/25 Q7", "value": "50"}, "period", "is not a valid period code"),
+        ({"period": "2099/00 Q1", "value": "50"}, "period", "has not started yet"),
+        ({"period": "2024/25 Q1", "value": ""}, "value", "Enter a value for PG 1"),
+    ],
+)
+def test_bad_values_are_refused_beside_their_field_and_nothing_changes(
+    org_a, people, pi, as_user, alpha, data, field, message
+):
+    with alpha():
+        audit_before = AuditEntry.objects.count()
+    response = as_user(people.provider).post(
+        f"/indicators/{pi.pk}/enter/", {**data, "action": "submit"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert f'id="id_{field}_error"' in html and f'href="#id_{field}"' in html
+    with alpha():
+        assert not IndicatorValue.objects.filter(indicator=pi).exists()
+        assert AuditEntry.objects.count() == audit_before
+
+
+def test_an_out_of_range_value_needs_a_confirmation_and_note_when_the_pi_allows(
+    org_a, people, make_indicator, as_user, alpha
+):
+    with alpha():
+        rate = make_indicator(code="OOR", valid_maximum=100, out_of_range_policy="confirm")
+    client = as_user(people.provider)
+    url = f"/indicators/{rate.pk}/enter/"
+    form = client.get(f"{url}?period=2024/25 Q1").content.decode()
+    assert "I confirm this value is right" in form
+    unconfirmed = client.post(url, {"period": "2024/25 Q1", "value": "104", "action": "save"})
+    assert unconfirmed.status_code == 400
+    assert "Confirm the value and add a note" in unconfirmed.content.decode()
+    no_note = client.post(
+        url,
+        {"period": "2024/25 Q1", "value": "104", "confirm_out_of_range": "on", "action": "save"},
+    )
+    assert no_note.status_code == 400
+    with alpha():
+        assert not IndicatorValue.objects.filter(indicator=rate).exists()
+    confirmed = client.post(
+        url,
+        {
+            "period": "2024/25 Q1",
+            "value": "104",
+            "confirm_out_of_range": "on",
+            "out_of_range_note": "Includes a backlog cleared from last year.",
+            "action": "save",
+        },
+    )
+    assert confirmed.status_code == 302
+    with alpha():
+        row = IndicatorValue.objects.get(indicator=rate)
+        assert row.out_of_range_confirmed and "backlog" in row.out_of_range_note
+
+
+def test_submitting_off_target_needs_commentary_and_saves_nothing_without_it(
+    org_a, people, pi, as_user, alpha
+):
+    client = as_user(people.provider)
+    url = f"/indicators/{pi.pk}/enter/"
+    refused = client.post(url, {"period": "2024/25 Q1", "value": "30", "action": "submit"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "add commentary explaining why before submitting it" in html
+    assert 'id="id_commentary_error"' in html and 'data-status="off_target"' in html
+    with alpha():
+        assert not IndicatorValue.objects.filter(indicator=pi).exists()  # all or nothing
+    accepted = client.post(
+        url,
+        {
+            "period": "2024/25 Q1",
+            "value": "30",
+            "commentary": "Collections were suspended for six weeks.",
+            "action": "submit",
+        },
+    )
+    assert accepted.status_code == 302
+    with alpha():
+        assert values_of(pi) == {"2024/25 Q1": (Decimal("30"), "submitted")}
+        assert Commentary.objects.get(indicator=pi).text.startswith("Collections")
+
+
+def test_a_submitted_value_is_shown_but_cannot_be_changed(org_a, people, pi, as_user, alpha):
+    with alpha():
+        enter(people, pi, "2024/25 Q1", "52", submit=True)
+    client = as_user(people.provider)
+    page = client.get(f"/indicators/{pi.pk}/enter/?period=2024/25 Q1").content.decode()
+    assert "the verifier must send it back before it can change" in page
+    assert 'name="value"' not in page
+    response = client.post(
+        f"/indicators/{pi.pk}/enter/", {"period": "2024/25 Q1", "value": "60", "action": "save"}
+    )
+    assert response.status_code == 400
+    assert "has been submitted for approval" in response.content.decode()
+    with alpha():
+        assert values_of(pi) == {"2024/25 Q1": (Decimal("52"), "submitted")}
+
+
+def _backdate(indicator, day):
+    indicator.__class__.objects.filter(pk=indicator.pk).update(
+        created_at=timezone.make_aware(datetime.combine(day, time(9)))
+    )
+
+
+def test_what_i_owe_lists_late_values_with_due_dates_and_a_form_each(
+    org_a, people, pi, make_indicator, as_user, alpha
+):
+    today = timezone.localdate()
+    late_quarter = previous_period(previous_period(period_containing(PeriodType.QUARTER, today)))
+    with alpha():
+        _backdate(pi, late_quarter.start)
+        not_mine = make_indicator(code="NOT MINE", data_providers=[people.other_provider])
+        _backdate(not_mine, late_quarter.start)
+        enter(people, pi, late_quarter.code, "40")  # a draft still counts as owed
+    html = as_user(people.provider).get("/indicators/owe/").content.decode()
+    assert f"PG 1</a> Household waste recycled: {late_quarter.label}" in html
+    assert "Late: Missing" in html and "Was due" in html
+    assert "A draft is saved: 40.0%" in html
+    assert "NOT MINE" not in html
+    assert f'action="/indicators/{pi.pk}/enter/"' in html
+    assert f'data-value-check="/indicators/{pi.pk}/check/"' in html
+    assert 'name="next" value="/indicators/owe/"' in html
+
+
+def test_a_provider_of_nothing_is_told_so(org_a, people, as_user):
+    html = as_user(people.councillor).get("/indicators/owe/").content.decode()
+    assert "You are not a data provider for any indicator" in html
+
+
+# --- grid ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_pis(org_a, people, pi, make_indicator, alpha):
+    with alpha():
+        days = make_indicator(
+            code="PG 2", unit_kind="time", polarity="lower", valid_minimum=0, whole_numbers=True
+        )
+    return pi, days
+
+
+def cell(indicator, period_code):
+    return f"cell-{indicator.pk}-{period_code.replace('/', '-').replace(' ', '-')}-value"
+
+
+def test_the_grid_saves_many_values_at_once(org_a, people, two_pis, as_user, alpha):
+    rate, days = two_pis
+    client = as_user(people.provider)
+    grid = client.get("/indicators/grid/?frequency=quarterly&year=2024/25").content.decode()
+    assert f'id="{cell(rate, "2024/25 Q1")}"' in grid and f'id="{cell(days, "2024/25 Q4")}"' in grid
+    response = client.post(
+        "/indicators/grid/",
+        {
+            "frequency": "quarterly",
+            "year": "2024/25",
+            cell(rate, "2024/25 Q1"): "52",
+            cell(rate, "2024/25 Q2"): "49",
+            cell(days, "2024/25 Q1"): "12",
+            "action": "save",
+        },
+    )
+    assert response.status_code == 302
+    with alpha():
+        assert values_of(rate) == {
+            "2024/25 Q1": (Decimal("52"), "draft"),
+            "2024/25 Q2": (Decimal("49"), "draft"),
+        }
+        assert values_of(days) == {"2024/25 Q1": (Decimal("12"), "draft")}
+
+
+def test_the_grid_saves_nothing_when_any_cell_is_refused(org_a, people, two_pis, as_user, alpha):
+    rate, days = two_pis
+    with alpha():
+        enter(people, rate, "2024/25 Q3", "55")
+    response = as_user(people.provider).post(
+        "/indicators/grid/",
+        {
+            "frequency": "quarterly",
+            "year": "2024/25",
+            cell(rate, "2024/25 Q1"): "52",
+            cell(rate, "2024/25 Q2"): "forty",
+            cell(rate, "2024/25 Q3"): "56",
+            cell(days, "2024/25 Q1"): "12.5",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "2 of 4 values were refused, so none were saved." in html
+    key = cell(rate, "2024/25 Q2").removesuffix("-value")
+    assert f'aria-describedby="{key}-error"' in html and f'id="{key}-error"' in html
+    assert f'href="#{key}-value"' in html  # the summary links to the cell
+    assert "The value must be a number, not &#x27;forty&#x27;." in html
+    assert "whole number" in html
+    assert 'value="forty"' in html  # what was typed is kept
+    with alpha():
+        assert values_of(rate) == {"2024/25 Q3": (Decimal("55"), "draft")}
+        assert values_of(days) == {}
+
+
+def test_the_grid_shows_locked_and_future_periods_read_only(org_a, people, two_pis, as_user, alpha):
+    rate, _ = two_pis
+    with alpha():
+        enter(people, rate, "2024/25 Q1", "52", approve=True)
+    next_year = next_period(period_containing(PeriodType.FINANCIAL_YEAR, timezone.localdate()))
+    client = as_user(people.provider)
+    past = client.get("/indicators/grid/?frequency=quarterly&year=2024/25").content.decode()
+    assert f'id="{cell(rate, "2024/25 Q1")}"' not in past and "Approved" in past
+    assert f'id="{cell(rate, "2024/25 Q2")}"' in past
+    future = client.get(
+        f"/indicators/grid/?frequency=quarterly&year={next_year.code}"
+    ).content.decode()
+    assert future.count("Not started yet") == 8 and 'class="grid-input"' not in future

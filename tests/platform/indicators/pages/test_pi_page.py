@@ -1,0 +1,97 @@
+"""A PI's page: chart against target with status markers and its table, trends, commentary
+(mandatory when off target), and the history page's audit trail."""
+
+from __future__ import annotations
+
+import re
+
+from goldenthread.platform.indicators.models import Commentary
+
+from .conftest import enter
+
+
+def test_the_chart_draws_values_target_and_status_shapes_with_a_table_equivalent(
+    org_a, people, pi, as_user, alpha
+):
+    with alpha():
+        enter(people, pi, "2024/25 Q1", "52", approve=True)
+        enter(people, pi, "2024/25 Q2", "48", commentary="Wet summer.")
+        enter(people, pi, "2024/25 Q3", "40", commentary="Strike.")
+    html = as_user(people.councillor).get(f"/indicators/{pi.pk}/").content.decode()
+    chart = html[html.index('<figure class="pi-chart">') : html.index("</figure>")]
+    assert 'role="img" aria-labelledby="chart-title chart-desc"' in chart
+    assert "The latest, for Q3 2024/25 (Oct–Dec 2024), is 40.0%, against a target of 55.0%" in chart
+    assert len(re.findall(r'<path class="chart-values" d="M[\d.]+ [\d.]+ L', chart)) == 1
+    assert chart.count("H") >= 3 and 'class="chart-target"' in chart
+    # One marker per value, each with the shape and words of its status.
+    markers = re.findall(r'class="chart-marker (status-[a-z-]+)"', chart)
+    assert markers == ["status-on-target", "status-warning", "status-off-target"]
+    assert "Q2 2024/25 (Jul–Sep 2024): 48.0% – Warning: just off target" in chart
+    # The table says the same, newest first, with trends in words.
+    table = html[html.index('<table class="values-table">') : html.index("</table>")]
+    periods = re.findall(r'<abbr title="[^"]+">([^<]+)</abbr>', table)
+    assert periods == ["2024/25 Q3", "2024/25 Q2", "2024/25 Q1"]
+    assert table.count('data-trend="getting_worse"') == 2
+    assert "55.0%" in table and "Approved" in table
+
+
+def test_the_latest_trends_and_commentary_are_shown(org_a, people, pi, as_user, alpha):
+    with alpha():
+        enter(people, pi, "2023/24 Q3", "35")
+        enter(people, pi, "2024/25 Q2", "45")
+        enter(people, pi, "2024/25 Q3", "50", commentary="Back on track after the strike.")
+    html = as_user(people.councillor).get(f"/indicators/{pi.pk}/").content.decode()
+    readout = html[html.index('class="summary-list latest-readout"') :]
+    readout = readout[: readout.index("</dl>")]
+    assert 'data-trend="improving"' in readout  # 45 -> 50 and 35 -> 50, higher is better
+    assert "against the same period last year" in readout
+    assert "Back on track after the strike." in html
+
+
+def test_commentary_is_added_and_flagged_when_missing_off_target(org_a, people, pi, as_user, alpha):
+    with alpha():
+        enter(people, pi, "2024/25 Q3", "40")
+    client = as_user(people.provider)
+    page = client.get(f"/indicators/{pi.pk}/").content.decode()
+    assert "Commentary needed:" in page and "Q3 2024/25" in page
+    assert '<option value="2024/25 Q3" selected>' in page
+    empty = client.post(f"/indicators/{pi.pk}/commentary/", {"period": "2024/25 Q3", "text": ""})
+    assert empty.status_code == 400 and "Write the commentary." in empty.content.decode()
+    added = client.post(
+        f"/indicators/{pi.pk}/commentary/", {"period": "2024/25 Q3", "text": "Depot fire."}
+    )
+    assert added.status_code == 302
+    with alpha():
+        assert Commentary.objects.get(indicator=pi).author == people.provider
+    assert "Commentary needed:" not in client.get(f"/indicators/{pi.pk}/").content.decode()
+
+
+def test_readers_who_may_not_comment_get_no_form_and_are_refused(org_a, people, pi, as_user, alpha):
+    client = as_user(people.councillor)
+    assert "Add commentary" not in client.get(f"/indicators/{pi.pk}/").content.decode()
+    response = client.post(
+        f"/indicators/{pi.pk}/commentary/", {"period": "2024/25 Q3", "text": "Hello"}
+    )
+    assert response.status_code == 403
+    with alpha():
+        assert not Commentary.objects.filter(indicator=pi).exists()
+
+
+def test_the_history_shows_who_when_old_new_and_why(org_a, people, pi, as_user, alpha):
+    from goldenthread.platform.indicators.services.workflow import value_reopen
+
+    with alpha():
+        row = enter(people, pi, "2024/25 Q1", "52", approve=True)
+        value_reopen(actor=people.officer, value=row, reason="Tonnage restated.")
+        enter(people, pi, "2024/25 Q1", "53")
+    html = as_user(people.auditor).get(f"/indicators/{pi.pk}/history/").content.decode()
+    table = html[html.index('<table class="history-table">') :]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    actions = [re.search(r'<th scope="row">([^<]+)</th>', r).group(1) for r in rows]
+    assert actions[:5] == ["Value changed", "Reopened", "Approved", "Submitted", "Value entered"]
+    changed, reopened = rows[0], rows[1]
+    assert "Pat Provider" in changed and "2024/25 Q1" in changed
+    assert '<span class="old">52</span> → <span class="new">53</span>' in changed
+    assert "Olive Officer" in reopened and "Tonnage restated." in reopened
+    assert '<span class="old">approved</span> → <span class="new">draft</span>' in reopened
+    assert "Target set" in html and "Created" in html
