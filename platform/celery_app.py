@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextvars
 import os
 
+from celery.schedules import crontab
 from celery.signals import task_postrun, task_prerun
 from tenant_schemas_celery.app import CeleryApp, get_schema_name_from_task, switch_schema
 
@@ -53,6 +54,14 @@ app.conf.beat_schedule = {
         "kwargs": {
             "task_name": "goldenthread.platform.planning.tasks.send_overdue_digest",
             "spread_seconds": 3600,
+        },
+    },
+    "indicator-reminders": {
+        "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
+        "schedule": crontab(hour=7, minute=0),
+        "kwargs": {
+            "task_name": "goldenthread.platform.indicators.tasks.send_reminders",
+            "spread_seconds": 1800,
         },
     },
 }

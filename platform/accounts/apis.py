@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,12 +10,14 @@ from rest_framework.views import APIView
 class MeApi(APIView):
     """Who the caller is, and for which organisation they are acting."""
 
+    @extend_schema_serializer(component_name="Me")
     class OutputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         full_name = serializers.CharField()
         roles = serializers.ListField(child=serializers.CharField())
         organisation = serializers.CharField()
 
+    @extend_schema(operation_id="me_retrieve", tags=["accounts"], responses=OutputSerializer)
     def get(self, request):
         user = request.user
         data = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -22,6 +23,7 @@ from ..services.indicators import (
     service_area_create,
     sub_area_create,
 )
+from . import schema
 from .base import (
     IndicatorsApi,
     NumberField,
@@ -78,6 +80,7 @@ def indicator_output(pi: Indicator) -> dict[str, Any]:
     }
 
 
+@extend_schema_serializer(component_name="IndicatorFieldsInput")
 class IndicatorFieldsInput(serializers.Serializer):
     """The local fields of a PI (everything but code, title, definition, unit, polarity and
     frequency, which an adopted PI takes from the catalogue)."""
@@ -141,6 +144,7 @@ class IndicatorListApi(IndicatorsApi):
     """GET: PIs, filtered (`q`, `service_area`, `owner`, `data_provider`, `status`, `due`,
     `active`, `tag`, `adopted`) and paginated. POST: create a local PI."""
 
+    @extend_schema_serializer(component_name="IndicatorCreateInput")
     class InputSerializer(IndicatorFieldsInput):
         code = serializers.CharField(max_length=32)
         title = serializers.CharField(max_length=500)
@@ -150,10 +154,24 @@ class IndicatorListApi(IndicatorsApi):
         polarity = serializers.CharField()
         frequency = serializers.CharField()
 
+    @extend_schema(
+        operation_id="indicators_list",
+        summary="List PIs",
+        tags=[schema.TAG],
+        parameters=schema.INDICATOR_LIST_PARAMETERS,
+        responses={200: schema.IndicatorPage, **schema.errors(400, 404)},
+    )
     def get(self, request):
         filters = {key: request.query_params.get(key) for key in INDICATOR_FILTERS}
         return self.paginated(request, indicator_list(filters=filters), indicator_output)
 
+    @extend_schema(
+        operation_id="indicators_create",
+        summary="Create a local PI",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={201: schema.IndicatorSerializer, **schema.errors(400, 403)},
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -164,9 +182,17 @@ class IndicatorListApi(IndicatorsApi):
 class IndicatorAdoptApi(IndicatorsApi):
     """POST: adopt a national catalogue indicator (`catalogue_code` plus local fields)."""
 
+    @extend_schema_serializer(component_name="IndicatorAdoptInput")
     class InputSerializer(IndicatorFieldsInput):
         catalogue_code = serializers.CharField(max_length=32)
 
+    @extend_schema(
+        operation_id="indicators_adopt",
+        summary="Adopt a national catalogue indicator",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={201: schema.IndicatorSerializer, **schema.errors(400, 403, 404, 409)},
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -177,6 +203,7 @@ class IndicatorAdoptApi(IndicatorsApi):
 class IndicatorDetailApi(IndicatorsApi):
     """GET one PI; PATCH changes it (with an optional `reason`); DELETE a PI without values."""
 
+    @extend_schema_serializer(component_name="IndicatorUpdateInput")
     class UpdateSerializer(IndicatorFieldsInput):
         code = serializers.CharField(max_length=32, required=False)
         title = serializers.CharField(max_length=500, required=False)
@@ -187,9 +214,22 @@ class IndicatorDetailApi(IndicatorsApi):
         frequency = serializers.CharField(required=False)
         reason = serializers.CharField(required=False, allow_blank=True)
 
+    @extend_schema(
+        operation_id="indicators_retrieve",
+        summary="Read a PI",
+        tags=[schema.TAG],
+        responses={200: schema.IndicatorSerializer, **schema.errors(404)},
+    )
     def get(self, request, pk):
         return Response(indicator_output(indicator_get(pk=pk)))
 
+    @extend_schema(
+        operation_id="indicators_update",
+        summary="Change a PI",
+        tags=[schema.TAG],
+        request=UpdateSerializer,
+        responses={200: schema.IndicatorSerializer, **schema.errors(400, 403, 404)},
+    )
     def patch(self, request, pk):
         pi = indicator_get(pk=pk)
         serializer = self.UpdateSerializer(data=request.data, partial=True)
@@ -198,6 +238,12 @@ class IndicatorDetailApi(IndicatorsApi):
         indicator_update(actor=request.user, indicator=pi, **fields)
         return Response(indicator_output(indicator_get(pk=pk)))
 
+    @extend_schema(
+        operation_id="indicators_delete",
+        summary="Delete a PI that has no values",
+        tags=[schema.TAG],
+        responses={204: None, **schema.errors(403, 404, 409)},
+    )
     def delete(self, request, pk):
         indicator_delete(actor=request.user, indicator=indicator_get(pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -208,6 +254,13 @@ class ReasonInput(serializers.Serializer):
 
 
 class IndicatorRetireApi(IndicatorsApi):
+    @extend_schema(
+        operation_id="indicators_retire",
+        summary="Retire a PI",
+        tags=[schema.TAG],
+        request=ReasonInput,
+        responses={200: schema.IndicatorSerializer, **schema.errors(400, 403, 404, 409)},
+    )
     def post(self, request, pk):
         serializer = ReasonInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -216,6 +269,13 @@ class IndicatorRetireApi(IndicatorsApi):
 
 
 class IndicatorReactivateApi(IndicatorsApi):
+    @extend_schema(
+        operation_id="indicators_reactivate",
+        summary="Reactivate a retired PI",
+        tags=[schema.TAG],
+        request=ReasonInput,
+        responses={200: schema.IndicatorSerializer, **schema.errors(400, 403, 404, 409)},
+    )
     def post(self, request, pk):
         serializer = ReasonInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -226,16 +286,31 @@ class IndicatorReactivateApi(IndicatorsApi):
 class IndicatorAcceptCatalogueVersionApi(IndicatorsApi):
     """POST: apply the catalogue's newer definition to an adopted PI."""
 
+    @extend_schema(
+        operation_id="indicators_accept_catalogue_version",
+        summary="Apply the catalogue's newer definition",
+        tags=[schema.TAG],
+        request=None,
+        responses={200: schema.IndicatorSerializer, **schema.errors(403, 404, 409)},
+    )
     def post(self, request, pk):
         indicator_accept_catalogue_version(actor=request.user, indicator=indicator_get(pk=pk))
         return Response(indicator_output(indicator_get(pk=pk)))
 
 
 class ServiceAreaListApi(IndicatorsApi):
+    @extend_schema_serializer(component_name="ServiceAreaInput")
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=200)
         code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
+    @extend_schema(
+        operation_id="service_areas_list",
+        summary="List service areas",
+        tags=[schema.TAG],
+        parameters=schema.PAGE_PARAMETERS,
+        responses={200: schema.ServiceAreaPage, **schema.errors()},
+    )
     def get(self, request):
         return self.paginated(
             request,
@@ -243,6 +318,13 @@ class ServiceAreaListApi(IndicatorsApi):
             lambda area: {"id": area.pk, "name": area.name, "code": area.code},
         )
 
+    @extend_schema(
+        operation_id="service_areas_create",
+        summary="Create a service area",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={201: schema.ServiceAreaSerializer, **schema.errors(400, 403, 409)},
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -257,14 +339,29 @@ def sub_area_output(area: SubArea) -> dict[str, Any]:
 
 
 class SubAreaListApi(IndicatorsApi):
+    @extend_schema_serializer(component_name="SubAreaInput")
     class InputSerializer(serializers.Serializer):
         kind = serializers.CharField()
         name = serializers.CharField(max_length=200)
         code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
+    @extend_schema(
+        operation_id="sub_areas_list",
+        summary="List sub-areas (wards, localities, groups)",
+        tags=[schema.TAG],
+        parameters=schema.PAGE_PARAMETERS,
+        responses={200: schema.SubAreaPage, **schema.errors()},
+    )
     def get(self, request):
         return self.paginated(request, SubArea.objects.all(), sub_area_output)
 
+    @extend_schema(
+        operation_id="sub_areas_create",
+        summary="Create a sub-area",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={201: schema.SubAreaSerializer, **schema.errors(400, 403, 409)},
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -279,20 +376,42 @@ def settings_output(settings: PerformanceSettings) -> dict[str, Any]:
         "due_day_of_following_month": settings.due_day_of_following_month,
         "due_lag_months": settings.due_lag_months,
         "reminders_enabled": settings.reminders_enabled,
+        "reminder_days_before_due": settings.reminder_days_before_due,
+        "escalate_provider_after_days": settings.escalate_provider_after_days,
+        "escalate_owner_after_days": settings.escalate_owner_after_days,
+        "escalate_team_after_days": settings.escalate_team_after_days,
     }
 
 
 class PerformanceSettingsApi(IndicatorsApi):
+    @extend_schema_serializer(component_name="PerformanceSettingsInput")
     class InputSerializer(serializers.Serializer):
         tolerance_kind = serializers.CharField(required=False)
         tolerance_amount = NumberField()
         due_day_of_following_month = serializers.IntegerField(required=False)
         due_lag_months = serializers.IntegerField(required=False)
         reminders_enabled = serializers.BooleanField(required=False)
+        reminder_days_before_due = serializers.IntegerField(required=False, min_value=0)
+        escalate_provider_after_days = serializers.IntegerField(required=False, min_value=0)
+        escalate_owner_after_days = serializers.IntegerField(required=False, min_value=0)
+        escalate_team_after_days = serializers.IntegerField(required=False, min_value=0)
 
+    @extend_schema(
+        operation_id="performance_settings_retrieve",
+        summary="Read the organisation's performance settings",
+        tags=[schema.TAG],
+        responses={200: schema.PerformanceSettingsSerializer, **schema.errors()},
+    )
     def get(self, request):
         return Response(settings_output(PerformanceSettings.load()))
 
+    @extend_schema(
+        operation_id="performance_settings_update",
+        summary="Change the organisation's performance settings",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={200: schema.PerformanceSettingsSerializer, **schema.errors(400, 403)},
+    )
     def patch(self, request):
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from goldenthread.platform.core.errors import DomainError
@@ -13,6 +15,7 @@ from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION
 from ..models import AuditEntry
 from ..selectors.indicators import audit_list, indicator_get
 from ..selectors.report import Reading, ReportRow, performance_report
+from . import schema
 from .base import IndicatorsApi, number, service_area_or_none
 
 
@@ -83,6 +86,13 @@ def _period(request) -> str:
 class IndicatorStatusApi(IndicatorsApi):
     """GET `?period=`: a PI's status against target and its short- and long-term trends."""
 
+    @extend_schema(
+        operation_id="indicator_status",
+        summary="A PI's status and trends for a period",
+        tags=[schema.TAG],
+        parameters=[schema.REPORT_PERIOD],
+        responses={200: schema.ReportRowSerializer, **schema.errors(400, 404)},
+    )
     def get(self, request, pk):
         pi = indicator_get(pk=pk)
         report = performance_report(
@@ -95,6 +105,17 @@ class ReportApi(IndicatorsApi):
     """GET `?period=` (and optionally `service_area`, `approved_only`): the performance report
     rows, grouped by service area and sorted by code."""
 
+    @extend_schema(
+        operation_id="performance_report",
+        summary="The performance report for a period",
+        tags=[schema.TAG],
+        parameters=[
+            schema.REPORT_PERIOD,
+            schema.query("service_area", "A service area's id.", OpenApiTypes.INT),
+            schema.query("approved_only", "true: approved values only.", OpenApiTypes.BOOL),
+        ],
+        responses={200: schema.ReportSerializer, **schema.errors(400, 404)},
+    )
     def get(self, request):
         report = performance_report(
             period_code=_period(request),
@@ -136,6 +157,13 @@ AUDIT_FILTERS = ("object_type", "object_id", "action", "period")
 class AuditListApi(IndicatorsApi):
     """GET the organisation's performance audit trail, newest first."""
 
+    @extend_schema(
+        operation_id="audit_list",
+        summary="The organisation's performance audit trail",
+        tags=[schema.TAG],
+        parameters=schema.AUDIT_PARAMETERS,
+        responses={200: schema.AuditPage, **schema.errors()},
+    )
     def get(self, request):
         filters = {key: request.query_params.get(key) for key in AUDIT_FILTERS}
         return self.paginated(request, audit_list(filters=filters), audit_output)
@@ -144,6 +172,13 @@ class AuditListApi(IndicatorsApi):
 class IndicatorAuditApi(IndicatorsApi):
     """GET a PI's history: its own changes and those of its values, targets and commentary."""
 
+    @extend_schema(
+        operation_id="indicator_audit",
+        summary="A PI's history",
+        tags=[schema.TAG],
+        parameters=schema.AUDIT_PARAMETERS,
+        responses={200: schema.AuditPage, **schema.errors(404)},
+    )
     def get(self, request, pk):
         filters = {key: request.query_params.get(key) for key in AUDIT_FILTERS}
         pi = indicator_get(pk=pk)

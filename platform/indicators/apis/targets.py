@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ..models import Baseline, Target
 from ..selectors.indicators import indicator_get, target_get, target_list
 from ..services.targets import baseline_set, target_delete, target_profile_annual, target_set
+from . import schema
 from .base import IndicatorsApi, NumberField, number, sub_area_or_none
 
 
@@ -30,6 +32,7 @@ def target_output(target: Target) -> dict[str, Any]:
 class TargetListApi(IndicatorsApi):
     """GET a PI's targets; POST sets one (for a period of the PI's, or a year)."""
 
+    @extend_schema_serializer(component_name="TargetInput")
     class InputSerializer(serializers.Serializer):
         period = serializers.CharField(max_length=24)
         value = NumberField(required=True, allow_null=False, allow_blank=False)
@@ -37,9 +40,23 @@ class TargetListApi(IndicatorsApi):
         note = serializers.CharField(required=False, allow_blank=True, default="")
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(
+        operation_id="targets_list",
+        summary="List a PI's targets",
+        tags=[schema.TAG],
+        parameters=schema.PAGE_PARAMETERS,
+        responses={200: schema.TargetPage, **schema.errors(404)},
+    )
     def get(self, request, pk):
         return self.paginated(request, target_list(indicator=indicator_get(pk=pk)), target_output)
 
+    @extend_schema(
+        operation_id="targets_set",
+        summary="Set a target for a period",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={201: schema.TargetSerializer, **schema.errors(400, 403, 404)},
+    )
     def post(self, request, pk):
         pi = indicator_get(pk=pk)
         serializer = self.InputSerializer(data=request.data)
@@ -61,6 +78,7 @@ class TargetProfileApi(IndicatorsApi):
     """POST `{"year", "annual", "method": "flat"|"cumulative"}`: set the year's target and
     spread it over the PI's periods."""
 
+    @extend_schema_serializer(component_name="TargetProfileInput")
     class InputSerializer(serializers.Serializer):
         year = serializers.CharField(max_length=24)
         annual = NumberField(required=True, allow_null=False, allow_blank=False)
@@ -68,6 +86,13 @@ class TargetProfileApi(IndicatorsApi):
         sub_area_id = serializers.IntegerField(required=False, allow_null=True)
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(
+        operation_id="targets_profile",
+        summary="Set a year's target and spread it over the PI's periods",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={201: schema.TargetProfileResultSerializer, **schema.errors(400, 403, 404)},
+    )
     def post(self, request, pk):
         pi = indicator_get(pk=pk)
         serializer = self.InputSerializer(data=request.data)
@@ -89,9 +114,22 @@ class TargetProfileApi(IndicatorsApi):
 
 
 class TargetDetailApi(IndicatorsApi):
+    @extend_schema(
+        operation_id="targets_retrieve",
+        summary="Read a target",
+        tags=[schema.TAG],
+        responses={200: schema.TargetSerializer, **schema.errors(404)},
+    )
     def get(self, request, pk, target_pk):
         return Response(target_output(target_get(indicator=indicator_get(pk=pk), pk=target_pk)))
 
+    @extend_schema(
+        operation_id="targets_delete",
+        summary="Delete a target",
+        tags=[schema.TAG],
+        request=schema.TargetDeleteSerializer,
+        responses={204: None, **schema.errors(403, 404)},
+    )
     def delete(self, request, pk, target_pk):
         target = target_get(indicator=indicator_get(pk=pk), pk=target_pk)
         target_delete(actor=request.user, target=target, reason=request.data.get("reason", ""))
@@ -110,16 +148,30 @@ def baseline_output(baseline: Baseline) -> dict[str, Any]:
 class BaselineApi(IndicatorsApi):
     """GET a PI's baselines; PUT sets the baseline (overall, or for a sub-area)."""
 
+    @extend_schema_serializer(component_name="BaselineInput")
     class InputSerializer(serializers.Serializer):
         period = serializers.CharField(max_length=24)
         value = NumberField(required=True, allow_null=False, allow_blank=False)
         sub_area_id = serializers.IntegerField(required=False, allow_null=True)
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(
+        operation_id="baselines_list",
+        summary="List a PI's baselines",
+        tags=[schema.TAG],
+        responses={200: schema.BaselineListSerializer, **schema.errors(404)},
+    )
     def get(self, request, pk):
         pi = indicator_get(pk=pk)
         return Response({"baselines": [baseline_output(b) for b in pi.baselines.all()]})
 
+    @extend_schema(
+        operation_id="baselines_set",
+        summary="Set a PI's baseline",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={200: schema.BaselineSerializer, **schema.errors(400, 403, 404)},
+    )
     def put(self, request, pk):
         pi = indicator_get(pk=pk)
         serializer = self.InputSerializer(data=request.data)

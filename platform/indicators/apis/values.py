@@ -6,6 +6,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models.functions import Lower
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -17,6 +24,7 @@ from ..selectors.indicators import indicator_get, value_get, value_list
 from ..selectors.report import indicator_values_with_trends
 from ..services.values import commentary_add, value_enter, values_bulk_upsert
 from ..services.workflow import value_approve, value_reopen, value_send_back, value_submit
+from . import schema
 from .base import IndicatorsApi, NumberField, number, sub_area_or_none
 
 
@@ -55,6 +63,7 @@ def value_output(row: IndicatorValue) -> dict[str, Any]:
     }
 
 
+@extend_schema_serializer(component_name="ValueInput")
 class ValueInput(serializers.Serializer):
     period = serializers.CharField(max_length=24)
     value = NumberField()
@@ -79,6 +88,16 @@ class IndicatorValueListApi(IndicatorsApi):
     last year's value and the trends (`sub_area` for one sub-area's series). POST: enter or
     correct a value as a draft."""
 
+    @extend_schema(
+        operation_id="indicator_values_list",
+        summary="List a PI's values with their trends",
+        tags=[schema.TAG],
+        parameters=[
+            schema.query("sub_area", "A sub-area's id: that sub-area's series.", OpenApiTypes.INT),
+            *schema.PAGE_PARAMETERS,
+        ],
+        responses={200: schema.ValueWithTrendsPage, **schema.errors(404)},
+    )
     def get(self, request, pk):
         pi = indicator_get(pk=pk)
         sub_area = sub_area_or_none(request.query_params.get("sub_area"), field="sub_area")
@@ -103,6 +122,13 @@ class IndicatorValueListApi(IndicatorsApi):
 
         return self.paginated(request, rows, output)
 
+    @extend_schema(
+        operation_id="indicator_values_enter",
+        summary="Enter or correct a value, as a draft",
+        tags=[schema.TAG],
+        request=ValueInput,
+        responses={201: schema.ValueSerializer, **schema.errors(400, 403, 404, 409)},
+    )
     def post(self, request, pk):
         pi = indicator_get(pk=pk)
         serializer = ValueInput(data=request.data)
@@ -115,6 +141,22 @@ class ValueListApi(IndicatorsApi):
     """GET: values across PIs, newest period first; filter by `workflow_status` (the
     verifier's queue is `?workflow_status=submitted`), `period`, `indicator`, `sub_area`."""
 
+    @extend_schema(
+        operation_id="values_list",
+        summary="List values across PIs",
+        tags=[schema.TAG],
+        parameters=[
+            schema.query(
+                "workflow_status",
+                "draft, submitted or approved (the verifier's queue is submitted).",
+            ),
+            schema.query("period", "A period code."),
+            schema.query("indicator", "A PI's id.", OpenApiTypes.INT),
+            schema.query("sub_area", "A sub-area's id.", OpenApiTypes.INT),
+            *schema.PAGE_PARAMETERS,
+        ],
+        responses={200: schema.ValuePage, **schema.errors(404)},
+    )
     def get(self, request):
         filters = {
             key: request.query_params.get(key)
@@ -124,6 +166,12 @@ class ValueListApi(IndicatorsApi):
 
 
 class ValueDetailApi(IndicatorsApi):
+    @extend_schema(
+        operation_id="values_retrieve",
+        summary="Read a value",
+        tags=[schema.TAG],
+        responses={200: schema.ValueSerializer, **schema.errors(404)},
+    )
     def get(self, request, pk):
         return Response(value_output(value_get(pk=pk)))
 
@@ -133,6 +181,7 @@ class ValueBulkUpsertApi(IndicatorsApi):
     many values, all or nothing. A refusal lists every bad item by index in
     `extra.errors`, and nothing is saved."""
 
+    @extend_schema_serializer(component_name="ValueBulkItem")
     class ItemSerializer(ValueInput):
         indicator_id = serializers.IntegerField(required=False)
         indicator_code = serializers.CharField(required=False)
@@ -142,6 +191,15 @@ class ValueBulkUpsertApi(IndicatorsApi):
             child=serializers.DictField(), max_length=10000, allow_empty=False
         )
 
+    @extend_schema(
+        operation_id="values_bulk_upsert",
+        summary="Enter many values, all or nothing",
+        tags=[schema.TAG],
+        request=inline_serializer(
+            name="ValueBulkInput", fields={"items": ItemSerializer(many=True)}
+        ),
+        responses={200: schema.BulkValuesResultSerializer, **schema.errors(400, 403)},
+    )
     def post(self, request):
         outer = self.InputSerializer(data=request.data)
         outer.is_valid(raise_exception=True)
@@ -213,6 +271,7 @@ class _RolledBack(Exception):
 class TransitionApi(IndicatorsApi):
     needs_reason = False
 
+    @extend_schema_serializer(component_name="TransitionInput")
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -228,21 +287,57 @@ class TransitionApi(IndicatorsApi):
         return Response(value_output(value_get(pk=row.pk)))
 
 
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="values_submit",
+        summary="Submit a draft for approval",
+        tags=[schema.TAG],
+        request=TransitionApi.InputSerializer,
+        responses={200: schema.ValueSerializer, **schema.errors(400, 403, 404, 409)},
+    )
+)
 class ValueSubmitApi(TransitionApi):
     def transition(self, *, actor, value, reason):
         return value_submit(actor=actor, value=value)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="values_approve",
+        summary="Approve a submitted value (locks it)",
+        tags=[schema.TAG],
+        request=TransitionApi.InputSerializer,
+        responses={200: schema.ValueSerializer, **schema.errors(400, 403, 404, 409)},
+    )
+)
 class ValueApproveApi(TransitionApi):
     def transition(self, *, actor, value, reason):
         return value_approve(actor=actor, value=value)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="values_send_back",
+        summary="Send a submitted value back, with a reason",
+        tags=[schema.TAG],
+        request=TransitionApi.InputSerializer,
+        responses={200: schema.ValueSerializer, **schema.errors(400, 403, 404, 409)},
+    )
+)
 class ValueSendBackApi(TransitionApi):
     def transition(self, *, actor, value, reason):
         return value_send_back(actor=actor, value=value, reason=reason)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="values_reopen",
+        summary="Reopen an approved value, with a reason",
+        tags=[schema.TAG],
+        request=TransitionApi.InputSerializer,
+        responses={200: schema.ValueSerializer, **schema.errors(400, 403, 404, 409)},
+    )
+)
 class ValueReopenApi(TransitionApi):
     def transition(self, *, actor, value, reason):
         return value_reopen(actor=actor, value=value, reason=reason)
@@ -260,10 +355,18 @@ def commentary_output(entry: Commentary) -> dict[str, Any]:
 
 
 class CommentaryListApi(IndicatorsApi):
+    @extend_schema_serializer(component_name="CommentaryInput")
     class InputSerializer(serializers.Serializer):
         period = serializers.CharField(max_length=24)
         text = serializers.CharField()
 
+    @extend_schema(
+        operation_id="commentary_list",
+        summary="List a PI's commentary, newest first",
+        tags=[schema.TAG],
+        parameters=[schema.query("period", "A period code."), *schema.PAGE_PARAMETERS],
+        responses={200: schema.CommentaryPage, **schema.errors(404)},
+    )
     def get(self, request, pk):
         pi = indicator_get(pk=pk)
         qs = pi.commentaries.select_related("author").order_by("-created_at")
@@ -272,6 +375,13 @@ class CommentaryListApi(IndicatorsApi):
             qs = qs.filter(period_code=period)
         return self.paginated(request, qs, commentary_output)
 
+    @extend_schema(
+        operation_id="commentary_add",
+        summary="Add commentary for a period",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={201: schema.CommentarySerializer, **schema.errors(400, 403, 404)},
+    )
     def post(self, request, pk):
         pi = indicator_get(pk=pk)
         serializer = self.InputSerializer(data=request.data)
@@ -299,6 +409,16 @@ def due_output(item: DueItem) -> dict[str, Any]:
 class DueValuesApi(IndicatorsApi):
     """GET `?which=late` (default) or `?which=due_soon`: values owed, oldest due first."""
 
+    @extend_schema(
+        operation_id="values_due",
+        summary="List values owed: late or due soon",
+        tags=[schema.TAG],
+        parameters=[
+            schema.query("which", "late (the default) or due_soon."),
+            *schema.PAGE_PARAMETERS,
+        ],
+        responses={200: schema.DueValuePage, **schema.errors(404)},
+    )
     def get(self, request):
         which = request.query_params.get("which", "late")
         if which == "late":

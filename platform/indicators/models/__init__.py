@@ -1,7 +1,9 @@
 """The performance core's tables, one set per organisation schema."""
 
 from .audit import AuditEntry
+from .importing import ImportJob, ImportKind, ImportStatus
 from .indicators import Indicator, PerformanceSettings, ServiceArea, SubArea
+from .reminders import ReminderSent, ReminderStage
 from .targets import Baseline, Target
 from .values import Commentary, IndicatorValue
 
@@ -9,9 +11,14 @@ __all__ = [
     "AuditEntry",
     "Baseline",
     "Commentary",
+    "ImportJob",
+    "ImportKind",
+    "ImportStatus",
     "Indicator",
     "IndicatorValue",
     "PerformanceSettings",
+    "ReminderSent",
+    "ReminderStage",
     "ServiceArea",
     "SubArea",
     "Target",

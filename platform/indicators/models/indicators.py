@@ -81,6 +81,19 @@ class PerformanceSettings(models.Model):
     )
     due_lag_months = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(12)])
     reminders_enabled = models.BooleanField(default=True)
+    # Reminders: days before the due date, then days after it for each escalation step.
+    reminder_days_before_due = models.PositiveSmallIntegerField(
+        default=7, validators=[MaxValueValidator(60)]
+    )
+    escalate_provider_after_days = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(365)]
+    )
+    escalate_owner_after_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MaxValueValidator(365)]
+    )
+    escalate_team_after_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MaxValueValidator(365)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -91,6 +104,20 @@ class PerformanceSettings(models.Model):
 
     def __str__(self) -> str:
         return "Performance settings"
+
+    def clean(self) -> None:
+        if not (
+            self.escalate_provider_after_days
+            <= self.escalate_owner_after_days
+            <= self.escalate_team_after_days
+        ):
+            raise ValidationError(
+                {
+                    "escalate_owner_after_days": "Escalation goes to the data providers first, "
+                    "then the owner, then the performance team: the days late must not go down "
+                    "from one step to the next."
+                }
+            )
 
     @classmethod
     def load(cls) -> PerformanceSettings:

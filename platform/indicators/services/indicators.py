@@ -440,6 +440,10 @@ SETTINGS_FIELDS = (
     "due_day_of_following_month",
     "due_lag_months",
     "reminders_enabled",
+    "reminder_days_before_due",
+    "escalate_provider_after_days",
+    "escalate_owner_after_days",
+    "escalate_team_after_days",
 )
 
 

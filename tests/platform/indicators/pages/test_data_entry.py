@@ -211,6 +211,8 @@ def test_what_i_owe_lists_late_values_with_due_dates_and_a_form_each(
     assert f'action="/indicators/{pi.pk}/enter/"' in html
     assert f'data-value-check="/indicators/{pi.pk}/check/"' in html
     assert 'name="next" value="/indicators/owe/"' in html
+    # and the provider can reach the spreadsheet import from here
+    assert 'href="/indicators/import/"' in html
 
 
 def test_a_provider_of_nothing_is_told_so(org_a, people, as_user):

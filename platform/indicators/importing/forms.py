@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django import forms
+
+from ..models import ImportKind
+from .reader import MAX_FILE_BYTES
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What the file holds", widget=forms.RadioSelect, initial=ImportKind.VALUES
+    )
+    file = forms.FileField(
+        label="CSV or XLSX file",
+        help_text="One row per indicator and period, with a header row. Use a template below.",
+    )
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ImportKind.choices)
+        self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it up."
+            )
+        suffix = PurePath(upload.name or "").suffix.lower()
+        if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
+            raise forms.ValidationError("Choose a CSV or XLSX file.")
+        return upload
