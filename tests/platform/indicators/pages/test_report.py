@@ -227,3 +227,21 @@ def test_the_report_reads_only_the_compared_periods_and_what_it_shows_of_each_va
     compared = {"'2024/25 Q2'", "'2024/25 Q1'", "'2023/24 Q2'"}
     assert set(re.findall(r"'\d{4}/\d{2} Q\d'", values_sql)) == compared
     assert "entered_at" not in values_sql and "out_of_range_note" not in values_sql
+
+
+def test_hostile_text_in_titles_codes_commentary_and_names_is_escaped(
+    org_a, people, make_indicator, alpha, as_user
+):
+    # The report's rows are built in Python, not by the template, so escaping is on us.
+    hostile = '<script>alert("x")</script>'
+    with alpha():
+        area = service_area_create(actor=people.officer, name=f"Area {hostile}")
+        indicator = make_indicator(code="R <b>", title=f"Title {hostile}", service_area=area)
+        target_set(actor=people.officer, indicator=indicator, period_code="2024/25 Q2", value="50")
+        enter(people, indicator, "2024/25 Q2", "10", approve=True, commentary=f"Note {hostile}")
+    html = as_user(people.councillor).get(URL).content.decode()
+
+    assert '<script>alert("x")' not in html
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 3
+    assert 'data-code="R &lt;b&gt;"' in html
+    assert "R <b>" not in html
