@@ -95,3 +95,10 @@ def test_the_history_shows_who_when_old_new_and_why(org_a, people, pi, as_user, 
     assert "Olive Officer" in reopened and "Tonnage restated." in reopened
     assert '<span class="old">approved</span> → <span class="new">draft</span>' in reopened
     assert "Target set" in html and "Created" in html
+
+
+def test_the_pi_page_links_to_its_evidence_documents(org_a, people, pi, as_user):
+    page = as_user(people.officer).get(f"/indicators/{pi.pk}/").content.decode()
+    link = f"/planning/evidence/indicator/{pi.pk}/"
+    assert f'href="{link}"' in page
+    assert as_user(people.officer).get(link).status_code == 200
