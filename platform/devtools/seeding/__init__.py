@@ -6,6 +6,8 @@ check of them; each seeder creates only what is missing, so re-running changes n
 
 from __future__ import annotations
 
+import time
+
 from django_tenants.utils import schema_context
 
 from goldenthread.shared_indicators.models import CatalogueIndicator
@@ -35,6 +37,7 @@ def seed_content() -> tuple[list[str], bool]:
     )
     if missing:
         return [f"content: skipped, catalogue lacks {', '.join(sorted(missing))}"], False
+    started = time.monotonic()
     orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=(COUNTY, *DISTRICTS, POLICE))}
     performance, planning, shared = Tally(), Tally(), Tally()
     for rank, slug in enumerate((*DISTRICTS, COUNTY, POLICE)):
@@ -52,6 +55,7 @@ def seed_content() -> tuple[list[str], bool]:
         performance.line("performance"),
         planning.line("planning"),
         shared.line("partnership and benchmarking"),
+        f"content: took {time.monotonic() - started:.1f} s",
     ]
     return lines, changed
 
