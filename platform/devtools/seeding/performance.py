@@ -6,15 +6,27 @@ each value (with commentary when it is off target, which submitting requires), a
 verifier approves it. The latest period is left part-way through that workflow so that the
 approvals queue and "What I owe" have something in them.
 
+The values cover the PI's periods up to the last one that has ended on the day of the seed
+(eight quarters, so 2024/25 Q1 to 2025/26 Q4 when seeded in spring 2026): the report opens on
+the last quarter that has ended, so the demo always opens on data.
+
 Idempotent per PI: a PI that already exists is left exactly as it is.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from goldenthread.platform.core.periods import PeriodType, parse_period, periods_between
+from django.utils import timezone
+
+from goldenthread.platform.core.periods import (
+    Period,
+    PeriodType,
+    period_containing,
+    previous_period,
+)
 from goldenthread.platform.indicators.choices import UnitKind
 from goldenthread.platform.indicators.models import Indicator, ServiceArea
 from goldenthread.platform.indicators.services.indicators import (
@@ -28,7 +40,6 @@ from goldenthread.platform.indicators.services.workflow import value_approve, va
 
 from .common import Cast, Tally
 
-YEARS = ("2024/25", "2025/26")
 # How the latest period's value is left: approved, submitted (awaiting the verifier), a draft
 # (the provider still owes the submission) or not entered at all (owed).
 APPROVED, SUBMITTED, DRAFT, OWED = "approved", "submitted", "draft", "owed"
@@ -41,6 +52,7 @@ class PISpec:
 
     code: str
     area: str
+    # The annual target of the first financial year, and of every later one.
     targets: tuple[float, float]
     values: tuple[float, ...]
     latest: str = APPROVED
@@ -192,27 +204,42 @@ DISTRICT_PIS: tuple[PISpec, ...] = (
 )
 
 
-def periods_for(indicator: Indicator) -> list[str]:
-    """The PI's period codes across the two demo years, oldest first."""
-    first = parse_period(YEARS[0])
-    last = parse_period(YEARS[-1])
-    return [p.code for p in periods_between(PeriodType(indicator.period_type), first, last)]
+def seeded_periods(period_type: str, count: int, *, today: date) -> list[Period]:
+    """The `count` periods of `period_type` ending with the last one that has ended by
+    `today`, oldest first."""
+    periods = [previous_period(period_containing(PeriodType(period_type), today))]
+    while len(periods) < count:
+        periods.insert(0, previous_period(periods[0]))
+    return periods
 
 
-def seed_performance(*, cast: Cast, specs: tuple[PISpec, ...], rank: int, tally: Tally) -> None:
+def seed_performance(
+    *,
+    cast: Cast,
+    specs: tuple[PISpec, ...],
+    rank: int,
+    tally: Tally,
+    today: date | None = None,
+) -> None:
     """Create the PIs in `specs` that this organisation lacks, with their targets and values.
 
     `rank` (0 for the first organisation) sets how far each value moves by its spec's shift.
     """
+    today = today or timezone.localdate()
     for spec in specs:
         if Indicator.objects.filter(code=spec.code).exists():
             continue
         indicator = _create_indicator(cast=cast, spec=spec, tally=tally)
-        for year, annual in zip(YEARS, spec.targets, strict=True):
+        periods = seeded_periods(indicator.period_type, len(spec.values), today=today)
+        years = list(dict.fromkeys(period.financial_year for period in periods))
+        for index, year in enumerate(years):
+            annual = spec.targets[min(index, len(spec.targets) - 1)]
             target_profile_annual(
                 actor=cast.admin, indicator=indicator, year_code=year, annual=_d(annual)
             )
-        _enter_values(cast=cast, indicator=indicator, spec=spec, rank=rank, tally=tally)
+        _enter_values(
+            cast=cast, indicator=indicator, spec=spec, periods=periods, rank=rank, tally=tally
+        )
 
 
 def _d(number: float, places: str = "0.01") -> Decimal:
@@ -263,12 +290,16 @@ def _worse(spec: PISpec, indicator: Indicator, value: float, rank: int) -> float
 
 
 def _enter_values(
-    *, cast: Cast, indicator: Indicator, spec: PISpec, rank: int, tally: Tally
+    *,
+    cast: Cast,
+    indicator: Indicator,
+    spec: PISpec,
+    periods: list[Period],
+    rank: int,
+    tally: Tally,
 ) -> None:
-    periods = periods_for(indicator)
-    if len(periods) != len(spec.values):
-        raise ValueError(f"{spec.code}: {len(spec.values)} values for {len(periods)} periods")
-    for index, (period_code, raw) in enumerate(zip(periods, spec.values, strict=True)):
+    for index, (period, raw) in enumerate(zip(periods, spec.values, strict=True)):
+        period_code = period.code
         latest = index == len(periods) - 1
         stage = spec.latest if latest else APPROVED
         if stage == OWED:

@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 
 from goldenthread.partnerships.models import AgreementAcceptance, AgreementVersion, Partnership
 from goldenthread.partnerships.selectors import readable_bases
-from goldenthread.platform.core.periods import parse_period
+from goldenthread.platform.core.periods import previous_period
 from goldenthread.platform.devtools.demo_data import CATALOGUE_SAMPLE
 from goldenthread.platform.devtools.seed import demo_seed
 from goldenthread.platform.devtools.seeding import DISTRICTS
@@ -18,6 +18,7 @@ from goldenthread.platform.indicators.choices import WorkflowStatus
 from goldenthread.platform.indicators.domain.trends import Trend
 from goldenthread.platform.indicators.models import Commentary, Indicator, IndicatorValue, Target
 from goldenthread.platform.indicators.selectors.report import indicator_values_with_trends
+from goldenthread.platform.indicators.views.report import default_report_period
 from goldenthread.platform.planning.models import Action, Risk, StrategyNode
 from goldenthread.shared_indicators.benchmarking.models import Club, ClubConsent
 from goldenthread.shared_indicators.benchmarking.selectors import club_get_for, comparison_for
@@ -102,8 +103,14 @@ def test_the_content_seed_gives_every_status_an_active_agreement_and_a_club(db):
             assert Commentary.objects.filter(
                 indicator=value.indicator, period_code=value.period_code
             ).exists()
-        # and the latest quarter is only part-way through: some awaiting approval, some owed
-        latest = IndicatorValue.objects.filter(period_code="2025/26 Q4")
+        # and the quarter the report opens on is only part-way through: some values await
+        # approval, some are drafts, some are not entered
+        report_period = default_report_period(timezone.localdate())
+        latest = IndicatorValue.objects.filter(period_code=report_period.code)
+        assert latest.exists()
+        # (eight quarters up to it, for a quarterly PI)
+        ni191 = IndicatorValue.objects.filter(indicator__code="NI 191").order_by("period_start")
+        assert ni191.count() == 8 and ni191.last().period_code == report_period.code
         workflow = set(latest.values_list("workflow_status", flat=True))
         assert {WorkflowStatus.SUBMITTED, WorkflowStatus.DRAFT} <= workflow
         assert latest.count() < Indicator.objects.filter(frequency="quarterly").count()
@@ -137,7 +144,7 @@ def test_the_content_seed_gives_every_status_an_active_agreement_and_a_club(db):
         reader=ashby,
         club=club,
         indicator_code="NI 191",
-        periods=[parse_period("2025/26 Q2")],
+        periods=[previous_period(previous_period(default_report_period(timezone.localdate())))],
         today=timezone.localdate(),
     )
     period = view.comparison.periods[0]
