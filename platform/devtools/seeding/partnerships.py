@@ -14,12 +14,13 @@ from datetime import date
 
 from django_tenants.utils import schema_context
 
-from goldenthread.partnerships.models import Partnership
+from goldenthread.partnerships.models import Partnership, PartnershipIndicator
 from goldenthread.partnerships.services import (
     agreement_accept,
     agreement_create,
     agreement_send_for_acceptance,
     partnership_create,
+    partnership_indicator_create,
     partnership_member_add,
 )
 from goldenthread.shared_indicators.publication.services import publish_existing_for
@@ -36,9 +37,32 @@ def seed_partnership(
 ) -> Partnership:
     if (partnership := Partnership.objects.filter(name=NAME).first()) is None:
         partnership = _create(lead=lead, members=members, tally=tally)
+    _shared_indicators(partnership=partnership, lead=lead, tally=tally)
     for party in (lead, *members):
         publish_existing_for(organisation=party, indicator_codes=CODES)
     return partnership
+
+
+def _shared_indicators(*, partnership: Partnership, lead: Organisation, tally: Tally) -> None:
+    """The crime rates as shared indicators, so the partnership report has its figure (the
+    mean of the members' rates) beside each member's contribution."""
+    present = set(
+        PartnershipIndicator.objects.filter(partnership=partnership).values_list("code", flat=True)
+    )
+    missing = [code for code in CODES if code not in present]
+    if not missing:
+        return
+    with schema_context(lead.schema_name):
+        admin = cast_for(lead.slug).admin
+        for code in missing:
+            partnership_indicator_create(
+                partnership=partnership,
+                organisation=lead,
+                actor=admin,
+                aggregation="mean",
+                catalogue_code=code,
+            )
+            tally.add("shared indicators")
 
 
 def _create(*, lead: Organisation, members: list[Organisation], tally: Tally) -> Partnership:

@@ -6,7 +6,12 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from goldenthread.partnerships.models import AgreementAcceptance, AgreementVersion, Partnership
+from goldenthread.partnerships.models import (
+    AgreementAcceptance,
+    AgreementVersion,
+    Partnership,
+    PartnershipIndicator,
+)
 from goldenthread.partnerships.selectors import readable_bases
 from goldenthread.platform.core.periods import previous_period
 from goldenthread.platform.devtools.demo_data import CATALOGUE_SAMPLE
@@ -130,6 +135,8 @@ def test_the_content_seed_gives_every_status_an_active_agreement_and_a_club(db):
     version = AgreementVersion.objects.get(agreement__partnership=partnership)
     assert version.status == "active"
     assert version.acceptances.count() == 5
+    shared = PartnershipIndicator.objects.filter(partnership=partnership)
+    assert sorted(shared.values_list("code", flat=True)) == ["NI 16", "NI 20"]
     bases = readable_bases(partnership=partnership, organisation=ashby)
     visible = visible_values(
         basis_type=bases[0].type,
