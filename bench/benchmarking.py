@@ -1,33 +1,50 @@
-"""Benchmark: one benchmarking comparison over a store of 400 organisations x 20 indicators x
-12 quarters, against the same comparison in a 10-member club over the same store.
+"""Benchmark: one benchmarking comparison over GraphQL, as a client asks it, in a 400-member club
+against the same comparison in a 10-member club over the same store of 400 organisations x 20
+indicators x 12 quarters.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/anything .venv/bin/python bench/benchmarking.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/anything \
+        .venv/bin/python bench/benchmarking.py [--runs 40] [--recreate]
 
 Uses its own database, gt_bench_benchmarking, on the server DATABASE_URL names (created and
-migrated if missing; the data set is built once and reused). The setup bulk-inserts store rows
-(published values and their grants) directly: it is not what is measured. Measured: the
-comparison of one indicator over 8 quarters with ranks and quartiles for every member, (a)
-through the selector `comparison_for` and (b) through the GraphQL API (schema execution,
-serialisation included), each as the median of many runs, with the SQL query count.
+migrated if missing; the data set is built once and reused; the database DATABASE_URL names is
+never touched). The reading organisation is provisioned for real (its schema, host and
+administrator), the 399 others are organisation rows without schemas (a comparison reads only
+the public store). Store rows and their consent grants are bulk-inserted (setup, not measured).
+
+Measured, interleaving the two clubs run by run (the machine's load drifts), after warm-ups:
+* the GraphQL comparison of one indicator over 8 quarters (ranks and quartiles computed for
+  every member; summary, your own entry and the first page of 50 entries per quarter in the
+  response) POSTed to /graphql/ on the reader's host through the whole Django stack (session,
+  tenant, CSRF-free JSON, read-log INSERT included), with the number of SQL statements;
+* the same asking for every entry (`entries(first: 400)`), to show what a full league table
+  costs;
+* the same with a page of 10, so both clubs return responses of the same size;
+* for where the time goes: the selector `comparison_for` alone (first page), and the read-log
+  INSERT alone (`record_comparison_read`: one row per member whose values were shown).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import secrets
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DB = "gt_bench_benchmarking"
 ORGANISATIONS, INDICATORS, QUARTERS = 400, 20, 12
 SMALL = 10
-RUNS, WARMUP = 40, 5
+WARMUP = 5
 FIRST_QUARTER = "2022/23 Q1"
+READER_SLUG = "bench-reader"
+CODE = "BENCH 00"
+FIRST, LAST = "2023/24 Q1", "2024/25 Q4"
 
 
 def _database_url() -> str:
@@ -36,22 +53,46 @@ def _database_url() -> str:
     return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
 
 
-def _ensure_database(url: str) -> None:
+def _ensure_database(url: str, *, recreate: bool) -> None:
     import psycopg
 
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
         ).fetchone()
+        if exists and recreate:
+            connection.execute(f'DROP DATABASE "{BENCH_DB}" WITH (FORCE)')
+            exists = None
         if not exists:
             connection.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
-def _setup_django() -> None:
+def _stale(url: str) -> bool:
+    """A data set from the previous version of this benchmark (no provisioned reader)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        has_tables = connection.execute(
+            "SELECT 1 FROM pg_tables WHERE tablename = 'benchmarking_club'"
+        ).fetchone()
+        if not has_tables:
+            return False
+        clubs = connection.execute(
+            "SELECT count(*) FROM benchmarking_club WHERE name LIKE 'Bench %%'"
+        ).fetchone()[0]
+        reader = connection.execute(
+            "SELECT 1 FROM tenants_organisation WHERE slug = %s", [READER_SLUG]
+        ).fetchone()
+        return bool(clubs) and not reader
+
+
+def _setup_django(*, recreate: bool) -> None:
     url = _database_url()
-    _ensure_database(url)
+    _ensure_database(url, recreate=recreate)
+    if _stale(url):
+        print("Rebuilding the data set: it predates the provisioned reader.", flush=True)
+        _ensure_database(url, recreate=True)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "goldenthread.platform.settings.test"
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -60,14 +101,36 @@ def _setup_django() -> None:
     django.setup()
     from django.core.management import call_command
 
-    # Only the public schema: the bench's organisations have no schemas of their own (the
-    # comparison reads only the public store), so there is nothing per organisation to migrate.
+    from goldenthread.tenants.services import ensure_public_organisation
+    from goldenthread.tenants.template_schema import ensure_template_schema
+
+    # The public schema and the template only: the 399 bare organisations have no schemas.
     call_command("migrate", shared=True, verbosity=0)
+    ensure_public_organisation()
+    ensure_template_schema()
+
+
+def _reader():
+    from goldenthread.tenants.models import Organisation
+    from goldenthread.tenants.services import organisation_create
+
+    found = Organisation.objects.filter(slug=READER_SLUG).first()
+    if found is not None:
+        return found
+    return organisation_create(
+        name="Bench Reader Council",
+        slug=READER_SLUG,
+        type="district",
+        region="london",
+        admin_email=f"admin@{READER_SLUG}.example",
+        admin_name="Bench Admin",
+        admin_password=secrets.token_urlsafe(16),  # nobody signs in: the bench logs in
+    ).organisation
 
 
 def _build():
     """Organisations, indicators, two clubs with consents, and the published store."""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from goldenthread.platform.core.periods import next_period, parse_period
     from goldenthread.shared_indicators.benchmarking.models import (
@@ -83,15 +146,16 @@ def _build():
     )
     from goldenthread.tenants.models import Organisation, Region
 
+    reader = _reader()
     existing = Club.objects.filter(name__startswith="Bench ").order_by("name")
     if existing.count() == 2:
-        return list(existing)
+        return reader, list(existing)
 
     print("Building the data set (once)…", flush=True)
     regions = list(Region.values)
     now = datetime(2025, 1, 1, tzinfo=UTC)
     with transaction.atomic():
-        organisations = Organisation.objects.bulk_create(
+        others = Organisation.objects.bulk_create(
             Organisation(
                 schema_name=f"bench_{i:04d}",
                 slug=f"bench-{i:04d}",
@@ -99,8 +163,9 @@ def _build():
                 type="district",
                 region=regions[i % len(regions)],
             )
-            for i in range(ORGANISATIONS)
+            for i in range(1, ORGANISATIONS)
         )
+        organisations = [reader, *others]
         indicators = CatalogueIndicator.objects.bulk_create(
             CatalogueIndicator(
                 code=f"BENCH {i:02d}",
@@ -118,7 +183,7 @@ def _build():
             ("Bench 010", organisations[:SMALL]),
         ):
             club = Club.objects.create(
-                name=name, administering_organisation=organisations[0], anonymised=True
+                name=name, administering_organisation=reader, anonymised=True
             )
             memberships = ClubMembership.objects.bulk_create(
                 ClubMembership(club=club, organisation=org) for org in members
@@ -187,108 +252,150 @@ def _build():
                         )
                     )
         PublicationGrant.objects.bulk_create(grants, batch_size=5000)
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return sorted(clubs, key=lambda club: club.name)
+    return reader, sorted(clubs, key=lambda club: club.name)
 
 
 COMPARISON = """
-query Compare($club: ID!, $code: String!, $first: String!, $last: String!) {
+query Compare($club: ID!, $code: String!, $first: String!, $last: String!, $page: Int!) {
   benchmarkingComparison(clubId: $club, indicatorCode: $code,
                          firstPeriod: $first, lastPeriod: $last) {
     periods {
       period { code }
       shown
       summary { count median mean minimum maximum }
-      you { rank quartile value }
-      entries(first: 500) { label isYou value rank quartile distanceFromMedian }
+      mine { label rank quartile value distanceFromMedian }
+      entries(first: $page) { label isYou value rank quartile distanceFromMedian }
     }
   }
 }
 """
 
 
-def _measure(call) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def _client(reader):
+    from django.test import Client
+    from django_tenants.utils import schema_context
 
-    for _ in range(WARMUP):
-        call()
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as captured:
-        call()
-    return statistics.median(timings), len(captured)
+    from goldenthread.platform.accounts.models import User
+
+    client = Client(HTTP_HOST=reader.get_primary_domain().domain)
+    with schema_context(reader.schema_name):
+        client.force_login(User.objects.get(email=f"admin@{READER_SLUG}.example"))
+    return client
 
 
 def main() -> None:
-    _setup_django()
-    from goldenthread.graphql.api import schema
-    from goldenthread.platform.core.periods import parse_period, periods_between
-    from goldenthread.shared_indicators.benchmarking.selectors import comparison_for
-
-    big, small = sorted(_build(), key=lambda club: club.name, reverse=True)  # 400, then 010
-    reader = big.administering_organisation
-    code = "BENCH 00"
-    first, last = "2023/24 Q1", "2024/25 Q4"
-    periods = periods_between(parse_period(first).type, parse_period(first), parse_period(last))
-    assert len(periods) == 8
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40, help="timed runs per case (>= 30)")
+    parser.add_argument("--recreate", action="store_true", help="rebuild the data set")
+    options = parser.parse_args()
+    _setup_django(recreate=options.recreate)
 
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
-    # The GraphQL API reads as the organisation on the request; its schema need not exist
-    # (PostgreSQL ignores a missing schema on the search path), only the public tables are read.
-    connection.set_tenant(reader)
-    results = {}
-    for club in (small, big):
+    from goldenthread.shared_indicators.benchmarking.domain.comparison import Window
+    from goldenthread.shared_indicators.benchmarking.selectors import (
+        comparison_for,
+        period_range,
+    )
+    from goldenthread.shared_indicators.benchmarking.services import record_comparison_read
 
-        def selector(club=club):
+    reader, clubs = _build()
+    big, small = sorted(clubs, key=lambda club: club.name, reverse=True)  # 400, then 010
+    client = _client(reader)
+    periods = period_range(FIRST, LAST)
+    assert len(periods) == 8
+
+    def graphql(club, page: int):
+        variables = {"club": str(club.id), "code": CODE, "first": FIRST, "last": LAST}
+        body = json.dumps({"query": COMPARISON, "variables": {**variables, "page": page}})
+
+        def call():
+            response = client.post("/graphql/", data=body, content_type="application/json")
+            data = response.json()
+            assert response.status_code == 200 and "errors" not in data, data
+            return data, len(response.content)
+
+        return call
+
+    def selector(club):
+        def call():
+            connection.set_schema_to_public()
             view = comparison_for(
                 reader=reader,
                 club=club,
-                indicator_code=code,
+                indicator_code=CODE,
                 periods=periods,
-                today=date(2026, 1, 1),
+                today=timezone.localdate(),
+                entries=Window(0, 50),
+                group_entries=Window(0, 0),
+                series=Window(0, 0),
             )
             assert all(result.shown for result in view.comparison.periods)
-            return view
+            return view, 0
 
-        context = SimpleNamespace(tenant=reader, user=SimpleNamespace(email="bench@example"))
+        return call
 
-        def graphql(club=club, context=context):
-            context.__dict__.pop("_benchmarking_loaders", None)
-            outcome = schema.execute(
-                COMPARISON,
-                variables={"club": str(club.id), "code": code, "first": first, "last": last},
-                context_value=context,
+    def read_log(club):
+        view = selector(club)()[0]
+
+        def call():
+            record_comparison_read(
+                view=view, reader=reader, reader_user="bench@example", interface="graphql"
             )
-            assert not outcome.errors, outcome.errors
-            return outcome
+            return None, 0
 
-        members = selector().comparison.periods[0].summary.count
-        results[club.name] = {
-            "members": members,
-            "selector": _measure(selector),
-            "graphql": _measure(graphql),
-        }
+        return call
 
+    cases = {}
+    for name, make in (
+        ("graphql, page of 50", lambda club: graphql(club, 50)),
+        ("graphql, page of 10", lambda club: graphql(club, 10)),
+        ("graphql, every entry", lambda club: graphql(club, ORGANISATIONS)),
+        ("selector, page of 50", selector),
+        ("read log alone", read_log),
+    ):
+        cases[(name, SMALL)] = make(small)
+        cases[(name, ORGANISATIONS)] = make(big)
+    timings: dict = {key: [] for key in cases}
+    sizes, queries = {}, {}
+    for key, call in cases.items():
+        for _ in range(WARMUP):
+            call()
+        with CaptureQueriesContext(connection) as captured:
+            _, sizes[key] = call()
+        queries[key] = len(captured)
+    for _ in range(options.runs):
+        for key, call in cases.items():  # interleaved: both clubs see the same load
+            start = time.perf_counter()
+            call()
+            timings[key].append((time.perf_counter() - start) * 1000)
+
+    members = graphql(big, 1)()[0]["data"]["benchmarkingComparison"]["periods"][0]
     print(f"Store: {ORGANISATIONS} organisations x {INDICATORS} indicators x {QUARTERS} quarters")
-    print("One comparison: one indicator over 8 quarters, ranks and quartiles for all members")
-    for name in ("Bench 010", "Bench 400"):
-        r = results[name]
+    print(
+        f"One comparison: {CODE} over 8 quarters ({FIRST} to {LAST}), ranks and quartiles "
+        f"for all {members['summary']['count']} members; median of {options.runs} runs"
+    )
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for case in dict.fromkeys(name for name, _ in cases):
+        small_ms = statistics.median(timings[(case, SMALL)])
+        big_ms = statistics.median(timings[(case, ORGANISATIONS)])
+        p90 = sorted(timings[(case, ORGANISATIONS)])[int(options.runs * 0.9) - 1]
         print(
-            f"  {r['members']:>3} members: selector {r['selector'][0]:7.2f} ms median "
-            f"({r['selector'][1]} queries); GraphQL {r['graphql'][0]:7.2f} ms median "
-            f"({r['graphql'][1]} queries)"
+            f"  {case:<21} {SMALL:>3} members {small_ms:7.1f} ms ({queries[(case, SMALL)]} "
+            f"queries{_size(sizes[(case, SMALL)])}); {ORGANISATIONS} members {big_ms:7.1f} ms "
+            f"(p90 {p90:.1f}; {queries[(case, ORGANISATIONS)]} queries"
+            f"{_size(sizes[(case, ORGANISATIONS)])}); ratio {big_ms / small_ms:.2f}"
         )
-    for path in ("selector", "graphql"):
-        ratio = results["Bench 400"][path][0] / results["Bench 010"][path][0]
-        print(f"  {path}: 400/10 latency ratio {ratio:.2f} (target <= 1.5)")
+    print("Targets: under 100 ms median with 400 members; ratio 400/10 at most 1.5; queries equal")
+
+
+def _size(size: int) -> str:
+    return f", {size / 1024:.0f} KiB" if size else ""
 
 
 if __name__ == "__main__":

@@ -18,6 +18,13 @@ class MemberRole(models.TextChoices):
     OBSERVER = "observer", "Observer"
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting a reply"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn by the lead"
+
+
 class SharedField(models.TextChoices):
     """What an agreement lets a party's published values carry (the publication store's
     grant fields)."""

@@ -19,6 +19,7 @@ from goldenthread.platform.core.periods import PERIOD_TYPE_FOR_FREQUENCY, Period
 
 from .choices import (
     Aggregation,
+    InvitationStatus,
     LawfulBasis,
     MemberRole,
     PartnershipType,
@@ -77,6 +78,52 @@ class PartnershipMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} in {self.partnership_id} ({self.role})"
+
+
+class PartnershipInvitation(models.Model):
+    """The lead's invitation to an organisation to join a partnership.
+
+    Nobody joins a partnership without saying so: the invited organisation's administrator
+    accepts (naming its own signatories, starting from those the lead proposed) or declines
+    on its own host. Only acceptance creates the `PartnershipMember`.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organisation = models.ForeignKey(
+        "tenants.Organisation", on_delete=models.PROTECT, related_name="partnership_invitations"
+    )
+    role = models.CharField(max_length=12, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    proposed_signatory_emails = ArrayField(models.EmailField(), default=list, blank=True)
+    message = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    invited_by = models.EmailField()
+    invited_at = models.DateTimeField(auto_now_add=True)
+    responded_by = models.EmailField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-invited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_partnership_invitation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} invited to {self.partnership_id} ({self.status})"
+
+    def clean(self) -> None:
+        if self.role == MemberRole.LEAD:
+            raise ValidationError(
+                {"role": "A partnership has one lead, the organisation that formed it."}
+            )
 
 
 class DataSharingAgreement(models.Model):

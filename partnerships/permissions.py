@@ -8,6 +8,12 @@ partnership names organisations, never users, except signatories by e-mail.
   other members' data is decided by the agreements, not here).
 - Managers of the lead organisation (administrators, performance officers, partner liaison)
   run the partnership: members, shared indicators and targets, agreements, reminders.
+- Membership commits an organisation, so only its ADMINISTRATORS (`org_admin`) form a
+  partnership, invite organisations to it, accept or decline an invitation for their own
+  organisation, and name who signs for it. Partner liaison officers and performance officers
+  run a partnership day to day (indicators, targets, agreement drafts, reminders) but cannot
+  join their organisation to one or choose its signatories; otherwise a liaison officer
+  could name themself signatory and sign for the organisation.
 - Authorised signatories of a party (its administrators, or users its membership names as
   signatories) accept, suspend or revoke an agreement version for that party.
 """
@@ -22,6 +28,9 @@ from .choices import MemberRole
 from .models import Partnership, PartnershipMember
 
 MANAGER_ROLES = (Role.ORGANISATION_ADMIN, Role.PERFORMANCE_OFFICER, Role.PARTNER_LIAISON)
+
+
+MEMBERSHIP_ROLES = (Role.ORGANISATION_ADMIN,)
 
 
 def is_active_user(user: User | None) -> bool:
@@ -62,6 +71,27 @@ def require_manage(partnership: Partnership, organisation: Organisation, user: U
             "Only the lead organisation's administrators, performance officers and partner "
             "liaison officers may change the partnership."
         )
+
+
+def can_manage_membership(user: User | None) -> bool:
+    """May this user commit their own organisation to partnerships (form, join, invite,
+    name signatories)?"""
+    return is_active_user(user) and user.has_role(*MEMBERSHIP_ROLES)
+
+
+def require_membership_admin(user: User | None, doing: str) -> None:
+    if not can_manage_membership(user):
+        raise PermissionDenied(f"Only your organisation's administrators may {doing}.")
+
+
+def require_lead_membership_admin(
+    partnership: Partnership, organisation: Organisation, user: User | None, doing: str
+) -> None:
+    """The lead organisation's administrators only; a non-member is told nothing exists."""
+    require_member(partnership, organisation, user)
+    if partnership.lead_organisation_id != organisation.pk:
+        raise PermissionDenied(f"Only the lead organisation may {doing}.")
+    require_membership_admin(user, doing)
 
 
 def is_signatory(membership: PartnershipMember | None, user: User | None) -> bool:

@@ -13,18 +13,20 @@ Visibility (security-relevant), with the requesting ORGANISATION as the principa
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from goldenthread.shared_indicators.publication.bases import Basis
 from goldenthread.shared_indicators.publication.selectors import reads_of
 from goldenthread.tenants.models import Organisation
 
 from .bases import BASIS_TYPE, basis_of, in_force_filter
+from .choices import InvitationStatus
 from .models import (
     AgreementVersion,
     DataSharingAgreement,
     Partnership,
     PartnershipIndicator,
+    PartnershipInvitation,
     PartnershipMember,
     SubmissionReminder,
 )
@@ -121,3 +123,61 @@ def reminders_for(*, partnership: Partnership, period_code: str) -> dict[tuple[i
             indicator__partnership=partnership, period_code=period_code
         )
     }
+
+
+def invitable_organisations(*, partnership: Partnership) -> QuerySet[Organisation]:
+    """Active organisations on the platform that are neither members nor already invited.
+    Their names are not secret (they are the platform's public list of organisations);
+    nothing else about them is shown."""
+    from django_tenants.utils import get_public_schema_name
+
+    from goldenthread.tenants.models import OrganisationStatus
+
+    member = PartnershipMember.objects.filter(partnership=partnership, organisation=OuterRef("pk"))
+    invited = PartnershipInvitation.objects.filter(
+        partnership=partnership, organisation=OuterRef("pk"), status=InvitationStatus.PENDING
+    )
+    return (
+        Organisation.objects.filter(status=OrganisationStatus.ACTIVE)
+        .exclude(schema_name=get_public_schema_name())
+        .exclude(Exists(member))
+        .exclude(Exists(invited))
+        .only("id", "name")
+        .order_by("name", "id")
+    )
+
+
+def invitations_for(*, organisation: Organisation) -> QuerySet[PartnershipInvitation]:
+    """Invitations addressed to the organisation that still await its answer."""
+    return (
+        PartnershipInvitation.objects.filter(
+            organisation=organisation, status=InvitationStatus.PENDING
+        )
+        .select_related("partnership__lead_organisation")
+        .order_by("-invited_at", "-id")
+    )
+
+
+def invitations_of(*, partnership: Partnership) -> QuerySet[PartnershipInvitation]:
+    """Every invitation of a partnership, for its lead."""
+    return (
+        PartnershipInvitation.objects.filter(partnership=partnership)
+        .select_related("organisation")
+        .order_by("-invited_at", "-id")
+    )
+
+
+def invitation_get(*, organisation: Organisation, invitation_id: int) -> PartnershipInvitation:
+    """An invitation as the organisation may see it: the invited organisation, or the
+    partnership's lead. Anyone else is told it does not exist."""
+    from goldenthread.platform.core.errors import NotFound
+
+    invitation = (
+        PartnershipInvitation.objects.filter(pk=invitation_id)
+        .filter(Q(organisation=organisation) | Q(partnership__lead_organisation=organisation))
+        .select_related("partnership__lead_organisation", "organisation")
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("There is no such invitation.")
+    return invitation

@@ -26,8 +26,11 @@ from . import services
 from .charts import line_chart
 from .choices import LawfulBasis, SharedField, VersionStatus
 from .dashboard import partnership_dashboard
+from .dashboard_breakdowns import breakdown_tables, grants_breakdowns
+from .forms import show_domain_error
 from .models import AgreementVersion, Partnership
 from .permissions import (
+    can_manage_membership,
     can_manage_partnership,
     can_read_access_log,
     is_signatory,
@@ -37,6 +40,7 @@ from .selectors import (
     agreement_history,
     agreement_version_get,
     agreement_versions_visible_to,
+    invitations_for,
     partnership_get,
     partnerships_visible_to,
     reads_of_organisation,
@@ -74,6 +78,8 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         {
             "partnerships": partnerships,
             "can_read_log": can_read_access_log(request.user),
+            "invitations": list(invitations_for(organisation=organisation)),
+            "can_form": can_manage_membership(request.user),
         },
     )
 
@@ -105,12 +111,14 @@ def partnership_dashboard_page(request: HttpRequest, partnership_id: int) -> Htt
         as_of=as_of,
     )
     panels = []
+    shows_breakdowns = grants_breakdowns(dashboard)
     for item in dashboard.indicators:
         latest = item.latest
         panels.append(
             {
                 "item": item,
                 "latest": latest,
+                "breakdowns": breakdown_tables(item) if shows_breakdowns else None,
                 "chart": line_chart(
                     title=f"{item.indicator.code} {item.indicator.title}",
                     labels=[f.period.code for f in item.figures],
@@ -140,6 +148,7 @@ def partnership_dashboard_page(request: HttpRequest, partnership_id: int) -> Htt
             "panels": panels,
             "period": period,
             "can_manage": can_manage,
+            "shows_breakdowns": shows_breakdowns,
             "gaps": gaps,
             "gap_period": latest_period,
             "members": dashboard.members,
@@ -266,6 +275,7 @@ def agreement_detail(request: HttpRequest, version_id: int) -> HttpResponse:
             and version.status == VersionStatus.AWAITING_ACCEPTANCE
             and organisation.pk not in accepted,
             "can_send": manager and version.status == VersionStatus.DRAFT,
+            "can_edit": manager and version.status == VersionStatus.DRAFT,
             "can_end": (signer or manager)
             and version.status
             in (VersionStatus.ACTIVE, VersionStatus.SUSPENDED, VersionStatus.AWAITING_ACCEPTANCE),
@@ -369,7 +379,7 @@ def agreement_amend(request: HttpRequest, version_id: int) -> HttpResponse:
                 agreement=version.agreement, organisation=organisation, actor=request.user, **data
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            show_domain_error(form, error, {"fields": "shared_fields"})
         else:
             messages.success(
                 request,

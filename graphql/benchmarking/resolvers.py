@@ -21,6 +21,7 @@ from goldenthread.tenants.models import Organisation
 from graphql import GraphQLError
 
 from .dataloaders import prime_club_loaders
+from .lookahead import comparison_windows
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -53,6 +54,15 @@ def check_page(first: int, offset: int) -> None:
         raise bad_input(f"first must be between 1 and {MAX_PAGE_SIZE}; it was {first}.")
     if offset < 0:
         raise bad_input(f"offset cannot be negative; it was {offset}.")
+
+
+def page_of(items, items_offset: int, *, first: int, offset: int) -> list:
+    """The slice [offset, offset + first) of a list of which `items` holds the part starting
+    at `items_offset` (the part the comparison fetched; see `lookahead`)."""
+    start = offset - items_offset
+    if start < 0:  # not fetched: the look-ahead covers every page the query asks for
+        raise AssertionError("a page outside the fetched window was asked for")
+    return list(items[start : start + first])
 
 
 def resolve_clubs(info, *, first: int, offset: int):
@@ -101,6 +111,7 @@ def resolve_comparison(
             periods=wanted,
             today=timezone.localdate(),
             group_key=group or "",
+            **comparison_windows(info),
         )
     except DomainError as exc:
         raise as_graphql_error(exc) from None

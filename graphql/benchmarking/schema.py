@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import graphene
 
+from goldenthread.graphql.core.limits import register_list_size
+from goldenthread.shared_indicators.benchmarking import selectors
+
 from . import resolvers
 from .mutations import (
     BenchmarkingClubCreate,
@@ -85,17 +88,15 @@ class BenchmarkingMutation(graphene.ObjectType):
 
 
 def _register_list_sizes() -> None:
-    """Tell the complexity limit how long benchmarking's unpaginated lists can be."""
-    try:
-        from goldenthread.graphql.core.limits import register_list_size
-    except ImportError:
-        # TODO(partnerships): the generic complexity limit (graphql/core/limits.py) lands with
-        # the partnerships branch; until it is merged only the depth limit applies here.
-        return
-    register_list_size("BenchmarkingComparison", "periods", 40, argument="")
-    register_list_size("BenchmarkingComparison", "timeSeries", 400, argument="")
-    register_list_size("BenchmarkingMemberSeries", "points", 40, argument="")
-    register_list_size("BenchmarkingGroupResult", "periods", 40, argument="")
+    """Tell the complexity limit how long benchmarking's lists can be: the paginated ones by
+    their `first` (schema default: the page size), the others by their real bounds."""
+    periods = selectors.MAX_PERIODS
+    register_list_size("BenchmarkingComparison", "periods", periods, argument="")
+    register_list_size("BenchmarkingGroupResult", "periods", periods, argument="")
+    register_list_size("BenchmarkingMemberSeries", "points", periods, argument="")
+    register_list_size("BenchmarkingComparison", "timeSeries", resolvers.DEFAULT_PAGE_SIZE)
+    register_list_size("BenchmarkingPeriodResult", "entries", resolvers.DEFAULT_PAGE_SIZE)
+    # Exclusions arise only where members publish other periods than those compared.
     register_list_size("BenchmarkingPeriodResult", "exclusions", 20, argument="")
     register_list_size("BenchmarkingClub", "members", 50, argument="")
     register_list_size("BenchmarkingClub", "indicators", 20, argument="")

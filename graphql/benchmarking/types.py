@@ -14,7 +14,7 @@ from django.utils import timezone
 from goldenthread.graphql.core.enums import Frequency, Polarity
 
 from . import dataloaders
-from .resolvers import check_page, reader_of
+from .resolvers import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, check_page, page_of, reader_of
 
 
 class BenchmarkingPeriod(graphene.ObjectType):
@@ -103,12 +103,20 @@ class BenchmarkingPeriodResult(graphene.ObjectType):
     you = graphene.Field(
         BenchmarkingEntry, description="Where your organisation sits; null if it has no value."
     )
+    mine = graphene.Field(
+        BenchmarkingEntry,
+        description="Your organisation's own entry, whichever page of `entries` is asked for "
+        "(the same as `you`); null if it has no value.",
+    )
     entries = graphene.List(
         graphene.NonNull(BenchmarkingEntry),
         required=True,
-        description="Members by rank (best first), then by label; empty when withheld, and "
-        "for a comparator group of an anonymised club.",
-        first=graphene.Int(default_value=100, description="How many, 1 to 500."),
+        description="One page of the members by rank (best first), then by label; empty when "
+        "withheld, and for a comparator group of an anonymised club. `summary.count` is the "
+        "number of entries in all pages.",
+        first=graphene.Int(
+            default_value=DEFAULT_PAGE_SIZE, description=f"How many, 1 to {MAX_PAGE_SIZE}."
+        ),
         offset=graphene.Int(default_value=0, description="How many to skip first."),
     )
     exclusions = graphene.List(
@@ -117,9 +125,12 @@ class BenchmarkingPeriodResult(graphene.ObjectType):
         description="Values left out of this period and why.",
     )
 
+    def resolve_mine(root, info):
+        return root.you
+
     def resolve_entries(root, info, first, offset):
         check_page(first, offset)
-        return root.entries[offset : offset + first]
+        return page_of(root.entries, root.entries_offset, first=first, offset=offset)
 
 
 class BenchmarkingSeriesPoint(graphene.ObjectType):
@@ -336,7 +347,12 @@ class BenchmarkingComparison(graphene.ObjectType):
     time_series = graphene.List(
         graphene.NonNull(BenchmarkingMemberSeries),
         required=True,
-        description="Each member's values over the shown periods: you first, then by label.",
+        description="One page of each member's values over the shown periods: you first, "
+        "then by label.",
+        first=graphene.Int(
+            default_value=DEFAULT_PAGE_SIZE, description=f"How many, 1 to {MAX_PAGE_SIZE}."
+        ),
+        offset=graphene.Int(default_value=0, description="How many to skip first."),
     )
     group = graphene.Field(
         BenchmarkingGroupResult, description="The comparator group asked for, if any."
@@ -350,8 +366,12 @@ class BenchmarkingComparison(graphene.ObjectType):
             return [_withheld(period) for period in root.periods]
         return root.comparison.periods
 
-    def resolve_time_series(root, info):
-        return [] if root.comparison is None else root.comparison.series
+    def resolve_time_series(root, info, first, offset):
+        check_page(first, offset)
+        if root.comparison is None:
+            return []
+        series = root.comparison
+        return page_of(series.series, series.series_offset, first=first, offset=offset)
 
     def resolve_group(root, info):
         return None if root.comparison is None else root.comparison.group

@@ -14,6 +14,12 @@ from .agreements import (
     agreement_suspend,
     agreement_version_update,
 )
+from .invitations import (
+    invitation_accept,
+    invitation_decline,
+    invitation_withdraw,
+    partnership_invite,
+)
 from .partnerships import (
     partnership_create,
     partnership_member_add,
@@ -38,8 +44,12 @@ __all__ = [
     "agreement_suspend",
     "agreement_version_update",
     "cascaded_target_set",
+    "invitation_accept",
+    "invitation_decline",
+    "invitation_withdraw",
     "partnership_create",
     "partnership_indicator_create",
+    "partnership_invite",
     "partnership_member_add",
     "partnership_member_remove",
     "partnership_member_update",

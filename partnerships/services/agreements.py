@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from goldenthread.shared_indicators.models import CatalogueIndicator
 from goldenthread.tenants.models import Organisation
 
 from .. import bases
@@ -31,6 +32,7 @@ from ..models import (
     AgreementVersion,
     DataSharingAgreement,
     Partnership,
+    PartnershipIndicator,
     PartnershipMember,
 )
 from ..permissions import can_manage_partnership, is_signatory, require_manage, require_member
@@ -46,6 +48,29 @@ TERMS = (
     "starts_on",
     "ends_on",
 )
+
+
+def _refuse(field: str, message: str, code: str = "invalid") -> DomainError:
+    """A refusal that names the term it is about, so forms can show it beside the field."""
+    return DomainError(message, extra={"fields": {field: [message]}}, code=code)
+
+
+def _check_codes(partnership: Partnership, codes: list[str]) -> None:
+    """An agreement covers catalogue indicators and the partnership's own indicators only:
+    a mistyped code would otherwise be signed and silently share nothing."""
+    known = set(
+        PartnershipIndicator.objects.filter(partnership=partnership, code__in=codes).values_list(
+            "code", flat=True
+        )
+    ) | set(CatalogueIndicator.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise _refuse(
+            "indicator_codes",
+            f"Neither national catalogue codes nor {partnership.name}'s own indicators: "
+            f"{', '.join(unknown)}.",
+            code="unknown_indicator",
+        )
 
 
 def _lock(version: AgreementVersion) -> AgreementVersion:
@@ -70,9 +95,10 @@ def _fields(fields: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(str(field) for field in fields))
     unknown = [field for field in chosen if field not in known]
     if unknown:
-        raise DomainError(
+        raise _refuse(
+            "fields",
             f"Unknown field(s) to share: {', '.join(unknown)}; choose from "
-            f"{', '.join(SharedField.values)}."
+            f"{', '.join(SharedField.values)}.",
         )
     return [field for field in SharedField.values if field in chosen]
 
@@ -89,8 +115,9 @@ def _apply_terms(version: AgreementVersion, terms: dict) -> None:
         elif name in ("starts_on", "ends_on"):
             raw = as_date(raw, name="The start date" if name == "starts_on" else "The end date")
         elif name == "lawful_basis" and raw not in LawfulBasis.values:
-            raise DomainError(
-                f"'{raw}' is not a lawful basis; choose from {', '.join(LawfulBasis.values)}."
+            raise _refuse(
+                "lawful_basis",
+                f"'{raw}' is not a lawful basis; choose from {', '.join(LawfulBasis.values)}.",
             )
         setattr(version, name, raw)
 
@@ -100,7 +127,7 @@ def _set_parties(
 ) -> None:
     parties = list({party.pk: party for party in parties}.values())
     if len(parties) < 2:
-        raise DomainError("An agreement needs at least two parties.")
+        raise _refuse("parties", "An agreement needs at least two parties.")
     member_ids = set(
         PartnershipMember.objects.filter(partnership=partnership).values_list(
             "organisation_id", flat=True
@@ -108,8 +135,9 @@ def _set_parties(
     )
     outsiders = [party.name for party in parties if party.pk not in member_ids]
     if outsiders:
-        raise DomainError(
-            f"Only members of {partnership.name} can be parties; not {', '.join(outsiders)}."
+        raise _refuse(
+            "parties",
+            f"Only members of {partnership.name} can be parties; not {', '.join(outsiders)}.",
         )
     version.parties.set(parties)
 
@@ -151,6 +179,7 @@ def agreement_create(
     )
     clean_and_save(version)
     _set_parties(version, partnership, parties)
+    _check_codes(partnership, version.indicator_codes)
     return version
 
 
@@ -175,6 +204,8 @@ def agreement_version_update(
         )
     _apply_terms(version, terms)
     clean_and_save(version)
+    if "indicator_codes" in terms:
+        _check_codes(partnership, version.indicator_codes)
     if parties is not None:
         _set_parties(version, partnership, parties)
     return version
@@ -297,6 +328,8 @@ def agreement_amend(
         setattr(version, name, getattr(latest, name))
     _apply_terms(version, terms)
     clean_and_save(version)
+    if "indicator_codes" in terms:
+        _check_codes(agreement.partnership, version.indicator_codes)
     _set_parties(
         version, agreement.partnership, parties if parties is not None else latest.parties.all()
     )

@@ -13,12 +13,33 @@ from goldenthread.tenants.models import Organisation
 
 from ..choices import MemberRole
 from ..models import Partnership, PartnershipMember
-from ..permissions import MANAGER_ROLES, is_active_user, require_manage
+from ..permissions import require_manage, require_membership_admin
 from .common import as_date, clean_and_save
 
 
 def _emails(emails: Iterable[str]) -> list[str]:
     return sorted({email.strip().lower() for email in emails if email and email.strip()})
+
+
+def signatory_emails_clean(emails: Iterable[str] | str, *, field: str = "signatory_emails"):
+    """Normalise a list of signatories' e-mail addresses (a string may hold several,
+    separated by commas, semicolons or new lines), refusing any that is not an address."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if isinstance(emails, str):
+        emails = emails.replace(",", " ").replace(";", " ").split()
+    cleaned = _emails(emails)
+    bad = []
+    for email in cleaned:
+        try:
+            validate_email(email)
+        except ValidationError:
+            bad.append(email)
+    if bad:
+        message = f"Not an e-mail address: {', '.join(bad)}."
+        raise DomainError(message, extra={"fields": {field: [message]}}, code="invalid_email")
+    return cleaned
 
 
 @transaction.atomic
@@ -33,12 +54,10 @@ def partnership_create(
     description: str = "",
     signatory_emails: Iterable[str] = (),
 ) -> Partnership:
-    """Form a partnership led by the actor's organisation, which becomes its first member."""
-    if not (is_active_user(actor) and actor.has_role(*MANAGER_ROLES)):
-        raise PermissionDenied(
-            "Only administrators, performance officers and partner liaison officers may form "
-            "a partnership."
-        )
+    """Form a partnership led by the actor's organisation, which becomes its first member
+    (with the signatories given). Only the organisation's administrators may commit it."""
+    require_membership_admin(actor, "form a partnership")
+    signatories = signatory_emails_clean(signatory_emails)
     partnership = Partnership(
         name=(name or "").strip(),
         type=type,
@@ -54,7 +73,7 @@ def partnership_create(
             partnership=partnership,
             organisation=organisation,
             role=MemberRole.LEAD,
-            signatory_emails=_emails(signatory_emails),
+            signatory_emails=signatories,
         )
     )
     return partnership
@@ -70,7 +89,9 @@ def partnership_member_add(
     role: str = MemberRole.MEMBER,
     signatory_emails: Iterable[str] = (),
 ) -> PartnershipMember:
-    """Add an organisation to the partnership (the lead is added when it is formed)."""
+    """Add an organisation to the partnership directly (the lead is added when it is
+    formed). For seeding and administration: the pages and REST API invite instead
+    (`partnership_invite`), so that the organisation itself agrees to join."""
     require_manage(partnership, organisation, actor)
     if role == MemberRole.LEAD:
         raise DomainError("A partnership has one lead, the organisation that formed it.")
@@ -96,7 +117,7 @@ def partnership_member_update(
     signatory_emails: Iterable[str] | None = None,
 ) -> PartnershipMember:
     """Change a member's role, or who signs for it. The lead's own role does not change; an
-    organisation's administrators may name their own signatories."""
+    organisation's administrators (only) may name their own signatories."""
     partnership = membership.partnership
     own = membership.organisation_id == organisation.pk
     if role is not None:
@@ -105,9 +126,10 @@ def partnership_member_update(
             raise DomainError("The lead organisation's role cannot change.")
         membership.role = role
     if signatory_emails is not None:
-        if not (own and is_active_user(actor) and actor.has_role(*MANAGER_ROLES)):
-            raise PermissionDenied("Only the member's own managers may name its signatories.")
-        membership.signatory_emails = _emails(signatory_emails)
+        if not own:
+            raise PermissionDenied("Only the member's own administrators may name its signatories.")
+        require_membership_admin(actor, "name who signs agreements for it")
+        membership.signatory_emails = signatory_emails_clean(signatory_emails)
     clean_and_save(membership)
     return membership
 

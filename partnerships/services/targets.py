@@ -43,9 +43,10 @@ def partnership_indicator_create(
     (members then give their own PI that code as its catalogue code)."""
     require_manage(partnership, organisation, actor)
     if aggregation not in Aggregation.values:
-        raise DomainError(
+        raise _refuse(
+            "aggregation",
             f"'{aggregation}' is not a way to aggregate; choose from "
-            f"{', '.join(Aggregation.values)}."
+            f"{', '.join(Aggregation.values)}.",
         )
     indicator = PartnershipIndicator(
         partnership=partnership,
@@ -57,7 +58,7 @@ def partnership_indicator_create(
     if catalogue_code:
         catalogue = CatalogueIndicator.objects.filter(code=catalogue_code.strip()).first()
         if catalogue is None:
-            raise DomainError(f"There is no catalogue indicator '{catalogue_code}'.")
+            raise _refuse("catalogue_code", f"There is no catalogue indicator '{catalogue_code}'.")
         indicator.catalogue_indicator = catalogue
         indicator.code = catalogue.code
         indicator.title = catalogue.title
@@ -69,10 +70,11 @@ def partnership_indicator_create(
     else:
         code = (code or "").strip()
         if not code:
-            raise DomainError("A partnership-defined indicator needs a code.")
+            raise _refuse("code", "A partnership-defined indicator needs a code.")
         if CatalogueIndicator.objects.filter(code=code).exists():
-            raise DomainError(
-                f"'{code}' is a national catalogue code; add the catalogue indicator instead."
+            raise _refuse(
+                "code",
+                f"'{code}' is a national catalogue code; add the catalogue indicator instead.",
             )
         indicator.code = code
         indicator.title = (title or "").strip()
@@ -82,9 +84,15 @@ def partnership_indicator_create(
         indicator.frequency = frequency
         indicator.decimal_places = decimal_places
     if PartnershipIndicator.objects.filter(partnership=partnership, code=indicator.code).exists():
-        raise Conflict(f"{partnership.name} already reports on {indicator.code}.")
+        message = f"{partnership.name} already reports on {indicator.code}."
+        field = "catalogue_code" if catalogue_code else "code"
+        raise Conflict(message, extra={"fields": {field: [message]}})
     clean_and_save(indicator)
     return indicator
+
+
+def _refuse(field: str, message: str) -> DomainError:
+    return DomainError(message, extra={"fields": {field: [message]}})
 
 
 def _target_period(indicator: PartnershipIndicator, code: str) -> Period:
@@ -92,10 +100,12 @@ def _target_period(indicator: PartnershipIndicator, code: str) -> Period:
         period = parse_period(str(code).strip())
         sub_periods(period, indicator.period_type)
     except PeriodError as error:
-        raise DomainError(
+        message = (
             f"A target for {indicator.code} must be for a {indicator.period_type.label} or a "
-            f"longer period made of whole ones: {error}",
-            code="wrong_period_type",
+            f"longer period made of whole ones: {error}"
+        )
+        raise DomainError(
+            message, code="wrong_period_type", extra={"fields": {"period_code": [message]}}
         ) from None
     return period
 
@@ -138,7 +148,8 @@ def cascaded_target_set(
     partnership = indicator.partnership
     require_manage(partnership, organisation, actor)
     if not partnership.members.filter(organisation=member).exists():
-        raise DomainError(f"{member.name} is not a member of {partnership.name}.")
+        message = f"{member.name} is not a member of {partnership.name}."
+        raise DomainError(message, extra={"fields": {"member": [message]}})
     period = _target_period(indicator, period_code)
     number = to_decimal(value, name="The target")
     if number is None:

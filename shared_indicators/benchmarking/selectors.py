@@ -27,9 +27,10 @@ from goldenthread.platform.core.periods import (
 from goldenthread.shared_indicators.publication.selectors import visible_values
 from goldenthread.tenants.models import Organisation, OrganisationType, Region
 
+from . import comparison_sql
 from .bases import BASIS_TYPE
 from .domain.alignment import ComparisonRefused, SourceValue, align, check_periods
-from .domain.comparison import Comparison, Rules, build_comparison
+from .domain.comparison import EVERYTHING, Comparison, Rules, Window, build_comparison, windowed
 from .domain.groups import GroupChoice, GroupKind, GroupUnavailable, MemberInfo, resolve_group
 from .errors import ComparisonUnavailable
 from .models import Club, ClubConsent, ClubIndicator, ClubMembership, ComparatorGroup
@@ -72,10 +73,10 @@ def club_indicator_get(*, club: Club, code: str) -> ClubIndicator:
 
 def member_infos(
     *, club: Club, club_indicator: ClubIndicator | None = None
-) -> tuple[dict[int, MemberInfo], list[int]]:
-    """The club's current members' comparator attributes and, for `club_indicator`, the ids
-    of their active consents: ONE query. Internal: names here are shown only through the
-    club's labelling rules."""
+) -> tuple[dict[int, MemberInfo], dict[int, int]]:
+    """The club's current members' comparator attributes and, for `club_indicator`, each
+    member's active consent id (members without one are left out): ONE query. Internal:
+    names here are shown only through the club's labelling rules."""
     types, regions = dict(OrganisationType.choices), dict(Region.choices)
     memberships = ClubMembership.objects.filter(club=club, left_at__isnull=True)
     if club_indicator is not None:
@@ -93,14 +94,14 @@ def member_infos(
         "organisation__parent_county_id",
         "consent_id",
     )
-    members, consent_ids = {}, []
+    members, consents = {}, {}
     for id_, name, type_, region, county, consent_id in rows:
         members[id_] = MemberInfo(
             id_, name, type_, types.get(type_, type_), region, regions.get(region, ""), county
         )
         if consent_id is not None:
-            consent_ids.append(consent_id)
-    return members, consent_ids
+            consents[id_] = consent_id
+    return members, consents
 
 
 class StoreRow(NamedTuple):
@@ -220,16 +221,27 @@ def neighbour_ids_of(*, organisation: Organisation) -> list[int]:
     )
 
 
+class ReadValue(NamedTuple):
+    """One value the reader was shown, as the read log records it."""
+
+    organisation_id: int
+    indicator_code: str
+    period_code: str
+
+
 @dataclass
 class ComparisonView:
-    """A comparison as `reader` may see it. `rows_read` is internal (for logging reads)."""
+    """A comparison as `reader` may see it. `rows_read` (what was shown of others' values)
+    and `consent_by_owner` (each owner's consent they were read under) are internal: for
+    the read log, never serialised."""
 
     club: Club
     club_indicator: ClubIndicator
     periods: list[Period]
     embargoed: bool
     comparison: Comparison | None
-    rows_read: list[StoreRow] = field(default_factory=list, repr=False)
+    rows_read: list = field(default_factory=list, repr=False)
+    consent_by_owner: dict[int, int] = field(default_factory=dict, repr=False)
 
 
 def _group(group_key: str, *, club, viewer, members, reader):
@@ -259,6 +271,17 @@ def _group(group_key: str, *, club, viewer, members, reader):
         raise ComparisonUnavailable(str(exc)) from None
 
 
+def _checked(*, club: Club, indicator_code: str, periods: Sequence[Period]) -> ClubIndicator:
+    club_indicator = club_indicator_get(club=club, code=indicator_code)
+    if len(periods) > MAX_PERIODS:
+        raise ComparisonUnavailable(f"Ask for at most {MAX_PERIODS} periods at a time.")
+    try:
+        check_periods(periods, comparison_type=club_indicator.comparison_period_type)
+    except ComparisonRefused as exc:
+        raise ComparisonUnavailable(str(exc)) from None
+    return club_indicator
+
+
 def comparison_for(
     *,
     reader: Organisation,
@@ -267,32 +290,98 @@ def comparison_for(
     periods: Sequence[Period],
     today: date,
     group_key: str = "",
+    entries: Window = EVERYTHING,
+    group_entries: Window = EVERYTHING,
+    series: Window = EVERYTHING,
 ) -> ComparisonView:
-    """The comparison of `indicator_code` over `periods` in `club` as `reader` may see it.
+    """The comparison of `indicator_code` over `periods` in `club` as `reader` may see it,
+    with only the pages of entries (per period, and per period of the group) and of time
+    series asked for; summaries and the reader's own place are always complete.
 
-    `club` must come from `club_get_for(organisation=reader, …)`. Queries: the club indicator,
-    the members, the rows (one query), plus one for a nearest-neighbour or custom group: a
-    constant number whatever the number of members, periods or values.
+    `club` must come from `club_get_for(organisation=reader, …)`. Computed by one SQL
+    statement (`comparison_sql`) whose output does not grow with the club; when members
+    published other periods than those compared (roll-ups, exclusions), by the pure reference
+    path instead. Queries: the club indicator and the statement, plus the members and a
+    neighbour or custom group when a comparator group is asked for, plus the members and the
+    rows when the pure path is needed: a constant number whatever the number of members,
+    periods or values.
     """
-    club_indicator = club_indicator_get(club=club, code=indicator_code)
-    if len(periods) > MAX_PERIODS:
-        raise ComparisonUnavailable(f"Ask for at most {MAX_PERIODS} periods at a time.")
-    try:
-        check_periods(periods, comparison_type=club_indicator.comparison_period_type)
-    except ComparisonRefused as exc:
-        raise ComparisonUnavailable(str(exc)) from None
+    club_indicator = _checked(club=club, indicator_code=indicator_code, periods=periods)
     if club.is_embargoed(today):
         return ComparisonView(club, club_indicator, list(periods), True, None)
+    members = None
+    group = None
+    if group_key:
+        members, _ = member_infos(club=club)
+        viewer = members.get(reader.id)
+        if viewer is None:
+            raise NotFound(NOT_A_MEMBER)
+        group = _group(group_key, club=club, viewer=viewer, members=members, reader=reader)
+    result = comparison_sql.run(
+        club=club,
+        club_indicator=club_indicator,
+        basis_type=BASIS_TYPE,
+        scope=comparison_sql.Scope(
+            viewer_id=reader.id,
+            periods=list(periods),
+            entries=entries,
+            group_entries=group_entries,
+            series=series,
+            group=group,
+        ),
+    )
+    if result is None:
+        view = _reference_view(
+            reader=reader, club=club, club_indicator=club_indicator, periods=periods, group=group
+        )
+        view.comparison = windowed(
+            view.comparison, entries=entries, group_entries=group_entries, series=series
+        )
+        return view
+    code = club_indicator.code
+    read = [
+        ReadValue(owner.owner_id, code, period_code)
+        for owner in result.reads
+        for period_code in owner.period_codes
+    ]
+    consents = {owner.owner_id: owner.consent_id for owner in result.reads}
+    return ComparisonView(
+        club, club_indicator, list(periods), False, result.comparison, read, consents
+    )
 
-    members, consent_ids = member_infos(club=club, club_indicator=club_indicator)
+
+def reference_comparison_for(
+    *,
+    reader: Organisation,
+    club: Club,
+    indicator_code: str,
+    periods: Sequence[Period],
+    today: date,
+    group_key: str = "",
+) -> ComparisonView:
+    """The same comparison computed by the pure domain functions over every row (the
+    reference implementation `comparison_for` must agree with; it falls back to it)."""
+    club_indicator = _checked(club=club, indicator_code=indicator_code, periods=periods)
+    if club.is_embargoed(today):
+        return ComparisonView(club, club_indicator, list(periods), True, None)
+    members, _ = member_infos(club=club)
     viewer = members.get(reader.id)
     if viewer is None:
         raise NotFound(NOT_A_MEMBER)
     group = _group(group_key, club=club, viewer=viewer, members=members, reader=reader)
+    return _reference_view(
+        reader=reader, club=club, club_indicator=club_indicator, periods=periods, group=group
+    )
+
+
+def _reference_view(*, reader, club, club_indicator, periods, group) -> ComparisonView:
+    members, consents = member_infos(club=club, club_indicator=club_indicator)
+    if reader.id not in members:
+        raise NotFound(NOT_A_MEMBER)
     indicator = club_indicator.catalogue_indicator
     rows = comparison_rows(
         indicator_code=indicator.code,
-        consent_ids=consent_ids,
+        consent_ids=list(consents.values()),
         start=periods[0].start,
         end=periods[-1].end,
     )
@@ -326,4 +415,5 @@ def comparison_for(
         if period in shown and member in comparison.owner_ids_read
         for source in aligned.sources
     ]
-    return ComparisonView(club, club_indicator, list(periods), False, comparison, read)
+    owners = {owner: consents[owner] for owner in comparison.owner_ids_read}
+    return ComparisonView(club, club_indicator, list(periods), False, comparison, read, owners)

@@ -311,26 +311,19 @@ def comparator_group_delete(
 
 def record_comparison_read(*, view, reader: Organisation, reader_user, interface: str) -> None:
     """Log the cross-organisation read of a comparison: one row per owner whose values were
-    shown (the reader's own values and hidden periods are not reads), in one INSERT.
-
-    The publication log takes one basis per call; a comparison reads each owner under that
-    owner's own consent, and one call per owner would make the number of queries grow with
-    the club. So the read is logged under the club-indicator basis: type "club_consent", id
-    the ClubIndicator's id, label naming the club and indicator.
-    # TODO(publication): accept a basis per owner and log each owner's consent id instead.
-    """
+    shown (the reader's own values and hidden periods are not reads), each under that owner's
+    own consent (basis "club_consent", id the consent's id), in one INSERT whatever the size
+    of the club."""
     if not view.rows_read:
         return
-    club_indicator = view.club_indicator
+    label = basis_label(view.club.name)
     log_cross_organisation_reads(
         reader_organisation=reader,
         reader_user=reader_user,
         values=view.rows_read,
-        basis=Basis(
-            type=BASIS_TYPE,
-            id=club_indicator.id,
-            fields=GRANTED_FIELDS,
-            label=f"{basis_label(view.club.name)}: {club_indicator.code} comparison",
-        ),
+        bases_by_owner={
+            owner_id: Basis(type=BASIS_TYPE, id=consent_id, fields=GRANTED_FIELDS, label=label)
+            for owner_id, consent_id in view.consent_by_owner.items()
+        },
         interface=interface,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 
 from django.db import connection, transaction
@@ -289,19 +289,27 @@ def log_cross_organisation_reads(
     reader_organisation: Organisation,
     reader_user,
     values: Iterable[PublishedValue],
-    basis: Basis,
+    basis: Basis | None = None,
     interface: str,
+    bases_by_owner: Mapping[int, Basis] | None = None,
 ) -> list[CrossOrganisationRead]:
     """Record that `reader_organisation` (and `reader_user`, a user or an e-mail) read these
     published values under `basis` through `interface` ("page", "rest", "graphql"): one row
     per owner organisation, naming the indicator codes and periods read. The reader's own
-    values are not cross-organisation reads and are not logged. One INSERT."""
+    values are not cross-organisation reads and are not logged. One INSERT.
+
+    `bases_by_owner` (owner organisation id -> basis) logs each owner's values under its own
+    basis, e.g. each club member's own consent; owners it does not name fall back to `basis`.
+    Every owner read must have a basis from one or the other."""
     if interface not in ReadInterface.values:
         raise DomainError(
             f"Unknown interface {interface!r}: use one of {', '.join(ReadInterface.values)}.",
             code="unknown_interface",
         )
-    _check_basis_type(basis.type)
+    bases_by_owner = bases_by_owner or {}
+    for each in (basis, *bases_by_owner.values()):
+        if each is not None:
+            _check_basis_type(each.type)
     by_owner: dict[int, dict[str, set[str]]] = {}
     for value in values:
         if value.organisation_id == reader_organisation.pk:
@@ -310,15 +318,22 @@ def log_cross_organisation_reads(
         codes.setdefault(value.indicator_code, set()).add(value.period_code)
     if not by_owner:
         return []
+    owner_bases = {owner_id: bases_by_owner.get(owner_id, basis) for owner_id in by_owner}
+    unlogged = sorted(owner_id for owner_id, each in owner_bases.items() if each is None)
+    if unlogged:
+        raise DomainError(
+            f"No basis given for the values read of organisations {unlogged}.",
+            code="read_without_basis",
+        )
     now = timezone.now()
     rows = [
         CrossOrganisationRead(
-            reader_organisation=reader_organisation,
+            reader_organisation_id=reader_organisation.pk,  # no per-row descriptor work
             reader_user=_reader_name(reader_user),
             owner_organisation_id=owner_id,
-            basis_type=basis.type,
-            basis_id=basis.id,
-            basis_label=basis.label,
+            basis_type=owner_bases[owner_id].type,
+            basis_id=owner_bases[owner_id].id,
+            basis_label=owner_bases[owner_id].label,
             what={
                 "indicators": [
                     {"code": code, "periods": sorted(periods)}

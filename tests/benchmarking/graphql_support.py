@@ -24,7 +24,7 @@ query Compare($club: ID!, $code: String!, $first: String!, $last: String!, $grou
       shown hiddenReason
       summary { count median mean minimum maximum }
       you { label rank quartile value distanceFromMedian sideOfMedian }
-      entries(first: 500) {
+      entries(first: 100) {
         label isYou value rank quartile distanceFromMedian sideOfMedian derivedFrom
       }
       exclusions { label isYou reason }

@@ -83,3 +83,20 @@ def test_groups_relative_to_the_reader():
         resolve_group("county_area", viewer=members[3], members=members)
     with pytest.raises(GroupUnavailable, match="not a comparator group"):
         resolve_group("planets", viewer=members[1], members=members)
+
+
+@pytest.mark.parametrize("salt", ["s1", "x" * 64, "long salt " * 10])
+def test_hmac_pads_give_the_labels_digest_with_plain_sha256(salt):
+    import hashlib
+
+    from goldenthread.shared_indicators.benchmarking.domain.anonymity import (
+        _digest,
+        digest_prefix,
+        hmac_pads,
+    )
+
+    inner, outer = hmac_pads(salt)
+    for member_id in (1, 42, 123456):
+        message = digest_prefix("NI 195") + str(member_id).encode()
+        by_pads = hashlib.sha256(outer + hashlib.sha256(inner + message).digest()).digest()
+        assert by_pads == _digest(salt, "NI 195", member_id)

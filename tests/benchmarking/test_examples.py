@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from goldenthread.graphql.api import schema
+from goldenthread.graphql.core.limits import operation_cost
 from graphql import parse, validate
 
 EXAMPLES = sorted(
@@ -21,5 +22,9 @@ def test_there_are_examples():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
-def test_an_example_validates(path):
-    assert validate(schema.graphql_schema, parse(path.read_text())) == []
+def test_an_example_validates_and_is_within_the_complexity_limit(path, settings):
+    document = parse(path.read_text())
+    assert validate(schema.graphql_schema, document) == []
+    for operation in document.definitions:
+        cost = operation_cost(schema.graphql_schema, document, operation)
+        assert cost <= settings.GRAPHQL_MAX_COMPLEXITY, (path.name, cost)

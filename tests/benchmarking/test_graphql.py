@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from goldenthread.shared_indicators.benchmarking import services
+from goldenthread.shared_indicators.benchmarking.models import ClubConsent
 from goldenthread.shared_indicators.publication.models import CrossOrganisationRead
 from tests.benchmarking.graphql_support import CLUBS, COMPARISON, post
 from tests.benchmarking.helpers import ADMIN, make_club, make_indicator, make_org, publish
@@ -196,14 +197,25 @@ def test_before_the_embargo_the_api_shows_nothing(reader, org_a):
     assert not CrossOrganisationRead.objects.filter(reader_organisation=org_a).exists()
 
 
-def test_a_comparison_read_is_logged_once_per_owner(reader, org_a):
+def test_a_comparison_read_is_logged_once_per_owner_under_its_own_consent(reader, org_a):
     club, indicator, members = club_with(org_a, 6)
-    compare(reader, club, indicator)
-    logged = CrossOrganisationRead.objects.filter(reader_organisation=org_a, interface="graphql")
-    assert sorted(logged.values_list("owner_organisation_id", flat=True)) == sorted(
-        org.id for org in members[1:]
+    consents = dict(
+        ClubConsent.objects.filter(
+            club_indicator__club=club, withdrawn_at__isnull=True
+        ).values_list("membership__organisation_id", "id")
     )
+
+    with CaptureQueriesContext(connection) as captured:
+        compare(reader, club, indicator)
+
+    logged = CrossOrganisationRead.objects.filter(reader_organisation=org_a, interface="graphql")
+    assert sorted(logged.values_list("owner_organisation_id", "basis_type", "basis_id")) == sorted(
+        (org.id, "club_consent", consents[org.id]) for org in members[1:]
+    )
+    assert {row.basis_label for row in logged} == {f"{club.name} benchmarking club consent"}
     assert logged.first().what["indicators"][0]["periods"] == list(QUARTERS)
+    inserts = [q for q in captured if 'INSERT INTO "publication_crossorganisationread"' in q["sql"]]
+    assert len(inserts) == 1
 
 
 def test_mixed_period_types_are_refused_with_a_reason(reader, org_a):
@@ -230,6 +242,43 @@ def test_pagination_of_entries(reader, org_a):
     ]
     bad = """query { benchmarkingClubs(first: 0) { id } }"""
     assert post(reader, bad).json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_entries_come_one_page_at_a_time_and_your_own_entry_always(reader, org_a):
+    # Alpha has the lowest value, so it is last: never on the first page.
+    club, indicator, members = club_with(org_a, 60, anonymised=False, values=list(range(60)))
+    query = """query($club: ID!, $code: String!) { benchmarkingComparison(clubId: $club,
+      indicatorCode: $code, periods: ["2024/25 Q1"]) {
+        periods { summary { count } mine { label rank } entries { rank isYou }
+                  top: entries(first: 2) { rank } tail: entries(first: 5, offset: 58) { rank } }
+        timeSeries(first: 3, offset: 1) { label isYou } } }"""
+    body = post(reader, query, {"club": str(club.id), "code": indicator.code}).json()
+    assert "errors" not in body, body
+    comparison = body["data"]["benchmarkingComparison"]
+    q1 = comparison["periods"][0]
+    assert q1["summary"]["count"] == 60
+    assert [e["rank"] for e in q1["entries"]] == list(range(1, 51))  # the default page: 50
+    assert not any(e["isYou"] for e in q1["entries"])
+    assert q1["mine"] == {"label": org_a.name, "rank": 60}
+    assert [e["rank"] for e in q1["top"]] == [1, 2]
+    assert [e["rank"] for e in q1["tail"]] == [59, 60]
+    # The series: yours first, so the page from offset 1 holds three others.
+    assert [s["isYou"] for s in comparison["timeSeries"]] == [False, False, False]
+
+
+def test_an_over_complex_comparison_is_refused_before_anything_is_read(reader, org_a):
+    club, indicator, _ = club_with(org_a, 6)
+    query = """query($club: ID!, $code: String!) { benchmarkingComparison(clubId: $club,
+      indicatorCode: $code, periods: ["2024/25 Q1"]) {
+        periods { entries(first: 500) { label isYou value rank quartile distanceFromMedian } }
+        timeSeries(first: 500) { label points { period { code label start end } value } } } }"""
+    response = post(reader, query, {"club": str(club.id), "code": indicator.code})
+    body = response.json()
+    assert "data" not in body or body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert error["extensions"]["cost"] > error["extensions"]["limit"]
+    assert not CrossOrganisationRead.objects.filter(reader_organisation=org_a).exists()
 
 
 def _queries(client, query, variables=None) -> int:

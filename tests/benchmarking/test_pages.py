@@ -141,3 +141,10 @@ def test_a_member_that_does_not_run_the_club_cannot_add_members(org_a, make_user
         "Only administrators of the organisation that runs this club" in response.content.decode()
     )
     assert not ClubMembership.objects.filter(club=club, organisation=newcomer).exists()
+
+
+def test_the_main_navigation_links_to_benchmarking_on_an_organisation_host(member, client_for):
+    html = member.get("/benchmarking/").content.decode()
+    assert 'href="/benchmarking/" aria-current="page">Benchmarking</a>' in html
+    staff_home = client_for(None).get("/accounts/sign-in/").content.decode()
+    assert ">Benchmarking</a>" not in staff_home

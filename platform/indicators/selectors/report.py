@@ -1,8 +1,14 @@
 """The performance report for a period, and a PI's values with their trends.
 
-The report reads everything in a fixed number of queries whatever the number of PIs: the PIs,
-the values in the window the report needs, the targets in that window, the commentary, and the
-settings. Status and trends are then worked out in Python by the pure domain functions.
+The report reads everything in a fixed number of queries whatever the number of PIs: the
+settings, the service areas, the PIs, the values of just the periods the report compares,
+the targets of the report's period, and its newest commentary. Status and trends are then
+worked out in Python by the pure domain functions.
+
+It is the page a large council opens most (600 PIs), so the hot path is kept lean (see
+bench/report.py): values and targets are read as tuples rather than model instances, each
+distinct period plan (period type, year to date) is worked out once rather than per PI, and
+period codes are computed once per plan.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
@@ -47,6 +53,63 @@ from ..services.common import assess_indicator, parse_code
 from .due import due_date_for
 
 
+class StoredValue(NamedTuple):
+    """What the report reads of a stored value row (the overall value of one PI and period).
+
+    A tuple rather than an `IndicatorValue`: building thousands of model instances cost more
+    than the query that fetched them (bench/report.py)."""
+
+    indicator_id: int
+    period_code: str
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    state: str
+    workflow_status: str
+    status: str
+    status_target: Decimal | None
+    status_warning_threshold: Decimal | None
+    status_tolerance_kind: str
+    status_tolerance_amount: Decimal | None
+
+
+# The value columns the report reads, in `StoredValue`'s order.
+REPORT_VALUE_FIELDS = StoredValue._fields
+
+# What the report and the pages and API that show it read of each PI: its periods and roll-up,
+# its status rules, its due date, and what is printed. Definitions, notes, timestamps and
+# catalogue links stay in the database (600 PIs' worth cost more than their query).
+REPORT_INDICATOR_FIELDS = (
+    "code",
+    "title",
+    "service_area",
+    "unit_kind",
+    "polarity",
+    "frequency",
+    "year_basis",
+    "decimal_places",
+    "is_calculated",
+    "factor",
+    "rollup_rule",
+    "year_to_date",
+    "band_lower",
+    "band_upper",
+    "tolerance_kind",
+    "tolerance_amount",
+    "due_day_of_following_month",
+    "due_lag_months",
+)
+# The commentary and its author's name (the author's printed name falls back to the e-mail).
+REPORT_COMMENTARY_FIELDS = (
+    "indicator",
+    "period_code",
+    "text",
+    "created_at",
+    "author__full_name",
+    "author__email",
+)
+
+
 @dataclass(frozen=True)
 class Reading:
     """A PI's figure for one period: stored directly, rolled up from shorter periods, or absent."""
@@ -56,7 +119,7 @@ class Reading:
     state: str  # a ValueState, or "missing" / "not_due" when nothing was entered
     workflow_status: str | None = None
     complete: bool = True
-    row: IndicatorValue | None = None
+    row: StoredValue | None = None
 
 
 @dataclass(frozen=True)
@@ -101,37 +164,57 @@ def _finer(report: Period, pi_type: PeriodType) -> bool:
 
 
 @dataclass(frozen=True)
+class _Span:
+    """One reading's period and the PI's periods it is made of, with their codes (a period's
+    code is computed on each access, and the report looks codes up thousands of times)."""
+
+    period: Period
+    code: str
+    parts: tuple[Period, ...]
+    part_codes: tuple[str, ...]
+    direct: bool  # the reading is one stored value of the PI's own period (nothing to roll up)
+
+
+@dataclass(frozen=True)
 class _Plan:
-    """Which of the PI's periods make up the current, previous and last-year readings."""
+    """Which of the PI's periods make up the current, previous and last-year readings. The same
+    for every PI of one period type and year-to-date setting, so worked out once for each."""
 
-    current: Period
-    previous: Period
-    last_year: Period
-    parts: dict[Period, list[Period]]  # reading period -> the PI's periods it is made of
+    current: _Span
+    previous: _Span
+    last_year: _Span
 
 
-def _window(indicator: Indicator, reading: Period) -> list[Period]:
-    pi_type = indicator.period_type
-    if indicator.year_to_date:
+def _window(pi_type: PeriodType, year_to_date: bool, reading: Period) -> list[Period]:
+    if year_to_date:
         year = period_containing(PeriodType.FINANCIAL_YEAR, reading.end)
         return periods_between(pi_type, year.start, reading.end)
     return sub_periods(reading, pi_type)
 
 
-def _plan(indicator: Indicator, report: Period) -> _Plan:
-    pi_type = indicator.period_type
+def _span(period: Period, parts: list[Period]) -> _Span:
+    return _Span(
+        period=period,
+        code=period.code,
+        parts=tuple(parts),
+        part_codes=tuple(part.code for part in parts),
+        direct=parts == [period],
+    )
+
+
+def _plan(pi_type: PeriodType, year_to_date: bool, report: Period) -> _Plan:
     if _finer(report, pi_type):
         current = report
     else:
         current = period_containing(pi_type, report.end)
         if current.end > report.end:
             current = previous_period(current)
-    previous, last_year = previous_period(current), same_period_last_year(current)
-    if current.type == pi_type and not indicator.year_to_date:
-        parts = {p: [p] for p in (current, previous, last_year)}
+    readings = (current, previous_period(current), same_period_last_year(current))
+    if current.type == pi_type and not year_to_date:
+        spans = [_span(p, [p]) for p in readings]
     else:
-        parts = {p: _window(indicator, p) for p in (current, previous, last_year)}
-    return _Plan(current=current, previous=previous, last_year=last_year, parts=parts)
+        spans = [_span(p, _window(pi_type, year_to_date, p)) for p in readings]
+    return _Plan(*spans)
 
 
 def _rolled(values: list[Decimal], rule: str) -> Decimal | None:
@@ -146,41 +229,50 @@ def _rolled(values: list[Decimal], rule: str) -> Decimal | None:
 
 class _Reader:
     def __init__(self, *, values, targets, settings, today, approved_only):
-        self.values = values
-        self.targets = targets
+        self.values: dict[tuple[int, str], StoredValue] = values
+        self.targets: dict[tuple[int, str], Decimal] = targets
         self.settings = settings
         self.today = today
         self.approved_only = approved_only
+        self._due: dict[tuple[Any, Any, Period], date] = {}
 
-    def _absent(self, indicator: Indicator, period: Period, parts: list[Period]) -> Reading:
-        due = due_date_for(indicator, parts[-1], self.settings)
+    def _absent(self, indicator: Indicator, span: _Span) -> Reading:
+        last = span.parts[-1]
+        # Due dates depend only on the PI's due day and lag, mostly the organisation's.
+        key = (indicator.due_day_of_following_month, indicator.due_lag_months, last)
+        due = self._due.get(key)
+        if due is None:
+            due = self._due[key] = due_date_for(indicator, last, self.settings)
         state = "missing" if due < self.today else "not_due"
-        return Reading(period=period, value=None, state=state)
+        return Reading(period=span.period, value=None, state=state)
 
-    def reading(self, indicator: Indicator, period: Period, parts: list[Period]) -> Reading:
-        found = [self.values.get((indicator.pk, part.code)) for part in parts]
+    def reading(self, indicator: Indicator, span: _Span) -> Reading:
+        pk = indicator.pk
+        found = [self.values.get((pk, code)) for code in span.part_codes]
         if self.approved_only:
             found = [
                 row if row and row.workflow_status == WorkflowStatus.APPROVED else None
                 for row in found
             ]
-        present = [row for row in found if row is not None]
-        if len(parts) == 1 and parts[0] == period:
+        if span.direct:
             row = found[0]
             if row is None:
-                return self._absent(indicator, period, parts)
+                return self._absent(indicator, span)
             return Reading(
-                period=period,
+                period=span.period,
                 value=row.value,
                 state=row.state,
                 workflow_status=row.workflow_status,
                 row=row,
             )
+        present = [row for row in found if row is not None]
         entered = [row for row in present if row.state == ValueState.ENTERED]
         if not entered:
             if present:
-                return Reading(period=period, value=None, state=present[-1].state, complete=False)
-            return self._absent(indicator, period, parts)
+                return Reading(
+                    period=span.period, value=None, state=present[-1].state, complete=False
+                )
+            return self._absent(indicator, span)
         try:
             result = roll_up(
                 rule=Rollup(indicator.rollup_rule),
@@ -189,35 +281,35 @@ class _Reader:
                     for row in entered
                 ],
                 factor=indicator.factor,
-                expected_count=len(parts),
+                expected_count=len(span.parts),
             )
         except CalculationError:
             # e.g. every denominator zero: there is no figure to report for the whole period.
-            return Reading(period=period, value=None, state="missing", complete=False)
+            return Reading(period=span.period, value=None, state="missing", complete=False)
         workflow = {row.workflow_status for row in entered}
         return Reading(
-            period=period,
+            period=span.period,
             value=result.value,
             state=ValueState.ENTERED,
             workflow_status=workflow.pop() if len(workflow) == 1 else WorkflowStatus.DRAFT,
             complete=result.complete,
         )
 
-    def target(self, indicator: Indicator, period: Period, parts: list[Period]) -> Decimal | None:
-        own = self.targets.get((indicator.pk, period.code))
-        if own is not None or parts == [period]:
+    def target(self, indicator: Indicator, span: _Span) -> Decimal | None:
+        own = self.targets.get((indicator.pk, span.code))
+        if own is not None or span.direct:
             return own
         # No target for the longer period: roll up the PI's own periods' targets if all exist.
-        part_targets = [self.targets.get((indicator.pk, part.code)) for part in parts]
+        part_targets = [self.targets.get((indicator.pk, code)) for code in span.part_codes]
         if any(value is None for value in part_targets):
             return None
         return _rolled(part_targets, indicator.rollup_rule)
 
 
 def _row(indicator: Indicator, plan: _Plan, reader: _Reader, commentary) -> ReportRow:
-    current = reader.reading(indicator, plan.current, plan.parts[plan.current])
-    previous = reader.reading(indicator, plan.previous, plan.parts[plan.previous])
-    last_year = reader.reading(indicator, plan.last_year, plan.parts[plan.last_year])
+    current = reader.reading(indicator, plan.current)
+    previous = reader.reading(indicator, plan.previous)
+    last_year = reader.reading(indicator, plan.last_year)
     row = current.row
     if row is not None and row.status:
         # A stored value keeps the status and thresholds it was assessed with.
@@ -230,7 +322,7 @@ def _row(indicator: Indicator, plan: _Plan, reader: _Reader, commentary) -> Repo
             else None
         )
     else:
-        target = reader.target(indicator, plan.current, plan.parts[plan.current])
+        target = reader.target(indicator, plan.current)
         result = assess_indicator(
             indicator=indicator,
             value=current.value,
@@ -263,29 +355,6 @@ def _row(indicator: Indicator, plan: _Plan, reader: _Reader, commentary) -> Repo
     )
 
 
-# What the report reads of each value. Loading the rest too (five timestamps, the people and
-# the notes of thousands of values) took longer than the query itself (see bench/report.py).
-REPORT_VALUE_FIELDS = (
-    "indicator",
-    "sub_area",
-    "period_code",
-    "period_type",
-    "period_start",
-    "period_end",
-    "value",
-    "numerator",
-    "denominator",
-    "state",
-    "workflow_status",
-    "status",
-    "status_target",
-    "status_warning_threshold",
-    "status_tolerance_kind",
-    "status_tolerance_amount",
-    "status_polarity",
-)
-
-
 def performance_report(
     *,
     period_code: str,
@@ -306,61 +375,77 @@ def performance_report(
     """
     report_period = parse_code(period_code)
     today = today or timezone.localdate()
-    indicators = Indicator.objects.select_related("service_area", "owner").order_by("code")
+    chosen = Indicator.objects.all()
     if not include_retired:
-        indicators = indicators.filter(is_active=True)
+        chosen = chosen.filter(is_active=True)
     if service_area is not None:
-        indicators = indicators.filter(service_area=service_area)
+        chosen = chosen.filter(service_area=service_area)
     if indicator_ids is not None:
-        indicators = indicators.filter(pk__in=indicator_ids)
-    indicators = list(indicators)
-    plans = {indicator.pk: _plan(indicator, report_period) for indicator in indicators}
-    settings = PerformanceSettings.load()
+        chosen = chosen.filter(pk__in=indicator_ids)
+    # The service areas are few: one query for them all, shared by the PIs, rather than a join
+    # that builds one copy per PI.
+    areas = {area.pk: area for area in ServiceArea.objects.all()}
+    indicators = list(chosen.only(*REPORT_INDICATOR_FIELDS).order_by("code"))
     if not indicators:
         return Report(period=report_period, rows=[])
-    earliest = min(
-        part.start for plan in plans.values() for parts in plan.parts.values() for part in parts
-    )
-    latest = max(plan.current.end for plan in plans.values())
-    ids = [indicator.pk for indicator in indicators]
+    cache_area = Indicator.service_area.field.set_cached_value
+    plans: dict[tuple[PeriodType, bool], _Plan] = {}
+    plan_of: list[_Plan] = []
+    for indicator in indicators:
+        cache_area(indicator, areas.get(indicator.service_area_id))
+        key = (indicator.period_type, indicator.year_to_date)
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _plan(*key, report_period)
+        plan_of.append(plan)
+    settings = PerformanceSettings.load()
+    # Only the periods the report compares, not the PIs' whole history; the PIs by subquery
+    # (the same filter again) rather than hundreds of ids as parameters.
+    chosen_ids = chosen.values("pk")
+    value_codes = {
+        code
+        for plan in plans.values()
+        for span in (plan.current, plan.previous, plan.last_year)
+        for code in span.part_codes
+    }
     values = {
-        (row.indicator_id, row.period_code): row
+        (row[0], row[1]): StoredValue._make(row)
         for row in IndicatorValue.objects.filter(
-            indicator_id__in=ids,
-            sub_area__isnull=True,
-            period_start__gte=earliest,
-            period_end__lte=latest,
-        ).only(*REPORT_VALUE_FIELDS)
+            indicator_id__in=chosen_ids, sub_area__isnull=True, period_code__in=value_codes
+        )
+        .order_by()
+        .values_list(*REPORT_VALUE_FIELDS)
+    }
+    # Targets are compared with the current reading only (its own, or its parts' rolled up).
+    target_codes = {
+        code for plan in plans.values() for code in (plan.current.code, *plan.current.part_codes)
     }
     targets = {
-        (indicator_id, period_code): value
-        for indicator_id, period_code, value in Target.objects.filter(
-            indicator_id__in=ids,
-            sub_area__isnull=True,
-            period_start__gte=earliest,
-            period_end__lte=latest,
-        ).values_list("indicator_id", "period_code", "value")
+        (indicator_id, code): value
+        for indicator_id, code, value in Target.objects.filter(
+            indicator_id__in=chosen_ids, sub_area__isnull=True, period_code__in=target_codes
+        )
+        .order_by()
+        .values_list("indicator_id", "period_code", "value")
     }
-    commentary: dict[tuple[int, str], Commentary] = {}
-    for entry in (
-        Commentary.objects.filter(
-            indicator_id__in=ids, period_code__in={plan.current.code for plan in plans.values()}
+    # The newest commentary per PI and period (DISTINCT ON keeps one each).
+    commentary = {
+        (entry.indicator_id, entry.period_code): entry
+        for entry in Commentary.objects.filter(
+            indicator_id__in=chosen_ids,
+            period_code__in={plan.current.code for plan in plans.values()},
         )
         .select_related("author")
-        .order_by("-created_at")
-    ):
-        commentary.setdefault((entry.indicator_id, entry.period_code), entry)
+        .only(*REPORT_COMMENTARY_FIELDS)
+        .order_by("indicator_id", "period_code", "-created_at", "-id")
+        .distinct("indicator_id", "period_code")
+    }
     reader = _Reader(
         values=values, targets=targets, settings=settings, today=today, approved_only=approved_only
     )
     rows = [
-        _row(
-            indicator,
-            plans[indicator.pk],
-            reader,
-            commentary.get((indicator.pk, plans[indicator.pk].current.code)),
-        )
-        for indicator in indicators
+        _row(indicator, plan, reader, commentary.get((indicator.pk, plan.current.code)))
+        for indicator, plan in zip(indicators, plan_of, strict=True)
     ]
     rows.sort(
         key=lambda row: (

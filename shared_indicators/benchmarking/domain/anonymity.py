@@ -36,7 +36,32 @@ def letters(position: int) -> str:
 
 
 def _digest(salt: str, scope: str, member_id: int) -> bytes:
-    return hmac.new(salt.encode(), f"{scope}\x1f{member_id}".encode(), hashlib.sha256).digest()
+    message = digest_prefix(scope) + str(member_id).encode()
+    return hmac.new(salt.encode(), message, hashlib.sha256).digest()
+
+
+BLOCK_SIZE = 64  # SHA-256's block size in bytes
+
+
+def hmac_pads(salt: str) -> tuple[bytes, bytes]:
+    """The inner and outer padded keys of HMAC-SHA256 under `salt` (RFC 2104), so a database
+    can compute `_digest` with a plain SHA-256: sha256(outer || sha256(inner || message)).
+
+    Security-relevant: the pads are as secret as the salt; they are only ever sent to the
+    database as query parameters, never shown.
+    """
+    if not salt:
+        raise ValueError("an anonymised club needs its secret salt")
+    key = salt.encode()
+    if len(key) > BLOCK_SIZE:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(BLOCK_SIZE, b"\x00")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
+def digest_prefix(scope: str) -> bytes:
+    """What precedes the member id in the message `_digest` signs."""
+    return f"{scope}\x1f".encode()
 
 
 def anonymous_labels(*, salt: str, scope: str, member_ids: Iterable[int]) -> dict[int, str]:

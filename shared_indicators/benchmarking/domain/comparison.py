@@ -21,7 +21,7 @@ the caller can log the cross-organisation read; it is never serialised.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -69,6 +69,8 @@ class PeriodResult:
     entries: tuple[Entry, ...] = ()
     you: Entry | None = None
     exclusions: tuple[ExcludedValue, ...] = ()
+    # The place (0-based) of entries[0] among all entries: a page need not start at the top.
+    entries_offset: int = 0
 
 
 class SeriesPoint(NamedTuple):
@@ -98,6 +100,51 @@ class Comparison:
     series: tuple[MemberSeries, ...]
     group: GroupResult | None = None
     owner_ids_read: frozenset[int] = field(default_factory=frozenset)
+    series_offset: int = 0  # the place (0-based) of series[0] among all members' series
+
+
+@dataclass(frozen=True)
+class Window:
+    """A page of a list: skip `offset` items, then take `limit` (None: all the rest)."""
+
+    offset: int = 0
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.offset < 0 or (self.limit is not None and self.limit < 0):
+            raise ValueError("a window's offset and limit are not negative")
+
+    def of(self, items: Sequence) -> tuple:
+        end = None if self.limit is None else self.offset + self.limit
+        return tuple(items[self.offset : end])
+
+
+EVERYTHING = Window()
+
+
+def windowed(
+    comparison: Comparison,
+    *,
+    entries: Window = EVERYTHING,
+    group_entries: Window = EVERYTHING,
+    series: Window = EVERYTHING,
+) -> Comparison:
+    """The same comparison with only the pages of entries and series asked for (summaries,
+    `you`, exclusions and reads unchanged): what a paginated interface is given."""
+
+    def page(result: PeriodResult, window: Window) -> PeriodResult:
+        return replace(result, entries=window.of(result.entries), entries_offset=window.offset)
+
+    group = comparison.group
+    if group is not None:
+        group = replace(group, periods=tuple(page(r, group_entries) for r in group.periods))
+    return replace(
+        comparison,
+        periods=tuple(page(result, entries) for result in comparison.periods),
+        series=series.of(comparison.series),
+        series_offset=series.offset,
+        group=group,
+    )
 
 
 @dataclass(frozen=True)

@@ -192,3 +192,104 @@ def test_the_report_query_count_does_not_grow_with_the_number_of_pis(
         large = performance_report(period_code="2024/25 Q1")
     assert len(large.rows) == 32
     assert Indicator.objects.count() == 32 and IndicatorValue.objects.count() > 90
+
+
+def test_pis_of_each_frequency_and_year_to_date_setting_are_read_over_their_own_periods(
+    in_alpha, people, make_indicator
+):
+    # The report works out one plan per (period type, year to date), shared by the PIs that
+    # have it: PIs of different kinds in one report must each still get their own periods.
+    quarterly = make_indicator(code="K 1", unit_kind="number", rollup_rule="sum")
+    quarterly_ytd = make_indicator(
+        code="K 2", unit_kind="number", rollup_rule="sum", year_to_date=True
+    )
+    monthly = make_indicator(code="K 3", frequency="monthly", unit_kind="number", rollup_rule="sum")
+    monthly_ytd = make_indicator(
+        code="K 4", frequency="monthly", unit_kind="number", rollup_rule="sum", year_to_date=True
+    )
+    for pi, values in ((quarterly, ("5", "7")), (quarterly_ytd, ("5", "7"))):
+        enter(people, pi, "2023/24 Q2", "3")
+        enter(people, pi, "2024/25 Q1", values[0])
+        enter(people, pi, "2024/25 Q2", values[1])
+    months = ("2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09")
+    for month, value in zip(months, ("1", "2", "3", "4", "5", "6"), strict=True):
+        enter(people, monthly, month, value)
+    for month, value in zip(months, ("10", "20", "30", "40", "50", "60"), strict=True):
+        enter(people, monthly_ytd, month, value)
+    target_set(actor=people.officer, indicator=monthly, period_code="2024/25 Q2", value="14")
+
+    rows = {
+        r.indicator.code: r
+        for r in performance_report(period_code="2024/25 Q2", today=date(2024, 12, 1)).rows
+    }
+
+    def readings(code):
+        row = rows[code]
+        return [
+            (reading.period.code, reading.value)
+            for reading in (row.current, row.previous, row.last_year)
+        ]
+
+    assert readings("K 1") == [
+        ("2024/25 Q2", Decimal("7")),
+        ("2024/25 Q1", Decimal("5")),
+        ("2023/24 Q2", Decimal("3")),
+    ]
+    # Year to date: Q2 is Q1 + Q2; Q1 is itself; last year's Q1 is missing (incomplete).
+    assert readings("K 2") == [
+        ("2024/25 Q2", Decimal("12")),
+        ("2024/25 Q1", Decimal("5")),
+        ("2023/24 Q2", Decimal("3")),
+    ]
+    assert not rows["K 2"].last_year.complete
+    assert readings("K 3") == [
+        ("2024/25 Q2", Decimal("15")),
+        ("2024/25 Q1", Decimal("6")),
+        ("2023/24 Q2", None),
+    ]
+    assert rows["K 3"].target == Decimal("14") and rows["K 3"].status == "on_target"
+    assert rows["K 3"].last_year.state == "missing"
+    assert readings("K 4") == [
+        ("2024/25 Q2", Decimal("210")),
+        ("2024/25 Q1", Decimal("60")),
+        ("2023/24 Q2", None),
+    ]
+    assert rows["K 4"].short_trend == "improving" and rows["K 4"].long_trend == "not_comparable"
+
+
+def test_the_report_shows_the_newest_commentary_of_the_reported_period(
+    in_alpha, people, make_indicator
+):
+    pi = make_indicator(code="C 1")
+    other = make_indicator(code="C 2")
+    commentary_add(actor=people.provider, indicator=pi, period_code="2024/25 Q1", text="First")
+    commentary_add(actor=people.officer, indicator=pi, period_code="2024/25 Q1", text="Second")
+    commentary_add(actor=people.provider, indicator=pi, period_code="2023/24 Q4", text="Older")
+    commentary_add(actor=people.provider, indicator=other, period_code="2023/24 Q4", text="Q4")
+
+    rows = {r.indicator.code: r for r in performance_report(period_code="2024/25 Q1").rows}
+
+    assert rows["C 1"].commentary.text == "Second"
+    assert rows["C 1"].commentary.author == people.officer
+    assert rows["C 2"].commentary is None
+
+
+def test_a_report_of_one_service_area_reads_only_its_pis(in_alpha, people, make_indicator):
+    waste = service_area_create(actor=people.officer, name="Waste")
+    roads = service_area_create(actor=people.officer, name="Roads")
+    bins = make_indicator(code="S 1", service_area=waste)
+    potholes = make_indicator(code="S 2", service_area=roads)
+    for pi, value in ((bins, "60"), (potholes, "40")):
+        target_set(actor=people.officer, indicator=pi, period_code="2024/25 Q1", value="50")
+        enter(people, pi, "2024/25 Q1", value)
+    commentary_add(actor=people.provider, indicator=bins, period_code="2024/25 Q1", text="Bins")
+
+    report = performance_report(period_code="2024/25 Q1", service_area=waste)
+
+    assert [(r.indicator.code, r.current.value, r.status) for r in report.rows] == [
+        ("S 1", Decimal("60"), "on_target")
+    ]
+    assert report.rows[0].commentary.text == "Bins"
+    assert [area.name for area, _ in report.groups] == ["Waste"]
+    by_id = performance_report(period_code="2024/25 Q1", indicator_ids=[potholes.pk])
+    assert [(r.indicator.code, r.status) for r in by_id.rows] == [("S 2", "off_target")]

@@ -22,6 +22,7 @@ from goldenthread.shared_indicators.publication.services import (
     publish_value,
     withdraw_basis,
 )
+from goldenthread.tenants.models import Organisation
 
 from .helpers import agreement, consent, make_snapshot
 
@@ -340,3 +341,48 @@ def test_granted_fields_reports_what_each_basis_allows(org_a, bases):
     assert granted_fields(row, partnership) == {"values", "commentary"}
     assert granted_fields(row, ("club_consent", club.id)) == {"values"}
     assert granted_fields(row, ("agreement", club.id)) == frozenset()
+
+
+def test_reads_can_be_logged_under_each_owners_own_basis(org_a, org_b, bases):
+    # given two owners whose values are visible under two different consents
+    alpha_consent, beta_consent = consent(), consent()
+    bases.cover(org_a, "NI 195", alpha_consent)
+    bases.cover(org_b, "NI 195", beta_consent)
+    alpha = publish_value(organisation=org_a, snapshot=make_snapshot())
+    beta = publish_value(organisation=org_b, snapshot=make_snapshot())
+    reader = Organisation.objects.create(schema_name="reader_x", slug="reader-x", name="X")
+
+    # when one reader's read of both is logged with a basis per owner
+    logged = log_cross_organisation_reads(
+        reader_organisation=reader,
+        reader_user="r@x.example",
+        values=[alpha, beta],
+        bases_by_owner={org_a.pk: alpha_consent, org_b.pk: beta_consent},
+        interface="graphql",
+    )
+
+    # then each owner's row names its own basis
+    assert sorted((r.owner_organisation_id, r.basis_id, r.basis_label) for r in logged) == sorted(
+        [
+            (org_a.pk, alpha_consent.id, alpha_consent.label),
+            (org_b.pk, beta_consent.id, beta_consent.label),
+        ]
+    )
+
+
+def test_a_read_of_an_owner_without_a_basis_is_refused_and_nothing_is_logged(org_a, org_b, bases):
+    basis = consent()
+    bases.cover(org_a, "NI 195", basis)
+    bases.cover(org_b, "NI 195", basis)
+    alpha = publish_value(organisation=org_a, snapshot=make_snapshot())
+    beta = publish_value(organisation=org_b, snapshot=make_snapshot())
+    reader = Organisation.objects.create(schema_name="reader_y", slug="reader-y", name="Y")
+    with pytest.raises(DomainError, match="No basis given"):
+        log_cross_organisation_reads(
+            reader_organisation=reader,
+            reader_user="r@y.example",
+            values=[alpha, beta],
+            bases_by_owner={org_a.pk: basis},
+            interface="graphql",
+        )
+    assert not CrossOrganisationRead.objects.filter(reader_organisation=reader).exists()

@@ -181,19 +181,49 @@ def test_the_report_query_count_does_not_grow_with_the_number_of_pis(
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-def test_the_report_loads_only_what_it_shows_of_each_value(
+def test_the_report_api_query_count_does_not_grow_with_the_number_of_pis(
+    org_a, people, make_indicator, as_user, alpha
+):
+    # The report loads only some of each PI's fields: what the API prints of a PI and of its
+    # commentary's author must be among them, or each row would cost a query.
+    client = as_user(people.councillor)
+    api = "/api/v1/indicators/report/?period=2024/25 Q2"
+    with alpha():
+        _add_pis(people, make_indicator, 3, "FQ")
+    client.get(api)
+    with CaptureQueriesContext(connection) as few:
+        small = client.get(api).json()["rows"]
+    with alpha():
+        _add_pis(people, make_indicator, 27, "MQ")
+    with CaptureQueriesContext(connection) as many:
+        large = client.get(api).json()["rows"]
+    ours = [row for row in large if row["code"][:2] in ("FQ", "MQ")]
+    assert len(ours) == 30 and len(large) == len(small) + 27
+    assert {row["commentary"]["author"] for row in ours} == {str(people.provider)}
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_report_reads_only_the_compared_periods_and_what_it_shows_of_each_value(
     org_a, people, report_data, alpha, django_assert_num_queries
 ):
-    from goldenthread.platform.indicators.selectors.report import performance_report
+    from goldenthread.platform.indicators.selectors.report import StoredValue, performance_report
 
+    higher = report_data[0]
     with alpha():
-        report = performance_report(period_code="2024/25 Q2")
+        # Periods the report does not compare: read, they would only cost time.
+        enter(people, higher, "2022/23 Q2", "1", approve=True)
+        enter(people, higher, "2023/24 Q4", "2", approve=True)
+        with CaptureQueriesContext(connection) as queries:
+            report = performance_report(period_code="2024/25 Q2")
         stored = [row.current.row for row in report.rows if row.current.row is not None]
-        assert len(stored) == 3
+        assert len(stored) == 3 and all(type(row) is StoredValue for row in stored)
         # Timestamps, people and notes stay in the database (bench/report.py: they cost more
         # than the query); what the report reads is there without further queries.
-        assert {"entered_at", "approved_at", "out_of_range_note"} <= stored[0].get_deferred_fields()
         shown = ("status", "status_target", "status_warning_threshold", "value", "state")
         with django_assert_num_queries(0):
             read = [[getattr(row, name) for name in shown] for row in stored]
         assert {status for status, *_ in read} == {"on_target", "off_target", "data_only"}
+    (values_sql,) = [q["sql"] for q in queries.captured_queries if "indicatorvalue" in q["sql"]]
+    compared = {"'2024/25 Q2'", "'2024/25 Q1'", "'2023/24 Q2'"}
+    assert set(re.findall(r"'\d{4}/\d{2} Q\d'", values_sql)) == compared
+    assert "entered_at" not in values_sql and "out_of_range_note" not in values_sql
