@@ -18,7 +18,7 @@ from .benchmarking import seed_club
 from .common import Tally, cast_for
 from .partnerships import CODES as PARTNERSHIP_CODES
 from .partnerships import seed_partnership
-from .performance import CRIME_PIS, DISTRICT_PIS, seed_performance
+from .performance import DISTRICT_PIS, SAFETY_PIS, seed_performance
 from .planning import seed_planning
 
 COUNTY = "wealdshire"
@@ -27,7 +27,7 @@ POLICE = "wealdshire-police"
 
 
 def _needed_codes() -> set[str]:
-    return {spec.code for spec in (*DISTRICT_PIS, *CRIME_PIS) if spec.adopted}
+    return {spec.code for spec in (*DISTRICT_PIS, *SAFETY_PIS) if spec.adopted}
 
 
 def seed_content() -> tuple[list[str], bool]:
@@ -52,7 +52,7 @@ def _seed_content() -> tuple[list[str], bool]:
     for rank, slug in enumerate((*DISTRICTS, COUNTY, POLICE)):
         with schema_context(orgs[slug].schema_name):
             cast = cast_for(slug)
-            specs = (*DISTRICT_PIS, *CRIME_PIS) if slug in DISTRICTS else CRIME_PIS
+            specs = DISTRICT_PIS if slug in DISTRICTS else SAFETY_PIS
             seed_performance(cast=cast, specs=specs, rank=rank % 3, tally=performance)
             if slug != POLICE:
                 seed_planning(cast=cast, tally=planning)

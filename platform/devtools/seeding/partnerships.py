@@ -1,11 +1,11 @@
 """Demo partnership: the Wealdshire Community Safety Partnership and its active agreement.
 
 The county forms the partnership and adds the districts and the police; it drafts a
-data-sharing agreement over the crime PIs every party adopts, sends it for acceptance and
-each party's administrator (an authorised signatory) accepts it, which makes it active.
-Publication is then run directly for each party, since the worker may not be running while
-the demo seeds. Idempotent: the partnership is looked up by name and only created once;
-publishing approved values that are already published changes nothing.
+data-sharing agreement over the street-cleanliness PIs every party adopts, sends it for
+acceptance and each party's administrator (an authorised signatory) accepts it, which
+makes it active. Publication is then run directly for each party, since the worker may not
+be running while the demo seeds. Idempotent: the partnership is looked up by name and only
+created once; publishing approved values that are already published changes nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from goldenthread.tenants.models import Organisation
 from .common import Tally, cast_for
 
 NAME = "Wealdshire Community Safety Partnership"
-CODES = ("NI 16", "NI 20")
+CODES = ("NI 195c", "NI 195d")
 
 
 def seed_partnership(
@@ -44,8 +44,8 @@ def seed_partnership(
 
 
 def _shared_indicators(*, partnership: Partnership, lead: Organisation, tally: Tally) -> None:
-    """The crime rates as shared indicators, so the partnership report has its figure (the
-    mean of the members' rates) beside each member's contribution."""
+    """The agreement's PIs as shared indicators, so the partnership report has its figure
+    (the mean of the members' percentages) beside each member's contribution."""
     present = set(
         PartnershipIndicator.objects.filter(partnership=partnership).values_list("code", flat=True)
     )
@@ -88,7 +88,7 @@ def _create(*, lead: Organisation, members: list[Organisation], tally: Tally) ->
             parties=[lead, *members],
             indicator_codes=CODES,
             fields=["values", "targets", "commentary"],
-            purpose="Monitoring crime reduction across the county's districts.",
+            purpose="Tackling graffiti and fly-posting across the county together.",
             lawful_basis="not_personal",
             retention_months=36,
             starts_on=date(2024, 4, 1),

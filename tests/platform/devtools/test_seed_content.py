@@ -136,14 +136,14 @@ def test_the_content_seed_gives_every_status_an_active_agreement_and_a_club(db):
     assert version.status == "active"
     assert version.acceptances.count() == 5
     shared = PartnershipIndicator.objects.filter(partnership=partnership)
-    assert sorted(shared.values_list("code", flat=True)) == ["NI 16", "NI 20"]
+    assert sorted(shared.values_list("code", flat=True)) == ["NI 195c", "NI 195d"]
     bases = readable_bases(partnership=partnership, organisation=ashby)
     visible = visible_values(
         basis_type=bases[0].type,
         basis_ids=[basis.id for basis in bases],
         organisation_ids=[by_slug["wealdshire-police"].pk],
     )
-    assert {row.indicator_code for row in visible} == {"NI 16", "NI 20"}
+    assert {row.indicator_code for row in visible} == {"NI 195c", "NI 195d"}
 
     # and the benchmarking club compares NI 191 across the three districts, by name
     club = club_get_for(organisation=ashby, club_id=Club.objects.get(name=CLUB_NAME).pk)
