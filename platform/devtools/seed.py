@@ -33,6 +33,7 @@ from .demo_data import (
     DemoOrganisation,
     DemoPerson,
 )
+from .seeding import seed_content
 
 
 @dataclass
@@ -43,10 +44,17 @@ class SeedReport:
     users_present: int = 0
     catalogue: str = ""
     catalogue_changed: bool = False
+    content: list[str] = field(default_factory=list)
+    content_changed: bool = False
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.organisations_created or self.users_created or self.catalogue_changed)
+        return bool(
+            self.organisations_created
+            or self.users_created
+            or self.catalogue_changed
+            or self.content_changed
+        )
 
     def lines(self) -> list[str]:
         return [
@@ -54,17 +62,23 @@ class SeedReport:
             f"{len(self.organisations_present)} already present",
             f"users: {len(self.users_created)} created, {self.users_present} already present",
             self.catalogue,
+            *self.content,
         ]
 
 
 @transaction.atomic
 def demo_seed(
-    *, password: str = DEMO_PASSWORD, catalogue_path: Path | None = CATALOGUE_SAMPLE
+    *,
+    password: str = DEMO_PASSWORD,
+    catalogue_path: Path | None = CATALOGUE_SAMPLE,
+    content: bool = True,
 ) -> SeedReport:
     """Create whatever part of the demo data is missing; all or nothing.
 
     `catalogue_path=None` skips the catalogue; a path that does not exist is reported, not
-    fatal, so the rest of the demo still comes up.
+    fatal, so the rest of the demo still comes up. `content` seeds the performance, planning,
+    partnership and benchmarking content (see `seeding/`); it needs the catalogue's codes, and
+    is skipped with a note when they are missing.
     """
     report = SeedReport()
     # Hashing is deliberately slow (about 0.7 s here) and the demo has ~50 users sharing one
@@ -94,6 +108,8 @@ def demo_seed(
                 _ensure_person(
                     person, organisation=organisation, password_hash=password_hash, report=report
                 )
+    if content:
+        report.content, report.content_changed = seed_content()
     return report
 
 
