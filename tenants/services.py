@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from goldenthread.platform.accounts.emails import password_reset_url
@@ -303,7 +303,3 @@ def organisation_resume(*, organisation: Organisation, actor: str = "system") ->
         detail={"previous_reason": previous_reason},
     )
     return organisation
-
-
-def current_schema() -> str:
-    return connection.schema_name
