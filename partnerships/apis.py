@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.platform.core.periods import PeriodError, parse_period
 
 from . import services
+from .api_schema import ACTION_PARAMETER, DASHBOARD_PARAMETERS, dashboard_serializer, documented
 from .dashboard import MemberContribution, PeriodFigure, partnership_dashboard
 from .models import AgreementVersion, Partnership
 from .selectors import (
@@ -91,8 +93,14 @@ class AgreementListApi(APIView):
 class AgreementActionApi(APIView):
     """POST accept | send | suspend | resume | revoke, with {"reason": …} where needed."""
 
+    @extend_schema_serializer(component_name="AgreementActionInput")
     class Input(serializers.Serializer):
-        reason = serializers.CharField(required=False, allow_blank=True, default="")
+        reason = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Why: required to suspend or revoke, recorded in the agreement's history.",
+        )
 
     ACTIONS = {
         "accept": services.agreement_accept,
@@ -102,6 +110,14 @@ class AgreementActionApi(APIView):
         "revoke": services.agreement_revoke,
     }
 
+    @documented(
+        "agreements_act",
+        "Move an agreement version through its lifecycle",
+        parameters=[ACTION_PARAMETER],
+        request=Input,
+        ok={200: AgreementVersionOutput},
+        refusals=(400, 403, 404, 409),
+    )
     def post(self, request: Request, version_id: int, action: str) -> Response:
         if action not in self.ACTIONS:
             raise NotFound(f"Unknown action '{action}'; use one of {', '.join(self.ACTIONS)}.")
@@ -165,6 +181,16 @@ def _figure(f: PeriodFigure) -> dict[str, Any]:
 class PartnershipDashboardApi(APIView):
     """GET ?period=2024/25 Q4&periods=8: shared indicators with figures, as on the page."""
 
+    @documented(
+        "dashboard",
+        "A partnership's shared figures",
+        description="Every shared indicator's figures for the periods asked, each with its "
+        "members' contributions as far as the agreements let your organisation see them. "
+        "Each read is logged for the organisations whose data it shows.",
+        parameters=DASHBOARD_PARAMETERS,
+        ok={200: dashboard_serializer(PartnershipOutput)},
+        refusals=(400, 404),
+    )
     def get(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         as_of: date | None = None

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +17,15 @@ from goldenthread.platform.core.errors import DomainError, NotFound, PermissionD
 from goldenthread.tenants.models import Organisation
 
 from . import services
+from .api_schema import (
+    INVITATION_ACTION_PARAMETER,
+    InvitationSerializer,
+    MemberSerializer,
+    OrganisationNameSerializer,
+    SharedIndicatorDefinitionSerializer,
+    TargetSerializer,
+    documented,
+)
 from .apis import (
     AgreementListApi,
     AgreementVersionOutput,
@@ -45,9 +53,6 @@ from .selectors import (
     partnership_get,
     shared_indicator_list,
 )
-
-OBJECT = OpenApiTypes.OBJECT
-OBJECTS = {"type": "array", "items": {"type": "object"}}
 
 
 def _valid(serializer_class, request: Request, *, partial: bool = False) -> dict[str, Any]:
@@ -79,11 +84,17 @@ class PartnershipCollectionApi(PartnershipListApi):
             child=serializers.CharField(), required=False, default=list
         )
 
-    @extend_schema(responses={200: PartnershipOutput(many=True)}, summary="Your partnerships")
+    @documented("list", "Your partnerships", ok={200: PartnershipOutput(many=True)})
     def get(self, request: Request) -> Response:
         return super().get(request)
 
-    @extend_schema(request=Input, responses={201: PartnershipOutput}, summary="Form a partnership")
+    @documented(
+        "create",
+        "Form a partnership",
+        request=Input,
+        ok={201: PartnershipOutput},
+        refusals=(400, 403),
+    )
     def post(self, request: Request) -> Response:
         data = _valid(self.Input, request)
         partnership = services.partnership_create(
@@ -103,7 +114,12 @@ def member_output(membership, *, own: bool) -> dict[str, Any]:
 
 
 class MemberListApi(APIView):
-    @extend_schema(responses={200: OBJECTS}, summary="Members of a partnership")
+    @documented(
+        "members_list",
+        "Members of a partnership",
+        ok={200: MemberSerializer(many=True)},
+        refusals=(404,),
+    )
     def get(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         return Response(
@@ -121,7 +137,13 @@ class SignatoriesApi(APIView):
     class Input(serializers.Serializer):
         signatory_emails = serializers.ListField(child=serializers.CharField(), allow_empty=True)
 
-    @extend_schema(request=Input, responses={200: OBJECT}, summary="Name your signatories")
+    @documented(
+        "signatories_update",
+        "Name your signatories",
+        request=Input,
+        ok={200: MemberSerializer},
+        refusals=(400, 403, 404),
+    )
     def put(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         data = _valid(self.Input, request)
@@ -160,7 +182,12 @@ def invitation_output(invitation: PartnershipInvitation) -> dict[str, Any]:
 class InvitableOrganisationListApi(APIView):
     """GET the organisations the lead could invite (names only)."""
 
-    @extend_schema(responses={200: OBJECTS}, summary="Organisations the lead may invite")
+    @documented(
+        "invitable_organisations_list",
+        "Organisations the lead may invite",
+        ok={200: OrganisationNameSerializer(many=True)},
+        refusals=(404,),
+    )
     def get(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         return Response(
@@ -182,14 +209,25 @@ class PartnershipInvitationsApi(APIView):
         )
         message = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(responses={200: OBJECTS}, summary="Invitations the lead sent")
+    @documented(
+        "invitations_sent_list",
+        "Invitations the lead sent",
+        ok={200: InvitationSerializer(many=True)},
+        refusals=(403, 404),
+    )
     def get(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         if partnership.lead_organisation_id != request.tenant.pk:
             raise PermissionDenied("Only the lead organisation sees the invitations it sent.")
         return Response([invitation_output(i) for i in invitations_of(partnership=partnership)])
 
-    @extend_schema(request=Input, responses={201: OBJECT}, summary="Invite an organisation")
+    @documented(
+        "invitations_create",
+        "Invite an organisation",
+        request=Input,
+        ok={201: InvitationSerializer},
+        refusals=(400, 403, 404, 409),
+    )
     def post(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         data = _valid(self.Input, request)
@@ -207,7 +245,11 @@ class PartnershipInvitationsApi(APIView):
 class InvitationsToUsApi(APIView):
     """GET the invitations addressed to this organisation that await its answer."""
 
-    @extend_schema(responses={200: OBJECTS}, summary="Invitations awaiting your answer")
+    @documented(
+        "invitations_received_list",
+        "Invitations awaiting your answer",
+        ok={200: InvitationSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
         return Response(
             [invitation_output(i) for i in invitations_for(organisation=request.tenant)]
@@ -222,8 +264,13 @@ class InvitationActionApi(APIView):
         signatory_emails = serializers.ListField(child=serializers.CharField(), required=False)
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(
-        request=Input, responses={200: OBJECT}, summary="Accept, decline or withdraw an invitation"
+    @documented(
+        "invitations_answer",
+        "Accept, decline or withdraw an invitation",
+        parameters=[INVITATION_ACTION_PARAMETER],
+        request=Input,
+        ok={200: InvitationSerializer},
+        refusals=(400, 403, 404, 409),
     )
     def post(self, request: Request, invitation_id: int, action: str) -> Response:
         if action not in ("accept", "decline", "withdraw"):
@@ -264,14 +311,21 @@ class AgreementCollectionApi(AgreementListApi):
     class Input(AgreementTermsInput):
         title = serializers.CharField(max_length=200)
 
-    @extend_schema(
-        responses={200: AgreementVersionOutput(many=True)}, summary="Agreements you may see"
+    @documented(
+        "agreements_list",
+        "Agreements you may see",
+        ok={200: AgreementVersionOutput(many=True)},
+        refusals=(404,),
     )
     def get(self, request: Request, pk: int) -> Response:
         return super().get(request, pk)
 
-    @extend_schema(
-        request=Input, responses={201: AgreementVersionOutput}, summary="Draft an agreement"
+    @documented(
+        "agreements_create",
+        "Draft an agreement",
+        request=Input,
+        ok={201: AgreementVersionOutput},
+        refusals=(400, 403, 404),
     )
     def post(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
@@ -291,15 +345,22 @@ class AgreementCollectionApi(AgreementListApi):
 class AgreementDraftApi(APIView):
     """GET one version; PATCH a draft's parties and terms (fixed once sent)."""
 
-    @extend_schema(responses={200: AgreementVersionOutput}, summary="An agreement version")
+    @documented(
+        "agreements_retrieve",
+        "An agreement version",
+        ok={200: AgreementVersionOutput},
+        refusals=(404,),
+    )
     def get(self, request: Request, version_id: int) -> Response:
         version = agreement_version_get(organisation=request.tenant, version_id=version_id)
         return Response(AgreementVersionOutput(version).data)
 
-    @extend_schema(
+    @documented(
+        "agreements_update",
+        "Change a draft",
         request=AgreementTermsInput,
-        responses={200: AgreementVersionOutput},
-        summary="Change a draft",
+        ok={200: AgreementVersionOutput},
+        refusals=(400, 403, 404, 409),
     )
     def patch(self, request: Request, version_id: int) -> Response:
         version = agreement_version_get(organisation=request.tenant, version_id=version_id)
@@ -350,14 +411,25 @@ class IndicatorCollectionApi(APIView):
         decimal_places = serializers.IntegerField(required=False, min_value=0, max_value=6)
         factor = serializers.DecimalField(max_digits=20, decimal_places=6, required=False)
 
-    @extend_schema(responses={200: OBJECTS}, summary="Shared indicators")
+    @documented(
+        "indicators_list",
+        "Shared indicators",
+        ok={200: SharedIndicatorDefinitionSerializer(many=True)},
+        refusals=(404,),
+    )
     def get(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         return Response(
             [indicator_output(i) for i in shared_indicator_list(partnership=partnership)]
         )
 
-    @extend_schema(request=Input, responses={201: OBJECT}, summary="Add a shared indicator")
+    @documented(
+        "indicators_create",
+        "Add a shared indicator",
+        request=Input,
+        ok={201: SharedIndicatorDefinitionSerializer},
+        refusals=(400, 403, 404),
+    )
     def post(self, request: Request, pk: int) -> Response:
         partnership = _partnership(request, pk)
         data = _valid(self.Input, request)
@@ -389,8 +461,12 @@ class TargetSetApi(APIView):
         value = serializers.DecimalField(max_digits=20, decimal_places=6)
         organisation_id = serializers.IntegerField(required=False)
 
-    @extend_schema(
-        request=Input, responses={201: OBJECT}, summary="Set a partnership or cascaded target"
+    @documented(
+        "targets_set",
+        "Set a partnership or cascaded target",
+        request=Input,
+        ok={201: TargetSerializer},
+        refusals=(400, 403, 404),
     )
     def post(self, request: Request, indicator_id: int) -> Response:
         indicator = _indicator(request, indicator_id)
