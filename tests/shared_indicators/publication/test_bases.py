@@ -10,6 +10,7 @@ from goldenthread.shared_indicators.publication.bases import (
 )
 
 
+@pytest.mark.django_db  # the apps' own providers are registered too, and they ask the database
 def test_answers_of_every_provider_are_merged_once_per_basis():
     shared = Basis(type="agreement", id=1, fields=frozenset({"values"}), label="A v1")
     consent = Basis(type="club_consent", id=1, fields=frozenset({"values"}), label="Club")
