@@ -3,8 +3,8 @@
 Keyword-only; `actor` is the user acting and `organisation` the organisation they act for (the
 request's tenant). Every service checks permission itself, validates with full_clean() and runs
 in one transaction, in which it also records the change in the club's history (`history`: one
-call per service, so a refused change leaves no row). Publication side effects (publishing existing values, withdrawing them) go
-through the publication pipeline only.
+call per service, so a refused change leaves no row). Publication side effects (publishing
+existing values, withdrawing them) go through the publication pipeline only.
 """
 
 from __future__ import annotations
