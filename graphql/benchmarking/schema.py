@@ -8,6 +8,7 @@ from goldenthread.graphql.core.limits import register_list_size
 from goldenthread.shared_indicators.benchmarking import selectors
 
 from . import resolvers
+from .history import BenchmarkingClubEvent, resolve_club_history
 from .mutations import (
     BenchmarkingClubCreate,
     BenchmarkingClubIndicatorAdd,
@@ -63,11 +64,28 @@ class BenchmarkingQuery(graphene.ObjectType):
         ),
     )
 
+    benchmarking_club_history = graphene.List(
+        graphene.NonNull(BenchmarkingClubEvent),
+        required=True,
+        description="One page of a club's history, newest first: the club's own changes and "
+        "those about your organisation; every change if your organisation runs the club. "
+        "NOT_FOUND for a club your organisation is not a current member of.",
+        club_id=graphene.ID(required=True, description="One of your clubs."),
+        first=graphene.Int(
+            default_value=resolvers.DEFAULT_PAGE_SIZE,
+            description=f"How many to return, 1 to {resolvers.MAX_PAGE_SIZE}.",
+        ),
+        offset=graphene.Int(default_value=0, description="How many to skip first."),
+    )
+
     def resolve_benchmarking_clubs(root, info, first, offset):
         return resolvers.resolve_clubs(info, first=first, offset=offset)
 
     def resolve_benchmarking_club(root, info, id):
         return resolvers.resolve_club(info, id=id)
+
+    def resolve_benchmarking_club_history(root, info, club_id, first, offset):
+        return resolve_club_history(info, club_id=club_id, first=first, offset=offset)
 
     def resolve_benchmarking_comparison(root, info, club_id, indicator_code, **arguments):
         return resolvers.resolve_comparison(
@@ -101,6 +119,7 @@ def _register_list_sizes() -> None:
     register_list_size("BenchmarkingClub", "members", 50, argument="")
     register_list_size("BenchmarkingClub", "indicators", 20, argument="")
     register_list_size("BenchmarkingClub", "comparatorGroups", 8, argument="")
+    register_list_size("BenchmarkingClubEvent", "changes", 5, argument="")
 
 
 _register_list_sizes()

@@ -9,7 +9,7 @@ from goldenthread.platform.core.choices import Frequency as FrequencyChoices
 from goldenthread.platform.core.choices import Polarity as PolarityChoices
 
 
-def _enum_from_choices(name: str, choices: type[models.TextChoices], description: str):
+def enum_from_choices(name: str, choices: type[models.TextChoices], description: str):
     labels = {member.value: member.label for member in choices}
     attributes = {member.name: member.value for member in choices}
 
@@ -21,10 +21,10 @@ def _enum_from_choices(name: str, choices: type[models.TextChoices], description
     return type(name, (graphene.Enum,), attributes)
 
 
-Polarity = _enum_from_choices(
+Polarity = enum_from_choices(
     "Polarity", PolarityChoices, "Which direction of change in an indicator's value is better."
 )
-Frequency = _enum_from_choices(
+Frequency = enum_from_choices(
     "Frequency", FrequencyChoices, "How often an indicator's values are collected."
 )
 

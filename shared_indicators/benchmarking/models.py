@@ -221,3 +221,58 @@ class NearestNeighbour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.neighbour} is neighbour {self.position} of {self.organisation}"
+
+
+class ClubEventKind(models.TextChoices):
+    CLUB_CREATED = "club_created", "Club set up"
+    RULES_CHANGED = "rules_changed", "Rules changed"
+    INDICATOR_ADDED = "indicator_added", "Indicator added"
+    INDICATOR_REMOVED = "indicator_removed", "Indicator removed"
+    MEMBER_ADDED = "member_added", "Member added"
+    MEMBER_LEFT = "member_left", "Member left"
+    MEMBER_REMOVED = "member_removed", "Member removed"
+    CONSENT_GIVEN = "consent_given", "Consent given"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+    GROUP_CREATED = "group_created", "Comparator group created"
+    GROUP_DELETED = "group_deleted", "Comparator group deleted"
+    NEIGHBOURS_IMPORTED = "neighbours_imported", "Nearest neighbours imported"
+
+
+class ClubEvent(models.Model):
+    """One change to a club, written by `history` in the transaction that made the change.
+
+    Rows are only ever added. `actor` is the acting user's e-mail address (or `cli:<os user>`
+    for the command line) and `actor_organisation` the organisation they acted for (none for
+    the platform). `subject_organisation` is the member the change is about (joined, left,
+    consented, …); who may see a row, and how much of it, is decided by
+    `history_selectors.club_history_for`, never here. Names are copied as they were at the
+    time, so the trail still reads after a rename or a deletion.
+    """
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=32, choices=ClubEventKind.choices)
+    actor = models.CharField(max_length=254, blank=True)
+    actor_name = models.CharField(max_length=200, blank=True)
+    actor_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_organisation_name = models.CharField(max_length=200, blank=True)
+    subject_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_organisation_name = models.CharField(max_length=200, blank=True)
+    indicator_code = models.CharField(max_length=32, blank=True)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["club", "-at", "-id"]),
+            models.Index(fields=["club", "subject_organisation"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in club {self.club_id}"

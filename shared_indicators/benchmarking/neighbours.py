@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from goldenthread.tenants.models import Organisation
 
+from . import history
 from .errors import NeighbourImportError, NeighbourProblem
 from .models import NearestNeighbour
 
@@ -73,8 +74,12 @@ def _read(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     return header, rows
 
 
-def neighbours_import(*, path_or_file, source_name: str = "") -> NeighbourImportReport:
-    """Check and import a nearest-neighbours CSV file (see the module docstring)."""
+def neighbours_import(
+    *, path_or_file, source_name: str = "", actor: str = "cli"
+) -> NeighbourImportReport:
+    """Check and import a nearest-neighbours CSV file (see the module docstring). Each list
+    that changes is recorded in the history of the clubs its organisation belongs to, with
+    `actor` (e.g. `cli:<os user>`) as who did it."""
     if isinstance(path_or_file, str | Path):
         source_name = source_name or Path(path_or_file).name
         try:
@@ -140,6 +145,14 @@ def neighbours_import(*, path_or_file, source_name: str = "") -> NeighbourImport
 
     now = timezone.now()
     with transaction.atomic():
+        history.neighbours_replacing(
+            actor=actor,
+            new_lists={
+                organisation_id: [neighbour_id for _, neighbour_id, _ in sorted(entries)]
+                for organisation_id, entries in lists.items()
+            },
+            source=source_name,
+        )
         NearestNeighbour.objects.filter(organisation_id__in=list(lists)).delete()
         NearestNeighbour.objects.bulk_create(
             NearestNeighbour(

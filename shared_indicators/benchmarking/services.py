@@ -2,8 +2,9 @@
 
 Keyword-only; `actor` is the user acting and `organisation` the organisation they act for (the
 request's tenant). Every service checks permission itself, validates with full_clean() and runs
-in one transaction. Publication side effects (publishing existing values, withdrawing them) go
-through the publication pipeline only.
+in one transaction, in which it also records the change in the club's history (`history`: one
+call per service, so a refused change leaves no row). Publication side effects (publishing
+existing values, withdrawing them) go through the publication pipeline only.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from goldenthread.shared_indicators.publication.services import (
 from goldenthread.shared_indicators.publication.tasks import queue_publish_existing
 from goldenthread.tenants.models import Organisation
 
+from . import history
 from .bases import BASIS_TYPE, GRANTED_FIELDS, basis_label
 from .models import Club, ClubConsent, ClubIndicator, ClubMembership, ComparatorGroup
 from .permissions import can_administer_clubs, require_club_admin, require_consent_manager
@@ -78,6 +80,7 @@ def club_create(
     membership = ClubMembership(club=club, organisation=organisation)
     _validated(membership)
     membership.save()
+    history.club_created(actor=actor, organisation=organisation, club=club)
     return club
 
 
@@ -110,6 +113,7 @@ def club_update_rules(
         changed.append("embargo_until")
     _validated(club)
     if changed:
+        history.rules_changed(actor=actor, organisation=organisation, club=club)
         club.save(update_fields=changed)
     return club
 
@@ -125,19 +129,20 @@ def club_member_add(
     membership = ClubMembership(club=club, organisation=member)
     _validated(membership)
     membership.save()
+    history.member_added(actor=actor, organisation=organisation, membership=membership)
     return membership
 
 
-def _withdraw_consents(consents, *, actor) -> int:
+def _withdraw_consents(consents, *, actor) -> list[ClubConsent]:
     now = timezone.now()
-    count = 0
+    withdrawn = []
     for consent in consents:
         consent.withdrawn_at = now
         consent.withdrawn_by = _email(actor)
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
         withdraw_basis(basis_type=BASIS_TYPE, basis_id=consent.id, delete_orphans=True)
-        count += 1
-    return count
+        withdrawn.append(consent)
+    return withdrawn
 
 
 @transaction.atomic
@@ -158,11 +163,14 @@ def club_member_remove(*, actor, organisation: Organisation, club: Club, member:
     membership = current_membership(club=club, organisation=member)
     if membership is None:
         raise NotFound(f"{member.name} is not a member of {club.name}.")
-    _withdraw_consents(
+    withdrawn = _withdraw_consents(
         membership.consents.select_for_update().filter(withdrawn_at__isnull=True), actor=actor
     )
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
+    history.member_removed(
+        actor=actor, organisation=organisation, membership=membership, consents_withdrawn=withdrawn
+    )
 
 
 @transaction.atomic
@@ -198,6 +206,7 @@ def club_indicator_add(
     )
     _validated(club_indicator)
     club_indicator.save()
+    history.indicator_added(actor=actor, organisation=organisation, club_indicator=club_indicator)
     return club_indicator
 
 
@@ -208,8 +217,14 @@ def club_indicator_remove(
     """Stop comparing an indicator: every member's consent for it is withdrawn first."""
     require_club_admin(actor, organisation=organisation, club=club)
     club_indicator = _club_indicator(club, indicator_code)
-    _withdraw_consents(
+    withdrawn = _withdraw_consents(
         club_indicator.consents.select_for_update().filter(withdrawn_at__isnull=True), actor=actor
+    )
+    history.indicator_removed(
+        actor=actor,
+        organisation=organisation,
+        club_indicator=club_indicator,
+        consents_withdrawn=withdrawn,
     )
     club_indicator.delete()
 
@@ -253,6 +268,7 @@ def consent_give(
     )
     _validated(consent)
     consent.save()
+    history.consent_given(actor=actor, organisation=organisation, consent=consent)
     queue_publish_existing(organisation=organisation, indicator_codes=[club_indicator.code])
     return consent
 
@@ -268,7 +284,15 @@ def consent_withdraw(*, actor, organisation: Organisation, club: Club, indicator
     consents = membership.consents.select_for_update().filter(
         club_indicator=club_indicator, withdrawn_at__isnull=True
     )
-    return _withdraw_consents(consents, actor=actor) > 0
+    withdrawn = _withdraw_consents(consents, actor=actor)
+    history.consent_withdrawn(
+        actor=actor,
+        organisation=organisation,
+        club=club,
+        indicator_code=club_indicator.code,
+        consents=withdrawn,
+    )
+    return bool(withdrawn)
 
 
 @transaction.atomic
@@ -296,6 +320,7 @@ def comparator_group_create(
     _validated(group)
     group.save()
     group.members.set(members)
+    history.group_created(actor=actor, organisation=organisation, group=group)
     return group
 
 
@@ -304,6 +329,7 @@ def comparator_group_delete(
     *, actor, organisation: Organisation, club: Club, group_id: int
 ) -> None:
     require_club_admin(actor, organisation=organisation, club=club)
+    history.group_deleting(actor=actor, organisation=organisation, club=club, group_id=group_id)
     deleted, _ = ComparatorGroup.objects.filter(club=club, id=group_id).delete()
     if not deleted:
         raise NotFound(f"{club.name} has no such comparator group.")

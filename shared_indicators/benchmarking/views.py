@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from goldenthread.tenants.models import Organisation
 from . import selectors, services
 from .charts import quartile_chart, trend_chart
 from .errors import ComparisonUnavailable
+from .history_selectors import club_history_for, history_entries
 from .permissions import can_administer_clubs, can_manage_consent
 
 DEFAULT_PERIODS = 8
@@ -144,6 +146,28 @@ def membership_change(request: HttpRequest, club_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("benchmarking:club", club_id=club.id)
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@login_required
+def club_history(request: HttpRequest, club_id: int) -> HttpResponse:
+    """The club's history as this organisation may see it (see `history_selectors`)."""
+    organisation = _organisation(request)
+    club = _club(request, club_id)
+    paginator = Paginator(club_history_for(club=club, organisation=organisation), HISTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "benchmarking/club_history.html",
+        {
+            "club": club,
+            "page": page,
+            "entries": history_entries(page.object_list, club=club, organisation=organisation),
+            "administers": club.administering_organisation_id == organisation.id,
+        },
+    )
 
 
 def _default_range(period_type: str) -> tuple[str, str]:

@@ -2,7 +2,9 @@
 
 An approved value is locked: `value_enter` refuses to change it, and only a performance
 officer or organisation administrator can reopen it, giving a reason that goes into the audit
-trail. Nobody approves a value they entered or submitted themselves.
+trail. Who may approve or send back is `permissions.verification_decision`'s to say: the PI's
+named verifier (or the performance team covering for them), any verifier when none is named,
+and never the person who entered or submitted the value.
 """
 
 from __future__ import annotations
@@ -11,18 +13,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.platform.accounts.models import User
-from goldenthread.platform.core.errors import Conflict, DomainError, PermissionDenied
+from goldenthread.platform.core.errors import Conflict, DomainError
 from goldenthread.platform.indicators.domain.status import Status
 from goldenthread.shared_indicators.publication.tasks import queue_publish_value
 
 from ..choices import AuditAction, WorkflowStatus
 from ..models import Commentary, IndicatorValue
 from ..permissions import (
-    can_manage_indicators,
-    can_verify,
+    Verification,
+    VerificationDecision,
     require_enter,
     require_manage,
-    require_verify,
+    require_verification,
 )
 from .audit import audit_record
 from .common import STATUS_FIELDS, reassess
@@ -31,7 +33,7 @@ from .common import STATUS_FIELDS, reassess
 def _lock(value: IndicatorValue) -> IndicatorValue:
     return (
         IndicatorValue.objects.select_for_update(of=("self",))
-        .select_related("indicator", "sub_area")
+        .select_related("indicator", "indicator__verifier", "sub_area")
         .get(pk=value.pk)
     )
 
@@ -53,11 +55,22 @@ def _reason(reason: str, doing: str) -> str:
 
 
 def _transition(
-    row: IndicatorValue, *, actor: User, action: str, to: str, fields: list[str], reason: str = ""
+    row: IndicatorValue,
+    *,
+    actor: User,
+    action: str,
+    to: str,
+    fields: list[str],
+    reason: str = "",
+    decision: VerificationDecision | None = None,
 ) -> IndicatorValue:
     old = {"workflow_status": row.workflow_status, "status": row.status}
     row.workflow_status = to
     row.save(update_fields=["workflow_status", *fields, *STATUS_FIELDS, "updated_at"])
+    new = {"workflow_status": row.workflow_status, "status": row.status}
+    if decision is not None and decision.cover_for:
+        # The history says when someone stood in for the PI's named verifier.
+        new["cover_for"] = decision.cover_for
     audit_record(
         actor=actor,
         action=action,
@@ -65,7 +78,7 @@ def _transition(
         indicator=row.indicator,
         period_code=row.period_code,
         old=old,
-        new={"workflow_status": row.workflow_status, "status": row.status},
+        new=new,
         reason=reason,
     )
     return row
@@ -105,16 +118,12 @@ def value_submit(*, actor: User, value: IndicatorValue) -> IndicatorValue:
 
 @transaction.atomic
 def value_approve(*, actor: User, value: IndicatorValue) -> IndicatorValue:
-    """Approve a submitted value, which locks it. The approver must be a verifier and must be
-    neither the person who last entered it nor the one who submitted it."""
-    require_verify(actor)
+    """Approve a submitted value, which locks it. The approver must be the PI's named verifier
+    (or the performance team covering for them), or any verifier when the PI names none, and
+    never the person who last entered or submitted it (`verification_decision`)."""
     row = _lock(value)
+    decision = require_verification(actor, row, Verification.APPROVE)
     _require_state(row, WorkflowStatus.SUBMITTED, "approved")
-    if actor.pk in (row.entered_by_id, row.submitted_by_id):
-        raise PermissionDenied(
-            "You entered or submitted this value, so someone else must approve it.",
-            code="self_approval",
-        )
     reassess(row)
     row.approved_by = actor
     row.approved_at = timezone.now()
@@ -124,6 +133,7 @@ def value_approve(*, actor: User, value: IndicatorValue) -> IndicatorValue:
         action=AuditAction.APPROVED,
         to=WorkflowStatus.APPROVED,
         fields=["approved_by", "approved_at"],
+        decision=decision,
     )
     # Publication (on commit, in this organisation's schema): the worker publishes the value
     # if an agreement or consent covers it; a re-approval after a reopen is a restatement.
@@ -133,10 +143,10 @@ def value_approve(*, actor: User, value: IndicatorValue) -> IndicatorValue:
 
 @transaction.atomic
 def value_send_back(*, actor: User, value: IndicatorValue, reason: str) -> IndicatorValue:
-    """Return a submitted value to its provider as a draft, saying why."""
-    if not (can_verify(actor) or can_manage_indicators(actor)):
-        raise PermissionDenied("Only a verifier or a performance officer may send values back.")
+    """Return a submitted value to its provider as a draft, saying why. Who may is decided as
+    for approving (`verification_decision`), except that the performance team may always."""
     row = _lock(value)
+    decision = require_verification(actor, row, Verification.SEND_BACK)
     _require_state(row, WorkflowStatus.SUBMITTED, "sent back")
     reason = _reason(reason, "sending back")
     row.returned_reason = reason
@@ -150,6 +160,7 @@ def value_send_back(*, actor: User, value: IndicatorValue, reason: str) -> Indic
         to=WorkflowStatus.DRAFT,
         fields=["returned_reason", "submitted_by", "submitted_at"],
         reason=reason,
+        decision=decision,
     )
 
 

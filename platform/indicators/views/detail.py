@@ -149,6 +149,7 @@ FIELD_LABELS = {
     "text": "Commentary",
     "note": "Note",
     "is_active": "Active",
+    "cover_for": "As cover for the named verifier",
 }
 
 

@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 
 from goldenthread.shared_indicators.benchmarking.errors import NeighbourImportError
 from goldenthread.shared_indicators.benchmarking.neighbours import neighbours_import
+from goldenthread.tenants.cli_support import cli_actor
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         if options["action"] == "import-neighbours":
             with schema_context("public"):
                 try:
-                    report = neighbours_import(path_or_file=options["file"])
+                    report = neighbours_import(path_or_file=options["file"], actor=cli_actor())
                 except NeighbourImportError as exc:
                     for problem in exc.problems:
                         self.stderr.write(f"  {problem}")

@@ -91,7 +91,7 @@ def test_a_verifier_cannot_approve_a_value_they_entered(org_a, people, pi, as_us
     assert "PG 1" in queue and "disabled" in queue
     assert "someone else must approve it" in queue
     response = client.post(f"/indicators/values/{row.pk}/approve/")
-    assert response.status_code == 400
+    assert response.status_code == 403  # a refusal, with the queue and the reason beside it
     assert "someone else must approve it" in response.content.decode()
     with alpha():
         assert IndicatorValue.objects.get(pk=row.pk).workflow_status == "submitted"
