@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.platform.accounts.models import User
+from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.choices import Frequency
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound
 from goldenthread.shared_indicators.models import CatalogueIndicator
@@ -71,6 +71,15 @@ def _check_users(fields: dict[str, Any]) -> None:
     for user in fields.get("data_providers") or ():
         if not isinstance(user, User):
             raise DomainError("Data providers must be users of this organisation.")
+    verifier = fields.get("verifier")
+    if verifier is not None and not verifier.has_role(Role.VERIFIER):
+        # Named, they would be the only one who may approve: a person who cannot would leave
+        # the PI's values to cover alone.
+        message = (
+            f"{verifier.full_name or verifier.email} does not hold the verifier role; give them "
+            "the role first, or name someone who does."
+        )
+        raise DomainError(message, code="not_verifier", extra={"fields": {"verifier": [message]}})
 
 
 def _default_rollup(*, is_calculated: bool, unit_kind: str) -> str:

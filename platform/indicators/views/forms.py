@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from goldenthread.platform.accounts.models import User
+from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.choices import Frequency, Polarity
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 
@@ -131,7 +131,12 @@ class IndicatorForm(forms.Form):
         empty_label="Nobody yet",
     )
     verifier = UserChoiceField(
-        label="Verifier", required=False, queryset=User.objects.none(), empty_label="Nobody yet"
+        label="Verifier",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="Nobody yet: any verifier approves",
+        help_text="Only people with the verifier role are listed. When one is named, only they "
+        "approve this PI's values (a performance officer or administrator may cover).",
     )
     data_providers = UserMultipleChoiceField(
         label="Data providers",
@@ -215,8 +220,9 @@ class IndicatorForm(forms.Form):
         self.mode = mode
         self.adopted = adopted or mode == "adopt"
         users = User.objects.filter(is_active=True)
-        for name in ("owner", "verifier", "data_providers"):
+        for name in ("owner", "data_providers"):
             self.fields[name].queryset = users
+        self.fields["verifier"].queryset = users.filter(roles__contains=[Role.VERIFIER])
         self.fields["service_area"].queryset = ServiceArea.objects.all()
         if mode == "adopt":
             self.fields["catalogue_code"].choices = [

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from goldenthread.platform.core.errors import PermissionDenied
-from goldenthread.platform.indicators.models import AuditEntry, IndicatorValue
+from goldenthread.platform.core.errors import DomainError, PermissionDenied
+from goldenthread.platform.indicators.models import AuditEntry, Indicator, IndicatorValue
+from goldenthread.platform.indicators.services.indicators import indicator_update
 from goldenthread.platform.indicators.services.values import value_enter
 from goldenthread.platform.indicators.services.workflow import (
     value_approve,
@@ -118,8 +119,24 @@ def test_with_nobody_named_any_verifier_approves_and_the_team_only_sends_back(op
     assert returned.workflow_status == "draft"
 
 
-def test_a_named_verifier_without_the_verifier_role_is_told_why(in_alpha, people, make_indicator):
+def test_only_a_person_with_the_verifier_role_can_be_named(in_alpha, people, make_indicator):
+    with pytest.raises(DomainError, match="Max Manager does not hold the verifier role") as no:
+        make_indicator(code="NV 3a", verifier=people.manager)
+    assert no.value.extra["fields"]["verifier"] == [no.value.message]
+    assert not Indicator.objects.filter(code="NV 3a").exists()
+    pi = make_indicator(code="NV 3b")
+    with pytest.raises(DomainError, match="does not hold the verifier role"):
+        indicator_update(actor=people.officer, indicator=pi, verifier=people.manager)
+    pi.refresh_from_db()
+    assert pi.verifier_id is None
+
+
+def test_a_named_verifier_who_lost_the_verifier_role_is_told_why(in_alpha, people, make_indicator):
+    people.manager.roles = [*people.manager.roles, "verifier"]
+    people.manager.save(update_fields=["roles"])
     pi = make_indicator(code="NV 3", verifier=people.manager)
+    people.manager.roles = [r for r in people.manager.roles if r != "verifier"]
+    people.manager.save(update_fields=["roles"])
     row = submitted(people, pi)
     with pytest.raises(PermissionDenied, match="do not hold the verifier role") as refused:
         value_approve(actor=people.manager, value=row)

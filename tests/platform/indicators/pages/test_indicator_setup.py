@@ -71,6 +71,20 @@ def test_bad_pi_input_is_shown_beside_its_field_and_saves_nothing(
         assert not Indicator.objects.filter(title="Streets clean").exists()
 
 
+def test_only_verifiers_are_offered_as_the_named_verifier(org_a, people, as_user, alpha):
+    client = as_user(people.officer)
+    form = client.get("/indicators/new/").content.decode()
+    offered = re.search(r'<select name="verifier".*?</select>', form, re.S).group(0)
+    assert f'value="{people.verifier.pk}"' in offered
+    assert f'value="{people.provider.pk}"' not in offered
+    # A forged choice of someone without the role is refused beside the field; nothing saved.
+    response = client.post("/indicators/new/", {**LOCAL_PI, "verifier": people.provider.pk})
+    assert response.status_code == 400
+    assert 'id="id_verifier_error"' in response.content.decode()
+    with alpha():
+        assert not Indicator.objects.filter(code="LOC 1").exists()
+
+
 def test_a_duplicate_code_is_refused_with_a_clear_message(org_a, people, pi, as_user, alpha):
     response = as_user(people.officer).post("/indicators/new/", {**LOCAL_PI, "code": "PG 1"})
     assert response.status_code == 400
