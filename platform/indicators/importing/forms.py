@@ -15,6 +15,12 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="CSV or XLSX file",
         help_text="One row per indicator and period, with a header row. Use a template below.",
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
 
     def __init__(self, *args, kinds: list[str], **kwargs):
