@@ -27,6 +27,10 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(ImportKind.choices)
         self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+        if len(kinds) == 1:
+            # Nothing to choose: the page sends the one kind in a hidden input, so a refused
+            # kind is reported in the error summary with no radio to link to.
+            self.fields["kind"].widget = forms.HiddenInput()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
