@@ -8,6 +8,7 @@ import pytest
 
 from goldenthread.tenants.services import organisation_suspend
 from tests.factories import provision_organisation
+from tests.fixtures.accessibility import assert_form_markup
 from tests.fixtures.html import Page, parse
 
 SIGN_IN = "/accounts/sign-in/"
@@ -29,20 +30,7 @@ def assert_shell(page: Page) -> None:
     assert len(page.find_all("h1")) == 1
     for nav in page.find_all("nav"):
         assert nav.get("aria-label"), "every navigation landmark needs a name"
-    assert_every_input_is_labelled(page)
-    assert len(page.find_all(id=True)) == len({e.get("id") for e in page.find_all(id=True)})
-
-
-def assert_every_input_is_labelled(page: Page) -> None:
-    labelled = {label.get("for") for label in page.find_all("label") if label.text}
-    for control in page.find_all("input") + page.find_all("select") + page.find_all("textarea"):
-        if control.get("type") in {"hidden", "submit", "button"}:
-            continue
-        assert control.get("id") in labelled or control.get("aria-label"), (
-            f"{control.tag} {control.attrs} has no label"
-        )
-        for described_by in (control.get("aria-describedby") or "").split():
-            assert page.by_id(described_by) is not None, f"dangling aria-describedby {described_by}"
+    assert_form_markup(page)
 
 
 def test_signed_in_pages_have_the_shell_and_mark_the_current_page(org_a, make_user, client_for):

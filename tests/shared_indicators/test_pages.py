@@ -10,6 +10,8 @@ from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.services import user_create
 from goldenthread.shared_indicators.models import CatalogueIndicator
+from tests.fixtures.accessibility import assert_form_markup, summaries, summary_links
+from tests.fixtures.html import parse
 from tests.shared_indicators.helpers import csv_bytes, import_bytes, seed_indicators
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +145,10 @@ def test_an_unknown_filter_value_is_reported_and_not_used(reader, prefix):
     assert response.status_code == 200
     assert "Some filters were not used" in html
     assert "Select a valid choice" in html
+    page = parse(response)
+    (summary,) = summaries(page)
+    assert summary_links(page, summary) == ["#id_polarity"] and "autofocus" in summary.attrs
+    assert_form_markup(page)
     assert len(codes_on(response)) == 3
 
 

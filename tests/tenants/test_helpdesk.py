@@ -16,6 +16,8 @@ from goldenthread.tenants.models import (
     PlatformAuditEvent,
 )
 from goldenthread.tenants.services import organisation_suspend
+from tests.fixtures.accessibility import assert_form_markup, summaries, summary_links
+from tests.fixtures.html import parse
 from tests.support import choose_password_through_link
 
 PROVISION = {
@@ -200,6 +202,30 @@ def test_provision_form_shows_each_problem_beside_its_field(org_a, staff_client)
     assert "There is a problem" in html
     assert 'href="#id_ons_code"' in html
     assert Organisation.objects.filter(slug="alpha").count() == 1
+    assert_form_markup(parse(response))
+
+
+def test_a_bad_module_choice_is_linked_to_the_modules_fieldset_and_the_summary_takes_focus(
+    org_a, staff_client
+):
+    response = staff_client.post(
+        "/helpdesk/organisations/new/",
+        {**PROVISION, "licensed_modules": ["performance", "telepathy"], "admin_name": ""},
+    )
+
+    assert response.status_code == 400
+    page = parse(response)
+    (summary,) = summaries(page)
+    assert "autofocus" in summary.attrs and summary.get("tabindex") == "-1"
+    assert summary_links(page, summary) == ["#id_licensed_modules", "#id_admin_name"]
+    modules = page.by_id("id_licensed_modules")
+    assert modules.tag == "fieldset" and modules.children[0].text == "Licensed modules"
+    assert (
+        "telepathy is not one of the available choices"
+        in page.by_id("id_licensed_modules_error").text
+    )
+    assert_form_markup(page)
+    assert not Organisation.objects.filter(slug="gamma").exists()
 
 
 def test_service_errors_that_only_the_service_knows_land_on_their_field(org_a, staff_client):
@@ -246,6 +272,10 @@ def test_staff_suspend_with_a_reason_after_confirming(
     without_reason = staff_client.post("/helpdesk/organisations/alpha/suspend/", {"reason": ""})
     assert without_reason.status_code == 400
     assert "This field is required" in without_reason.content.decode()
+    page = parse(without_reason)
+    (summary,) = summaries(page)
+    assert summary_links(page, summary) == ["#id_reason"] and "autofocus" in summary.attrs
+    assert_form_markup(page)
     assert not fresh(org_a).is_suspended
 
     done = staff_client.post("/helpdesk/organisations/alpha/suspend/", {"reason": "Contract ended"})

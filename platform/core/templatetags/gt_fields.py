@@ -1,50 +1,57 @@
-"""Form field rendering that ties an input to its hint and error message for assistive
-technology (`aria-describedby`, `aria-invalid`), used by `includes/field.html`."""
+"""What `includes/field.html` and `includes/error_summary.html` need beyond Django's own
+rendering.
+
+Django 5.2 already ties an input to its hint and errors: it names `<auto_id>_helptext` and
+`<auto_id>_error` in the input's `aria-describedby` and marks it `aria-invalid`; the includes
+give those ids to the hint and the message. What it does not do is know that the page's error
+summary takes focus, or where a summary link should go for a group of checkboxes or radios.
+"""
 
 from __future__ import annotations
 
-from django import template
+from typing import Any
+
+from django import forms, template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from goldenthread.platform.core.error_summary import ErrorItem, error_items
+
 register = template.Library()
 
-
-def hint_id(field: BoundField) -> str:
-    return f"{field.id_for_label}-hint"
-
-
-def error_id(field: BoundField) -> str:
-    return f"{field.id_for_label}-error"
+# Widgets shown as a fieldset whose legend names the group: their inputs have no single label.
+CHOICE_GROUP_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect)
 
 
 @register.simple_tag
 def field_widget(field: BoundField) -> SafeString:
-    """The field's widget, described by its hint and its errors when it has them."""
-    described_by: list[str] = []
-    existing = field.field.widget.attrs.get("aria-describedby")
-    if existing:
-        described_by.append(existing)
-    if field.help_text:
-        described_by.append(hint_id(field))
-    attrs: dict[str, str | bool] = {}
-    if field.errors:
-        described_by.append(error_id(field))
-        attrs["aria-invalid"] = "true"
+    """The field's widget as Django renders it, without `autofocus` while its form has
+    errors: the error summary takes focus then, and browsers give focus to the first element
+    that asks for it (False drops the attribute when the widget renders)."""
     if field.form.errors:
-        # The error summary takes focus when the page loads; an input asking for it too
-        # would compete (False drops the attribute when the widget renders).
-        attrs["autofocus"] = False
-    if described_by:
-        attrs["aria-describedby"] = " ".join(described_by)
-    return field.as_widget(attrs=attrs)
+        return field.as_widget(attrs={"autofocus": False})
+    return field.as_widget()
 
 
 @register.filter
-def field_hint_id(field: BoundField) -> str:
-    return hint_id(field)
+def field_kind(field: BoundField) -> str:
+    """How `includes/field.html` lays the field out: "hidden", "checkbox" (one box, label
+    after it), "group" (checkboxes or radios in a fieldset) or "input" (label above)."""
+    if field.is_hidden:
+        return "hidden"
+    if field.widget_type == "checkbox":
+        return "checkbox"
+    if isinstance(field.field.widget, CHOICE_GROUP_WIDGETS):
+        return "group"
+    return "input"
 
 
-@register.filter
-def field_error_id(field: BoundField) -> str:
-    return error_id(field)
+@register.simple_tag
+def error_summary_items(form: Any = None, errors: Any = None) -> list[ErrorItem]:
+    """The summary's lines: a prepared `errors` list wins (empty shows nothing, so a page
+    with two forms can show the summary of the one that failed); otherwise the `form`'s."""
+    if isinstance(errors, (list, tuple)):
+        return [ErrorItem(*item) for item in errors]
+    if isinstance(form, forms.BaseForm) and form.errors:
+        return error_items(form)
+    return []

@@ -15,12 +15,22 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="CSV or XLSX file",
         help_text="One row per indicator and period, with a header row. Use a template below.",
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
 
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(ImportKind.choices)
         self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+        if len(kinds) == 1:
+            # Nothing to choose: the page sends the one kind in a hidden input, so a refused
+            # kind is reported in the error summary with no radio to link to.
+            self.fields["kind"].widget = forms.HiddenInput()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goldenthread.platform.core.error_summary import ErrorItem
 from goldenthread.platform.core.errors import DomainError, PermissionDenied
 
 from ..choices import WorkflowStatus
@@ -65,7 +66,9 @@ def _queue(request: HttpRequest, *, errors: dict[int, str] | None = None, status
             awaiting_others.append(item)
     shown = {row.pk for row in rows}
     # A value no longer in the queue (approved meanwhile by someone else) still gets its answer.
-    elsewhere = [message for pk, message in (errors or {}).items() if pk not in shown]
+    elsewhere = [
+        ErrorItem("", "", message) for pk, message in (errors or {}).items() if pk not in shown
+    ]
     return render(
         request,
         "indicators/approvals.html",

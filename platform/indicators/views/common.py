@@ -65,17 +65,6 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def error_list(form: forms.Form) -> list[tuple[str, str, str]]:
-    """(anchor id, label, message) for the page's error summary, in field order."""
-    items: list[tuple[str, str, str]] = []
-    for message in form.non_field_errors():
-        items.append(("", "", message))
-    for field in form:
-        for message in field.errors:
-            items.append((field.id_for_label or "", str(field.label), message))
-    return items
-
-
 def query_without(request: HttpRequest, *names: str) -> str:
     query = request.GET.copy()
     for name in names:

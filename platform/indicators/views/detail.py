@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goldenthread.platform.core.error_summary import error_items
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.periods import Period, periods_between
 from goldenthread.platform.indicators.domain.status import Status
@@ -26,7 +27,7 @@ from ..selectors.report import indicator_values_with_trends
 from ..services.values import commentary_add
 from ..services.workflow import value_reopen
 from .chart import build_chart
-from .common import add_domain_error, error_list, indicator_or_404, refuse_unless, value_or_404
+from .common import add_domain_error, indicator_or_404, refuse_unless, value_or_404
 from .forms import CommentaryForm, ReasonForm
 from .indicators import catalogue_changes
 
@@ -84,7 +85,7 @@ def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=
         "commentary": commentary,
         "needing_commentary": needing,
         "commentary_form": commentary_form,
-        "commentary_errors": error_list(commentary_form) if commentary_form else [],
+        "commentary_errors": error_items(commentary_form) if commentary_form else [],
         "can_comment": allowed_to_comment,
         "can_enter": can_enter_values(request.user, indicator),
         "can_manage": can_manage_indicators(request.user),
@@ -229,7 +230,7 @@ def value_reopen_page(request: HttpRequest, value_pk: int) -> HttpResponse:
             "row": row,
             "indicator": row.indicator,
             "form": form,
-            "errors": error_list(form),
+            "errors": error_items(form),
             "is_approved": row.workflow_status == WorkflowStatus.APPROVED,
         },
         status=400 if form.errors else 200,

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goldenthread.platform.core.error_summary import ErrorItem, error_items
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.periods import (
     Period,
@@ -42,7 +43,7 @@ from ..services.values import (
 )
 from ..services.workflow import value_submit
 from ..templatetags.indicators import pi_number
-from .common import add_domain_error, error_list, indicator_or_404, refuse_unless, safe_next
+from .common import add_domain_error, indicator_or_404, refuse_unless, safe_next
 from .forms import ValueEntryForm
 
 DUE_SOON_DAYS = 30
@@ -213,7 +214,7 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "existing": existing,
             "form": form,
-            "errors": error_list(form),
+            "errors": error_items(form),
             "check": check,
             "allows_confirmation": indicator.out_of_range_policy == OutOfRangePolicy.CONFIRM,
             "next": safe_next(request, ""),
@@ -363,6 +364,11 @@ class Cell:
         return f"{self.indicator.code}, {self.period.label}"
 
     @property
+    def first_input_id(self) -> str:
+        """Where the error summary sends the user: the cell's first box."""
+        return f"{self.key}-{'numerator' if self.indicator.is_calculated else 'value'}"
+
+    @property
     def reason_not_editable(self) -> str:
         if not self.started:
             return "Not started yet"
@@ -394,6 +400,16 @@ class Cell:
             except InvalidOperation:  # not a number: the service will say so
                 return True
         return self.row.state != ValueState.ENTERED
+
+
+def _grid_summary(grid, message: str) -> dict[str, Any]:
+    """The error summary's title and lines: under the refusal, each refused cell linked to its
+    first box; a refusal that names no cell is the summary's one line."""
+    cells = [cell for _, line in grid for cell in line if cell.error]
+    if cells:
+        lines = [ErrorItem(cell.first_input_id, cell.label, cell.error) for cell in cells]
+        return {"title": message, "errors": lines}
+    return {"title": "", "errors": [ErrorItem("", "", message)] if message else []}
 
 
 class _Refused(Exception):
@@ -472,8 +488,7 @@ def value_grid_page(request: HttpRequest) -> HttpResponse:
             "frequency": frequency,
             "frequencies": [(key, label) for key, (label, _) in GRID_FREQUENCIES.items()],
             "years": _grid_years(today),
-            "cell_errors": [cell for _, line in grid for cell in line if cell.error],
-            "summary": summary,
+            "grid_summary": _grid_summary(grid, summary),
         },
         status=status,
     )

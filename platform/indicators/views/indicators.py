@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goldenthread.platform.core.error_summary import error_items
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.shared_indicators.models import CatalogueIndicator
 
@@ -27,7 +28,7 @@ from ..services.indicators import (
     service_area_create,
 )
 from ..services.targets import target_delete, target_profile_annual, target_set
-from .common import add_domain_error, error_list, indicator_or_404, query_without, refuse_unless
+from .common import add_domain_error, indicator_or_404, query_without, refuse_unless
 from .forms import (
     IndicatorFilterForm,
     IndicatorForm,
@@ -71,7 +72,7 @@ def _form_page(request, form, *, indicator=None, status=200, **context) -> HttpR
     return render(
         request,
         "indicators/indicator_form.html",
-        {"form": form, "indicator": indicator, "errors": error_list(form), **context},
+        {"form": form, "indicator": indicator, "errors": error_items(form), **context},
         status=status,
     )
 
@@ -278,8 +279,8 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": target_list(indicator=indicator).order_by("-period_start", "period_type"),
             "set_form": set_form,
             "profile_form": profile_form,
-            "set_errors": error_list(set_form) if failed == "set" else [],
-            "profile_errors": error_list(profile_form) if failed == "profile" else [],
+            "set_errors": error_items(set_form) if failed == "set" else [],
+            "profile_errors": error_items(profile_form) if failed == "profile" else [],
             "can_manage": can_manage,
             "period_hint": _period_hint(indicator),
         },
@@ -342,8 +343,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "area_form": area_form,
-            "errors": error_list(form) if action == "settings" else [],
-            "area_errors": error_list(area_form) if action == "area" else [],
+            "errors": error_items(form) if action == "settings" else [],
+            "area_errors": error_items(area_form) if action == "area" else [],
             "service_areas": ServiceArea.objects.all(),
         },
         status=status,

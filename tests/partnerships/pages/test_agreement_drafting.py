@@ -10,6 +10,8 @@ import pytest
 from goldenthread.partnerships import services
 from goldenthread.partnerships.models import AgreementVersion, DataSharingAgreement
 from goldenthread.shared_indicators.models import CatalogueIndicator
+from tests.fixtures.accessibility import assert_form_markup, summaries, summary_links
+from tests.fixtures.html import parse
 
 from ..conftest import approve
 from .conftest import error_messages, get, post
@@ -114,6 +116,8 @@ def test_bad_input_names_the_field_and_drafts_nothing(
     summary = error_messages(response)
     assert f'href="#{field_id}"' in summary, summary
     assert words in summary
+    # Groups of checkboxes are linked to their fieldset; every id the page names exists.
+    assert_form_markup(parse(response))
     assert (DataSharingAgreement.objects.count(), AgreementVersion.objects.count()) == before
 
 
@@ -271,7 +275,63 @@ def test_an_ended_agreement_cannot_be_amended_or_changed(scenario, client_for, e
     edit = post(client_for, county, f"/partnerships/agreements/{version.pk}/edit/", {})
 
     assert response.status_code == 200 and "has ended" in response.content.decode()
+    page = parse(response)
+    (summary,) = summaries(page)
+    assert "has ended" in summary.text and "autofocus" in summary.attrs
+    assert_form_markup(page)
     assert edit.status_code == 302
     assert AgreementVersion.objects.filter(agreement=version.agreement).count() == before
     version.refresh_from_db()
     assert version.status == ending and version.purpose == "Joint reporting to the LSP board."
+
+
+def test_a_bad_amendment_is_summarised_with_links_to_the_group_and_the_box(scenario, client_for):
+    from ..conftest import sign_all
+
+    county = scenario.parties.county
+    version = sign_all(scenario)
+    before = AgreementVersion.objects.filter(agreement=version.agreement).count()
+
+    response = post(
+        client_for,
+        county,
+        f"/partnerships/agreements/{version.pk}/amend/",
+        {"indicator_codes": "", "shared_fields": ["telepathy"], "purpose": "Again",
+         "lawful_basis": "public_task", "retention_months": "12", "starts_on": "2025-04-01"},
+    )  # fmt: skip
+
+    page = parse(response)
+    (summary,) = summaries(page)
+    assert summary_links(page, summary) == ["#id_indicator_codes", "#id_shared_fields"]
+    assert page.by_id("id_shared_fields").tag == "fieldset"
+    assert_form_markup(page)
+    assert AgreementVersion.objects.filter(agreement=version.agreement).count() == before
+
+
+def test_every_form_page_of_the_lead_ties_its_labels_hints_and_groups_up(scenario, client_for):
+    county = scenario.parties.county
+    partnership = scenario.partnership.pk
+    urls = [
+        "/partnerships/new/",
+        f"/partnerships/{partnership}/members/",
+        f"/partnerships/{partnership}/signatories/",
+        f"/partnerships/{partnership}/indicators/",
+        f"/partnerships/indicators/{scenario.indicators['sum'].pk}/targets/",
+        new_url(scenario),
+        f"/partnerships/agreements/{scenario.version.pk}/edit/",
+        f"/partnerships/agreements/{scenario.version.pk}/",
+    ]
+    for url in urls:
+        response = get(client_for, county, url)
+        assert response.status_code == 200, url
+        page = parse(response)
+        assert_form_markup(page)
+        assert summaries(page) == [], url
+    # The agreement's groups of checkboxes are fieldsets named by their legend.
+    drafting = parse(get(client_for, county, new_url(scenario)))
+    legends = [f.children[0].text for f in drafting.find_all("fieldset") if f.get("id")]
+    assert legends == [
+        "Parties",
+        "The partnership's shared indicators it covers",
+        "What may be shared",
+    ]

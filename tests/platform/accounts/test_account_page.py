@@ -9,6 +9,8 @@ from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.models import ApiCredential, hash_api_key
 from goldenthread.platform.accounts.services import api_credential_issue
+from tests.fixtures.accessibility import assert_form_markup, summaries, summary_links
+from tests.fixtures.html import parse
 
 
 def issued_key(response) -> str:
@@ -71,6 +73,12 @@ def test_a_key_needs_a_name(org_a, make_user, client_for):
     response = client_for(org_a, user=member.user).post("/accounts/me/api-keys/", {"name": " "})
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
+    # The problem is in a summary that takes focus and links to the name box.
+    page = parse(response)
+    (summary,) = summaries(page)
+    assert summary_links(page, summary) == ["#id_name"] and "autofocus" in summary.attrs
+    assert page.title.startswith("Error: Your account")
+    assert_form_markup(page)
     with schema_context(org_a.schema_name):
         assert not ApiCredential.objects.filter(user=member.user).exists()
 

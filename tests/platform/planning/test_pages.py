@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from goldenthread.platform.indicators.models import PerformanceSettings
 from goldenthread.platform.planning.models import Action, PlanningSettings, Risk
+from tests.fixtures.accessibility import assert_form_markup
+from tests.fixtures.html import parse
 from tests.platform.planning.support import Build, count_queries
 
 
@@ -72,6 +74,7 @@ def test_every_report_page_renders_for_every_role(scene, people, client_for, org
     for url in page_urls(scene):
         response = client.get(url)
         assert response.status_code == 200, url
+        assert_form_markup(parse(response))
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(scene, client_for, org_a):

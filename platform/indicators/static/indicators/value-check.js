@@ -8,9 +8,6 @@
 (function () {
   "use strict";
 
-  var summary = document.querySelector("[data-focus-on-load]");
-  if (summary) { summary.focus(); }
-
   function debounce(fn, wait) {
     var timer = null;
     return function () {

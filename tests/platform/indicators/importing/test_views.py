@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from goldenthread.platform.indicators.models import ImportJob, IndicatorValue
+from tests.fixtures.accessibility import assert_form_markup, summaries, summary_links
+from tests.fixtures.html import parse
 
 BASE = "/indicators/import/"
 
@@ -109,6 +111,12 @@ def test_a_provider_cannot_import_targets(org_a, people, alpha_pis, client_for, 
     )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
+    # One kind only, so no radios: the summary says so with nothing to link to.
+    page = parse(response)
+    (summary,) = summaries(page)
+    assert "What the file holds: Select a valid choice" in summary.text
+    assert summary_links(page, summary) == []
+    assert_form_markup(page)
     assert client.get(f"{BASE}template/targets.csv").status_code == 403
     with schema_context(org_a.schema_name):
         assert ImportJob.objects.count() == 0
@@ -185,9 +193,33 @@ def test_an_unreadable_file_is_reported_on_the_preview(org_a, people, alpha_pis,
     response = upload(client, b"%PDF-1.4 \x00\x01", name="report.pdf")
     assert response.status_code == 400
     assert "Choose a CSV or XLSX file." in response.content.decode()
+    page = parse(response)
+    assert summary_links(page, summaries(page)[0]) == ["#id_file"]
+    assert page.by_id("id_file").get("accept").startswith(".csv,.xlsx")
+    assert_form_markup(page)
     response = upload(client, b"PK\x03\x04 not really a zip", name="values.xlsx")
     html = client.get(response["Location"]).content.decode()
     assert "The file is not a readable XLSX workbook." in html
+
+
+def test_an_officer_choosing_no_kind_is_sent_to_the_kinds_fieldset(
+    org_a, people, alpha_pis, client_for, values_csv
+):
+    client = client_for(org_a, user=people.officer)
+    assert 'value="targets"' in client.get(BASE).content.decode()
+
+    response = client.post(BASE, {"file": SimpleUploadedFile("v.csv", b"indicator code\n")})
+
+    assert response.status_code == 400
+    page = parse(response)
+    (summary,) = summaries(page)
+    assert summary_links(page, summary) == ["#id_kind"]
+    kinds = page.by_id("id_kind")
+    assert kinds.tag == "fieldset" and kinds.children[0].text == "What the file holds"
+    assert [e.get("value") for e in page.find_all("input", type="radio")] == ["values", "targets"]
+    assert_form_markup(page)
+    with schema_context(org_a.schema_name):
+        assert ImportJob.objects.count() == 0
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from goldenthread.platform.indicators.models import AuditEntry, IndicatorValue
+from tests.fixtures.accessibility import assert_form_markup, summaries, summary_links
+from tests.fixtures.html import parse
 
 from .conftest import enter
 
@@ -32,6 +34,12 @@ def test_a_verifier_approves_a_value_which_locks_it(org_a, people, pi, as_user, 
     again = as_user(people.second_verifier).post(f"/indicators/values/{row.pk}/approve/")
     assert again.status_code == 400
     assert "is approved, so it cannot be approved" in again.content.decode()
+    # No longer in the queue, so its answer is in the page's summary, which takes focus.
+    page = parse(again)
+    (summary,) = summaries(page)
+    assert "is approved, so it cannot be approved" in summary.text
+    assert summary_links(page, summary) == []
+    assert_form_markup(page)
 
 
 def test_sending_back_needs_a_reason(org_a, people, pi, as_user, alpha):
@@ -41,6 +49,11 @@ def test_sending_back_needs_a_reason(org_a, people, pi, as_user, alpha):
     refused = client.post(f"/indicators/values/{row.pk}/send-back/", {"reason": "  "})
     assert refused.status_code == 400
     assert "Give a reason for sending back the value." in refused.content.decode()
+    # The refusal is beside the value, takes focus and describes the reason box.
+    page = parse(refused)
+    first_asking = next(e for e in page.elements if "autofocus" in e.attrs)
+    assert "Give a reason" in first_asking.text
+    assert_form_markup(page)
     with alpha():
         assert IndicatorValue.objects.get(pk=row.pk).workflow_status == "submitted"
     sent = client.post(
@@ -67,6 +80,10 @@ def test_an_officer_reopens_an_approved_value_with_a_reason(org_a, people, pi, a
     assert form.status_code == 200 and "Reopen the value" in form.content.decode()
     no_reason = client.post(f"/indicators/values/{row.pk}/reopen/", {"reason": ""})
     assert no_reason.status_code == 400 and "Give a reason." in no_reason.content.decode()
+    page = parse(no_reason)
+    (summary,) = summaries(page)
+    assert summary_links(page, summary) == ["#id_reason"]
+    assert_form_markup(page)
     done = client.post(f"/indicators/values/{row.pk}/reopen/", {"reason": "Tonnage restated."})
     assert done.status_code == 302
     with alpha():

@@ -16,6 +16,8 @@ from goldenthread.platform.core.periods import (
     previous_period,
 )
 from goldenthread.platform.indicators.models import AuditEntry, Commentary, IndicatorValue
+from tests.fixtures.accessibility import assert_form_markup, summaries, summary_links
+from tests.fixtures.html import parse
 
 from .conftest import enter
 
@@ -104,6 +106,7 @@ def test_bad_values_are_refused_beside_their_field_and_nothing_changes(
     html = response.content.decode()
     assert message in html
     assert f'id="id_{field}_error"' in html and f'href="#id_{field}"' in html
+    assert_form_markup(parse(response))
     with alpha():
         assert not IndicatorValue.objects.filter(indicator=pi).exists()
         assert AuditEntry.objects.count() == audit_before
@@ -286,6 +289,13 @@ def test_the_grid_saves_nothing_when_any_cell_is_refused(org_a, people, two_pis,
     assert "The value must be a number, not &#x27;forty&#x27;." in html
     assert "whole number" in html
     assert 'value="forty"' in html  # what was typed is kept
+    page = parse(response)
+    (summary,) = summaries(page)
+    assert page.by_id(summary.get("aria-labelledby")).text == (
+        "2 of 4 values were refused, so none were saved."
+    )
+    assert f"#{key}-value" in summary_links(page, summary)
+    assert_form_markup(page)
     with alpha():
         assert values_of(rate) == {"2024/25 Q3": (Decimal("55"), "draft")}
         assert values_of(days) == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django_tenants.utils import schema_context
@@ -16,6 +17,8 @@ from goldenthread.platform.indicators.models import (
     ServiceArea,
     Target,
 )
+from tests.fixtures.accessibility import assert_form_markup, summaries, summary_links
+from tests.fixtures.html import parse
 
 LOCAL_PI = {
     "code": "LOC 1",
@@ -67,6 +70,7 @@ def test_bad_pi_input_is_shown_beside_its_field_and_saves_nothing(
     assert message in html
     assert f'id="id_{field}_error"' in html  # the message is tied to its input
     assert 'class="error-summary"' in html
+    assert_form_markup(parse(response))
     with alpha():
         assert not Indicator.objects.filter(title="Streets clean").exists()
 
@@ -215,6 +219,9 @@ def test_bad_targets_are_refused_with_the_reason_and_nothing_changes(
     response = as_user(people.officer).post(f"/indicators/{pi.pk}/targets/", data)
     assert response.status_code == 400
     assert message in response.content.decode()
+    (summary,) = summaries(parse(response))
+    assert unescape(message) in summary.text
+    assert_form_markup(parse(response))
     with alpha():
         after = list(Target.objects.filter(indicator=pi).values_list("period_code", "value"))
     assert after == before
@@ -252,6 +259,13 @@ def test_settings_change_the_organisations_tolerance_and_due_dates(org_a, people
     html = bad.content.decode()
     assert "Ensure this value is greater than or equal to 0." in html
     assert "Ensure this value is less than or equal to 28." in html
+    page = parse(bad)
+    (summary,) = summaries(page)
+    assert summary_links(page, summary) == [
+        "#id_tolerance_amount",
+        "#id_due_day_of_following_month",
+    ]
+    assert_form_markup(page)
     with alpha():
         settings = PerformanceSettings.load()
         assert (settings.tolerance_kind, settings.due_day_of_following_month) == ("absolute", 20)
@@ -268,6 +282,10 @@ def test_service_areas_are_added_on_the_settings_page(org_a, people, as_user, al
     again = client.post("/indicators/settings/", {"action": "area", "area-name": "waste services"})
     assert again.status_code == 400
     assert "There is already a service area called waste services." in again.content.decode()
+    page = parse(again)
+    (summary,) = summaries(page)
+    assert summary.get("aria-labelledby") == "area-errors-title"
+    assert_form_markup(page)
     with alpha():
         assert ServiceArea.objects.filter(name__iexact="waste services").count() == 1
 
@@ -296,5 +314,10 @@ def test_the_list_searches_filters_and_paginates(org_a, people, make_indicator, 
     assert "of 5 indicators" in by_area
     by_owner = client.get(f"/indicators/?owner={people.manager.pk}").content.decode()
     assert "Showing 1–1 of 1 indicator." in by_owner and "LQZ07" in by_owner
-    bad = client.get("/indicators/?q=LQZ&service_area=999999").content.decode()
-    assert "Some filters were not used" in bad and "of 30 indicators" in bad
+    bad = client.get("/indicators/?q=LQZ&service_area=999999")
+    page = parse(bad)
+    (summary,) = summaries(page)
+    assert page.by_id(summary.get("aria-labelledby")).text == "Some filters were not used"
+    assert summary_links(page, summary) == ["#id_service_area"]
+    assert "of 30 indicators" in bad.content.decode()
+    assert_form_markup(page)

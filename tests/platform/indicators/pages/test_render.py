@@ -2,6 +2,9 @@
 
 from django_tenants.utils import schema_context
 
+from tests.fixtures.accessibility import assert_form_markup
+from tests.fixtures.html import parse
+
 from .conftest import enter
 
 
@@ -30,7 +33,9 @@ def test_every_page_renders_for_an_officer_and_the_entry_pages_for_a_provider(
     ]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.content.decode()[:3000])
+        assert_form_markup(parse(response))
     client = as_user(people.provider)
     for url in ["/indicators/owe/", "/indicators/grid/?frequency=quarterly&year=2024/25"]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.content.decode()[:3000])
+        assert_form_markup(parse(response))

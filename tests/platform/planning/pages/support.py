@@ -7,6 +7,9 @@ from html import unescape
 
 from django.http import HttpResponse
 
+from tests.fixtures.accessibility import assert_form_markup
+from tests.fixtures.html import parse
+
 
 def text(response: HttpResponse) -> str:
     """The page's visible words, tags removed and whitespace collapsed."""
@@ -25,13 +28,15 @@ def error_summary(response: HttpResponse) -> str:
 
 
 def assert_problem(response: HttpResponse, *messages: str) -> None:
-    """Shown again with 400, "Error:" in the title, the summary listing every message."""
+    """Shown again with 400, "Error:" in the title, the summary listing every message, linking
+    to the fields and taking focus."""
     assert response.status_code == 400, response.status_code
     summary = error_summary(response)
     assert summary.startswith("There is a problem"), text(response)[:500]
     assert "<title>Error: " in response.content.decode()
     for message in messages:
         assert message in summary, f"{message!r} not in {summary!r}"
+    assert_form_markup(parse(response))
 
 
 def assert_refused(response: HttpResponse, status: int = 403) -> None:
