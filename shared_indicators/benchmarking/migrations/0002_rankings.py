@@ -6,10 +6,24 @@ import goldenthread.shared_indicators.benchmarking.rankings.models
 from django.db import migrations, models
 
 
+def rank_existing_clubs(apps, schema_editor):
+    """Fill the new (derived) ranking table for clubs made before it existed. It is built by
+    the application's own refresh, as `goldenthread benchmarking rebuild-rankings` does: the
+    SQL is the application's, not frozen here. A later migration that changes these tables
+    should empty them and rebuild the same way."""
+    if not apps.get_model("benchmarking", "ClubIndicator").objects.exists():
+        return
+    from goldenthread.shared_indicators.benchmarking.rankings.refresh import rebuild_everything
+
+    rebuild_everything()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('benchmarking', '0001_initial'),
+        # Filling the table reads the published-values store.
+        ('publication', '0002_read_log_one_row_per_read'),
         ('tenants', '0002_platform_audit_event'),
     ]
 
@@ -79,4 +93,5 @@ class Migration(migrations.Migration):
             model_name='rankingentry',
             constraint=models.UniqueConstraint(fields=('ranking_period', 'organisation'), name='ranking_entry_member'),
         ),
+        migrations.RunPython(rank_existing_clubs, migrations.RunPython.noop),
     ]

@@ -345,8 +345,11 @@ def store_changed(
             _refresh_periods(cursor, club_indicator, keys)
 
 
-def rebuild_everything() -> None:
-    """Every club indicator of every club, from scratch (after a bulk load, or to repair)."""
+def rebuild_everything() -> int:
+    """Every club indicator of every club, from scratch (after a bulk load, to repair, or when
+    a migration changes the ranking tables); returns how many club indicators."""
     from ..models import ClubIndicator
 
-    refresh_club_indicators(_club_indicators(ClubIndicator.objects.all()))
+    club_indicators = _club_indicators(ClubIndicator.objects.all())
+    refresh_club_indicators(club_indicators)
+    return len(club_indicators)
