@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -202,27 +203,30 @@ FROM group_ranked r JOIN group_shown g ON g.ordinal = r.ordinal
 WHERE r.organisation_id = %(viewer)s
    OR (%(group_lists)s AND r.place > %(group_from)s AND r.place <= %(group_to)s)"""
 
-COLUMNS = [
-    "kind",
-    "scope",
-    "ordinal",
-    "member_id",
-    "place",
-    "position",
-    "name",
-    "value",
-    "rank",
-    "quartile",
-    "distance",
-    "n",
-    "median",
-    "mean",
-    "minimum",
-    "maximum",
-    "owners",
-    "consents",
-    "masks",
-]
+
+class Row(NamedTuple):
+    """One row of the statement (a tuple: a page of 50 over 8 periods is 400 of them)."""
+
+    kind: str
+    scope: int
+    ordinal: int | None
+    member_id: int | None
+    place: int | None
+    position: int | None
+    name: str | None
+    value: Decimal | None
+    rank: int | None
+    quartile: int | None
+    distance: Decimal | None
+    n: int | None
+    median: Decimal | None
+    mean: Decimal | None
+    minimum: Decimal | None
+    maximum: Decimal | None
+    owners: list[int] | None
+    consents: list[int] | None
+    masks: list[int] | None
+
 
 _RANK = {
     HIGHER: "rank() OVER (same_period ORDER BY g.value DESC)",
@@ -353,14 +357,14 @@ def run(*, club, club_indicator, scope: Scope) -> TableComparison | None:
     return _assemble(rows, club=club, polarity=indicator.polarity, scope=scope)
 
 
-def _label(row: dict, *, anonymised: bool, scope: Scope) -> str:
-    if row["member_id"] == scope.viewer_id:
+def _label(row: Row, *, anonymised: bool, scope: Scope) -> str:
+    if row.member_id == scope.viewer_id:
         return scope.viewer_name
     if not anonymised:
-        if row["name"] is None:  # a named club's member without its name: a bug
+        if row.name is None:  # a named club's member without its name: a bug
             raise AssertionError("a named club's member came back without its name")
-        return row["name"]
-    return f"Authority {letters(row['position'] - 1)}"
+        return row.name
+    return f"Authority {letters(row.position - 1)}"
 
 
 def _assemble(rows, *, club, polarity: str, scope: Scope) -> TableComparison | None:
@@ -369,46 +373,47 @@ def _assemble(rows, *, club, polarity: str, scope: Scope) -> TableComparison | N
     yours: dict[tuple[int, int], Entry] = {}
     series: dict[int, tuple[int, str, dict[int, Decimal]]] = {}
     read_lists = []
+    anonymised = club.anonymised
+    pages = {CLUB: _bounds(scope.entries), GROUP: _bounds(scope.group_entries)}
     for values in rows:
-        row = dict(zip(COLUMNS, values, strict=True))
-        kind = row["kind"]
-        if kind == "misaligned":
-            return None
-        if kind == "summary":
-            summaries[(row["scope"], row["ordinal"])] = Summary(
-                count=row["n"],
-                median=row["median"],
-                mean=row["mean"],
-                minimum=row["minimum"],
-                maximum=row["maximum"],
-            )
-        elif kind == "reads":
-            read_lists.append((row["owners"], row["consents"], row["masks"][0]))
-        elif kind == "entry":
-            key = (row["scope"], row["ordinal"])
-            is_you = row["member_id"] == scope.viewer_id
+        row = Row._make(values)
+        kind = row.kind
+        if kind == "entry":
+            key = (row.scope, row.ordinal)
+            is_you = row.member_id == scope.viewer_id
             entry = Entry(
-                label=_label(row, anonymised=club.anonymised, scope=scope),
-                is_you=is_you,
-                value=row["value"],
-                rank=row["rank"],
-                quartile=row["quartile"],
-                distance_from_median=row["distance"],
-                side_of_median=side_of_median(row["distance"], polarity=polarity),
-                derived_from="",
+                _label(row, anonymised=anonymised, scope=scope),
+                is_you,
+                row.value,
+                row.rank,
+                row.quartile,
+                row.distance,
+                side_of_median(row.distance, polarity=polarity),
+                "",
             )
             if is_you:
                 yours[key] = entry
-            window = scope.entries if row["scope"] == CLUB else scope.group_entries
-            first, last = _bounds(window)
-            if first < row["place"] <= last and (row["scope"] == CLUB or not club.anonymised):
-                entries[key].append((row["place"], entry))
+            first, last = pages[row.scope]
+            if first < row.place <= last and (row.scope == CLUB or not anonymised):
+                entries[key].append((row.place, entry))
+        elif kind == "summary":
+            summaries[(row.scope, row.ordinal)] = Summary(
+                count=row.n,
+                median=row.median,
+                mean=row.mean,
+                minimum=row.minimum,
+                maximum=row.maximum,
+            )
         elif kind == "series":
-            member = row["member_id"]
-            order = 0 if member == scope.viewer_id else row["position"]
-            label = _label(row, anonymised=club.anonymised, scope=scope)
+            member = row.member_id
+            order = 0 if member == scope.viewer_id else row.position
+            label = _label(row, anonymised=anonymised, scope=scope)
             _, _, points = series.setdefault(member, (order, label, {}))
-            points[row["ordinal"]] = row["value"]
+            points[row.ordinal] = row.value
+        elif kind == "reads":
+            read_lists.append((row.owners, row.consents, row.masks[0]))
+        elif kind == "misaligned":
+            return None
 
     def period_results(scope_id: int, hidden_reason: str) -> tuple[PeriodResult, ...]:
         window = scope.entries if scope_id == CLUB else scope.group_entries
