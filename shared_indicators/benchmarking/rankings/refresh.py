@@ -26,7 +26,8 @@ O(members x periods) for all), after an advisory lock on the club indicator: two
 refreshing the same club indicator take turns, and the second one's statement starts after the
 first has committed, so it sees the first one's store rows as well as its own (READ COMMITTED
 takes a snapshot per statement). Locks are taken in club indicator order, and after every other lock
-of the transaction, so they cannot deadlock with each other or with the store's locks.
+of the transaction, so they cannot deadlock with each other or with the store's locks; the
+worker publishes each value in a transaction of its own, so it holds one only briefly.
 """
 
 from __future__ import annotations
