@@ -11,11 +11,13 @@ members joining and leaving, the club's labelling switched, the catalogue's pola
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -339,3 +341,25 @@ def test_the_table_holds_only_current_consenting_members_values():
     )
     assert not RankingPeriod.objects.filter(club_indicator_id=club_indicator.id).exists()
     assert not RankingMember.objects.filter(club_indicator_id=club_indicator.id).exists()
+
+
+def test_the_rebuild_command_recreates_the_table_from_the_store():
+    indicator = make_indicator()
+    orgs = [make_org(f"Member {i}") for i in range(5)]
+    club = make_club(orgs[0], orgs[1:], indicator, anonymised=True)
+    for i, org in enumerate(orgs):
+        publish(org, indicator, QUARTERS[0], 10 * i)
+    arguments = dict(
+        reader=orgs[2], club=club, indicator_code=indicator.code, periods=PERIODS, today=TODAY
+    )
+    before = compared(selectors.comparison_for(**arguments))
+    RankingEntry.objects.all().delete()
+    RankingPeriod.objects.all().delete()
+    RankingMember.objects.all().delete()
+    assert selectors.comparison_for(**arguments).comparison.periods[0].shown is False
+
+    output = io.StringIO()
+    call_command("benchmarking", "rebuild-rankings", stdout=output)
+
+    assert "Rebuilt the rankings of" in output.getvalue()
+    assert compared(selectors.comparison_for(**arguments)) == before
