@@ -3,13 +3,15 @@ against the same comparison in a 10-member club over the same store of 400 organ
 indicators x 12 quarters.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/anything \
-        .venv/bin/python bench/benchmarking.py [--runs 40] [--recreate]
+        .venv/bin/python bench/benchmarking.py [--runs 40] [--recreate] [--database NAME]
 
-Uses its own database, gt_bench_benchmarking, on the server DATABASE_URL names (created and
-migrated if missing; the data set is built once and reused; the database DATABASE_URL names is
-never touched). The reading organisation is provisioned for real (its schema, host and
-administrator), the 399 others are organisation rows without schemas (a comparison reads only
-the public store). Store rows and their consent grants are bulk-inserted (setup, not measured).
+Uses its own database, gt_bench_benchmarking (or --database), on the server DATABASE_URL names
+(created and migrated if missing; the data set is built once and reused; the database
+DATABASE_URL names is never touched). The reading organisation is provisioned for real (its
+schema, host and administrator), the 399 others are organisation rows without schemas (a
+comparison reads only the public store and the ranking table). Store rows and their consent
+grants are bulk-inserted and the ranking table is then built from them in one go
+(`rankings.refresh.rebuild_everything`): setup, not measured.
 
 Measured, interleaving the two clubs run by run (the machine's load drifts), after warm-ups:
 * the GraphQL comparison of one indicator over 8 quarters (ranks and quartiles computed for
@@ -20,7 +22,11 @@ Measured, interleaving the two clubs run by run (the machine's load drifts), aft
   costs;
 * the same with a page of 10, so both clubs return responses of the same size;
 * for where the time goes: the selector `comparison_for` alone (first page), and the read-log
-  INSERT alone (`record_comparison_read`: one row per member whose values were shown).
+  INSERT alone (`record_comparison_read`: one row naming every member whose values were
+  shown);
+* then, not interleaved with the reads, the write side: refreshing one quarter of the
+  compared indicator, as the publication worker does after publishing a value
+  (`rankings.refresh.store_changed`).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DB = "gt_bench_benchmarking"
+WRITE_RUNS = 15
 ORGANISATIONS, INDICATORS, QUARTERS = 400, 20, 12
 SMALL = 10
 WARMUP = 5
@@ -47,25 +54,26 @@ CODE = "BENCH 00"
 FIRST, LAST = "2023/24 Q1", "2024/25 Q4"
 
 
-def _database_url() -> str:
+def _database_url(name: str) -> str:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def _ensure_database(url: str, *, recreate: bool) -> None:
     import psycopg
 
+    name = urlsplit(url).path.lstrip("/")
     admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if exists and recreate:
-            connection.execute(f'DROP DATABASE "{BENCH_DB}" WITH (FORCE)')
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             exists = None
         if not exists:
-            connection.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _stale(url: str) -> bool:
@@ -87,8 +95,8 @@ def _stale(url: str) -> bool:
         return bool(clubs) and not reader
 
 
-def _setup_django(*, recreate: bool) -> None:
-    url = _database_url()
+def _setup_django(*, recreate: bool, database: str) -> None:
+    url = _database_url(database)
     _ensure_database(url, recreate=recreate)
     if _stale(url):
         print("Rebuilding the data set: it predates the provisioned reader.", flush=True)
@@ -130,7 +138,7 @@ def _reader():
 
 def _build():
     """Organisations, indicators, two clubs with consents, and the published store."""
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from goldenthread.platform.core.periods import next_period, parse_period
     from goldenthread.shared_indicators.benchmarking.models import (
@@ -138,6 +146,7 @@ def _build():
         ClubConsent,
         ClubIndicator,
         ClubMembership,
+        RankingPeriod,
     )
     from goldenthread.shared_indicators.models import CatalogueIndicator
     from goldenthread.shared_indicators.publication.models import (
@@ -149,6 +158,8 @@ def _build():
     reader = _reader()
     existing = Club.objects.filter(name__startswith="Bench ").order_by("name")
     if existing.count() == 2:
+        if not RankingPeriod.objects.exists():  # a data set from before the ranking table
+            _rank_everything()
         return reader, list(existing)
 
     print("Building the data set (once)…", flush=True)
@@ -252,9 +263,24 @@ def _build():
                         )
                     )
         PublicationGrant.objects.bulk_create(grants, batch_size=5000)
+    _rank_everything()
+    return reader, sorted(clubs, key=lambda club: club.name)
+
+
+def _rank_everything() -> None:
+    from django.db import connection, transaction
+
+    from goldenthread.shared_indicators.benchmarking.rankings.refresh import rebuild_everything
+
+    print("Building the ranking table…", flush=True)
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return reader, sorted(clubs, key=lambda club: club.name)
+    with transaction.atomic():
+        rebuild_everything()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 COMPARISON = """
@@ -289,8 +315,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="timed runs per case (>= 30)")
     parser.add_argument("--recreate", action="store_true", help="rebuild the data set")
+    parser.add_argument("--database", default=BENCH_DB, help=f"its database (default {BENCH_DB})")
     options = parser.parse_args()
-    _setup_django(recreate=options.recreate)
+    _setup_django(recreate=options.recreate, database=options.database)
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -392,6 +419,58 @@ def main() -> None:
             f"{_size(sizes[(case, ORGANISATIONS)])}); ratio {big_ms / small_ms:.2f}"
         )
     print("Targets: under 100 ms median with 400 members; ratio 400/10 at most 1.5; queries equal")
+    _write_side(reader, small, big, periods[0])
+
+
+def _write_side(reader, small, big, period) -> None:
+    """What a publication costs the ranking table: one quarter refreshed (in the publication
+    worker's transaction), for the reader's value, which is in both clubs."""
+    from django.db import connection, transaction
+
+    from goldenthread.shared_indicators.benchmarking.models import ClubIndicator
+    from goldenthread.shared_indicators.benchmarking.rankings.refresh import (
+        refresh_club_indicators,
+        store_changed,
+    )
+
+    def publish_refresh():
+        with transaction.atomic():
+            store_changed(
+                organisation_id=reader.id,
+                indicator_code=CODE,
+                period_type=period.type.value,
+                start=period.start,
+                end=period.end,
+            )
+
+    def club_indicator_refresh(club):
+        club_indicator = ClubIndicator.objects.select_related("club", "catalogue_indicator").get(
+            club=club, catalogue_indicator__code=CODE
+        )
+
+        def call():
+            with transaction.atomic():
+                refresh_club_indicators([club_indicator])
+
+        return call
+
+    connection.set_schema_to_public()
+    cases = {
+        "one quarter, both clubs (a publication)": publish_refresh,
+        f"every quarter, {SMALL}-member club": club_indicator_refresh(small),
+        f"every quarter, {ORGANISATIONS}-member club": club_indicator_refresh(big),
+    }
+    timings = {name: [] for name in cases}
+    for call in cases.values():
+        call()
+    for _ in range(WRITE_RUNS):
+        for name, call in cases.items():
+            start = time.perf_counter()
+            call()
+            timings[name].append((time.perf_counter() - start) * 1000)
+    print(f"Write side (refreshing the ranking table), median of {WRITE_RUNS}:")
+    for name, values in timings.items():
+        print(f"  {name:<42} {statistics.median(values):7.1f} ms")
 
 
 def _size(size: int) -> str:

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 # A change to any of these is a change of definition: organisations that adopted the indicator
 # must be able to see what they measured before, so it gets a new version and a snapshot.
 DEFINITION_FIELDS = ("title", "definition", "unit", "polarity", "frequency", "decimal_places")
+# Benchmarking clubs rank values by polarity at the decimal places: their rankings change too.
+RANKING_FIELDS = ("polarity", "decimal_places")
 
 
 @dataclass
@@ -132,6 +134,7 @@ def _apply(checked: CheckedFile, *, report: ImportReport) -> None:
     )
     new_indicators: list[CatalogueIndicator] = []
     snapshots: list[CatalogueIndicatorVersion] = []
+    reranked: list[int] = []
 
     for row in checked.rows:
         indicator = existing.get(row.code.upper())
@@ -161,6 +164,8 @@ def _apply(checked: CheckedFile, *, report: ImportReport) -> None:
             setattr(indicator, name, row.values[name])
         indicator.full_clean(validate_unique=False, validate_constraints=False)
         indicator.save(update_fields=update_fields)
+        if any(name in RANKING_FIELDS for name in changed):
+            reranked.append(indicator.pk)
         if "version" in update_fields:
             snapshots.append(_snapshot(indicator, source_file=report.source_name))
         report.updated.append(indicator.code)
@@ -168,6 +173,10 @@ def _apply(checked: CheckedFile, *, report: ImportReport) -> None:
     CatalogueIndicator.objects.bulk_create(new_indicators)
     snapshots.extend(_snapshot(ind, source_file=report.source_name) for ind in new_indicators)
     CatalogueIndicatorVersion.objects.bulk_create(snapshots)
+    if reranked:
+        from .benchmarking.rankings.refresh import refresh_catalogue_indicators
+
+        refresh_catalogue_indicators(reranked)
 
 
 def _snapshot(indicator: CatalogueIndicator, *, source_file: str) -> CatalogueIndicatorVersion:

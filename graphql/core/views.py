@@ -25,7 +25,7 @@ from graphene_django.views import GraphQLView
 from rest_framework import exceptions
 
 from goldenthread.platform.accounts.authentication import ApiCredentialAuthentication
-from graphql import specified_rules
+from graphql import ExecutionContext, specified_rules
 
 from .errors import FORBIDDEN, UNAUTHENTICATED, error_payload
 from .limits import ComplexityLimitValidator, DepthLimitValidator
@@ -83,10 +83,22 @@ def refusal_response(message: str, *, code: str, status: int) -> HttpResponse:
     return response
 
 
+class SynchronousExecutionContext(ExecutionContext):
+    """Executes without asking every resolved value whether it is awaitable.
+
+    The view runs synchronously and no resolver here is asynchronous, but graphql-core's
+    default check runs several times per field (about an eighth of the execution time of a
+    benchmarking comparison's 2,500 fields). An awaitable returned by mistake now fails as a
+    value that cannot be serialised instead of being awaited."""
+
+    is_awaitable = staticmethod(lambda value: False)
+
+
 class OrganisationGraphQLView(GraphQLView):
     # graphene-django replaces the specification's rules with whatever is given here, so the
     # standard rules (unknown fields, fragment cycles, …) must be listed alongside ours.
     validation_rules = (*specified_rules, DepthLimitValidator, ComplexityLimitValidator)
+    execution_context_class = SynchronousExecutionContext
 
     def dispatch(self, request, *args, **kwargs):
         try:

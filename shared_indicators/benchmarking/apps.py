@@ -11,7 +11,11 @@ class BenchmarkingConfig(AppConfig):
         # A member's consents are a basis on which the publication pipeline may publish its
         # values; without this registration nothing would ever reach a club.
         from goldenthread.shared_indicators.publication.bases import register_basis_provider
+        from goldenthread.shared_indicators.publication.listeners import register_store_listener
 
         from .bases import club_consent_bases
+        from .rankings.refresh import store_changed
 
         register_basis_provider(club_consent_bases)
+        # The ranking table is derived from the store: it changes with it, in its transaction.
+        register_store_listener(store_changed)

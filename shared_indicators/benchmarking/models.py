@@ -16,6 +16,9 @@ from goldenthread.platform.indicators.choices import RollupRule
 from goldenthread.shared_indicators.models import CatalogueIndicator
 from goldenthread.tenants.models import Organisation
 
+# The derived ranking table lives in its own module; importing it here registers its models.
+from .rankings.models import RankingEntry, RankingMember, RankingPeriod  # noqa: F401
+
 DEFAULT_MINIMUM_MEMBERS = 5
 # With fewer than three, an anonymised member's figure is its only "other" member's figure.
 ANONYMISED_MINIMUM_FLOOR = 3

@@ -27,13 +27,13 @@ from goldenthread.platform.core.periods import (
 from goldenthread.shared_indicators.publication.selectors import visible_values
 from goldenthread.tenants.models import Organisation, OrganisationType, Region
 
-from . import comparison_sql
 from .bases import BASIS_TYPE
 from .domain.alignment import ComparisonRefused, SourceValue, align, check_periods
 from .domain.comparison import EVERYTHING, Comparison, Rules, Window, build_comparison, windowed
 from .domain.groups import GroupChoice, GroupKind, GroupUnavailable, MemberInfo, resolve_group
 from .errors import ComparisonUnavailable
 from .models import Club, ClubConsent, ClubIndicator, ClubMembership, ComparatorGroup
+from .rankings import read as ranking_read
 
 NOT_A_MEMBER = "No such club among your organisation's clubs."
 MAX_PERIODS = 40
@@ -221,27 +221,53 @@ def neighbour_ids_of(*, organisation: Organisation) -> list[int]:
     )
 
 
-class ReadValue(NamedTuple):
-    """One value the reader was shown, as the read log records it."""
+@dataclass(frozen=True)
+class ComparisonReads:
+    """Whose values a comparison showed the reader (not its own), for the read log; internal,
+    never serialised. Parallel tuples by owner id: the owner's consent the values were read
+    under and the codes of the periods read of it (as published: months, when a quarter was
+    rolled up from them)."""
 
-    organisation_id: int
-    indicator_code: str
-    period_code: str
+    indicator_code: str = ""
+    owner_ids: tuple[int, ...] = ()
+    consent_ids: tuple[int, ...] = ()
+    period_codes: tuple[tuple[str, ...], ...] = ()
+
+    def by_owner(self) -> dict[int, tuple[int, tuple[str, ...]]]:
+        return {
+            owner: (consent, codes)
+            for owner, consent, codes in zip(
+                self.owner_ids, self.consent_ids, self.period_codes, strict=True
+            )
+        }
+
+
+def _table_reads(code: str, periods: Sequence[Period], owners) -> ComparisonReads:
+    """The statement's owners read, with each owner's bit mask of periods turned into codes
+    (once per distinct mask: usually every owner has the same)."""
+    decoded: dict[int, tuple[str, ...]] = {}
+
+    def codes(mask: int) -> tuple[str, ...]:
+        if mask not in decoded:
+            decoded[mask] = tuple(p.code for i, p in enumerate(periods) if mask >> i & 1)
+        return decoded[mask]
+
+    return ComparisonReads(
+        code, owners.owner_ids, owners.consent_ids, tuple(codes(m) for m in owners.masks)
+    )
 
 
 @dataclass
 class ComparisonView:
-    """A comparison as `reader` may see it. `rows_read` (what was shown of others' values)
-    and `consent_by_owner` (each owner's consent they were read under) are internal: for
-    the read log, never serialised."""
+    """A comparison as `reader` may see it. `reads` (whose values were shown, under which
+    consent) is internal: for the read log, never serialised."""
 
     club: Club
     club_indicator: ClubIndicator
     periods: list[Period]
     embargoed: bool
     comparison: Comparison | None
-    rows_read: list = field(default_factory=list, repr=False)
-    consent_by_owner: dict[int, int] = field(default_factory=dict, repr=False)
+    reads: ComparisonReads = field(default_factory=ComparisonReads, repr=False)
 
 
 def _group(group_key: str, *, club, viewer, members, reader):
@@ -298,13 +324,13 @@ def comparison_for(
     with only the pages of entries (per period, and per period of the group) and of time
     series asked for; summaries and the reader's own place are always complete.
 
-    `club` must come from `club_get_for(organisation=reader, …)`. Computed by one SQL
-    statement (`comparison_sql`) whose output does not grow with the club; when members
-    published other periods than those compared (roll-ups, exclusions), by the pure reference
-    path instead. Queries: the club indicator and the statement, plus the members and a
-    neighbour or custom group when a comparator group is asked for, plus the members and the
-    rows when the pure path is needed: a constant number whatever the number of members,
-    periods or values.
+    `club` must come from `club_get_for(organisation=reader, …)`. Read by one SQL statement
+    from the ranking table (`rankings.read`), a page at a time; when members published other
+    periods than those compared (roll-ups, exclusions), computed by the pure reference path
+    instead. Queries: the club indicator and the statement, plus the members and a neighbour
+    or custom group when a comparator group is asked for, plus the members and the rows when
+    the pure path is needed: a constant number whatever the number of members, periods or
+    values.
     """
     club_indicator = _checked(club=club, indicator_code=indicator_code, periods=periods)
     if club.is_embargoed(today):
@@ -317,12 +343,12 @@ def comparison_for(
         if viewer is None:
             raise NotFound(NOT_A_MEMBER)
         group = _group(group_key, club=club, viewer=viewer, members=members, reader=reader)
-    result = comparison_sql.run(
+    result = ranking_read.run(
         club=club,
         club_indicator=club_indicator,
-        basis_type=BASIS_TYPE,
-        scope=comparison_sql.Scope(
+        scope=ranking_read.Scope(
             viewer_id=reader.id,
+            viewer_name=reader.name,
             periods=list(periods),
             entries=entries,
             group_entries=group_entries,
@@ -338,15 +364,13 @@ def comparison_for(
             view.comparison, entries=entries, group_entries=group_entries, series=series
         )
         return view
-    code = club_indicator.code
-    read = [
-        ReadValue(owner.owner_id, code, period_code)
-        for owner in result.reads
-        for period_code in owner.period_codes
-    ]
-    consents = {owner.owner_id: owner.consent_id for owner in result.reads}
     return ComparisonView(
-        club, club_indicator, list(periods), False, result.comparison, read, consents
+        club,
+        club_indicator,
+        list(periods),
+        False,
+        result.comparison,
+        _table_reads(club_indicator.code, periods, result.reads),
     )
 
 
@@ -409,11 +433,15 @@ def _reference_view(*, reader, club, club_indicator, periods, group) -> Comparis
         group=group,
     )
     shown = {result.period for result in comparison.periods if result.shown}
-    read = [
-        source.ref
-        for (member, period), aligned in alignment.values.items()
-        if period in shown and member in comparison.owner_ids_read
-        for source in aligned.sources
-    ]
-    owners = {owner: consents[owner] for owner in comparison.owner_ids_read}
-    return ComparisonView(club, club_indicator, list(periods), False, comparison, read, owners)
+    read: dict[int, set[str]] = {owner: set() for owner in comparison.owner_ids_read}
+    for (member, period), aligned in alignment.values.items():
+        if period in shown and member in read:
+            read[member].update(source.ref.period_code for source in aligned.sources)
+    owners = sorted(read)
+    reads = ComparisonReads(
+        indicator.code,
+        tuple(owners),
+        tuple(consents[owner] for owner in owners),
+        tuple(tuple(sorted(read[owner])) for owner in owners),
+    )
+    return ComparisonView(club, club_indicator, list(periods), False, comparison, reads)

@@ -19,18 +19,15 @@ from django.utils import timezone
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from goldenthread.platform.core.periods import PeriodType
 from goldenthread.shared_indicators.models import CatalogueIndicator
-from goldenthread.shared_indicators.publication.bases import Basis
-from goldenthread.shared_indicators.publication.services import (
-    log_cross_organisation_reads,
-    withdraw_basis,
-)
+from goldenthread.shared_indicators.publication.services import record_read, withdraw_basis
 from goldenthread.shared_indicators.publication.tasks import queue_publish_existing
 from goldenthread.tenants.models import Organisation
 
 from . import history
-from .bases import BASIS_TYPE, GRANTED_FIELDS, basis_label
+from .bases import BASIS_TYPE, basis_label
 from .models import Club, ClubConsent, ClubIndicator, ClubMembership, ComparatorGroup
 from .permissions import can_administer_clubs, require_club_admin, require_consent_manager
+from .rankings import refresh as rankings
 
 _UNSET = object()
 
@@ -98,6 +95,7 @@ def club_update_rules(
 ) -> Club:
     """Change a club's name or rules (administering organisation's administrators only)."""
     require_club_admin(actor, organisation=organisation, club=club)
+    was_anonymised = club.anonymised
     changed = []
     for field, value in (
         ("name", name.strip() if name is not None else None),
@@ -115,6 +113,8 @@ def club_update_rules(
     if changed:
         history.rules_changed(actor=actor, organisation=organisation, club=club)
         club.save(update_fields=changed)
+    if club.anonymised != was_anonymised:
+        rankings.refresh_club(club)  # the member order, hence every place, changes
     return club
 
 
@@ -130,6 +130,7 @@ def club_member_add(
     _validated(membership)
     membership.save()
     history.member_added(actor=actor, organisation=organisation, membership=membership)
+    rankings.refresh_club(club)  # a new member changes the others' labels and places
     return membership
 
 
@@ -171,6 +172,7 @@ def club_member_remove(*, actor, organisation: Organisation, club: Club, member:
     history.member_removed(
         actor=actor, organisation=organisation, membership=membership, consents_withdrawn=withdrawn
     )
+    rankings.refresh_club(club)
 
 
 @transaction.atomic
@@ -207,6 +209,7 @@ def club_indicator_add(
     _validated(club_indicator)
     club_indicator.save()
     history.indicator_added(actor=actor, organisation=organisation, club_indicator=club_indicator)
+    rankings.refresh_club_indicators([club_indicator])
     return club_indicator
 
 
@@ -226,6 +229,7 @@ def club_indicator_remove(
         club_indicator=club_indicator,
         consents_withdrawn=withdrawn,
     )
+    rankings.forget_club_indicator(club_indicator)
     club_indicator.delete()
 
 
@@ -269,6 +273,9 @@ def consent_give(
     _validated(consent)
     consent.save()
     history.consent_given(actor=actor, organisation=organisation, consent=consent)
+    rankings.consent_changed(
+        club_indicator=club_indicator, organisation_id=organisation.id, consent_id=consent.id
+    )
     queue_publish_existing(organisation=organisation, indicator_codes=[club_indicator.code])
     return consent
 
@@ -285,6 +292,8 @@ def consent_withdraw(*, actor, organisation: Organisation, club: Club, indicator
         club_indicator=club_indicator, withdrawn_at__isnull=True
     )
     withdrawn = _withdraw_consents(consents, actor=actor)
+    if not withdrawn:
+        return False
     history.consent_withdrawn(
         actor=actor,
         organisation=organisation,
@@ -292,7 +301,10 @@ def consent_withdraw(*, actor, organisation: Organisation, club: Club, indicator
         indicator_code=club_indicator.code,
         consents=withdrawn,
     )
-    return bool(withdrawn)
+    rankings.consent_changed(
+        club_indicator=club_indicator, organisation_id=organisation.id, consent_id=None
+    )
+    return True
 
 
 @transaction.atomic
@@ -336,20 +348,25 @@ def comparator_group_delete(
 
 
 def record_comparison_read(*, view, reader: Organisation, reader_user, interface: str) -> None:
-    """Log the cross-organisation read of a comparison: one row per owner whose values were
-    shown (the reader's own values and hidden periods are not reads), each under that owner's
-    own consent (basis "club_consent", id the consent's id), in one INSERT whatever the size
-    of the club."""
-    if not view.rows_read:
+    """Log the cross-organisation read of a comparison: ONE row naming every owner whose
+    values were shown (the reader's own values and hidden periods are not reads), each under
+    its own consent (basis "club_consent", id the consent's id), with the periods read of it.
+    One INSERT whatever the size of the club."""
+    reads = view.reads
+    if not reads.owner_ids:
         return
-    label = basis_label(view.club.name)
-    log_cross_organisation_reads(
+    what: dict[tuple[str, ...], dict] = {}  # one dict per distinct set of periods
+    for codes in reads.period_codes:
+        if codes not in what:
+            periods = sorted(codes)
+            what[codes] = {"indicators": [{"code": reads.indicator_code, "periods": periods}]}
+    record_read(
         reader_organisation=reader,
         reader_user=reader_user,
-        values=view.rows_read,
-        bases_by_owner={
-            owner_id: Basis(type=BASIS_TYPE, id=consent_id, fields=GRANTED_FIELDS, label=label)
-            for owner_id, consent_id in view.consent_by_owner.items()
-        },
         interface=interface,
+        basis_type=BASIS_TYPE,
+        basis_label=basis_label(view.club.name),
+        owner_ids=reads.owner_ids,
+        basis_ids=reads.consent_ids,
+        what_of_owner=[what[codes] for codes in reads.period_codes],
     )

@@ -4,6 +4,7 @@ make each row visible under a basis, and the log of cross-organisation reads."""
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 from .bases import AGREEMENT, BREAKDOWNS, CLUB_CONSENT, COMMENTARY, TARGETS, VALUES
@@ -178,33 +179,47 @@ class PublicationGrant(models.Model):
 
 
 class CrossOrganisationRead(models.Model):
-    """One read of an organisation's published data by another, under one basis.
+    """One read by an organisation of other organisations' published data, under bases of
+    one type: a dashboard, a comparison, a page of an API.
 
-    Each party can see the reads of its own data (`selectors.reads_of`)."""
+    One row per read, whatever the number of owners, so that logging a comparison across a
+    club of 400 costs one small INSERT: `owner_ids` (GIN-indexed) names the organisations whose
+    data were read, `basis_ids` the basis each was read under (in the same order), `what` the
+    indicator codes and periods read, and `what_by_owner` (keyed by owner id) what was read of
+    an owner when it is less than `what`.
+
+    Security-relevant: a row names every owner read, so it is shown to an owner only through
+    `selectors.reads_of`, which gives that owner's own part and nothing about the others."""
 
     reader_organisation = models.ForeignKey(
-        "tenants.Organisation", on_delete=models.CASCADE, related_name="+"
+        "tenants.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     reader_user = models.CharField(max_length=254, blank=True)
-    owner_organisation = models.ForeignKey(
-        "tenants.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
+    # No foreign keys in arrays; an owner is an organisation id, like the store's basis ids.
+    owner_ids = ArrayField(models.BigIntegerField())
     basis_type = models.CharField(max_length=16, choices=BasisType.choices)
-    basis_id = models.BigIntegerField()
+    basis_ids = ArrayField(models.BigIntegerField())
     basis_label = models.CharField(max_length=300)
     what = models.JSONField(default=dict)
+    what_by_owner = models.JSONField(default=dict, blank=True)
     interface = models.CharField(max_length=8, choices=ReadInterface.choices)
     read_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-read_at", "-id"]
         indexes = [
-            models.Index(fields=["owner_organisation", "read_at"], name="publication_read_owner"),
-            models.Index(fields=["basis_type", "basis_id"], name="publication_read_basis"),
+            GinIndex(fields=["owner_ids"], name="publication_read_owners"),
+            models.Index(fields=["reader_organisation", "read_at"], name="publication_read_reader"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner_ids__len=models.F("basis_ids__len"), owner_ids__len__gt=0),
+                name="publication_read_one_basis_per_owner",
+            )
         ]
 
     def __str__(self) -> str:
         return (
             f"{self.read_at:%Y-%m-%d %H:%M} {self.reader_organisation_id} read "
-            f"{self.owner_organisation_id} via {self.basis_type} {self.basis_id}"
+            f"{len(self.owner_ids)} organisations via {self.basis_type}"
         )

@@ -3,14 +3,18 @@ a reader should find another organisation's values."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import BigIntegerField, Exists, JSONField, OuterRef, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.tenants.models import Organisation
 
 from .bases import BASIS_TYPES, Basis
-from .models import CrossOrganisationRead, PublicationGrant, PublishedValue
+from .models import CrossOrganisationRead, PublicationGrant, PublishedValue, ReadInterface
 
 
 def _grants_in(basis_type: str, basis_ids: list[int]) -> QuerySet[PublicationGrant]:
@@ -93,13 +97,105 @@ def restatement_history(*, published_value: PublishedValue) -> list[PublishedVal
     )
 
 
+@dataclass(frozen=True)
+class OwnerRead:
+    """One read of an owner's data as that owner sees it: who read it, when, how, under which
+    of the owner's bases, and what of the owner's data. Nothing about other owners whose data
+    were read at the same time."""
+
+    id: int
+    reader_organisation: Organisation
+    reader_user: str
+    basis_type: str
+    basis_id: int
+    basis_label: str
+    what: dict
+    interface: str
+    read_at: datetime
+
+    def get_interface_display(self) -> str:
+        return str(ReadInterface(self.interface).label)
+
+
+class OwnerReads:
+    """A lazy, countable, sliceable list of `OwnerRead`, newest first: what a paginator or
+    a page of an API needs, reading only the page asked for."""
+
+    def __init__(self, rows: QuerySet[CrossOrganisationRead]):
+        self._rows = rows
+
+    def count(self) -> int:
+        return self._rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def exists(self) -> bool:
+        return self._rows.exists()
+
+    def __iter__(self) -> Iterator[OwnerRead]:
+        return (_owner_read(row) for row in self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_owner_read(row) for row in self._rows[index]]
+        return _owner_read(self._rows[index])
+
+
+def _owner_read(row: CrossOrganisationRead) -> OwnerRead:
+    return OwnerRead(
+        id=row.id,
+        reader_organisation=row.reader_organisation,
+        reader_user=row.reader_user,
+        basis_type=row.basis_type,
+        basis_id=row.owner_basis_id,
+        basis_label=row.basis_label,
+        what=row.owner_what,
+        interface=row.interface,
+        read_at=row.read_at,
+    )
+
+
 def reads_of(
     *, owner_organisation_id: int, basis_type: str | None = None, basis_id: int | None = None
-) -> QuerySet[CrossOrganisationRead]:
-    """The log of other organisations' reads of one organisation's data, newest first."""
-    rows = CrossOrganisationRead.objects.filter(owner_organisation_id=owner_organisation_id)
+) -> OwnerReads:
+    """The log of other organisations' reads of one organisation's data, newest first, as that
+    organisation may see it (`OwnerRead`: its own part of each read only).
+
+    Security-relevant: a log row names every owner read at once; only this owner's basis and
+    what was read of it are taken from it, in the database (the other owners' ids are not
+    even fetched)."""
+    owner = int(owner_organisation_id)
+    # Only our own table name is formatted into the SQL below; the owner is a parameter.
+    table = CrossOrganisationRead._meta.db_table
+    rows = (
+        CrossOrganisationRead.objects.filter(owner_ids__contains=[owner])
+        .annotate(
+            owner_basis_id=RawSQL(  # noqa: S611
+                f'"{table}"."basis_ids"[array_position("{table}"."owner_ids", %s::bigint)]',
+                (owner,),
+                output_field=BigIntegerField(),
+            ),
+            # The key as text: Django's key transform would take "42" for an array index.
+            owner_what=RawSQL(  # noqa: S611
+                f'coalesce("{table}"."what_by_owner" -> %s::text, "{table}"."what")',
+                (str(owner),),
+                output_field=JSONField(),
+            ),
+        )
+        .select_related("reader_organisation")
+        .only(
+            "id",
+            "reader_organisation",
+            "reader_user",
+            "basis_type",
+            "basis_label",
+            "interface",
+            "read_at",
+        )
+    )
     if basis_type is not None:
         rows = rows.filter(basis_type=basis_type)
     if basis_id is not None:
-        rows = rows.filter(basis_id=basis_id)
-    return rows.select_related("reader_organisation")
+        rows = rows.filter(owner_basis_id=int(basis_id))
+    return OwnerReads(rows)

@@ -17,11 +17,13 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
+from psycopg.types.json import Jsonb
 
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.tenants.models import Organisation
 
 from .bases import BASIS_TYPES, BREAKDOWNS, COMMENTARY, TARGETS, Basis, active_bases_for
+from .listeners import store_changed
 from .models import CrossOrganisationRead, PublicationGrant, PublishedValue, ReadInterface
 from .snapshots import ValueSnapshot, published_code, snapshot_from_value
 
@@ -175,6 +177,7 @@ def publish_value(
     if not bases:
         if current is not None:
             PublicationGrant.objects.filter(published_value=current).delete()
+            _tell_listeners(organisation, snapshot)
         return None
 
     granted = frozenset().union(*(basis.fields for basis in bases))
@@ -207,7 +210,20 @@ def publish_value(
             now=now,
         )
     _sync_grants(row, bases, now)
+    _tell_listeners(organisation, snapshot)
     return row
+
+
+def _tell_listeners(organisation: Organisation, snapshot: ValueSnapshot) -> None:
+    # Derived data (benchmarking's ranking table) are about whole areas only.
+    if not snapshot.is_breakdown:
+        store_changed(
+            organisation_id=organisation.pk,
+            indicator_code=snapshot.indicator_code,
+            period_type=snapshot.period_type,
+            start=snapshot.period_start,
+            end=snapshot.period_end,
+        )
 
 
 def _check_basis_type(basis_type: str) -> None:
@@ -294,18 +310,15 @@ def log_cross_organisation_reads(
     bases_by_owner: Mapping[int, Basis] | None = None,
 ) -> list[CrossOrganisationRead]:
     """Record that `reader_organisation` (and `reader_user`, a user or an e-mail) read these
-    published values under `basis` through `interface` ("page", "rest", "graphql"): one row
-    per owner organisation, naming the indicator codes and periods read. The reader's own
-    values are not cross-organisation reads and are not logged. One INSERT.
+    published values under `basis` through `interface` ("page", "rest", "graphql"), naming
+    each owner organisation with the indicator codes and periods read of it. The reader's own
+    values are not cross-organisation reads and are not logged. One row (one INSERT) per
+    basis type and label: usually one.
 
     `bases_by_owner` (owner organisation id -> basis) logs each owner's values under its own
     basis, e.g. each club member's own consent; owners it does not name fall back to `basis`.
     Every owner read must have a basis from one or the other."""
-    if interface not in ReadInterface.values:
-        raise DomainError(
-            f"Unknown interface {interface!r}: use one of {', '.join(ReadInterface.values)}.",
-            code="unknown_interface",
-        )
+    _check_interface(interface)
     bases_by_owner = bases_by_owner or {}
     for each in (basis, *bases_by_owner.values()):
         if each is not None:
@@ -325,24 +338,129 @@ def log_cross_organisation_reads(
             f"No basis given for the values read of organisations {unlogged}.",
             code="read_without_basis",
         )
-    now = timezone.now()
-    rows = [
-        CrossOrganisationRead(
-            reader_organisation_id=reader_organisation.pk,  # no per-row descriptor work
-            reader_user=_reader_name(reader_user),
-            owner_organisation_id=owner_id,
-            basis_type=owner_bases[owner_id].type,
-            basis_id=owner_bases[owner_id].id,
-            basis_label=owner_bases[owner_id].label,
-            what={
-                "indicators": [
-                    {"code": code, "periods": sorted(periods)}
-                    for code, periods in sorted(codes.items())
-                ]
-            },
+    by_label: dict[tuple[str, str], list[int]] = {}
+    for owner_id in sorted(by_owner):
+        each = owner_bases[owner_id]
+        by_label.setdefault((each.type, each.label), []).append(owner_id)
+    return [
+        record_read(
+            reader_organisation=reader_organisation,
+            reader_user=reader_user,
             interface=interface,
-            read_at=now,
+            basis_type=basis_type,
+            basis_label=label,
+            owner_ids=owners,
+            basis_ids=[owner_bases[owner_id].id for owner_id in owners],
+            what_of_owner=[_what(by_owner[owner_id]) for owner_id in owners],
         )
-        for owner_id, codes in sorted(by_owner.items())
+        for (basis_type, label), owners in sorted(by_label.items())
     ]
-    return CrossOrganisationRead.objects.bulk_create(rows)
+
+
+def _what(codes: Mapping[str, Iterable[str]]) -> dict:
+    return {
+        "indicators": [
+            {"code": code, "periods": sorted(periods)} for code, periods in sorted(codes.items())
+        ]
+    }
+
+
+def _check_interface(interface: str) -> None:
+    if interface not in ReadInterface.values:
+        raise DomainError(
+            f"Unknown interface {interface!r}: use one of {', '.join(ReadInterface.values)}.",
+            code="unknown_interface",
+        )
+
+
+def record_read(
+    *,
+    reader_organisation: Organisation,
+    reader_user,
+    interface: str,
+    basis_type: str,
+    basis_label: str,
+    owner_ids: Sequence[int],
+    basis_ids: Sequence[int],
+    what_of_owner: Sequence[dict],
+) -> CrossOrganisationRead:
+    """The one writer of the read log: `reader_organisation` read the data of `owner_ids`,
+    each under the basis at the same place in `basis_ids` (all of `basis_type`, named
+    `basis_label`), and of each the indicator codes and periods in `what_of_owner` (dicts
+    `{"indicators": [{"code", "periods"}]}`, as `_what` makes them; equal dicts may be the same
+    object). ONE row, one INSERT, whatever the number of owners: the row's `what` is the
+    union, and an owner's own part is kept apart only when it is less than that."""
+    _check_interface(interface)
+    _check_basis_type(basis_type)
+    if not owner_ids or not len(owner_ids) == len(basis_ids) == len(what_of_owner):
+        raise DomainError(
+            "A read names at least one owner, each with a basis and what was read of it.",
+            code="read_without_basis",
+        )
+    if reader_organisation.pk in owner_ids:
+        raise DomainError(
+            "An organisation reading its own data is not a cross-organisation read.",
+            code="own_data_read",
+        )
+    distinct = {id(what): what for what in what_of_owner}  # often one object for everyone
+    union: dict[str, set[str]] = {}
+    for what in distinct.values():
+        for entry in what["indicators"]:
+            union.setdefault(entry["code"], set()).update(entry["periods"])
+    whole = _what(union)
+    partial = {key for key, what in distinct.items() if what != whole}
+    row = CrossOrganisationRead(
+        reader_organisation_id=reader_organisation.pk,
+        reader_user=_reader_name(reader_user),
+        owner_ids=list(owner_ids),
+        basis_type=basis_type,
+        basis_ids=list(basis_ids),
+        basis_label=basis_label,
+        what=whole,
+        what_by_owner={
+            str(owner_id): what
+            for owner_id, what in zip(owner_ids, what_of_owner, strict=True)
+            if id(what) in partial
+        },
+        interface=interface,
+        read_at=timezone.now(),
+    )
+    # Written directly, the id arrays as array literals: the ORM (and even the driver) would
+    # prepare each of a 400-member club's ids one by one, which costs more than the INSERT.
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_READ, {name: _column(row, name) for name in _READ_COLUMNS})
+        (row.pk,) = cursor.fetchone()
+    return row
+
+
+_READ_COLUMNS = (
+    "reader_organisation_id",
+    "reader_user",
+    "owner_ids",
+    "basis_type",
+    "basis_ids",
+    "basis_label",
+    "what",
+    "what_by_owner",
+    "interface",
+    "read_at",
+)
+_INSERT_READ = """
+INSERT INTO publication_crossorganisationread (
+    reader_organisation_id, reader_user, owner_ids, basis_type, basis_ids, basis_label, what,
+    what_by_owner, interface, read_at)
+VALUES (
+    %(reader_organisation_id)s, %(reader_user)s, %(owner_ids)s::bigint[], %(basis_type)s,
+    %(basis_ids)s::bigint[], %(basis_label)s, %(what)s, %(what_by_owner)s, %(interface)s,
+    %(read_at)s)
+RETURNING id
+"""
+
+
+def _column(row: CrossOrganisationRead, name: str):
+    value = getattr(row, name)
+    if name in ("what", "what_by_owner"):
+        return Jsonb(value)
+    if name in ("owner_ids", "basis_ids"):
+        return "{" + ",".join(str(int(each)) for each in value) + "}"
+    return value

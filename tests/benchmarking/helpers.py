@@ -121,8 +121,33 @@ def publish(
     state: str = "entered",
 ):
     """Publish an approved value through the pipeline; None when no basis allows it."""
+    return publish_value(
+        organisation=organisation,
+        snapshot=snapshot(
+            organisation,
+            indicator,
+            period_code,
+            value,
+            numerator=numerator,
+            denominator=denominator,
+            state=state,
+        ),
+    )
+
+
+def snapshot(
+    organisation,
+    indicator,
+    period_code: str,
+    value,
+    *,
+    numerator=None,
+    denominator=None,
+    state: str = "entered",
+) -> ValueSnapshot:
+    """An approved value of `organisation` as the pipeline publishes it."""
     period = parse_period(period_code)
-    snapshot = ValueSnapshot(
+    return ValueSnapshot(
         indicator_code=indicator.code,
         catalogue_indicator_id=indicator.id,
         indicator_title=indicator.title,
@@ -147,4 +172,3 @@ def publish(
         approved_by_name="Approver",
         approved_at=datetime(2025, 1, 1, tzinfo=UTC),
     )
-    return publish_value(organisation=organisation, snapshot=snapshot)

@@ -97,7 +97,7 @@ def test_below_the_minimum_nothing_is_shown_not_even_a_count():
     assert (result.summary, result.entries, result.you, result.exclusions) == (None, (), None, ())
     assert "4" not in result.hidden_reason
     assert view.comparison.series == ()
-    assert view.rows_read == []
+    assert view.reads.owner_ids == ()
 
 
 def test_at_the_minimum_the_figures_are_shown():
@@ -108,7 +108,7 @@ def test_at_the_minimum_the_figures_are_shown():
 def test_before_the_embargo_nothing_is_shown_and_nothing_is_read():
     club, indicator, orgs = club_of([10, 20, 30, 40, 50], embargo_until=TODAY + timedelta(days=1))
     view = compare(orgs[0], club, indicator)
-    assert view.embargoed is True and view.comparison is None and view.rows_read == []
+    assert view.embargoed is True and view.comparison is None and view.reads.owner_ids == ()
     club.embargo_until = TODAY
     club.save()
     assert compare(orgs[0], club, indicator).comparison.periods[0].shown is True

@@ -13,6 +13,7 @@ from django.utils import timezone
 from goldenthread.shared_indicators.benchmarking import services
 from goldenthread.shared_indicators.benchmarking.models import ClubConsent
 from goldenthread.shared_indicators.publication.models import CrossOrganisationRead
+from goldenthread.shared_indicators.publication.selectors import reads_of
 from tests.benchmarking.graphql_support import CLUBS, COMPARISON, post
 from tests.benchmarking.helpers import ADMIN, make_club, make_indicator, make_org, publish
 
@@ -197,8 +198,17 @@ def test_before_the_embargo_the_api_shows_nothing(reader, org_a):
     assert not CrossOrganisationRead.objects.filter(reader_organisation=org_a).exists()
 
 
-def test_a_comparison_read_is_logged_once_per_owner_under_its_own_consent(reader, org_a):
+def test_a_comparison_read_is_logged_once_naming_each_owner_under_its_own_consent(reader, org_a):
     club, indicator, members = club_with(org_a, 6)
+    # One member has no value for the second quarter: only the first was read of it.
+    partial = members[3]
+    services.consent_withdraw(
+        actor=ADMIN, organisation=partial, club=club, indicator_code=indicator.code
+    )
+    services.consent_give(
+        actor=ADMIN, organisation=partial, club=club, indicator_code=indicator.code
+    )
+    publish(partial, indicator, QUARTERS[0], 13)
     consents = dict(
         ClubConsent.objects.filter(
             club_indicator__club=club, withdrawn_at__isnull=True
@@ -208,14 +218,29 @@ def test_a_comparison_read_is_logged_once_per_owner_under_its_own_consent(reader
     with CaptureQueriesContext(connection) as captured:
         compare(reader, club, indicator)
 
-    logged = CrossOrganisationRead.objects.filter(reader_organisation=org_a, interface="graphql")
-    assert sorted(logged.values_list("owner_organisation_id", "basis_type", "basis_id")) == sorted(
-        (org.id, "club_consent", consents[org.id]) for org in members[1:]
+    (row,) = CrossOrganisationRead.objects.filter(reader_organisation=org_a, interface="graphql")
+    owners = sorted(org.id for org in members[1:])
+    assert (row.owner_ids, row.basis_type, row.basis_ids) == (
+        owners,
+        "club_consent",
+        [consents[owner] for owner in owners],
     )
-    assert {row.basis_label for row in logged} == {f"{club.name} benchmarking club consent"}
-    assert logged.first().what["indicators"][0]["periods"] == list(QUARTERS)
-    inserts = [q for q in captured if 'INSERT INTO "publication_crossorganisationread"' in q["sql"]]
+    assert row.basis_label == f"{club.name} benchmarking club consent"
+    assert row.what["indicators"] == [{"code": indicator.code, "periods": list(QUARTERS)}]
+    inserts = [
+        q
+        for q in captured
+        if q["sql"].lstrip().startswith("INSERT")
+        and "publication_crossorganisationread" in q["sql"]
+    ]
     assert len(inserts) == 1
+    # Each owner sees the read of its own data, under its own consent, and nothing more.
+    for owner in members[1:]:
+        (seen,) = reads_of(owner_organisation_id=owner.id)
+        periods = [QUARTERS[0]] if owner == partial else list(QUARTERS)
+        assert (seen.reader_organisation, seen.basis_id) == (org_a, consents[owner.id])
+        assert seen.what == {"indicators": [{"code": indicator.code, "periods": periods}]}
+    assert not reads_of(owner_organisation_id=org_a.id).exists()
 
 
 def test_mixed_period_types_are_refused_with_a_reason(reader, org_a):

@@ -254,9 +254,9 @@ def test_reads_are_logged_per_owner_and_agreement_version_but_not_own_data(scena
             : CrossOrganisationRead.objects.count() - before
         ]
     )
-    assert [
-        (r.owner_organisation_id, r.reader_organisation_id, r.basis_id, r.interface) for r in reads
-    ] == [(parties.police.organisation.pk, parties.county.organisation.pk, version.pk, "page")]
+    assert [(r.owner_ids, r.reader_organisation_id, r.basis_ids, r.interface) for r in reads] == [
+        ([parties.police.organisation.pk], parties.county.organisation.pk, [version.pk], "page")
+    ]
     assert reads[0].reader_user == parties.county.reader.email
     assert reads[0].what == {"indicators": [{"code": code, "periods": ["2024/25 Q4"]}]}
 

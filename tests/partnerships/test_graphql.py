@@ -127,14 +127,13 @@ def test_every_cross_organisation_read_is_logged_and_the_owner_can_see_it(scenar
 
     dashboard(client_for, parties.county, scenario)
 
-    new = CrossOrganisationRead.objects.exclude(pk__in=before)
-    assert sorted(
-        (r.owner_organisation_id, r.interface, r.basis_id, r.reader_user) for r in new
-    ) == sorted(
-        [
-            (parties.police.organisation.pk, "graphql", version.pk, parties.county.reader.email),
-            (parties.health.organisation.pk, "graphql", version.pk, parties.county.reader.email),
-        ]
+    (new,) = CrossOrganisationRead.objects.exclude(pk__in=before)
+    owners = sorted([parties.police.organisation.pk, parties.health.organisation.pk])
+    assert (new.owner_ids, new.basis_ids, new.interface, new.reader_user) == (
+        owners,
+        [version.pk, version.pk],
+        "graphql",
+        parties.county.reader.email,
     )
     query = """{ readsOfOurData {
         readerOrganisation { name } readerUser agreementLabel what interface } }"""

@@ -57,9 +57,9 @@ def test_the_dashboard_shows_figures_the_scope_allows_and_logs_the_reads(scenari
     assert f"Approved by {parties.police.verifier.full_name}" in html
     read = CrossOrganisationRead.objects.filter(interface="page").order_by("-id").first()
     assert CrossOrganisationRead.objects.filter(interface="page").count() == before + 1
-    assert (read.reader_organisation_id, read.owner_organisation_id, read.reader_user) == (
+    assert (read.reader_organisation_id, read.owner_ids, read.reader_user) == (
         parties.health.organisation.pk,
-        parties.police.organisation.pk,
+        [parties.police.organisation.pk],
         parties.health.reader.email,
     )
 

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.shared_indicators.publication.models import (
@@ -20,6 +22,7 @@ from goldenthread.shared_indicators.publication.selectors import (
 from goldenthread.shared_indicators.publication.services import (
     log_cross_organisation_reads,
     publish_value,
+    record_read,
     withdraw_basis,
 )
 from goldenthread.tenants.models import Organisation
@@ -283,23 +286,37 @@ def test_cross_organisation_reads_are_logged_per_owner(org_a, org_b, make_user, 
         interface="graphql",
     )
 
-    assert len(logged) == 1  # Beta reading its own value is not a cross-organisation read
-    row = CrossOrganisationRead.objects.get(pk=logged[0].pk)
-    assert (row.reader_organisation, row.reader_user, row.owner_organisation) == (
+    (row,) = logged
+    row = CrossOrganisationRead.objects.get(pk=row.pk)
+    # Beta reading its own value is not a cross-organisation read.
+    assert (row.reader_organisation, row.reader_user, row.owner_ids, row.basis_ids) == (
         org_b,
         reader.email,
-        org_a,
+        [org_a.pk],
+        [basis.id],
     )
-    assert (row.basis_type, row.basis_id, row.basis_label, row.interface) == (
+    assert (row.basis_type, row.basis_label, row.interface) == (
         "agreement",
-        basis.id,
         "Wealdshire LSP agreement v2",
         "graphql",
     )
-    assert row.what == {"indicators": [{"code": "NI 195", "periods": ["2024/25 Q1", "2024/25 Q2"]}]}
+    what = {"indicators": [{"code": "NI 195", "periods": ["2024/25 Q1", "2024/25 Q2"]}]}
+    assert row.what == what and row.what_by_owner == {}
     assert row.read_at is not None
-    assert list(reads_of(owner_organisation_id=org_a.pk, basis_id=basis.id)) == [row]
+    (seen,) = reads_of(owner_organisation_id=org_a.pk, basis_id=basis.id)
+    assert (seen.id, seen.reader_organisation, seen.reader_user, seen.basis_id, seen.what) == (
+        row.pk,
+        org_b,
+        reader.email,
+        basis.id,
+        what,
+    )
+    assert (seen.basis_label, seen.get_interface_display()) == (
+        "Wealdshire LSP agreement v2",
+        "GraphQL API",
+    )
     assert not reads_of(owner_organisation_id=org_b.pk, basis_id=basis.id).exists()
+    assert not reads_of(owner_organisation_id=org_a.pk, basis_id=basis.id + 1).exists()
 
 
 def test_reading_only_your_own_values_logs_nothing(org_a, bases):
@@ -361,13 +378,16 @@ def test_reads_can_be_logged_under_each_owners_own_basis(org_a, org_b, bases):
         interface="graphql",
     )
 
-    # then each owner's row names its own basis
-    assert sorted((r.owner_organisation_id, r.basis_id, r.basis_label) for r in logged) == sorted(
-        [
-            (org_a.pk, alpha_consent.id, alpha_consent.label),
-            (org_b.pk, beta_consent.id, beta_consent.label),
-        ]
-    )
+    # then each owner sees its read under its own basis
+    for owner, basis in ((org_a, alpha_consent), (org_b, beta_consent)):
+        (seen,) = reads_of(owner_organisation_id=owner.pk)
+        assert (seen.reader_organisation, seen.basis_id, seen.basis_label) == (
+            reader,
+            basis.id,
+            basis.label,
+        )
+    # (two labels, so two rows: a row has one label)
+    assert sorted(row.owner_ids for row in logged) == [[org_a.pk], [org_b.pk]]
 
 
 def test_a_read_of_an_owner_without_a_basis_is_refused_and_nothing_is_logged(org_a, org_b, bases):
@@ -386,3 +406,58 @@ def test_a_read_of_an_owner_without_a_basis_is_refused_and_nothing_is_logged(org
             interface="graphql",
         )
     assert not CrossOrganisationRead.objects.filter(reader_organisation=reader).exists()
+
+
+def test_one_row_names_every_owner_and_each_owner_sees_only_its_own_part(org_a, org_b):
+    # given a club-like read of many owners, each under its own consent, one of whom had
+    # fewer periods read than the others
+    owners = [
+        Organisation.objects.create(schema_name=f"owner_{i}", slug=f"owner-{i}", name=f"O {i}")
+        for i in range(40)
+    ]
+    full = {"indicators": [{"code": "NI 195", "periods": ["2024/25 Q1", "2024/25 Q2"]}]}
+    partial = {"indicators": [{"code": "NI 195", "periods": ["2024/25 Q2"]}]}
+    what = [full] * 39 + [partial]
+
+    # when it is recorded
+    with CaptureQueriesContext(connection) as captured:
+        row = record_read(
+            reader_organisation=org_a,
+            reader_user="reader@alpha.example",
+            interface="graphql",
+            basis_type="club_consent",
+            basis_label="Club consent",
+            owner_ids=[owner.pk for owner in owners],
+            basis_ids=[1000 + i for i in range(40)],
+            what_of_owner=what,
+        )
+
+    # then it is one INSERT of one row, whose parts are kept apart only where they differ
+    statements = [q["sql"] for q in captured if not q["sql"].startswith("SET search_path")]
+    assert [sql.split()[0] for sql in statements] == ["INSERT"]
+    assert row.what == full
+    assert row.what_by_owner == {str(owners[-1].pk): partial}
+    # each owner sees its own basis and what was read of it, and nobody else's
+    (first,) = reads_of(owner_organisation_id=owners[0].pk)
+    (last,) = reads_of(owner_organisation_id=owners[-1].pk)
+    assert (first.basis_id, first.what) == (1000, full)
+    assert (last.basis_id, last.what) == (1039, partial)
+    assert not hasattr(first, "owner_ids") and str(owners[1].pk) not in repr(first)
+    assert not reads_of(owner_organisation_id=org_b.pk).exists()
+    assert len(reads_of(owner_organisation_id=owners[5].pk, basis_type="club_consent")) == 1
+    assert not reads_of(owner_organisation_id=owners[5].pk, basis_type="agreement").exists()
+
+
+def test_a_read_of_its_own_data_or_without_bases_is_refused(org_a, org_b):
+    arguments = dict(
+        reader_user="r@alpha.example",
+        interface="page",
+        basis_type="agreement",
+        basis_label="Agreement",
+        what_of_owner=[{"indicators": []}],
+    )
+    with pytest.raises(DomainError, match="own data"):
+        record_read(reader_organisation=org_a, owner_ids=[org_a.pk], basis_ids=[1], **arguments)
+    with pytest.raises(DomainError, match="each with a basis"):
+        record_read(reader_organisation=org_a, owner_ids=[org_b.pk], basis_ids=[], **arguments)
+    assert not CrossOrganisationRead.objects.filter(reader_organisation=org_a).exists()

@@ -1,12 +1,15 @@
-"""`goldenthread benchmarking import-neighbours FILE`: load nearest-neighbour lists from CSV."""
+"""`goldenthread benchmarking import-neighbours FILE`: load nearest-neighbour lists from CSV.
+`goldenthread benchmarking rebuild-rankings`: rebuild the ranking table from the store."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django_tenants.utils import schema_context
 
 from goldenthread.shared_indicators.benchmarking.errors import NeighbourImportError
 from goldenthread.shared_indicators.benchmarking.neighbours import neighbours_import
+from goldenthread.shared_indicators.benchmarking.rankings.refresh import rebuild_everything
 from goldenthread.tenants.cli_support import cli_actor
 
 
@@ -24,6 +27,12 @@ class Command(BaseCommand):
             "and every problem is listed with its row number.",
         )
         importer.add_argument("file", help="Path of the CSV file.")
+        actions.add_parser(
+            "rebuild-rankings",
+            help="Rebuild every club's ranking table from the published-values store.",
+            description="The ranking table is kept up to date by every change that affects it; "
+            "this rebuilds all of it in one transaction, after a bulk load or to repair it.",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "import-neighbours":
@@ -35,3 +44,8 @@ class Command(BaseCommand):
                         self.stderr.write(f"  {problem}")
                     raise CommandError(exc.message, returncode=1) from None
             self.stdout.write(self.style.SUCCESS(report.summary()))
+        elif options["action"] == "rebuild-rankings":
+            with schema_context("public"), transaction.atomic():
+                count = rebuild_everything()
+            message = f"Rebuilt the rankings of {count} club indicators."
+            self.stdout.write(self.style.SUCCESS(message))

@@ -1,0 +1,51 @@
+"""Who is told when the store changes.
+
+Publication knows nothing about what other apps derive from the store. An app that keeps
+something derived (benchmarking's ranking table) registers a listener in its
+`AppConfig.ready()`; `publish_value` calls every listener inside its own transaction, after
+the value and its grants are written, so the derived data change in the same transaction as
+the store. A listener must not commit, and raising aborts the publication.
+
+Withdrawing a basis (`withdraw_basis`) does not call listeners: the app that owns the basis
+withdraws it and updates what it derived from it in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Protocol
+
+
+class StoreListener(Protocol):
+    def __call__(
+        self, *, organisation_id: int, indicator_code: str, period_type: str, start: date, end: date
+    ) -> None: ...
+
+
+_listeners: list[Callable[..., None]] = []
+
+
+def register_store_listener(listener: StoreListener) -> None:
+    """Add a listener (registering the same one twice has no effect)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def unregister_store_listener(listener: StoreListener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def store_changed(
+    *, organisation_id: int, indicator_code: str, period_type: str, start: date, end: date
+) -> None:
+    """One whole-area value's key was published, restated or lost its grants."""
+    for listener in list(_listeners):
+        listener(
+            organisation_id=organisation_id,
+            indicator_code=indicator_code,
+            period_type=period_type,
+            start=start,
+            end=end,
+        )
