@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tenants.utils import get_public_schema_name
 
+from goldenthread.platform.core.error_summary import ErrorItem
 from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.platform.core.periods import PeriodType, period_containing, previous_period
 from goldenthread.tenants.models import Organisation
@@ -240,6 +241,8 @@ def comparison(request: HttpRequest, club_id: int, code: str) -> HttpResponse:
             "club_indicator": club_indicator,
             "view": view,
             "error": error,
+            # Shown in the one error summary, which takes focus so the reason is read first.
+            "error_items": [ErrorItem("", "", error)] if error else [],
             "first": first,
             "last": last,
             "group": group,

@@ -67,6 +67,18 @@ def test_below_the_minimum_the_page_shows_no_figures(member, org_a):
     assert "League table" not in html and "Median" not in html
 
 
+def test_a_refused_range_is_explained_in_the_focused_error_summary(member, org_a):
+    club, indicator, _ = club_with(org_a)
+    url = f"/benchmarking/{club.id}/{indicator.code}/?first=2024/25&last={QUARTERS[1]}"
+    html = member.get(url).content.decode()
+    summary = html[html.index('<div class="error-summary"') :]
+    summary = summary[: summary.index("</div>\n</div>") + 12]
+    assert "autofocus" in summary and "This comparison cannot be shown" in summary
+    assert "The first and last periods must be of one type" in summary
+    assert "League table" not in html
+    assert not CrossOrganisationRead.objects.filter(reader_organisation=org_a).exists()
+
+
 def test_a_non_member_gets_not_found(client_for, org_b, make_user, org_a):
     club, indicator, _ = club_with(org_a)
     outsider = client_for(org_b, user=make_user(org_b, roles=["org_admin"]).user)
