@@ -270,7 +270,7 @@ def test_the_report_shows_the_newest_commentary_of_the_reported_period(
     rows = {r.indicator.code: r for r in performance_report(period_code="2024/25 Q1").rows}
 
     assert rows["C 1"].commentary.text == "Second"
-    assert rows["C 1"].commentary.author == people.officer
+    assert rows["C 1"].commentary.author == str(people.officer)
     assert rows["C 2"].commentary is None
 
 
