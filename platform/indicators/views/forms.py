@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.choices import Frequency, Polarity
@@ -464,13 +466,66 @@ class CommentaryForm(forms.Form):
         self.fields["period"].choices = [(p.code, p.label) for p in periods]
 
 
+def _attributes(attrs: dict[str, Any]) -> str:
+    # As django/forms/widgets/attrs.html writes them: False leaves one out, True stands alone.
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class PlainSelect(forms.Select):
+    """A <select> written out in Python, in the markup of Django's own templates
+    (django/forms/widgets/select.html and select_option.html) but without a template include
+    per option: the report's list of periods has 30 and more, and their includes cost more
+    than the rest of the report's form (bench/report.py). Grouped options are left to
+    Django."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = widget["optgroups"]
+        if any(group_name for group_name, _, _ in groups):
+            return super().render(name, value, attrs, renderer)
+        options = "".join(
+            f'\n  <option value="{escape(option["value"])}"{_attributes(option["attrs"])}>'
+            f"{conditional_escape(option['label'])}</option>\n"
+            for _, group, _ in groups
+            for option in group
+        )
+        return mark_safe(  # noqa: S308 - every part is escaped above
+            f'<select name="{conditional_escape(widget["name"])}"'
+            f"{_attributes(widget['attrs'])}>{options}\n</select>"
+        )
+
+
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A short list of choices read in one plain query. Django's own reads them through
+    `QuerySet.iterator()`, which on PostgreSQL opens a server-side cursor: three more round
+    trips on every page that shows the field (bench/report.py), to save memory a dozen
+    service areas do not need."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # evaluated once, then the queryset's cache
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+
 class ReportForm(forms.Form):
-    period = forms.ChoiceField(label="Period", choices=())
-    service_area = forms.ModelChoiceField(
+    period = forms.ChoiceField(label="Period", choices=(), widget=PlainSelect)
+    service_area = ListedModelChoiceField(
         label="Service area",
         required=False,
         queryset=ServiceArea.objects.none(),
         empty_label="All service areas",
+        widget=PlainSelect,
     )
     approved_only = forms.BooleanField(label="Approved values only", required=False)
 
