@@ -6,8 +6,9 @@
 Against its own database `gt_bench_report` (or --database, for runs side by side; on the
 server DATABASE_URL names; dropped first if left over, and at the end unless --keep), it
 migrates, provisions one organisation and fills it with PIs × quarters of approved values,
-targets and commentary (600 × 20 by default: 12,000 values). It then times, median of --repeat rounds after a warm-up round, the
-three taking turns in each round so that a shared machine's load falls on all alike:
+targets and commentary (600 × 20 by default: 12,000 values). It then times, median of
+--repeat rounds after a warm-up round, the three taking turns in each round so that a shared
+machine's load falls on all alike:
 
 - the report page for the last quarter of that data, through Django's test client (host
   routing, middleware, session, the selector, the rows' formatting and the template: the

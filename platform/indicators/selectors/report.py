@@ -164,6 +164,8 @@ def _plan(pi_type: PeriodType, year_to_date: bool, report: Period) -> _Plan:
         current = period_containing(pi_type, report.end)
         if current.end > report.end:
             current = previous_period(current)
+        elif current == report:
+            current = report  # the same object: the page can tell a reading of it at a glance
     readings = (current, previous_period(current), same_period_last_year(current))
     if current.type == pi_type and not year_to_date:
         spans = [_span(p, [p]) for p in readings]

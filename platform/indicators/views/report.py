@@ -7,7 +7,7 @@ from html import escape as escape_html
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -47,94 +47,133 @@ POLARITY_LABELS = {value: escape_html(str(label)) for value, label in Polarity.c
 GROUPS_PLACE = mark_safe("<!-- the report's groups -->")
 
 
-class _PeriodText(dict):
-    """Escaped period codes and labels, each worked out once per report (a period's code and
-    label are computed on each access, and 600 rows show the same few)."""
-
-    def code(self, period: Period) -> str:
-        key = (period, "code")
-        text = self.get(key)
-        if text is None:
-            text = self[key] = escape_html(period.code)
-        return text
-
-    def label(self, period: Period) -> str:
-        key = (period, "label")
-        text = self.get(key)
-        if text is None:
-            text = self[key] = escape_html(period.label)
-        return text
-
-
 def _with_line_breaks(text: str) -> str:
     """Escaped text with its line breaks as <br>, as Django's `linebreaksbr` filter makes it."""
     return escape_html(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
 
 
-def _row_html(row: ReportRow, report_period: Period, detail: str, periods: _PeriodText) -> str:
-    pi = row.indicator
-    shown = number_format(pi.unit_kind, pi.decimal_places)
-    code = escape_html(pi.code)
-    title = escape_html(pi.title)
-    polarity = POLARITY_LABELS.get(pi.polarity) or escape_html(pi.polarity)
-    current, previous, last_year = row.current, row.previous, row.last_year
-    # The period a PI collected less often than the report reads (an annual PI's year).
-    note = (
-        ""
-        if current.period == report_period
-        else f' <span class="report-period">{periods.label(current.period)}</span>'
-    )
-    workflow = current.workflow_status
-    unapproved = (
-        ""
-        if not workflow or workflow == WorkflowStatus.APPROVED
-        else f' <span class="report-unapproved">({escape_html(workflow)})</span>'
-    )
-    commentary = row.commentary
-    said = (
-        f"{_with_line_breaks(commentary.text)} "
-        f'<span class="commentary-meta">— {escape_html(commentary.author or "")}</span>'
-        if commentary
-        else "—"
-    )
-    return f"""
+class _RowPrinter:
+    """Prints one report's rows. What many rows share is worked out once per report: the
+    periods' codes and labels (computed on each access, and the rows of PIs of one kind share
+    their periods' objects) and the badges (as plain strings, quicker to put in a row)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report_period = report.period
+        self.detail = reverse("indicators:list")
+        self._periods: dict[int, tuple[Period, str, str]] = {}
+        self._status: dict[str, str] = {}
+        self._trends: dict[tuple[str, str], str] = {}
+
+    def _period(self, period: Period) -> tuple[Period, str, str]:
+        known = self._periods.get(id(period))
+        if known is None or known[0] is not period:
+            known = self._periods[id(period)] = (
+                period,
+                escape_html(period.code),
+                escape_html(period.label),
+            )
+        return known
+
+    def _status_badge(self, status: str) -> str:
+        badge = self._status.get(status)
+        if badge is None:
+            badge = self._status[status] = str.__str__(status_badge(status))
+        return badge
+
+    def _trend_badge(self, trend: str, against: str) -> str:
+        badge = self._trends.get((trend, against))
+        if badge is None:
+            badge = self._trends[(trend, against)] = str.__str__(trend_badge(trend, against))
+        return badge
+
+    def row(self, row: ReportRow) -> str:
+        pi = row.indicator
+        shown = number_format(pi.unit_kind, pi.decimal_places)
+        code = escape_html(pi.code)
+        title = escape_html(pi.title)
+        polarity = POLARITY_LABELS.get(pi.polarity) or escape_html(pi.polarity)
+        current, previous, last_year = row.current, row.previous, row.last_year
+        # The period a PI collected less often than the report reads (an annual PI's year).
+        period = current.period
+        note = (
+            ""
+            if period is self.report_period or period == self.report_period
+            else f' <span class="report-period">{self._period(period)[2]}</span>'
+        )
+        workflow = current.workflow_status
+        unapproved = (
+            ""
+            if not workflow or workflow == WorkflowStatus.APPROVED
+            else f' <span class="report-unapproved">({escape_html(workflow)})</span>'
+        )
+        commentary = row.commentary
+        said = (
+            f"{_with_line_breaks(commentary.text)} "
+            f'<span class="commentary-meta">— {escape_html(commentary.author or "")}</span>'
+            if commentary
+            else "—"
+        )
+        return f"""
       <tr data-code="{code}">
-        <th scope="row"><a href="{detail}{pi.id}/">{code}</a> \
+        <th scope="row"><a href="{self.detail}{pi.id}/">{code}</a> \
 <span class="report-title">{title}</span> \
 <span class="report-polarity">{polarity}</span>{note}</th>
         <td class="num">{reading_in(current, shown)}{unapproved}</td>
         <td class="num">{shown(row.target)}</td>
-        <td>{status_badge(row.status)}</td>
-        <td class="num"><span class="report-period">{periods.code(previous.period)}:</span> \
+        <td>{self._status_badge(row.status)}</td>
+        <td class="num"><span class="report-period">{self._period(previous.period)[1]}:</span> \
 {reading_in(previous, shown)}</td>
-        <td>{trend_badge(row.short_trend, SHORT_TERM)}</td>
-        <td class="num"><span class="report-period">{periods.code(last_year.period)}:</span> \
+        <td>{self._trend_badge(row.short_trend, SHORT_TERM)}</td>
+        <td class="num"><span class="report-period">{self._period(last_year.period)[1]}:</span> \
 {reading_in(last_year, shown)}</td>
-        <td>{trend_badge(row.long_trend, LONG_TERM)}</td>
+        <td>{self._trend_badge(row.long_trend, LONG_TERM)}</td>
         <td class="report-commentary">{said}</td>
       </tr>
     """
 
 
+# One service area's part of the report, around its rows.
+SECTION_HEAD = """
+<section class="report-group" aria-labelledby="group-{number}">
+  <h2 id="group-{number}">{name}</h2>
+  <table class="report-table">
+    <caption class="visually-hidden">{name}: {period}</caption>
+    <thead>
+      <tr>
+        <th scope="col">Indicator</th>
+        <th scope="col">Value</th>
+        <th scope="col">Target</th>
+        <th scope="col">Status</th>
+        <th scope="col">Previous period</th>
+        <th scope="col">Short-term trend</th>
+        <th scope="col">Same period last year</th>
+        <th scope="col">Long-term trend</th>
+        <th scope="col">Commentary</th>
+      </tr>
+    </thead>
+    <tbody>
+    """
+SECTION_TAIL = """
+    </tbody>
+  </table>
+</section>
+"""
+
+
 def report_groups(report: Report) -> list[str]:
     """Each service area's part of the report (heading, table and rows), ready to print, in
-    the selector's order."""
-    detail = reverse("indicators:list")
-    periods = _PeriodText()
-    section = get_template("indicators/includes/report_group.html")
-    return [
-        section.render(
-            {
-                "number": number,
-                "name": area.name if area else "No service area",
-                "period": report.period,
-                "rows_html": mark_safe(  # noqa: S308 - each row's parts are escaped in `_row_html`
-                    "".join(_row_html(row, report.period, detail, periods) for row in rows)
-                ),
-            }
-        )
-        for number, (area, rows) in enumerate(report.groups, start=1)
-    ]
+    the selector's order, as pieces of HTML to be put one after another."""
+    printer = _RowPrinter(report)
+    period = escape_html(report.period.label)
+    pieces = []
+    for number, (area, rows) in enumerate(report.groups, start=1):
+        name = escape_html(area.name if area else "No service area")
+        pieces += [
+            SECTION_HEAD.format(number=number, name=name, period=period),
+            "".join([printer.row(row) for row in rows]),
+            SECTION_TAIL,
+        ]
+    return pieces
 
 
 def default_report_period(today) -> Period:
@@ -183,7 +222,9 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "indicators/report.html",
         {
             "form": form,
-            "report": report,
+            # Not the report itself: a template's context outlives the request until the
+            # garbage collector finds its reference cycles, and 600 rows' objects with it.
+            "report_period": report.period if report else None,
             "groups": groups,
             "groups_place": GROUPS_PLACE,
             "problem": problem,
