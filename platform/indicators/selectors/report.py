@@ -6,9 +6,10 @@ the targets of the report's period, and its newest commentary. Status and trends
 worked out in Python by the pure domain functions.
 
 It is the page a large council opens most (600 PIs), so the hot path is kept lean (see
-bench/report.py): values and targets are read as tuples rather than model instances, each
-distinct period plan (period type, year to date) is worked out once rather than per PI, and
-period codes are computed once per plan.
+bench/report.py): the reads are written-out SQL into named tuples, not model instances
+(`report_data.py`); each distinct period plan (period type, year to date) is worked out once
+rather than per PI, with its period codes; readings and rows are named tuples too, and a
+reading of one stored value (most of them) takes a short path.
 """
 
 from __future__ import annotations

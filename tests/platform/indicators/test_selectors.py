@@ -293,3 +293,20 @@ def test_a_report_of_one_service_area_reads_only_its_pis(in_alpha, people, make_
     assert [area.name for area, _ in report.groups] == ["Waste"]
     by_id = performance_report(period_code="2024/25 Q1", indicator_ids=[potholes.pk])
     assert [(r.indicator.code, r.status) for r in by_id.rows] == [("S 2", "off_target")]
+    assert performance_report(period_code="2024/25 Q1", indicator_ids=[]).rows == []
+
+
+def test_retired_pis_are_left_out_unless_asked_for(in_alpha, people, make_indicator):
+    kept = make_indicator(code="R 1")
+    retired = make_indicator(code="R 2")
+    Indicator.objects.filter(pk=retired.pk).update(is_active=False)
+
+    def codes(**options):
+        return [
+            r.indicator.code for r in performance_report(period_code="2024/25 Q1", **options).rows
+        ]
+
+    assert codes() == [kept.code]
+    assert codes(include_retired=True) == [kept.code, retired.code]
+    assert codes(indicator_ids=[retired.pk]) == []
+    assert codes(indicator_ids=[retired.pk], include_retired=True) == [retired.code]
