@@ -186,6 +186,7 @@ def _rolled(values: list[Decimal], rule: str) -> Decimal | None:
 
 
 NOTHING: dict = {}  # what a period no PI has a value (target, commentary) for has
+STATUSES = {status.value: status for status in Status}  # looked up, quicker than converted
 
 
 class _Reader:
@@ -289,7 +290,7 @@ def _row(
     if row is not None and row.status:
         # A stored value keeps the status and thresholds it was assessed with.
         target = row.status_target
-        status = Status(row.status)
+        status = STATUSES.get(row.status) or Status(row.status)
         threshold = row.status_warning_threshold
         tolerance = reader.stored_tolerance(row)
     else:

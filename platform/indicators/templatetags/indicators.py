@@ -130,30 +130,41 @@ def _blank(value: Any) -> bool:
 
 
 @lru_cache(maxsize=64)
-def number_format(unit_kind: str, decimal_places: int) -> Callable[[Any], str]:
+def number_format(unit_kind: str, decimal_places: int, blank: str = "—") -> Callable[[Any], str]:
     """How a PI of this unit and number of places shows a value or target (`pi_number`), as a
-    function worked out once: a report formats thousands of numbers of a few kinds."""
+    function worked out once: a report formats thousands of numbers of a few kinds. `blank`
+    is what no number shows as. A Decimal (what the database gives) takes the shortest path."""
     quantum = _quantum(decimal_places)
 
     def yes_no(value: Any) -> str:
         if _blank(value):
-            return "—"
+            return blank
         try:
             return "Yes" if Decimal(str(value)) == 1 else "No"
         except InvalidOperation:
             return str(value)
 
     def percentage(value: Any) -> str:
-        return "—" if _blank(value) else f"{_format_number(value, quantum)}%"
+        if type(value) is Decimal:
+            try:
+                return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}%"
+            except InvalidOperation:
+                pass  # too many digits for its places: shown as it is, below
+        return blank if _blank(value) else f"{_format_number(value, quantum)}%"
 
     def money(value: Any) -> str:
         if _blank(value):
-            return "—"
+            return blank
         text = _format_number(value, quantum)
         return f"−£{text[1:]}" if text.startswith("-") else f"£{text}"
 
     def plain(value: Any) -> str:
-        return "—" if _blank(value) else _format_number(value, quantum)
+        if type(value) is Decimal:
+            try:
+                return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}"
+            except InvalidOperation:
+                pass
+        return blank if _blank(value) else _format_number(value, quantum)
 
     return {
         UnitKind.YES_NO: yes_no,
@@ -187,15 +198,15 @@ def reading_text(reading: Any, indicator: Any) -> str:
     )
 
 
-def reading_in(reading: Any, shown: Callable[[Any], str]) -> str:
+def reading_in(reading: Any, shown: Callable[[Any], str], blank: str = "—") -> str:
     """`reading_text` with the PI's number format (`number_format`) already worked out."""
     if reading is None:
-        return "—"
+        return blank
     if reading.value is not None:
         text = shown(reading.value)
         return text if reading.complete else f"{text} (incomplete)"
     status = status_of(reading.state)
-    return STATUS_PRESENTATION[status].label if status else "—"
+    return STATUS_PRESENTATION[status].label if status else blank
 
 
 @register.filter(name="icon_shape")
