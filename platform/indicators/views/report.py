@@ -157,26 +157,26 @@ SECTION_HEAD = """
     </thead>
     <tbody>
     """
-SECTION_TAIL = """
+SECTION_TAIL_BYTES = b"""
     </tbody>
   </table>
 </section>
 """
 
 
-def report_groups(report: Report) -> list[str]:
-    """Each service area's part of the report (heading, table and rows), ready to print, in
-    the selector's order, as pieces of HTML to be put one after another."""
+def report_groups(report: Report) -> list[bytes]:
+    """Each service area's part of the report (heading, table and rows), ready to send, in
+    the selector's order: pieces of the response's body, in UTF-8, to be put one after
+    another. Encoded row by row, so that only the rows with text beyond ASCII take the slow
+    way (joined first, one such row would make all the others be widened and re-encoded)."""
     printer = _RowPrinter(report)
     period = escape_html(report.period.label)
     pieces = []
     for number, (area, rows) in enumerate(report.groups, start=1):
         name = escape_html(area.name if area else "No service area")
-        pieces += [
-            SECTION_HEAD.format(number=number, name=name, period=period),
-            "".join([printer.row(row) for row in rows]),
-            SECTION_TAIL,
-        ]
+        pieces.append(SECTION_HEAD.format(number=number, name=name, period=period).encode())
+        pieces += [printer.row(row).encode() for row in rows]
+        pieces.append(SECTION_TAIL_BYTES)
     return pieces
 
 
