@@ -176,7 +176,7 @@ INDICATOR_COLUMNS = (
 ACTIVE = "SELECT id FROM indicators_indicator WHERE is_active"
 RAW_SQL = [
     "SELECT * FROM indicators_performancesettings WHERE id = 1",
-    "SELECT id, name FROM indicators_servicearea",
+    "SELECT id, name FROM indicators_servicearea ORDER BY name",
     f"SELECT {INDICATOR_COLUMNS} FROM indicators_indicator i WHERE i.is_active ORDER BY i.code",
     f"""SELECT {VALUE_COLUMNS} FROM indicators_indicatorvalue v
        WHERE v.indicator_id IN ({ACTIVE}) AND v.sub_area_id IS NULL

@@ -52,6 +52,7 @@ from .report_data import (
     ReportReader,
     ReportServiceArea,
     StoredValue,
+    service_areas,
 )
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "ValueWithTrends",
     "indicator_values_with_trends",
     "performance_report",
+    "service_areas",
 ]
 
 
@@ -324,11 +326,12 @@ def _row(
 def performance_report(
     *,
     period_code: str,
-    service_area: ServiceArea | None = None,
+    service_area: ServiceArea | ReportServiceArea | None = None,
     approved_only: bool = False,
     include_retired: bool = False,
     indicator_ids: list[int] | None = None,
     today: date | None = None,
+    known_service_areas: list[ReportServiceArea] | None = None,
 ) -> Report:
     """The report for a period (usually a quarter): per PI, grouped by service area and sorted
     by code, the current value and target, status, the previous period's value with the
@@ -338,6 +341,8 @@ def performance_report(
     A PI collected more often than the report period is rolled up to it (by its roll-up rule,
     or year to date); one collected less often shows its latest period ending within the
     report period. With `approved_only`, values not yet approved count as not entered.
+    `known_service_areas`: the organisation's service areas (`service_areas()`), if the
+    caller has read them already (the report page, for its form), so they are not read again.
     """
     report_period = parse_code(period_code)
     today = today or timezone.localdate()
@@ -346,7 +351,9 @@ def performance_report(
         service_area_id=service_area.pk if service_area is not None else None,
         indicator_ids=indicator_ids,
     )
-    indicators = read.indicators()
+    indicators = read.indicators(
+        service_areas() if known_service_areas is None else known_service_areas
+    )
     if not indicators:
         return Report(period=report_period, rows=[])
     # One plan per (period type, year to date); PIs are matched to theirs by the fields that

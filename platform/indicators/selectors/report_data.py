@@ -108,6 +108,13 @@ class ReportCommentary(NamedTuple):
     author: str | None
 
 
+def service_areas() -> list[ReportServiceArea]:
+    """The organisation's service areas, in name order (a dozen or so)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SERVICE_AREAS_SQL)
+        return [ReportServiceArea(pk, name) for pk, name in cursor.fetchall()]
+
+
 # Which PIs a report is of: active ones unless retired ones are asked for, optionally of one
 # service area or just some PIs. Used as is, and as the subquery that picks their values,
 # targets and commentary (rather than hundreds of ids as parameters).
@@ -126,7 +133,7 @@ def _chosen(
     return " AND ".join(conditions) or "TRUE", params
 
 
-SERVICE_AREAS_SQL = "SELECT id, name FROM indicators_servicearea"
+SERVICE_AREAS_SQL = "SELECT id, name FROM indicators_servicearea ORDER BY name"
 # In `ReportIndicator`'s order; the service area by its id.
 INDICATORS_SQL = """
     SELECT i.id, i.code, i.title, i.unit_kind, i.polarity, i.frequency, i.year_basis,
@@ -142,13 +149,13 @@ VALUES_SQL = """
            v.status_tolerance_kind, v.status_tolerance_amount
     FROM indicators_indicatorvalue v
     WHERE v.indicator_id IN (SELECT i.id FROM indicators_indicator i WHERE {chosen})
-      AND v.sub_area_id IS NULL AND v.period_code = ANY(%s)
+      AND v.sub_area_id IS NULL AND v.period_code IN ({codes})
 """
 TARGETS_SQL = """
     SELECT t.indicator_id, t.period_code, t.value
     FROM indicators_target t
     WHERE t.indicator_id IN (SELECT i.id FROM indicators_indicator i WHERE {chosen})
-      AND t.sub_area_id IS NULL AND t.period_code = ANY(%s)
+      AND t.sub_area_id IS NULL AND t.period_code IN ({codes})
 """
 # The newest per PI and period (DISTINCT ON keeps the first of each in this order).
 COMMENTARY_SQL = """
@@ -156,7 +163,7 @@ COMMENTARY_SQL = """
            c.indicator_id, c.period_code, c.text, c.created_at, u.full_name, u.email
     FROM indicators_commentary c LEFT JOIN accounts_user u ON u.id = c.author_id
     WHERE c.indicator_id IN (SELECT i.id FROM indicators_indicator i WHERE {chosen})
-      AND c.period_code = ANY(%s)
+      AND c.period_code IN ({codes})
     ORDER BY c.indicator_id, c.period_code, c.created_at DESC, c.id DESC
 """
 
@@ -177,16 +184,22 @@ class ReportReader:
             indicator_ids=self.indicator_ids,
         )
 
-    def _rows(self, sql: str, *more: object) -> list[tuple]:
+    def _rows(self, sql: str, codes: set[str] = frozenset()) -> list[tuple]:
+        # The periods as a list of parameters rather than one array: for one period (the
+        # quarter's targets and commentary) PostgreSQL then plans a plain equality.
+        if "{codes}" in sql and not codes:
+            return []  # no periods asked for: nothing to read (and `IN ()` is not SQL)
+        placeholders = ", ".join(["%s"] * len(codes))
         with connection.cursor() as cursor:
-            cursor.execute(sql.format(chosen=self._chosen), [*self._params, *more])
+            cursor.execute(
+                sql.format(chosen=self._chosen, codes=placeholders),
+                [*self._params, *sorted(codes)],
+            )
             return cursor.fetchall()
 
-    def indicators(self) -> list[ReportIndicator]:
-        """The chosen PIs in code order, each with its service area."""
-        with connection.cursor() as cursor:
-            cursor.execute(SERVICE_AREAS_SQL)
-            areas = {pk: ReportServiceArea(pk, name) for pk, name in cursor.fetchall()}
+    def indicators(self, service_areas: list[ReportServiceArea]) -> list[ReportIndicator]:
+        """The chosen PIs in code order, each with its service area (one of these)."""
+        areas = {area.id: area for area in service_areas}
         return [
             ReportIndicator(*row[:-1], areas.get(row[-1])) for row in self._rows(INDICATORS_SQL)
         ]
@@ -195,14 +208,14 @@ class ReportReader:
         """The PIs' overall values of these periods, by period code, then PI. (Ids as keys
         rather than (PI, period) tuples, which a report would hold thousands of.)"""
         found: dict[str, dict[int, StoredValue]] = {code: {} for code in codes}
-        for row in self._rows(VALUES_SQL, sorted(codes)):
+        for row in self._rows(VALUES_SQL, codes):
             found[row[1]][row[0]] = StoredValue._make(row)
         return found
 
     def targets(self, codes: set[str]) -> dict[str, dict[int, Decimal]]:
         """The PIs' overall targets of these periods, by period code, then PI."""
         found: dict[str, dict[int, Decimal]] = {code: {} for code in codes}
-        for indicator_id, code, value in self._rows(TARGETS_SQL, sorted(codes)):
+        for indicator_id, code, value in self._rows(TARGETS_SQL, codes):
             found[code][indicator_id] = value
         return found
 
@@ -210,7 +223,7 @@ class ReportReader:
         """The newest commentary on each PI for these periods, by period code, then PI."""
         found: dict[str, dict[int, ReportCommentary]] = {code: {} for code in codes}
         for indicator_id, code, text, created_at, full_name, email in self._rows(
-            COMMENTARY_SQL, sorted(codes)
+            COMMENTARY_SQL, codes
         ):
             found[code][indicator_id] = ReportCommentary(
                 text, created_at, full_name or email or None

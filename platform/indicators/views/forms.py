@@ -501,35 +501,24 @@ class PlainSelect(forms.Select):
         )
 
 
-class ListedChoiceIterator(forms.models.ModelChoiceIterator):
-    """A short list of choices read in one plain query. Django's own reads them through
-    `QuerySet.iterator()`, which on PostgreSQL opens a server-side cursor: three more round
-    trips on every page that shows the field (bench/report.py), to save memory a dozen
-    service areas do not need."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:  # evaluated once, then the queryset's cache
-            yield self.choice(obj)
-
-
-class ListedModelChoiceField(forms.ModelChoiceField):
-    iterator = ListedChoiceIterator
-
-
 class ReportForm(forms.Form):
     period = forms.ChoiceField(label="Period", choices=(), widget=PlainSelect)
-    service_area = ListedModelChoiceField(
-        label="Service area",
-        required=False,
-        queryset=ServiceArea.objects.none(),
-        empty_label="All service areas",
-        widget=PlainSelect,
+    # The service areas are those the page has read for the report (`service_areas`), so the
+    # page reads them once.
+    service_area = forms.TypedChoiceField(
+        label="Service area", required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     approved_only = forms.BooleanField(label="Approved values only", required=False)
 
-    def __init__(self, *args, periods=(), **kwargs):
+    def __init__(self, *args, periods=(), service_areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(p.code, p.label) for p in periods]
-        self.fields["service_area"].queryset = ServiceArea.objects.all()
+        self._service_areas = {area.pk: area for area in service_areas}
+        self.fields["service_area"].choices = [
+            ("", "All service areas"),
+            *((area.pk, area.name) for area in service_areas),
+        ]
+
+    def clean_service_area(self):
+        chosen = self.cleaned_data.get("service_area")
+        return None if chosen is None else self._service_areas[chosen]

@@ -25,7 +25,7 @@ from goldenthread.platform.core.periods import (
 
 from ..choices import WorkflowStatus
 from ..permissions import can_read
-from ..selectors.report import Report, ReportRow, performance_report
+from ..selectors.report import Report, ReportRow, performance_report, service_areas
 from ..services.common import parse_code
 from ..templatetags.indicators import number_format, reading_in, status_badge, trend_badge
 from .common import refuse_unless
@@ -210,7 +210,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
         problem, chosen = error.message, None
     if chosen is not None and chosen not in periods:
         periods.insert(0, chosen)  # any valid period may be asked for by its code
-    form = ReportForm(data, periods=periods)
+    areas = service_areas()
+    form = ReportForm(data, periods=periods, service_areas=areas)
     report = None
     if chosen is not None and form.is_valid():
         report = performance_report(
@@ -218,6 +219,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             service_area=form.cleaned_data.get("service_area"),
             approved_only=form.cleaned_data.get("approved_only") or False,
             today=today,
+            known_service_areas=areas,
         )
     elif chosen is not None:
         problem = " ".join(str(m) for errors in form.errors.values() for m in errors)
