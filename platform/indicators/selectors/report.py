@@ -106,9 +106,7 @@ class Report:
         grouped: dict[Any, list[ReportRow]] = defaultdict(list)
         for row in self.rows:
             grouped[row.indicator.service_area].append(row)
-        return sorted(
-            grouped.items(), key=lambda item: (item[0] is None, item[0].name if item[0] else "")
-        )
+        return sorted(grouped.items(), key=_area_order)
 
 
 def _finer(report: Period, pi_type: PeriodType) -> bool:
@@ -383,18 +381,19 @@ def performance_report(
     reader = _Reader(
         values=values, targets=targets, settings=settings, today=today, approved_only=approved_only
     )
-    rows = []
+    by_area: dict[ReportServiceArea | None, list[ReportRow]] = defaultdict(list)
     for indicator in indicators:
         plan = plan_of[(indicator.frequency, indicator.year_basis, indicator.year_to_date)]
         said = commentary.get(plan.current.code, NOTHING).get(indicator.id)
-        rows.append(_row(indicator, plan, reader, said))
-    # The PIs came in code order; a stable sort by service area keeps it within each.
-    rows.sort(key=_by_service_area)
+        by_area[indicator.service_area].append(_row(indicator, plan, reader, said))
+    # The PIs came in code order, and each service area's rows keep it.
+    rows = [row for _, area_rows in sorted(by_area.items(), key=_area_order) for row in area_rows]
     return Report(period=report_period, rows=rows)
 
 
-def _by_service_area(row: ReportRow) -> tuple[bool, str]:
-    area = row.indicator.service_area
+def _area_order(item: tuple[ReportServiceArea | None, Any]) -> tuple[bool, str]:
+    """Service areas in name order, PIs without one last."""
+    area = item[0]
     return (area is None, area.name if area is not None else "")
 
 
