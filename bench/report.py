@@ -1,12 +1,14 @@
 """Benchmark of the quarterly performance report page against a raw SQL fetch of its rows.
 
     .venv/bin/python bench/report.py [--pis 600] [--years 5] [--repeat 7] [--keep]
+                                     [--database gt_bench_report]
 
-Against its own database `gt_bench_report` (on the server DATABASE_URL names; dropped first
-if left over, and at the end unless --keep), it migrates, provisions one organisation and
-fills it with PIs × quarters of approved values, targets and commentary (600 × 20 by
-default: 12,000 values). It then times, median of --repeat rounds after a warm-up round, the
-three taking turns in each round so that a shared machine's load falls on all alike:
+Against its own database `gt_bench_report` (or --database, for runs side by side; on the
+server DATABASE_URL names; dropped first if left over, and at the end unless --keep), it
+migrates, provisions one organisation and fills it with PIs × quarters of approved values,
+targets and commentary (600 × 20 by default: 12,000 values). It then times, median of
+--repeat rounds after a warm-up round, the three taking turns in each round so that a shared
+machine's load falls on all alike:
 
 - the report page for the last quarter of that data, through Django's test client (host
   routing, middleware, session, the selector, the rows' formatting and the template: the
@@ -48,6 +50,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="Leave the database for inspection.")
+    parser.add_argument(
+        "--database",
+        default=BENCH_DATABASE,
+        help="Name of the throw-away database (for benchmarks run side by side).",
+    )
     # `make bench` passes every benchmark the same arguments: ignore the ones for others.
     args, _ = parser.parse_known_args(argv)
     return args
@@ -169,7 +176,7 @@ INDICATOR_COLUMNS = (
 ACTIVE = "SELECT id FROM indicators_indicator WHERE is_active"
 RAW_SQL = [
     "SELECT * FROM indicators_performancesettings WHERE id = 1",
-    "SELECT * FROM indicators_servicearea",
+    "SELECT id, name FROM indicators_servicearea ORDER BY name",
     f"SELECT {INDICATOR_COLUMNS} FROM indicators_indicator i WHERE i.is_active ORDER BY i.code",
     f"""SELECT {VALUE_COLUMNS} FROM indicators_indicatorvalue v
        WHERE v.indicator_id IN ({ACTIVE}) AND v.sub_area_id IS NULL
@@ -177,7 +184,8 @@ RAW_SQL = [
     f"""SELECT t.indicator_id, t.period_code, t.value FROM indicators_target t
        WHERE t.indicator_id IN ({ACTIVE}) AND t.sub_area_id IS NULL
          AND t.period_code = %(period)s""",
-    f"""SELECT DISTINCT ON (c.indicator_id, c.period_code) c.*, u.id, u.full_name, u.email
+    f"""SELECT DISTINCT ON (c.indicator_id, c.period_code)
+              c.indicator_id, c.period_code, c.text, c.created_at, u.full_name, u.email
        FROM indicators_commentary c LEFT JOIN accounts_user u ON u.id = c.author_id
        WHERE c.period_code = %(period)s AND c.indicator_id IN ({ACTIVE})
        ORDER BY c.indicator_id, c.period_code, c.created_at DESC, c.id DESC""",
@@ -351,10 +359,10 @@ def main(argv: list[str] | None = None) -> int:
     from goldenthread.platform.devtools.services import available_services
 
     with available_services():
-        bench_url = with_database_name(os.environ["DATABASE_URL"], BENCH_DATABASE)
+        bench_url = with_database_name(os.environ["DATABASE_URL"], args.database)
         drop_database(bench_url)  # left over from an interrupted run
         ensure_database(bench_url)
-        print(f"benchmark database: {BENCH_DATABASE}")
+        print(f"benchmark database: {args.database}")
         os.environ["DATABASE_URL"] = bench_url
         os.environ.setdefault(
             "DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development"
@@ -366,10 +374,10 @@ def main(argv: list[str] | None = None) -> int:
 
             connections.close_all()
             if args.keep:
-                print(f"kept {BENCH_DATABASE}")
+                print(f"kept {args.database}")
             else:
                 drop_database(bench_url)
-                print(f"dropped {BENCH_DATABASE}")
+                print(f"dropped {args.database}")
     return 0
 
 

@@ -64,6 +64,14 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 PUBLIC_SCHEMA_URLCONF = "goldenthread.platform.urls_public"
 ROOT_URLCONF = "goldenthread.platform.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# Set the connection's `search_path` once per schema switch, not before every query: without
+# this django-tenants issues a `SET search_path` round trip ahead of each query (half the
+# round trips of a page like the performance report, bench/report.py). Safe because the path
+# is only changed through django-tenants (`set_tenant`, `schema_context`), which makes the
+# next cursor set it again, and django-tenants forgets it on rollback (a SET is
+# transactional) and on close. `tenants.schema_copy` runs `SET LOCAL` inside its own
+# transaction and its caller switches back to public afterwards.
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

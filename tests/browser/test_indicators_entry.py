@@ -165,6 +165,17 @@ def test_a_verifier_approves_the_value_and_the_report_shows_it(committed, live_u
     text = " ".join(report_row.inner_text().split())
     assert "61.5%" in text and "50.0%" in text and "On target" in text
     assert "(submitted)" not in text and "(draft)" not in text
+    # Each badge's icon is drawn from the page's sprite (<use href="#icon-…">), on screen and
+    # on paper: a reference to nothing would leave the words without their shape.
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        for badge in (".status-badge", ".trend-badge"):
+            icon = report_row.locator(f"{badge} svg.icon").first
+            drawn = icon.locator("use").evaluate(
+                "use => { const box = use.getBBox(); return [box.width, box.height]; }"
+            )
+            shown = icon.bounding_box()
+            assert max(drawn) > 8 and shown["width"] == shown["height"] == 16, (media, badge)
     with reading(committed):
         row.refresh_from_db()
         assert row.workflow_status == "approved" and row.approved_by == committed.verifier.user

@@ -60,3 +60,31 @@ def test_a_forged_key_naming_another_schema_is_refused(org_a, org_b, make_user, 
     response = client_for(org_b).get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {forged}")
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
+
+
+def _current_schema() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        return cursor.fetchone()[0]
+
+
+def test_a_rolled_back_savepoint_never_leaves_the_connection_on_another_schema(
+    org_a, org_b, settings
+):
+    """The search path is set once per switch (TENANT_LIMIT_SET_CALLS), and PostgreSQL undoes a
+    `SET` made after a savepoint that is rolled back: the connection must then set it again
+    rather than trust what it remembers, or the next query would run in Alpha's schema while
+    the code is in Beta's."""
+    from django.db import transaction
+
+    assert settings.TENANT_LIMIT_SET_CALLS is True
+    with schema_context(org_a.schema_name):
+        assert _current_schema() == org_a.schema_name
+        savepoint = transaction.savepoint()  # taken with Alpha's path set
+        with schema_context(org_b.schema_name):
+            assert _current_schema() == org_b.schema_name  # Beta's path, set after it
+            transaction.savepoint_rollback(savepoint)  # PostgreSQL is back on Alpha's path
+            assert _current_schema() == org_b.schema_name
+        assert _current_schema() == org_a.schema_name

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 
-from django.test.utils import override_settings
 from django_tenants.utils import schema_context
 
 from goldenthread.shared_indicators.models import CatalogueIndicator
@@ -33,14 +32,6 @@ def _needed_codes() -> set[str]:
 def seed_content() -> tuple[list[str], bool]:
     """Seed the demo content into the demo organisations; returns summary lines and whether
     anything was created."""
-    # Half the seed's queries would otherwise be django-tenants re-issuing `SET search_path`
-    # for every cursor. This process only changes schema through `schema_context`, which
-    # resets the connection's remembered path, so setting it once per schema is safe here.
-    with override_settings(TENANT_LIMIT_SET_CALLS=True):
-        return _seed_content()
-
-
-def _seed_content() -> tuple[list[str], bool]:
     missing = _needed_codes() - set(
         CatalogueIndicator.objects.filter(code__in=_needed_codes()).values_list("code", flat=True)
     )

@@ -67,7 +67,7 @@ def row_output(row: ReportRow) -> dict[str, Any]:
         "commentary": (
             {
                 "text": row.commentary.text,
-                "author": str(row.commentary.author) if row.commentary.author else None,
+                "author": row.commentary.author,
                 "created_at": row.commentary.created_at.isoformat(),
             }
             if row.commentary

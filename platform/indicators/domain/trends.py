@@ -56,6 +56,11 @@ TREND_PRESENTATION: dict[Trend, TrendPresentation] = {
 }
 
 
+# Polarity by value (a member is its own value): looked up rather than converted, which costs
+# more than the rest of a trend (reports work out thousands).
+_POLARITIES: dict[str, Polarity] = {member.value: member for member in Polarity}
+
+
 def trend(
     *,
     current: Decimal | None,
@@ -64,7 +69,7 @@ def trend(
     decimal_places: int,
 ) -> Trend:
     """The trend from `previous` to `current`, compared at `decimal_places` (round half up)."""
-    polarity = Polarity(polarity)
+    polarity = _POLARITIES.get(polarity) or Polarity(polarity)
     if current is None or previous is None:
         return Trend.NOT_COMPARABLE
     now = round_half_up(as_decimal(current, name="the current value"), decimal_places)

@@ -125,6 +125,13 @@ class PerformanceSettings(models.Model):
         return obj
 
 
+def period_type_of(frequency: str, year_basis: str) -> PeriodType:
+    """The type of the periods a PI of this frequency (and year basis, if annual) collects."""
+    if frequency == Frequency.ANNUAL:
+        return PeriodType(year_basis)
+    return PERIOD_TYPE_FOR_FREQUENCY[frequency]
+
+
 class Indicator(models.Model):
     """A performance indicator (PI) of this organisation, local or adopted from the catalogue."""
 
@@ -234,9 +241,7 @@ class Indicator(models.Model):
     @property
     def period_type(self) -> PeriodType:
         """The type of the periods this PI collects values for."""
-        if self.frequency == Frequency.ANNUAL:
-            return PeriodType(self.year_basis)
-        return PERIOD_TYPE_FOR_FREQUENCY[self.frequency]
+        return period_type_of(self.frequency, self.year_basis)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -6,9 +6,10 @@ the targets of the report's period, and its newest commentary. Status and trends
 worked out in Python by the pure domain functions.
 
 It is the page a large council opens most (600 PIs), so the hot path is kept lean (see
-bench/report.py): values and targets are read as tuples rather than model instances, each
-distinct period plan (period type, year to date) is worked out once rather than per PI, and
-period codes are computed once per plan.
+bench/report.py): the reads are written-out SQL into named tuples, not model instances
+(`report_data.py`); each distinct period plan (period type, year to date) is worked out once
+rather than per PI, with its period codes; readings and rows are named tuples too, and a
+reading of one stored value (most of them) takes a short path.
 """
 
 from __future__ import annotations
@@ -41,77 +42,35 @@ from goldenthread.platform.indicators.domain.status import Polarity, Status, Tol
 from goldenthread.platform.indicators.domain.trends import Trend, trend
 
 from ..choices import RollupRule, ValueState, WorkflowStatus
-from ..models import (
-    Commentary,
-    Indicator,
-    IndicatorValue,
-    PerformanceSettings,
-    ServiceArea,
-    Target,
-)
+from ..models import Indicator, IndicatorValue, PerformanceSettings, ServiceArea
+from ..models.indicators import period_type_of
 from ..services.common import assess_indicator, parse_code
 from .due import due_date_for
-
-
-class StoredValue(NamedTuple):
-    """What the report reads of a stored value row (the overall value of one PI and period).
-
-    A tuple rather than an `IndicatorValue`: building thousands of model instances cost more
-    than the query that fetched them (bench/report.py)."""
-
-    indicator_id: int
-    period_code: str
-    value: Decimal | None
-    numerator: Decimal | None
-    denominator: Decimal | None
-    state: str
-    workflow_status: str
-    status: str
-    status_target: Decimal | None
-    status_warning_threshold: Decimal | None
-    status_tolerance_kind: str
-    status_tolerance_amount: Decimal | None
-
-
-# The value columns the report reads, in `StoredValue`'s order.
-REPORT_VALUE_FIELDS = StoredValue._fields
-
-# What the report and the pages and API that show it read of each PI: its periods and roll-up,
-# its status rules, its due date, and what is printed. Definitions, notes, timestamps and
-# catalogue links stay in the database (600 PIs' worth cost more than their query).
-REPORT_INDICATOR_FIELDS = (
-    "code",
-    "title",
-    "service_area",
-    "unit_kind",
-    "polarity",
-    "frequency",
-    "year_basis",
-    "decimal_places",
-    "is_calculated",
-    "factor",
-    "rollup_rule",
-    "year_to_date",
-    "band_lower",
-    "band_upper",
-    "tolerance_kind",
-    "tolerance_amount",
-    "due_day_of_following_month",
-    "due_lag_months",
-)
-# The commentary and its author's name (the author's printed name falls back to the e-mail).
-REPORT_COMMENTARY_FIELDS = (
-    "indicator",
-    "period_code",
-    "text",
-    "created_at",
-    "author__full_name",
-    "author__email",
+from .report_data import (
+    ReportCommentary,
+    ReportIndicator,
+    ReportReader,
+    ReportServiceArea,
+    StoredValue,
+    service_areas,
 )
 
+__all__ = [
+    "Reading",
+    "Report",
+    "ReportCommentary",
+    "ReportIndicator",
+    "ReportRow",
+    "ReportServiceArea",
+    "StoredValue",
+    "ValueWithTrends",
+    "indicator_values_with_trends",
+    "performance_report",
+    "service_areas",
+]
 
-@dataclass(frozen=True)
-class Reading:
+
+class Reading(NamedTuple):
     """A PI's figure for one period: stored directly, rolled up from shorter periods, or absent."""
 
     period: Period
@@ -122,9 +81,8 @@ class Reading:
     row: StoredValue | None = None
 
 
-@dataclass(frozen=True)
-class ReportRow:
-    indicator: Indicator
+class ReportRow(NamedTuple):
+    indicator: ReportIndicator
     current: Reading
     target: Decimal | None
     status: Status
@@ -134,7 +92,7 @@ class ReportRow:
     short_trend: Trend
     last_year: Reading
     long_trend: Trend
-    commentary: Commentary | None
+    commentary: ReportCommentary | None
 
 
 @dataclass(frozen=True)
@@ -143,14 +101,12 @@ class Report:
     rows: list[ReportRow]
 
     @property
-    def groups(self) -> list[tuple[ServiceArea | None, list[ReportRow]]]:
+    def groups(self) -> list[tuple[ReportServiceArea | None, list[ReportRow]]]:
         """Rows by service area (in name order, PIs without one last), each sorted by code."""
         grouped: dict[Any, list[ReportRow]] = defaultdict(list)
         for row in self.rows:
             grouped[row.indicator.service_area].append(row)
-        return sorted(
-            grouped.items(), key=lambda item: (item[0] is None, item[0].name if item[0] else "")
-        )
+        return sorted(grouped.items(), key=_area_order)
 
 
 def _finer(report: Period, pi_type: PeriodType) -> bool:
@@ -209,6 +165,8 @@ def _plan(pi_type: PeriodType, year_to_date: bool, report: Period) -> _Plan:
         current = period_containing(pi_type, report.end)
         if current.end > report.end:
             current = previous_period(current)
+        elif current == report:
+            current = report  # the same object: the page can tell a reading of it at a glance
     readings = (current, previous_period(current), same_period_last_year(current))
     if current.type == pi_type and not year_to_date:
         spans = [_span(p, [p]) for p in readings]
@@ -227,16 +185,23 @@ def _rolled(values: list[Decimal], rule: str) -> Decimal | None:
     return sum(values, Decimal(0)) / len(values)
 
 
+NOTHING: dict = {}  # what a period no PI has a value (target, commentary) for has
+STATUSES = {status.value: status for status in Status}  # looked up, quicker than converted
+
+
 class _Reader:
     def __init__(self, *, values, targets, settings, today, approved_only):
-        self.values: dict[tuple[int, str], StoredValue] = values
-        self.targets: dict[tuple[int, str], Decimal] = targets
+        # By period code, then PI: ids as keys rather than (PI, period) tuples, which a report
+        # would hold thousands of (bench/report.py).
+        self.values: dict[str, dict[int, StoredValue]] = values
+        self.targets: dict[str, dict[int, Decimal]] = targets
         self.settings = settings
         self.today = today
         self.approved_only = approved_only
         self._due: dict[tuple[Any, Any, Period], date] = {}
+        self._tolerances: dict[tuple[str, Decimal | None], Tolerance] = {}
 
-    def _absent(self, indicator: Indicator, span: _Span) -> Reading:
+    def _absent(self, indicator: ReportIndicator, span: _Span) -> Reading:
         last = span.parts[-1]
         # Due dates depend only on the PI's due day and lag, mostly the organisation's.
         key = (indicator.due_day_of_following_month, indicator.due_lag_months, last)
@@ -244,27 +209,24 @@ class _Reader:
         if due is None:
             due = self._due[key] = due_date_for(indicator, last, self.settings)
         state = "missing" if due < self.today else "not_due"
-        return Reading(period=span.period, value=None, state=state)
+        return Reading(span.period, None, state)
 
-    def reading(self, indicator: Indicator, span: _Span) -> Reading:
-        pk = indicator.pk
-        found = [self.values.get((pk, code)) for code in span.part_codes]
+    def reading(self, indicator: ReportIndicator, span: _Span) -> Reading:
+        if span.direct:
+            # Most readings: one stored value of the PI's own period.
+            row = self.values.get(span.code, NOTHING).get(indicator.id)
+            if row is None or (
+                self.approved_only and row.workflow_status != WorkflowStatus.APPROVED
+            ):
+                return self._absent(indicator, span)
+            return Reading(span.period, row.value, row.state, row.workflow_status, True, row)
+        pk = indicator.id
+        found = [self.values.get(code, NOTHING).get(pk) for code in span.part_codes]
         if self.approved_only:
             found = [
                 row if row and row.workflow_status == WorkflowStatus.APPROVED else None
                 for row in found
             ]
-        if span.direct:
-            row = found[0]
-            if row is None:
-                return self._absent(indicator, span)
-            return Reading(
-                period=span.period,
-                value=row.value,
-                state=row.state,
-                workflow_status=row.workflow_status,
-                row=row,
-            )
         present = [row for row in found if row is not None]
         entered = [row for row in present if row.state == ValueState.ENTERED]
         if not entered:
@@ -295,18 +257,32 @@ class _Reader:
             complete=result.complete,
         )
 
-    def target(self, indicator: Indicator, span: _Span) -> Decimal | None:
-        own = self.targets.get((indicator.pk, span.code))
+    def target(self, indicator: ReportIndicator, span: _Span) -> Decimal | None:
+        own = self.targets.get(span.code, NOTHING).get(indicator.id)
         if own is not None or span.direct:
             return own
         # No target for the longer period: roll up the PI's own periods' targets if all exist.
-        part_targets = [self.targets.get((indicator.pk, code)) for code in span.part_codes]
+        part_targets = [
+            self.targets.get(code, NOTHING).get(indicator.id) for code in span.part_codes
+        ]
         if any(value is None for value in part_targets):
             return None
         return _rolled(part_targets, indicator.rollup_rule)
 
+    def stored_tolerance(self, row: StoredValue) -> Tolerance | None:
+        """The tolerance a stored status was assessed with (one instance per distinct one)."""
+        if not row.status_tolerance_kind:
+            return None
+        key = (row.status_tolerance_kind, row.status_tolerance_amount)
+        tolerance = self._tolerances.get(key)
+        if tolerance is None:
+            tolerance = self._tolerances[key] = Tolerance(*key)
+        return tolerance
 
-def _row(indicator: Indicator, plan: _Plan, reader: _Reader, commentary) -> ReportRow:
+
+def _row(
+    indicator: ReportIndicator, plan: _Plan, reader: _Reader, commentary: ReportCommentary | None
+) -> ReportRow:
     current = reader.reading(indicator, plan.current)
     previous = reader.reading(indicator, plan.previous)
     last_year = reader.reading(indicator, plan.last_year)
@@ -314,13 +290,9 @@ def _row(indicator: Indicator, plan: _Plan, reader: _Reader, commentary) -> Repo
     if row is not None and row.status:
         # A stored value keeps the status and thresholds it was assessed with.
         target = row.status_target
-        status = Status(row.status)
+        status = STATUSES.get(row.status) or Status(row.status)
         threshold = row.status_warning_threshold
-        tolerance = (
-            Tolerance(kind=row.status_tolerance_kind, amount=row.status_tolerance_amount)
-            if row.status_tolerance_kind
-            else None
-        )
+        tolerance = reader.stored_tolerance(row)
     else:
         target = reader.target(indicator, plan.current)
         result = assess_indicator(
@@ -331,38 +303,33 @@ def _row(indicator: Indicator, plan: _Plan, reader: _Reader, commentary) -> Repo
             value_state=current.state,
         )
         status, threshold, tolerance = result.status, result.warning_threshold, result.tolerance
-    polarity = Polarity(indicator.polarity)
+    polarity = indicator.polarity
     places = indicator.decimal_places
+    value = current.value
     return ReportRow(
-        indicator=indicator,
-        current=current,
-        target=target,
-        status=status,
-        warning_threshold=threshold,
-        tolerance=tolerance,
-        previous=previous,
-        short_trend=trend(
-            current=current.value, previous=previous.value, polarity=polarity, decimal_places=places
-        ),
-        last_year=last_year,
-        long_trend=trend(
-            current=current.value,
-            previous=last_year.value,
-            polarity=polarity,
-            decimal_places=places,
-        ),
-        commentary=commentary,
+        indicator,
+        current,
+        target,
+        status,
+        threshold,
+        tolerance,
+        previous,
+        trend(current=value, previous=previous.value, polarity=polarity, decimal_places=places),
+        last_year,
+        trend(current=value, previous=last_year.value, polarity=polarity, decimal_places=places),
+        commentary,
     )
 
 
 def performance_report(
     *,
     period_code: str,
-    service_area: ServiceArea | None = None,
+    service_area: ServiceArea | ReportServiceArea | None = None,
     approved_only: bool = False,
     include_retired: bool = False,
     indicator_ids: list[int] | None = None,
     today: date | None = None,
+    known_service_areas: list[ReportServiceArea] | None = None,
 ) -> Report:
     """The report for a period (usually a quarter): per PI, grouped by service area and sorted
     by code, the current value and target, status, the previous period's value with the
@@ -372,89 +339,62 @@ def performance_report(
     A PI collected more often than the report period is rolled up to it (by its roll-up rule,
     or year to date); one collected less often shows its latest period ending within the
     report period. With `approved_only`, values not yet approved count as not entered.
+    `known_service_areas`: the organisation's service areas (`service_areas()`), if the
+    caller has read them already (the report page, for its form), so they are not read again.
     """
     report_period = parse_code(period_code)
     today = today or timezone.localdate()
-    chosen = Indicator.objects.all()
-    if not include_retired:
-        chosen = chosen.filter(is_active=True)
-    if service_area is not None:
-        chosen = chosen.filter(service_area=service_area)
-    if indicator_ids is not None:
-        chosen = chosen.filter(pk__in=indicator_ids)
-    # The service areas are few: one query for them all, shared by the PIs, rather than a join
-    # that builds one copy per PI.
-    areas = {area.pk: area for area in ServiceArea.objects.all()}
-    indicators = list(chosen.only(*REPORT_INDICATOR_FIELDS).order_by("code"))
+    read = ReportReader(
+        include_retired=include_retired,
+        service_area_id=service_area.pk if service_area is not None else None,
+        indicator_ids=indicator_ids,
+    )
+    indicators = read.indicators(
+        service_areas() if known_service_areas is None else known_service_areas
+    )
     if not indicators:
         return Report(period=report_period, rows=[])
-    cache_area = Indicator.service_area.field.set_cached_value
+    # One plan per (period type, year to date); PIs are matched to theirs by the fields that
+    # decide it, so the period type is worked out per kind of PI, not per PI.
     plans: dict[tuple[PeriodType, bool], _Plan] = {}
-    plan_of: list[_Plan] = []
-    for indicator in indicators:
-        cache_area(indicator, areas.get(indicator.service_area_id))
-        key = (indicator.period_type, indicator.year_to_date)
-        plan = plans.get(key)
-        if plan is None:
-            plan = plans[key] = _plan(*key, report_period)
-        plan_of.append(plan)
+    plan_of: dict[tuple[str, str, bool], _Plan] = {}
+    for kind in {(pi.frequency, pi.year_basis, pi.year_to_date) for pi in indicators}:
+        key = (period_type_of(kind[0], kind[1]), kind[2])
+        if key not in plans:
+            plans[key] = _plan(*key, report_period)
+        plan_of[kind] = plans[key]
     settings = PerformanceSettings.load()
-    # Only the periods the report compares, not the PIs' whole history; the PIs by subquery
-    # (the same filter again) rather than hundreds of ids as parameters.
-    chosen_ids = chosen.values("pk")
-    value_codes = {
-        code
-        for plan in plans.values()
-        for span in (plan.current, plan.previous, plan.last_year)
-        for code in span.part_codes
-    }
-    values = {
-        (row[0], row[1]): StoredValue._make(row)
-        for row in IndicatorValue.objects.filter(
-            indicator_id__in=chosen_ids, sub_area__isnull=True, period_code__in=value_codes
-        )
-        .order_by()
-        .values_list(*REPORT_VALUE_FIELDS)
-    }
+    # Only the periods the report compares, not the PIs' whole history.
+    values = read.values(
+        {
+            code
+            for plan in plans.values()
+            for span in (plan.current, plan.previous, plan.last_year)
+            for code in span.part_codes
+        }
+    )
     # Targets are compared with the current reading only (its own, or its parts' rolled up).
-    target_codes = {
-        code for plan in plans.values() for code in (plan.current.code, *plan.current.part_codes)
-    }
-    targets = {
-        (indicator_id, code): value
-        for indicator_id, code, value in Target.objects.filter(
-            indicator_id__in=chosen_ids, sub_area__isnull=True, period_code__in=target_codes
-        )
-        .order_by()
-        .values_list("indicator_id", "period_code", "value")
-    }
-    # The newest commentary per PI and period (DISTINCT ON keeps one each).
-    commentary = {
-        (entry.indicator_id, entry.period_code): entry
-        for entry in Commentary.objects.filter(
-            indicator_id__in=chosen_ids,
-            period_code__in={plan.current.code for plan in plans.values()},
-        )
-        .select_related("author")
-        .only(*REPORT_COMMENTARY_FIELDS)
-        .order_by("indicator_id", "period_code", "-created_at", "-id")
-        .distinct("indicator_id", "period_code")
-    }
+    targets = read.targets(
+        {code for plan in plans.values() for code in (plan.current.code, *plan.current.part_codes)}
+    )
+    commentary = read.commentary({plan.current.code for plan in plans.values()})
     reader = _Reader(
         values=values, targets=targets, settings=settings, today=today, approved_only=approved_only
     )
-    rows = [
-        _row(indicator, plan, reader, commentary.get((indicator.pk, plan.current.code)))
-        for indicator, plan in zip(indicators, plan_of, strict=True)
-    ]
-    rows.sort(
-        key=lambda row: (
-            row.indicator.service_area is None,
-            row.indicator.service_area.name if row.indicator.service_area else "",
-            row.indicator.code,
-        )
-    )
+    by_area: dict[ReportServiceArea | None, list[ReportRow]] = defaultdict(list)
+    for indicator in indicators:
+        plan = plan_of[(indicator.frequency, indicator.year_basis, indicator.year_to_date)]
+        said = commentary.get(plan.current.code, NOTHING).get(indicator.id)
+        by_area[indicator.service_area].append(_row(indicator, plan, reader, said))
+    # The PIs came in code order, and each service area's rows keep it.
+    rows = [row for _, area_rows in sorted(by_area.items(), key=_area_order) for row in area_rows]
     return Report(period=report_period, rows=rows)
+
+
+def _area_order(item: tuple[ReportServiceArea | None, Any]) -> tuple[bool, str]:
+    """Service areas in name order, PIs without one last."""
+    area = item[0]
+    return (area is None, area.name if area is not None else "")
 
 
 quarterly_report = performance_report

@@ -7,6 +7,7 @@ number as the PI publishes it (its decimal places, its unit).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -107,32 +108,77 @@ def workflow_badge(value_row: Any) -> SafeString:
 
 
 def format_number(value: Any, places: int) -> str:
+    return _format_number(value, _quantum(places))
+
+
+@lru_cache(maxsize=32)
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+def _format_number(value: Any, quantum: Decimal) -> str:
     try:
-        number = Decimal(str(value))
+        number = value if type(value) is Decimal else Decimal(str(value))
+        return f"{number.quantize(quantum, rounding=ROUND_HALF_UP):,}"
     except (InvalidOperation, ValueError):
         return str(value)
-    quantum = Decimal(1).scaleb(-places)
-    return f"{number.quantize(quantum, rounding=ROUND_HALF_UP):,}"
+
+
+def _blank(value: Any) -> bool:
+    # A Decimal is never blank; asked first because comparing one with "" is slow.
+    return type(value) is not Decimal and (value is None or value == "")
+
+
+@lru_cache(maxsize=64)
+def number_format(unit_kind: str, decimal_places: int, blank: str = "—") -> Callable[[Any], str]:
+    """How a PI of this unit and number of places shows a value or target (`pi_number`), as a
+    function worked out once: a report formats thousands of numbers of a few kinds. `blank`
+    is what no number shows as. A Decimal (what the database gives) takes the shortest path."""
+    quantum = _quantum(decimal_places)
+
+    def yes_no(value: Any) -> str:
+        if _blank(value):
+            return blank
+        try:
+            return "Yes" if Decimal(str(value)) == 1 else "No"
+        except InvalidOperation:
+            return str(value)
+
+    def percentage(value: Any) -> str:
+        if type(value) is Decimal:
+            try:
+                return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}%"
+            except InvalidOperation:
+                pass  # too many digits for its places: shown as it is, below
+        return blank if _blank(value) else f"{_format_number(value, quantum)}%"
+
+    def money(value: Any) -> str:
+        if _blank(value):
+            return blank
+        text = _format_number(value, quantum)
+        return f"−£{text[1:]}" if text.startswith("-") else f"£{text}"
+
+    def plain(value: Any) -> str:
+        if type(value) is Decimal:
+            try:
+                return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}"
+            except InvalidOperation:
+                pass
+        return blank if _blank(value) else _format_number(value, quantum)
+
+    return {
+        UnitKind.YES_NO: yes_no,
+        UnitKind.PERCENTAGE: percentage,
+        UnitKind.MONEY: money,
+    }.get(unit_kind, plain)
 
 
 @register.filter
 def pi_number(value: Any, indicator: Any) -> str:
     """A value or target at the PI's decimal places with its unit: "72.5%", "£1,250.00"."""
-    if value is None or value == "":
-        return "—"
-    unit = getattr(indicator, "unit_kind", "")
-    places = getattr(indicator, "decimal_places", 1)
-    if unit == UnitKind.YES_NO:
-        try:
-            return "Yes" if Decimal(str(value)) == 1 else "No"
-        except InvalidOperation:
-            return str(value)
-    text = format_number(value, places)
-    if unit == UnitKind.PERCENTAGE:
-        return f"{text}%"
-    if unit == UnitKind.MONEY:
-        return f"−£{text[1:]}" if text.startswith("-") else f"£{text}"
-    return text
+    return number_format(
+        getattr(indicator, "unit_kind", ""), getattr(indicator, "decimal_places", 1)
+    )(value)
 
 
 @register.filter
@@ -146,13 +192,21 @@ def plain_number(value: Any, indicator: Any) -> str:
 @register.filter
 def reading_text(reading: Any, indicator: Any) -> str:
     """A report reading: its number, or the words for why there is none."""
+    return reading_in(
+        reading,
+        number_format(getattr(indicator, "unit_kind", ""), getattr(indicator, "decimal_places", 1)),
+    )
+
+
+def reading_in(reading: Any, shown: Callable[[Any], str], blank: str = "—") -> str:
+    """`reading_text` with the PI's number format (`number_format`) already worked out."""
     if reading is None:
-        return "—"
+        return blank
     if reading.value is not None:
-        text = pi_number(reading.value, indicator)
+        text = shown(reading.value)
         return text if reading.complete else f"{text} (incomplete)"
     status = status_of(reading.state)
-    return STATUS_PRESENTATION[status].label if status else "—"
+    return STATUS_PRESENTATION[status].label if status else blank
 
 
 @register.filter(name="icon_shape")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.choices import Frequency, Polarity
@@ -470,17 +472,59 @@ class CommentaryForm(forms.Form):
         self.fields["period"].choices = [(p.code, p.label) for p in periods]
 
 
+def _attributes(attrs: dict[str, Any]) -> str:
+    # As django/forms/widgets/attrs.html writes them: False leaves one out, True stands alone.
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class PlainSelect(forms.Select):
+    """A <select> written out in Python, in the markup of Django's own templates
+    (django/forms/widgets/select.html and select_option.html) but without a template include
+    per option: the report's list of periods has 30 and more, and their includes cost more
+    than the rest of the report's form (bench/report.py). Grouped options are left to
+    Django."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = widget["optgroups"]
+        if any(group_name for group_name, _, _ in groups):
+            return super().render(name, value, attrs, renderer)
+        options = "".join(
+            f'\n  <option value="{escape(option["value"])}"{_attributes(option["attrs"])}>'
+            f"{conditional_escape(option['label'])}</option>\n"
+            for _, group, _ in groups
+            for option in group
+        )
+        return mark_safe(  # noqa: S308 - every part is escaped above
+            f'<select name="{conditional_escape(widget["name"])}"'
+            f"{_attributes(widget['attrs'])}>{options}\n</select>"
+        )
+
+
 class ReportForm(forms.Form):
-    period = forms.ChoiceField(label="Period", choices=())
-    service_area = forms.ModelChoiceField(
-        label="Service area",
-        required=False,
-        queryset=ServiceArea.objects.none(),
-        empty_label="All service areas",
+    period = forms.ChoiceField(label="Period", choices=(), widget=PlainSelect)
+    # The service areas are those the page has read for the report (`service_areas`), so the
+    # page reads them once.
+    service_area = forms.TypedChoiceField(
+        label="Service area", required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     approved_only = forms.BooleanField(label="Approved values only", required=False)
 
-    def __init__(self, *args, periods=(), **kwargs):
+    def __init__(self, *args, periods=(), service_areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(p.code, p.label) for p in periods]
-        self.fields["service_area"].queryset = ServiceArea.objects.all()
+        self._service_areas = {area.pk: area for area in service_areas}
+        self.fields["service_area"].choices = [
+            ("", "All service areas"),
+            *((area.pk, area.name) for area in service_areas),
+        ]
+
+    def clean_service_area(self):
+        chosen = self.cleaned_data.get("service_area")
+        return None if chosen is None else self._service_areas[chosen]

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 from html import escape as escape_html
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from goldenthread.platform.core.choices import Polarity
+from goldenthread.platform.core.error_summary import ErrorItem
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.periods import (
     Period,
@@ -29,9 +26,9 @@ from goldenthread.platform.core.periods import (
 
 from ..choices import WorkflowStatus
 from ..permissions import can_read
-from ..selectors.report import Report, ReportRow, performance_report
+from ..selectors.report import Report, ReportRow, performance_report, service_areas
 from ..services.common import parse_code
-from ..templatetags.indicators import pi_number, reading_text, status_badge, trend_badge
+from ..templatetags.indicators import number_format, reading_in, status_badge, trend_badge
 from .common import refuse_unless
 from .forms import ReportForm
 
@@ -40,104 +37,148 @@ SHORT_TERM = "against the previous period"
 LONG_TERM = "against the same period last year"
 
 
-# One PI's row of the report. The rows are built here rather than in the template because the
-# report of a large council has 600 of them, and some 12,000 template variable lookups took
-# longer than fetching the report's data (bench/report.py). Every part is escaped as the
-# template would (see `_fill`); the markup is the same the template produced.
-ROW_HTML = """
+# One PI's row of the report is built here rather than in the template: a large council's
+# report has 600 of them, and some 12,000 template variable lookups took longer than fetching
+# the report's data (bench/report.py). Every part that can hold text people typed (codes,
+# titles, commentary, names) is escaped here; the rest is ours: numbers formatted by
+# `number_format` (digits, separators, unit signs), fixed words, period codes and labels, and
+# the badges (already safe HTML).
+POLARITY_LABELS = {value: escape_html(str(label)) for value, label in Polarity.choices}
+# The dash that stands for "nothing here", as a character reference: the rows then stay plain
+# ASCII (unless people's text is not), which Python copies and encodes byte for byte; one
+# "—" makes a megabyte of rows twice the memory and several times slower to encode.
+DASH = "&mdash;"
+# Where the report's groups go in the page (see `report_page`).
+GROUPS_PLACE = mark_safe("<!-- the report's groups -->")
+
+
+def _with_line_breaks(text: str) -> str:
+    """Escaped text with its line breaks as <br>, as Django's `linebreaksbr` filter makes it."""
+    return escape_html(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+class _RowPrinter:
+    """Prints one report's rows. What many rows share is worked out once per report: the
+    periods' codes and labels (computed on each access, and the rows of PIs of one kind share
+    their periods' objects) and the badges (as plain strings, quicker to put in a row)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report_period = report.period
+        self.detail = reverse("indicators:list")
+        self._periods: dict[int, tuple[Period, str, str]] = {}
+        self._status: dict[str, str] = {}
+        self._trends: dict[tuple[str, str], str] = {}
+
+    def _period(self, period: Period) -> tuple[Period, str, str]:
+        known = self._periods.get(id(period))
+        if known is None or known[0] is not period:
+            known = self._periods[id(period)] = (
+                period,
+                escape_html(period.code),
+                escape_html(period.label),
+            )
+        return known
+
+    def _status_badge(self, status: str) -> str:
+        badge = self._status.get(status)
+        if badge is None:
+            badge = self._status[status] = str.__str__(status_badge(status))
+        return badge
+
+    def _trend_badge(self, trend: str, against: str) -> str:
+        badge = self._trends.get((trend, against))
+        if badge is None:
+            badge = self._trends[(trend, against)] = str.__str__(trend_badge(trend, against))
+        return badge
+
+    def row(self, row: ReportRow) -> str:
+        pi = row.indicator
+        shown = number_format(pi.unit_kind, pi.decimal_places, DASH)
+        code = escape_html(pi.code)
+        title = escape_html(pi.title)
+        polarity = POLARITY_LABELS.get(pi.polarity) or escape_html(pi.polarity)
+        current, previous, last_year = row.current, row.previous, row.last_year
+        # The period a PI collected less often than the report reads (an annual PI's year).
+        period = current.period
+        note = (
+            ""
+            if period is self.report_period or period == self.report_period
+            else f' <span class="report-period">{self._period(period)[2]}</span>'
+        )
+        workflow = current.workflow_status
+        unapproved = (
+            ""
+            if not workflow or workflow == WorkflowStatus.APPROVED
+            else f' <span class="report-unapproved">({escape_html(workflow)})</span>'
+        )
+        commentary = row.commentary
+        said = (
+            f"{_with_line_breaks(commentary.text)} "
+            f'<span class="commentary-meta">{DASH} {escape_html(commentary.author or "")}</span>'
+            if commentary
+            else DASH
+        )
+        return f"""
       <tr data-code="{code}">
-        <th scope="row"><a href="{url}">{code}</a> <span class="report-title">{title}</span> \
-<span class="report-polarity">{polarity}</span>{period_note}</th>
-        <td class="num">{value}{unapproved}</td>
-        <td class="num">{target}</td>
-        <td>{status}</td>
-        <td class="num"><span class="report-period">{previous_code}:</span> {previous}</td>
-        <td>{short_trend}</td>
-        <td class="num"><span class="report-period">{last_year_code}:</span> {last_year}</td>
-        <td>{long_trend}</td>
-        <td class="report-commentary">{commentary}</td>
+        <th scope="row"><a href="{self.detail}{pi.id}/">{code}</a> \
+<span class="report-title">{title}</span> \
+<span class="report-polarity">{polarity}</span>{note}</th>
+        <td class="num">{reading_in(current, shown, DASH)}{unapproved}</td>
+        <td class="num">{shown(row.target)}</td>
+        <td>{self._status_badge(row.status)}</td>
+        <td class="num"><span class="report-period">{self._period(previous.period)[1]}:</span> \
+{reading_in(previous, shown, DASH)}</td>
+        <td>{self._trend_badge(row.short_trend, SHORT_TERM)}</td>
+        <td class="num"><span class="report-period">{self._period(last_year.period)[1]}:</span> \
+{reading_in(last_year, shown, DASH)}</td>
+        <td>{self._trend_badge(row.long_trend, LONG_TERM)}</td>
+        <td class="report-commentary">{said}</td>
       </tr>
     """
-PERIOD_NOTE_HTML = ' <span class="report-period">{note}</span>'
-UNAPPROVED_HTML = ' <span class="report-unapproved">({workflow})</span>'
-COMMENTARY_HTML = '{text} <span class="commentary-meta">— {author}</span>'
-POLARITY_LABELS = {value: str(label) for value, label in Polarity.choices}
 
 
-def _fill(template: str, **parts: Any) -> SafeString:
-    """`format_html` for the report's hot path: each part is escaped unless it is already safe
-    HTML, exactly as `conditional_escape` does, without its per-argument laziness checks."""
-    return mark_safe(  # noqa: S308 - every part is escaped or already safe
-        template.format(
-            **{
-                name: part.__html__() if hasattr(part, "__html__") else escape_html(str(part))
-                for name, part in parts.items()
-            }
-        )
-    )
+# One service area's part of the report, around its rows.
+SECTION_HEAD = """
+<section class="report-group" aria-labelledby="group-{number}">
+  <h2 id="group-{number}">{name}</h2>
+  <table class="report-table">
+    <caption class="visually-hidden">{name}: {period}</caption>
+    <thead>
+      <tr>
+        <th scope="col">Indicator</th>
+        <th scope="col">Value</th>
+        <th scope="col">Target</th>
+        <th scope="col">Status</th>
+        <th scope="col">Previous period</th>
+        <th scope="col">Short-term trend</th>
+        <th scope="col">Same period last year</th>
+        <th scope="col">Long-term trend</th>
+        <th scope="col">Commentary</th>
+      </tr>
+    </thead>
+    <tbody>
+    """
+SECTION_TAIL_BYTES = b"""
+    </tbody>
+  </table>
+</section>
+"""
 
 
-@lru_cache(maxsize=256)
-def _code(period: Period) -> str:
-    # A period's code is computed on each access; a report shows the same few hundreds of times.
-    return period.code
-
-
-@dataclass(frozen=True)
-class ReportLine:
-    """One PI's row of the report, formatted once, ready to print."""
-
-    row: ReportRow
-    html: SafeString
-
-
-def _line(row: ReportRow, report_period: Period, detail: str) -> ReportLine:
-    indicator = row.indicator
-    current = row.current
-    workflow = current.workflow_status
-    commentary = row.commentary
-    html = _fill(
-        ROW_HTML,
-        code=indicator.code,
-        url=f"{detail}{indicator.pk}/",
-        title=indicator.title,
-        polarity=POLARITY_LABELS.get(indicator.polarity, indicator.polarity),
-        period_note=""
-        if current.period == report_period
-        else _fill(PERIOD_NOTE_HTML, note=current.period.label),
-        value=reading_text(current, indicator),
-        unapproved=""
-        if not workflow or workflow == WorkflowStatus.APPROVED
-        else _fill(UNAPPROVED_HTML, workflow=workflow),
-        target=pi_number(row.target, indicator),
-        status=status_badge(row.status),
-        previous_code=_code(row.previous.period),
-        previous=reading_text(row.previous, indicator),
-        short_trend=trend_badge(row.short_trend, SHORT_TERM),
-        last_year_code=_code(row.last_year.period),
-        last_year=reading_text(row.last_year, indicator),
-        long_trend=trend_badge(row.long_trend, LONG_TERM),
-        commentary=_fill(
-            COMMENTARY_HTML,
-            text=linebreaksbr(commentary.text),
-            author=commentary.author.full_name if commentary.author else "",
-        )
-        if commentary
-        else "—",
-    )
-    return ReportLine(row=row, html=html)
-
-
-def report_lines(report: Report) -> list[tuple[str, list[ReportLine]]]:
-    """The report's groups (service area name, lines), in the selector's order."""
-    detail = reverse("indicators:list")
-    return [
-        (
-            area.name if area else "No service area",
-            [_line(row, report.period, detail) for row in rows],
-        )
-        for area, rows in report.groups
-    ]
+def report_groups(report: Report) -> list[bytes]:
+    """Each service area's part of the report (heading, table and rows), ready to send, in
+    the selector's order: pieces of the response's body, in UTF-8, to be put one after
+    another. Encoded row by row, so that only the rows with text beyond ASCII take the slow
+    way (joined first, one such row would make all the others be widened and re-encoded)."""
+    printer = _RowPrinter(report)
+    period = escape_html(report.period.label)
+    pieces = []
+    for number, (area, rows) in enumerate(report.groups, start=1):
+        name = escape_html(area.name if area else "No service area")
+        pieces.append(SECTION_HEAD.format(number=number, name=name, period=period).encode())
+        pieces += [printer.row(row).encode() for row in rows]
+        pieces.append(SECTION_TAIL_BYTES)
+    return pieces
 
 
 def default_report_period(today) -> Period:
@@ -170,7 +211,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
         problem, chosen = error.message, None
     if chosen is not None and chosen not in periods:
         periods.insert(0, chosen)  # any valid period may be asked for by its code
-    form = ReportForm(data, periods=periods)
+    areas = service_areas()
+    form = ReportForm(data, periods=periods, service_areas=areas)
     report = None
     if chosen is not None and form.is_valid():
         report = performance_report(
@@ -178,18 +220,27 @@ def report_page(request: HttpRequest) -> HttpResponse:
             service_area=form.cleaned_data.get("service_area"),
             approved_only=form.cleaned_data.get("approved_only") or False,
             today=today,
+            known_service_areas=areas,
         )
     elif chosen is not None:
         problem = " ".join(str(m) for errors in form.errors.values() for m in errors)
-    return render(
-        request,
+    groups = report_groups(report) if report else []
+    page = render_to_string(
         "indicators/report.html",
         {
             "form": form,
-            "report": report,
-            "groups": report_lines(report) if report else [],
-            "problem": problem,
+            # Not the report itself: a template's context outlives the request until the
+            # garbage collector finds its reference cycles, and 600 rows' objects with it.
+            "report_period": report.period if report else None,
+            "groups": groups,
+            "groups_place": GROUPS_PLACE,
+            "problems": [ErrorItem(form["period"].id_for_label, "", problem)] if problem else [],
             "period": chosen,
         },
-        status=400 if problem else 200,
+        request,
     )
+    # The groups are put in their place as the response is assembled, not by the template:
+    # a large council's report is a megabyte of HTML, and each level of the template (the
+    # loop, the blocks, the base layout) copied all of it again (bench/report.py).
+    before, _, after = page.partition(GROUPS_PLACE)
+    return HttpResponse([before, *groups, after], status=400 if problem else 200)

@@ -1,5 +1,6 @@
 """Reads: PI list filters, late values, values with trends, and the performance report."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -186,6 +187,18 @@ def test_the_report_query_count_does_not_grow_with_the_number_of_pis(
     with CaptureQueriesContext(connection) as few:
         small = performance_report(period_code="2024/25 Q1")
     assert len(small.rows) == 4
+    # One read of each table (the written-out SQL is counted like the ORM's).
+    tables = [re.search(r'FROM "?(\w+)', query["sql"]).group(1) for query in few.captured_queries]
+    assert sorted(tables) == sorted(
+        [
+            "indicators_servicearea",
+            "indicators_indicator",
+            "indicators_performancesettings",
+            "indicators_indicatorvalue",
+            "indicators_target",
+            "indicators_commentary",
+        ]
+    )
 
     _make_many(people, make_indicator, 27, "T")
     with django_assert_num_queries(len(few.captured_queries)):
@@ -270,7 +283,7 @@ def test_the_report_shows_the_newest_commentary_of_the_reported_period(
     rows = {r.indicator.code: r for r in performance_report(period_code="2024/25 Q1").rows}
 
     assert rows["C 1"].commentary.text == "Second"
-    assert rows["C 1"].commentary.author == people.officer
+    assert rows["C 1"].commentary.author == str(people.officer)
     assert rows["C 2"].commentary is None
 
 
@@ -293,3 +306,20 @@ def test_a_report_of_one_service_area_reads_only_its_pis(in_alpha, people, make_
     assert [area.name for area, _ in report.groups] == ["Waste"]
     by_id = performance_report(period_code="2024/25 Q1", indicator_ids=[potholes.pk])
     assert [(r.indicator.code, r.status) for r in by_id.rows] == [("S 2", "off_target")]
+    assert performance_report(period_code="2024/25 Q1", indicator_ids=[]).rows == []
+
+
+def test_retired_pis_are_left_out_unless_asked_for(in_alpha, people, make_indicator):
+    kept = make_indicator(code="R 1")
+    retired = make_indicator(code="R 2")
+    Indicator.objects.filter(pk=retired.pk).update(is_active=False)
+
+    def codes(**options):
+        return [
+            r.indicator.code for r in performance_report(period_code="2024/25 Q1", **options).rows
+        ]
+
+    assert codes() == [kept.code]
+    assert codes(include_retired=True) == [kept.code, retired.code]
+    assert codes(indicator_ids=[retired.pk]) == []
+    assert codes(indicator_ids=[retired.pk], include_retired=True) == [retired.code]

@@ -19,19 +19,35 @@ def render(source: str, **context) -> str:
     return Template("{% load indicators %}" + source).render(Context(context))
 
 
+def drawn_icon(html: str) -> str:
+    """The shape a badge's icon draws: the sprite's symbol its <use> refers to."""
+    svg = re.search(r'<svg class="icon"[^>]*aria-hidden="true"[^>]*>(.*?)</svg>', html).group(1)
+    symbol_id = re.fullmatch(r'<use href="#([\w-]+)"></use>', svg).group(1)
+    sprite = render("{% load icons %}{% icon_sprite %}")
+    return re.search(rf'<symbol id="{symbol_id}" viewBox="0 0 16 16">(.*?)</symbol>', sprite).group(
+        1
+    )
+
+
 @pytest.mark.parametrize("status", list(Status))
 def test_every_status_has_its_own_shape_words_and_colour(status):
     html = render("{% status_badge status %}", status=status.value)
     shown = STATUS_PRESENTATION[status]
     assert f'class="status-badge {shown.css_class}"' in html
     assert f">{shown.label}</span>" in html
-    svg = re.search(r"<svg[^>]*>(.*?)</svg>", html).group(1)
-    assert 'aria-hidden="true"' in html and svg == ICON_SHAPES[shown.icon]
+    assert drawn_icon(html) == ICON_SHAPES[shown.icon]
 
 
 def test_no_two_statuses_share_an_icon_shape():
     icons = [STATUS_PRESENTATION[status].icon for status in Status]
     assert len(set(icons)) == len(icons)
+
+
+def test_the_sprite_draws_each_icon_once_hidden_from_assistive_technology():
+    sprite = render("{% load icons %}{% icon_sprite %}")
+    assert sprite.startswith('<svg class="icon-sprite"') and 'aria-hidden="true"' in sprite
+    symbols = re.findall(r'<symbol id="icon-([\w-]+)"', sprite)
+    assert sorted(symbols) == sorted(ICON_SHAPES)
 
 
 def test_an_unknown_or_empty_status_reads_no_status():
@@ -44,7 +60,7 @@ def test_every_trend_has_an_arrow_and_words(trend):
     html = render("{% trend_badge trend against='against last year' %}", trend=trend.value)
     shown = TREND_PRESENTATION[trend]
     assert f'data-trend="{trend.value}"' in html and f">{shown.label}</span>" in html
-    assert ICON_SHAPES[shown.icon] in html
+    assert drawn_icon(html) == ICON_SHAPES[shown.icon]
     assert '<span class="visually-hidden">against last year</span>' in html
 
 

@@ -103,6 +103,9 @@ def test_the_report_groups_by_service_area_and_sorts_by_code(
     waste = html[html.index(">Waste</h2>") : html.index("</section>", html.index(">Waste</h2>"))]
     assert re.findall(r'<tr data-code="([^"]+)">', waste) == ["R AA", "R HI", "R LO"]
     assert '<tr data-code="R NONE">' in html[html.index(">Adults</h2>") : html.index(">Waste</h2>")]
+    # The groups are put in the page as it is sent: each once, in the main content.
+    main = html[html.index('<main id="main-content"') : html.index("</main>")]
+    assert main.count('<section class="report-group"') == len(groups) and "<!--" not in main
 
 
 def test_approved_only_treats_unapproved_values_as_not_in(org_a, people, report_data, as_user):
@@ -114,7 +117,12 @@ def test_approved_only_treats_unapproved_values_as_not_in(org_a, people, report_
 def test_a_bad_period_is_explained(org_a, people, as_user):
     response = as_user(people.councillor).get("/indicators/report/?period=2024/25 Q5")
     assert response.status_code == 400
-    assert "a financial year has quarters Q1 to Q4" in response.content.decode()
+    html = response.content.decode()
+    start = html.index('<div class="error-summary"')
+    summary = html[start : html.index("</ul>", start)]
+    # The one error summary: it takes focus and links to the period to choose again.
+    assert "autofocus" in summary and 'href="#id_period"' in summary
+    assert "a financial year has quarters Q1 to Q4" in summary
 
 
 def test_the_default_period_is_the_last_quarter_that_has_ended(org_a, people, as_user):
@@ -224,8 +232,8 @@ def test_the_report_reads_only_the_compared_periods_and_what_it_shows_of_each_va
             read = [[getattr(row, name) for name in shown] for row in stored]
         assert {status for status, *_ in read} == {"on_target", "off_target", "data_only"}
     (values_sql,) = [q["sql"] for q in queries.captured_queries if "indicatorvalue" in q["sql"]]
-    compared = {"'2024/25 Q2'", "'2024/25 Q1'", "'2023/24 Q2'"}
-    assert set(re.findall(r"'\d{4}/\d{2} Q\d'", values_sql)) == compared
+    compared = {"2024/25 Q2", "2024/25 Q1", "2023/24 Q2"}
+    assert set(re.findall(r"\d{4}/\d{2} Q\d", values_sql)) == compared
     assert "entered_at" not in values_sql and "out_of_range_note" not in values_sql
 
 
@@ -245,3 +253,45 @@ def test_hostile_text_in_titles_codes_commentary_and_names_is_escaped(
     assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 3
     assert 'data-code="R &lt;b&gt;"' in html
     assert "R <b>" not in html
+
+
+def test_each_organisations_report_shows_only_its_own_pis(
+    org_a, org_b, people, report_data, make_user, client_for, as_user
+):
+    # The report reads with written-out SQL that names no schema: the organisation is the
+    # search path the request's host set. Requests for both, in turns on one connection.
+    from django_tenants.utils import schema_context
+
+    from goldenthread.platform.indicators.services.indicators import indicator_create
+
+    beta_officer = make_user(org_b, roles=["performance_officer"]).user
+    with schema_context(org_b.schema_name):
+        indicator_create(
+            actor=beta_officer,
+            code="B ONLY",
+            title="Beta's own",
+            unit_kind="number",
+            polarity="higher",
+            frequency="quarterly",
+        )
+    alpha, beta = as_user(people.councillor), client_for(org_b, user=beta_officer)
+    api = "/api/v1/indicators/report/?period=2024/25 Q2"
+    for _ in range(2):
+        alpha_page = report_rows(alpha.get(URL).content.decode())
+        beta_page = report_rows(beta.get(URL).content.decode())
+        alpha_api = {row["code"] for row in alpha.get(api).json()["rows"]}
+        beta_api = {row["code"] for row in beta.get(api).json()["rows"]}
+        assert "R HI" in alpha_page and "R HI" in alpha_api
+        assert "B ONLY" not in alpha_page and "B ONLY" not in alpha_api
+        assert "B ONLY" in beta_page and "B ONLY" in beta_api
+        assert not {"R HI", "R LO", "R NONE", "R MISS"} & (set(beta_page) | beta_api)
+
+
+def test_a_service_area_without_pis_is_reported_as_such(org_a, people, report_data, alpha, as_user):
+    with alpha():
+        empty = service_area_create(actor=people.officer, name="Nothing here")
+    response = as_user(people.councillor).get(f"{URL}&service_area={empty.pk}")
+    html = response.content.decode()
+    assert response.status_code == 200 and not report_rows(html)
+    assert "There are no indicators to report in this service area." in html
+    assert "<!--" not in html.split('<main id="main-content"')[1]  # no placeholder left behind
