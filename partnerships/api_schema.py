@@ -6,10 +6,10 @@ two in step by comparing the documented fields with a real answer."""
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
-from goldenthread.platform.indicators.apis.schema import ErrorSerializer, number
+from goldenthread.platform.indicators.apis.schema import errors, number
 
 from .choices import Aggregation
 
@@ -119,17 +119,12 @@ ACTION_PARAMETER = OpenApiParameter(
 )
 
 
-def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    meanings = {
-        400: "Refused: the input is invalid or a business rule says no.",
-        401: "No valid credentials: sign in, or send `Authorization: Bearer <API key>`.",
-        403: "Your organisation or role may not do this.",
-        404: "No such partnership or agreement visible to your organisation.",
-        409: "The agreement is in the wrong state for this action.",
-    }
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=meanings[code]) for code in (401, *codes)
-    }
+# What the error codes mean for partnerships' objects (the body is the platform's one).
+ERROR_MEANINGS = {
+    403: "Your organisation or role may not do this.",
+    404: "No such partnership or agreement visible to your organisation.",
+    409: "The agreement is in the wrong state for this action.",
+}
 
 
 class MemberSerializer(serializers.Serializer):
@@ -207,6 +202,6 @@ def documented(
         operation_id=f"partnerships_{operation}",
         tags=[TAG],
         summary=summary,
-        responses={**ok, **errors(*refusals)},
+        responses={**ok, **errors(*refusals, meanings=ERROR_MEANINGS)},
         **details,
     )

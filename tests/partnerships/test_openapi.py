@@ -5,40 +5,18 @@ shape equal to what the view really answers."""
 from __future__ import annotations
 
 import pytest
-from django.urls import include, path
-from drf_spectacular.drainage import GENERATOR_STATS
-from drf_spectacular.generators import SchemaGenerator
 
 from goldenthread.partnerships.apis import AgreementActionApi
+from tests.openapi import area_schema, operations
 
 from .conftest import approve, sign_all
 
 PREFIX = "/api/v1/partnerships/"
-# Raised for every API view until the accounts app describes its Bearer-key authentication
-# to drf-spectacular (see tests/platform/planning/test_openapi.py); not a partnerships gap.
-KNOWN_ELSEWHERE = "could not resolve authenticator"
 
 
 @pytest.fixture(scope="module")
 def partnerships_schema():
-    GENERATOR_STATS.reset()
-    patterns = [path("api/v1/partnerships/", include("goldenthread.partnerships.api_urls"))]
-    with GENERATOR_STATS.silence():
-        schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
-    complaints = [
-        message
-        for message in [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
-        if KNOWN_ELSEWHERE not in message
-    ]
-    GENERATOR_STATS.reset()
-    return schema, complaints
-
-
-def operations(schema):
-    for route, item in schema["paths"].items():
-        for method, operation in item.items():
-            if method in ("get", "post", "patch", "delete", "put"):
-                yield route, method, operation
+    return area_schema("api/v1/partnerships/", "goldenthread.partnerships.api_urls")
 
 
 def test_the_schema_generates_without_warnings_or_errors(partnerships_schema):

@@ -47,16 +47,22 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    meanings = {
-        400: "Refused: the input is invalid or a business rule says no.",
-        401: "No valid credentials: sign in, or send `Authorization: Bearer <API key>`.",
-        403: "Your role does not allow this.",
-        404: "There is no such object in this organisation.",
-        409: "The object is in the wrong state (locked, submitted, already done).",
-    }
+ERROR_MEANINGS = {
+    400: "Refused: the input is invalid or a business rule says no.",
+    401: "No valid credentials: sign in, or send `Authorization: Bearer <API key>`.",
+    403: "Your role does not allow this.",
+    404: "There is no such object in this organisation.",
+    409: "The object is in the wrong state (locked, submitted, already done).",
+}
+
+
+def errors(*codes: int, meanings: dict[int, str] | None = None) -> dict[int, OpenApiResponse]:
+    """The error responses of an operation, 401 always, each with the one error body; an area
+    may say what a code means for its own objects (`meanings`)."""
+    described = {**ERROR_MEANINGS, **(meanings or {})}
     return {
-        code: OpenApiResponse(ErrorSerializer, description=meanings[code]) for code in (401, *codes)
+        code: OpenApiResponse(ErrorSerializer, description=described[code])
+        for code in (401, *codes)
     }
 
 

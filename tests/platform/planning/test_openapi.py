@@ -4,38 +4,16 @@ with its request and response bodies and its error responses, no warnings or err
 from __future__ import annotations
 
 import pytest
-from django.urls import include, path
-from drf_spectacular.drainage import GENERATOR_STATS
-from drf_spectacular.generators import SchemaGenerator
+
+from tests.openapi import area_schema, operations
 
 PREFIX = "/api/v1/planning/"
-
-# Raised for every API view of the platform (not just planning) until the accounts app
-# describes its Bearer-key authentication to drf-spectacular; not a planning annotation gap.
-KNOWN_ELSEWHERE = "could not resolve authenticator"
 
 
 @pytest.fixture
 def planning_schema():
     """The schema of the planning routes alone, and what the generator complained about."""
-    GENERATOR_STATS.reset()
-    patterns = [path("api/v1/planning/", include("goldenthread.platform.planning.api_urls"))]
-    with GENERATOR_STATS.silence():
-        schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
-    complaints = [
-        message
-        for message in [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
-        if KNOWN_ELSEWHERE not in message
-    ]
-    GENERATOR_STATS.reset()
-    return schema, complaints
-
-
-def operations(schema):
-    for route, item in schema["paths"].items():
-        for method, operation in item.items():
-            if method in ("get", "post", "patch", "delete", "put"):
-                yield route, method, operation
+    return area_schema("api/v1/planning/", "goldenthread.platform.planning.api_urls")
 
 
 def test_the_planning_schema_generates_without_warnings_or_errors(planning_schema):
