@@ -8,12 +8,10 @@ own autocommit connection, so on_commit fires as in production) and removed at t
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django_tenants.utils import schema_context
 
 from goldenthread.platform.core.periods import parse_period
 from goldenthread.shared_indicators.benchmarking import selectors, services
@@ -21,13 +19,13 @@ from goldenthread.shared_indicators.benchmarking.models import Club
 from goldenthread.shared_indicators.publication.models import PublishedValue
 from goldenthread.tenants.models import Organisation
 from tests.benchmarking.helpers import ADMIN, make_club, make_indicator, make_org
-from tests.factories import provision_organisation
 from tests.fixtures.worker import wait_for
 from tests.shared_indicators.publication.helpers import (
     Member,
     approved_value,
     committed,
     local_indicator,
+    provision_committed_member,
 )
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db]
@@ -37,28 +35,7 @@ Q1 = "2024/25 Q1"
 
 @pytest.fixture(scope="module")
 def member(django_db_setup, django_db_blocker) -> Member:
-    from goldenthread.platform.accounts.services import user_create
-
-    slug = f"bmw{uuid.uuid4().hex[:8]}"
-
-    def provision() -> Member:
-        organisation = provision_organisation(slug=slug, name=f"Benchmarked {slug} Council")
-        with schema_context(organisation.schema_name):
-
-            def person(role, name):
-                return user_create(
-                    email=f"{role}@{slug}.example", full_name=name, roles=[role], password="x" * 12
-                )
-
-            return Member(
-                organisation=organisation,
-                officer=person("performance_officer", "Olive Officer"),
-                provider=person("data_provider", "Pat Provider"),
-                verifier=person("verifier", "Vera Verifier"),
-            )
-
-    with django_db_blocker.unblock():
-        return committed(provision)
+    return provision_committed_member(django_db_blocker, prefix="bmw", name="Benchmarked")
 
 
 def test_an_approved_value_reaches_the_comparison_through_the_worker(celery_worker, member):

@@ -14,15 +14,20 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from django_tenants.utils import schema_context
 
 from goldenthread.platform.indicators.services.workflow import value_approve, value_submit
 from goldenthread.shared_indicators.publication.models import PublishedValue
 from goldenthread.shared_indicators.publication.tasks import queue_publish_existing
-from tests.factories import provision_organisation
 from tests.fixtures.worker import wait_for as shared_wait_for
 
-from .helpers import Member, agreement, approved_value, committed, local_indicator
+from .helpers import (
+    Member,
+    agreement,
+    approved_value,
+    committed,
+    local_indicator,
+    provision_committed_member,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db]
 
@@ -35,28 +40,7 @@ def wait_for(find):
 
 @pytest.fixture(scope="module")
 def worker_member(django_db_setup, django_db_blocker) -> Member:
-    from goldenthread.platform.accounts.services import user_create
-
-    slug = f"pub{uuid.uuid4().hex[:8]}"
-
-    def provision() -> Member:
-        organisation = provision_organisation(slug=slug, name=f"Publication {slug} Council")
-        with schema_context(organisation.schema_name):
-
-            def person(role, name):
-                return user_create(
-                    email=f"{role}@{slug}.example", full_name=name, roles=[role], password="x" * 12
-                )
-
-            return Member(
-                organisation=organisation,
-                officer=person("performance_officer", "Olive Officer"),
-                provider=person("data_provider", "Pat Provider"),
-                verifier=person("verifier", "Vera Verifier"),
-            )
-
-    with django_db_blocker.unblock():
-        return committed(provision)
+    return provision_committed_member(django_db_blocker, prefix="pub", name="Publication")
 
 
 def unique_code() -> str:
