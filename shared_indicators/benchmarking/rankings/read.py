@@ -8,7 +8,7 @@ the database.
 
 It gives exactly what the pure reference (`domain.alignment.align` +
 `domain.comparison.build_comparison`, then `windowed`) gives when members publish values for
-the comparison's own periods; `tests/benchmarking/test_comparison_sql.py` checks that on
+the comparison's own periods; `tests/benchmarking/test_rankings.py` checks that on
 randomised clubs after random publications, withdrawals and consent changes. When a
 consented value overlapping the asked periods is for another period (months for a quarterly
 comparison, years, periods that do not line up), the statement says so (`misaligned`) and the
@@ -52,7 +52,8 @@ from ..domain.comparison import (
     Window,
 )
 from ..domain.groups import Group
-from ..domain.ranking import HIGHER, LOWER, Summary, side_of_median
+from ..domain.ranking import Summary, side_of_median
+from . import sql
 
 CLUB, GROUP = 0, 1
 # Stands in for "no limit" in the statement's page bounds.
@@ -173,12 +174,7 @@ group_ranked AS MATERIALIZED (
     WINDOW same_period AS (PARTITION BY g.ordinal)
 ),
 group_summaries AS MATERIALIZED (
-    SELECT ordinal, count(*) AS n,
-           round(avg(value) FILTER (WHERE place IN ((n + 1) / 2, (n + 2) / 2)),
-                 %(places)s + 1) AS median,
-           round(avg(value), %(places)s + 1) AS mean,
-           min(value) AS minimum,
-           max(value) AS maximum
+    SELECT ordinal, {summary}
     FROM group_ranked
     GROUP BY ordinal
 ),
@@ -196,9 +192,8 @@ SELECT 'summary', {group}, ordinal, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NU
 FROM group_shown
 UNION ALL
 SELECT 'entry', {group}, r.ordinal, r.organisation_id, r.place, r.position,
-       {group_name}, r.value, r.rank,
-       CASE WHEN r.rank IS NOT NULL THEN 4 * (r.rank - 1) / r.n + 1 END,
-       r.value - g.median, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+       {group_name}, r.value, r.rank, {quartile}, r.value - g.median, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL
 FROM group_ranked r JOIN group_shown g ON g.ordinal = r.ordinal
 WHERE r.organisation_id = %(viewer)s
    OR (%(group_lists)s AND r.place > %(group_from)s AND r.place <= %(group_to)s)"""
@@ -228,11 +223,6 @@ class Row(NamedTuple):
     masks: list[int] | None
 
 
-_RANK = {
-    HIGHER: "rank() OVER (same_period ORDER BY g.value DESC)",
-    LOWER: "rank() OVER (same_period ORDER BY g.value ASC)",
-}
-_DIRECTION = {HIGHER: "DESC", LOWER: "ASC"}
 # Names leave the database only in a named club; in an anonymised one the reader's own name
 # is the only one it sees, and the caller has it.
 _NAME = "(SELECT o.name FROM tenants_organisation o WHERE o.id = {member})"
@@ -254,11 +244,15 @@ def statement(*, polarity: str, anonymised: bool, group: bool, series: bool) -> 
         if series
         else "",
         group_cte=GROUP_CTE.format(
-            rank=_RANK.get(polarity, "NULL::bigint"), direction=_DIRECTION.get(polarity, "DESC")
+            rank=sql.rank("g.value", polarity),
+            direction=sql.listing_order(polarity),
+            summary=sql.SUMMARY_COLUMNS,
         )
         if group
         else "",
-        group_select=GROUP_SELECT.format(group_name=name("r.organisation_id"), **scopes)
+        group_select=GROUP_SELECT.format(
+            group_name=name("r.organisation_id"), quartile=sql.quartile("r.rank", "r.n"), **scopes
+        )
         if group
         else "",
         **scopes,

@@ -40,7 +40,7 @@ from django.db import connection
 
 from ..bases import BASIS_TYPE
 from ..domain.anonymity import digest_prefix, hmac_pads
-from ..domain.ranking import HIGHER, LOWER
+from . import sql
 
 LOCK_PREFIX = "benchmarking.ranking:"
 
@@ -79,12 +79,10 @@ UPDATE benchmarking_rankingmember SET consent_id = %(consent)s
 WHERE club_indicator_id = %(club_indicator)s AND organisation_id = %(organisation)s
 """
 
-_PERIOD_FILTER = """
-  AND (v.period_type, v.period_start, v.period_end) IN (
-      SELECT * FROM unnest(%(types)s::text[], %(starts)s::date[], %(ends)s::date[]))"""
 
-_RANKING_PERIOD_FILTER = """
-  AND (period_type, period_start, period_end) IN (
+# Rows of the periods `keys`: of the store (`prefix` "v.") or of the ranking table ("").
+_PERIOD_FILTER = """
+  AND ({prefix}period_type, {prefix}period_start, {prefix}period_end) IN (
       SELECT * FROM unnest(%(types)s::text[], %(starts)s::date[], %(ends)s::date[]))"""
 
 _FORGET = """
@@ -97,11 +95,8 @@ DELETE FROM benchmarking_rankingentry WHERE ranking_period_id IN (SELECT id FROM
 """
 
 # Values are read only through a grant under the member's own active consent for this club
-# indicator (the rule of `publication.selectors.visible_values`), from current members only.
-# Ranks are competition ranks (`rank()`), quartiles floor(4 (rank - 1) / n) + 1, the median the
-# middle value or the mean of the two middle values of the numeric values themselves
-# (`percentile_cont` works in double precision, which would not give the reference's exact
-# decimal); median and mean rounded half up to one more decimal place, like `domain.ranking`.
+# indicator (the rule of `publication.selectors.visible_values`), from current members only;
+# ranked and summarised by the rule of `rankings.sql`.
 _PERIODS = """
 WITH store AS MATERIALIZED (
     SELECT v.organisation_id, v.period_code, v.period_type, v.period_start, v.period_end,
@@ -132,13 +127,7 @@ ranked AS MATERIALIZED (
     WINDOW same_period AS (PARTITION BY s.period_start, s.period_end)
 ),
 figures AS (
-    -- Any order by value has the same middle values, so `place` finds the median.
-    SELECT period_start, period_end, count(*) AS n,
-           round(avg(value) FILTER (WHERE place IN ((n + 1) / 2, (n + 2) / 2)),
-                 %(places)s + 1) AS median,
-           round(avg(value), %(places)s + 1) AS mean,
-           min(value) AS minimum,
-           max(value) AS maximum,
+    SELECT period_start, period_end, {summary},
            array_agg(organisation_id ORDER BY organisation_id) AS member_ids,
            array_agg(consent_id ORDER BY organisation_id) AS consent_ids
     FROM ranked
@@ -169,19 +158,12 @@ INSERT INTO benchmarking_rankingentry (
     ranking_period_id, organisation_id, consent_id, position, place, value, rank, quartile,
     distance)
 SELECT p.id, r.organisation_id, r.consent_id, r.position, r.place, r.value, r.rank,
-       CASE WHEN r.rank IS NOT NULL THEN 4 * (r.rank - 1) / r.n + 1 END,
+       {quartile},
        r.value - p.median
 FROM ranked r
 JOIN periods p
   ON p.aligned AND p.period_start = r.period_start AND p.period_end = r.period_end
 """
-
-_RANK = {
-    HIGHER: "rank() OVER (same_period ORDER BY s.value DESC)",
-    LOWER: "rank() OVER (same_period ORDER BY s.value ASC)",
-}
-# Entries are listed by rank then member order; without polarity, by value (highest first).
-_DIRECTION = {HIGHER: "DESC", LOWER: "ASC"}
 
 
 @dataclass(frozen=True)
@@ -240,13 +222,15 @@ def _refresh_periods(cursor, club_indicator, keys: Sequence[PeriodKey] | None) -
     }
     every = keys is None
     cursor.execute(
-        _FORGET.format(period_filter="" if every else _RANKING_PERIOD_FILTER), parameters
+        _FORGET.format(period_filter="" if every else _PERIOD_FILTER.format(prefix="")), parameters
     )
     cursor.execute(
         _PERIODS.format(
-            period_filter="" if every else _PERIOD_FILTER,
-            rank=_RANK.get(indicator.polarity, "NULL::bigint"),
-            direction=_DIRECTION.get(indicator.polarity, "DESC"),
+            period_filter="" if every else _PERIOD_FILTER.format(prefix="v."),
+            rank=sql.rank("s.value", indicator.polarity),
+            direction=sql.listing_order(indicator.polarity),
+            summary=sql.SUMMARY_COLUMNS,
+            quartile=sql.quartile("r.rank", "r.n"),
         ),
         parameters,
     )
