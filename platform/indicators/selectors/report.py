@@ -98,15 +98,14 @@ class ReportRow(NamedTuple):
 @dataclass(frozen=True)
 class Report:
     period: Period
-    rows: list[ReportRow]
+    # Rows by service area (in name order, PIs without one last), each sorted by code: grouped
+    # once, as the rows are built.
+    groups: list[tuple[ReportServiceArea | None, list[ReportRow]]]
 
     @property
-    def groups(self) -> list[tuple[ReportServiceArea | None, list[ReportRow]]]:
-        """Rows by service area (in name order, PIs without one last), each sorted by code."""
-        grouped: dict[Any, list[ReportRow]] = defaultdict(list)
-        for row in self.rows:
-            grouped[row.indicator.service_area].append(row)
-        return sorted(grouped.items(), key=_area_order)
+    def rows(self) -> list[ReportRow]:
+        """Every row, in the groups' order."""
+        return [row for _, rows in self.groups for row in rows]
 
 
 def _finer(report: Period, pi_type: PeriodType) -> bool:
@@ -353,7 +352,7 @@ def performance_report(
         service_areas() if known_service_areas is None else known_service_areas
     )
     if not indicators:
-        return Report(period=report_period, rows=[])
+        return Report(period=report_period, groups=[])
     # One plan per (period type, year to date); PIs are matched to theirs by the fields that
     # decide it, so the period type is worked out per kind of PI, not per PI.
     plans: dict[tuple[PeriodType, bool], _Plan] = {}
@@ -387,8 +386,7 @@ def performance_report(
         said = commentary.get(plan.current.code, NOTHING).get(indicator.id)
         by_area[indicator.service_area].append(_row(indicator, plan, reader, said))
     # The PIs came in code order, and each service area's rows keep it.
-    rows = [row for _, area_rows in sorted(by_area.items(), key=_area_order) for row in area_rows]
-    return Report(period=report_period, rows=rows)
+    return Report(period=report_period, groups=sorted(by_area.items(), key=_area_order))
 
 
 def _area_order(item: tuple[ReportServiceArea | None, Any]) -> tuple[bool, str]:
