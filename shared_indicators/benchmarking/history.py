@@ -46,21 +46,21 @@ def _rules(club: Club) -> dict[str, Any]:
     return {field: _plain(getattr(club, field)) for field in RULE_FIELDS}
 
 
+def actor_email(actor) -> str:
+    """Who acted, as recorded: a user's e-mail, or the text given (such as `cli:ops`)."""
+    return getattr(actor, "email", "") or str(actor)
+
+
 def _event(
     kind: str, *, actor, organisation: Organisation | None, club_id: int, **fields
 ) -> ClubEvent:
     """An unsaved event by `actor` (a user, or a text such as `cli:ops`) acting for
     `organisation` (None: the platform)."""
-    if isinstance(actor, str):
-        actor_email, actor_name = actor, ""
-    else:
-        actor_email = getattr(actor, "email", "") or str(actor)
-        actor_name = getattr(actor, "full_name", "") or ""
     return ClubEvent(
         club_id=club_id,
         kind=kind,
-        actor=actor_email[:254],
-        actor_name=actor_name[:200],
+        actor=actor_email(actor)[:254],
+        actor_name=(getattr(actor, "full_name", "") or "")[:200],
         actor_organisation=organisation,
         actor_organisation_name=organisation.name if organisation is not None else "",
         **fields,

@@ -40,10 +40,6 @@ def _validated(instance) -> None:
         raise DomainError(" ".join(messages), extra={"fields": exc.message_dict}) from None
 
 
-def _email(actor) -> str:
-    return getattr(actor, "email", "") or str(actor)
-
-
 def current_membership(*, club: Club, organisation: Organisation) -> ClubMembership | None:
     return ClubMembership.objects.filter(
         club=club, organisation=organisation, left_at__isnull=True
@@ -139,7 +135,7 @@ def _withdraw_consents(consents, *, actor) -> list[ClubConsent]:
     withdrawn = []
     for consent in consents:
         consent.withdrawn_at = now
-        consent.withdrawn_by = _email(actor)
+        consent.withdrawn_by = history.actor_email(actor)
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
         withdraw_basis(basis_type=BASIS_TYPE, basis_id=consent.id, delete_orphans=True)
         withdrawn.append(consent)
@@ -268,7 +264,7 @@ def consent_give(
     if existing is not None:
         return existing
     consent = ClubConsent(
-        membership=membership, club_indicator=club_indicator, given_by=_email(actor)
+        membership=membership, club_indicator=club_indicator, given_by=history.actor_email(actor)
     )
     _validated(consent)
     consent.save()
