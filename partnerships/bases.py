@@ -1,4 +1,5 @@
-"""The partnerships' side of the publication pipeline (see PUBLICATION_INTERFACE.md).
+"""The partnerships' side of the publication pipeline (docs/architecture.md, "How data crosses
+from one organisation to another").
 
 `agreement_bases` is registered with the publication store as a basis provider: a member's
 approved value is published only while some ACTIVE agreement version, in force today, names
