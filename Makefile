@@ -1,6 +1,8 @@
 # Golden Thread: `make demo` runs the platform with demo data, `make test` runs every test.
 PYTHON ?= python3
 PORT ?= 8000
+# The demo listens on loopback only; BIND=0.0.0.0 exposes it (DEBUG on, published passwords).
+BIND ?= 127.0.0.1
 VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
@@ -17,7 +19,7 @@ $(INSTALLED): pyproject.toml setup.py
 install: $(INSTALLED)
 
 demo: install
-	$(WITH_SERVICES) $(PY) -m goldenthread.platform.devtools.demo --port $(PORT)
+	$(WITH_SERVICES) $(PY) -m goldenthread.platform.devtools.demo --port $(PORT) --bind $(BIND)
 
 test: install
 	$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)

@@ -1,7 +1,10 @@
 """`make demo`: prepare the database, then run the web server, a Celery worker and beat in the
 foreground until Ctrl-C.
 
-    python -m goldenthread.platform.devtools.demo [--port 8000] [--bind 0.0.0.0]
+    python -m goldenthread.platform.devtools.demo [--port 8000] [--bind 127.0.0.1]
+
+It listens on loopback only: the demo runs with DEBUG on and publishes its passwords, so it
+must not be reachable from the network unless the developer asks (`make demo BIND=0.0.0.0`).
 
 Steps, each safe to repeat: create the database if the server lacks it, `goldenthread migrate`,
 `collectstatic`, `goldenthread demo_seed`. Then three children, each in its own process group
@@ -278,11 +281,15 @@ def sign_in_banner(*, port: int, platform_domain: str, password: str) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
-    parser.add_argument("--bind", default="0.0.0.0")  # noqa: S104 - a demo on the developer's box
-    args = parser.parse_args(argv)
+    parser.add_argument("--bind", default=os.environ.get("BIND") or "127.0.0.1")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
 
     supervisor = Supervisor()
     signal.signal(signal.SIGINT, supervisor.on_signal)
