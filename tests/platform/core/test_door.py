@@ -135,9 +135,21 @@ def public_staff_key(public_staff):
     return key
 
 
+def public_rows() -> dict[str, int]:
+    """Row counts of the public schema's shared data, to show a refusal changed nothing."""
+    from goldenthread.partnerships.models import Partnership, PartnershipInvitation
+    from goldenthread.shared_indicators.benchmarking.models import Club, ClubMembership
+
+    return {
+        model.__name__: model.objects.count()
+        for model in (Partnership, PartnershipInvitation, Club, ClubMembership)
+    }
+
+
 def test_every_organisation_rest_route_on_the_public_host_is_a_404_with_the_error_body(
     public_staff, public_staff_key, client_for
 ):
+    before = public_rows()
     session = client_for(None, user=public_staff.user)
     keyed = client_for(None)
     answers = {}
@@ -152,6 +164,7 @@ def test_every_organisation_rest_route_on_the_public_host_is_a_404_with_the_erro
                 if answer != (404, NOT_HERE):
                     answers[f"{method.upper()} {path} as {who}"] = answer
     assert answers == {}
+    assert public_rows() == before
 
 
 def test_the_reported_routes_no_longer_fail_on_the_public_host(public_staff, client_for):
@@ -260,6 +273,7 @@ def root_fields():
 def test_every_graphql_organisation_field_on_the_public_host_is_refused_cleanly(
     public_staff, public_staff_key, client_for
 ):
+    before = public_rows()
     session = client_for(None, user=public_staff.user)
     keyed = client_for(None)
     fields = list(root_fields())
@@ -282,6 +296,7 @@ def test_every_graphql_organisation_field_on_the_public_host_is_refused_cleanly(
             }:
                 wrong[f"{name} as {who}"] = (response.status_code, body)
     assert wrong == {}
+    assert public_rows() == before
 
 
 def test_the_catalogue_stays_readable_by_staff_through_graphql_on_the_public_host(
