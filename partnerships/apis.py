@@ -12,32 +12,25 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from goldenthread.platform.core.door import OrganisationApi
 from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.platform.core.periods import PeriodError, parse_period
 
 from . import services
 from .api_schema import ACTION_PARAMETER, DASHBOARD_PARAMETERS, dashboard_serializer, documented
 from .dashboard import MemberContribution, PeriodFigure, partnership_dashboard
-from .models import AgreementVersion, Partnership
+from .models import AgreementVersion
 from .selectors import (
     agreement_version_get,
     agreement_versions_visible_to,
-    partnership_get,
+    partnership_get_for,
     partnerships_visible_to,
 )
 
 
 def _number(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
-
-
-def _partnership(request: Request, pk: int) -> Partnership:
-    partnership = partnership_get(organisation=request.tenant, partnership_id=pk)
-    if partnership is None:
-        raise NotFound("There is no such partnership.")
-    return partnership
 
 
 class PartnershipOutput(serializers.Serializer):
@@ -49,9 +42,9 @@ class PartnershipOutput(serializers.Serializer):
     ends_on = serializers.DateField(allow_null=True)
 
 
-class PartnershipListApi(APIView):
+class PartnershipListApi(OrganisationApi):
     def get(self, request: Request) -> Response:
-        partnerships = partnerships_visible_to(organisation=request.tenant)
+        partnerships = partnerships_visible_to(organisation=request.organisation)
         return Response(PartnershipOutput(partnerships, many=True).data)
 
 
@@ -81,16 +74,16 @@ class AgreementVersionOutput(serializers.Serializer):
         ]
 
 
-class AgreementListApi(APIView):
+class AgreementListApi(OrganisationApi):
     def get(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
         versions = agreement_versions_visible_to(
-            organisation=request.tenant, partnership=partnership
+            organisation=request.organisation, partnership=partnership
         )
         return Response(AgreementVersionOutput(versions, many=True).data)
 
 
-class AgreementActionApi(APIView):
+class AgreementActionApi(OrganisationApi):
     """POST accept | send | suspend | resume | revoke, with {"reason": …} where needed."""
 
     @extend_schema_serializer(component_name="AgreementActionInput")
@@ -121,18 +114,18 @@ class AgreementActionApi(APIView):
     def post(self, request: Request, version_id: int, action: str) -> Response:
         if action not in self.ACTIONS:
             raise NotFound(f"Unknown action '{action}'; use one of {', '.join(self.ACTIONS)}.")
-        version = agreement_version_get(organisation=request.tenant, version_id=version_id)
+        version = agreement_version_get(organisation=request.organisation, version_id=version_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         arguments: dict[str, Any] = {
             "version": version,
-            "organisation": request.tenant,
+            "organisation": request.organisation,
             "actor": request.user,
         }
         if action in ("suspend", "revoke"):
             arguments["reason"] = data.validated_data["reason"]
         version = self.ACTIONS[action](**arguments)
-        version = agreement_version_get(organisation=request.tenant, version_id=version.pk)
+        version = agreement_version_get(organisation=request.organisation, version_id=version.pk)
         return Response(AgreementVersionOutput(version).data)
 
 
@@ -178,7 +171,7 @@ def _figure(f: PeriodFigure) -> dict[str, Any]:
     }
 
 
-class PartnershipDashboardApi(APIView):
+class PartnershipDashboardApi(OrganisationApi):
     """GET ?period=2024/25 Q4&periods=8: shared indicators with figures, as on the page."""
 
     @documented(
@@ -192,7 +185,7 @@ class PartnershipDashboardApi(APIView):
         refusals=(400, 404),
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
         as_of: date | None = None
         if request.query_params.get("period"):
             try:
@@ -207,7 +200,7 @@ class PartnershipDashboardApi(APIView):
             raise DomainError("periods must be a whole number from 1 to 20.")
         dashboard = partnership_dashboard(
             partnership=partnership,
-            reader=request.tenant,
+            reader=request.organisation,
             reader_user=request.user,
             interface="rest",
             periods=periods,

@@ -11,8 +11,8 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from goldenthread.platform.core.door import OrganisationApi
 from goldenthread.platform.core.errors import DomainError, NotFound, PermissionDenied
 from goldenthread.tenants.models import Organisation
 
@@ -32,7 +32,6 @@ from .apis import (
     PartnershipListApi,
     PartnershipOutput,
     _number,
-    _partnership,
 )
 from .choices import (
     Aggregation,
@@ -50,7 +49,8 @@ from .selectors import (
     invitations_for,
     invitations_of,
     member_list,
-    partnership_get,
+    partnership_get_for,
+    shared_indicator_get_for,
     shared_indicator_list,
 )
 
@@ -98,7 +98,7 @@ class PartnershipCollectionApi(PartnershipListApi):
     def post(self, request: Request) -> Response:
         data = _valid(self.Input, request)
         partnership = services.partnership_create(
-            organisation=request.tenant, actor=request.user, **data
+            organisation=request.organisation, actor=request.user, **data
         )
         return Response(PartnershipOutput(partnership).data, status=status.HTTP_201_CREATED)
 
@@ -113,7 +113,7 @@ def member_output(membership, *, own: bool) -> dict[str, Any]:
     }
 
 
-class MemberListApi(APIView):
+class MemberListApi(OrganisationApi):
     @documented(
         "members_list",
         "Members of a partnership",
@@ -121,16 +121,16 @@ class MemberListApi(APIView):
         refusals=(404,),
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
         return Response(
             [
-                member_output(m, own=m.organisation_id == request.tenant.pk)
+                member_output(m, own=m.organisation_id == request.organisation.pk)
                 for m in member_list(partnership=partnership)
             ]
         )
 
 
-class SignatoriesApi(APIView):
+class SignatoriesApi(OrganisationApi):
     """PUT {"signatory_emails": [...]}: who signs for this organisation in the partnership."""
 
     @extend_schema_serializer(component_name="PartnershipSignatoriesInput")
@@ -145,11 +145,11 @@ class SignatoriesApi(APIView):
         refusals=(400, 403, 404),
     )
     def put(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
         data = _valid(self.Input, request)
         membership = services.partnership_member_update(
-            membership=membership_of(partnership, request.tenant),
-            organisation=request.tenant,
+            membership=membership_of(partnership, request.organisation),
+            organisation=request.organisation,
             actor=request.user,
             signatory_emails=data["signatory_emails"],
         )
@@ -179,7 +179,7 @@ def invitation_output(invitation: PartnershipInvitation) -> dict[str, Any]:
     }
 
 
-class InvitableOrganisationListApi(APIView):
+class InvitableOrganisationListApi(OrganisationApi):
     """GET the organisations the lead could invite (names only)."""
 
     @documented(
@@ -189,13 +189,13 @@ class InvitableOrganisationListApi(APIView):
         refusals=(404,),
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
         return Response(
             [{"id": o.pk, "name": o.name} for o in invitable_organisations(partnership=partnership)]
         )
 
 
-class PartnershipInvitationsApi(APIView):
+class PartnershipInvitationsApi(OrganisationApi):
     """GET the partnership's invitations (its lead only); POST to invite an organisation."""
 
     @extend_schema_serializer(component_name="PartnershipInviteInput")
@@ -216,8 +216,8 @@ class PartnershipInvitationsApi(APIView):
         refusals=(403, 404),
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
-        if partnership.lead_organisation_id != request.tenant.pk:
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
+        if partnership.lead_organisation_id != request.organisation.pk:
             raise PermissionDenied("Only the lead organisation sees the invitations it sent.")
         return Response([invitation_output(i) for i in invitations_of(partnership=partnership)])
 
@@ -229,12 +229,12 @@ class PartnershipInvitationsApi(APIView):
         refusals=(400, 403, 404, 409),
     )
     def post(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
         data = _valid(self.Input, request)
         [invitee] = _organisations([data.pop("organisation_id")], "organisation_id")
         invitation = services.partnership_invite(
             partnership=partnership,
-            organisation=request.tenant,
+            organisation=request.organisation,
             actor=request.user,
             invitee=invitee,
             **data,
@@ -242,7 +242,7 @@ class PartnershipInvitationsApi(APIView):
         return Response(invitation_output(invitation), status=status.HTTP_201_CREATED)
 
 
-class InvitationsToUsApi(APIView):
+class InvitationsToUsApi(OrganisationApi):
     """GET the invitations addressed to this organisation that await its answer."""
 
     @documented(
@@ -252,11 +252,11 @@ class InvitationsToUsApi(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(
-            [invitation_output(i) for i in invitations_for(organisation=request.tenant)]
+            [invitation_output(i) for i in invitations_for(organisation=request.organisation)]
         )
 
 
-class InvitationActionApi(APIView):
+class InvitationActionApi(OrganisationApi):
     """POST accept {"signatory_emails": [...]} | decline {"reason": …} | withdraw."""
 
     @extend_schema_serializer(component_name="PartnershipInvitationAnswerInput")
@@ -275,9 +275,13 @@ class InvitationActionApi(APIView):
     def post(self, request: Request, invitation_id: int, action: str) -> Response:
         if action not in ("accept", "decline", "withdraw"):
             raise NotFound(f"Unknown action '{action}'; use accept, decline or withdraw.")
-        invitation = invitation_get(organisation=request.tenant, invitation_id=invitation_id)
+        invitation = invitation_get(organisation=request.organisation, invitation_id=invitation_id)
         data = _valid(self.Input, request)
-        common = {"invitation": invitation, "organisation": request.tenant, "actor": request.user}
+        common = {
+            "invitation": invitation,
+            "organisation": request.organisation,
+            "actor": request.user,
+        }
         if action == "accept":
             services.invitation_accept(**common, signatory_emails=data.get("signatory_emails"))
         elif action == "decline":
@@ -328,21 +332,21 @@ class AgreementCollectionApi(AgreementListApi):
         refusals=(400, 403, 404),
     )
     def post(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
         data = _valid(self.Input, request)
         parties = _organisations(data.pop("party_ids"), "party_ids")
         version = services.agreement_create(
             partnership=partnership,
-            organisation=request.tenant,
+            organisation=request.organisation,
             actor=request.user,
             parties=parties,
             **data,
         )
-        version = agreement_version_get(organisation=request.tenant, version_id=version.pk)
+        version = agreement_version_get(organisation=request.organisation, version_id=version.pk)
         return Response(AgreementVersionOutput(version).data, status=status.HTTP_201_CREATED)
 
 
-class AgreementDraftApi(APIView):
+class AgreementDraftApi(OrganisationApi):
     """GET one version; PATCH a draft's parties and terms (fixed once sent)."""
 
     @documented(
@@ -352,7 +356,7 @@ class AgreementDraftApi(APIView):
         refusals=(404,),
     )
     def get(self, request: Request, version_id: int) -> Response:
-        version = agreement_version_get(organisation=request.tenant, version_id=version_id)
+        version = agreement_version_get(organisation=request.organisation, version_id=version_id)
         return Response(AgreementVersionOutput(version).data)
 
     @documented(
@@ -363,7 +367,7 @@ class AgreementDraftApi(APIView):
         refusals=(400, 403, 404, 409),
     )
     def patch(self, request: Request, version_id: int) -> Response:
-        version = agreement_version_get(organisation=request.tenant, version_id=version_id)
+        version = agreement_version_get(organisation=request.organisation, version_id=version_id)
         serializer = AgreementTermsInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         terms = dict(serializer.validated_data)
@@ -372,12 +376,12 @@ class AgreementDraftApi(APIView):
             parties = _organisations(terms.pop("party_ids"), "party_ids")
         services.agreement_version_update(
             version=version,
-            organisation=request.tenant,
+            organisation=request.organisation,
             actor=request.user,
             parties=parties,
             **terms,
         )
-        version = agreement_version_get(organisation=request.tenant, version_id=version.pk)
+        version = agreement_version_get(organisation=request.organisation, version_id=version.pk)
         return Response(AgreementVersionOutput(version).data)
 
 
@@ -395,7 +399,7 @@ def indicator_output(indicator: PartnershipIndicator) -> dict[str, Any]:
     }
 
 
-class IndicatorCollectionApi(APIView):
+class IndicatorCollectionApi(OrganisationApi):
     """GET the shared indicators; POST a catalogue code, or a partnership-defined one."""
 
     @extend_schema_serializer(component_name="PartnershipIndicatorInput")
@@ -418,7 +422,7 @@ class IndicatorCollectionApi(APIView):
         refusals=(404,),
     )
     def get(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
         return Response(
             [indicator_output(i) for i in shared_indicator_list(partnership=partnership)]
         )
@@ -431,27 +435,15 @@ class IndicatorCollectionApi(APIView):
         refusals=(400, 403, 404),
     )
     def post(self, request: Request, pk: int) -> Response:
-        partnership = _partnership(request, pk)
+        partnership = partnership_get_for(reader=request.organisation, partnership_id=pk)
         data = _valid(self.Input, request)
         indicator = services.partnership_indicator_create(
-            partnership=partnership, organisation=request.tenant, actor=request.user, **data
+            partnership=partnership, organisation=request.organisation, actor=request.user, **data
         )
         return Response(indicator_output(indicator), status=status.HTTP_201_CREATED)
 
 
-def _indicator(request: Request, indicator_id: int) -> PartnershipIndicator:
-    indicator = (
-        PartnershipIndicator.objects.filter(pk=indicator_id).select_related("partnership").first()
-    )
-    if indicator is None or (
-        partnership_get(organisation=request.tenant, partnership_id=indicator.partnership_id)
-        is None
-    ):
-        raise NotFound("There is no such shared indicator.")
-    return indicator
-
-
-class TargetSetApi(APIView):
+class TargetSetApi(OrganisationApi):
     """POST {"period_code", "value"} the partnership target; with "organisation_id", that
     member's share of it (a cascaded target)."""
 
@@ -469,11 +461,11 @@ class TargetSetApi(APIView):
         refusals=(400, 403, 404),
     )
     def post(self, request: Request, indicator_id: int) -> Response:
-        indicator = _indicator(request, indicator_id)
+        indicator = shared_indicator_get_for(reader=request.organisation, indicator_id=indicator_id)
         data = _valid(self.Input, request)
         common = {
             "indicator": indicator,
-            "organisation": request.tenant,
+            "organisation": request.organisation,
             "actor": request.user,
             "period_code": data["period_code"],
             "value": data["value"],

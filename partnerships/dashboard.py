@@ -258,7 +258,7 @@ def partnership_dashboard(
     indicator_codes: list[str] | None = None,
 ) -> Dashboard:
     """The dashboard of `partnership` as `reader` may see it. The caller must already have
-    checked that the reader is a member (`selectors.partnership_get`).
+    checked that the reader is a member (`selectors.partnership_get_for`).
 
     With `interface` ("page", "rest", "graphql") every other organisation's value read is
     written to the cross-organisation read log, under the agreement version it was read by.

@@ -1,13 +1,12 @@
 """Forms of the partnership pages. They parse and label input only: every rule (who may,
 which codes, which parties, dates in order) is the services', whose refusals come back onto
-the form beside the field they name (`show_domain_error`)."""
+the form beside the field they name (`core.pages.show_domain_error`)."""
 
 from __future__ import annotations
 
 from django import forms
 
 from goldenthread.platform.core.choices import Frequency, Polarity
-from goldenthread.platform.core.errors import DomainError
 from goldenthread.shared_indicators.models import CatalogueIndicator
 
 from .choices import Aggregation, LawfulBasis, MemberRole, PartnershipType, SharedField
@@ -18,21 +17,6 @@ EMAILS_HINT = "One e-mail address per line. Administrators may always sign."
 
 def split_emails(raw: str) -> list[str]:
     return raw.replace(",", " ").replace(";", " ").split()
-
-
-def show_domain_error(form: forms.Form, error: DomainError, field_map=None) -> None:
-    """Put a service's refusal on the form: beside each field it names (service term names
-    are mapped to form field names by `field_map`), else at the top."""
-    field_map = field_map or {}
-    placed = False
-    for name, messages in (error.extra or {}).get("fields", {}).items():
-        target = field_map.get(name, name)
-        if target in form.fields:
-            for message in messages if isinstance(messages, list | tuple) else [messages]:
-                form.add_error(target, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 class EmailsField(forms.CharField):

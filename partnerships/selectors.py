@@ -3,7 +3,9 @@
 Visibility (security-relevant), with the requesting ORGANISATION as the principal:
 
 * a partnership, its members and shared indicators are visible to its members only;
-  `partnerships_visible_to` is the one place that decides, and fails closed.
+  `partnerships_visible_to` is the one place that decides, and fails closed. Every interface
+  fetches one through `partnership_get_for` / `shared_indicator_get_for`, which raise
+  NotFound for another organisation's id exactly as for an id that does not exist.
 * agreement versions are visible to the organisations that are parties to them; the lead
   organisation sees every version of its partnership's agreements.
 * members' figures come only from the publication store, through grants of the agreement
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from goldenthread.platform.core.errors import NotFound
 from goldenthread.shared_indicators.publication.bases import Basis
 from goldenthread.shared_indicators.publication.selectors import reads_of
 from goldenthread.tenants.models import Organisation
@@ -44,8 +47,30 @@ def partnerships_visible_to(*, organisation: Organisation | None) -> QuerySet[Pa
     )
 
 
-def partnership_get(*, organisation: Organisation, partnership_id: int) -> Partnership | None:
-    return partnerships_visible_to(organisation=organisation).filter(pk=partnership_id).first()
+def partnership_get_for(*, reader: Organisation | None, partnership_id: int) -> Partnership:
+    """The partnership when `reader` (the requesting organisation) is a member; otherwise
+    NotFound, whether or not it exists."""
+    partnership = partnerships_visible_to(organisation=reader).filter(pk=partnership_id).first()
+    if partnership is None:
+        raise NotFound("There is no such partnership.")
+    return partnership
+
+
+def shared_indicator_get_for(
+    *, reader: Organisation | None, indicator_id: int
+) -> PartnershipIndicator:
+    """A partnership's shared indicator when `reader` is a member of that partnership;
+    otherwise NotFound, whether or not it exists."""
+    indicator = (
+        PartnershipIndicator.objects.filter(
+            pk=indicator_id, partnership__in=partnerships_visible_to(organisation=reader)
+        )
+        .select_related("partnership")
+        .first()
+    )
+    if indicator is None:
+        raise NotFound("There is no such shared indicator.")
+    return indicator
 
 
 def member_list(*, partnership: Partnership) -> list[PartnershipMember]:
@@ -83,8 +108,6 @@ def agreement_versions_visible_to(
 
 
 def agreement_version_get(*, organisation: Organisation, version_id: int) -> AgreementVersion:
-    from goldenthread.platform.core.errors import NotFound
-
     version = agreement_versions_visible_to(organisation=organisation).filter(pk=version_id).first()
     if version is None:
         raise NotFound("There is no such agreement.")

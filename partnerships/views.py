@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from goldenthread.platform.core.errors import DomainError, NotFound
+from goldenthread.platform.core.pages import show_domain_error
 from goldenthread.platform.core.periods import PeriodError, parse_period
 
 from . import services
@@ -27,8 +28,7 @@ from .charts import line_chart
 from .choices import LawfulBasis, SharedField, VersionStatus
 from .dashboard import partnership_dashboard
 from .dashboard_breakdowns import breakdown_tables, grants_breakdowns
-from .forms import show_domain_error
-from .models import AgreementVersion, Partnership
+from .models import AgreementVersion
 from .permissions import (
     can_manage_membership,
     can_manage_partnership,
@@ -41,36 +41,23 @@ from .selectors import (
     agreement_version_get,
     agreement_versions_visible_to,
     invitations_for,
-    partnership_get,
+    partnership_get_for,
     partnerships_visible_to,
     reads_of_organisation,
 )
 from .submissions import missing_submissions, shared_targets_for
 
 
-def _organisation(request: HttpRequest):
-    return request.tenant
-
-
-def _partnership(request: HttpRequest, partnership_id: int) -> Partnership:
-    partnership = partnership_get(
-        organisation=_organisation(request), partnership_id=partnership_id
-    )
-    if partnership is None:
-        raise Http404("There is no such partnership.")
-    return partnership
-
-
 def _version(request: HttpRequest, version_id: int) -> AgreementVersion:
     try:
-        return agreement_version_get(organisation=_organisation(request), version_id=version_id)
+        return agreement_version_get(organisation=request.organisation, version_id=version_id)
     except NotFound:
         raise Http404("There is no such agreement.") from None
 
 
 @login_required
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = request.organisation
     partnerships = list(partnerships_visible_to(organisation=organisation))
     return render(
         request,
@@ -96,8 +83,8 @@ def _as_of(request: HttpRequest) -> tuple[date | None, str]:
 
 @login_required
 def partnership_dashboard_page(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = _partnership(request, partnership_id)
-    organisation = _organisation(request)
+    partnership = partnership_get_for(reader=request.organisation, partnership_id=partnership_id)
+    organisation = request.organisation
     try:
         as_of, period = _as_of(request)
     except DomainError as error:
@@ -163,7 +150,7 @@ def partnership_dashboard_page(request: HttpRequest, partnership_id: int) -> Htt
 def partnership_report(request: HttpRequest, partnership_id: int) -> HttpResponse:
     """The printable quarterly report: the council report's columns plus each member's
     contribution."""
-    partnership = _partnership(request, partnership_id)
+    partnership = partnership_get_for(reader=request.organisation, partnership_id=partnership_id)
     period = request.GET.get("period", "").strip()
     try:
         report_period = parse_period(period) if period else None
@@ -172,7 +159,7 @@ def partnership_report(request: HttpRequest, partnership_id: int) -> HttpRespons
         report_period = None
     dashboard = partnership_dashboard(
         partnership=partnership,
-        reader=_organisation(request),
+        reader=request.organisation,
         reader_user=request.user,
         interface="page",
         periods=1,
@@ -194,11 +181,11 @@ def partnership_report(request: HttpRequest, partnership_id: int) -> HttpRespons
 @login_required
 @require_POST
 def reminders_send(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = _partnership(request, partnership_id)
+    partnership = partnership_get_for(reader=request.organisation, partnership_id=partnership_id)
     try:
         created = services.reminders_request(
             partnership=partnership,
-            organisation=_organisation(request),
+            organisation=request.organisation,
             actor=request.user,
             period_code=request.POST.get("period_code", ""),
         )
@@ -218,7 +205,7 @@ def reminders_send(request: HttpRequest, partnership_id: int) -> HttpResponse:
 def contributions(request: HttpRequest) -> HttpResponse:
     """The shared targets this organisation contributes to, with its own PI for each and
     what it has published."""
-    targets = shared_targets_for(organisation=_organisation(request))
+    targets = shared_targets_for(organisation=request.organisation)
     rows = []
     for target in targets:
         entry_url = None
@@ -245,7 +232,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             "Only administrators, performance officers, partner liaison officers and auditors "
             "may read this log."
         )
-    paginator = Paginator(reads_of_organisation(organisation=_organisation(request)), 50)
+    paginator = Paginator(reads_of_organisation(organisation=request.organisation), 50)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "partnerships/access_log.html", {"page": page, "reads": page})
 
@@ -253,7 +240,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def agreement_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _version(request, version_id)
-    organisation = _organisation(request)
+    organisation = request.organisation
     partnership = version.agreement.partnership
     membership = membership_of(partnership, organisation)
     party_ids = {party.pk for party in version.parties.all()}
@@ -320,9 +307,7 @@ def agreement_action(request: HttpRequest, version_id: int, action: str) -> Http
         raise Http404("No such action.")
     version = _version(request, version_id)
     try:
-        ACTIONS[action](
-            version, _organisation(request), request.user, request.POST.get("reason", "")
-        )
+        ACTIONS[action](version, request.organisation, request.user, request.POST.get("reason", ""))
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -356,7 +341,7 @@ class AmendForm(forms.Form):
 @login_required
 def agreement_amend(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _version(request, version_id)
-    organisation = _organisation(request)
+    organisation = request.organisation
     if not can_manage_partnership(version.agreement.partnership, organisation, request.user):
         raise DjangoPermissionDenied("Only the lead organisation's managers may amend.")
     initial = {

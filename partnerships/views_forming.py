@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 
 from . import services
 from .choices import InvitationStatus
@@ -27,7 +28,6 @@ from .forms import (
     InviteForm,
     PartnershipForm,
     SignatoriesForm,
-    show_domain_error,
     split_emails,
 )
 from .permissions import can_manage_membership, membership_of
@@ -36,22 +36,23 @@ from .selectors import (
     invitation_get,
     invitations_of,
     member_list,
+    partnership_get_for,
 )
-from .view_helpers import deny_unless, partnership_page, reraise_refusal, visible_partnership
+from .view_helpers import partnership_page, reraise_refusal
 
 ADMINS_ONLY = "Only your organisation's administrators may do this."
 
 
 @partnership_page
 def partnership_new(request: HttpRequest) -> HttpResponse:
-    deny_unless(can_manage_membership(request.user), ADMINS_ONLY)
+    refuse_unless(can_manage_membership(request.user), ADMINS_ONLY)
     form = PartnershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["signatory_emails"] = split_emails(data["signatory_emails"])
         try:
             partnership = services.partnership_create(
-                organisation=request.tenant, actor=request.user, **data
+                organisation=request.organisation, actor=request.user, **data
             )
         except DomainError as error:
             reraise_refusal(error)
@@ -65,7 +66,7 @@ def partnership_new(request: HttpRequest) -> HttpResponse:
 
 
 def _is_lead_admin(request: HttpRequest, partnership) -> bool:
-    return partnership.lead_organisation_id == request.tenant.pk and can_manage_membership(
+    return partnership.lead_organisation_id == request.organisation.pk and can_manage_membership(
         request.user
     )
 
@@ -73,10 +74,10 @@ def _is_lead_admin(request: HttpRequest, partnership) -> bool:
 @partnership_page
 def members(request: HttpRequest, partnership_id: int) -> HttpResponse:
     """The members and, for the lead's administrators, the invitations and the invite form."""
-    partnership = visible_partnership(request, partnership_id)
+    partnership = partnership_get_for(reader=request.organisation, partnership_id=partnership_id)
     lead_admin = _is_lead_admin(request, partnership)
     if request.method == "POST":
-        deny_unless(lead_admin, "Only the lead organisation's administrators may invite.")
+        refuse_unless(lead_admin, "Only the lead organisation's administrators may invite.")
     form = None
     if lead_admin:
         form = InviteForm(
@@ -87,7 +88,7 @@ def members(request: HttpRequest, partnership_id: int) -> HttpResponse:
             try:
                 invitation = services.partnership_invite(
                     partnership=partnership,
-                    organisation=request.tenant,
+                    organisation=request.organisation,
                     actor=request.user,
                     invitee=data["organisation"],
                     role=data["role"],
@@ -104,7 +105,7 @@ def members(request: HttpRequest, partnership_id: int) -> HttpResponse:
                     "its administrator accepts.",
                 )
                 return redirect("partnerships:members", partnership_id=partnership.pk)
-    own = membership_of(partnership, request.tenant)
+    own = membership_of(partnership, request.organisation)
     return render(
         request,
         "partnerships/members.html",
@@ -121,9 +122,9 @@ def members(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 @partnership_page
 def signatories(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = visible_partnership(request, partnership_id)
-    membership = membership_of(partnership, request.tenant)
-    deny_unless(can_manage_membership(request.user), ADMINS_ONLY)
+    partnership = partnership_get_for(reader=request.organisation, partnership_id=partnership_id)
+    membership = membership_of(partnership, request.organisation)
+    refuse_unless(can_manage_membership(request.user), ADMINS_ONLY)
     form = SignatoriesForm(
         request.POST or None, initial={"signatory_emails": membership.signatory_emails}
     )
@@ -131,7 +132,7 @@ def signatories(request: HttpRequest, partnership_id: int) -> HttpResponse:
         try:
             services.partnership_member_update(
                 membership=membership,
-                organisation=request.tenant,
+                organisation=request.organisation,
                 actor=request.user,
                 signatory_emails=split_emails(form.cleaned_data["signatory_emails"]),
             )
@@ -150,8 +151,8 @@ def signatories(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 @partnership_page
 def invitation_detail(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = invitation_get(organisation=request.tenant, invitation_id=invitation_id)
-    invited = invitation.organisation_id == request.tenant.pk
+    invitation = invitation_get(organisation=request.organisation, invitation_id=invitation_id)
+    invited = invitation.organisation_id == request.organisation.pk
     pending = invitation.status == InvitationStatus.PENDING
     can_answer = invited and pending and can_manage_membership(request.user)
     return render(
@@ -190,15 +191,17 @@ def _answer_page(request, invitation, accept_form, decline_form) -> HttpResponse
 @partnership_page
 @require_POST
 def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = invitation_get(organisation=request.tenant, invitation_id=invitation_id)
-    deny_unless(invitation.organisation_id == request.tenant.pk, "This is not your invitation.")
-    deny_unless(can_manage_membership(request.user), ADMINS_ONLY)
+    invitation = invitation_get(organisation=request.organisation, invitation_id=invitation_id)
+    refuse_unless(
+        invitation.organisation_id == request.organisation.pk, "This is not your invitation."
+    )
+    refuse_unless(can_manage_membership(request.user), ADMINS_ONLY)
     form = AcceptInvitationForm(request.POST)
     if form.is_valid():
         try:
             services.invitation_accept(
                 invitation=invitation,
-                organisation=request.tenant,
+                organisation=request.organisation,
                 actor=request.user,
                 signatory_emails=split_emails(form.cleaned_data["signatory_emails"]),
             )
@@ -207,7 +210,8 @@ def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
             show_domain_error(form, error)
         else:
             messages.success(
-                request, f"{request.tenant.name} is now a member of {invitation.partnership.name}."
+                request,
+                f"{request.organisation.name} is now a member of {invitation.partnership.name}.",
             )
             return redirect("partnerships:dashboard", partnership_id=invitation.partnership_id)
     return _answer_page(request, invitation, form, DeclineInvitationForm())
@@ -216,15 +220,17 @@ def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @partnership_page
 @require_POST
 def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = invitation_get(organisation=request.tenant, invitation_id=invitation_id)
-    deny_unless(invitation.organisation_id == request.tenant.pk, "This is not your invitation.")
-    deny_unless(can_manage_membership(request.user), ADMINS_ONLY)
+    invitation = invitation_get(organisation=request.organisation, invitation_id=invitation_id)
+    refuse_unless(
+        invitation.organisation_id == request.organisation.pk, "This is not your invitation."
+    )
+    refuse_unless(can_manage_membership(request.user), ADMINS_ONLY)
     form = DeclineInvitationForm(request.POST)
     if form.is_valid():
         try:
             services.invitation_decline(
                 invitation=invitation,
-                organisation=request.tenant,
+                organisation=request.organisation,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
             )
@@ -240,10 +246,10 @@ def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse
 @partnership_page
 @require_POST
 def invitation_withdraw(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = invitation_get(organisation=request.tenant, invitation_id=invitation_id)
+    invitation = invitation_get(organisation=request.organisation, invitation_id=invitation_id)
     try:
         services.invitation_withdraw(
-            invitation=invitation, organisation=request.tenant, actor=request.user
+            invitation=invitation, organisation=request.organisation, actor=request.user
         )
     except DomainError as error:
         reraise_refusal(error)

@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from goldenthread.platform.core.errors import DomainError, NotFound
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from goldenthread.tenants.models import Organisation
 
 from . import services
@@ -23,17 +24,16 @@ from .forms import (
     CascadedTargetForm,
     IndicatorForm,
     TargetForm,
-    show_domain_error,
 )
-from .models import PartnershipIndicator
 from .permissions import can_manage_partnership, contributes
 from .selectors import (
     agreement_version_get,
     member_list,
-    partnership_get,
+    partnership_get_for,
+    shared_indicator_get_for,
     shared_indicator_list,
 )
-from .view_helpers import deny_unless, partnership_page, reraise_refusal, visible_partnership
+from .view_helpers import partnership_page, reraise_refusal
 
 LEAD_MANAGERS_ONLY = (
     "Only the lead organisation's administrators, performance officers and partner liaison "
@@ -61,16 +61,16 @@ def _agreement_form(request, partnership, **kwargs) -> AgreementForm:
 @partnership_page
 def agreement_new(request: HttpRequest, partnership_id: int) -> HttpResponse:
     """Draft a new agreement (its version 1); it is sent for acceptance from its own page."""
-    partnership = visible_partnership(request, partnership_id)
-    deny_unless(
-        can_manage_partnership(partnership, request.tenant, request.user), LEAD_MANAGERS_ONLY
+    partnership = partnership_get_for(reader=request.organisation, partnership_id=partnership_id)
+    refuse_unless(
+        can_manage_partnership(partnership, request.organisation, request.user), LEAD_MANAGERS_ONLY
     )
     form = _agreement_form(request, partnership)
     if request.method == "POST" and form.is_valid():
         try:
             version = services.agreement_create(
                 partnership=partnership,
-                organisation=request.tenant,
+                organisation=request.organisation,
                 actor=request.user,
                 **form.terms(),
             )
@@ -94,10 +94,10 @@ def agreement_new(request: HttpRequest, partnership_id: int) -> HttpResponse:
 @partnership_page
 def agreement_edit(request: HttpRequest, version_id: int) -> HttpResponse:
     """Change a draft's parties and terms; once sent, terms change only by amendment."""
-    version = agreement_version_get(organisation=request.tenant, version_id=version_id)
+    version = agreement_version_get(organisation=request.organisation, version_id=version_id)
     partnership = version.agreement.partnership
-    deny_unless(
-        can_manage_partnership(partnership, request.tenant, request.user), LEAD_MANAGERS_ONLY
+    refuse_unless(
+        can_manage_partnership(partnership, request.organisation, request.user), LEAD_MANAGERS_ONLY
     )
     if version.status != VersionStatus.DRAFT:
         messages.error(
@@ -126,7 +126,7 @@ def agreement_edit(request: HttpRequest, version_id: int) -> HttpResponse:
         try:
             services.agreement_version_update(
                 version=version,
-                organisation=request.tenant,
+                organisation=request.organisation,
                 actor=request.user,
                 parties=parties,
                 **terms,
@@ -147,17 +147,17 @@ def agreement_edit(request: HttpRequest, version_id: int) -> HttpResponse:
 @partnership_page
 def indicators(request: HttpRequest, partnership_id: int) -> HttpResponse:
     """The shared indicators, and (for the lead's managers) the form to add one."""
-    partnership = visible_partnership(request, partnership_id)
-    can_manage = can_manage_partnership(partnership, request.tenant, request.user)
+    partnership = partnership_get_for(reader=request.organisation, partnership_id=partnership_id)
+    can_manage = can_manage_partnership(partnership, request.organisation, request.user)
     if request.method == "POST":
-        deny_unless(can_manage, LEAD_MANAGERS_ONLY)
+        refuse_unless(can_manage, LEAD_MANAGERS_ONLY)
     form = IndicatorForm(request.POST or None) if can_manage else None
     if form is not None and request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
             indicator = services.partnership_indicator_create(
                 partnership=partnership,
-                organisation=request.tenant,
+                organisation=request.organisation,
                 actor=request.user,
                 **data,
             )
@@ -179,28 +179,15 @@ def indicators(request: HttpRequest, partnership_id: int) -> HttpResponse:
     )
 
 
-def _indicator(request: HttpRequest, indicator_id: int) -> PartnershipIndicator:
-    indicator = (
-        PartnershipIndicator.objects.filter(pk=indicator_id).select_related("partnership").first()
-    )
-    if (
-        indicator is None
-        or partnership_get(organisation=request.tenant, partnership_id=indicator.partnership_id)
-        is None
-    ):
-        raise NotFound("There is no such shared indicator.")
-    return indicator
-
-
 @partnership_page
 def indicator_targets(request: HttpRequest, indicator_id: int) -> HttpResponse:
     """A shared indicator's partnership targets per period and members' cascaded shares."""
-    indicator = _indicator(request, indicator_id)
+    indicator = shared_indicator_get_for(reader=request.organisation, indicator_id=indicator_id)
     partnership = indicator.partnership
-    can_manage = can_manage_partnership(partnership, request.tenant, request.user)
+    can_manage = can_manage_partnership(partnership, request.organisation, request.user)
     which = request.POST.get("form") if request.method == "POST" else None
     if which is not None:
-        deny_unless(can_manage, LEAD_MANAGERS_ONLY)
+        refuse_unless(can_manage, LEAD_MANAGERS_ONLY)
     members = _members_queryset(partnership, contributing_only=True)
     target_form = TargetForm(request.POST if which == "target" else None, prefix="target")
     share_form = CascadedTargetForm(
@@ -213,7 +200,7 @@ def indicator_targets(request: HttpRequest, indicator_id: int) -> HttpResponse:
             if which == "target":
                 services.partnership_target_set(
                     indicator=indicator,
-                    organisation=request.tenant,
+                    organisation=request.organisation,
                     actor=request.user,
                     period_code=data["period_code"],
                     value=data["value"],
@@ -221,7 +208,7 @@ def indicator_targets(request: HttpRequest, indicator_id: int) -> HttpResponse:
             else:
                 services.cascaded_target_set(
                     indicator=indicator,
-                    organisation=request.tenant,
+                    organisation=request.organisation,
                     actor=request.user,
                     member=data["member"],
                     period_code=data["period_code"],

@@ -1,13 +1,16 @@
-"""REST routes under /api/v1/, the same set on every organisation's host."""
+"""REST routes under /api/v1/ on an organisation's host: the organisation's own API (every
+view an `OrganisationApi`) plus the platform's (`api_urls_platform`)."""
 
 from django.urls import include, path
 
 from goldenthread.platform.accounts.apis import MeApi
 
+from .api_urls_platform import urlpatterns as platform_urlpatterns
+
 urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
-    path("catalogue/", include("goldenthread.shared_indicators.api_urls")),
     path("planning/", include("goldenthread.platform.planning.api_urls")),
     path("indicators/", include("goldenthread.platform.indicators.apis.urls")),
     path("partnerships/", include("goldenthread.partnerships.api_urls")),
+    *platform_urlpatterns,
 ]

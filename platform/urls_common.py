@@ -1,16 +1,17 @@
-"""Routes served on every host: health, the API and its schema, GraphQL."""
+"""Platform routes served on every host: health, the API's schema and docs, GraphQL (whose
+resolvers refuse the public host themselves, see `core.door.require_organisation`), and
+sign-in. Organisation routes are in `urls_tenant` and `api_urls` only."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from goldenthread.graphql.core.views import graphql_view
 from goldenthread.platform.core import views as core_views
+from goldenthread.platform.core.door import platform_page, platform_pages
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
-    path("api/v1/", include("goldenthread.platform.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
-    path("graphql/", graphql_view, name="graphql"),
-    path("accounts/", include("goldenthread.platform.accounts.urls")),
+    path("healthz", platform_page(core_views.healthz), name="healthz"),
+    path("api/schema/", core_views.ApiSchemaApi.as_view(), name="api-schema"),
+    path("api/docs/", core_views.ApiDocsApi.as_view(url_name="api-schema"), name="api-docs"),
+    path("graphql/", platform_page(graphql_view), name="graphql"),
+    path("accounts/", platform_pages(include("goldenthread.platform.accounts.urls"))),
 ]

@@ -1,14 +1,19 @@
-"""Routes on the bare platform domain (the public schema): helpdesk console, public pages."""
+"""Routes on the bare platform domain (the public schema): helpdesk console, public pages and
+the platform's own API. No organisation route is mounted here: any other `/api/…` path is a
+404 in the API error body (`core.views.organisation_api_on_public_host`)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from goldenthread.platform.core import views as core_views
+from goldenthread.platform.core.door import platform_page, platform_pages
 
 from .urls_common import urlpatterns as common_urlpatterns
 
 urlpatterns = [
-    path("", core_views.public_home, name="home"),
-    path("helpdesk/", include("goldenthread.tenants.helpdesk_urls")),
-    path("catalogue/", include("goldenthread.shared_indicators.urls")),
+    path("", platform_page(core_views.public_home), name="home"),
+    path("helpdesk/", platform_pages(include("goldenthread.tenants.helpdesk_urls"))),
+    path("catalogue/", platform_pages(include("goldenthread.shared_indicators.urls"))),
+    path("api/v1/", include("goldenthread.platform.api_urls_platform")),
     *common_urlpatterns,
+    re_path(r"^api/", core_views.organisation_api_on_public_host),
 ]

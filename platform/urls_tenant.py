@@ -1,19 +1,31 @@
-"""Routes on an organisation's host (<slug>.<PLATFORM_DOMAIN>)."""
+"""Routes on an organisation's host (<slug>.<PLATFORM_DOMAIN>).
+
+Every organisation page is mounted through the organisation door (`organisation_pages`),
+every REST view is an `OrganisationApi` or `PlatformApi`; `tests/platform/core/test_door.py`
+fails for a route that is neither."""
 
 from django.urls import include, path
 
+from goldenthread.platform.core.door import organisation_page, organisation_pages, platform_pages
 from goldenthread.platform.planning.views.home import my_items_page
 
 from .urls_common import urlpatterns as common_urlpatterns
 
 urlpatterns = [
     # The organisation home is the "my items" page: what I own, must update, and is overdue.
-    path("", my_items_page, name="home"),
-    path("catalogue/", include("goldenthread.shared_indicators.urls")),
-    path("indicators/import/", include("goldenthread.platform.indicators.importing.urls")),
-    path("indicators/", include("goldenthread.platform.indicators.urls")),
-    path("partnerships/", include("goldenthread.partnerships.urls")),
-    path("benchmarking/", include("goldenthread.shared_indicators.benchmarking.urls")),
-    path("planning/", include("goldenthread.platform.planning.urls")),
+    path("", organisation_page(my_items_page), name="home"),
+    path("catalogue/", platform_pages(include("goldenthread.shared_indicators.urls"))),
+    path(
+        "indicators/import/",
+        organisation_pages(include("goldenthread.platform.indicators.importing.urls")),
+    ),
+    path("indicators/", organisation_pages(include("goldenthread.platform.indicators.urls"))),
+    path("partnerships/", organisation_pages(include("goldenthread.partnerships.urls"))),
+    path(
+        "benchmarking/",
+        organisation_pages(include("goldenthread.shared_indicators.benchmarking.urls")),
+    ),
+    path("planning/", organisation_pages(include("goldenthread.platform.planning.urls"))),
+    path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,
 ]

@@ -1,22 +1,21 @@
-"""REST: the national catalogue, read-only for every organisation (any other method is 405)."""
+"""REST: the national catalogue, read-only for every organisation (any other method is 405).
+
+Platform endpoints (`PlatformApi`), served on the public host too: the catalogue is public-schema
+reference data, the same for every organisation, and platform staff curate it from the public
+host. Who may read it is `permissions.can_read_catalogue` (organisation users; on the public
+host, staff only)."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.pagination import PageNumberPagination
 
 from goldenthread.platform.core.choices import Frequency, Polarity
+from goldenthread.platform.core.door import PlatformApi
 
 from .permissions import CanReadCatalogue
 from .selectors import catalogue_indicator_get, catalogue_indicator_list
-
-
-class CataloguePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 @extend_schema_serializer(component_name="CatalogueIndicator")
@@ -40,8 +39,8 @@ class IndicatorOutputSerializer(serializers.Serializer):
     retired = serializers.BooleanField()
 
 
-class CatalogueIndicatorListApi(ListAPIView):
-    """Search and filter the national catalogue, paginated."""
+class CatalogueIndicatorListApi(PlatformApi, ListAPIView):
+    """Search and filter the national catalogue, paginated (50 a page, up to 200)."""
 
     class InputSerializer(serializers.Serializer):
         q = serializers.CharField(
@@ -62,8 +61,9 @@ class CatalogueIndicatorListApi(ListAPIView):
 
     OutputSerializer = IndicatorOutputSerializer
     serializer_class = IndicatorOutputSerializer
-    pagination_class = CataloguePagination
     permission_classes = [CanReadCatalogue]
+    page_size = 50
+    max_page_size = 200
 
     def get_queryset(self):
         params = self.InputSerializer(data=self.request.query_params)
@@ -86,7 +86,7 @@ class CatalogueIndicatorListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class CatalogueIndicatorDetailApi(RetrieveAPIView):
+class CatalogueIndicatorDetailApi(PlatformApi, RetrieveAPIView):
     """One catalogue indicator, with its recorded versions (newest first)."""
 
     @extend_schema_serializer(component_name="CatalogueIndicatorDetail")

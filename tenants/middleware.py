@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from goldenthread.platform.core.door import organisation_on_host
 from goldenthread.platform.core.responses import error_response
 
 API_PREFIXES = ("/api/", "/graphql")
@@ -20,13 +21,19 @@ class OrganisationMiddleware(TenantMainMiddleware):
 
     A suspended organisation's pages show a page saying so and its API answers 403: nothing
     in its schema is reachable while it is suspended, but the platform's own health check is.
+
+    Security-relevant: this is where the request's organisation is resolved, once.
+    `request.organisation` is the host's organisation, or None on the public host; the
+    organisation door (`platform.core.door`) refuses the public host on that basis.
     """
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        request.organisation = None  # fails closed until a host has selected one
         response = super().process_request(request)
         if response is not None:
             return response
         tenant = request.tenant
+        request.organisation = organisation_on_host(tenant)
         if getattr(tenant, "is_suspended", False) and request.path != "/healthz":
             return error_response(
                 request,

@@ -109,7 +109,7 @@ class ReaderConsentsByClubIdLoader(BatchLoader):
         found: dict = defaultdict(dict)
         rows = ClubConsent.objects.filter(
             membership__club_id__in=keys,
-            membership__organisation_id=self.context.tenant.id,
+            membership__organisation_id=self.context.organisation.id,
             membership__left_at__isnull=True,
             withdrawn_at__isnull=True,
         ).select_related("membership")

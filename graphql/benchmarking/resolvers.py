@@ -1,6 +1,7 @@
 """Resolvers for benchmarking: find the reading organisation, then call the selectors.
 
-Security-relevant: the organisation on the request (`request.tenant`) is the principal.
+Security-relevant: the organisation on the request is the principal, found by the door
+(`core.door.require_organisation`, which refuses the public host).
 Clubs are found only among its current memberships; comparisons are computed by the
 benchmarking selectors, which apply anonymisation, the minimum count and the embargo before
 anything reaches a GraphQL type. Domain errors become standard GraphQL errors whose messages
@@ -9,15 +10,13 @@ never name another member.
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
-from goldenthread.graphql.core.errors import bad_input, forbidden
+from goldenthread.graphql.core.errors import bad_input
+from goldenthread.platform.core.door import require_organisation
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from goldenthread.shared_indicators.benchmarking import selectors
 from goldenthread.shared_indicators.benchmarking.services import record_comparison_read
-from goldenthread.tenants.models import Organisation
 from graphql import GraphQLError
 
 from .dataloaders import prime_club_loaders
@@ -29,12 +28,9 @@ NOT_FOUND = "NOT_FOUND"
 CONFLICT = "CONFLICT"
 
 
-def reader_of(info) -> Organisation:
-    """The organisation asking: the request's tenant. The public host has none."""
-    tenant = getattr(info.context, "tenant", None)
-    if tenant is None or connection.schema_name == get_public_schema_name():
-        raise forbidden("Benchmarking is read by an organisation: use your organisation's host.")
-    return tenant
+# The organisation asking (the door's helper, under the name the benchmarking types and
+# mutations import).
+reader_of = require_organisation
 
 
 def as_graphql_error(exc: DomainError) -> GraphQLError:

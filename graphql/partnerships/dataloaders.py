@@ -35,7 +35,7 @@ class BatchLoader:
 
     @property
     def organisation(self) -> Organisation:
-        return self.request.tenant
+        return self.request.organisation
 
     def prime_keys(self, keys: Iterable[Hashable]) -> None:
         """Announce keys that are about to be asked for, so they load in the same batch."""

@@ -1,15 +1,18 @@
-"""Resolvers for partnerships: the requesting organisation (request.tenant) is the principal;
-resolvers call the partnership selectors and the dashboard, never the store directly."""
+"""Resolvers for partnerships: the requesting organisation (the door's
+`require_organisation`, which refuses the public host) is the principal; resolvers call the
+partnership selectors and the dashboard, never the store directly."""
 
 from __future__ import annotations
 
 from goldenthread.graphql.core.errors import bad_input, forbidden
 from goldenthread.partnerships.permissions import can_read_access_log, is_active_user
 from goldenthread.partnerships.selectors import (
-    partnership_get,
+    partnership_get_for,
     partnerships_visible_to,
     reads_of_organisation,
 )
+from goldenthread.platform.core.door import require_organisation
+from goldenthread.platform.core.errors import NotFound
 
 from .dataloaders import loaders_for
 from .types import SharedIndicator
@@ -22,7 +25,7 @@ MAX_PAGE_SIZE = 200
 def _organisation(info):
     if not is_active_user(getattr(info.context, "user", None)):
         raise forbidden("Sign in to read partnerships.")
-    return getattr(info.context, "tenant", None)
+    return require_organisation(info)
 
 
 def resolve_partnerships(info):
@@ -40,7 +43,10 @@ def resolve_partnership(info, *, id):
         partnership_id = int(id)
     except (TypeError, ValueError):
         return None
-    return partnership_get(organisation=_organisation(info), partnership_id=partnership_id)
+    try:
+        return partnership_get_for(reader=_organisation(info), partnership_id=partnership_id)
+    except NotFound:
+        return None
 
 
 def resolve_shared_indicators(info, *, partnership, periods, period_codes, as_of):

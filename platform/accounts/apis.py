@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from django.db import connection
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
+
+from goldenthread.platform.core.door import OrganisationApi
 
 
-class MeApi(APIView):
+class MeApi(OrganisationApi):
     """Who the caller is, and for which organisation they are acting."""
 
     @extend_schema_serializer(component_name="Me")
@@ -24,6 +24,6 @@ class MeApi(APIView):
             "email": user.email,
             "full_name": user.full_name,
             "roles": user.roles,
-            "organisation": connection.schema_name,
+            "organisation": self.organisation.schema_name,
         }
         return Response(self.OutputSerializer(data).data)

@@ -1,12 +1,12 @@
 from django.conf import settings
-from django_tenants.utils import get_public_schema_name
+
+from .door import organisation_of
 
 
 def organisation(request) -> dict:
-    tenant = getattr(request, "tenant", None)
-    is_public = tenant is None or tenant.schema_name == get_public_schema_name()
+    organisation = organisation_of(request)
     return {
-        "organisation": None if is_public else tenant,
-        "is_public_host": is_public,
+        "organisation": organisation,
+        "is_public_host": organisation is None,
         "platform_domain": settings.PLATFORM_DOMAIN,
     }

@@ -3,8 +3,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from rest_framework.permissions import AllowAny
 
+from .door import NO_ORGANISATION_HERE, PlatformApi, platform_page
 from .health import check_health
+from .responses import error_body
 
 
 @never_cache
@@ -20,3 +24,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def public_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/public_home.html")
+
+
+@platform_page
+def organisation_api_on_public_host(request: HttpRequest) -> JsonResponse:
+    """Every `/api/…` path the public host does not serve: the organisation API lives on the
+    organisation's host, so here it is a 404 in the API error body (never a 500 from a query
+    against tables the public schema does not have)."""
+    return JsonResponse(error_body(NO_ORGANISATION_HERE, code="not_found"), status=404)
+
+
+class ApiSchemaApi(PlatformApi, SpectacularAPIView):
+    """The OpenAPI document. A platform endpoint: it describes the API and holds no data, so
+    it is served on every host to anyone (drf-spectacular's own default)."""
+
+    permission_classes = [AllowAny]
+
+
+class ApiDocsApi(PlatformApi, SpectacularRedocView):
+    """The API reference page (ReDoc over `ApiSchemaApi`): a platform endpoint like it."""
+
+    permission_classes = [AllowAny]

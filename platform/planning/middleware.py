@@ -16,19 +16,14 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import SESSION_KEY, logout
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
 from goldenthread.platform.accounts.models import Role, User
+from goldenthread.platform.core.door import organisation_of
 from goldenthread.platform.core.responses import error_response
 
 logger = logging.getLogger(__name__)
-
-
-def _is_organisation_host() -> bool:
-    return connection.schema_name != get_public_schema_name()
 
 
 def _access_ended(request: HttpRequest, user: User) -> HttpResponse:
@@ -49,7 +44,7 @@ class AuditorAccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _is_organisation_host() or not hasattr(request, "user"):
+        if organisation_of(request) is None or not hasattr(request, "user"):
             return self.get_response(request)
         refused = self._refuse_ended_session(request)
         if refused is not None:

@@ -1,6 +1,8 @@
 """Benchmarking pages on an organisation's host: its clubs, consent, membership (for the
 club's administrators) and comparisons with a league table, quartile chart and trend.
 
+The pages are mounted through the organisation door (`core.door.organisation_pages`), so
+`request.organisation` is always the host's organisation here and the public host gets a 404.
 Every page finds clubs through `club_get_for`, so a club the organisation is not a member of
 is a 404 whether or not it exists. Comparisons come from `comparison_for`, which applies the
 club's anonymisation, minimum and embargo before anything reaches a template.
@@ -11,7 +13,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,23 +33,16 @@ from .permissions import can_administer_clubs, can_manage_consent
 DEFAULT_PERIODS = 8
 
 
-def _organisation(request: HttpRequest):
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or connection.schema_name == get_public_schema_name():
-        raise Http404("Benchmarking is on your organisation's own address.")
-    return tenant
-
-
 def _club(request: HttpRequest, club_id: int):
     try:
-        return selectors.club_get_for(organisation=_organisation(request), club_id=club_id)
+        return selectors.club_get_for(organisation=request.organisation, club_id=club_id)
     except NotFound as exc:
         raise Http404(exc.message) from None
 
 
 @login_required
 def club_list(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = request.organisation
     clubs = list(
         selectors.club_list_for(organisation=organisation).prefetch_related(
             "indicators__catalogue_indicator"
@@ -59,7 +53,7 @@ def club_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def club_detail(request: HttpRequest, club_id: int) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = request.organisation
     club = _club(request, club_id)
     indicators = list(club.indicators.select_related("catalogue_indicator"))
     consented = set(
@@ -95,7 +89,7 @@ def club_detail(request: HttpRequest, club_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def consent_change(request: HttpRequest, club_id: int) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = request.organisation
     club = _club(request, club_id)
     code = request.POST.get("indicator_code", "")
     give = request.POST.get("action") == "give"
@@ -117,7 +111,7 @@ def consent_change(request: HttpRequest, club_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_change(request: HttpRequest, club_id: int) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = request.organisation
     club = _club(request, club_id)
     action = request.POST.get("action")
     slug = request.POST.get("organisation_slug", "").strip()
@@ -155,7 +149,7 @@ HISTORY_PAGE_SIZE = 50
 @login_required
 def club_history(request: HttpRequest, club_id: int) -> HttpResponse:
     """The club's history as this organisation may see it (see `history_selectors`)."""
-    organisation = _organisation(request)
+    organisation = request.organisation
     club = _club(request, club_id)
     paginator = Paginator(club_history_for(club=club, organisation=organisation), HISTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -182,7 +176,7 @@ def _default_range(period_type: str) -> tuple[str, str]:
 
 @login_required
 def comparison(request: HttpRequest, club_id: int, code: str) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = request.organisation
     club = _club(request, club_id)
     try:
         club_indicator = selectors.club_indicator_get(club=club, code=code)

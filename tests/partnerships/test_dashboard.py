@@ -360,16 +360,15 @@ def test_an_amendment_needs_acceptance_again_and_keeps_the_previous_version(scen
 
 
 def test_an_outsider_and_a_member_without_an_agreement_see_no_figures(scenario):
-    from goldenthread.partnerships.selectors import partnership_get, partnerships_visible_to
+    from goldenthread.partnerships.selectors import partnership_get_for, partnerships_visible_to
+    from goldenthread.platform.core.errors import NotFound
 
     parties = scenario.parties
     sign_all(scenario)
-    assert (
-        partnership_get(
-            organisation=parties.outsider.organisation, partnership_id=scenario.partnership.pk
+    with pytest.raises(NotFound):
+        partnership_get_for(
+            reader=parties.outsider.organisation, partnership_id=scenario.partnership.pk
         )
-        is None
-    )
     assert scenario.partnership not in partnerships_visible_to(
         organisation=parties.outsider.organisation
     )

@@ -1,37 +1,24 @@
-"""What the indicator API views share: pagination, id resolution and number output."""
+"""What the indicator API views share: id resolution and number output."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from goldenthread.platform.accounts.models import User
+from goldenthread.platform.core.door import OrganisationApi
 from goldenthread.platform.core.errors import DomainError, NotFound
 
 from ..selectors.indicators import service_area_get, sub_area_get
 from ..services.audit import plain
 
 
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
-class IndicatorsApi(APIView):
-    """Base of every indicators view. Authentication is required (the default permission);
-    what a user may change is decided by the services, which raise PermissionDenied."""
-
-    def paginated(self, request: Request, items: Iterable[Any], serialize) -> Response:
-        paginator = Pagination()
-        page = paginator.paginate_queryset(items, request, view=self)
-        return paginator.get_paginated_response([serialize(item) for item in page])
+class IndicatorsApi(OrganisationApi):
+    """Base of every indicators view: the organisation door adds nothing here. Authentication
+    is required; what a user may change is decided by the services, which raise
+    PermissionDenied. Lists are 50 a page, up to 500 (the door's defaults)."""
 
 
 def number(value: Decimal | None) -> str | None:

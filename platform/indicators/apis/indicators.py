@@ -163,7 +163,7 @@ class IndicatorListApi(IndicatorsApi):
     )
     def get(self, request):
         filters = {key: request.query_params.get(key) for key in INDICATOR_FILTERS}
-        return self.paginated(request, indicator_list(filters=filters), indicator_output)
+        return self.paginate(request, indicator_list(filters=filters), indicator_output)
 
     @extend_schema(
         operation_id="indicators_create",
@@ -312,7 +312,7 @@ class ServiceAreaListApi(IndicatorsApi):
         responses={200: schema.ServiceAreaPage, **schema.errors()},
     )
     def get(self, request):
-        return self.paginated(
+        return self.paginate(
             request,
             ServiceArea.objects.all(),
             lambda area: {"id": area.pk, "name": area.name, "code": area.code},
@@ -353,7 +353,7 @@ class SubAreaListApi(IndicatorsApi):
         responses={200: schema.SubAreaPage, **schema.errors()},
     )
     def get(self, request):
-        return self.paginated(request, SubArea.objects.all(), sub_area_output)
+        return self.paginate(request, SubArea.objects.all(), sub_area_output)
 
     @extend_schema(
         operation_id="sub_areas_create",

@@ -166,7 +166,7 @@ class AuditListApi(IndicatorsApi):
     )
     def get(self, request):
         filters = {key: request.query_params.get(key) for key in AUDIT_FILTERS}
-        return self.paginated(request, audit_list(filters=filters), audit_output)
+        return self.paginate(request, audit_list(filters=filters), audit_output)
 
 
 class IndicatorAuditApi(IndicatorsApi):
@@ -182,4 +182,4 @@ class IndicatorAuditApi(IndicatorsApi):
     def get(self, request, pk):
         filters = {key: request.query_params.get(key) for key in AUDIT_FILTERS}
         pi = indicator_get(pk=pk)
-        return self.paginated(request, audit_list(indicator=pi, filters=filters), audit_output)
+        return self.paginate(request, audit_list(indicator=pi, filters=filters), audit_output)

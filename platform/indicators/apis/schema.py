@@ -67,7 +67,7 @@ def errors(*codes: int, meanings: dict[int, str] | None = None) -> dict[int, Ope
 
 
 def paginated(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    """A page of `item`s, as `IndicatorsApi.paginated` answers."""
+    """A page of `item`s, as `OrganisationApi.paginate` answers."""
     return type(
         name,
         (serializers.Serializer,),

@@ -48,7 +48,7 @@ class TargetListApi(IndicatorsApi):
         responses={200: schema.TargetPage, **schema.errors(404)},
     )
     def get(self, request, pk):
-        return self.paginated(request, target_list(indicator=indicator_get(pk=pk)), target_output)
+        return self.paginate(request, target_list(indicator=indicator_get(pk=pk)), target_output)
 
     @extend_schema(
         operation_id="targets_set",

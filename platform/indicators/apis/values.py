@@ -120,7 +120,7 @@ class IndicatorValueListApi(IndicatorsApi):
                 },
             }
 
-        return self.paginated(request, rows, output)
+        return self.paginate(request, rows, output)
 
     @extend_schema(
         operation_id="indicator_values_enter",
@@ -162,7 +162,7 @@ class ValueListApi(IndicatorsApi):
             key: request.query_params.get(key)
             for key in ("workflow_status", "period", "indicator", "sub_area")
         }
-        return self.paginated(request, value_list(filters=filters), value_output)
+        return self.paginate(request, value_list(filters=filters), value_output)
 
 
 class ValueDetailApi(IndicatorsApi):
@@ -373,7 +373,7 @@ class CommentaryListApi(IndicatorsApi):
         period = request.query_params.get("period")
         if period:
             qs = qs.filter(period_code=period)
-        return self.paginated(request, qs, commentary_output)
+        return self.paginate(request, qs, commentary_output)
 
     @extend_schema(
         operation_id="commentary_add",
@@ -427,4 +427,4 @@ class DueValuesApi(IndicatorsApi):
             items = values_due_soon()
         else:
             raise NotFound(f"'{which}' is not a list of due values; use late or due_soon.")
-        return self.paginated(request, items, due_output)
+        return self.paginate(request, items, due_output)

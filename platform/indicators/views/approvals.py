@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from goldenthread.platform.core.error_summary import ErrorItem
 from goldenthread.platform.core.errors import DomainError, PermissionDenied
+from goldenthread.platform.core.pages import refuse_unless
 
 from ..choices import WorkflowStatus
 from ..models import Commentary
 from ..permissions import Verification, can_verify, may_see_approvals, verification_decision
 from ..selectors.indicators import value_list
 from ..services.workflow import value_approve, value_send_back
-from .common import refuse_unless, value_or_404
+from .common import value_or_404
 
 QUEUE_REFUSED = (
     "Only verifiers, performance officers and organisation administrators may see the "

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from goldenthread.platform.core.error_summary import error_items
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from goldenthread.platform.core.periods import Period, periods_between
 from goldenthread.platform.indicators.domain.status import Status
 
@@ -27,7 +28,7 @@ from ..selectors.report import indicator_values_with_trends
 from ..services.values import commentary_add
 from ..services.workflow import value_reopen
 from .chart import build_chart
-from .common import add_domain_error, indicator_or_404, refuse_unless, value_or_404
+from .common import indicator_or_404, value_or_404
 from .forms import CommentaryForm, ReasonForm
 from .indicators import catalogue_changes
 
@@ -122,7 +123,7 @@ def commentary_add_page(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
             )
         except DomainError as error:
-            add_domain_error(form, error, field_map={"period_code": "period"})
+            show_domain_error(form, error, field_map={"period_code": "period"})
         else:
             messages.success(request, f"Your commentary on {entry.period_code} is added.")
             return redirect(f"{indicator_url(indicator)}#commentary")
@@ -216,7 +217,7 @@ def value_reopen_page(request: HttpRequest, value_pk: int) -> HttpResponse:
         try:
             value_reopen(actor=request.user, value=row, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            add_domain_error(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(
                 request,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from goldenthread.platform.core.error_summary import ErrorItem, error_items
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from goldenthread.platform.core.periods import (
     Period,
     PeriodError,
@@ -43,7 +44,7 @@ from ..services.values import (
 )
 from ..services.workflow import value_submit
 from ..templatetags.indicators import pi_number
-from .common import add_domain_error, indicator_or_404, refuse_unless, safe_next
+from .common import indicator_or_404, safe_next
 from .forms import ValueEntryForm
 
 DUE_SOON_DAYS = 30
@@ -193,7 +194,7 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
                 if field and field in form.fields:
                     form.add_error(field, error.message)
                 else:
-                    add_domain_error(form, error)
+                    show_domain_error(form, error)
                 check = _check(indicator, form)
             else:
                 done = (

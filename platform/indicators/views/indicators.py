@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from goldenthread.platform.core.error_summary import error_items
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from goldenthread.shared_indicators.models import CatalogueIndicator
 
 from ..models import Indicator, PerformanceSettings, ServiceArea
@@ -28,7 +29,7 @@ from ..services.indicators import (
     service_area_create,
 )
 from ..services.targets import target_delete, target_profile_annual, target_set
-from .common import add_domain_error, indicator_or_404, query_without, refuse_unless
+from .common import indicator_or_404, query_without
 from .forms import (
     IndicatorFilterForm,
     IndicatorForm,
@@ -88,7 +89,7 @@ def indicator_create_page(request: HttpRequest) -> HttpResponse:
                 actor=request.user, **form.catalogue_fields(), **form.local_fields()
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"{indicator.code} is set up.")
             return redirect("indicators:detail", pk=indicator.pk)
@@ -131,7 +132,7 @@ def indicator_adopt_page(request: HttpRequest) -> HttpResponse:
                 **form.local_fields(),
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"{indicator.code} is adopted from the national catalogue.")
             return redirect("indicators:detail", pk=indicator.pk)
@@ -181,7 +182,7 @@ def indicator_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
                 **fields,
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"{indicator.code} is saved.")
             return redirect("indicators:detail", pk=indicator.pk)
@@ -265,7 +266,7 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "delete":
                 messages.error(request, error.message)
                 return redirect("indicators:targets", pk=indicator.pk)
-            add_domain_error(
+            show_domain_error(
                 form,
                 error,
                 field_map={"period_code": "period", "year_code": "year"},
@@ -323,7 +324,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 actor=request.user, **{name: form.cleaned_data[name] for name in form.fields}
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "The performance settings are saved.")
             return redirect("indicators:settings")
@@ -331,7 +332,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         try:
             area = service_area_create(actor=request.user, **area_form.cleaned_data)
         except DomainError as error:
-            add_domain_error(area_form, error)
+            show_domain_error(area_form, error)
         else:
             messages.success(request, f"The service area {area.name} is added.")
             return redirect("indicators:settings")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from goldenthread.platform.core.choices import Polarity
 from goldenthread.platform.core.error_summary import ErrorItem
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.pages import refuse_unless
 from goldenthread.platform.core.periods import (
     Period,
     PeriodType,
@@ -29,7 +30,6 @@ from ..permissions import can_read
 from ..selectors.report import Report, ReportRow, performance_report, service_areas
 from ..services.common import parse_code
 from ..templatetags.indicators import number_format, reading_in, status_badge, trend_badge
-from .common import refuse_unless
 from .forms import ReportForm
 
 YEARS_OFFERED = 6

@@ -11,7 +11,7 @@ from ..selectors.actions import action_get, action_list, milestone_get, plan_get
 from ..selectors.common import indicators_by_ids, user_get
 from ..selectors.strategy import strategy_node_get
 from ..services import actions as services
-from .common import Ids, PlanningApi, UserRef, input_data, paginated, referenced
+from .common import Ids, PlanningApi, UserRef, input_data, referenced
 from .schema import ITEM, PAGE, READ, TAGS, WRITE, errors, query
 from .schema import paginated as paginated_schema
 
@@ -96,7 +96,7 @@ class PlanListApi(PlanningApi):
         responses={200: paginated_schema(PlanOutput, "Plan"), **errors(*READ)},
     )
     def get(self, request):
-        return paginated(request, self, plan_list(), PlanOutput)
+        return self.paginate(request, plan_list(), PlanOutput)
 
     @extend_schema(
         operation_id="planning_plans_create",
@@ -200,7 +200,7 @@ class ActionListApi(PlanningApi):
         responses={200: paginated_schema(ActionOutput, "Action"), **errors(*ITEM)},
     )
     def get(self, request):
-        return paginated(request, self, action_list(filters=request.query_params), ActionOutput)
+        return self.paginate(request, action_list(filters=request.query_params), ActionOutput)
 
     @extend_schema(
         operation_id="planning_actions_create",

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
+
+from goldenthread.platform.core.door import OrganisationApi
 
 from .. import permissions
 from ..errors import DomainError, NotFound
@@ -29,21 +28,12 @@ class CanViewReports(BasePermission):
         return True
 
 
-class PlanningApi(APIView):
+class PlanningApi(OrganisationApi):
+    """The organisation door plus planning's own permission (reports, and records where
+    `records` is set). Lists are 50 a page, up to 500 (the door's defaults)."""
+
     permission_classes = [CanViewReports]
     records = False
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
-def paginated(request: Request, view: APIView, items: Sequence, output: type) -> Response:
-    paginator = Pagination()
-    page = paginator.paginate_queryset(items, request, view=view)
-    return paginator.get_paginated_response(output(page, many=True).data)
 
 
 def referenced(getter: Callable[..., Any], raw: Any, what: str) -> Any:

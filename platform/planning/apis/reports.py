@@ -15,7 +15,7 @@ from ..selectors.risks import risks_review_overdue
 from ..selectors.search import search
 from ..services.configuration import planning_settings_update
 from .actions import ActionOutput
-from .common import PlanningApi, input_data, paginated
+from .common import PlanningApi, input_data
 from .risks import BandOutput, RiskOutput
 from .schema import PAGE, READ, TAGS, WRITE, errors, query
 from .schema import paginated as paginated_schema
@@ -142,7 +142,7 @@ class OverdueActionsApi(PlanningApi):
             .select_related("plan", "assigned_to", "managed_by", "lead_councillor")
             .order_by("due_date", "code")
         )
-        page = paginated(request, self, actions, ActionOutput)
+        page = self.paginate(request, actions, ActionOutput)
         page.data["by_assignee"] = PersonOutput(
             overdue_by_person(role="assigned_to"), many=True
         ).data
@@ -161,7 +161,7 @@ class ActionsBehindApi(PlanningApi):
         responses={200: paginated_schema(ActionOutput, "ActionBehind"), **errors(*READ)},
     )
     def get(self, request):
-        return paginated(request, self, actions_behind(), ActionOutput)
+        return self.paginate(request, actions_behind(), ActionOutput)
 
 
 class PisOffTargetApi(PlanningApi):
@@ -174,7 +174,7 @@ class PisOffTargetApi(PlanningApi):
         responses={200: paginated_schema(BriefIndicator, "PiOffTarget"), **errors(*READ)},
     )
     def get(self, request):
-        return paginated(request, self, pis_off_target_without_action(), BriefIndicator)
+        return self.paginate(request, pis_off_target_without_action(), BriefIndicator)
 
 
 class ReviewOverdueApi(PlanningApi):
@@ -187,7 +187,7 @@ class ReviewOverdueApi(PlanningApi):
         responses={200: paginated_schema(RiskOutput, "RiskReviewOverdue"), **errors(*READ)},
     )
     def get(self, request):
-        return paginated(request, self, risks_review_overdue(), RiskOutput)
+        return self.paginate(request, risks_review_overdue(), RiskOutput)
 
 
 @extend_schema_serializer(component_name="PlanningSearchResults")
@@ -330,4 +330,4 @@ class AuditorLogApi(PlanningApi):
     )
     def get(self, request):
         permissions.require_auditor_log(request.user)
-        return paginated(request, self, AuditorAccessLog.objects.all(), self.OutputSerializer)
+        return self.paginate(request, AuditorAccessLog.objects.all(), self.OutputSerializer)

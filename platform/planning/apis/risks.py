@@ -10,7 +10,7 @@ from ..selectors.actions import action_get
 from ..selectors.common import indicators_by_ids, user_get
 from ..selectors.risks import heat_map, register_get, register_list, risk_get, risk_list
 from ..services import risks as services
-from .common import Ids, PlanningApi, UserRef, input_data, paginated, referenced
+from .common import Ids, PlanningApi, UserRef, input_data, referenced
 from .schema import ITEM, PAGE, READ, TAGS, WRITE, errors, query
 from .schema import paginated as paginated_schema
 
@@ -228,7 +228,7 @@ class RiskListApi(PlanningApi):
         responses={200: paginated_schema(RiskOutput, "Risk"), **errors(*ITEM)},
     )
     def get(self, request):
-        return paginated(request, self, risk_list(filters=request.query_params), RiskOutput)
+        return self.paginate(request, risk_list(filters=request.query_params), RiskOutput)
 
     @extend_schema(
         operation_id="planning_risks_create",
