@@ -1,5 +1,6 @@
-"""The GraphQL endpoint: authenticated like the REST API, with query depth limited before
-execution.
+"""The GraphQL endpoint: authenticated like the REST API, with every operation measured
+against the limits in `limits` (depth, fields, aliases, period selections, cost; introspection
+included, and off unless GRAPHQL_INTROSPECTION) before anything executes.
 
 Authentication (security-relevant):
 - `Authorization: Bearer gt_…` is checked by the REST API's own ApiCredentialAuthentication,
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -28,7 +30,7 @@ from goldenthread.platform.accounts.authentication import ApiCredentialAuthentic
 from graphql import ExecutionContext, specified_rules
 
 from .errors import FORBIDDEN, UNAUTHENTICATED, error_payload
-from .limits import ComplexityLimitValidator, DepthLimitValidator
+from .limits import IntrospectionSwitch, operation_limits
 
 SIGN_IN_HINT = "Sign in, or send an API key for this organisation as 'Authorization: Bearer <key>'."
 
@@ -95,10 +97,29 @@ class SynchronousExecutionContext(ExecutionContext):
 
 
 class OrganisationGraphQLView(GraphQLView):
-    # graphene-django replaces the specification's rules with whatever is given here, so the
-    # standard rules (unknown fields, fragment cycles, …) must be listed alongside ours.
-    validation_rules = (*specified_rules, DepthLimitValidator, ComplexityLimitValidator)
     execution_context_class = SynchronousExecutionContext
+    _graphiql = False
+
+    @staticmethod
+    def rules_for(variables) -> tuple:
+        """graphene-django replaces the specification's rules with whatever it is given, so
+        the standard rules (unknown fields, fragment cycles, …) are listed alongside ours;
+        the limits are measured with the request's variables."""
+        return (*specified_rules, IntrospectionSwitch, operation_limits(variables))
+
+    def execute_graphql_request(self, request, data, query, variables, *args, **kwargs):
+        # A view instance serves one request, so the rules can carry its variables.
+        self.validation_rules = self.rules_for(variables)
+        return super().execute_graphql_request(request, data, query, variables, *args, **kwargs)
+
+    @property
+    def graphiql(self) -> bool:
+        """GraphiQL is offered only where introspection is answered (it needs it)."""
+        return self._graphiql and settings.GRAPHQL_INTROSPECTION
+
+    @graphiql.setter
+    def graphiql(self, value: bool) -> None:
+        self._graphiql = value
 
     def dispatch(self, request, *args, **kwargs):
         try:
