@@ -195,7 +195,7 @@ class OperationMeasure:
         return self.selection_set(operation.selection_set, root, periods=None)
 
     def selection_set(self, selection_set, parent, *, periods: int | None) -> Measure:
-        if selection_set is None or parent is None:
+        if selection_set is None:
             return NOTHING
         total = NOTHING
         for selection in selection_set.selections:
@@ -232,10 +232,13 @@ class OperationMeasure:
         aliases = 1 if node.alias is not None else 0
         fields = getattr(parent, "fields", None)
         definition = fields.get(name) if fields else None
-        if definition is None and name.startswith("__"):
+        if definition is None and parent is not None and name.startswith("__"):
             definition = _meta_field(self.schema, parent, name)
-        if definition is None:  # unknown fields are reported by the specification's rules
-            return Measure(depth=1, fields=1, aliases=aliases)
+        if definition is None:
+            # Unknown fields are reported by the specification's rules, and cost nothing; the
+            # shape below them is still measured, so that every limit's error is given at once.
+            below = self.selection_set(node.selection_set, None, periods=periods)
+            return Measure(1 + below.depth, 0, 1 + below.fields, aliases + below.aliases)
         arguments = self._arguments(definition, node)
         selected = frozenset()
         period_selection = _period_fields.get((parent.name, name))
@@ -378,32 +381,29 @@ LIMITS = (
 )
 
 
-class OperationLimitsRule(ValidationRule):
-    """Refuses an operation over any of LIMITS before execution. Built per request by
-    `operation_limits(variables)`, so that arguments given as variables count."""
-
-    variables: Mapping[str, Any] | None = None
-
-    def enter_operation_definition(self, node: OperationDefinitionNode, *_args):
-        measure = operation_measure(
-            self.context.schema, self.context.document, node, self.variables
-        )
+def limit_errors(
+    schema: GraphQLSchema, document, variables: Mapping[str, Any] | None = None
+) -> list[GraphQLError]:
+    """One error per limit each operation of `document` exceeds, measured with the request's
+    variables. The endpoint asks this before the specification's validation rules, which on
+    a thousand aliases take seconds: a refused operation costs one walk of its text."""
+    errors = []
+    for node in document.definitions:
+        if not isinstance(node, OperationDefinitionNode):
+            continue
+        measure = operation_measure(schema, document, node, variables)
         name = node.name.value if node.name else "anonymous"
         for limit in LIMITS:
             count, allowed = limit.measured(measure), getattr(settings, limit.setting)
             if count > allowed:
-                message = limit.message.format(count=count, limit=allowed)
-                self.report_error(
+                errors.append(
                     GraphQLError(
-                        f"Operation '{name}' {message}",
+                        f"Operation '{name}' {limit.message.format(count=count, limit=allowed)}",
                         node,
                         extensions={"code": limit.code, "count": count, "limit": allowed},
                     )
                 )
-
-
-def operation_limits(variables: Mapping[str, Any] | None) -> type[OperationLimitsRule]:
-    return type("OperationLimitsRule", (OperationLimitsRule,), {"variables": variables})
+    return errors
 
 
 class IntrospectionSwitch(ValidationRule):

@@ -27,10 +27,10 @@ from graphene_django.views import GraphQLView
 from rest_framework import exceptions
 
 from goldenthread.platform.accounts.authentication import ApiCredentialAuthentication
-from graphql import ExecutionContext, specified_rules
+from graphql import ExecutionContext, ExecutionResult, GraphQLError, parse, specified_rules
 
 from .errors import FORBIDDEN, UNAUTHENTICATED, error_payload
-from .limits import IntrospectionSwitch, operation_limits
+from .limits import IntrospectionSwitch, limit_errors
 
 SIGN_IN_HINT = "Sign in, or send an API key for this organisation as 'Authorization: Bearer <key>'."
 
@@ -100,16 +100,21 @@ class OrganisationGraphQLView(GraphQLView):
     execution_context_class = SynchronousExecutionContext
     _graphiql = False
 
-    @staticmethod
-    def rules_for(variables) -> tuple:
-        """graphene-django replaces the specification's rules with whatever it is given, so
-        the standard rules (unknown fields, fragment cycles, …) are listed alongside ours;
-        the limits are measured with the request's variables."""
-        return (*specified_rules, IntrospectionSwitch, operation_limits(variables))
+    # graphene-django replaces the specification's rules with whatever is given here, so the
+    # standard rules (unknown fields, fragment cycles, …) must be listed alongside ours.
+    validation_rules = (*specified_rules, IntrospectionSwitch)
 
     def execute_graphql_request(self, request, data, query, variables, *args, **kwargs):
-        # A view instance serves one request, so the rules can carry its variables.
-        self.validation_rules = self.rules_for(variables)
+        """Refuses an operation over the limits before anything else looks at it."""
+        if query:
+            try:
+                document = parse(query)
+            except GraphQLError:
+                document = None  # graphene-django reports the syntax error
+            if document is not None:
+                refused = limit_errors(self.schema.graphql_schema, document, variables)
+                if refused:
+                    return ExecutionResult(data=None, errors=refused)
         return super().execute_graphql_request(request, data, query, variables, *args, **kwargs)
 
     @property

@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import ENV, database_settings
-from .environment import INSECURE_DEFAULT_SECRET, _flag
+from .environment import INSECURE_DEFAULT_SECRET
 
 
 def unsafe_configuration_problems(env) -> list[str]:
@@ -32,7 +32,7 @@ DEBUG = False
 DATABASES = database_settings(ENV.database_url)
 CELERY_BROKER_URL = ENV.broker_url
 # The schema is documented for our clients; strangers get no map of it.
-GRAPHQL_INTROSPECTION = _flag("GRAPHQL_INTROSPECTION", False)
+GRAPHQL_INTROSPECTION = ENV.graphql_introspection
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
