@@ -9,44 +9,26 @@ never name another member.
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
-from goldenthread.graphql.core.errors import bad_input, forbidden
-from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from goldenthread.graphql.core.errors import bad_input
+from goldenthread.graphql.core.errors import from_domain_error as as_graphql_error
+from goldenthread.graphql.core.permissions import organisation_of
+from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.shared_indicators.benchmarking import selectors
 from goldenthread.shared_indicators.benchmarking.services import record_comparison_read
 from goldenthread.tenants.models import Organisation
-from graphql import GraphQLError
 
 from .dataloaders import prime_club_loaders
 from .lookahead import comparison_windows
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-NOT_FOUND = "NOT_FOUND"
-CONFLICT = "CONFLICT"
 
 
 def reader_of(info) -> Organisation:
     """The organisation asking: the request's tenant. The public host has none."""
-    tenant = getattr(info.context, "tenant", None)
-    if tenant is None or connection.schema_name == get_public_schema_name():
-        raise forbidden("Benchmarking is read by an organisation: use your organisation's host.")
-    return tenant
-
-
-def as_graphql_error(exc: DomainError) -> GraphQLError:
-    if isinstance(exc, NotFound):
-        code = NOT_FOUND
-    elif isinstance(exc, PermissionDenied):
-        code = "FORBIDDEN"
-    elif isinstance(exc, Conflict):
-        code = CONFLICT
-    else:
-        code = "BAD_USER_INPUT"
-    return GraphQLError(exc.message, extensions={"code": code, "reason": exc.code})
+    return organisation_of(info)
 
 
 def check_page(first: int, offset: int) -> None:
