@@ -22,6 +22,11 @@ from tests.benchmarking.helpers import make_club, make_indicator, make_org
 pytestmark = pytest.mark.django_db
 
 
+def reads(captured) -> int:
+    """Queries run, leaving out django-tenants' switch of search_path."""
+    return sum(1 for query in captured if not query["sql"].startswith("SET search_path"))
+
+
 def info_for(organisation):
     """What a resolver gets: `info.context` is the request, its tenant the organisation."""
     return SimpleNamespace(context=SimpleNamespace(tenant=organisation, user=None))
@@ -36,7 +41,7 @@ def test_primed_keys_load_in_one_query_and_are_then_cached(org_a, org_b):
         assert loader.load(org_a.id) == org_a
         assert loader.load(0) is None
         assert loader.load_many([org_b.id, org_a.id]) == [org_b, org_a]
-    assert (len(first), len(later)) == (1, 0)
+    assert (reads(first), reads(later)) == (1, 0)
 
 
 def test_a_loader_lives_for_one_request(org_a):
@@ -71,6 +76,6 @@ def test_the_club_loaders_load_any_number_of_clubs_in_one_query_each(org_a):
         for club in clubs:
             for loader in CLUB_LOADERS:
                 loader.for_request(info).load(club.id)
-    assert len(captured) == len(CLUB_LOADERS)
+    assert reads(captured) == len(CLUB_LOADERS)
     members = ClubMembershipsByClubIdLoader.for_request(info).load(clubs[0].id)
     assert len(members) == 3 and org_a.id in {member["id"] for member in members}
