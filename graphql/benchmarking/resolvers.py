@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from goldenthread.graphql.core.errors import bad_input
-from goldenthread.graphql.core.errors import from_domain_error as as_graphql_error
+from goldenthread.graphql.core.errors import bad_input, from_domain_error
 from goldenthread.graphql.core.permissions import organisation_of
 from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.shared_indicators.benchmarking import selectors
@@ -96,7 +95,7 @@ def resolve_comparison(
             **comparison_windows(info),
         )
     except DomainError as exc:
-        raise as_graphql_error(exc) from None
+        raise from_domain_error(exc) from None
     record_comparison_read(
         view=view, reader=reader, reader_user=info.context.user, interface="graphql"
     )

@@ -245,8 +245,9 @@ class OperationMeasure:
         if period_selection is not None and arguments is not None:
             try:
                 chosen = period_selection(arguments)
+                hash(chosen.key)
             except Exception:  # noqa: BLE001 - the resolver reports bad arguments itself
-                chosen = PeriodSelection(None, ("invalid", repr(sorted(arguments.items()))))
+                chosen = PeriodSelection(None, repr(sorted(arguments.items())))
             selected = frozenset({(parent.name, name, chosen.key)})
             periods = chosen.count
         field_type = definition.type

@@ -190,7 +190,7 @@ GRAPHQL_MAX_DEPTH = 8
 # The same under __schema/__type: the standard introspection query (GraphiQL's) needs 15.
 GRAPHQL_MAX_INTROSPECTION_DEPTH = 15
 # Field selections, fragments expanded per spread (QUERY_TOO_MANY_FIELDS); the standard
-# introspection query has about 200.
+# introspection query has about 230.
 GRAPHQL_MAX_FIELDS = 500
 # Aliased fields: how one request repeats an expensive field (QUERY_TOO_MANY_ALIASES).
 GRAPHQL_MAX_ALIASES = 30
