@@ -125,12 +125,8 @@ def test_many_spreads_of_the_same_fragments_are_measured_quickly_and_counted_as_
 
 @override_settings(GRAPHQL_MAX_FIELDS=10, GRAPHQL_MAX_ALIASES=100)
 def test_fields_are_counted_with_fragments_and_introspection():
-    assert (
-        messages(
-            "query Ten { root { name } a: root { name } __typename" + " x: __typename" * 5 + " }"
-        )
-        == []
-    )
+    ten = "query Ten { root { name } a: root { name } __typename" + " x: __typename" * 5 + " }"
+    assert messages(ten) == []
     assert messages(
         "query Eleven { root { ...N } b: root { ...N } __schema { queryType { name } } }"
         " fragment N on Node { name child { name } }"
