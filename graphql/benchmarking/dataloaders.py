@@ -1,17 +1,14 @@
-"""Per-request DataLoaders for benchmarking, named `<What>By<Key>Loader`.
-
-graphene-django executes synchronously, so these batch without promises: a resolver that
-returns a list of parents announces their keys (`prime_keys`) before any child is resolved;
-the first child that asks for a missing key loads every announced key in ONE query, and the
-rest are answered from the per-request cache. The number of queries therefore depends on the
-shape of the GraphQL query, never on how many clubs, members or indicators it returns.
+"""Per-request DataLoaders for benchmarking, on the shared base (`graphql.core.dataloaders`):
+a resolver returning clubs primes every club loader with their ids, so each related list
+loads in one query however many clubs, members or indicators there are.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 
+from goldenthread.graphql.core.dataloaders import BatchLoader, ListBatchLoader
 from goldenthread.shared_indicators.benchmarking.models import (
     ClubConsent,
     ClubIndicator,
@@ -22,41 +19,7 @@ from goldenthread.shared_indicators.benchmarking.models import (
 from goldenthread.tenants.models import OrganisationType, Region
 
 
-class BatchLoader:
-    default: object = None
-
-    def __init__(self, context):
-        self.context = context
-        self.cache: dict[Hashable, object] = {}
-        self.pending: set[Hashable] = set()
-
-    @classmethod
-    def for_request(cls, info) -> BatchLoader:
-        loaders = info.context.__dict__.setdefault("_benchmarking_loaders", {})
-        if cls not in loaders:
-            loaders[cls] = cls(info.context)
-        return loaders[cls]
-
-    def prime_keys(self, keys: Iterable[Hashable]) -> None:
-        self.pending.update(key for key in keys if key not in self.cache)
-
-    def load(self, key: Hashable):
-        if key not in self.cache:
-            batch = sorted(self.pending | {key})
-            found = self.batch_load(batch)
-            for each in batch:
-                self.cache[each] = found.get(each, self.default_value())
-            self.pending.clear()
-        return self.cache[key]
-
-    def default_value(self):
-        return []
-
-    def batch_load(self, keys: list) -> dict:
-        raise NotImplementedError
-
-
-class IndicatorsByClubIdLoader(BatchLoader):
+class ClubIndicatorsByClubIdLoader(ListBatchLoader):
     def batch_load(self, keys):
         found = defaultdict(list)
         rows = (
@@ -69,7 +32,7 @@ class IndicatorsByClubIdLoader(BatchLoader):
         return found
 
 
-class MembersByClubIdLoader(BatchLoader):
+class ClubMembershipsByClubIdLoader(ListBatchLoader):
     """Current members of each club as plain dicts (id, name, type, region, county).
     Internal: what a reader sees of them is decided by the club's anonymisation rule."""
 
@@ -99,8 +62,8 @@ class MembersByClubIdLoader(BatchLoader):
         return found
 
 
-class ReaderConsentsByClubIdLoader(BatchLoader):
-    """The reading organisation's active consents per club: {club_indicator_id: consent}."""
+class ClubConsentsByClubIdLoader(BatchLoader):
+    """The reading organisation's own active consents per club: {club_indicator_id: consent}."""
 
     def default_value(self):
         return {}
@@ -109,7 +72,7 @@ class ReaderConsentsByClubIdLoader(BatchLoader):
         found: dict = defaultdict(dict)
         rows = ClubConsent.objects.filter(
             membership__club_id__in=keys,
-            membership__organisation_id=self.context.organisation.id,
+            membership__organisation_id=self.organisation.id,
             membership__left_at__isnull=True,
             withdrawn_at__isnull=True,
         ).select_related("membership")
@@ -118,7 +81,7 @@ class ReaderConsentsByClubIdLoader(BatchLoader):
         return found
 
 
-class ComparatorGroupsByClubIdLoader(BatchLoader):
+class ComparatorGroupsByClubIdLoader(ListBatchLoader):
     def batch_load(self, keys):
         found = defaultdict(list)
         for group in ComparatorGroup.objects.filter(club_id__in=keys).order_by("name", "id"):
@@ -126,7 +89,7 @@ class ComparatorGroupsByClubIdLoader(BatchLoader):
         return found
 
 
-class NeighbourIdsByOrganisationIdLoader(BatchLoader):
+class NearestNeighbourIdsByOrganisationIdLoader(ListBatchLoader):
     def batch_load(self, keys):
         found = defaultdict(list)
         rows = NearestNeighbour.objects.filter(organisation_id__in=keys).values_list(
@@ -138,9 +101,9 @@ class NeighbourIdsByOrganisationIdLoader(BatchLoader):
 
 
 CLUB_LOADERS = (
-    IndicatorsByClubIdLoader,
-    MembersByClubIdLoader,
-    ReaderConsentsByClubIdLoader,
+    ClubIndicatorsByClubIdLoader,
+    ClubMembershipsByClubIdLoader,
+    ClubConsentsByClubIdLoader,
     ComparatorGroupsByClubIdLoader,
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import graphene
 
 from goldenthread.graphql.core.enums import enum_from_choices
+from goldenthread.graphql.core.errors import from_domain_error
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.shared_indicators.benchmarking import selectors
 from goldenthread.shared_indicators.benchmarking.history_selectors import (
@@ -18,7 +19,7 @@ from goldenthread.shared_indicators.benchmarking.history_selectors import (
 )
 from goldenthread.shared_indicators.benchmarking.models import ClubEventKind
 
-from .resolvers import as_graphql_error, check_page, reader_of
+from .resolvers import check_page, reader_of
 
 BenchmarkingClubEventKind = enum_from_choices(
     "BenchmarkingClubEventKind", ClubEventKind, "What kind of change a club event records."
@@ -86,6 +87,6 @@ def resolve_club_history(info, *, club_id, first: int, offset: int):
     try:
         club = selectors.club_get_for(organisation=reader, club_id=club_id)
     except DomainError as exc:
-        raise as_graphql_error(exc) from None
+        raise from_domain_error(exc) from None
     events = club_history_for(club=club, organisation=reader)[offset : offset + first]
     return history_entries(events, club=club, organisation=reader)

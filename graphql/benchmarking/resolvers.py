@@ -1,7 +1,7 @@
 """Resolvers for benchmarking: find the reading organisation, then call the selectors.
 
-Security-relevant: the organisation on the request is the principal, found by the door
-(`core.door.require_organisation`, which refuses the public host).
+Security-relevant: the organisation on the request (`request.organisation`, set by the
+organisation door) is the principal.
 Clubs are found only among its current memberships; comparisons are computed by the
 benchmarking selectors, which apply anonymisation, the minimum count and the embargo before
 anything reaches a GraphQL type. Domain errors become standard GraphQL errors whose messages
@@ -12,37 +12,23 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from goldenthread.graphql.core.errors import bad_input
-from goldenthread.platform.core.door import require_organisation
-from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from goldenthread.graphql.core.errors import bad_input, from_domain_error
+from goldenthread.graphql.core.permissions import organisation_of
+from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.shared_indicators.benchmarking import selectors
 from goldenthread.shared_indicators.benchmarking.services import record_comparison_read
-from graphql import GraphQLError
+from goldenthread.tenants.models import Organisation
 
 from .dataloaders import prime_club_loaders
 from .lookahead import comparison_windows
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-NOT_FOUND = "NOT_FOUND"
-CONFLICT = "CONFLICT"
 
 
-# The organisation asking (the door's helper, under the name the benchmarking types and
-# mutations import).
-reader_of = require_organisation
-
-
-def as_graphql_error(exc: DomainError) -> GraphQLError:
-    if isinstance(exc, NotFound):
-        code = NOT_FOUND
-    elif isinstance(exc, PermissionDenied):
-        code = "FORBIDDEN"
-    elif isinstance(exc, Conflict):
-        code = CONFLICT
-    else:
-        code = "BAD_USER_INPUT"
-    return GraphQLError(exc.message, extensions={"code": code, "reason": exc.code})
+def reader_of(info) -> Organisation:
+    """The organisation asking: the request's tenant. The public host has none."""
+    return organisation_of(info)
 
 
 def check_page(first: int, offset: int) -> None:
@@ -110,7 +96,7 @@ def resolve_comparison(
             **comparison_windows(info),
         )
     except DomainError as exc:
-        raise as_graphql_error(exc) from None
+        raise from_domain_error(exc) from None
     record_comparison_read(
         view=view, reader=reader, reader_user=info.context.user, interface="graphql"
     )

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import graphene
 
-from goldenthread.graphql.core.limits import register_list_size
+from goldenthread.graphql.core.limits import (
+    PeriodSelection,
+    register_list_size,
+    register_period_field,
+)
+from goldenthread.platform.core.errors import DomainError
 from goldenthread.shared_indicators.benchmarking import selectors
 
 from . import resolvers
@@ -105,13 +110,34 @@ class BenchmarkingMutation(graphene.ObjectType):
     benchmarking_comparator_group_create = BenchmarkingComparatorGroupCreate.Field()
 
 
+def _comparison_periods(arguments: dict) -> PeriodSelection:
+    """The periods a comparison reads: the `periods` listed, or firstPeriod to lastPeriod.
+    Invalid ones count as the most a comparison may read (the resolver refuses them)."""
+    codes = tuple(arguments.get("periods") or ())
+    first, last = arguments.get("first_period", ""), arguments.get("last_period", "")
+    try:
+        count = len(
+            selectors.parse_periods(codes) if codes else selectors.period_range(first, last)
+        )
+    except DomainError:
+        count = None
+    # More than the most is refused by the resolver, having read nothing.
+    bounded = None if count is None else min(count, selectors.MAX_PERIODS)
+    return PeriodSelection(bounded, (codes, first, last))
+
+
 def _register_list_sizes() -> None:
     """Tell the complexity limit how long benchmarking's lists can be: the paginated ones by
-    their `first` (schema default: the page size), the others by their real bounds."""
+    their `first` (schema default: the page size), those of periods by the periods the
+    comparison asks for, the others by their real bounds."""
     periods = selectors.MAX_PERIODS
-    register_list_size("BenchmarkingComparison", "periods", periods, argument="")
-    register_list_size("BenchmarkingGroupResult", "periods", periods, argument="")
-    register_list_size("BenchmarkingMemberSeries", "points", periods, argument="")
+    register_period_field("Query", "benchmarkingComparison", _comparison_periods)
+    for type_name, field_name in (
+        ("BenchmarkingComparison", "periods"),
+        ("BenchmarkingGroupResult", "periods"),
+        ("BenchmarkingMemberSeries", "points"),
+    ):
+        register_list_size(type_name, field_name, periods, argument="", per_period=True)
     register_list_size("BenchmarkingComparison", "timeSeries", resolvers.DEFAULT_PAGE_SIZE)
     register_list_size("BenchmarkingPeriodResult", "entries", resolvers.DEFAULT_PAGE_SIZE)
     # Exclusions arise only where members publish other periods than those compared.

@@ -212,7 +212,7 @@ class BenchmarkingIndicator(graphene.ObjectType):
         return root.catalogue_indicator.decimal_places
 
     def resolve_you_consent(root, info):
-        consents = dataloaders.ReaderConsentsByClubIdLoader.for_request(info).load(root.club_id)
+        consents = dataloaders.ClubConsentsByClubIdLoader.for_request(info).load(root.club_id)
         return root.id in consents
 
 
@@ -290,11 +290,11 @@ class BenchmarkingClub(graphene.ObjectType):
         return root.is_embargoed(timezone.localdate())
 
     def resolve_member_count(root, info):
-        return len(dataloaders.MembersByClubIdLoader.for_request(info).load(root.id))
+        return len(dataloaders.ClubMembershipsByClubIdLoader.for_request(info).load(root.id))
 
     def resolve_members(root, info):
         reader = reader_of(info)
-        members = dataloaders.MembersByClubIdLoader.for_request(info).load(root.id)
+        members = dataloaders.ClubMembershipsByClubIdLoader.for_request(info).load(root.id)
         # The club's administrators manage its membership, so they see it; other members of
         # an anonymised club see only themselves.
         if root.anonymised and root.administering_organisation_id != reader.id:
@@ -303,18 +303,18 @@ class BenchmarkingClub(graphene.ObjectType):
         return sorted(rows, key=lambda row: (row["name"].casefold(), row["name"]))
 
     def resolve_indicators(root, info):
-        return dataloaders.IndicatorsByClubIdLoader.for_request(info).load(root.id)
+        return dataloaders.ClubIndicatorsByClubIdLoader.for_request(info).load(root.id)
 
     def resolve_comparator_groups(root, info):
         from goldenthread.shared_indicators.benchmarking.domain.groups import MemberInfo
         from goldenthread.shared_indicators.benchmarking.selectors import group_choices
 
         reader = reader_of(info)
-        rows = dataloaders.MembersByClubIdLoader.for_request(info).load(root.id)
+        rows = dataloaders.ClubMembershipsByClubIdLoader.for_request(info).load(root.id)
         members = {m["id"]: MemberInfo(**m) for m in rows}
         if reader.id not in members:
             return []
-        neighbours = dataloaders.NeighbourIdsByOrganisationIdLoader.for_request(info).load(
+        neighbours = dataloaders.NearestNeighbourIdsByOrganisationIdLoader.for_request(info).load(
             reader.id
         )
         custom = dataloaders.ComparatorGroupsByClubIdLoader.for_request(info).load(root.id)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from graphql import GraphQLError
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 NOT_FOUND = "NOT_FOUND"
+CONFLICT = "CONFLICT"
 
 
 def error_payload(message: str, code: str) -> dict:
@@ -21,3 +23,21 @@ def forbidden(message: str) -> GraphQLError:
 
 def bad_input(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": BAD_USER_INPUT})
+
+
+def unauthenticated(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": UNAUTHENTICATED})
+
+
+def from_domain_error(exc: DomainError) -> GraphQLError:
+    """A service's refusal as a GraphQL error: the code says which kind, `reason` the
+    domain's own code (e.g. `comparison_refused`)."""
+    if isinstance(exc, NotFound):
+        code = NOT_FOUND
+    elif isinstance(exc, PermissionDenied):
+        code = FORBIDDEN
+    elif isinstance(exc, Conflict):
+        code = CONFLICT
+    else:
+        code = BAD_USER_INPUT
+    return GraphQLError(exc.message, extensions={"code": code, "reason": exc.code})

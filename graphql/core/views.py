@@ -1,5 +1,6 @@
-"""The GraphQL endpoint: authenticated like the REST API, with query depth limited before
-execution.
+"""The GraphQL endpoint: authenticated like the REST API, with every operation measured
+against the limits in `limits` (depth, fields, aliases, period selections, cost; introspection
+included, and off unless GRAPHQL_INTROSPECTION) before anything executes.
 
 Authentication (security-relevant):
 - `Authorization: Bearer gt_…` is checked by the REST API's own ApiCredentialAuthentication,
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -25,10 +27,10 @@ from graphene_django.views import GraphQLView
 from rest_framework import exceptions
 
 from goldenthread.platform.accounts.authentication import ApiCredentialAuthentication
-from graphql import ExecutionContext, specified_rules
+from graphql import ExecutionContext, ExecutionResult, GraphQLError, parse, specified_rules
 
 from .errors import FORBIDDEN, UNAUTHENTICATED, error_payload
-from .limits import ComplexityLimitValidator, DepthLimitValidator
+from .limits import IntrospectionSwitch, limit_errors
 
 SIGN_IN_HINT = "Sign in, or send an API key for this organisation as 'Authorization: Bearer <key>'."
 
@@ -95,10 +97,34 @@ class SynchronousExecutionContext(ExecutionContext):
 
 
 class OrganisationGraphQLView(GraphQLView):
+    execution_context_class = SynchronousExecutionContext
+    _graphiql = False
+
     # graphene-django replaces the specification's rules with whatever is given here, so the
     # standard rules (unknown fields, fragment cycles, …) must be listed alongside ours.
-    validation_rules = (*specified_rules, DepthLimitValidator, ComplexityLimitValidator)
-    execution_context_class = SynchronousExecutionContext
+    validation_rules = (*specified_rules, IntrospectionSwitch)
+
+    def execute_graphql_request(self, request, data, query, variables, *args, **kwargs):
+        """Refuses an operation over the limits before anything else looks at it."""
+        if query:
+            try:
+                document = parse(query)
+            except GraphQLError:
+                document = None  # graphene-django reports the syntax error
+            if document is not None:
+                refused = limit_errors(self.schema.graphql_schema, document, variables)
+                if refused:
+                    return ExecutionResult(data=None, errors=refused)
+        return super().execute_graphql_request(request, data, query, variables, *args, **kwargs)
+
+    @property
+    def graphiql(self) -> bool:
+        """GraphiQL is offered only where introspection is answered (it needs it)."""
+        return self._graphiql and settings.GRAPHQL_INTROSPECTION
+
+    @graphiql.setter
+    def graphiql(self, value: bool) -> None:
+        self._graphiql = value
 
     def dispatch(self, request, *args, **kwargs):
         try:

@@ -14,7 +14,12 @@ from goldenthread.partnerships.selectors import (
 from goldenthread.platform.core.door import require_organisation
 from goldenthread.platform.core.errors import NotFound
 
-from .dataloaders import loaders_for
+from .dataloaders import (
+    AgreementVersionsByPartnershipIdLoader,
+    DashboardByPartnershipWindowLoader,
+    OrganisationByIdLoader,
+    PartnershipMembersByPartnershipIdLoader,
+)
 from .types import SharedIndicator
 
 MAX_PERIODS = 20
@@ -30,11 +35,12 @@ def _organisation(info):
 
 def resolve_partnerships(info):
     partnerships = list(partnerships_visible_to(organisation=_organisation(info)))
-    loaders = loaders_for(info)
     ids = [p.pk for p in partnerships]
-    loaders.members_by_partnership_id.prime_keys(ids)
-    loaders.agreement_versions_by_partnership_id.prime_keys(ids)
-    loaders.organisation_by_id.prime_keys({p.lead_organisation_id for p in partnerships})
+    PartnershipMembersByPartnershipIdLoader.for_request(info).prime_keys(ids)
+    AgreementVersionsByPartnershipIdLoader.for_request(info).prime_keys(ids)
+    OrganisationByIdLoader.for_request(info).prime_keys(
+        {p.lead_organisation_id for p in partnerships}
+    )
     return partnerships
 
 
@@ -55,7 +61,7 @@ def resolve_shared_indicators(info, *, partnership, periods, period_codes, as_of
     if period_codes is not None and len(period_codes) > MAX_PERIODS:
         raise bad_input(f"Ask for at most {MAX_PERIODS} period codes.")
     key = (partnership.pk, periods, tuple(period_codes) if period_codes else None, as_of)
-    dashboard = loaders_for(info).dashboard_by_partnership_id.load(key)
+    dashboard = DashboardByPartnershipWindowLoader.for_request(info).load(key)
     if dashboard is None:
         return []
     return [SharedIndicator.wrap(item) for item in dashboard.indicators]

@@ -4,23 +4,46 @@ from __future__ import annotations
 
 import graphene
 
-from goldenthread.graphql.core.limits import register_list_size
+from goldenthread.graphql.core.limits import (
+    PeriodSelection,
+    register_list_size,
+    register_period_field,
+)
 
 from . import resolvers
 from .types import CrossOrganisationRead, Partnership
 
-# Expected sizes of lists without a `first` argument, for the complexity limit.
+
+def _dashboard_periods(arguments: dict) -> PeriodSelection:
+    """`sharedIndicators` shows `periodCodes` if given, else the `periods` recent periods
+    ending by `asOf`: one dashboard read (and read-log row) per distinct selection."""
+    codes = arguments.get("period_codes")
+    count = len(codes) if codes else arguments.get("periods")
+    key = (arguments.get("periods"), tuple(codes or ()), arguments.get("as_of"))
+    if not isinstance(count, int):
+        return PeriodSelection(None, key)
+    # More than the most is refused by the resolver, having read nothing.
+    return PeriodSelection(min(count, resolvers.MAX_PERIODS), key)
+
+
+# Expected sizes of lists without a `first` argument, for the complexity limit: an
+# organisation is in a handful of partnerships (a local strategic partnership, community
+# safety, health and wellbeing), each reporting up to ~35 indicators (an LAA's designated
+# targets); figures follow the periods the query asks for.
+register_period_field("Partnership", "sharedIndicators", _dashboard_periods)
+register_list_size("Query", "partnerships", 5)
 register_list_size("Partnership", "members", 20)
 register_list_size("Partnership", "agreements", 10)
-register_list_size("Partnership", "sharedIndicators", 40, argument="")
-register_list_size("SharedIndicator", "figures", 8, argument="")
+register_list_size("Partnership", "sharedIndicators", 35, argument="")
+register_list_size(
+    "SharedIndicator", "figures", resolvers.MAX_PERIODS, argument="", per_period=True
+)
 register_list_size("PartnershipFigure", "contributions", 15)
 register_list_size("PartnershipFigure", "provenance", 15)
 register_list_size("PartnershipFigure", "missingMembers", 15)
 register_list_size("MemberContribution", "history", 3)
 register_list_size("AgreementVersion", "parties", 15)
 register_list_size("AgreementVersion", "acceptances", 15)
-register_list_size("Query", "partnerships", 10)
 
 
 class PartnershipsQuery(graphene.ObjectType):

@@ -19,7 +19,11 @@ from goldenthread.partnerships.choices import (
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION, Trend
 
-from .dataloaders import loaders_for
+from .dataloaders import (
+    AgreementVersionsByPartnershipIdLoader,
+    OrganisationByIdLoader,
+    PartnershipMembersByPartnershipIdLoader,
+)
 
 DEFAULT_PERIODS = 8
 
@@ -315,13 +319,13 @@ class Partnership(graphene.ObjectType):
         return _label(PartnershipType, root.type)
 
     def resolve_lead_organisation(root, info):
-        return loaders_for(info).organisation_by_id.load(root.lead_organisation_id)
+        return OrganisationByIdLoader.for_request(info).load(root.lead_organisation_id)
 
     def resolve_members(root, info):
-        return loaders_for(info).members_by_partnership_id.load(root.pk)
+        return PartnershipMembersByPartnershipIdLoader.for_request(info).load(root.pk)
 
     def resolve_agreements(root, info):
-        return loaders_for(info).agreement_versions_by_partnership_id.load(root.pk)
+        return AgreementVersionsByPartnershipIdLoader.for_request(info).load(root.pk)
 
     def resolve_shared_indicators(
         root, info, periods=DEFAULT_PERIODS, period_codes=None, as_of=None

@@ -183,9 +183,26 @@ SPECTACULAR_SETTINGS = {
 
 # --- GraphQL --------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "goldenthread.graphql.api.schema"}
+# Limits every operation must keep to before anything runs (graphql/core/limits.py); each
+# refusal names the limit and carries its own extensions.code. Introspection counts too.
+# Fields on the deepest path (QUERY_TOO_DEEP).
 GRAPHQL_MAX_DEPTH = 8
-# Estimated fields resolved per operation (see graphql/core/limits.py).
+# The same under __schema/__type: the standard introspection query (GraphiQL's) needs 15.
+GRAPHQL_MAX_INTROSPECTION_DEPTH = 15
+# Field selections, fragments expanded per spread (QUERY_TOO_MANY_FIELDS); the standard
+# introspection query has about 230.
+GRAPHQL_MAX_FIELDS = 500
+# Aliased fields: how one request repeats an expensive field (QUERY_TOO_MANY_ALIASES).
+GRAPHQL_MAX_ALIASES = 30
+# Distinct period selections (asOf, periods, periodCodes, firstPeriod/lastPeriod), each a
+# separate read of shared data and a row in its owners' read log (QUERY_TOO_MANY_PERIODS).
+GRAPHQL_MAX_PERIOD_SELECTIONS = 4
+# Estimated fields resolved, lists multiplied by the sizes the query gives (first, periods,
+# periodCodes) or their registered sizes (QUERY_TOO_COMPLEX).
 GRAPHQL_MAX_COMPLEXITY = 250_000
+# __schema and __type (and so GraphiQL's documentation); off in production unless the
+# environment sets GRAPHQL_INTROSPECTION=1. __typename is always answered.
+GRAPHQL_INTROSPECTION = True
 
 # --- Celery, e-mail -------------------------------------------------------------------------
 # Environment modules fill CELERY_BROKER_URL in the same way as DATABASES.

@@ -37,6 +37,7 @@ class Environment:
     otel_service_name: str
     allowed_hosts_extra: tuple[str, ...]
     secure_cookies: bool
+    graphql_introspection: bool  # production only; development and tests always answer it
 
 
 def read_environment(*, debug_default: bool) -> Environment:
@@ -56,4 +57,5 @@ def read_environment(*, debug_default: bool) -> Environment:
             h.strip() for h in os.environ.get("ALLOWED_HOSTS_EXTRA", "").split(",") if h.strip()
         ),
         secure_cookies=_flag("SECURE_COOKIES", not debug_default),
+        graphql_introspection=_flag("GRAPHQL_INTROSPECTION", False),
     )

@@ -31,6 +31,8 @@ if _problems:
 DEBUG = False
 DATABASES = database_settings(ENV.database_url)
 CELERY_BROKER_URL = ENV.broker_url
+# The schema is documented for our clients; strangers get no map of it.
+GRAPHQL_INTROSPECTION = ENV.graphql_introspection
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

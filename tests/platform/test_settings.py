@@ -41,6 +41,7 @@ def import_production_settings(**overrides: str | None) -> subprocess.CompletedP
         "django.setup()\n"
         "from django.conf import settings\n"
         "print('DEBUG', settings.DEBUG, 'HSTS', settings.SECURE_HSTS_SECONDS)\n"
+        "print('GRAPHQL_INTROSPECTION', settings.GRAPHQL_INTROSPECTION)\n"
     )
     return subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60

@@ -1,4 +1,6 @@
-"""Benchmarking mutations: thin wrappers that call one service each."""
+"""Benchmarking mutations: each declares the permissions it needs (checked by
+`graphql.core.mutations.OrganisationMutation` before it runs), fetches the club, calls one
+service and returns its payload."""
 
 from .clubs import BenchmarkingClubCreate, BenchmarkingClubUpdate
 from .consent import BenchmarkingConsentGive, BenchmarkingConsentWithdraw

@@ -1,26 +1,29 @@
-"""What every benchmarking mutation does: find the acting organisation and user, find the club
-among the organisation's own clubs, call one service, and turn refusals into GraphQL errors."""
+"""What benchmarking mutations declare and fetch: the permissions they need (the domain's own
+predicates, `benchmarking.permissions`), the club among the organisation's own clubs, and the
+organisation a slug names. Which club and member may be changed is the services' rule."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from goldenthread.platform.core.errors import DomainError, NotFound
+from goldenthread.graphql.core.permissions import Permission
+from goldenthread.platform.core.errors import NotFound
+from goldenthread.shared_indicators.benchmarking.permissions import (
+    can_administer_clubs,
+    can_manage_consent,
+)
 from goldenthread.shared_indicators.benchmarking.selectors import club_get_for
 from goldenthread.tenants.models import Organisation
 
-from ..resolvers import as_graphql_error, reader_of
-
-
-def acting(info):
-    return info.context.user, reader_of(info)
-
-
-def run(call: Callable):
-    try:
-        return call()
-    except DomainError as exc:
-        raise as_graphql_error(exc) from None
+ADMINISTER_CLUBS = Permission(
+    name="administer benchmarking clubs",
+    allows=can_administer_clubs,
+    refusal="Only organisation administrators may run benchmarking clubs or change membership.",
+)
+MANAGE_CONSENT = Permission(
+    name="give and withdraw benchmarking consent",
+    allows=can_manage_consent,
+    refusal="Only organisation administrators and performance officers may give or withdraw "
+    "consent.",
+)
 
 
 def own_club(organisation, club_id):

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import graphene
 
+from goldenthread.graphql.core.mutations import OrganisationMutation
 from goldenthread.shared_indicators.benchmarking import services
 
 from ..types import BenchmarkingClub
-from .base import acting, own_club, run
+from .base import ADMINISTER_CLUBS, own_club
 
 
-class BenchmarkingClubCreate(graphene.Mutation):
+class BenchmarkingClubCreate(OrganisationMutation):
     class Meta:
         description = (
             "Set up a club run by your organisation, which becomes its first member "
             "(organisation administrators only)."
         )
+        permissions = (ADMINISTER_CLUBS,)
 
     class Arguments:
         name = graphene.String(required=True, description="The club's name.")
@@ -30,15 +32,16 @@ class BenchmarkingClubCreate(graphene.Mutation):
 
     club = graphene.Field(BenchmarkingClub, required=True, description="The new club.")
 
-    def mutate(root, info, **arguments):
-        user, organisation = acting(info)
-        club = run(lambda: services.club_create(actor=user, organisation=organisation, **arguments))
-        return BenchmarkingClubCreate(club=club)
+    @classmethod
+    def perform(cls, info, *, actor, organisation, **arguments):
+        club = services.club_create(actor=actor, organisation=organisation, **arguments)
+        return cls(club=club)
 
 
-class BenchmarkingClubUpdate(graphene.Mutation):
+class BenchmarkingClubUpdate(OrganisationMutation):
     class Meta:
         description = "Change a club's name or rules (administrators of the club's organisation)."
+        permissions = (ADMINISTER_CLUBS,)
 
     class Arguments:
         club_id = graphene.ID(required=True, description="The club.")
@@ -51,15 +54,12 @@ class BenchmarkingClubUpdate(graphene.Mutation):
 
     club = graphene.Field(BenchmarkingClub, required=True, description="The club.")
 
-    def mutate(root, info, club_id, clear_embargo=False, **arguments):
-        user, organisation = acting(info)
-
-        def call():
-            club = own_club(organisation, club_id)
-            if clear_embargo:
-                arguments["embargo_until"] = None
-            return services.club_update_rules(
-                actor=user, organisation=organisation, club=club, **arguments
-            )
-
-        return BenchmarkingClubUpdate(club=run(call))
+    @classmethod
+    def perform(cls, info, *, actor, organisation, club_id, clear_embargo=False, **arguments):
+        club = own_club(organisation, club_id)
+        if clear_embargo:
+            arguments["embargo_until"] = None
+        club = services.club_update_rules(
+            actor=actor, organisation=organisation, club=club, **arguments
+        )
+        return cls(club=club)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import graphene
 
+from goldenthread.graphql.core.mutations import OrganisationMutation
 from goldenthread.shared_indicators.benchmarking import services
 
 from ..types import BenchmarkingClub
-from .base import acting, own_club, run
+from .base import MANAGE_CONSENT, own_club
 
 
 class ConsentArguments:
@@ -15,50 +16,44 @@ class ConsentArguments:
     indicator_code = graphene.String(required=True, description="A code the club compares.")
 
 
-class BenchmarkingConsentGive(graphene.Mutation):
+class BenchmarkingConsentGive(OrganisationMutation):
     class Meta:
         description = (
             "Consent to compare an indicator in a club: your approved values for it are "
             "published to the club, starting with those already approved (organisation "
             "administrators and performance officers)."
         )
+        permissions = (MANAGE_CONSENT,)
 
     Arguments = ConsentArguments
 
     club = graphene.Field(BenchmarkingClub, required=True, description="The club.")
 
-    def mutate(root, info, club_id, indicator_code):
-        user, organisation = acting(info)
-
-        def call():
-            club = own_club(organisation, club_id)
-            services.consent_give(
-                actor=user, organisation=organisation, club=club, indicator_code=indicator_code
-            )
-            return club
-
-        return BenchmarkingConsentGive(club=run(call))
+    @classmethod
+    def perform(cls, info, *, actor, organisation, club_id, indicator_code):
+        club = own_club(organisation, club_id)
+        services.consent_give(
+            actor=actor, organisation=organisation, club=club, indicator_code=indicator_code
+        )
+        return cls(club=club)
 
 
-class BenchmarkingConsentWithdraw(graphene.Mutation):
+class BenchmarkingConsentWithdraw(OrganisationMutation):
     class Meta:
         description = (
             "Withdraw consent: your values for the indicator are removed from the club's "
             "comparisons at once (organisation administrators and performance officers)."
         )
+        permissions = (MANAGE_CONSENT,)
 
     Arguments = ConsentArguments
 
     club = graphene.Field(BenchmarkingClub, required=True, description="The club.")
 
-    def mutate(root, info, club_id, indicator_code):
-        user, organisation = acting(info)
-
-        def call():
-            club = own_club(organisation, club_id)
-            services.consent_withdraw(
-                actor=user, organisation=organisation, club=club, indicator_code=indicator_code
-            )
-            return club
-
-        return BenchmarkingConsentWithdraw(club=run(call))
+    @classmethod
+    def perform(cls, info, *, actor, organisation, club_id, indicator_code):
+        club = own_club(organisation, club_id)
+        services.consent_withdraw(
+            actor=actor, organisation=organisation, club=club, indicator_code=indicator_code
+        )
+        return cls(club=club)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import graphene
 
+from goldenthread.graphql.core.mutations import OrganisationMutation
 from goldenthread.shared_indicators.benchmarking import services
 
 from ..types import BenchmarkingClub
-from .base import acting, own_club, run
+from .base import ADMINISTER_CLUBS, own_club
 
 
-class BenchmarkingComparatorGroupCreate(graphene.Mutation):
+class BenchmarkingComparatorGroupCreate(OrganisationMutation):
     class Meta:
         description = "Define a custom comparator group of club members (club administrators)."
+        permissions = (ADMINISTER_CLUBS,)
 
     class Arguments:
         club_id = graphene.ID(required=True, description="The club.")
@@ -23,18 +25,10 @@ class BenchmarkingComparatorGroupCreate(graphene.Mutation):
 
     club = graphene.Field(BenchmarkingClub, required=True, description="The club.")
 
-    def mutate(root, info, club_id, name, member_slugs):
-        user, organisation = acting(info)
-
-        def call():
-            club = own_club(organisation, club_id)
-            services.comparator_group_create(
-                actor=user,
-                organisation=organisation,
-                club=club,
-                name=name,
-                member_slugs=member_slugs,
-            )
-            return club
-
-        return BenchmarkingComparatorGroupCreate(club=run(call))
+    @classmethod
+    def perform(cls, info, *, actor, organisation, club_id, name, member_slugs):
+        club = own_club(organisation, club_id)
+        services.comparator_group_create(
+            actor=actor, organisation=organisation, club=club, name=name, member_slugs=member_slugs
+        )
+        return cls(club=club)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import graphene
 
+from goldenthread.graphql.core.mutations import OrganisationMutation
 from goldenthread.shared_indicators.benchmarking import services
 
 from ..types import BenchmarkingClub
-from .base import acting, own_club, run
+from .base import ADMINISTER_CLUBS, own_club
 
 
-class BenchmarkingClubIndicatorAdd(graphene.Mutation):
+class BenchmarkingClubIndicatorAdd(OrganisationMutation):
     class Meta:
         description = "Compare a catalogue indicator in a club (club administrators)."
+        permissions = (ADMINISTER_CLUBS,)
 
     class Arguments:
         club_id = graphene.ID(required=True, description="The club.")
@@ -30,29 +32,26 @@ class BenchmarkingClubIndicatorAdd(graphene.Mutation):
 
     club = graphene.Field(BenchmarkingClub, required=True, description="The club.")
 
-    def mutate(root, info, club_id, indicator_code, **arguments):
-        user, organisation = acting(info)
-
-        def call():
-            club = own_club(organisation, club_id)
-            services.club_indicator_add(
-                actor=user,
-                organisation=organisation,
-                club=club,
-                indicator_code=indicator_code,
-                **arguments,
-            )
-            return club
-
-        return BenchmarkingClubIndicatorAdd(club=run(call))
+    @classmethod
+    def perform(cls, info, *, actor, organisation, club_id, indicator_code, **arguments):
+        club = own_club(organisation, club_id)
+        services.club_indicator_add(
+            actor=actor,
+            organisation=organisation,
+            club=club,
+            indicator_code=indicator_code,
+            **arguments,
+        )
+        return cls(club=club)
 
 
-class BenchmarkingClubIndicatorRemove(graphene.Mutation):
+class BenchmarkingClubIndicatorRemove(OrganisationMutation):
     class Meta:
         description = (
             "Stop comparing an indicator: every member's consent for it is withdrawn and its "
             "values leave the club (club administrators)."
         )
+        permissions = (ADMINISTER_CLUBS,)
 
     class Arguments:
         club_id = graphene.ID(required=True, description="The club.")
@@ -60,14 +59,10 @@ class BenchmarkingClubIndicatorRemove(graphene.Mutation):
 
     club = graphene.Field(BenchmarkingClub, required=True, description="The club.")
 
-    def mutate(root, info, club_id, indicator_code):
-        user, organisation = acting(info)
-
-        def call():
-            club = own_club(organisation, club_id)
-            services.club_indicator_remove(
-                actor=user, organisation=organisation, club=club, indicator_code=indicator_code
-            )
-            return club
-
-        return BenchmarkingClubIndicatorRemove(club=run(call))
+    @classmethod
+    def perform(cls, info, *, actor, organisation, club_id, indicator_code):
+        club = own_club(organisation, club_id)
+        services.club_indicator_remove(
+            actor=actor, organisation=organisation, club=club, indicator_code=indicator_code
+        )
+        return cls(club=club)

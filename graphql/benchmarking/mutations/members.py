@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import graphene
 
+from goldenthread.graphql.core.mutations import OrganisationMutation
 from goldenthread.shared_indicators.benchmarking import services
 
 from ..types import BenchmarkingClub
-from .base import acting, organisation_by_slug, own_club, run
+from .base import ADMINISTER_CLUBS, organisation_by_slug, own_club
 
 
-class BenchmarkingClubMemberAdd(graphene.Mutation):
+class BenchmarkingClubMemberAdd(OrganisationMutation):
     class Meta:
         description = (
             "Add an organisation to a club (administrators of the club's organisation). It "
             "shares nothing until it consents per indicator."
         )
+        permissions = (ADMINISTER_CLUBS,)
 
     class Arguments:
         club_id = graphene.ID(required=True, description="The club.")
@@ -23,27 +25,22 @@ class BenchmarkingClubMemberAdd(graphene.Mutation):
 
     club = graphene.Field(BenchmarkingClub, required=True, description="The club.")
 
-    def mutate(root, info, club_id, organisation_slug):
-        user, organisation = acting(info)
-
-        def call():
-            club = own_club(organisation, club_id)
-            member = organisation_by_slug(organisation_slug)
-            services.club_member_add(
-                actor=user, organisation=organisation, club=club, member=member
-            )
-            return club
-
-        return BenchmarkingClubMemberAdd(club=run(call))
+    @classmethod
+    def perform(cls, info, *, actor, organisation, club_id, organisation_slug):
+        club = own_club(organisation, club_id)
+        member = organisation_by_slug(organisation_slug)
+        services.club_member_add(actor=actor, organisation=organisation, club=club, member=member)
+        return cls(club=club)
 
 
-class BenchmarkingClubMemberRemove(graphene.Mutation):
+class BenchmarkingClubMemberRemove(OrganisationMutation):
     class Meta:
         description = (
             "Take an organisation out of a club: its consents are withdrawn and its values "
             "leave every comparison. The club's administrators may remove any other member; "
             "an organisation's administrators may remove their own (leave)."
         )
+        permissions = (ADMINISTER_CLUBS,)
 
     class Arguments:
         club_id = graphene.ID(required=True, description="The club.")
@@ -53,15 +50,11 @@ class BenchmarkingClubMemberRemove(graphene.Mutation):
 
     ok = graphene.Boolean(required=True, description="True once removed.")
 
-    def mutate(root, info, club_id, organisation_slug):
-        user, organisation = acting(info)
-
-        def call():
-            club = own_club(organisation, club_id)
-            member = organisation_by_slug(organisation_slug)
-            services.club_member_remove(
-                actor=user, organisation=organisation, club=club, member=member
-            )
-            return True
-
-        return BenchmarkingClubMemberRemove(ok=run(call))
+    @classmethod
+    def perform(cls, info, *, actor, organisation, club_id, organisation_slug):
+        club = own_club(organisation, club_id)
+        member = organisation_by_slug(organisation_slug)
+        services.club_member_remove(
+            actor=actor, organisation=organisation, club=club, member=member
+        )
+        return cls(ok=True)
