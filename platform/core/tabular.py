@@ -230,7 +230,7 @@ def _too_many_rows(limits: TabularLimits) -> TabularFileError:
 
 def _read_csv(data: bytes, *, limits: TabularLimits) -> RawTable:
     text = _decode(data)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = next((line for line in io.StringIO(text) if line.strip()), "")
     separator = sniff_separator(first_line)
     header: tuple[str, ...] | None = None
     rows: list[RawRow] = []
