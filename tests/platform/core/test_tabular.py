@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from datetime import datetime
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from goldenthread.platform.core.tabular import (
     TabularFileError,
@@ -16,29 +14,9 @@ from goldenthread.platform.core.tabular import (
     read_table,
     sniff_separator,
 )
+from tests.platform.core.tabular_files import xlsx_bytes
 
 LIMITS = TabularLimits(name="test", max_bytes=64 * 1024, max_rows=5, max_columns=4)
-
-
-def xlsx_bytes(rows: list[list], *, dimension: str | None = None) -> bytes:
-    """A workbook of `rows`; `dimension` rewrites the sheet's declared <dimension ref>."""
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    if dimension is None:
-        return buffer.getvalue()
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            content = source.read(member)
-            if member.filename == "xl/worksheets/sheet1.xml":
-                content = re.sub(
-                    rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), content
-                )
-            target.writestr(member, content)
-    return out.getvalue()
 
 
 def refusal(
@@ -131,6 +109,8 @@ def test_an_xlsx_keeps_formulas_as_typed_text_and_dates_as_dates():
 def test_an_xlsx_declaring_the_whole_sheet_is_read_as_stored_not_padded():
     # Given a workbook whose <dimension> claims 16,384 columns by 1,048,576 rows
     data = xlsx_bytes([["a", "b", "c"], [1, 2, 3]], dimension="A1:XFD1048576")
+    declared = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    assert (declared.max_column, declared.max_row) == (16_384, 1_048_576)
     # When it is read (trusting the dimension would pad every row and read a million rows)
     table = read_table(data, file_name="f.xlsx", limits=LIMITS)
     # Then the rows are the stored ones, as wide as what is stored

@@ -18,7 +18,7 @@ from goldenthread.shared_indicators.benchmarking.neighbours import neighbours_im
 from goldenthread.shared_indicators.errors import CatalogueImportError
 from goldenthread.shared_indicators.models import CatalogueIndicator
 from tests.benchmarking.helpers import make_org
-from tests.platform.core.test_tabular import xlsx_bytes
+from tests.platform.core.tabular_files import xlsx_bytes
 from tests.shared_indicators.helpers import import_bytes, unique_prefix
 
 pytestmark = pytest.mark.django_db
