@@ -250,10 +250,8 @@ def direct_publication_seconds(organisation, value) -> float:
     from django_tenants.utils import schema_context
 
     from goldenthread.platform.indicators.models import IndicatorValue
-    from goldenthread.shared_indicators.publication.services import (
-        publish_value,
-        snapshot_from_value,
-    )
+    from goldenthread.platform.indicators.selectors.publication import snapshot_from_value
+    from goldenthread.shared_indicators.publication.services import publish_value
 
     started = time.perf_counter()
     with schema_context(organisation.schema_name):

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from goldenthread.platform.core.choices import Frequency, Polarity
+from goldenthread.platform.core.models import PeriodFields
 from goldenthread.platform.core.periods import PERIOD_TYPE_FOR_FREQUENCY, PeriodType
 
 from .choices import (
@@ -285,22 +286,6 @@ class PartnershipIndicator(models.Model):
             raise ValidationError({"tolerance_kind": "A tolerance is relative or absolute."})
         if self.aggregation == Aggregation.RECOMPUTE and self.factor == 0:
             raise ValidationError({"factor": "A recomputed indicator's factor must not be zero."})
-
-
-class PeriodFields(models.Model):
-    period_code = models.CharField(max_length=24)
-    period_type = models.CharField(max_length=24)
-    period_start = models.DateField()
-    period_end = models.DateField()
-
-    class Meta:
-        abstract = True
-
-    def set_period(self, period) -> None:
-        self.period_code = period.code
-        self.period_type = str(period.type)
-        self.period_start = period.start
-        self.period_end = period.end
 
 
 class PartnershipTarget(PeriodFields):

@@ -19,12 +19,12 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from goldenthread.platform.core.charts import LineChart, Series, line_chart
 from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.platform.core.pages import show_domain_error
 from goldenthread.platform.core.periods import PeriodError, parse_period
 
 from . import services
-from .charts import line_chart
 from .choices import LawfulBasis, SharedField, VersionStatus
 from .dashboard import partnership_dashboard
 from .dashboard_breakdowns import breakdown_tables, grants_breakdowns
@@ -46,6 +46,7 @@ from .selectors import (
     reads_of_organisation,
 )
 from .submissions import missing_submissions, shared_targets_for
+from .templatetags.partnership_tags import figure
 
 
 def _version(request: HttpRequest, version_id: int) -> AgreementVersion:
@@ -81,6 +82,35 @@ def _as_of(request: HttpRequest) -> tuple[date | None, str]:
         raise DomainError(str(error)) from None
 
 
+def _figures_chart(item) -> LineChart | None:
+    """The partnership figure against the partnership target, period by period (the table
+    under it on the dashboard gives the same numbers)."""
+    indicator = item.indicator
+    periods = [f.period.code for f in item.figures]
+    return line_chart(
+        dom_id=f"chart-{indicator.pk}",
+        title=f"{indicator.code} {indicator.title}",
+        description=(
+            f"Partnership figure and target by period, {periods[0]} to {periods[-1]}. "
+            "The table below gives the numbers."
+            if periods
+            else ""
+        ),
+        periods=periods,
+        series=[
+            Series(name="Partnership figure", values=[f.value for f in item.figures]),
+            Series(
+                name="Target",
+                values=[f.target for f in item.figures],
+                css_class="chart-target",
+                shape="square",
+                steps=True,
+            ),
+        ],
+        number=lambda number: figure(number, indicator.decimal_places),
+    )
+
+
 @login_required
 def partnership_dashboard_page(request: HttpRequest, partnership_id: int) -> HttpResponse:
     partnership = partnership_get_for(reader=request.organisation, partnership_id=partnership_id)
@@ -106,15 +136,7 @@ def partnership_dashboard_page(request: HttpRequest, partnership_id: int) -> Htt
                 "item": item,
                 "latest": latest,
                 "breakdowns": breakdown_tables(item) if shows_breakdowns else None,
-                "chart": line_chart(
-                    title=f"{item.indicator.code} {item.indicator.title}",
-                    labels=[f.period.code for f in item.figures],
-                    series=[
-                        ("Partnership figure", [f.value for f in item.figures]),
-                        ("Target", [f.target for f in item.figures]),
-                    ],
-                    decimal_places=item.indicator.decimal_places,
-                ),
+                "chart": _figures_chart(item),
             }
         )
     can_manage = can_manage_partnership(partnership, organisation, request.user)

@@ -13,7 +13,7 @@ from django.db.models.functions import Upper
 from goldenthread.platform.core.errors import Conflict, DomainError
 
 from .importing import CheckedFile, check_table, read_table
-from .importing.readers import MAX_FILE_BYTES
+from .importing.readers import LIMITS
 from .importing.rows import DEFAULTS
 from .models import CatalogueIndicator, CatalogueIndicatorVersion
 
@@ -73,9 +73,10 @@ def _read_source(path_or_file: str | Path | IO, source_name: str | None) -> tupl
         if not path.is_file():
             raise DomainError(f"There is no file at {path}.", code="file_not_found")
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            # One byte over the limit is enough for the reader to refuse the file.
+            data = handle.read(LIMITS.configured().max_bytes + 1)
         return data, source_name or path.name
-    data = path_or_file.read(MAX_FILE_BYTES + 1)
+    data = path_or_file.read(LIMITS.configured().max_bytes + 1)
     if isinstance(data, str):
         data = data.encode("utf-8")
     name = source_name or Path(str(getattr(path_or_file, "name", "") or "")).name

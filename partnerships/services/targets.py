@@ -9,7 +9,7 @@ from django.db import transaction
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import Conflict, DomainError
 from goldenthread.platform.core.periods import Period, PeriodError, parse_period, sub_periods
-from goldenthread.platform.indicators.services.common import to_decimal
+from goldenthread.platform.core.validation import to_decimal
 from goldenthread.shared_indicators.models import CatalogueIndicator
 from goldenthread.tenants.models import Organisation
 

@@ -1,4 +1,7 @@
-"""Import nearest-neighbour lists from CSV, all or nothing.
+"""Import nearest-neighbour lists from CSV (or XLSX), all or nothing.
+
+The file is read by the one tabular reader (`core.tabular`), with its rules and this import's
+`LIMITS`.
 
 The file has a header row and the columns `organisation`, `neighbour` and, optionally,
 `position` (1 = nearest; when the column is absent, neighbours are numbered in file order per
@@ -10,8 +13,6 @@ written and every problem is reported with its row number (the header is row 1).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from goldenthread.platform.core.tabular import (
+    TabularFileError,
+    TabularLimits,
+    cell_text,
+    read_table,
+)
 from goldenthread.tenants.models import Organisation
 
 from . import history
@@ -27,7 +34,11 @@ from .errors import NeighbourImportError, NeighbourProblem
 from .models import NearestNeighbour
 
 REQUIRED_COLUMNS = ("organisation", "neighbour")
-MAX_BYTES = 5 * 1024 * 1024
+# About 400 councils with 15 neighbours each; override one limit in
+# settings.TABULAR_IMPORT_LIMITS["nearest neighbour"].
+LIMITS = TabularLimits(
+    name="nearest neighbour", max_bytes=5 * 1024 * 1024, max_rows=50_000, max_columns=20
+)
 
 
 @dataclass(frozen=True)
@@ -42,35 +53,27 @@ class NeighbourImportReport:
         )
 
 
-def _read(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    if not data.strip():
-        raise NeighbourImportError([NeighbourProblem("The file is empty.")])
-    if len(data) > MAX_BYTES:
-        raise NeighbourImportError([NeighbourProblem("The file is larger than 5 MB.")])
+def _read(data: bytes, *, source_name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise NeighbourImportError([NeighbourProblem("The file is not UTF-8 text.")]) from None
-    reader = csv.reader(io.StringIO(text))
-    header = [cell.strip().lower() for cell in next(reader, [])]
+        table = read_table(data, file_name=source_name, limits=LIMITS)
+    except TabularFileError as error:
+        raise NeighbourImportError([NeighbourProblem(error.message, row=error.row)]) from None
+    header = [cell.lower() for cell in table.header]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise NeighbourImportError(
             [NeighbourProblem(f"The header has no '{column}' column.", row=1) for column in missing]
         )
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        rows.append(
-            (
-                number,
-                {
-                    name: (cells[i].strip() if i < len(cells) else "")
-                    for i, name in enumerate(header)
-                },
-            )
+    rows = [
+        (
+            row.number,
+            {
+                name: cell_text(row.cells[i]) if i < len(row.cells) else ""
+                for i, name in enumerate(header)
+            },
         )
+        for row in table.rows
+    ]
     return header, rows
 
 
@@ -83,14 +86,16 @@ def neighbours_import(
     if isinstance(path_or_file, str | Path):
         source_name = source_name or Path(path_or_file).name
         try:
-            data = Path(path_or_file).read_bytes()
+            with Path(path_or_file).open("rb") as handle:
+                # One byte over the limit is enough for the reader to refuse the file.
+                data = handle.read(LIMITS.configured().max_bytes + 1)
         except OSError as exc:
             raise NeighbourImportError(
                 [NeighbourProblem(f"Cannot read {path_or_file}: {exc.strerror}.")]
             ) from None
     else:
-        data = path_or_file.read()
-    header, rows = _read(data)
+        data = path_or_file.read(LIMITS.configured().max_bytes + 1)
+    header, rows = _read(data, source_name=source_name)
     has_position = "position" in header
 
     names = {row[column] for _, row in rows for column in REQUIRED_COLUMNS if row[column]}

@@ -19,13 +19,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tenants.utils import get_public_schema_name
 
+from goldenthread.platform.core.charts import (
+    LineChart,
+    QuartileStrip,
+    Series,
+    line_chart,
+    plain_number,
+    quartile_strip,
+)
 from goldenthread.platform.core.error_summary import ErrorItem
 from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.platform.core.periods import PeriodType, period_containing, previous_period
 from goldenthread.tenants.models import Organisation
 
 from . import selectors, services
-from .charts import quartile_chart, trend_chart
 from .errors import ComparisonUnavailable
 from .history_selectors import club_history_for, history_entries
 from .permissions import can_administer_clubs, can_manage_consent
@@ -174,6 +181,54 @@ def _default_range(period_type: str) -> tuple[str, str]:
     return start.code, latest.code
 
 
+def _quartile_strip(result) -> QuartileStrip | None:
+    """Every member's value in one shown period, with the quartile bands and the median."""
+    if not result.shown or not result.entries:
+        return None
+    median = result.summary.median
+    you = (
+        f" Your value, {result.you.value}, is in quartile {result.you.quartile or '–'}."
+        if result.you
+        else ""
+    )
+    return quartile_strip(
+        dom_id="quartile-svg",
+        title=f"Members’ values by quartile, {result.period.code}",
+        description=(
+            f"Values from {result.summary.minimum} to {result.summary.maximum}; the median is "
+            f"{median}.{you} The same figures are in the table below."
+        ),
+        entries=[(e.value, e.quartile, e.is_you, e.label) for e in result.entries],
+        median=median,
+        median_label=f"Median {median}",
+    )
+
+
+def _trend_chart(series_you, *, decimal_places: int) -> LineChart | None:
+    """The reader's values against the club median over the shown periods."""
+    if series_you is None or not series_you.points:
+        return None
+    points = series_you.points
+    return line_chart(
+        dom_id="trend-svg",
+        title="Your value and the club median by period",
+        description=(
+            f"From {points[0].period.code} to {points[-1].period.code}; "
+            "the figures are in the table below."
+        ),
+        periods=[p.period.code for p in points],
+        series=[
+            Series(name="Your value", values=[p.value for p in points], shape="diamond"),
+            Series(
+                name="Club median",
+                values=[p.club_median for p in points],
+                css_class="chart-median",
+            ),
+        ],
+        number=plain_number(decimal_places),
+    )
+
+
 @login_required
 def comparison(request: HttpRequest, club_id: int, code: str) -> HttpResponse:
     organisation = request.organisation
@@ -242,9 +297,11 @@ def comparison(request: HttpRequest, club_id: int, code: str) -> HttpResponse:
             "group": group,
             "groups": groups,
             "latest": latest,
-            "quartile_chart": quartile_chart(latest) if latest else None,
+            "quartile_strip": _quartile_strip(latest) if latest else None,
             "series_you": series_you,
-            "trend_chart": trend_chart(series_you),
+            "trend_chart": _trend_chart(
+                series_you, decimal_places=club_indicator.catalogue_indicator.decimal_places
+            ),
             "group_latest": group_latest,
             "periods_hidden": [
                 r

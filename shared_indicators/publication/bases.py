@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from goldenthread.platform.core.registry import Registry
+
 AGREEMENT = "agreement"
 CLUB_CONSENT = "club_consent"
 BASIS_TYPES = (AGREEMENT, CLUB_CONSENT)
@@ -52,20 +54,18 @@ class Basis:
 
 BasisProvider = Callable[[int, str], list[Basis]]
 
-_providers: list[BasisProvider] = []
+_providers: Registry[BasisProvider] = Registry("basis provider")
 
 
 def register_basis_provider(provider: BasisProvider) -> None:
     """Add a provider: `(organisation_id, indicator_code) -> active bases`. Registering the
     same provider twice has no effect (ready() can run more than once in tests)."""
-    if provider not in _providers:
-        _providers.append(provider)
+    _providers.register(provider)
 
 
 def unregister_basis_provider(provider: BasisProvider) -> None:
     """Remove a provider (tests register their own and remove it afterwards)."""
-    if provider in _providers:
-        _providers.remove(provider)
+    _providers.unregister(provider)
 
 
 def active_bases_for(organisation_id: int, indicator_code: str) -> list[Basis]:
@@ -73,7 +73,7 @@ def active_bases_for(organisation_id: int, indicator_code: str) -> list[Basis]:
 
     The same basis named by two providers (or twice by one) is returned once."""
     seen: dict[tuple[str, int], Basis] = {}
-    for provider in list(_providers):
+    for provider in _providers:
         for basis in provider(organisation_id, indicator_code):
             seen.setdefault(basis.key, basis)
     return list(seen.values())

@@ -12,9 +12,10 @@ withdraws it and updates what it derived from it in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Protocol
+
+from goldenthread.platform.core.registry import Registry
 
 
 class StoreListener(Protocol):
@@ -23,25 +24,23 @@ class StoreListener(Protocol):
     ) -> None: ...
 
 
-_listeners: list[Callable[..., None]] = []
+_listeners: Registry[StoreListener] = Registry("store listener")
 
 
 def register_store_listener(listener: StoreListener) -> None:
     """Add a listener (registering the same one twice has no effect)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
+    _listeners.register(listener)
 
 
 def unregister_store_listener(listener: StoreListener) -> None:
-    if listener in _listeners:
-        _listeners.remove(listener)
+    _listeners.unregister(listener)
 
 
 def store_changed(
     *, organisation_id: int, indicator_code: str, period_type: str, start: date, end: date
 ) -> None:
     """One whole-area value's key was published, restated or lost its grants."""
-    for listener in list(_listeners):
+    for listener in _listeners:
         listener(
             organisation_id=organisation_id,
             indicator_code=indicator_code,

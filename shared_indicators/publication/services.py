@@ -25,14 +25,13 @@ from goldenthread.tenants.models import Organisation
 from .bases import BASIS_TYPES, BREAKDOWNS, COMMENTARY, TARGETS, Basis, active_bases_for
 from .listeners import store_changed
 from .models import CrossOrganisationRead, PublicationGrant, PublishedValue, ReadInterface
-from .snapshots import ValueSnapshot, published_code, snapshot_from_value
+from .snapshots import ValueSnapshot, snapshot_source
 
 __all__ = [
     "ValueSnapshot",
     "log_cross_organisation_reads",
     "publish_existing_for",
     "publish_value",
-    "snapshot_from_value",
     "withdraw_basis",
 ]
 
@@ -252,41 +251,20 @@ def withdraw_basis(*, basis_type: str, basis_id: int, delete_orphans: bool) -> i
 def publish_existing_for(*, organisation: Organisation, indicator_codes: Iterable[str]) -> int:
     """(Re)publish the organisation's approved values for those indicator codes (catalogue
     codes, or local codes of PIs not adopted from the catalogue). Used when an agreement
-    becomes active or a consent is given. Reads the member's schema; bases are asked once per
-    code. Returns how many values are published (current) afterwards."""
-    from goldenthread.platform.indicators.choices import WorkflowStatus
-    from goldenthread.platform.indicators.models import Commentary, IndicatorValue
-
+    becomes active or a consent is given. The member's side builds the snapshots in its
+    schema (the registered snapshot source); bases are asked once per code. Returns how many
+    values are published (current) afterwards."""
     codes = sorted({code for code in indicator_codes if code})
     if not codes:
         return 0
+    source = snapshot_source()
     published = 0
     with schema_context(organisation.schema_name):
-        values = list(
-            IndicatorValue.objects.filter(workflow_status=WorkflowStatus.APPROVED)
-            .filter(
-                Q(indicator__catalogue_code__in=codes)
-                | Q(indicator__catalogue_code="", indicator__code__in=codes)
-            )
-            .select_related("indicator", "sub_area", "approved_by")
-            .order_by("indicator_id", "period_start", "sub_area_id")
-        )
-        latest: dict[tuple[int, str], str] = {}
-        commentaries = (
-            Commentary.objects.filter(indicator_id__in={v.indicator_id for v in values})
-            .order_by("indicator_id", "period_code", "-created_at", "-id")
-            .values_list("indicator_id", "period_code", "text")
-        )
-        for indicator_id, period_code, text in commentaries:
-            latest.setdefault((indicator_id, period_code), text)
         bases_by_code: dict[str, list[Basis]] = {}
-        for value in values:
-            code = published_code(value.indicator)
+        for snapshot in source.approved_snapshots(indicator_codes=codes):
+            code = snapshot.indicator_code
             if code not in bases_by_code:
                 bases_by_code[code] = active_bases_for(organisation.pk, code)
-            snapshot = snapshot_from_value(
-                value, commentary=latest.get((value.indicator_id, value.period_code), "")
-            )
             if publish_value(
                 organisation=organisation, snapshot=snapshot, bases=bases_by_code[code]
             ):

@@ -34,23 +34,18 @@ def publish_value_task(value_id: int) -> int | None:
 
     Reads the value afresh, so a task that arrives after the value was reopened publishes
     nothing, and two tasks for the same value publish the same thing once."""
-    from goldenthread.platform.indicators.choices import WorkflowStatus
-    from goldenthread.platform.indicators.models import IndicatorValue
-
-    from .services import publish_value, snapshot_from_value
+    from .services import publish_value
+    from .snapshots import snapshot_source
 
     organisation = _current_organisation()
     if organisation is None:
         logger.warning("publish_value_task(%s) ran without an organisation schema", value_id)
         return None
-    value = (
-        IndicatorValue.objects.select_related("indicator", "sub_area", "approved_by")
-        .filter(pk=value_id, workflow_status=WorkflowStatus.APPROVED)
-        .first()
-    )
-    if value is None:
+    # The member's side reads the value and builds the snapshot; publication stores it.
+    snapshot = snapshot_source().approved_snapshot(value_id=value_id)
+    if snapshot is None:
         return None
-    row = publish_value(organisation=organisation, snapshot=snapshot_from_value(value))
+    row = publish_value(organisation=organisation, snapshot=snapshot)
     return row.pk if row is not None else None
 
 

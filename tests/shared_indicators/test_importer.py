@@ -433,9 +433,9 @@ BAD_FILES = {
     ),
     "broken zip": (b"PK\x03\x04not really a zip", "catalogue.xlsx", "not a readable XLSX workbook"),
     "undecodable bytes": (
-        b"code,title,unit,polarity,frequency\nNI 1,Cost in \xa3,pounds,lower,annual\n",
+        b"code,title,unit,polarity,frequency\nNI 1,Cost in \x81,pounds,lower,annual\n",
         "test.csv",
-        "not UTF-8 text (byte 0xa3",
+        "is not text we can read (byte 0x81",
     ),
 }
 
@@ -453,7 +453,7 @@ def test_undecodable_bytes_name_their_row():
     data = (
         b"code,title,unit,polarity,frequency\n"
         b"NI 1,ok,number,higher,annual\n"
-        b"NI 2,\xff,x,higher,annual\n"
+        b"NI 2,\x81,x,higher,annual\n"  # a byte neither UTF-8 nor cp1252 defines
     )
     [problem] = problems_of(data)
     assert problem.row == 3

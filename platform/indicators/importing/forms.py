@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django import forms
 
 from ..models import ImportKind
-from .reader import MAX_FILE_BYTES
+from .reader import LIMITS
 
 
 class UploadForm(forms.Form):
@@ -34,9 +34,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
+        max_bytes = LIMITS.configured().max_bytes
+        if upload.size > max_bytes:
             raise forms.ValidationError(
-                f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it up."
+                f"The file is larger than {max_bytes // (1024 * 1024)} MB; split it up."
             )
         suffix = PurePath(upload.name or "").suffix.lower()
         if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):

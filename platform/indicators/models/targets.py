@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .fields import PeriodFields, amount_field
+from goldenthread.platform.core.models import PeriodFields
+
+from .fields import amount_field
 
 
 class Target(PeriodFields):

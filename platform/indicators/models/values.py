@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from goldenthread.platform.core.choices import Polarity
+from goldenthread.platform.core.models import PeriodFields
 
 from ..choices import ToleranceKind, ValueState, WorkflowStatus
-from .fields import PeriodFields, amount_field
+from .fields import amount_field
 
 user_fk = {
     "to": settings.AUTH_USER_MODEL,

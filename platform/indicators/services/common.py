@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.periods import Period, PeriodError, parse_period, sub_periods
+from goldenthread.platform.core.validation import clean_and_save as clean_and_save
+from goldenthread.platform.core.validation import to_decimal as to_decimal
 from goldenthread.platform.indicators.domain.status import (
     Band,
     Polarity,
@@ -22,21 +22,6 @@ from ..models import Indicator, IndicatorValue, PerformanceSettings, SubArea, Ta
 from ..models.fields import DECIMAL_PLACES
 
 STORED_PLACES = Decimal(1).scaleb(-DECIMAL_PLACES)
-
-
-def to_decimal(raw: Any, *, name: str) -> Decimal | None:
-    """A number from user input (str, int, Decimal); refuses floats' binary surprises too."""
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool):
-        raise DomainError(f"{name} must be a number, not {raw!r}.")
-    try:
-        number = Decimal(str(raw).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"{name} must be a number, not '{raw}'.") from None
-    if not number.is_finite():
-        raise DomainError(f"{name} must be a finite number, not '{raw}'.")
-    return number
 
 
 def parse_code(code: str) -> Period:
@@ -164,23 +149,3 @@ def reassess(row: IndicatorValue, *, settings: PerformanceSettings | None = None
     )
     store_status(row, result)
     return result
-
-
-def validation_message(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        parts = []
-        for field, errors in error.message_dict.items():
-            text = " ".join(errors)
-            parts.append(text if field == "__all__" else f"{field.replace('_', ' ')}: {text}")
-        return " ".join(parts)
-    return " ".join(error.messages)
-
-
-def clean_and_save(obj, **save_kwargs) -> None:
-    """`full_clean()` then save, turning validation errors into a DomainError for users."""
-    try:
-        obj.full_clean()
-    except ValidationError as error:
-        extra = {"fields": error.message_dict} if hasattr(error, "error_dict") else {}
-        raise DomainError(validation_message(error), extra=extra) from None
-    obj.save(**save_kwargs)

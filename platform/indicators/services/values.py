@@ -14,6 +14,7 @@ from django.utils import timezone
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import Conflict, DomainError, PermissionDenied
 from goldenthread.platform.core.periods import Period
+from goldenthread.platform.core.validation import validation_message
 from goldenthread.platform.indicators.domain.calculation import (
     CalculationError,
     calculated_value,
@@ -34,7 +35,6 @@ from .common import (
     store_status,
     target_value_for,
     to_decimal,
-    validation_message,
 )
 
 VALUE_AUDIT_FIELDS = (

@@ -5,30 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 
+from goldenthread.platform.core.validation import clean_and_save as clean_and_save
+
 from ..errors import DomainError
-
-
-def validation_message(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        parts = []
-        for field, errors in error.message_dict.items():
-            text = " ".join(errors)
-            parts.append(text if field == "__all__" else f"{field.replace('_', ' ')}: {text}")
-        return " ".join(parts)
-    return " ".join(error.messages)
-
-
-def clean_and_save(obj: models.Model, **save_kwargs: Any) -> None:
-    """`full_clean()` then save; validation errors become a DomainError naming the fields."""
-    try:
-        obj.full_clean()
-    except ValidationError as error:
-        extra = {"fields": error.message_dict} if hasattr(error, "error_dict") else {}
-        raise DomainError(validation_message(error), extra=extra) from None
-    obj.save(**save_kwargs)
 
 
 def refuse_unknown_fields(fields: Mapping[str, Any], allowed: Iterable[str]) -> None:

@@ -7,6 +7,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from goldenthread.platform.core.errors import Conflict
+from goldenthread.platform.indicators.selectors.publication import snapshot_from_value
 from goldenthread.platform.indicators.services.values import commentary_add, value_enter
 from goldenthread.platform.indicators.services.workflow import (
     value_approve,
@@ -14,10 +15,7 @@ from goldenthread.platform.indicators.services.workflow import (
     value_submit,
 )
 from goldenthread.shared_indicators.publication.models import PublishedValue
-from goldenthread.shared_indicators.publication.services import (
-    publish_existing_for,
-    snapshot_from_value,
-)
+from goldenthread.shared_indicators.publication.services import publish_existing_for
 from goldenthread.shared_indicators.publication.tasks import (
     publish_existing_task,
     publish_value_task,

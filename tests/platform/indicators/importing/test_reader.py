@@ -66,7 +66,7 @@ def test_unreadable_files_are_refused_with_a_reason(data, name, message):
 
 
 def test_too_many_rows_are_refused(settings):
-    settings.INDICATOR_IMPORT_MAX_ROWS = 3
+    settings.TABULAR_IMPORT_LIMITS = {"indicator value": {"max_rows": 3}}
     data = b"indicator code,period\n" + b"PI 1,2025-04\n" * 4
     with pytest.raises(ImportFileError, match="more than 3 rows"):
         read(data)
