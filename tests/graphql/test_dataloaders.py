@@ -28,7 +28,7 @@ def reads(captured) -> int:
 
 
 def info_for(organisation):
-    """What a resolver gets: `info.context` is the request, its `organisation` the one the host selected."""
+    """What a resolver gets: `info.context` is the request, with the host's organisation."""
     return SimpleNamespace(context=SimpleNamespace(organisation=organisation, user=None))
 
 
