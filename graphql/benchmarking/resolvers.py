@@ -3,8 +3,8 @@
 Security-relevant: the organisation on the request (`request.tenant`) is the principal.
 Clubs are found only among its current memberships; comparisons are computed by the
 benchmarking selectors, which apply anonymisation, the minimum count and the embargo before
-anything reaches a GraphQL type. Domain errors become standard GraphQL errors whose messages
-never name another member.
+anything reaches a GraphQL type, and log the read themselves. Domain errors become standard
+GraphQL errors whose messages never name another member.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from django_tenants.utils import get_public_schema_name
 from goldenthread.graphql.core.errors import bad_input, forbidden
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from goldenthread.shared_indicators.benchmarking import selectors
-from goldenthread.shared_indicators.benchmarking.services import record_comparison_read
 from goldenthread.tenants.models import Organisation
 from graphql import GraphQLError
 
@@ -106,6 +105,8 @@ def resolve_comparison(
             raise bad_input("Give periods, or firstPeriod and lastPeriod.")
         view = selectors.comparison_for(
             reader=reader,
+            reader_user=info.context.user,
+            interface="graphql",
             club=club,
             indicator_code=indicator_code,
             periods=wanted,
@@ -115,7 +116,4 @@ def resolve_comparison(
         )
     except DomainError as exc:
         raise as_graphql_error(exc) from None
-    record_comparison_read(
-        view=view, reader=reader, reader_user=info.context.user, interface="graphql"
-    )
     return view

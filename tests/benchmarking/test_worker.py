@@ -61,6 +61,8 @@ def test_an_approved_value_reaches_the_comparison_through_the_worker(celery_work
         def shown():
             view = selectors.comparison_for(
                 reader=peer,
+                reader_user=None,
+                interface="page",
                 club=Club.objects.get(pk=club.pk),
                 indicator_code=indicator.code,
                 periods=[parse_period(Q1)],
