@@ -40,7 +40,7 @@ class PartnershipsQuery(graphene.ObjectType):
         first=graphene.Int(default_value=resolvers.DEFAULT_PAGE_SIZE),
         offset=graphene.Int(default_value=0),
         description="Other organisations' reads of this organisation's data through "
-        "partnership agreements, newest first.",
+        "partnership agreements and benchmarking club consents, newest first.",
     )
 
     def resolve_partnerships(root, info):
