@@ -54,6 +54,14 @@ def current_membership(*, club: Club, organisation: Organisation) -> ClubMembers
     ).first()
 
 
+def _lock(club: Club) -> None:
+    """Lock the club's row until the transaction ends and bring `club` up to date with it:
+    a change of labelling and the giving of consent (whose terms are the labelling) wait for
+    each other."""
+    list(Club.objects.select_for_update().filter(pk=club.pk).values_list("pk"))
+    club.refresh_from_db()
+
+
 @transaction.atomic
 def club_create(
     *,
@@ -112,7 +120,7 @@ def club_update_rules(
     changes. The club row is locked, so no consent can be given under anonymity meanwhile.
     """
     require_club_admin(actor, organisation=organisation, club=club)
-    club = Club.objects.select_for_update().get(pk=club.pk)
+    _lock(club)
     to_end: list[ClubConsent] = []
     if anonymised is False and club.anonymised:
         to_end = list(
@@ -302,7 +310,7 @@ def consent_give(
     require_consent_manager(actor)
     # Locked: the terms are the club's labelling as it stands when the consent is given, and
     # a switch to naming members (which ends consents given under anonymity) waits for us.
-    club = Club.objects.select_for_update().get(pk=club.pk)
+    _lock(club)
     membership = _membership_or_refuse(club, organisation)
     club_indicator = _club_indicator(club, indicator_code)
     existing = membership.consents.filter(

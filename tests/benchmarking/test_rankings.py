@@ -207,7 +207,19 @@ def change_something(rng, club, indicator, orgs, choices) -> str:
         club=club,
         anonymised=anonymised,
         minimum_members_with_data=max(club.minimum_members_with_data, 3),
+        end_consents_given_under_anonymity=True,
     )
+    if not anonymised:
+        # Naming the members ended the consents given under anonymity: the members consent
+        # again, to being named, and their values are published anew.
+        for org in orgs:
+            if services.current_membership(club=club, organisation=org) is None:
+                continue
+            services.consent_give(
+                actor=ADMIN, organisation=org, club=club, indicator_code=indicator.code
+            )
+            for each in QUARTERS:
+                publish_random(rng, org, indicator, each, choices, missing=0.2)
     return f"anonymised set to {anonymised}"
 
 
