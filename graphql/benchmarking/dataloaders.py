@@ -118,6 +118,21 @@ class ReaderConsentsByClubIdLoader(BatchLoader):
         return found
 
 
+class ConsentsUnderAnonymityByClubIdLoader(BatchLoader):
+    """How many active consents given under anonymity each club has (what naming its members
+    would end)."""
+
+    def default_value(self):
+        return 0
+
+    def batch_load(self, keys):
+        from goldenthread.shared_indicators.benchmarking.selectors import (
+            consents_given_under_anonymity_counts,
+        )
+
+        return consents_given_under_anonymity_counts(club_ids=keys)
+
+
 class ComparatorGroupsByClubIdLoader(BatchLoader):
     def batch_load(self, keys):
         found = defaultdict(list)
@@ -142,6 +157,7 @@ CLUB_LOADERS = (
     MembersByClubIdLoader,
     ReaderConsentsByClubIdLoader,
     ComparatorGroupsByClubIdLoader,
+    ConsentsUnderAnonymityByClubIdLoader,
 )
 
 

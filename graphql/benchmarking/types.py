@@ -298,13 +298,9 @@ class BenchmarkingClub(graphene.ObjectType):
         return len(dataloaders.MembersByClubIdLoader.for_request(info).load(root.id))
 
     def resolve_consents_ended_by_naming(root, info):
-        from goldenthread.shared_indicators.benchmarking.selectors import (
-            consents_given_under_anonymity,
-        )
-
         if not root.anonymised or root.administering_organisation_id != reader_of(info).id:
             return None
-        return consents_given_under_anonymity(club=root).count()
+        return dataloaders.ConsentsUnderAnonymityByClubIdLoader.for_request(info).load(root.id)
 
     def resolve_members(root, info):
         from goldenthread.shared_indicators.benchmarking.selectors import club_members_visible_to

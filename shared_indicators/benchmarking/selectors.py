@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 
 from goldenthread.platform.core.errors import NotFound
 from goldenthread.platform.core.periods import (
@@ -151,12 +151,27 @@ def club_members_visible_to(
 def consents_given_under_anonymity(*, club: Club) -> QuerySet[ClubConsent]:
     """Active consents of current members given while the club was anonymised: what naming
     the members would end (see `services.club_update_rules`)."""
+    return _under_anonymity(club_ids=[club.id]).order_by("id")
+
+
+def consents_given_under_anonymity_counts(*, club_ids: Sequence[int]) -> dict[int, int]:
+    """Club id -> how many such consents it has (clubs with none are left out): ONE query."""
+    counts = (
+        _under_anonymity(club_ids=club_ids)
+        .order_by()
+        .values_list("club_indicator__club_id")
+        .annotate(count=Count("id"))
+    )
+    return dict(counts)
+
+
+def _under_anonymity(*, club_ids: Sequence[int]) -> QuerySet[ClubConsent]:
     return ClubConsent.objects.filter(
-        club_indicator__club=club,
+        club_indicator__club_id__in=list(club_ids),
         membership__left_at__isnull=True,
         withdrawn_at__isnull=True,
         terms=ConsentTerms.ANONYMISED,
-    ).order_by("id")
+    )
 
 
 @dataclass(frozen=True)

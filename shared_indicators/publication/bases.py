@@ -98,5 +98,10 @@ def register_reader_disclosure(basis_type: str, disclosure: ReaderDisclosure) ->
     _reader_disclosures[basis_type] = disclosure
 
 
+def unregister_reader_disclosure(basis_type: str) -> None:
+    """Remove it (tests register their own and remove it afterwards)."""
+    _reader_disclosures.pop(basis_type, None)
+
+
 def reader_disclosure_for(basis_type: str) -> ReaderDisclosure | None:
     return _reader_disclosures.get(basis_type)

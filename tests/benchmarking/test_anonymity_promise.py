@@ -278,3 +278,28 @@ def test_the_service_applies_the_same_rule(anonymised_club, org_a):
             actor=officer_of(org_a), organisation=org_a, club=club, anonymised=False
         )
     assert state(club) == before
+
+
+def test_the_runner_learns_what_naming_would_end_in_a_constant_number_of_queries(
+    runner, org_a, org_b
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, _ = runner
+    query = "{ benchmarkingClubs { name consentsEndedByNaming } }"
+
+    def queries() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as captured:
+            body = post(client, query).json()
+        return len(captured), body["data"]["benchmarkingClubs"]
+
+    make_club(org_a, [org_b, make_org(), make_org()], make_indicator(), anonymised=True)
+    few, clubs = queries()
+    assert [club["consentsEndedByNaming"] for club in clubs] == [4]
+    make_club(org_a, [org_b, make_org()], make_indicator(), anonymised=True)
+    make_club(org_a, [org_b, make_org()], make_indicator(), anonymised=False)
+    make_club(make_org(), [org_a, org_b, make_org()], make_indicator(), anonymised=True)
+    many, clubs = queries()
+    assert many == few
+    assert sorted(club["consentsEndedByNaming"] or 0 for club in clubs) == [0, 0, 3, 4]
