@@ -303,3 +303,53 @@ def test_the_runner_learns_what_naming_would_end_in_a_constant_number_of_queries
     many, clubs = queries()
     assert many == few
     assert sorted(club["consentsEndedByNaming"] or 0 for club in clubs) == [0, 0, 3, 4]
+
+
+def test_the_migration_gives_existing_consents_the_terms_the_history_shows(org_a, org_b):
+    import importlib
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module(
+        "goldenthread.shared_indicators.benchmarking.migrations.0004_consent_terms"
+    )
+    # A club set up naming its members, and one set up anonymised and named later (before
+    # the rule existed: a plain update and a rules event, as the old service wrote them).
+    named = make_club(org_a, [org_b, make_org()], make_indicator(), anonymised=False)
+    switched = make_club(org_a, [org_b, make_org()], make_indicator(), anonymised=True)
+    Club.objects.filter(pk=switched.pk).update(anonymised=False)
+    at = timezone.now() + timedelta(seconds=1)
+    ClubEvent.objects.create(
+        club=switched,
+        kind="rules_changed",
+        at=at,
+        old={"anonymised": True},
+        new={"anonymised": False},
+    )
+    code = switched.indicators.get().code
+    # The runner withdrew and consented again after the switch (on named terms, then).
+    services.consent_withdraw(
+        actor=officer_of(org_a),
+        organisation=org_a,
+        club=switched,
+        indicator_code=code,
+    )
+    late = services.consent_give(
+        actor=officer_of(org_a),
+        organisation=org_a,
+        club=switched,
+        indicator_code=code,
+    )
+    ClubConsent.objects.filter(pk=late.pk).update(given_at=at + timedelta(seconds=1))
+    ClubConsent.objects.update(terms=ConsentTerms.ANONYMISED)  # the column's default
+
+    migration.terms_of_existing_consents(apps, None)
+
+    terms = dict(ClubConsent.objects.values_list("id", "terms"))
+    for consent in ClubConsent.objects.filter(club_indicator__club=named):
+        assert terms[consent.id] == ConsentTerms.NAMED
+    for consent in ClubConsent.objects.filter(club_indicator__club=switched):
+        expected = ConsentTerms.NAMED if consent.id == late.id else ConsentTerms.ANONYMISED
+        assert terms[consent.id] == expected
