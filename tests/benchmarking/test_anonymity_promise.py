@@ -231,6 +231,17 @@ def test_a_member_reads_in_the_history_why_its_consent_ended(
     ]
 
 
+def test_an_anonymous_visitor_cannot_name_the_members(client_for, org_a, anonymised_club):
+    club, *_ = anonymised_club
+    before = state(club)
+    visitor = client_for(org_a)
+    url = f"/benchmarking/{club.id}/labelling/"
+    response = visitor.post(url, {"action": "name", "confirm": "yes"})
+    assert response.status_code == 302 and "sign-in" in response["Location"]
+    assert post(visitor, NAME_MEMBERS, {"club": str(club.id), "confirm": True}).status_code == 401
+    assert state(club) == before
+
+
 def test_the_club_page_tells_the_runner_what_naming_will_do_before_it_happens(
     runner, anonymised_club, org_b
 ):
