@@ -21,9 +21,9 @@ Measured, interleaving the two clubs run by run (the machine's load drifts), aft
 * the same asking for every entry (`entries(first: 400)`), to show what a full league table
   costs;
 * the same with a page of 10, so both clubs return responses of the same size;
-* for where the time goes: the selector `comparison_for` alone (first page), and the read-log
-  INSERT alone (`record_comparison_read`: one row naming every member whose values were
-  shown);
+* for where the time goes: the selector `comparison_for` alone (first page; it writes its own
+  read-log row since the read log moved into the selector), and the read-log INSERT alone
+  (`record_comparison_read`: one row naming every member whose values were shown);
 * then, not interleaved with the reads, the write side: refreshing one quarter of the
   compared indicator, as the publication worker does after publishing a value
   (`rankings.refresh.store_changed`).
@@ -324,11 +324,11 @@ def main() -> None:
     from django.utils import timezone
 
     from goldenthread.shared_indicators.benchmarking.domain.comparison import Window
+    from goldenthread.shared_indicators.benchmarking.read_log import record_comparison_read
     from goldenthread.shared_indicators.benchmarking.selectors import (
         comparison_for,
         period_range,
     )
-    from goldenthread.shared_indicators.benchmarking.services import record_comparison_read
 
     reader, clubs = _build()
     big, small = sorted(clubs, key=lambda club: club.name, reverse=True)  # 400, then 010
@@ -353,6 +353,8 @@ def main() -> None:
             connection.set_schema_to_public()
             view = comparison_for(
                 reader=reader,
+                reader_user="bench@example",
+                interface="graphql",
                 club=club,
                 indicator_code=CODE,
                 periods=periods,

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from goldenthread.platform.indicators.apis.schema import errors, number
 
 from .choices import Aggregation
+from .domain.periods import MAX_DASHBOARD_PERIODS
 
 TAG = "partnerships"
 AGREEMENT_ACTIONS = ("accept", "send", "suspend", "resume", "revoke")
@@ -95,7 +96,9 @@ DASHBOARD_PARAMETERS = [
         description='The newest period shown, by code (e.g. "2024/25 Q4"); default: the latest.',
     ),
     OpenApiParameter(
-        "periods", OpenApiTypes.INT, description="How many periods back (1 to 20; default 8)."
+        "periods",
+        OpenApiTypes.INT,
+        description=f"How many periods back (1 to {MAX_DASHBOARD_PERIODS}; default 8).",
     ),
 ]
 

@@ -19,7 +19,8 @@ from goldenthread.platform.core.periods import PeriodError, parse_period
 
 from . import services
 from .api_schema import ACTION_PARAMETER, DASHBOARD_PARAMETERS, dashboard_serializer, documented
-from .dashboard import MemberContribution, PeriodFigure, partnership_dashboard
+from .dashboard import DEFAULT_PERIODS, MemberContribution, PeriodFigure, partnership_dashboard
+from .domain.periods import PERIODS_MESSAGE
 from .models import AgreementVersion
 from .selectors import (
     agreement_version_get,
@@ -193,11 +194,9 @@ class PartnershipDashboardApi(OrganisationApi):
             except PeriodError as error:
                 raise DomainError(str(error), code="invalid_period") from None
         try:
-            periods = int(request.query_params.get("periods", 8))
+            periods = int(request.query_params.get("periods", DEFAULT_PERIODS))
         except ValueError:
-            raise DomainError("periods must be a whole number from 1 to 20.") from None
-        if not 1 <= periods <= 20:
-            raise DomainError("periods must be a whole number from 1 to 20.")
+            raise DomainError(PERIODS_MESSAGE, code="invalid_periods") from None
         dashboard = partnership_dashboard(
             partnership=partnership,
             reader=request.organisation,

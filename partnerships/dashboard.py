@@ -48,6 +48,7 @@ from goldenthread.tenants.models import Organisation
 from .bases import BASIS_TYPE
 from .choices import Aggregation, SharedField
 from .domain.aggregation import Aggregate, Contribution, aggregate
+from .domain.periods import check_dashboard_periods
 from .models import (
     CascadedTarget,
     Partnership,
@@ -250,8 +251,8 @@ def partnership_dashboard(
     *,
     partnership: Partnership,
     reader: Organisation,
-    reader_user=None,
-    interface: str | None = None,
+    reader_user,
+    interface: str,
     periods: int = DEFAULT_PERIODS,
     as_of: date | None = None,
     period_codes: list[str] | None = None,
@@ -260,9 +261,13 @@ def partnership_dashboard(
     """The dashboard of `partnership` as `reader` may see it. The caller must already have
     checked that the reader is a member (`selectors.partnership_get_for`).
 
-    With `interface` ("page", "rest", "graphql") every other organisation's value read is
-    written to the cross-organisation read log, under the agreement version it was read by.
+    Security-relevant: this is where members' values are read from the store, so this is
+    where the read is logged, whatever the door: every other organisation's value read is
+    written to the cross-organisation read log under the agreement version it was read by
+    (`reader_user` and `interface`, "page", "rest" or "graphql", are required; one row per
+    agreement version read under, usually one).
     """
+    check_dashboard_periods(periods=periods, period_codes=period_codes)
     members = member_list(partnership=partnership)
     indicators = shared_indicator_list(partnership=partnership)
     if indicator_codes is not None:
@@ -331,8 +336,7 @@ def partnership_dashboard(
         else:
             history[key].append(row)
 
-    if interface is not None and reader_user is not None:
-        _log_reads(reader, reader_user, rows, basis_by_id, interface)
+    _log_reads(reader, reader_user, rows, basis_by_id, interface)
 
     results = []
     for indicator in indicators:

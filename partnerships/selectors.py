@@ -15,6 +15,8 @@ Visibility (security-relevant), with the requesting ORGANISATION as the principa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from goldenthread.platform.core.errors import NotFound
@@ -22,7 +24,7 @@ from goldenthread.shared_indicators.publication.bases import Basis
 from goldenthread.shared_indicators.publication.selectors import reads_of
 from goldenthread.tenants.models import Organisation
 
-from .bases import BASIS_TYPE, basis_of, in_force_filter
+from .bases import basis_of, in_force_filter
 from .choices import InvitationStatus
 from .models import (
     AgreementVersion,
@@ -135,8 +137,11 @@ def readable_bases(
 
 
 def reads_of_organisation(*, organisation: Organisation):
-    """The log of other organisations' reads of this organisation's data under agreements."""
-    return reads_of(owner_organisation_id=organisation.pk, basis_type=BASIS_TYPE)
+    """The log of other organisations' reads of this organisation's data, newest first: under
+    partnership agreements AND under its benchmarking club consents (one log, as the owner
+    sees it). A reader in an anonymised club is "a member of <club>", not named (the
+    disclosure rule the benchmarking app registers; see `publication.selectors.OwnerRead`)."""
+    return reads_of(owner_organisation_id=organisation.pk)
 
 
 def reminders_for(*, partnership: Partnership, period_code: str) -> dict[tuple[int, int], object]:
@@ -146,6 +151,46 @@ def reminders_for(*, partnership: Partnership, period_code: str) -> dict[tuple[i
             indicator__partnership=partnership, period_code=period_code
         )
     }
+
+
+# Who is reminded in a member organisation: the people who manage its figures.
+REMINDER_ROLES = ("org_admin", "performance_officer", "partner_liaison")
+
+
+@dataclass(frozen=True)
+class ReminderRecipients:
+    """Who a submission reminder goes to, and the member's own indicator it is about (if the
+    member has one for the shared code), for the e-mail's wording."""
+
+    emails: list[str]
+    local_indicator: object | None
+
+
+def reminder_recipients(*, reminder: SubmissionReminder) -> ReminderRecipients:
+    """The member's active administrators, performance officers and partner liaison officers,
+    and the active owner of its indicator for the shared code (matched by catalogue code,
+    else by its own code), read in the member's own schema; sorted, each once."""
+    from django_tenants.utils import schema_context
+
+    from goldenthread.platform.accounts.models import User
+    from goldenthread.platform.indicators.models import Indicator
+
+    code = reminder.indicator.code
+    with schema_context(reminder.organisation.schema_name):
+        emails = set(
+            User.objects.filter(is_active=True, roles__overlap=list(REMINDER_ROLES)).values_list(
+                "email", flat=True
+            )
+        )
+        local = (
+            Indicator.objects.filter(catalogue_code=code).select_related("owner").first()
+            or Indicator.objects.filter(catalogue_code="", code=code)
+            .select_related("owner")
+            .first()
+        )
+        if local is not None and local.owner is not None and local.owner.is_active:
+            emails.add(local.owner.email)
+    return ReminderRecipients(emails=sorted(emails), local_indicator=local)
 
 
 def invitable_organisations(*, partnership: Partnership) -> QuerySet[Organisation]:

@@ -81,6 +81,21 @@ class ClubConsentsByClubIdLoader(BatchLoader):
         return found
 
 
+class ConsentsUnderAnonymityByClubIdLoader(BatchLoader):
+    """How many active consents given under anonymity each club has (what naming its members
+    would end)."""
+
+    def default_value(self):
+        return 0
+
+    def batch_load(self, keys):
+        from goldenthread.shared_indicators.benchmarking.selectors import (
+            consents_given_under_anonymity_counts,
+        )
+
+        return consents_given_under_anonymity_counts(club_ids=keys)
+
+
 class ComparatorGroupsByClubIdLoader(ListBatchLoader):
     def batch_load(self, keys):
         found = defaultdict(list)
@@ -105,6 +120,7 @@ CLUB_LOADERS = (
     ClubMembershipsByClubIdLoader,
     ClubConsentsByClubIdLoader,
     ComparatorGroupsByClubIdLoader,
+    ConsentsUnderAnonymityByClubIdLoader,
 )
 
 

@@ -4,8 +4,8 @@ Security-relevant: the organisation on the request (`request.organisation`, set 
 organisation door) is the principal.
 Clubs are found only among its current memberships; comparisons are computed by the
 benchmarking selectors, which apply anonymisation, the minimum count and the embargo before
-anything reaches a GraphQL type. Domain errors become standard GraphQL errors whose messages
-never name another member.
+anything reaches a GraphQL type, and log the read themselves. Domain errors become standard
+GraphQL errors whose messages never name another member.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from goldenthread.graphql.core.errors import bad_input, from_domain_error
 from goldenthread.graphql.core.permissions import organisation_of
 from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.shared_indicators.benchmarking import selectors
-from goldenthread.shared_indicators.benchmarking.services import record_comparison_read
 from goldenthread.tenants.models import Organisation
 
 from .dataloaders import prime_club_loaders
@@ -88,6 +87,8 @@ def resolve_comparison(
             raise bad_input("Give periods, or firstPeriod and lastPeriod.")
         view = selectors.comparison_for(
             reader=reader,
+            reader_user=info.context.user,
+            interface="graphql",
             club=club,
             indicator_code=indicator_code,
             periods=wanted,
@@ -97,7 +98,4 @@ def resolve_comparison(
         )
     except DomainError as exc:
         raise from_domain_error(exc) from None
-    record_comparison_read(
-        view=view, reader=reader, reader_user=info.context.user, interface="graphql"
-    )
     return view

@@ -263,6 +263,11 @@ class BenchmarkingClub(graphene.ObjectType):
     embargo_until = graphene.Date(description="Results are hidden before this date.")
     is_embargoed = graphene.Boolean(required=True, description="Whether results are hidden now.")
     member_count = graphene.Int(required=True, description="How many current members it has.")
+    consents_ended_by_naming = graphene.Int(
+        description="For the organisation that runs an anonymised club: how many active "
+        "consents were given under anonymity, which naming the members would end. Null "
+        "otherwise."
+    )
     members = graphene.List(
         graphene.NonNull(BenchmarkingClubMember),
         required=True,
@@ -292,15 +297,18 @@ class BenchmarkingClub(graphene.ObjectType):
     def resolve_member_count(root, info):
         return len(dataloaders.ClubMembershipsByClubIdLoader.for_request(info).load(root.id))
 
+    def resolve_consents_ended_by_naming(root, info):
+        if not root.anonymised or root.administering_organisation_id != reader_of(info).id:
+            return None
+        return dataloaders.ConsentsUnderAnonymityByClubIdLoader.for_request(info).load(root.id)
+
     def resolve_members(root, info):
-        reader = reader_of(info)
+        from goldenthread.shared_indicators.benchmarking.selectors import club_members_visible_to
+
         members = dataloaders.ClubMembershipsByClubIdLoader.for_request(info).load(root.id)
-        # The club's administrators manage its membership, so they see it; other members of
-        # an anonymised club see only themselves.
-        if root.anonymised and root.administering_organisation_id != reader.id:
-            members = [member for member in members if member["id"] == reader.id]
-        rows = [{"name": m["name"], "is_you": m["id"] == reader.id} for m in members]
-        return sorted(rows, key=lambda row: (row["name"].casefold(), row["name"]))
+        return club_members_visible_to(
+            club=root, reader=reader_of(info), members=[(m["id"], m["name"]) for m in members]
+        )
 
     def resolve_indicators(root, info):
         return dataloaders.ClubIndicatorsByClubIdLoader.for_request(info).load(root.id)

@@ -5,6 +5,7 @@ partnership selectors and the dashboard, never the store directly."""
 from __future__ import annotations
 
 from goldenthread.graphql.core.errors import bad_input, forbidden
+from goldenthread.partnerships.domain.periods import check_dashboard_periods
 from goldenthread.partnerships.permissions import can_read_access_log, is_active_user
 from goldenthread.partnerships.selectors import (
     partnership_get_for,
@@ -12,7 +13,7 @@ from goldenthread.partnerships.selectors import (
     reads_of_organisation,
 )
 from goldenthread.platform.core.door import require_organisation
-from goldenthread.platform.core.errors import NotFound
+from goldenthread.platform.core.errors import DomainError, NotFound
 
 from .dataloaders import (
     AgreementVersionsByPartnershipIdLoader,
@@ -22,7 +23,6 @@ from .dataloaders import (
 )
 from .types import SharedIndicator
 
-MAX_PERIODS = 20
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
@@ -56,10 +56,11 @@ def resolve_partnership(info, *, id):
 
 
 def resolve_shared_indicators(info, *, partnership, periods, period_codes, as_of):
-    if not 1 <= periods <= MAX_PERIODS:
-        raise bad_input(f"periods must be between 1 and {MAX_PERIODS}; it was {periods}.")
-    if period_codes is not None and len(period_codes) > MAX_PERIODS:
-        raise bad_input(f"Ask for at most {MAX_PERIODS} period codes.")
+    # Checked before the (batched) dashboard is loaded, with the dashboard's own rule.
+    try:
+        check_dashboard_periods(periods=periods, period_codes=period_codes)
+    except DomainError as error:
+        raise bad_input(f"{error.message} It was {periods}.") from None
     key = (partnership.pk, periods, tuple(period_codes) if period_codes else None, as_of)
     dashboard = DashboardByPartnershipWindowLoader.for_request(info).load(key)
     if dashboard is None:

@@ -9,6 +9,7 @@ from goldenthread.graphql.core.limits import (
     register_list_size,
     register_period_field,
 )
+from goldenthread.partnerships.domain.periods import MAX_DASHBOARD_PERIODS
 
 from . import resolvers
 from .types import CrossOrganisationRead, Partnership
@@ -23,7 +24,7 @@ def _dashboard_periods(arguments: dict) -> PeriodSelection:
     if not isinstance(count, int):
         return PeriodSelection(None, key)
     # More than the most is refused by the resolver, having read nothing.
-    return PeriodSelection(min(count, resolvers.MAX_PERIODS), key)
+    return PeriodSelection(min(count, MAX_DASHBOARD_PERIODS), key)
 
 
 # Expected sizes of lists without a `first` argument, for the complexity limit: an
@@ -36,7 +37,7 @@ register_list_size("Partnership", "members", 20)
 register_list_size("Partnership", "agreements", 10)
 register_list_size("Partnership", "sharedIndicators", 35, argument="")
 register_list_size(
-    "SharedIndicator", "figures", resolvers.MAX_PERIODS, argument="", per_period=True
+    "SharedIndicator", "figures", MAX_DASHBOARD_PERIODS, argument="", per_period=True
 )
 register_list_size("PartnershipFigure", "contributions", 15)
 register_list_size("PartnershipFigure", "provenance", 15)
@@ -63,7 +64,7 @@ class PartnershipsQuery(graphene.ObjectType):
         first=graphene.Int(default_value=resolvers.DEFAULT_PAGE_SIZE),
         offset=graphene.Int(default_value=0),
         description="Other organisations' reads of this organisation's data through "
-        "partnership agreements, newest first.",
+        "partnership agreements and benchmarking club consents, newest first.",
     )
 
     def resolve_partnerships(root, info):

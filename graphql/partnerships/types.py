@@ -16,6 +16,8 @@ from goldenthread.partnerships.choices import (
     PartnershipType,
     VersionStatus,
 )
+from goldenthread.partnerships.dashboard import DEFAULT_PERIODS
+from goldenthread.partnerships.domain.periods import MAX_DASHBOARD_PERIODS
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION, Trend
 
@@ -24,8 +26,6 @@ from .dataloaders import (
     OrganisationByIdLoader,
     PartnershipMembersByPartnershipIdLoader,
 )
-
-DEFAULT_PERIODS = 8
 
 
 def _label(choices, value: str) -> str:
@@ -307,7 +307,8 @@ class Partnership(graphene.ObjectType):
         graphene.NonNull(SharedIndicator),
         required=True,
         periods=graphene.Int(
-            default_value=DEFAULT_PERIODS, description="How many recent periods, 1 to 20."
+            default_value=DEFAULT_PERIODS,
+            description=f"How many recent periods, 1 to {MAX_DASHBOARD_PERIODS}.",
         ),
         period_codes=graphene.List(
             graphene.NonNull(graphene.String), description="Exactly these periods instead."
@@ -339,18 +340,40 @@ class Partnership(graphene.ObjectType):
 
 class CrossOrganisationRead(graphene.ObjectType):
     class Meta:
-        description = "One read of this organisation's published data by another organisation."
+        description = (
+            "One read of this organisation's published data by another organisation, under a "
+            "partnership agreement or a benchmarking club consent. In a club that does not "
+            "name its members the reader is not named: `readerName` is 'a member of <club>' "
+            "and `readerOrganisation` and `readerUser` are null."
+        )
 
-    reader_organisation = graphene.Field(Organisation, required=True)
-    reader_user = graphene.String(required=True)
-    agreement_version_id = graphene.ID(required=True)
-    agreement_label = graphene.String(required=True)
+    reader_organisation = graphene.Field(
+        Organisation, description="The organisation that read; null when it may not be named."
+    )
+    reader_name = graphene.String(
+        required=True, description="The reader's name, or who it was as far as you may know."
+    )
+    reader_user = graphene.String(description="Who read; null when the reader is not named.")
+    basis_type = graphene.String(required=True, description="'agreement' or 'club_consent'.")
+    basis_id = graphene.ID(
+        required=True, description="The agreement version's or your club consent's id."
+    )
+    basis_label = graphene.String(required=True, description="What the read was made under.")
+    agreement_version_id = graphene.ID(
+        description="The agreement version read under; null for a club read."
+    )
+    agreement_label = graphene.String(
+        required=True, description="The same as basisLabel (kept for existing clients)."
+    )
     what = GenericScalar(required=True, description="Indicator codes and periods read.")
     interface = graphene.String(required=True, description="page, rest or graphql.")
     read_at = graphene.DateTime(required=True)
 
+    def resolve_reader_user(root, info):
+        return root.reader_user if root.reader_named else None
+
     def resolve_agreement_version_id(root, info):
-        return root.basis_id
+        return root.basis_id if root.basis_type == "agreement" else None
 
     def resolve_agreement_label(root, info):
         return root.basis_label

@@ -26,7 +26,7 @@ from .partnerships import (
     partnership_member_remove,
     partnership_member_update,
 )
-from .reminders import reminder_mark_sent, reminders_request
+from .reminders import reminder_mark_sent, reminder_send, reminders_request
 from .targets import (
     cascaded_target_set,
     partnership_indicator_create,
@@ -55,5 +55,6 @@ __all__ = [
     "partnership_member_update",
     "partnership_target_set",
     "reminder_mark_sent",
+    "reminder_send",
     "reminders_request",
 ]

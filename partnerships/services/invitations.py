@@ -13,11 +13,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound
 from goldenthread.tenants.models import Organisation, OrganisationStatus
+from goldenthread.tenants.sharing import require_sharing_organisation
 
 from ..choices import InvitationStatus, MemberRole
 from ..models import Partnership, PartnershipInvitation, PartnershipMember
@@ -48,10 +48,8 @@ def partnership_invite(
         raise _field_error(
             "role", "Invite an organisation as a member or an observer; the lead is fixed."
         )
-    if (
-        invitee.schema_name == get_public_schema_name()
-        or invitee.status != OrganisationStatus.ACTIVE
-    ):
+    require_sharing_organisation(invitee)
+    if invitee.status != OrganisationStatus.ACTIVE:
         raise _field_error("organisation", f"{invitee.name} cannot be invited.")
     if PartnershipMember.objects.filter(partnership=partnership, organisation=invitee).exists():
         raise Conflict(
@@ -118,6 +116,7 @@ def invitation_accept(
     and the signatories its administrator names (the lead's proposal when none are given)."""
     _require_invitee(invitation, organisation)
     require_membership_admin(actor, "accept an invitation to a partnership")
+    require_sharing_organisation(organisation)
     invitation = _lock_pending(invitation)
     signatories = signatory_emails_clean(
         invitation.proposed_signatory_emails if signatory_emails is None else signatory_emails

@@ -10,6 +10,7 @@ from django.db import transaction
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import Conflict, DomainError, PermissionDenied
 from goldenthread.tenants.models import Organisation
+from goldenthread.tenants.sharing import require_sharing_organisation
 
 from ..choices import MemberRole
 from ..models import Partnership, PartnershipMember
@@ -57,6 +58,7 @@ def partnership_create(
     """Form a partnership led by the actor's organisation, which becomes its first member
     (with the signatories given). Only the organisation's administrators may commit it."""
     require_membership_admin(actor, "form a partnership")
+    require_sharing_organisation(organisation)
     signatories = signatory_emails_clean(signatory_emails)
     partnership = Partnership(
         name=(name or "").strip(),
@@ -95,6 +97,7 @@ def partnership_member_add(
     require_manage(partnership, organisation, actor)
     if role == MemberRole.LEAD:
         raise DomainError("A partnership has one lead, the organisation that formed it.")
+    require_sharing_organisation(member)
     if PartnershipMember.objects.filter(partnership=partnership, organisation=member).exists():
         raise Conflict(f"{member.name} is already a member of {partnership.name}.")
     membership = PartnershipMember(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import DomainError
@@ -14,6 +18,7 @@ from goldenthread.tenants.models import Organisation
 
 from ..models import Partnership, SubmissionReminder
 from ..permissions import require_manage
+from ..selectors import reminder_recipients
 
 
 @transaction.atomic
@@ -68,3 +73,48 @@ def reminder_mark_sent(*, reminder: SubmissionReminder, recipients: list[str]) -
         sent_at=timezone.now(), sent_to=recipients
     )
     return bool(updated)
+
+
+def reminder_send(*, reminder_id: int) -> bool:
+    """E-mail a member's managers (and the owner of its indicator for the code) that its
+    figure for a period is awaited (recipients: `selectors.reminder_recipients`). Sends at most
+    once per reminder: False when it was already sent, no longer exists or has nobody to go
+    to. The reminder is locked while sending, so a retry or a second worker finds it sent and
+    does nothing, and a failed send leaves it unsent for the retry."""
+    with schema_context("public"):
+        reminder = (
+            SubmissionReminder.objects.select_related(
+                "indicator__partnership__lead_organisation", "organisation"
+            )
+            .filter(pk=reminder_id, sent_at__isnull=True)
+            .first()
+        )
+    if reminder is None:
+        return False
+    recipients = reminder_recipients(reminder=reminder)
+    if not recipients.emails:
+        return False
+    indicator = reminder.indicator
+    with schema_context("public"), transaction.atomic():
+        if (
+            not SubmissionReminder.objects.select_for_update()
+            .filter(pk=reminder.pk, sent_at__isnull=True)
+            .exists()
+        ):
+            return False
+        send_mail(
+            subject=f"{indicator.partnership.name}: {indicator.code} for {reminder.period_code}",
+            message=render_to_string(
+                "partnerships/emails/submission_reminder.txt",
+                {
+                    "reminder": reminder,
+                    "indicator": indicator,
+                    "partnership": indicator.partnership,
+                    "member": reminder.organisation,
+                    "local": recipients.local_indicator,
+                },
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients.emails,
+        )
+        return reminder_mark_sent(reminder=reminder, recipients=recipients.emails)

@@ -33,3 +33,21 @@ def club_consent_bases(organisation_id: int, indicator_code: str) -> list[Basis]
         Basis(type=BASIS_TYPE, id=consent_id, fields=GRANTED_FIELDS, label=basis_label(name))
         for consent_id, name in consents.order_by("id")
     ]
+
+
+def club_reader_disclosure(consent_ids: list[int]) -> dict[int, str | None]:
+    """Who read a member's values under its consents, as the member may be told (registered
+    with the read log). Security-relevant: in a club that does not name its members, a member
+    must not learn who the others are, so the reader is "a member of <club>"; the reader is
+    named only while the club names its members. The club's CURRENT labelling decides, as it
+    does for the history page; a consent that no longer exists gets no answer, so the reader
+    is withheld."""
+    from .models import ClubConsent
+
+    rows = ClubConsent.objects.filter(id__in=consent_ids).values_list(
+        "id", "club_indicator__club__name", "club_indicator__club__anonymised"
+    )
+    return {
+        consent_id: f"a member of {club_name}" if anonymised else None
+        for consent_id, club_name, anonymised in rows
+    }

@@ -32,6 +32,7 @@ RULE_FIELDS = ("name", "description", "anonymised", "minimum_members_with_data",
 CAUSE_INDICATOR_REMOVED = "indicator_removed"
 CAUSE_MEMBER_LEFT = "member_left"
 CAUSE_MEMBER_REMOVED = "member_removed"
+CAUSE_CLUB_NAMED = "club_named"
 
 
 def _plain(value: Any) -> Any:
@@ -209,14 +210,38 @@ def indicator_removed(
 
 
 def consent_given(*, actor, organisation: Organisation, consent: ClubConsent) -> None:
+    """With the terms it was given on (anonymised or named)."""
     _event(
         ClubEventKind.CONSENT_GIVEN,
         actor=actor,
         organisation=organisation,
         club_id=consent.club_indicator.club_id,
         indicator_code=consent.club_indicator.code,
+        new={"terms": consent.terms},
         **_subject(organisation),
     ).save()
+
+
+def consents_ended_by_naming(
+    *, actor, organisation: Organisation, consents: list[ClubConsent]
+) -> None:
+    """The club started naming its members: one event per consent that had been given under
+    anonymity and was ended, about its member (`consents` with their memberships'
+    organisations and indicators selected), old terms and new state, and the cause."""
+    ClubEvent.objects.bulk_create(
+        _event(
+            ClubEventKind.CONSENT_WITHDRAWN,
+            actor=actor,
+            organisation=organisation,
+            club_id=consent.club_indicator.club_id,
+            indicator_code=consent.club_indicator.code,
+            old={"terms": consent.terms, "consent": "active"},
+            new={"consent": "ended"},
+            detail={"cause": CAUSE_CLUB_NAMED},
+            **_subject(consent.membership.organisation),
+        )
+        for consent in consents
+    )
 
 
 def consent_withdrawn(

@@ -143,10 +143,23 @@ class ClubIndicator(models.Model):
         return PERIOD_TYPE_FOR_FREQUENCY[indicator.frequency].value
 
 
+class ConsentTerms(models.TextChoices):
+    """What a member was told about being named when it consented (the club's labelling
+    then). Consent given under anonymity never covers being named."""
+
+    ANONYMISED = "anonymised", "Anonymised (Authority A, B, …)"
+    NAMED = "named", "By name"
+
+
 class ClubConsent(models.Model):
     """A member's consent to compare one indicator in one club: the basis (type
     "club_consent", id = this row's id) on which its values are published to the store.
-    Withdrawal stamps `withdrawn_at`; giving consent again creates a new row (a new basis)."""
+    Withdrawal stamps `withdrawn_at`; giving consent again creates a new row (a new basis).
+
+    `terms` records whether the club was anonymised when the consent was given. An anonymised
+    club that starts naming its members ends every active consent given under anonymity
+    (`services.club_update_rules`): its values leave the comparisons until the member
+    consents again, on named terms."""
 
     membership = models.ForeignKey(
         ClubMembership, on_delete=models.CASCADE, related_name="consents"
@@ -156,6 +169,10 @@ class ClubConsent(models.Model):
     )
     given_by = models.CharField(max_length=254)
     given_at = models.DateTimeField(default=timezone.now)
+    # The safer terms by default: a consent of unknown terms is ended when the club is named.
+    terms = models.CharField(
+        max_length=16, choices=ConsentTerms.choices, default=ConsentTerms.ANONYMISED
+    )
     withdrawn_by = models.CharField(max_length=254, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 

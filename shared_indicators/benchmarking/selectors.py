@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 
 from goldenthread.platform.core.errors import NotFound
 from goldenthread.platform.core.periods import (
@@ -24,6 +24,7 @@ from goldenthread.platform.core.periods import (
     parse_period,
     periods_between,
 )
+from goldenthread.shared_indicators.publication.models import ReadInterface
 from goldenthread.shared_indicators.publication.selectors import visible_values
 from goldenthread.tenants.models import Organisation, OrganisationType, Region
 
@@ -32,8 +33,16 @@ from .domain.alignment import ComparisonRefused, SourceValue, align, check_perio
 from .domain.comparison import EVERYTHING, Comparison, Rules, Window, build_comparison, windowed
 from .domain.groups import GroupChoice, GroupKind, GroupUnavailable, MemberInfo, resolve_group
 from .errors import ComparisonUnavailable
-from .models import Club, ClubConsent, ClubIndicator, ClubMembership, ComparatorGroup
+from .models import (
+    Club,
+    ClubConsent,
+    ClubIndicator,
+    ClubMembership,
+    ComparatorGroup,
+    ConsentTerms,
+)
 from .rankings import read as ranking_read
+from .read_log import record_comparison_read
 
 NOT_A_MEMBER = "No such club among your organisation's clubs."
 MAX_PERIODS = 40
@@ -102,6 +111,107 @@ def member_infos(
         if consent_id is not None:
             consents[id_] = consent_id
     return members, consents
+
+
+@dataclass(frozen=True)
+class VisibleMember:
+    """A current member as a reader may see it in the club's member list."""
+
+    name: str
+    is_you: bool
+    runs_the_club: bool
+
+
+def club_members_visible_to(
+    *, club: Club, reader: Organisation, members: Sequence[tuple[int, str]] | None = None
+) -> list[VisibleMember]:
+    """The club's current members that `reader` may see listed, by name: every member when
+    the club names its members or `reader` runs it (its administrators manage the membership);
+    otherwise, in an anonymised club, the reader alone.
+
+    Security-relevant: the one place this is decided; the club page and the GraphQL
+    `BenchmarkingClub.members` both call it. `members` ((organisation id, name) of the current
+    members) may be given by a caller that has loaded them already (a DataLoader); otherwise
+    they are read in one query."""
+    if members is None:
+        members = list(
+            ClubMembership.objects.filter(club=club, left_at__isnull=True).values_list(
+                "organisation_id", "organisation__name"
+            )
+        )
+    sees_everyone = not club.anonymised or club.administering_organisation_id == reader.id
+    visible = [
+        VisibleMember(name, id_ == reader.id, id_ == club.administering_organisation_id)
+        for id_, name in members
+        if sees_everyone or id_ == reader.id
+    ]
+    return sorted(visible, key=lambda member: (member.name.casefold(), member.name))
+
+
+def consents_given_under_anonymity(*, club: Club) -> QuerySet[ClubConsent]:
+    """Active consents of current members given while the club was anonymised: what naming
+    the members would end (see `services.club_update_rules`)."""
+    return _under_anonymity(club_ids=[club.id]).order_by("id")
+
+
+def consents_given_under_anonymity_counts(*, club_ids: Sequence[int]) -> dict[int, int]:
+    """Club id -> how many such consents it has (clubs with none are left out): ONE query."""
+    counts = (
+        _under_anonymity(club_ids=club_ids)
+        .order_by()
+        .values_list("club_indicator__club_id")
+        .annotate(count=Count("id"))
+    )
+    return dict(counts)
+
+
+def _under_anonymity(*, club_ids: Sequence[int]) -> QuerySet[ClubConsent]:
+    return ClubConsent.objects.filter(
+        club_indicator__club_id__in=list(club_ids),
+        membership__left_at__isnull=True,
+        withdrawn_at__isnull=True,
+        terms=ConsentTerms.ANONYMISED,
+    )
+
+
+@dataclass(frozen=True)
+class NamingImpact:
+    """What naming an anonymised club's members would do: how many consents end, of how
+    many members, and which (for the club's runner, who manages the membership)."""
+
+    consents: int
+    members: int
+    by_member: tuple[tuple[str, tuple[str, ...]], ...]  # (member name, indicator codes)
+
+    @property
+    def sentence(self) -> str:
+        consents = "1 consent" if self.consents == 1 else f"{self.consents} consents"
+        members = "1 member" if self.members == 1 else f"{self.members} members"
+        were = "was" if self.consents == 1 else "were"
+        return f"{consents} from {members} {were}"
+
+
+def naming_impact(
+    *, club: Club | None = None, consents: Sequence[ClubConsent] | None = None
+) -> NamingImpact:
+    """The impact of naming `club`'s members (or of ending `consents`, with their members and
+    indicators selected). For the runner's confirmation page and the service's refusal."""
+    if consents is None:
+        consents = list(
+            consents_given_under_anonymity(club=club).select_related(
+                "membership__organisation", "club_indicator__catalogue_indicator"
+            )
+        )
+    codes: dict[str, list[str]] = {}
+    for consent in consents:
+        codes.setdefault(consent.membership.organisation.name, []).append(
+            consent.club_indicator.catalogue_indicator.code
+        )
+    return NamingImpact(
+        consents=len(consents),
+        members=len(codes),
+        by_member=tuple((name, tuple(sorted(codes[name]))) for name in sorted(codes)),
+    )
 
 
 class StoreRow(NamedTuple):
@@ -311,6 +421,8 @@ def _checked(*, club: Club, indicator_code: str, periods: Sequence[Period]) -> C
 def comparison_for(
     *,
     reader: Organisation,
+    reader_user,
+    interface: str,
     club: Club,
     indicator_code: str,
     periods: Sequence[Period],
@@ -324,7 +436,13 @@ def comparison_for(
     with only the pages of entries (per period, and per period of the group) and of time
     series asked for; summaries and the reader's own place are always complete.
 
-    `club` must come from `club_get_for(organisation=reader, …)`. Read by one SQL statement
+    `club` must come from `club_get_for(organisation=reader, …)`.
+
+    Security-relevant: the read is logged here, not by the interface (`reader_user` and
+    `interface`, "page", "rest" or "graphql", are required), so every door logs it: one row
+    naming each other member whose values were shown (`read_log`).
+
+    Read by one SQL statement
     from the ranking table (`rankings.read`), a page at a time; when members published other
     periods than those compared (roll-ups, exclusions), computed by the pure reference path
     instead. Queries: the club indicator and the statement, plus the members and a neighbour
@@ -332,6 +450,30 @@ def comparison_for(
     the pure path is needed: a constant number whatever the number of members, periods or
     values.
     """
+    _check_interface(interface)
+    view = _comparison(
+        reader=reader,
+        club=club,
+        indicator_code=indicator_code,
+        periods=periods,
+        today=today,
+        group_key=group_key,
+        entries=entries,
+        group_entries=group_entries,
+        series=series,
+    )
+    record_comparison_read(view=view, reader=reader, reader_user=reader_user, interface=interface)
+    return view
+
+
+def _check_interface(interface: str) -> None:
+    if interface not in ReadInterface.values:
+        raise ValueError(f"interface must be one of {ReadInterface.values}, not {interface!r}")
+
+
+def _comparison(
+    *, reader, club, indicator_code, periods, today, group_key, entries, group_entries, series
+) -> ComparisonView:
     club_indicator = _checked(club=club, indicator_code=indicator_code, periods=periods)
     if club.is_embargoed(today):
         return ComparisonView(club, club_indicator, list(periods), True, None)
@@ -377,6 +519,8 @@ def comparison_for(
 def reference_comparison_for(
     *,
     reader: Organisation,
+    reader_user,
+    interface: str,
     club: Club,
     indicator_code: str,
     periods: Sequence[Period],
@@ -384,7 +528,9 @@ def reference_comparison_for(
     group_key: str = "",
 ) -> ComparisonView:
     """The same comparison computed by the pure domain functions over every row (the
-    reference implementation `comparison_for` must agree with; it falls back to it)."""
+    reference implementation `comparison_for` must agree with; it falls back to it). Logged
+    like `comparison_for`: it reads the same values."""
+    _check_interface(interface)
     club_indicator = _checked(club=club, indicator_code=indicator_code, periods=periods)
     if club.is_embargoed(today):
         return ComparisonView(club, club_indicator, list(periods), True, None)
@@ -393,9 +539,11 @@ def reference_comparison_for(
     if viewer is None:
         raise NotFound(NOT_A_MEMBER)
     group = _group(group_key, club=club, viewer=viewer, members=members, reader=reader)
-    return _reference_view(
+    view = _reference_view(
         reader=reader, club=club, club_indicator=club_indicator, periods=periods, group=group
     )
+    record_comparison_read(view=view, reader=reader, reader_user=reader_user, interface=interface)
+    return view
 
 
 def _reference_view(*, reader, club, club_indicator, periods, group) -> ComparisonView:

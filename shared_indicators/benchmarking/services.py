@@ -19,13 +19,21 @@ from django.utils import timezone
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from goldenthread.platform.core.periods import PeriodType
 from goldenthread.shared_indicators.models import CatalogueIndicator
-from goldenthread.shared_indicators.publication.services import record_read, withdraw_basis
+from goldenthread.shared_indicators.publication.services import withdraw_basis
 from goldenthread.shared_indicators.publication.tasks import queue_publish_existing
 from goldenthread.tenants.models import Organisation
+from goldenthread.tenants.sharing import require_sharing_organisation
 
-from . import history
-from .bases import BASIS_TYPE, basis_label
-from .models import Club, ClubConsent, ClubIndicator, ClubMembership, ComparatorGroup
+from . import history, selectors
+from .bases import BASIS_TYPE
+from .models import (
+    Club,
+    ClubConsent,
+    ClubIndicator,
+    ClubMembership,
+    ComparatorGroup,
+    ConsentTerms,
+)
 from .permissions import can_administer_clubs, require_club_admin, require_consent_manager
 from .rankings import refresh as rankings
 
@@ -46,6 +54,14 @@ def current_membership(*, club: Club, organisation: Organisation) -> ClubMembers
     ).first()
 
 
+def _lock(club: Club) -> None:
+    """Lock the club's row until the transaction ends and bring `club` up to date with it:
+    a change of labelling and the giving of consent (whose terms are the labelling) wait for
+    each other."""
+    list(Club.objects.select_for_update().filter(pk=club.pk).values_list("pk"))
+    club.refresh_from_db()
+
+
 @transaction.atomic
 def club_create(
     *,
@@ -60,6 +76,7 @@ def club_create(
     """Create a club administered by `organisation`, which becomes its first member."""
     if not can_administer_clubs(actor):
         raise PermissionDenied("Only organisation administrators may set up a benchmarking club.")
+    require_sharing_organisation(organisation)
     club = Club(
         name=name.strip(),
         description=description,
@@ -88,9 +105,39 @@ def club_update_rules(
     anonymised: bool | None = None,
     minimum_members_with_data: int | None = None,
     embargo_until=_UNSET,
+    end_consents_given_under_anonymity: bool = False,
 ) -> Club:
-    """Change a club's name or rules (administering organisation's administrators only)."""
+    """Change a club's name or rules (administering organisation's administrators only).
+
+    Anonymity is a promise (security-relevant). A member that consented while the club was
+    anonymised was told it would not be named. So an anonymised club cannot start naming its
+    members while such consents are active: the switch is refused (Conflict, saying how many)
+    unless the runner confirms with `end_consents_given_under_anonymity`, and then, in the same
+    transaction, every one of them is ended: its grants are withdrawn through the publication
+    pipeline and the member's values leave every comparison, past periods included, until the
+    member consents again (on named terms). Each ended consent is a history event about its
+    member, with the cause. Going from named to anonymised promises more, so no consent
+    changes. The club row is locked, so no consent can be given under anonymity meanwhile.
+    """
     require_club_admin(actor, organisation=organisation, club=club)
+    _lock(club)
+    to_end: list[ClubConsent] = []
+    if anonymised is False and club.anonymised:
+        to_end = list(
+            selectors.consents_given_under_anonymity(club=club)
+            .select_for_update(of=("self",))
+            .select_related("membership__organisation", "club_indicator__catalogue_indicator")
+        )
+        if to_end and not end_consents_given_under_anonymity:
+            impact = selectors.naming_impact(consents=to_end)
+            raise Conflict(
+                f"{club.name} is anonymised and {impact.sentence} given on the promise of "
+                "anonymity. Naming the members ends those consents: their values leave every "
+                "comparison until each member consents again to being named. Confirm to go "
+                "ahead.",
+                code="consents_given_under_anonymity",
+                extra={"consents": impact.consents, "members": impact.members},
+            )
     was_anonymised = club.anonymised
     changed = []
     for field, value in (
@@ -109,6 +156,9 @@ def club_update_rules(
     if changed:
         history.rules_changed(actor=actor, organisation=organisation, club=club)
         club.save(update_fields=changed)
+    if to_end:
+        _withdraw_consents(to_end, actor=actor)
+        history.consents_ended_by_naming(actor=actor, organisation=organisation, consents=to_end)
     if club.anonymised != was_anonymised:
         rankings.refresh_club(club)  # the member order, hence every place, changes
     return club
@@ -120,6 +170,7 @@ def club_member_add(
 ) -> ClubMembership:
     """Add `member` to the club. It shares nothing until it consents per indicator."""
     require_club_admin(actor, organisation=organisation, club=club)
+    require_sharing_organisation(member, field="organisation_slug")
     if current_membership(club=club, organisation=member) is not None:
         raise Conflict(f"{member.name} is already a member of {club.name}.")
     membership = ClubMembership(club=club, organisation=member)
@@ -254,8 +305,12 @@ def consent_give(
     """Consent to compare `indicator_code` in `club`: from now on the organisation's approved
     values for it are published to the store under this consent, starting with those it has
     already approved (queued, in its own schema, once this transaction commits). Giving
-    consent that is already active changes nothing."""
+    consent that is already active changes nothing. The consent records the terms it was
+    given on: anonymised, or named (see `club_update_rules`)."""
     require_consent_manager(actor)
+    # Locked: the terms are the club's labelling as it stands when the consent is given, and
+    # a switch to naming members (which ends consents given under anonymity) waits for us.
+    _lock(club)
     membership = _membership_or_refuse(club, organisation)
     club_indicator = _club_indicator(club, indicator_code)
     existing = membership.consents.filter(
@@ -264,7 +319,10 @@ def consent_give(
     if existing is not None:
         return existing
     consent = ClubConsent(
-        membership=membership, club_indicator=club_indicator, given_by=history.actor_email(actor)
+        membership=membership,
+        club_indicator=club_indicator,
+        given_by=history.actor_email(actor),
+        terms=ConsentTerms.ANONYMISED if club.anonymised else ConsentTerms.NAMED,
     )
     _validated(consent)
     consent.save()
@@ -341,28 +399,3 @@ def comparator_group_delete(
     deleted, _ = ComparatorGroup.objects.filter(club=club, id=group_id).delete()
     if not deleted:
         raise NotFound(f"{club.name} has no such comparator group.")
-
-
-def record_comparison_read(*, view, reader: Organisation, reader_user, interface: str) -> None:
-    """Log the cross-organisation read of a comparison: ONE row naming every owner whose
-    values were shown (the reader's own values and hidden periods are not reads), each under
-    its own consent (basis "club_consent", id the consent's id), with the periods read of it.
-    One INSERT whatever the size of the club."""
-    reads = view.reads
-    if not reads.owner_ids:
-        return
-    what: dict[tuple[str, ...], dict] = {}  # one dict per distinct set of periods
-    for codes in reads.period_codes:
-        if codes not in what:
-            periods = sorted(codes)
-            what[codes] = {"indicators": [{"code": reads.indicator_code, "periods": periods}]}
-    record_read(
-        reader_organisation=reader,
-        reader_user=reader_user,
-        interface=interface,
-        basis_type=BASIS_TYPE,
-        basis_label=basis_label(view.club.name),
-        owner_ids=reads.owner_ids,
-        basis_ids=reads.consent_ids,
-        what_of_owner=[what[codes] for codes in reads.period_codes],
-    )

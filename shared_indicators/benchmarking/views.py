@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
-from django_tenants.utils import get_public_schema_name
+from django.views.decorators.http import require_http_methods, require_POST
 
 from goldenthread.platform.core.charts import (
     LineChart,
@@ -71,13 +71,7 @@ def club_detail(request: HttpRequest, club_id: int) -> HttpResponse:
         ).values_list("id", flat=True)
     )
     administers = club.administering_organisation_id == organisation.id
-    members = []
-    if administers or not club.anonymised:
-        members = list(
-            Organisation.objects.filter(
-                club_memberships__club=club, club_memberships__left_at__isnull=True
-            ).order_by("name")
-        )
+    members = selectors.club_members_visible_to(club=club, reader=organisation)
     return render(
         request,
         "benchmarking/club_detail.html",
@@ -108,7 +102,10 @@ def consent_change(request: HttpRequest, club_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Consent given for {code}: your approved values will be shared with the club."
+            (
+                f"Consent given for {code}: your approved values will be shared with the club"
+                + ("." if club.anonymised else ", under your organisation's name.")
+            )
             if give
             else f"Consent withdrawn for {code}: your values have left the club's comparisons.",
         )
@@ -126,9 +123,9 @@ def membership_change(request: HttpRequest, club_id: int) -> HttpResponse:
         member = (
             organisation
             if action == "leave"
-            else Organisation.objects.filter(slug=slug)
-            .exclude(schema_name=get_public_schema_name())
-            .first()
+            # The platform's own organisation is found like any other: the service refuses
+            # it, with the message every interface gives.
+            else Organisation.objects.filter(slug=slug).first()
         )
         if member is None:
             raise NotFound(f"No organisation has the slug '{slug}'.")
@@ -148,6 +145,52 @@ def membership_change(request: HttpRequest, club_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("benchmarking:club", club_id=club.id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def club_labelling(request: HttpRequest, club_id: int) -> HttpResponse:
+    """Switch between naming the members and anonymising them (the club's administrators).
+
+    GET shows what naming the members would do (which consents given under anonymity end)
+    before the runner confirms; POST makes the change through `services.club_update_rules`,
+    which applies the rule whatever the interface."""
+    organisation = request.organisation
+    club = _club(request, club_id)
+    if club.administering_organisation_id != organisation.id or not can_administer_clubs(
+        request.user
+    ):
+        raise DjangoPermissionDenied(
+            "Only administrators of the organisation that runs this club may change it."
+        )
+    if request.method == "POST":
+        name_members = request.POST.get("action") == "name"
+        try:
+            services.club_update_rules(
+                actor=request.user,
+                organisation=organisation,
+                club=club,
+                anonymised=not name_members,
+                end_consents_given_under_anonymity=request.POST.get("confirm") == "yes",
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("benchmarking:labelling", club_id=club.id)
+        messages.success(
+            request,
+            f"{club.name} now names its members."
+            if name_members
+            else f"{club.name} now shows other members as “Authority A, B, …”.",
+        )
+        return redirect("benchmarking:club", club_id=club.id)
+    return render(
+        request,
+        "benchmarking/club_labelling.html",
+        {
+            "club": club,
+            "impact": selectors.naming_impact(club=club) if club.anonymised else None,
+        },
+    )
 
 
 HISTORY_PAGE_SIZE = 50
@@ -246,6 +289,8 @@ def comparison(request: HttpRequest, club_id: int, code: str) -> HttpResponse:
         periods = selectors.period_range(first, last)
         view = selectors.comparison_for(
             reader=organisation,
+            reader_user=request.user,
+            interface="page",
             club=club,
             indicator_code=code,
             periods=periods,
@@ -254,10 +299,6 @@ def comparison(request: HttpRequest, club_id: int, code: str) -> HttpResponse:
         )
     except ComparisonUnavailable as exc:
         error = exc.message
-    if view is not None:
-        services.record_comparison_read(
-            view=view, reader=organisation, reader_user=request.user, interface="page"
-        )
     latest = None
     series_you = None
     if view is not None and view.comparison is not None:

@@ -77,3 +77,31 @@ def active_bases_for(organisation_id: int, indicator_code: str) -> list[Basis]:
         for basis in provider(organisation_id, indicator_code):
             seen.setdefault(basis.key, basis)
     return list(seen.values())
+
+
+# Who read an owner's data, as the owner may be told. A basis type whose readers may not
+# always be named (a club whose members are anonymous to each other) registers a disclosure:
+# `(basis ids) -> {basis id: None to name the reader, or the words to show instead}`.
+ReaderDisclosure = Callable[[list[int]], dict[int, str | None]]
+
+_reader_disclosures: dict[str, ReaderDisclosure] = {}
+
+# Shown instead of the reader when its basis is unknown to the disclosure (fails closed).
+READER_WITHHELD = "an organisation that cannot be named to you"
+
+
+def register_reader_disclosure(basis_type: str, disclosure: ReaderDisclosure) -> None:
+    """Set how readers under `basis_type` are disclosed to owners (see `ReaderDisclosure`);
+    without one, readers are named. Registering again replaces it."""
+    if basis_type not in BASIS_TYPES:
+        raise ValueError(f"Basis type {basis_type!r} is not one of {BASIS_TYPES}.")
+    _reader_disclosures[basis_type] = disclosure
+
+
+def unregister_reader_disclosure(basis_type: str) -> None:
+    """Remove it (tests register their own and remove it afterwards)."""
+    _reader_disclosures.pop(basis_type, None)
+
+
+def reader_disclosure_for(basis_type: str) -> ReaderDisclosure | None:
+    return _reader_disclosures.get(basis_type)

@@ -13,8 +13,14 @@ from django.db.models.expressions import RawSQL
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.tenants.models import Organisation
 
-from .bases import BASIS_TYPES, Basis
-from .models import CrossOrganisationRead, PublicationGrant, PublishedValue, ReadInterface
+from .bases import BASIS_TYPES, READER_WITHHELD, Basis, reader_disclosure_for
+from .models import (
+    BasisType,
+    CrossOrganisationRead,
+    PublicationGrant,
+    PublishedValue,
+    ReadInterface,
+)
 
 
 def _grants_in(basis_type: str, basis_ids: list[int]) -> QuerySet[PublicationGrant]:
@@ -101,10 +107,15 @@ def restatement_history(*, published_value: PublishedValue) -> list[PublishedVal
 class OwnerRead:
     """One read of an owner's data as that owner sees it: who read it, when, how, under which
     of the owner's bases, and what of the owner's data. Nothing about other owners whose data
-    were read at the same time."""
+    were read at the same time.
+
+    `reader_name` is what the owner is told about the reader: its name, or, where the basis
+    type's disclosure says the reader may not be named (a member of an anonymised club), the
+    words given instead; then `reader_organisation` is None and `reader_user` empty."""
 
     id: int
-    reader_organisation: Organisation
+    reader_organisation: Organisation | None
+    reader_name: str
     reader_user: str
     basis_type: str
     basis_id: int
@@ -113,13 +124,21 @@ class OwnerRead:
     interface: str
     read_at: datetime
 
+    @property
+    def reader_named(self) -> bool:
+        return self.reader_organisation is not None
+
     def get_interface_display(self) -> str:
         return str(ReadInterface(self.interface).label)
+
+    def get_basis_type_display(self) -> str:
+        return str(BasisType(self.basis_type).label)
 
 
 class OwnerReads:
     """A lazy, countable, sliceable list of `OwnerRead`, newest first: what a paginator or
-    a page of an API needs, reading only the page asked for."""
+    a page of an API needs, reading only the page asked for (and, for basis types with a
+    reader disclosure, one more query per page and type)."""
 
     def __init__(self, rows: QuerySet[CrossOrganisationRead]):
         self._rows = rows
@@ -134,19 +153,38 @@ class OwnerReads:
         return self._rows.exists()
 
     def __iter__(self) -> Iterator[OwnerRead]:
-        return (_owner_read(row) for row in self._rows)
+        return iter(_owner_reads(list(self._rows)))
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [_owner_read(row) for row in self._rows[index]]
-        return _owner_read(self._rows[index])
+            return _owner_reads(list(self._rows[index]))
+        return _owner_reads([self._rows[index]])[0]
 
 
-def _owner_read(row: CrossOrganisationRead) -> OwnerRead:
+def _owner_reads(rows: list[CrossOrganisationRead]) -> list[OwnerRead]:
+    """Security-relevant: the reader is named unless the basis type's disclosure says
+    otherwise; a basis the disclosure does not answer for is not named (fails closed)."""
+    ids_by_type: dict[str, set[int]] = {}
+    for row in rows:
+        ids_by_type.setdefault(row.basis_type, set()).add(row.owner_basis_id)
+    instead: dict[tuple[str, int], str | None] = {}
+    for basis_type, ids in ids_by_type.items():
+        disclosure = reader_disclosure_for(basis_type)
+        if disclosure is None:
+            continue
+        answers = disclosure(sorted(ids))
+        for basis_id in ids:
+            instead[(basis_type, basis_id)] = answers.get(basis_id, READER_WITHHELD)
+    return [_owner_read(row, instead.get((row.basis_type, row.owner_basis_id))) for row in rows]
+
+
+def _owner_read(row: CrossOrganisationRead, instead: str | None) -> OwnerRead:
+    named = instead is None
     return OwnerRead(
         id=row.id,
-        reader_organisation=row.reader_organisation,
-        reader_user=row.reader_user,
+        reader_organisation=row.reader_organisation if named else None,
+        reader_name=row.reader_organisation.name if named else instead,
+        reader_user=row.reader_user if named else "",
         basis_type=row.basis_type,
         basis_id=row.owner_basis_id,
         basis_label=row.basis_label,
@@ -160,11 +198,13 @@ def reads_of(
     *, owner_organisation_id: int, basis_type: str | None = None, basis_id: int | None = None
 ) -> OwnerReads:
     """The log of other organisations' reads of one organisation's data, newest first, as that
-    organisation may see it (`OwnerRead`: its own part of each read only).
+    organisation may see it (`OwnerRead`: its own part of each read only), of every basis type
+    unless `basis_type` is given.
 
     Security-relevant: a log row names every owner read at once; only this owner's basis and
     what was read of it are taken from it, in the database (the other owners' ids are not
-    even fetched)."""
+    even fetched). Who the reader was is disclosed as the basis type's registered disclosure
+    allows (see `OwnerRead`)."""
     owner = int(owner_organisation_id)
     # Only our own table name is formatted into the SQL below; the owner is a parameter.
     table = CrossOrganisationRead._meta.db_table

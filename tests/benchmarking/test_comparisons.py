@@ -22,6 +22,8 @@ TODAY = date(2025, 6, 1)
 def compare(reader, club, indicator, codes=(Q1,), **extra):
     return selectors.comparison_for(
         reader=reader,
+        reader_user=None,
+        interface="page",
         club=club,
         indicator_code=indicator.code,
         periods=[parse_period(code) for code in codes],
@@ -196,6 +198,8 @@ def test_a_time_series_follows_each_member_with_the_club_median():
         publish(org, indicator, "2024/25 Q2", 20 * (i + 1))
     view = selectors.comparison_for(
         reader=orgs[2],
+        reader_user=None,
+        interface="page",
         club=club,
         indicator_code=indicator.code,
         periods=selectors.period_range("2024/25 Q1", "2024/25 Q2"),

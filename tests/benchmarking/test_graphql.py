@@ -234,11 +234,17 @@ def test_a_comparison_read_is_logged_once_naming_each_owner_under_its_own_consen
         and "publication_crossorganisationread" in q["sql"]
     ]
     assert len(inserts) == 1
-    # Each owner sees the read of its own data, under its own consent, and nothing more.
+    # Each owner sees the read of its own data, under its own consent, and nothing more; in
+    # an anonymised club not even which member read it.
     for owner in members[1:]:
         (seen,) = reads_of(owner_organisation_id=owner.id)
         periods = [QUARTERS[0]] if owner == partial else list(QUARTERS)
-        assert (seen.reader_organisation, seen.basis_id) == (org_a, consents[owner.id])
+        assert (seen.reader_organisation, seen.reader_name, seen.reader_user, seen.basis_id) == (
+            None,
+            f"a member of {club.name}",
+            "",
+            consents[owner.id],
+        )
         assert seen.what == {"indicators": [{"code": indicator.code, "periods": periods}]}
     assert not reads_of(owner_organisation_id=org_a.id).exists()
 

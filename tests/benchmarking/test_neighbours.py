@@ -90,6 +90,8 @@ def test_the_nearest_neighbours_group_compares_with_them_only():
         )
     view = selectors.comparison_for(
         reader=orgs[0],
+        reader_user=None,
+        interface="page",
         club=club,
         indicator_code=indicator.code,
         periods=[parse_period("2024/25 Q1")],

@@ -109,6 +109,8 @@ def assert_table_equals_reference(club, indicator, viewer, rng, *, context: str)
     group_key = rng.choice(["", "authority_type"])
     arguments = dict(
         reader=viewer,
+        reader_user=None,
+        interface="page",
         club=club,
         indicator_code=indicator.code,
         periods=PERIODS,
@@ -205,7 +207,19 @@ def change_something(rng, club, indicator, orgs, choices) -> str:
         club=club,
         anonymised=anonymised,
         minimum_members_with_data=max(club.minimum_members_with_data, 3),
+        end_consents_given_under_anonymity=True,
     )
+    if not anonymised:
+        # Naming the members ended the consents given under anonymity: the members consent
+        # again, to being named, and their values are published anew.
+        for org in orgs:
+            if services.current_membership(club=club, organisation=org) is None:
+                continue
+            services.consent_give(
+                actor=ADMIN, organisation=org, club=club, indicator_code=indicator.code
+            )
+            for each in QUARTERS:
+                publish_random(rng, org, indicator, each, choices, missing=0.2)
     return f"anonymised set to {anonymised}"
 
 
@@ -233,6 +247,8 @@ def test_changing_the_catalogue_polarity_reranks_every_club_both_ways():
     def ranks():
         view = selectors.comparison_for(
             reader=orgs[0],
+            reader_user=None,
+            interface="page",
             club=club,
             indicator_code=indicator.code,
             periods=PERIODS[:1],
@@ -252,7 +268,13 @@ def test_changing_the_catalogue_polarity_reranks_every_club_both_ways():
     assert ranks() == [(f"Member {i}", i + 1) for i in range(5)]
     # Two decimal places now: values are compared (and shown) at two.
     first = selectors.comparison_for(
-        reader=orgs[0], club=club, indicator_code=indicator.code, periods=PERIODS[:1], today=TODAY
+        reader=orgs[0],
+        reader_user=None,
+        interface="page",
+        club=club,
+        indicator_code=indicator.code,
+        periods=PERIODS[:1],
+        today=TODAY,
     ).comparison.periods[0]
     assert first.entries[0].value == Decimal("10.00") and first.summary.median == Decimal("30.000")
 
@@ -275,7 +297,13 @@ def test_a_value_published_for_another_period_type_sends_the_comparison_to_the_p
 
     assert table_result(club, orgs[0], periods) is None
     arguments = dict(
-        reader=orgs[0], club=club, indicator_code=indicator.code, periods=periods, today=TODAY
+        reader=orgs[0],
+        reader_user=None,
+        interface="page",
+        club=club,
+        indicator_code=indicator.code,
+        periods=periods,
+        today=TODAY,
     )
     view = selectors.comparison_for(**arguments)
     assert compared(view) == compared(selectors.reference_comparison_for(**arguments))
@@ -350,7 +378,13 @@ def test_the_rebuild_command_recreates_the_table_from_the_store():
     for i, org in enumerate(orgs):
         publish(org, indicator, QUARTERS[0], 10 * i)
     arguments = dict(
-        reader=orgs[2], club=club, indicator_code=indicator.code, periods=PERIODS, today=TODAY
+        reader=orgs[2],
+        reader_user=None,
+        interface="page",
+        club=club,
+        indicator_code=indicator.code,
+        periods=PERIODS,
+        today=TODAY,
     )
     before = compared(selectors.comparison_for(**arguments))
     RankingEntry.objects.all().delete()

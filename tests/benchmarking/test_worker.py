@@ -57,10 +57,16 @@ def test_an_approved_value_reaches_the_comparison_through_the_worker(celery_work
         # when a value is approved through the workflow (committed, so the task is queued)
         committed(lambda: approved_value(member, pi, Q1, "61.5"))
 
-        # then the worker publishes it and the peer sees it ranked in the comparison
+        # then the worker publishes it and the peer sees it ranked in the comparison (read,
+        # and so logged, in a committed thread: the log row goes with the peer at clean-up)
         def shown():
+            return committed(read)
+
+        def read():
             view = selectors.comparison_for(
                 reader=peer,
+                reader_user=None,
+                interface="page",
                 club=Club.objects.get(pk=club.pk),
                 indicator_code=indicator.code,
                 periods=[parse_period(Q1)],

@@ -11,6 +11,8 @@ from django_tenants.utils import schema_context
 
 from goldenthread.partnerships import services
 from goldenthread.partnerships.dashboard import partnership_dashboard
+from goldenthread.partnerships.domain.periods import MAX_DASHBOARD_PERIODS
+from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.indicators.services import workflow
 from goldenthread.shared_indicators.publication.models import CrossOrganisationRead, PublishedValue
 
@@ -26,6 +28,8 @@ def board(scenario, reader=None, **kwargs):
     return partnership_dashboard(
         partnership=scenario.partnership,
         reader=reader.organisation,
+        reader_user=kwargs.pop("reader_user", reader.reader),
+        interface=kwargs.pop("interface", "page"),
         period_codes=kwargs.pop("period_codes", ["2024/25 Q3", "2024/25 Q4"]),
         **kwargs,
     )
@@ -372,3 +376,22 @@ def test_an_outsider_and_a_member_without_an_agreement_see_no_figures(scenario):
     assert scenario.partnership not in partnerships_visible_to(
         organisation=parties.outsider.organisation
     )
+
+
+def test_the_dashboard_logs_every_read_whatever_the_caller_and_refuses_too_many_periods(
+    scenario,
+):
+    parties = scenario.parties
+    sign_all(scenario)
+    approve(parties.police, scenario.indicators["mean"].code, "2024/25 Q4", 60)
+    before = CrossOrganisationRead.objects.count()
+    with pytest.raises(TypeError):  # there is no way to read without saying who and how
+        partnership_dashboard(partnership=scenario.partnership, reader=parties.county.organisation)
+    board(scenario, interface="rest")
+    assert CrossOrganisationRead.objects.count() == before + 1
+    for periods in (0, MAX_DASHBOARD_PERIODS + 1):
+        with pytest.raises(DomainError, match=f"from 1 to {MAX_DASHBOARD_PERIODS}"):
+            board(scenario, period_codes=None, periods=periods)
+    with pytest.raises(DomainError, match="at most"):
+        board(scenario, period_codes=["2024/25 Q4"] * (MAX_DASHBOARD_PERIODS + 1))
+    assert CrossOrganisationRead.objects.count() == before + 1

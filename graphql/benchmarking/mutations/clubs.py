@@ -40,7 +40,13 @@ class BenchmarkingClubCreate(OrganisationMutation):
 
 class BenchmarkingClubUpdate(OrganisationMutation):
     class Meta:
-        description = "Change a club's name or rules (administrators of the club's organisation)."
+        description = (
+            "Change a club's name or rules (administrators of the club's organisation). "
+            "Naming the members of an anonymised club (`anonymised: false`) ends every active "
+            "consent given under anonymity, so those members' values leave every comparison "
+            "until they consent again; it is refused (CONFLICT) unless "
+            "`endConsentsGivenUnderAnonymity` is true. See `consentsEndedByNaming`."
+        )
         permissions = (ADMINISTER_CLUBS,)
 
     class Arguments:
@@ -51,6 +57,11 @@ class BenchmarkingClubUpdate(OrganisationMutation):
         minimum_members_with_data = graphene.Int(description="A new minimum.")
         embargo_until = graphene.Date(description="A new embargo date.")
         clear_embargo = graphene.Boolean(default_value=False, description="Lift the embargo.")
+        end_consents_given_under_anonymity = graphene.Boolean(
+            default_value=False,
+            description="Confirm that naming the members ends the consents given under "
+            "anonymity (needed only when there are any).",
+        )
 
     club = graphene.Field(BenchmarkingClub, required=True, description="The club.")
 

@@ -30,7 +30,13 @@ CAUSES = {
     "indicator_removed": "the club stopped comparing the indicator",
     "member_left": "the member left the club",
     "member_removed": "the member was removed from the club",
+    "club_named": (
+        "the club started naming its members and the consent had been given under anonymity "
+        "(sharing resumes when the member consents again, to being named)"
+    ),
 }
+
+TERMS = {"anonymised": "Anonymised (Authority A, B, …)", "named": "By name"}
 
 
 class EventRow(Protocol):
@@ -167,11 +173,19 @@ def _summary(row: EventRow, subject: str, reader: Reader) -> tuple[str, tuple[Ch
     if kind == "member_removed":
         return f"Removed {subject} from the club", ()
     if kind == "consent_given":
-        return f"Consent given for {code} by {subject}", ()
+        terms = (row.new or {}).get("terms")
+        shown = TERMS.get(terms, terms)
+        changes = (Change("terms", "Given on the terms", "", shown),) if terms else ()
+        return f"Consent given for {code} by {subject}", changes
     if kind == "consent_withdrawn":
         cause = CAUSES.get(detail.get("cause", ""))
         because = f", because {cause}" if cause else ""
-        return f"Consent withdrawn for {code} by {subject}{because}", ()
+        old_terms = (row.old or {}).get("terms")
+        changes = ()
+        if old_terms:
+            given = f"Active ({TERMS.get(old_terms, old_terms)})"
+            changes = (Change("consent", "Consent", given, "Ended"),)
+        return f"Consent withdrawn for {code} by {subject}{because}", changes
     if kind in ("group_created", "group_deleted"):
         verb = "Created" if kind == "group_created" else "Deleted"
         changes = ()

@@ -149,6 +149,8 @@ def test_the_content_seed_gives_every_status_an_active_agreement_and_a_club(db):
     club = club_get_for(organisation=ashby, club_id=Club.objects.get(name=CLUB_NAME).pk)
     view = comparison_for(
         reader=ashby,
+        reader_user=None,
+        interface="page",
         club=club,
         indicator_code="NI 191",
         periods=[previous_period(previous_period(default_report_period(timezone.localdate())))],

@@ -9,6 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.shared_indicators.publication.bases import (
+    READER_WITHHELD,
+    register_reader_disclosure,
+    unregister_reader_disclosure,
+)
 from goldenthread.shared_indicators.publication.models import (
     CrossOrganisationRead,
     PublicationGrant,
@@ -379,11 +384,13 @@ def test_reads_can_be_logged_under_each_owners_own_basis(org_a, org_b, bases):
         interface="graphql",
     )
 
-    # then each owner sees its read under its own basis
+    # then each owner sees its read under its own basis (the reader withheld: these consents
+    # are no club's, so the club-consent disclosure cannot say the reader may be named)
     for owner, basis in ((org_a, alpha_consent), (org_b, beta_consent)):
         (seen,) = reads_of(owner_organisation_id=owner.pk)
-        assert (seen.reader_organisation, seen.basis_id, seen.basis_label) == (
-            reader,
+        assert (seen.reader_organisation, seen.reader_name, seen.basis_id, seen.basis_label) == (
+            None,
+            READER_WITHHELD,
             basis.id,
             basis.label,
         )
@@ -448,6 +455,7 @@ def test_one_row_names_every_owner_and_each_owner_sees_only_its_own_part(org_a, 
     assert {field.name for field in dataclasses.fields(first)} == {
         "id",
         "reader_organisation",
+        "reader_name",
         "reader_user",
         "basis_type",
         "basis_id",
@@ -459,6 +467,49 @@ def test_one_row_names_every_owner_and_each_owner_sees_only_its_own_part(org_a, 
     assert not reads_of(owner_organisation_id=org_b.pk).exists()
     assert len(reads_of(owner_organisation_id=owners[5].pk, basis_type="club_consent")) == 1
     assert not reads_of(owner_organisation_id=owners[5].pk, basis_type="agreement").exists()
+
+
+def test_a_basis_types_reader_disclosure_decides_whether_the_owner_is_told_who_read(org_a, org_b):
+    basis = agreement("values")
+    reader = Organisation.objects.create(schema_name="reader_z", slug="reader-z", name="Z")
+    row = record_read(
+        reader_organisation=reader,
+        reader_user="r@z.example",
+        interface="page",
+        basis_type="agreement",
+        basis_label=basis.label,
+        owner_ids=[org_a.pk, org_b.pk],
+        basis_ids=[basis.id, basis.id + 1],
+        what_of_owner=[{"indicators": []}] * 2,
+    )
+    # Without a disclosure (agreements), the reader is named.
+    (seen,) = reads_of(owner_organisation_id=org_a.pk)
+    assert (seen.reader_organisation, seen.reader_name, seen.reader_user) == (
+        reader,
+        "Z",
+        "r@z.example",
+    )
+    # With one, it decides per basis; a basis it does not answer for is withheld.
+    asked = []
+
+    def disclosure(basis_ids):
+        asked.append(basis_ids)
+        return {basis.id: "a party to the test"}
+
+    register_reader_disclosure("agreement", disclosure)
+    try:
+        (seen_a,) = reads_of(owner_organisation_id=org_a.pk)
+        (seen_b,) = reads_of(owner_organisation_id=org_b.pk)
+    finally:
+        unregister_reader_disclosure("agreement")
+    assert (seen_a.id, seen_b.id) == (row.pk, row.pk)
+    assert (seen_a.reader_organisation, seen_a.reader_name, seen_a.reader_user) == (
+        None,
+        "a party to the test",
+        "",
+    )
+    assert (seen_b.reader_organisation, seen_b.reader_name) == (None, READER_WITHHELD)
+    assert asked == [[basis.id], [basis.id + 1]]  # one call per page, with its bases only
 
 
 def test_a_read_of_its_own_data_or_without_bases_is_refused(org_a, org_b):
