@@ -79,6 +79,7 @@ class CatalogueIndicatorListApi(ListAPIView):
 
     @extend_schema(
         operation_id="catalogue_indicators_list",
+        summary="List the national indicator catalogue",
         parameters=[InputSerializer],
         tags=["catalogue"],
     )
@@ -110,6 +111,10 @@ class CatalogueIndicatorDetailApi(RetrieveAPIView):
     def get_object(self):
         return catalogue_indicator_get(code=self.kwargs["code"])
 
-    @extend_schema(operation_id="catalogue_indicators_retrieve", tags=["catalogue"])
+    @extend_schema(
+        operation_id="catalogue_indicators_retrieve",
+        summary="Read a catalogue indicator with its recorded versions",
+        tags=["catalogue"],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

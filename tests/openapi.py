@@ -28,6 +28,17 @@ def area_schema(prefix: str, urlconf: str) -> tuple[dict, list[str]]:
     return schema, complaints
 
 
+def site_schema() -> tuple[dict, list[str]]:
+    """The schema the site serves at /api/schema/ (every area), and every warning and error
+    the generator raised while making it, none filtered out."""
+    GENERATOR_STATS.reset()
+    with GENERATOR_STATS.silence():
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    complaints = [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
+    GENERATOR_STATS.reset()
+    return schema, complaints
+
+
 def operations(schema: dict):
     """(route, method, operation) for every operation in the schema."""
     for route, item in schema["paths"].items():

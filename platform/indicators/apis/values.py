@@ -89,7 +89,7 @@ class IndicatorValueListApi(IndicatorsApi):
     correct a value as a draft."""
 
     @extend_schema(
-        operation_id="indicator_values_list",
+        operation_id="indicators_indicator_values_list",
         summary="List a PI's values with their trends",
         tags=[schema.TAG],
         parameters=[
@@ -123,7 +123,7 @@ class IndicatorValueListApi(IndicatorsApi):
         return self.paginated(request, rows, output)
 
     @extend_schema(
-        operation_id="indicator_values_enter",
+        operation_id="indicators_indicator_values_enter",
         summary="Enter or correct a value, as a draft",
         tags=[schema.TAG],
         request=ValueInput,
@@ -142,7 +142,7 @@ class ValueListApi(IndicatorsApi):
     verifier's queue is `?workflow_status=submitted`), `period`, `indicator`, `sub_area`."""
 
     @extend_schema(
-        operation_id="values_list",
+        operation_id="indicators_values_list",
         summary="List values across PIs",
         tags=[schema.TAG],
         parameters=[
@@ -167,7 +167,7 @@ class ValueListApi(IndicatorsApi):
 
 class ValueDetailApi(IndicatorsApi):
     @extend_schema(
-        operation_id="values_retrieve",
+        operation_id="indicators_values_retrieve",
         summary="Read a value",
         tags=[schema.TAG],
         responses={200: schema.ValueSerializer, **schema.errors(404)},
@@ -192,7 +192,7 @@ class ValueBulkUpsertApi(IndicatorsApi):
         )
 
     @extend_schema(
-        operation_id="values_bulk_upsert",
+        operation_id="indicators_values_bulk_upsert",
         summary="Enter many values, all or nothing",
         tags=[schema.TAG],
         request=inline_serializer(
@@ -289,7 +289,7 @@ class TransitionApi(IndicatorsApi):
 
 @extend_schema_view(
     post=extend_schema(
-        operation_id="values_submit",
+        operation_id="indicators_values_submit",
         summary="Submit a draft for approval",
         tags=[schema.TAG],
         request=TransitionApi.InputSerializer,
@@ -303,7 +303,7 @@ class ValueSubmitApi(TransitionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        operation_id="values_approve",
+        operation_id="indicators_values_approve",
         summary="Approve a submitted value (locks it)",
         tags=[schema.TAG],
         request=TransitionApi.InputSerializer,
@@ -317,7 +317,7 @@ class ValueApproveApi(TransitionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        operation_id="values_send_back",
+        operation_id="indicators_values_send_back",
         summary="Send a submitted value back, with a reason",
         tags=[schema.TAG],
         request=TransitionApi.InputSerializer,
@@ -331,7 +331,7 @@ class ValueSendBackApi(TransitionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        operation_id="values_reopen",
+        operation_id="indicators_values_reopen",
         summary="Reopen an approved value, with a reason",
         tags=[schema.TAG],
         request=TransitionApi.InputSerializer,
@@ -361,7 +361,7 @@ class CommentaryListApi(IndicatorsApi):
         text = serializers.CharField()
 
     @extend_schema(
-        operation_id="commentary_list",
+        operation_id="indicators_commentary_list",
         summary="List a PI's commentary, newest first",
         tags=[schema.TAG],
         parameters=[schema.query("period", "A period code."), *schema.PAGE_PARAMETERS],
@@ -376,7 +376,7 @@ class CommentaryListApi(IndicatorsApi):
         return self.paginated(request, qs, commentary_output)
 
     @extend_schema(
-        operation_id="commentary_add",
+        operation_id="indicators_commentary_add",
         summary="Add commentary for a period",
         tags=[schema.TAG],
         request=InputSerializer,
@@ -410,7 +410,7 @@ class DueValuesApi(IndicatorsApi):
     """GET `?which=late` (default) or `?which=due_soon`: values owed, oldest due first."""
 
     @extend_schema(
-        operation_id="values_due",
+        operation_id="indicators_values_due",
         summary="List values owed: late or due soon",
         tags=[schema.TAG],
         parameters=[
