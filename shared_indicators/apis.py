@@ -8,6 +8,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import PageNumberPagination
 
 from goldenthread.platform.core.choices import Frequency, Polarity
+from goldenthread.platform.indicators.apis.schema import errors
 
 from .permissions import CanReadCatalogue
 from .selectors import catalogue_indicator_get, catalogue_indicator_list
@@ -82,6 +83,7 @@ class CatalogueIndicatorListApi(ListAPIView):
         summary="List the national indicator catalogue",
         parameters=[InputSerializer],
         tags=["catalogue"],
+        responses={200: IndicatorOutputSerializer(many=True), **errors(400, 403, 404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -115,6 +117,7 @@ class CatalogueIndicatorDetailApi(RetrieveAPIView):
         operation_id="catalogue_indicators_retrieve",
         summary="Read a catalogue indicator with its recorded versions",
         tags=["catalogue"],
+        responses={200: OutputSerializer, **errors(403, 404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -291,7 +291,7 @@ class IndicatorAcceptCatalogueVersionApi(IndicatorsApi):
         summary="Apply the catalogue's newer definition",
         tags=[schema.TAG],
         request=None,
-        responses={200: schema.IndicatorSerializer, **schema.errors(403, 404, 409)},
+        responses={200: schema.IndicatorSerializer, **schema.errors(400, 403, 404, 409)},
     )
     def post(self, request, pk):
         indicator_accept_catalogue_version(actor=request.user, indicator=indicator_get(pk=pk))
