@@ -403,9 +403,19 @@ WRITES = {**INDICATORS, **PLANNING}
 
 @pytest.fixture
 def world(org_a, org_b, make_user) -> World:
+    from goldenthread.platform.indicators.models import PerformanceSettings
+    from goldenthread.platform.planning.models import PlanningSettings
+
+    # The settings rows are made on first use, by any request that reads them, refused or not.
+    for organisation in (org_a, org_b):
+        with schema_context(organisation.schema_name):
+            PlanningSettings.load()
+            PerformanceSettings.load()
     return World(home=org_a, other=org_b, make_user=make_user)
 
 
-@pytest.mark.parametrize(("method", "route"), sorted(WRITES), ids=" ".join)
+@pytest.mark.parametrize(
+    ("method", "route"), sorted(WRITES), ids=[" ".join(w) for w in sorted(WRITES)]
+)
 def test_a_rest_write_is_refused_to_all_but_the_allowed_role(world, method, route):
     check_the_four_refusals(world, method, WRITES[(method, route)])
