@@ -11,8 +11,11 @@ Select it alone with `pytest -m schemathesis`.
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -59,6 +62,7 @@ class Seeded:
     host: str
     key: str
     ids: dict[str, list[int]] = field(default_factory=dict)
+    admin: object = None
 
 
 def _seed(organisation, make_user) -> Seeded:
@@ -66,7 +70,7 @@ def _seed(organisation, make_user) -> Seeded:
     from goldenthread.platform.devtools.seeding.common import Cast, Tally
     from goldenthread.platform.devtools.seeding.performance import DISTRICT_PIS, seed_performance
     from goldenthread.platform.devtools.seeding.planning import seed_planning
-    from goldenthread.platform.indicators.models import IndicatorValue, Target
+    from goldenthread.platform.indicators.models import IndicatorValue
     from goldenthread.platform.planning import models as planning
 
     people = {
@@ -91,27 +95,69 @@ def _seed(organisation, make_user) -> Seeded:
 
         ids = {
             "indicators": list(Indicator.objects.values_list("pk", flat=True)),
-            "values": list(IndicatorValue.objects.values_list("pk", flat=True)[:20]),
-            "targets": list(Target.objects.values_list("pk", flat=True)[:20]),
-            "plans": list(planning.ActionPlan.objects.values_list("pk", flat=True)),
-            "actions": list(planning.Action.objects.values_list("pk", flat=True)),
-            "milestones": list(planning.Milestone.objects.values_list("pk", flat=True)),
-            "risks": list(planning.Risk.objects.values_list("pk", flat=True)),
-            "strategy": list(planning.StrategyNode.objects.values_list("pk", flat=True)),
-            "evidence": list(planning.EvidenceDocument.objects.values_list("pk", flat=True)),
+            "indicators/values": list(IndicatorValue.objects.values_list("pk", flat=True)[:20]),
+            "planning/plans": list(planning.ActionPlan.objects.values_list("pk", flat=True)),
+            "planning/actions": list(planning.Action.objects.values_list("pk", flat=True)),
+            "planning/milestones": list(planning.Milestone.objects.values_list("pk", flat=True)),
+            "planning/risks": list(planning.Risk.objects.values_list("pk", flat=True)),
+            "planning/strategy": list(planning.StrategyNode.objects.values_list("pk", flat=True)),
+            "planning/evidence": list(
+                planning.EvidenceDocument.objects.values_list("pk", flat=True)
+            ),
         }
-    return Seeded(host=organisation.get_primary_domain().domain, key=key, ids=ids)
+    seeded = Seeded(host=organisation.get_primary_domain().domain, key=key, ids=ids)
+    seeded.admin = people["org_admin"]
+    return seeded
+
+
+def _seed_partnership(lead, member, *, actor) -> dict[str, list[int]]:
+    """A partnership `lead` runs with `member`: a shared indicator with a target and a draft
+    agreement; the ids of each, by the API path that names them."""
+    from goldenthread.partnerships import services
+
+    common = {"organisation": lead, "actor": actor}
+    partnership = services.partnership_create(
+        **common, name="Schemathesis LSP", type="lsp", starts_on=date(2024, 4, 1)
+    )
+    services.partnership_member_add(partnership=partnership, **common, member=member)
+    indicator = services.partnership_indicator_create(
+        partnership=partnership,
+        **common,
+        aggregation="sum",
+        code="ST-0001",
+        title="Shared",
+        polarity="higher",
+        frequency="quarterly",
+        decimal_places=1,
+    )
+    services.partnership_target_set(
+        indicator=indicator, **common, period_code="2024/25 Q1", value=Decimal("5")
+    )
+    version = services.agreement_create(
+        partnership=partnership,
+        **common,
+        title="Schemathesis agreement",
+        parties=[lead, member],
+        indicator_codes=[indicator.code],
+        fields=["values", "targets"],
+        purpose="Joint reporting.",
+        lawful_basis="not_personal",
+        retention_months=12,
+        starts_on=date(2024, 4, 1),
+    )
+    return {
+        "partnerships": [partnership.pk],
+        "partnerships/indicators": [indicator.pk],
+        "partnerships/agreements": [version.pk],
+    }
 
 
 def _seeded_ids(seeded: Seeded, path: str) -> list[int]:
-    """The ids that fit an operation's first path parameter: /api/v1/<area>/<segment>/{id}/…
-    (or /api/v1/indicators/{id}/… for a PI)."""
-    segments = [s for s in path.split("/") if s][2:]
-    if segments and segments[0].startswith("{"):
-        return seeded.ids.get("indicators", [])
-    if len(segments) >= 2 and segments[0] == "strategy":
-        return seeded.ids["strategy"]
-    return seeded.ids.get(segments[0], []) if segments else []
+    """The ids that fit an operation's first path parameter, by its area and the segment
+    before it: /api/v1/<area>/{id}/… or /api/v1/<area>/<segment>/{…}/…"""
+    area, *rest = [s for s in path.split("/") if s][2:]
+    key = area if not rest or rest[0].startswith("{") else f"{area}/{rest[0]}"
+    return seeded.ids.get(key, [])
 
 
 @contextmanager
@@ -132,8 +178,7 @@ def sharing_the_test_transaction():
 def _exercise(operation, seeded: Seeded, failures: dict[str, str], calls: list[int]):
     """A hypothesis test of one operation: bounded examples, each validated by CHECKS."""
     path_ids = _seeded_ids(seeded, operation.path)
-    names = {parameter.name for parameter in operation.path_parameters}
-    first_parameter = next((name for name in ("id", "version_id") if name in names), None)
+    first_parameter = next(iter(re.findall(r"\{(\w+)\}", operation.path)), None)
 
     @settings(
         max_examples=EXAMPLES,
@@ -184,8 +229,10 @@ def test_every_operation_answers_as_documented_for_two_seeded_organisations(
     schema.app = WSGIHandler()
     failures: dict[str, str] = {}
     calls: list[int] = []
-    for organisation in (org_a, org_b):
-        seeded = _seed(organisation, make_user)
+    alpha, beta = _seed(org_a, make_user), _seed(org_b, make_user)
+    shared = _seed_partnership(org_a, org_b, actor=alpha.admin)
+    for seeded in (alpha, beta):
+        seeded.ids.update(shared)
         with sharing_the_test_transaction():
             for result in schema.get_all_operations():
                 _exercise(result.ok(), seeded, failures, calls)()

@@ -401,7 +401,7 @@ def values_bulk_upsert_by_reference(
         raise DomainError("There are no values to save.")
     indicators = _indicators_named(items)
     sub_areas = SubArea.objects.in_bulk(
-        {item["sub_area_id"] for item in items if item.get("sub_area_id") is not None}
+        {item["sub_area_id"] for item in items if isinstance(item.get("sub_area_id"), int)}
     )
     resolved: list[dict[str, Any]] = []
     positions: list[int] = []
