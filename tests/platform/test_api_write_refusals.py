@@ -401,11 +401,26 @@ PLANNING = {
 WRITES = {**INDICATORS, **PLANNING}
 
 
+@pytest.fixture(scope="session")
+def untouched_organisation(django_db_setup, django_db_blocker):
+    """The "other" organisation: one no other test writes to, so that none of its rows can
+    share an id with the object a case names (ids are per schema)."""
+    from goldenthread.tenants.models import Organisation
+    from tests.factories import provision_organisation
+
+    with django_db_blocker.unblock():
+        existing = Organisation.objects.filter(slug="refusals-other").first()
+        return existing or provision_organisation(
+            slug="refusals-other", name="Refusals Other Council"
+        )
+
+
 @pytest.fixture
-def world(org_a, org_b, make_user) -> World:
+def world(org_a, untouched_organisation, make_user) -> World:
     from goldenthread.platform.indicators.models import PerformanceSettings
     from goldenthread.platform.planning.models import PlanningSettings
 
+    org_b = untouched_organisation
     # The settings rows are made on first use, by any request that reads them, refused or not.
     for organisation in (org_a, org_b):
         with schema_context(organisation.schema_name):
