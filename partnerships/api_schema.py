@@ -6,7 +6,7 @@ two in step by comparing the documented fields with a real answer."""
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 
 from goldenthread.platform.indicators.apis.schema import errors, number
@@ -180,6 +180,7 @@ class SharedIndicatorDefinitionSerializer(serializers.Serializer):
     factor = nullable_number("For ratio aggregation: the factor, e.g. 100 for a percentage.")
 
 
+@extend_schema_serializer(component_name="PartnershipTarget")
 class TargetSerializer(serializers.Serializer):
     indicator = serializers.CharField(help_text="The shared indicator's code.")
     period_code = serializers.CharField()

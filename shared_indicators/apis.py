@@ -13,6 +13,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from goldenthread.platform.core.choices import Frequency, Polarity
 from goldenthread.platform.core.door import PlatformApi
+from goldenthread.platform.indicators.apis.schema import errors
 
 from .permissions import CanReadCatalogue
 from .selectors import catalogue_indicator_get, catalogue_indicator_list
@@ -79,8 +80,10 @@ class CatalogueIndicatorListApi(PlatformApi, ListAPIView):
 
     @extend_schema(
         operation_id="catalogue_indicators_list",
+        summary="List the national indicator catalogue",
         parameters=[InputSerializer],
         tags=["catalogue"],
+        responses={200: IndicatorOutputSerializer(many=True), **errors(400, 403, 404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -110,6 +113,11 @@ class CatalogueIndicatorDetailApi(PlatformApi, RetrieveAPIView):
     def get_object(self):
         return catalogue_indicator_get(code=self.kwargs["code"])
 
-    @extend_schema(operation_id="catalogue_indicators_retrieve", tags=["catalogue"])
+    @extend_schema(
+        operation_id="catalogue_indicators_retrieve",
+        summary="Read a catalogue indicator with its recorded versions",
+        tags=["catalogue"],
+        responses={200: OutputSerializer, **errors(403, 404)},
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

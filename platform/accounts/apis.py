@@ -17,7 +17,12 @@ class MeApi(OrganisationApi):
         roles = serializers.ListField(child=serializers.CharField())
         organisation = serializers.CharField()
 
-    @extend_schema(operation_id="me_retrieve", tags=["accounts"], responses=OutputSerializer)
+    @extend_schema(
+        operation_id="accounts_me_retrieve",
+        summary="Who I am and for which organisation I act",
+        tags=["accounts"],
+        responses=OutputSerializer,
+    )
     def get(self, request):
         user = request.user
         data = {

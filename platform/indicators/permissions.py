@@ -52,6 +52,12 @@ def can_enter_values(user: User, indicator) -> bool:
     return user.has_role(Role.DATA_PROVIDER) and is_data_provider_for(user, indicator)
 
 
+def can_enter_any_values(user: User) -> bool:
+    """True when some PI could take a value from `user`: the performance team, or a data
+    provider (whose own PIs are checked item by item)."""
+    return can_read(user) and user.has_role(*MANAGER_ROLES, Role.DATA_PROVIDER)
+
+
 def can_comment(user: User, indicator) -> bool:
     return can_enter_values(user, indicator) or (
         can_read(user) and indicator.owner_id is not None and indicator.owner_id == user.pk
@@ -66,6 +72,14 @@ def require_manage(user: User) -> None:
     if not can_manage_indicators(user):
         raise PermissionDenied(
             "Only performance officers and organisation administrators may do this."
+        )
+
+
+def require_enter_any(user: User) -> None:
+    if not can_enter_any_values(user):
+        raise PermissionDenied(
+            "Only data providers, performance officers and organisation administrators enter "
+            "values."
         )
 
 

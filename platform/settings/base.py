@@ -175,6 +175,12 @@ SPECTACULAR_SETTINGS = {
     "Every request is scoped to the organisation named by the host.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Django's `int` converter matches digits only: a negative id is no route at all.
+    "PATH_CONVERTER_OVERRIDES": {"int": {"type": "integer", "minimum": 0}},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "goldenthread.platform.core.openapi.document_invalid_pages",
+    ],
     "ENUM_NAME_OVERRIDES": {
         # One name for a choice set used by fields of different names (to_zone, monitoring_zone).
         "MonitoringZoneEnum": "goldenthread.platform.planning.choices.MonitoringZone",

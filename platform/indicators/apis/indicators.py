@@ -291,7 +291,7 @@ class IndicatorAcceptCatalogueVersionApi(IndicatorsApi):
         summary="Apply the catalogue's newer definition",
         tags=[schema.TAG],
         request=None,
-        responses={200: schema.IndicatorSerializer, **schema.errors(403, 404, 409)},
+        responses={200: schema.IndicatorSerializer, **schema.errors(400, 403, 404, 409)},
     )
     def post(self, request, pk):
         indicator_accept_catalogue_version(actor=request.user, indicator=indicator_get(pk=pk))
@@ -305,7 +305,7 @@ class ServiceAreaListApi(IndicatorsApi):
         code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
     @extend_schema(
-        operation_id="service_areas_list",
+        operation_id="indicators_service_areas_list",
         summary="List service areas",
         tags=[schema.TAG],
         parameters=schema.PAGE_PARAMETERS,
@@ -319,7 +319,7 @@ class ServiceAreaListApi(IndicatorsApi):
         )
 
     @extend_schema(
-        operation_id="service_areas_create",
+        operation_id="indicators_service_areas_create",
         summary="Create a service area",
         tags=[schema.TAG],
         request=InputSerializer,
@@ -346,7 +346,7 @@ class SubAreaListApi(IndicatorsApi):
         code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
     @extend_schema(
-        operation_id="sub_areas_list",
+        operation_id="indicators_sub_areas_list",
         summary="List sub-areas (wards, localities, groups)",
         tags=[schema.TAG],
         parameters=schema.PAGE_PARAMETERS,
@@ -356,7 +356,7 @@ class SubAreaListApi(IndicatorsApi):
         return self.paginate(request, SubArea.objects.all(), sub_area_output)
 
     @extend_schema(
-        operation_id="sub_areas_create",
+        operation_id="indicators_sub_areas_create",
         summary="Create a sub-area",
         tags=[schema.TAG],
         request=InputSerializer,
@@ -397,7 +397,7 @@ class PerformanceSettingsApi(IndicatorsApi):
         escalate_team_after_days = serializers.IntegerField(required=False, min_value=0)
 
     @extend_schema(
-        operation_id="performance_settings_retrieve",
+        operation_id="indicators_performance_settings_retrieve",
         summary="Read the organisation's performance settings",
         tags=[schema.TAG],
         responses={200: schema.PerformanceSettingsSerializer, **schema.errors()},
@@ -406,7 +406,7 @@ class PerformanceSettingsApi(IndicatorsApi):
         return Response(settings_output(PerformanceSettings.load()))
 
     @extend_schema(
-        operation_id="performance_settings_update",
+        operation_id="indicators_performance_settings_update",
         summary="Change the organisation's performance settings",
         tags=[schema.TAG],
         request=InputSerializer,

@@ -87,7 +87,7 @@ class IndicatorStatusApi(IndicatorsApi):
     """GET `?period=`: a PI's status against target and its short- and long-term trends."""
 
     @extend_schema(
-        operation_id="indicator_status",
+        operation_id="indicators_indicator_status",
         summary="A PI's status and trends for a period",
         tags=[schema.TAG],
         parameters=[schema.REPORT_PERIOD],
@@ -106,7 +106,7 @@ class ReportApi(IndicatorsApi):
     rows, grouped by service area and sorted by code."""
 
     @extend_schema(
-        operation_id="performance_report",
+        operation_id="indicators_performance_report",
         summary="The performance report for a period",
         tags=[schema.TAG],
         parameters=[
@@ -158,7 +158,7 @@ class AuditListApi(IndicatorsApi):
     """GET the organisation's performance audit trail, newest first."""
 
     @extend_schema(
-        operation_id="audit_list",
+        operation_id="indicators_audit_list",
         summary="The organisation's performance audit trail",
         tags=[schema.TAG],
         parameters=schema.AUDIT_PARAMETERS,
@@ -173,7 +173,7 @@ class IndicatorAuditApi(IndicatorsApi):
     """GET a PI's history: its own changes and those of its values, targets and commentary."""
 
     @extend_schema(
-        operation_id="indicator_audit",
+        operation_id="indicators_indicator_audit",
         summary="A PI's history",
         tags=[schema.TAG],
         parameters=schema.AUDIT_PARAMETERS,

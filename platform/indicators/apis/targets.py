@@ -41,7 +41,7 @@ class TargetListApi(IndicatorsApi):
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
-        operation_id="targets_list",
+        operation_id="indicators_targets_list",
         summary="List a PI's targets",
         tags=[schema.TAG],
         parameters=schema.PAGE_PARAMETERS,
@@ -51,7 +51,7 @@ class TargetListApi(IndicatorsApi):
         return self.paginate(request, target_list(indicator=indicator_get(pk=pk)), target_output)
 
     @extend_schema(
-        operation_id="targets_set",
+        operation_id="indicators_targets_set",
         summary="Set a target for a period",
         tags=[schema.TAG],
         request=InputSerializer,
@@ -87,7 +87,7 @@ class TargetProfileApi(IndicatorsApi):
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
-        operation_id="targets_profile",
+        operation_id="indicators_targets_profile",
         summary="Set a year's target and spread it over the PI's periods",
         tags=[schema.TAG],
         request=InputSerializer,
@@ -115,7 +115,7 @@ class TargetProfileApi(IndicatorsApi):
 
 class TargetDetailApi(IndicatorsApi):
     @extend_schema(
-        operation_id="targets_retrieve",
+        operation_id="indicators_targets_retrieve",
         summary="Read a target",
         tags=[schema.TAG],
         responses={200: schema.TargetSerializer, **schema.errors(404)},
@@ -124,7 +124,7 @@ class TargetDetailApi(IndicatorsApi):
         return Response(target_output(target_get(indicator=indicator_get(pk=pk), pk=target_pk)))
 
     @extend_schema(
-        operation_id="targets_delete",
+        operation_id="indicators_targets_delete",
         summary="Delete a target",
         tags=[schema.TAG],
         request=schema.TargetDeleteSerializer,
@@ -156,7 +156,7 @@ class BaselineApi(IndicatorsApi):
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
-        operation_id="baselines_list",
+        operation_id="indicators_baselines_list",
         summary="List a PI's baselines",
         tags=[schema.TAG],
         responses={200: schema.BaselineListSerializer, **schema.errors(404)},
@@ -166,7 +166,7 @@ class BaselineApi(IndicatorsApi):
         return Response({"baselines": [baseline_output(b) for b in pi.baselines.all()]})
 
     @extend_schema(
-        operation_id="baselines_set",
+        operation_id="indicators_baselines_set",
         summary="Set a PI's baseline",
         tags=[schema.TAG],
         request=InputSerializer,

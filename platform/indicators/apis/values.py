@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.db.models.functions import Lower
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_serializer,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from goldenthread.platform.core.errors import DomainError, NotFound
+from goldenthread.platform.core.errors import NotFound
 
-from ..models import Commentary, Indicator, IndicatorValue
+from ..models import Commentary, IndicatorValue
 from ..selectors.due import DueItem, late_values, values_due_soon
 from ..selectors.indicators import indicator_get, value_get, value_list
 from ..selectors.report import indicator_values_with_trends
-from ..services.values import commentary_add, value_enter, values_bulk_upsert
+from ..services.values import commentary_add, value_enter, values_bulk_upsert_by_reference
 from ..services.workflow import value_approve, value_reopen, value_send_back, value_submit
 from . import schema
 from .base import IndicatorsApi, NumberField, number, sub_area_or_none
@@ -89,14 +86,14 @@ class IndicatorValueListApi(IndicatorsApi):
     correct a value as a draft."""
 
     @extend_schema(
-        operation_id="indicator_values_list",
+        operation_id="indicators_indicator_values_list",
         summary="List a PI's values with their trends",
         tags=[schema.TAG],
         parameters=[
             schema.query("sub_area", "A sub-area's id: that sub-area's series.", OpenApiTypes.INT),
             *schema.PAGE_PARAMETERS,
         ],
-        responses={200: schema.ValueWithTrendsPage, **schema.errors(404)},
+        responses={200: schema.ValueWithTrendsPage, **schema.errors(400, 404)},
     )
     def get(self, request, pk):
         pi = indicator_get(pk=pk)
@@ -123,7 +120,7 @@ class IndicatorValueListApi(IndicatorsApi):
         return self.paginate(request, rows, output)
 
     @extend_schema(
-        operation_id="indicator_values_enter",
+        operation_id="indicators_indicator_values_enter",
         summary="Enter or correct a value, as a draft",
         tags=[schema.TAG],
         request=ValueInput,
@@ -142,7 +139,7 @@ class ValueListApi(IndicatorsApi):
     verifier's queue is `?workflow_status=submitted`), `period`, `indicator`, `sub_area`."""
 
     @extend_schema(
-        operation_id="values_list",
+        operation_id="indicators_values_list",
         summary="List values across PIs",
         tags=[schema.TAG],
         parameters=[
@@ -167,7 +164,7 @@ class ValueListApi(IndicatorsApi):
 
 class ValueDetailApi(IndicatorsApi):
     @extend_schema(
-        operation_id="values_retrieve",
+        operation_id="indicators_values_retrieve",
         summary="Read a value",
         tags=[schema.TAG],
         responses={200: schema.ValueSerializer, **schema.errors(404)},
@@ -176,96 +173,39 @@ class ValueDetailApi(IndicatorsApi):
         return Response(value_output(value_get(pk=pk)))
 
 
+@extend_schema_serializer(component_name="ValueBulkItem")
+class ValueBulkItem(ValueInput):
+    indicator_id = serializers.IntegerField(required=False)
+    indicator_code = serializers.CharField(required=False)
+
+
+@extend_schema_serializer(component_name="ValueBulkInput")
+class ValueBulkInput(serializers.Serializer):
+    items = ValueBulkItem(many=True, allow_empty=False, max_length=10000)
+
+
 class ValueBulkUpsertApi(IndicatorsApi):
     """POST `{"items": [{"indicator_code" or "indicator_id", "period", "value", ...}]}`: enter
-    many values, all or nothing. A refusal lists every bad item by index in
-    `extra.errors`, and nothing is saved."""
+    many values, all or nothing (`values_bulk_upsert_by_reference`). A malformed item is an
+    invalid request (`extra.fields.items`, by index); a refused one makes the service refuse
+    the batch, listing every refused item by index in `extra.errors`. Nothing is saved."""
 
-    @extend_schema_serializer(component_name="ValueBulkItem")
-    class ItemSerializer(ValueInput):
-        indicator_id = serializers.IntegerField(required=False)
-        indicator_code = serializers.CharField(required=False)
-
-    class InputSerializer(serializers.Serializer):
-        items = serializers.ListField(
-            child=serializers.DictField(), max_length=10000, allow_empty=False
-        )
+    InputSerializer = ValueBulkInput
 
     @extend_schema(
-        operation_id="values_bulk_upsert",
+        operation_id="indicators_values_bulk_upsert",
         summary="Enter many values, all or nothing",
         tags=[schema.TAG],
-        request=inline_serializer(
-            name="ValueBulkInput", fields={"items": ItemSerializer(many=True)}
-        ),
+        request=InputSerializer,
         responses={200: schema.BulkValuesResultSerializer, **schema.errors(400, 403)},
     )
     def post(self, request):
-        outer = self.InputSerializer(data=request.data)
-        outer.is_valid(raise_exception=True)
-        raw_items = outer.validated_data["items"]
-        codes = {str(item.get("indicator_code") or "").strip().lower() for item in raw_items}
-        ids = [item.get("indicator_id") for item in raw_items]
-        # Two queries for the whole batch, whatever its size.
-        pis = Indicator.objects.prefetch_related("data_providers")
-        by_code = {
-            pi.code.lower(): pi
-            for pi in pis.annotate(code_lower=Lower("code")).filter(code_lower__in=codes - {""})
-        }
-        by_id = {pi.pk: pi for pi in pis.filter(pk__in=[pk for pk in ids if isinstance(pk, int)])}
-        items, positions, errors = [], [], []
-        for index, raw in enumerate(raw_items):
-            serializer = self.ItemSerializer(data=raw)
-            if not serializer.is_valid():
-                field, messages = next(iter(serializer.errors.items()))
-                errors.append(
-                    {"index": index, "message": f"{field}: {messages[0]}", "code": "invalid"}
-                )
-                continue
-            data = dict(serializer.validated_data)
-            code, pk = data.pop("indicator_code", None), data.pop("indicator_id", None)
-            pi = by_id.get(pk) if pk is not None else by_code.get(str(code or "").strip().lower())
-            if pi is None:
-                if pk is None and not code:
-                    message = "Give the indicator's code or id."
-                else:
-                    what = f"id '{pk}'" if pk is not None else f"code '{code}'"
-                    message = f"There is no indicator with the {what}."
-                errors.append({"index": index, "message": message, "code": "unknown_indicator"})
-                continue
-            try:
-                items.append({"indicator": pi, **value_arguments(data)})
-                positions.append(index)
-            except DomainError as error:
-                errors.append({"index": index, "message": error.message, "code": error.code})
-        rows: list[IndicatorValue] = []
-        if items:
-            # Let the service check the good items too, so one answer lists every problem;
-            # roll back whatever it saved when any item was refused here.
-            try:
-                with transaction.atomic():
-                    rows = values_bulk_upsert(actor=request.user, items=items)
-                    if errors:
-                        raise _RolledBack
-            except _RolledBack:
-                rows = []
-            except DomainError as refused:
-                if "errors" not in refused.extra:
-                    raise
-                for error in refused.extra["errors"]:
-                    errors.append({**error, "index": positions[error["index"]]})
-        if errors:
-            errors.sort(key=lambda error: error["index"])
-            raise DomainError(
-                f"{len(errors)} of {len(raw_items)} values were refused, so none were saved.",
-                code="bulk_refused",
-                extra={"errors": errors},
-            )
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = values_bulk_upsert_by_reference(
+            actor=request.user, items=serializer.validated_data["items"]
+        )
         return Response({"count": len(rows), "values": [value_output(row) for row in rows]})
-
-
-class _RolledBack(Exception):
-    pass
 
 
 class TransitionApi(IndicatorsApi):
@@ -289,7 +229,7 @@ class TransitionApi(IndicatorsApi):
 
 @extend_schema_view(
     post=extend_schema(
-        operation_id="values_submit",
+        operation_id="indicators_values_submit",
         summary="Submit a draft for approval",
         tags=[schema.TAG],
         request=TransitionApi.InputSerializer,
@@ -303,7 +243,7 @@ class ValueSubmitApi(TransitionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        operation_id="values_approve",
+        operation_id="indicators_values_approve",
         summary="Approve a submitted value (locks it)",
         tags=[schema.TAG],
         request=TransitionApi.InputSerializer,
@@ -317,7 +257,7 @@ class ValueApproveApi(TransitionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        operation_id="values_send_back",
+        operation_id="indicators_values_send_back",
         summary="Send a submitted value back, with a reason",
         tags=[schema.TAG],
         request=TransitionApi.InputSerializer,
@@ -331,7 +271,7 @@ class ValueSendBackApi(TransitionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        operation_id="values_reopen",
+        operation_id="indicators_values_reopen",
         summary="Reopen an approved value, with a reason",
         tags=[schema.TAG],
         request=TransitionApi.InputSerializer,
@@ -361,7 +301,7 @@ class CommentaryListApi(IndicatorsApi):
         text = serializers.CharField()
 
     @extend_schema(
-        operation_id="commentary_list",
+        operation_id="indicators_commentary_list",
         summary="List a PI's commentary, newest first",
         tags=[schema.TAG],
         parameters=[schema.query("period", "A period code."), *schema.PAGE_PARAMETERS],
@@ -376,7 +316,7 @@ class CommentaryListApi(IndicatorsApi):
         return self.paginate(request, qs, commentary_output)
 
     @extend_schema(
-        operation_id="commentary_add",
+        operation_id="indicators_commentary_add",
         summary="Add commentary for a period",
         tags=[schema.TAG],
         request=InputSerializer,
@@ -410,7 +350,7 @@ class DueValuesApi(IndicatorsApi):
     """GET `?which=late` (default) or `?which=due_soon`: values owed, oldest due first."""
 
     @extend_schema(
-        operation_id="values_due",
+        operation_id="indicators_values_due",
         summary="List values owed: late or due soon",
         tags=[schema.TAG],
         parameters=[

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from goldenthread.platform.accounts.models import User
@@ -25,7 +26,7 @@ from goldenthread.platform.indicators.domain.validation import ValidRange, check
 from ..choices import AuditAction, OutOfRangePolicy, UnitKind, ValueState, WorkflowStatus
 from ..models import Commentary, Indicator, IndicatorValue, PerformanceSettings, SubArea
 from ..models.fields import DECIMAL_PLACES
-from ..permissions import can_comment, require_enter
+from ..permissions import can_comment, require_enter, require_enter_any
 from .audit import audit_record, changed_only, snapshot
 from .common import (
     assess_indicator,
@@ -377,11 +378,106 @@ def values_bulk_upsert(*, actor: User, items: Sequence[Mapping[str, Any]]) -> li
     """
     if not items:
         raise DomainError("There are no values to save.")
+    saved, errors = _enter_each(actor=actor, items=items)
+    _refuse_unless_all_saved(errors=errors, count=len(items))
+    return saved
+
+
+@transaction.atomic
+def values_bulk_upsert_by_reference(
+    *, actor: User, items: Sequence[Mapping[str, Any]]
+) -> list[IndicatorValue]:
+    """Enter many values named as an API client names them, all or nothing.
+
+    Each item names its PI by `indicator_id` or `indicator_code` (any case), its period by
+    `period` and its sub-area (if any) by `sub_area_id`; the rest are `value_enter`'s keyword
+    arguments. An unknown PI or sub-area is refused like any other problem: when any item
+    is refused nothing is saved, and the `DomainError` lists every refused item by its
+    position (`extra={"errors": [{"index", "message", "code"}]}`). Two queries find the
+    PIs of the whole batch, whatever its size.
+    """
+    require_enter_any(actor)  # a role that never enters values is refused outright (403)
+    if not items:
+        raise DomainError("There are no values to save.")
+    indicators = _indicators_named(items)
+    sub_areas = SubArea.objects.in_bulk(
+        {item["sub_area_id"] for item in items if isinstance(item.get("sub_area_id"), int)}
+    )
+    resolved: list[dict[str, Any]] = []
+    positions: list[int] = []
+    errors: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        arguments = dict(item)
+        code = str(arguments.pop("indicator_code", None) or "").strip()
+        pk = arguments.pop("indicator_id", None)
+        indicator = indicators.get(pk=pk, code=code)
+        if indicator is None:
+            if pk is None and not code:
+                message = "Give the indicator's code or id."
+            else:
+                what = f"id '{pk}'" if pk is not None else f"code '{code}'"
+                message = f"There is no indicator with the {what}."
+            errors.append({"index": index, "message": message, "code": "unknown_indicator"})
+            continue
+        sub_area_id = arguments.pop("sub_area_id", None)
+        sub_area = sub_areas.get(sub_area_id) if sub_area_id is not None else None
+        if sub_area_id is not None and sub_area is None:
+            errors.append(
+                {
+                    "index": index,
+                    "message": f"sub_area_id: There is no sub-area with the id '{sub_area_id}'.",
+                    "code": "invalid",
+                }
+            )
+            continue
+        arguments["period_code"] = arguments.pop("period", "")
+        resolved.append({"indicator": indicator, "sub_area": sub_area, **arguments})
+        positions.append(index)
+    # The good items are checked too, so that one refusal lists every problem.
+    saved, refused = _enter_each(actor=actor, items=resolved, positions=positions)
+    errors.extend(refused)
+    _refuse_unless_all_saved(errors=errors, count=len(items))
+    return saved
+
+
+@dataclass(frozen=True)
+class _IndicatorsNamed:
+    by_id: dict[int, Indicator]
+    by_code: dict[str, Indicator]  # by lower-case code
+
+    def get(self, *, pk: Any, code: str) -> Indicator | None:
+        return self.by_id.get(pk) if pk is not None else self.by_code.get(code.lower())
+
+
+def _indicators_named(items: Sequence[Mapping[str, Any]]) -> _IndicatorsNamed:
+    codes = {str(item.get("indicator_code") or "").strip().lower() for item in items} - {""}
+    ids = {item.get("indicator_id") for item in items}
+    indicators = Indicator.objects.prefetch_related("data_providers")
+    return _IndicatorsNamed(
+        by_id={
+            pi.pk: pi for pi in indicators.filter(pk__in=[pk for pk in ids if isinstance(pk, int)])
+        },
+        by_code={
+            pi.code.lower(): pi
+            for pi in indicators.annotate(code_lower=Lower("code")).filter(code_lower__in=codes)
+        },
+    )
+
+
+def _enter_each(
+    *,
+    actor: User,
+    items: Sequence[Mapping[str, Any]],
+    positions: Sequence[int] | None = None,
+) -> tuple[list[IndicatorValue], list[dict[str, Any]]]:
+    """Enter each item in its own savepoint; the values saved and the items refused, each by
+    its position in the caller's batch (`positions`, by default the items' own order). The
+    caller refuses the whole batch, in its transaction, if any was refused."""
     settings = settings_for()
     errors: list[dict[str, Any]] = []
     saved: list[IndicatorValue] = []
     seen: dict[tuple, int] = {}
-    for index, item in enumerate(items):
+    for index, item in zip(positions or range(len(items)), items, strict=True):
         unknown = set(item) - BULK_ITEM_KEYS
         if unknown:
             errors.append(
@@ -415,13 +511,16 @@ def values_bulk_upsert(*, actor: User, items: Sequence[Mapping[str, Any]]) -> li
                 saved.append(value_enter(actor=actor, settings=settings, **item))
         except DomainError as error:
             errors.append({"index": index, "message": error.message, "code": error.code})
+    return saved, errors
+
+
+def _refuse_unless_all_saved(*, errors: list[dict[str, Any]], count: int) -> None:
     if errors:
         raise DomainError(
-            f"{len(errors)} of {len(items)} values were refused, so none were saved.",
+            f"{len(errors)} of {count} values were refused, so none were saved.",
             code="bulk_refused",
-            extra={"errors": errors},
+            extra={"errors": sorted(errors, key=lambda error: error["index"])},
         )
-    return saved
 
 
 @transaction.atomic

@@ -91,6 +91,7 @@ class PlanListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_plans_list",
+        summary="List action plans",
         tags=TAGS,
         parameters=PAGE,
         responses={200: paginated_schema(PlanOutput, "Plan"), **errors(*READ)},
@@ -100,6 +101,7 @@ class PlanListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_plans_create",
+        summary="Create an action plan",
         tags=TAGS,
         request=InputSerializer,
         responses={201: PlanOutput, **errors(*WRITE)},
@@ -126,6 +128,7 @@ class PlanDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_plans_retrieve",
+        summary="Read an action plan",
         tags=TAGS,
         responses={200: PlanOutput, **errors(*ITEM)},
     )
@@ -134,6 +137,7 @@ class PlanDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_plans_update",
+        summary="Change an action plan",
         tags=TAGS,
         request=InputSerializer,
         responses={200: PlanOutput, **errors(*WRITE)},
@@ -185,6 +189,7 @@ class ActionListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_actions_list",
+        summary="List actions",
         tags=TAGS,
         parameters=[
             query("plan", OpenApiTypes.INT, "Only this plan's actions."),
@@ -204,6 +209,7 @@ class ActionListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_actions_create",
+        summary="Create an action",
         tags=TAGS,
         request=InputSerializer,
         responses={201: ActionOutput, **errors(*WRITE)},
@@ -230,6 +236,7 @@ class ActionDetailOutput(ActionOutput):
 class ActionDetailApi(PlanningApi):
     @extend_schema(
         operation_id="planning_actions_retrieve",
+        summary="Read an action with its milestones, updates and escalations",
         tags=TAGS,
         responses={200: ActionDetailOutput, **errors(*ITEM)},
     )
@@ -249,6 +256,7 @@ class ActionDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_actions_update",
+        summary="Change an action",
         tags=TAGS,
         request=ActionInput,
         responses={200: ActionOutput, **errors(*WRITE)},
@@ -273,6 +281,7 @@ class ActionUpdateApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_actions_updates_create",
+        summary="Record a status update on an action",
         tags=TAGS,
         request=InputSerializer,
         responses={201: UpdateOutput, **errors(*WRITE)},
@@ -292,6 +301,7 @@ class ActionEscalateApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_actions_escalations_create",
+        summary="Escalate an action",
         tags=TAGS,
         request=InputSerializer,
         responses={201: EscalationOutput, **errors(*WRITE)},
@@ -311,6 +321,7 @@ class MilestoneCreateApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_actions_milestones_create",
+        summary="Add a milestone to an action",
         tags=TAGS,
         request=InputSerializer,
         responses={201: MilestoneOutput, **errors(*WRITE)},
@@ -329,6 +340,7 @@ class MilestoneDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_milestones_update",
+        summary="Complete or reopen a milestone",
         tags=TAGS,
         request=InputSerializer,
         responses={200: MilestoneOutput, **errors(*WRITE)},

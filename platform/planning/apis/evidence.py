@@ -47,6 +47,7 @@ class EvidenceListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_evidence_list",
+        summary="List evidence documents",
         tags=TAGS,
         parameters=[
             query("action", OpenApiTypes.INT, "Documents of this action."),
@@ -65,6 +66,7 @@ class EvidenceListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_evidence_create",
+        summary="Upload an evidence document",
         tags=TAGS,
         request={"multipart/form-data": InputSerializer},
         responses={201: EvidenceOutput, **errors(*WRITE)},
@@ -94,6 +96,7 @@ class EvidenceDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_evidence_retrieve",
+        summary="Read an evidence document's details",
         tags=TAGS,
         responses={200: EvidenceOutput, **errors(*ITEM)},
     )
@@ -102,6 +105,7 @@ class EvidenceDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_evidence_destroy",
+        summary="Delete an evidence document",
         tags=TAGS,
         responses={204: OpenApiResponse(description="Deleted."), **errors(*ITEM)},
     )
@@ -116,6 +120,7 @@ class EvidenceDownloadApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_evidence_download",
+        summary="Download an evidence document",
         tags=TAGS,
         responses={
             (200, "application/octet-stream"): OpenApiResponse(

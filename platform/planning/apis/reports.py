@@ -69,6 +69,7 @@ class MyItemsApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_my_items",
+        summary="List what I own, must update, and is overdue",
         tags=TAGS,
         responses={200: MyItemsOutput, **errors(*READ)},
     )
@@ -132,6 +133,7 @@ class OverdueActionsApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_exceptions_overdue_actions",
+        summary="Report overdue actions, by person, with the trend",
         tags=TAGS,
         parameters=PAGE,
         responses={200: OutputSerializer, **errors(*READ)},
@@ -156,6 +158,7 @@ class ActionsBehindApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_exceptions_actions_behind",
+        summary="List actions behind schedule",
         tags=TAGS,
         parameters=PAGE,
         responses={200: paginated_schema(ActionOutput, "ActionBehind"), **errors(*READ)},
@@ -169,6 +172,7 @@ class PisOffTargetApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_exceptions_pis_off_target",
+        summary="List PIs off target",
         tags=TAGS,
         parameters=PAGE,
         responses={200: paginated_schema(BriefIndicator, "PiOffTarget"), **errors(*READ)},
@@ -182,6 +186,7 @@ class ReviewOverdueApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_exceptions_risks_review_overdue",
+        summary="List risks whose review is overdue",
         tags=TAGS,
         parameters=PAGE,
         responses={200: paginated_schema(RiskOutput, "RiskReviewOverdue"), **errors(*READ)},
@@ -207,6 +212,7 @@ class SearchApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_search",
+        summary="Search plans, actions, risks and strategy nodes",
         tags=TAGS,
         parameters=[query("q", description="A code or words; every word must match.")],
         responses={200: SearchOutput, **errors(*READ)},
@@ -287,6 +293,7 @@ class SettingsApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_settings_retrieve",
+        summary="Read the planning settings",
         tags=TAGS,
         responses={200: OutputSerializer, **errors(*READ)},
     )
@@ -295,6 +302,7 @@ class SettingsApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_settings_update",
+        summary="Change the planning settings",
         tags=TAGS,
         request=InputSerializer,
         responses={200: OutputSerializer, **errors(*WRITE)},
@@ -324,6 +332,7 @@ class AuditorLogApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_auditor_access_log",
+        summary="List the auditors' access log",
         tags=TAGS,
         parameters=PAGE,
         responses={200: paginated_schema(OutputSerializer, "AuditorAccess"), **errors(*READ)},

@@ -86,6 +86,7 @@ class RegisterListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_risk_registers_list",
+        summary="List risk registers",
         tags=TAGS,
         responses={200: RegisterOutput(many=True), **errors(*READ)},
     )
@@ -94,6 +95,7 @@ class RegisterListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_risk_registers_create",
+        summary="Create a risk register",
         tags=TAGS,
         request=InputSerializer,
         responses={201: RegisterOutput, **errors(*WRITE)},
@@ -158,6 +160,7 @@ class HeatMapApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_heat_map",
+        summary="Read the risk heat map",
         tags=TAGS,
         parameters=[query("register", OpenApiTypes.INT, "Only this register's risks.")],
         responses={200: HeatMapOutput, **errors(*ITEM)},
@@ -209,6 +212,7 @@ class RiskListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_risks_list",
+        summary="List risks",
         tags=TAGS,
         parameters=[
             query("register", OpenApiTypes.INT, "Only this register's risks."),
@@ -232,6 +236,7 @@ class RiskListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_risks_create",
+        summary="Create a risk",
         tags=TAGS,
         request=InputSerializer,
         responses={201: RiskOutput, **errors(*WRITE)},
@@ -258,6 +263,7 @@ class RiskDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_risks_retrieve",
+        summary="Read a risk",
         tags=TAGS,
         responses={200: RiskDetailOutput, **errors(*ITEM)},
     )
@@ -275,6 +281,7 @@ class RiskDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_risks_update",
+        summary="Change a risk",
         tags=TAGS,
         request=InputSerializer,
         responses={200: RiskOutput, **errors(*WRITE)},
@@ -298,6 +305,7 @@ class RiskReviewApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_risks_reviews_create",
+        summary="Record a review of a risk",
         tags=TAGS,
         request=InputSerializer,
         responses={201: ReviewOutput, **errors(*WRITE)},

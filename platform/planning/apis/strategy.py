@@ -88,11 +88,13 @@ class StrategyTreeApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_strategy_tree",
+        summary="Read the strategy tree with every node's roll-up",
         tags=TAGS,
         responses={200: TreeNodeOutput(many=True), **errors(*READ)},
     )
     def get(self, request):
-        return Response([_tree_data(root) for root in strategy_tree()])
+        # Through the serializer, so that decimals go out as the strings the schema promises.
+        return Response(TreeNodeOutput([_tree_data(r) for r in strategy_tree()], many=True).data)
 
 
 @extend_schema_serializer(component_name="StrategyNode")
@@ -137,6 +139,7 @@ class NodeListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_strategy_nodes_list",
+        summary="List strategy nodes",
         tags=TAGS,
         responses={200: NodeOutput(many=True), **errors(*READ)},
     )
@@ -145,6 +148,7 @@ class NodeListApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_strategy_nodes_create",
+        summary="Create a strategy node",
         tags=TAGS,
         request=InputSerializer,
         responses={201: NodeOutput, **errors(*WRITE)},
@@ -170,6 +174,7 @@ class NodeDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_strategy_nodes_retrieve",
+        summary="Read a strategy node with its roll-up and links",
         tags=TAGS,
         responses={200: NodeDetailOutput, **errors(*ITEM)},
     )
@@ -178,26 +183,29 @@ class NodeDetailApi(PlanningApi):
         item = find_in_tree(strategy_tree(), node.pk)
         links = node_links(node)
         return Response(
-            {
-                **NodeOutput(node).data,
-                "level_name": item.level_name,
-                "rollup": item.rollup.as_dict(),
-                "indicators": [
-                    {
-                        "id": link.indicator_id,
-                        "code": link.indicator.code,
-                        "weight": link.weight,
-                        "latest_status": link.latest_status,
-                    }
-                    for link in links["indicator_links"]
-                ],
-                "action_ids": [action.pk for action in links["actions"]],
-                "risk_ids": [risk.pk for risk in links["risks"]],
-            }
+            NodeDetailOutput(
+                {
+                    **NodeOutput(node).data,
+                    "level_name": item.level_name,
+                    "rollup": item.rollup.as_dict(),
+                    "indicators": [
+                        {
+                            "id": link.indicator_id,
+                            "code": link.indicator.code,
+                            "weight": link.weight,
+                            "latest_status": link.latest_status,
+                        }
+                        for link in links["indicator_links"]
+                    ],
+                    "action_ids": [action.pk for action in links["actions"]],
+                    "risk_ids": [risk.pk for risk in links["risks"]],
+                }
+            ).data
         )
 
     @extend_schema(
         operation_id="planning_strategy_nodes_update",
+        summary="Change a strategy node",
         tags=TAGS,
         request=InputSerializer,
         responses={200: NodeOutput, **errors(*WRITE)},
@@ -214,6 +222,7 @@ class NodeDetailApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_strategy_nodes_destroy",
+        summary="Delete a strategy node",
         tags=TAGS,
         responses={204: OpenApiResponse(description="Deleted."), **errors(*ITEM, 409)},
     )
@@ -253,6 +262,7 @@ class NodeLinkApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_strategy_links_create",
+        summary="Link a PI, action or risk to a strategy node",
         tags=TAGS,
         request=InputSerializer,
         responses={204: OpenApiResponse(description="Linked."), **errors(*WRITE)},
@@ -276,6 +286,7 @@ class NodeLinkApi(PlanningApi):
 
     @extend_schema(
         operation_id="planning_strategy_links_destroy",
+        summary="Unlink a PI, action or risk from a strategy node",
         tags=TAGS,
         request=InputSerializer,
         responses={204: OpenApiResponse(description="Unlinked."), **errors(*WRITE)},

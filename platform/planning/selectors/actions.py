@@ -107,9 +107,15 @@ def _history(name: str) -> QuerySet:
 
 
 def plan_list() -> QuerySet[ActionPlan]:
-    return ActionPlan.objects.select_related("owner", "strategy_node").annotate(
-        action_count=Count("actions"),
-        open_count=Count("actions", filter=Q(actions__state=ActionState.OPEN)),
+    # Explicit order: Meta.ordering is not applied to an aggregating query, and pages of an
+    # unordered list may repeat or skip plans.
+    return (
+        ActionPlan.objects.select_related("owner", "strategy_node")
+        .annotate(
+            action_count=Count("actions"),
+            open_count=Count("actions", filter=Q(actions__state=ActionState.OPEN)),
+        )
+        .order_by("code", "pk")
     )
 
 

@@ -12,6 +12,7 @@ from goldenthread.platform.indicators.services.values import (
     value_check,
     value_enter,
     values_bulk_upsert,
+    values_bulk_upsert_by_reference,
 )
 from goldenthread.platform.indicators.services.workflow import value_approve, value_submit
 
@@ -275,6 +276,74 @@ def test_bulk_upsert_with_one_bad_item_writes_nothing(in_alpha, people, make_ind
     assert not AuditEntry.objects.filter(object_type="indicatorvalue").exists()
 
 
+def test_bulk_upsert_by_reference_finds_pis_by_code_or_id_and_sub_areas_by_id(
+    in_alpha, people, make_indicator
+):
+    from goldenthread.platform.indicators.services.indicators import sub_area_create
+
+    first, second = make_indicator(code="Ref 1"), make_indicator(code="Ref 2")
+    ward = sub_area_create(actor=people.officer, kind="ward", name="North Ward")
+    saved = values_bulk_upsert_by_reference(
+        actor=people.provider,
+        items=[
+            {"indicator_code": " ref 1 ", "period": "2024/25 Q1", "value": "10"},
+            {"indicator_id": second.pk, "period": "2024/25 Q1", "value": 20},
+            {"indicator_id": second.pk, "period": "2024/25 Q1", "sub_area_id": ward.pk, "value": 5},
+        ],
+    )
+    assert [(row.indicator, row.value, row.sub_area) for row in saved] == [
+        (first, Decimal("10"), None),
+        (second, Decimal("20"), None),
+        (second, Decimal("5"), ward),
+    ]
+    assert AuditEntry.objects.filter(object_type="indicatorvalue").count() == 3
+
+
+def test_bulk_upsert_by_reference_refuses_the_batch_listing_every_bad_item_in_its_place(
+    in_alpha, people, make_indicator
+):
+    pi = make_indicator(code="Ref 1", valid_maximum=Decimal("100"))
+    with pytest.raises(DomainError, match="5 of 6 values were refused") as refused:
+        values_bulk_upsert_by_reference(
+            actor=people.provider,
+            items=[
+                {"indicator_code": "REF 1", "period": "2024/25 Q1", "value": "10"},
+                {"indicator_code": "NOPE", "period": "2024/25 Q1", "value": "10"},
+                {"period": "2024/25 Q1", "value": "10"},
+                {"indicator_id": pi.pk, "period": "2024/25 Q2", "sub_area_id": 999999},
+                {"indicator_id": pi.pk, "period": "2024/25 Q3", "value": "1000"},
+                {"indicator_id": pi.pk, "period": "2024/25 Q1", "value": "11"},
+            ],
+        )
+    errors = refused.value.extra["errors"]
+    assert [(error["index"], error["code"]) for error in errors] == [
+        (1, "unknown_indicator"),
+        (2, "unknown_indicator"),
+        (3, "invalid"),
+        (4, "out_of_range"),
+        (5, "duplicate"),
+    ]
+    assert errors[4]["message"].startswith("This repeats item 0")
+    assert not IndicatorValue.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="indicatorvalue").exists()
+
+
+def test_bulk_upsert_by_reference_refuses_a_provider_of_another_pi_and_saves_nothing(
+    in_alpha, people, make_indicator
+):
+    mine, theirs = make_indicator(code="Ref 1"), make_indicator(code="Ref 2", data_providers=[])
+    with pytest.raises(DomainError) as refused:
+        values_bulk_upsert_by_reference(
+            actor=people.provider,
+            items=[
+                {"indicator_id": mine.pk, "period": "2024/25 Q1", "value": "1"},
+                {"indicator_id": theirs.pk, "period": "2024/25 Q1", "value": "1"},
+            ],
+        )
+    assert [e["code"] for e in refused.value.extra["errors"]] == ["permission_denied"]
+    assert not IndicatorValue.objects.exists()
+
+
 def test_commentary_by_the_owner_or_providers_only(in_alpha, people, make_indicator):
     pi = make_indicator(owner=people.manager)
     commentary_add(actor=people.manager, indicator=pi, period_code="2024/25 Q1", text="Owner")
@@ -286,3 +355,15 @@ def test_commentary_by_the_owner_or_providers_only(in_alpha, people, make_indica
     with pytest.raises(DomainError, match="is a month"):
         commentary_add(actor=people.manager, indicator=pi, period_code="2024-04", text="x")
     assert list(Commentary.objects.values_list("text", flat=True)) == ["Provider", "Owner"]
+
+
+def test_bulk_upsert_by_reference_refuses_a_role_that_never_enters_values(
+    in_alpha, people, make_indicator
+):
+    pi = make_indicator(code="Ref 1")
+    with pytest.raises(PermissionDenied):
+        values_bulk_upsert_by_reference(
+            actor=people.councillor,
+            items=[{"indicator_id": pi.pk, "period": "2024/25 Q1", "value": "1"}],
+        )
+    assert not IndicatorValue.objects.exists()
