@@ -13,6 +13,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from goldenthread.platform.core.choices import Frequency, Polarity
 from goldenthread.platform.core.door import PlatformApi
+from goldenthread.platform.core.pagination import Pagination
 from goldenthread.platform.indicators.apis.schema import errors
 
 from .permissions import CanReadCatalogue
@@ -63,6 +64,7 @@ class CatalogueIndicatorListApi(PlatformApi, ListAPIView):
     OutputSerializer = IndicatorOutputSerializer
     serializer_class = IndicatorOutputSerializer
     permission_classes = [CanReadCatalogue]
+    pagination_class = Pagination
     page_size = 50
     max_page_size = 200
 

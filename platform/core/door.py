@@ -74,8 +74,11 @@ class _Api(APIView):
 
     authentication_classes = [ApiCredentialAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
-    # Generic views page with it too; sizes are the view's (see `core.pagination`).
-    pagination_class = Pagination
+    # Lists page through `paginate()` below, which says so in the schema itself; a generic
+    # list view that pages names `pagination_class = Pagination` (sizes are the view's, see
+    # `core.pagination`). No default here: drf-spectacular documents every list answer of a
+    # view with a pagination class as a page, and most lists are answered whole.
+    pagination_class = None
     page_size = DEFAULT_PAGE_SIZE
     max_page_size = DEFAULT_MAX_PAGE_SIZE
     # The throttle hook: empty until rate limits are decided (issue 11). A view names its
