@@ -82,33 +82,42 @@ class _RowShower:
     def __init__(self, report: Report) -> None:
         self.report_period = report.period
         self.detail = reverse("indicators:list")
-        self._periods: dict[int, tuple[Period, str, str]] = {}
+        self._periods: dict[int, tuple[str, str, Period]] = {}
         self._status: dict[str, SafeString] = {}
         self._trends: dict[tuple[str, str], SafeString] = {}
 
-    def _period(self, period: Period) -> tuple[Period, str, str]:
-        known = self._periods.get(id(period))
-        if known is None or known[0] is not period:
-            known = self._periods[id(period)] = (period, period.code, period.label)
-        return known
+    def _period(self, period: Period) -> tuple[str, str]:
+        """The period's code and label (a miss of `periods`, looked up inline in `row`)."""
+        known = self._periods[id(period)] = (period.code, period.label, period)
+        return known[:2]
 
     def _status_badge(self, status: str) -> SafeString:
-        badge = self._status.get(status)
-        if badge is None:
-            badge = self._status[status] = status_badge(status)
+        badge = self._status[status] = status_badge(status)
         return badge
 
     def _trend_badge(self, trend: str, against: str) -> SafeString:
-        badge = self._trends.get((trend, against))
-        if badge is None:
-            badge = self._trends[(trend, against)] = trend_badge(trend, against)
+        badge = self._trends[(trend, against)] = trend_badge(trend, against)
         return badge
 
     def row(self, row: ReportRow) -> ShownRow:
+        # The caches are read inline (a method call per lookup cost more than the lookup),
+        # checking that the cached period is the very object (an id can be reused).
         pi = row.indicator
         shown = number_format(pi.unit_kind, pi.decimal_places, "")
         current, previous, last_year = row.current, row.previous, row.last_year
+        periods, trends = self._periods, self._trends
         period = current.period
+        if period is self.report_period or period == self.report_period:
+            note = ""
+        else:
+            known = periods.get(id(period))
+            note = (known if known and known[2] is period else self._period(period))[1]
+        previous_known = periods.get(id(previous.period))
+        if not previous_known or previous_known[2] is not previous.period:
+            previous_known = self._period(previous.period)
+        last_year_known = periods.get(id(last_year.period))
+        if not last_year_known or last_year_known[2] is not last_year.period:
+            last_year_known = self._period(last_year.period)
         workflow = current.workflow_status
         commentary = row.commentary
         return ShownRow(
@@ -116,19 +125,18 @@ class _RowShower:
             pi.code,
             pi.title,
             POLARITY_LABELS.get(pi.polarity) or pi.polarity,
-            ""
-            if period is self.report_period or period == self.report_period
-            else self._period(period)[2],
+            note,
             reading_in(current, shown, ""),
             "" if not workflow or workflow == WorkflowStatus.APPROVED else workflow,
             shown(row.target),
-            self._status_badge(row.status),
-            self._period(previous.period)[1],
+            self._status.get(row.status) or self._status_badge(row.status),
+            previous_known[0],
             reading_in(previous, shown, ""),
-            self._trend_badge(row.short_trend, SHORT_TERM),
-            self._period(last_year.period)[1],
+            trends.get((row.short_trend, SHORT_TERM))
+            or self._trend_badge(row.short_trend, SHORT_TERM),
+            last_year_known[0],
             reading_in(last_year, shown, ""),
-            self._trend_badge(row.long_trend, LONG_TERM),
+            trends.get((row.long_trend, LONG_TERM)) or self._trend_badge(row.long_trend, LONG_TERM),
             commentary.text if commentary else None,
             (commentary.author or "") if commentary else "",
         )
