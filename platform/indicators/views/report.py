@@ -53,7 +53,8 @@ GROUPS_PLACE = mark_safe("<!-- the report's groups -->")
 
 
 class ShownRow(NamedTuple):
-    """One PI's row of the report as it is shown. Blanks are "" (the fragment prints a dash)."""
+    """One PI's row of the report as it is shown. Blanks are "" (the fragment prints a dash).
+    The fragment unpacks the fields by position: keep their order in step with it."""
 
     href: str  # the PI's page
     code: str

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -14,23 +14,23 @@ from goldenthread.platform.planning.models import DigestDelivery, DigestRun
 from goldenthread.platform.planning.services.configuration import planning_settings_update
 from goldenthread.platform.planning.services.digest import overdue_digest_send
 from goldenthread.platform.planning.tasks import send_overdue_digest
+from tests.factories import ActionFactory, UserFactory
 from tests.fixtures.worker import finished_tasks, wait_for
 
 TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def team(people, build, make_user, in_org):
-    boss = make_user(in_org, roles=["manager"], full_name="Second Manager").user
-    connection.set_tenant(in_org)
-    late = {"start": TODAY - timedelta(days=40), "due": TODAY - timedelta(days=2)}
-    first = build.action(
+def team(people, in_org):
+    boss = UserFactory(roles=["manager"], full_name="Second Manager")
+    late = {"start_date": TODAY - timedelta(days=40), "due_date": TODAY - timedelta(days=2)}
+    first = ActionFactory(
         assigned_to=people["staff"], managed_by=people["manager"], title="Fix the roof", **late
     )
-    second = build.action(assigned_to=people["staff2"], managed_by=people["manager"], **late)
-    build.action(assigned_to=people["staff"], managed_by=people["manager"])  # not overdue
-    build.action(assigned_to=people["manager"], managed_by=people["manager"], **late)  # own
-    other = build.action(assigned_to=people["staff"], managed_by=boss, **late)
+    second = ActionFactory(assigned_to=people["staff2"], managed_by=people["manager"], **late)
+    ActionFactory(assigned_to=people["staff"], managed_by=people["manager"])  # not overdue
+    ActionFactory(assigned_to=people["manager"], managed_by=people["manager"], **late)  # own
+    other = ActionFactory(assigned_to=people["staff"], managed_by=boss, **late)
     return {
         "manager": people["manager"],
         "boss": boss,
