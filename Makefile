@@ -12,11 +12,12 @@ WITH_SERVICES := $(PY) -m goldenthread.platform.devtools.services --
 
 .PHONY: install lock demo test lint format bench clean-local
 
+# The locked packages, then the project itself with them (setuptools, its build backend,
+# included) and nothing else.
 $(INSTALLED): $(LOCK) pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
-	# The project itself, with what the lock installed (setuptools included) and nothing else.
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(INSTALLED)
 
