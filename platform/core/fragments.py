@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from django.conf import settings
 from django.template.utils import get_app_template_dirs
+from django.utils.safestring import SafeString
 from markupsafe import Markup
 
 # markupsafe's escaping of a plain string (its C code), without the `Markup` that `escape`
@@ -37,6 +38,8 @@ def escape_for_output(value: Any) -> str:
     building one for each of a large report's 10,000 values was a third of its rendering."""
     if type(value) is str:
         return _escape_text(value)
+    if type(value) is SafeString:  # Django's safe strings (badges) are many: the short way
+        return value
     if hasattr(value, "__html__"):
         return value.__html__()
     return _escape_text(str(value))
