@@ -3,17 +3,15 @@ risks and nodes, written straight to the models (fixtures, not behaviour under t
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-_counter = itertools.count(1)
 
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{next(_counter):05d}"
+def _given(**fields):
+    """The fields a test chose; the factories' sequences make the others unique."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 class Build:
@@ -23,7 +21,7 @@ class Build:
     def indicator(self, *, code: str | None = None, status: str | None = None, owner=None):
         from tests.factories import IndicatorFactory, IndicatorValueFactory
 
-        indicator = IndicatorFactory(code=code or unique("PI"), owner=owner)
+        indicator = IndicatorFactory(**_given(code=code), owner=owner)
         if status:
             IndicatorValueFactory(
                 indicator=indicator,
@@ -37,7 +35,7 @@ class Build:
     def plan(self, *, owner=None, code: str | None = None, node=None):
         from tests.factories import ActionPlanFactory
 
-        return ActionPlanFactory(code=code or unique("PLAN"), owner=owner, strategy_node=node)
+        return ActionPlanFactory(**_given(code=code), owner=owner, strategy_node=node)
 
     def action(
         self,
@@ -58,7 +56,7 @@ class Build:
         today = timezone.localdate()
         return ActionFactory(
             plan=plan or self.plan(),
-            code=code or unique("ACT"),
+            **_given(code=code),
             title=title,
             assigned_to=assigned_to,
             managed_by=managed_by,
@@ -72,7 +70,7 @@ class Build:
     def register(self, *, owner=None, name: str | None = None, kind: str = "operational"):
         from tests.factories import RiskRegisterFactory
 
-        return RiskRegisterFactory(name=name or unique("Register"), kind=kind, owner=owner)
+        return RiskRegisterFactory(**_given(name=name), kind=kind, owner=owner)
 
     def risk(
         self,
@@ -90,7 +88,7 @@ class Build:
 
         return RiskFactory(
             register=register or self.register(),
-            code=code or unique("RISK"),
+            **_given(code=code),
             title=title,
             owner=owner,
             current_likelihood=likelihood,
@@ -102,9 +100,7 @@ class Build:
     def node(self, *, level: int = 1, parent=None, owner=None, code: str | None = None):
         from tests.factories import StrategyNodeFactory
 
-        return StrategyNodeFactory(
-            level=level, parent=parent, owner=owner, code=code or unique("S")
-        )
+        return StrategyNodeFactory(level=level, parent=parent, owner=owner, **_given(code=code))
 
 
 def count_queries(function) -> int:
