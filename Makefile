@@ -6,17 +6,35 @@ BIND ?= 127.0.0.1
 VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# Every package at one exact version with its hashes, resolved from pyproject.toml's ranges by
+# `make lock`: installs are the same on every machine until the lock is changed on purpose.
+LOCK := requirements.lock
+UV := $(VENV)/bin/uv
 WITH_SERVICES := $(PY) -m goldenthread.platform.devtools.services --
 
-.PHONY: install demo test lint format bench clean-local
+.PHONY: install lock demo test lint format bench clean-local
 
-$(INSTALLED): pyproject.toml setup.py
+# The locked packages, then the project itself with them (setuptools, its build backend,
+# included) and nothing else.
+$(INSTALLED): $(LOCK) pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# After changing a range in pyproject.toml: `make lock`, then commit both files. Versions
+# already locked are kept where they still fit; LOCK_ARGS="--upgrade-package django" (or
+# "--upgrade") moves them on.
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_ARGS) -o $(LOCK)
+
+$(UV):
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv
 
 demo: install
 	$(WITH_SERVICES) $(PY) -m goldenthread.platform.devtools.demo --port $(PORT) --bind $(BIND)

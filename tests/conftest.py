@@ -18,7 +18,7 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from tests.factories import OrganisationUser, provision_organisation
+from tests.factories import PASSWORD, OrganisationUser, provision_organisation
 
 pytest_plugins = [
     "tests.fixtures.database",
@@ -26,8 +26,6 @@ pytest_plugins = [
     "tests.fixtures.worker",
     "tests.fixtures.browser",
 ]
-
-PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,21 @@
+"""Test data: organisations provisioned for real, and factory-boy factories for the main
+models (users with roles, PIs, targets, values, strategy nodes, plans, actions, risk
+registers, risks, organisations' rows, partnerships, clubs)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from goldenthread.platform.core.periods import parse_period
 from goldenthread.tenants.models import Organisation
+
+# The password of every test user (hashed quickly: the test settings use MD5).
+PASSWORD = "correct-horse-battery-staple"
 
 
 @dataclass
@@ -27,7 +40,221 @@ def provision_organisation(
         type=type,
         admin_email=f"admin@{slug}.example",
         admin_name=f"{name} Administrator",
-        admin_password="correct-horse-battery-staple",
+        admin_password=PASSWORD,
         **extra,
     )
     return result.organisation
+
+
+# factory-boy factories for the main models. They write straight to the models (test data,
+# not behaviour under test: use the services when the write itself is what a test is about).
+# Tenant models are written in the schema the connection is on (`schema_context(...)`, or
+# `connection.set_tenant(org)`), shared ones (organisations, partnerships, clubs) in public.
+# Unique fields come from sequences, so tests may build as many as they like.
+
+
+class UserFactory(DjangoModelFactory):
+    """A user of the current organisation: `UserFactory(roles=["manager"])`. Signs in with
+    `PASSWORD` (hashed quickly: the test settings use MD5)."""
+
+    class Meta:
+        model = "accounts.User"
+
+    email = factory.Sequence(lambda n: f"user-{n:05d}@factory.example")
+    full_name = factory.Sequence(lambda n: f"Test User {n}")
+    roles = factory.LazyFunction(list)
+    password = PASSWORD
+
+    @classmethod
+    def _create(cls, model_class, *args, password=PASSWORD, **fields):
+        return model_class._default_manager.create_user(fields.pop("email"), password, **fields)
+
+
+class IndicatorFactory(DjangoModelFactory):
+    """A local PI: quarterly, a percentage, higher is better."""
+
+    class Meta:
+        model = "indicators.Indicator"
+
+    code = factory.Sequence(lambda n: f"PI-{n:05d}")
+    title = "Household waste recycled"
+    unit_kind = "percentage"
+    polarity = "higher"
+    frequency = "quarterly"
+    decimal_places = 1
+    owner = None
+
+
+class _PeriodFactory(DjangoModelFactory):
+    """A row with a period: `period="2024/25 Q1"` fills its code, type, start and end."""
+
+    class Meta:
+        abstract = True
+
+    period = "2024/25 Q1"
+
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        period = fields.pop("period")
+        row = model_class(**fields)
+        row.set_period(parse_period(period) if isinstance(period, str) else period)
+        row.save()
+        return row
+
+
+class TargetFactory(_PeriodFactory):
+    class Meta:
+        model = "indicators.Target"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = factory.Faker("pydecimal", left_digits=2, right_digits=1, positive=True)
+    set_at = factory.LazyFunction(timezone.now)
+
+
+class IndicatorValueFactory(_PeriodFactory):
+    """An entered value; `status` is the stored status (none unless given), `workflow_status`
+    "approved" by default."""
+
+    class Meta:
+        model = "indicators.IndicatorValue"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = factory.Faker("pydecimal", left_digits=2, right_digits=1, positive=True)
+    state = "entered"
+    workflow_status = "approved"
+    entered_at = factory.LazyFunction(timezone.now)
+
+
+class StrategyNodeFactory(DjangoModelFactory):
+    class Meta:
+        model = "planning.StrategyNode"
+
+    level = 1
+    parent = None
+    owner = None
+    code = factory.Sequence(lambda n: f"S-{n:05d}")
+    title = "Outcome"
+
+
+class ActionPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "planning.ActionPlan"
+
+    code = factory.Sequence(lambda n: f"PLAN-{n:05d}")
+    title = "Service plan"
+    owner = None
+    strategy_node = None
+
+
+class ActionFactory(DjangoModelFactory):
+    """An open action in its own plan, started ten days ago and due in ten days."""
+
+    class Meta:
+        model = "planning.Action"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    code = factory.Sequence(lambda n: f"ACT-{n:05d}")
+    title = "Deliver the thing"
+    assigned_to = None
+    managed_by = None
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+    progress = 0
+    state = "open"
+    completed_on = factory.LazyAttribute(
+        lambda action: timezone.localdate() if action.state == "completed" else None
+    )
+
+
+class RiskRegisterFactory(DjangoModelFactory):
+    class Meta:
+        model = "planning.RiskRegister"
+
+    name = factory.Sequence(lambda n: f"Register {n:05d}")
+    kind = "operational"
+    owner = None
+
+
+class RiskFactory(DjangoModelFactory):
+    """An open risk scored 3 x 3 now (5 x 5 inherent, 1 x 1 target), reviewed in 30 days."""
+
+    class Meta:
+        model = "planning.Risk"
+
+    register = factory.SubFactory(RiskRegisterFactory)
+    code = factory.Sequence(lambda n: f"RISK-{n:05d}")
+    title = "Loss of key staff"
+    owner = None
+    inherent_likelihood = 5
+    inherent_impact = 5
+    current_likelihood = 3
+    current_impact = 3
+    target_likelihood = 1
+    target_impact = 1
+    current_score = factory.LazyAttribute(
+        lambda risk: risk.current_likelihood * risk.current_impact
+    )
+    review_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    state = "open"
+
+
+class OrganisationFactory(DjangoModelFactory):
+    """An organisation's row in the public schema, without a schema of its own: enough to be
+    a partner or a club member whose data are read from the shared store."""
+
+    class Meta:
+        model = "tenants.Organisation"
+
+    slug = factory.Sequence(lambda n: f"factory-org-{n:05d}")
+    schema_name = factory.LazyAttribute(lambda organisation: organisation.slug.replace("-", "_"))
+    name = factory.Sequence(lambda n: f"Factory Council {n}")
+    type = "district"
+
+
+class PartnershipFactory(DjangoModelFactory):
+    """A partnership led by a new organisation; `members=[org, ...]` adds members besides the
+    lead (which is a member with the lead role)."""
+
+    class Meta:
+        model = "partnerships.Partnership"
+        skip_postgeneration_save = True  # the hook adds members; the partnership is saved
+
+    name = factory.Sequence(lambda n: f"Factory Partnership {n}")
+    type = "community_safety"
+    lead_organisation = factory.SubFactory(OrganisationFactory)
+    starts_on = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from goldenthread.partnerships.models import PartnershipMember
+
+        PartnershipMember.objects.create(
+            partnership=self, organisation=self.lead_organisation, role="lead"
+        )
+        for organisation in extracted or ():
+            PartnershipMember.objects.create(partnership=self, organisation=organisation)
+
+
+class ClubFactory(DjangoModelFactory):
+    """A benchmarking club run by a new organisation (anonymised, five members with data before
+    figures show); `members=[org, ...]` adds memberships besides the runner's."""
+
+    class Meta:
+        model = "benchmarking.Club"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Factory Club {n}")
+    administering_organisation = factory.SubFactory(OrganisationFactory)
+    anonymised = True
+    minimum_members_with_data = 5
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from goldenthread.shared_indicators.benchmarking.models import ClubMembership
+
+        for organisation in [self.administering_organisation, *(extracted or ())]:
+            ClubMembership.objects.create(club=self, organisation=organisation)

@@ -5,10 +5,9 @@ its value, instead of failing or ranking without it."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from goldenthread.shared_indicators.benchmarking.models import (
     Club,
@@ -19,11 +18,25 @@ from goldenthread.shared_indicators.benchmarking.rankings.refresh import refresh
 from goldenthread.shared_indicators.publication.models import PublishedValue
 from goldenthread.tenants.models import Organisation
 from tests.benchmarking.helpers import make_club, make_indicator, make_org, publish
+from tests.fixtures.worker import wait_for
 from tests.shared_indicators.publication.helpers import committed
 
 pytestmark = pytest.mark.django_db
 
 Q1 = "2024/25 Q1"
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _blocked_by_me(other_pid: int) -> bool:
+    """Whether that PostgreSQL process is waiting for a lock this connection holds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid() = ANY(pg_blocking_pids(%s))", [other_pid])
+        return cursor.fetchone()[0]
 
 
 def test_concurrent_publications_for_one_period_are_both_ranked():
@@ -43,16 +56,23 @@ def test_concurrent_publications_for_one_period_are_both_ranked():
 
     indicator, orgs, club = committed(setup)
     first_published = threading.Event()
+    second_backend: list[int] = []  # the second publication's PostgreSQL process
     errors: list[BaseException] = []
 
     def first():
         with transaction.atomic():
             publish(orgs[0], indicator, Q1, 10)
             first_published.set()
-            time.sleep(1)  # the second publication happens while this one is open
+            # Held open until the second publication is waiting for a lock this one holds
+            # (the club indicator's advisory lock), so the two really overlap.
+            wait_for(
+                lambda: second_backend and _blocked_by_me(second_backend[0]),
+                what="the second publication to wait for the first",
+            )
 
     def second():
         first_published.wait(timeout=10)
+        second_backend.append(_backend_pid())
         with transaction.atomic():
             publish(orgs[1], indicator, Q1, 20)
 

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape as escape_html
+from typing import NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from goldenthread.platform.core.choices import Polarity
 from goldenthread.platform.core.error_summary import ErrorItem
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.pages import refuse_unless
+from goldenthread.platform.core.fragments import render_fragment
 from goldenthread.platform.core.periods import (
     Period,
     PeriodType,
@@ -37,148 +38,126 @@ SHORT_TERM = "against the previous period"
 LONG_TERM = "against the same period last year"
 
 
-# One PI's row of the report is built here rather than in the template: a large council's
-# report has 600 of them, and some 12,000 template variable lookups took longer than fetching
-# the report's data (bench/report.py). Every part that can hold text people typed (codes,
-# titles, commentary, names) is escaped here; the rest is ours: numbers formatted by
-# `number_format` (digits, separators, unit signs), fixed words, period codes and labels, and
-# the badges (already safe HTML).
-POLARITY_LABELS = {value: escape_html(str(label)) for value, label in Polarity.choices}
+# The report's rows are laid out by a Jinja2 fragment (`indicators/report_groups.jinja`,
+# rendered by `core.fragments`), which escapes everything it prints: a large council's report
+# has 600 rows, and Django's template language took longer over them than fetching the
+# report's data (bench/report.py). What the rows show is worked out here once per row, as
+# plain text for the fragment to escape: numbers by the PI's `number_format`, people's text
+# as typed, the badges (safe HTML, cached) as they are.
+POLARITY_LABELS = {value: str(label) for value, label in Polarity.choices}
 # The dash that stands for "nothing here", as a character reference: the rows then stay plain
-# ASCII (unless people's text is not), which Python copies and encodes byte for byte; one
-# "—" makes a megabyte of rows twice the memory and several times slower to encode.
-DASH = "&mdash;"
+# ASCII (unless people's text is not), which Python joins and encodes byte for byte.
+DASH = mark_safe("&mdash;")
 # Where the report's groups go in the page (see `report_page`).
 GROUPS_PLACE = mark_safe("<!-- the report's groups -->")
 
 
-def _with_line_breaks(text: str) -> str:
-    """Escaped text with its line breaks as <br>, as Django's `linebreaksbr` filter makes it."""
-    return escape_html(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+class ShownRow(NamedTuple):
+    """One PI's row of the report as it is shown. Blanks are "" (the fragment prints a dash).
+    The fragment unpacks the fields by position: keep their order in step with it."""
+
+    href: str  # the PI's page
+    code: str
+    title: str
+    polarity: str
+    period_note: str  # the period the figure is for, when not the report's (an annual PI's year)
+    value: str
+    unapproved: str  # the workflow state of a figure not yet approved
+    target: str
+    status: SafeString
+    previous_period: str
+    previous: str
+    short_trend: SafeString
+    last_year_period: str
+    last_year: str
+    long_trend: SafeString
+    commentary: str | None
+    author: str
 
 
-class _RowPrinter:
-    """Prints one report's rows. What many rows share is worked out once per report: the
-    periods' codes and labels (computed on each access, and the rows of PIs of one kind share
-    their periods' objects) and the badges (as plain strings, quicker to put in a row)."""
+class _RowShower:
+    """Works out what one report's rows show. What many rows share is worked out once per
+    report: the periods' codes and labels (computed on each access, and the rows of PIs of one
+    kind share their periods' objects) and the badges."""
 
     def __init__(self, report: Report) -> None:
         self.report_period = report.period
         self.detail = reverse("indicators:list")
-        self._periods: dict[int, tuple[Period, str, str]] = {}
-        self._status: dict[str, str] = {}
-        self._trends: dict[tuple[str, str], str] = {}
+        self._periods: dict[int, tuple[str, str, Period]] = {}
+        self._status: dict[str, SafeString] = {}
+        self._trends: dict[tuple[str, str], SafeString] = {}
 
-    def _period(self, period: Period) -> tuple[Period, str, str]:
-        known = self._periods.get(id(period))
-        if known is None or known[0] is not period:
-            known = self._periods[id(period)] = (
-                period,
-                escape_html(period.code),
-                escape_html(period.label),
-            )
-        return known
+    def _period(self, period: Period) -> tuple[str, str]:
+        """The period's code and label (a miss of `periods`, looked up inline in `row`)."""
+        known = self._periods[id(period)] = (period.code, period.label, period)
+        return known[:2]
 
-    def _status_badge(self, status: str) -> str:
-        badge = self._status.get(status)
-        if badge is None:
-            badge = self._status[status] = str.__str__(status_badge(status))
+    def _status_badge(self, status: str) -> SafeString:
+        badge = self._status[status] = status_badge(status)
         return badge
 
-    def _trend_badge(self, trend: str, against: str) -> str:
-        badge = self._trends.get((trend, against))
-        if badge is None:
-            badge = self._trends[(trend, against)] = str.__str__(trend_badge(trend, against))
+    def _trend_badge(self, trend: str, against: str) -> SafeString:
+        badge = self._trends[(trend, against)] = trend_badge(trend, against)
         return badge
 
-    def row(self, row: ReportRow) -> str:
+    def row(self, row: ReportRow) -> ShownRow:
+        # The caches are read inline (a method call per lookup cost more than the lookup),
+        # checking that the cached period is the very object (an id can be reused).
         pi = row.indicator
-        shown = number_format(pi.unit_kind, pi.decimal_places, DASH)
-        code = escape_html(pi.code)
-        title = escape_html(pi.title)
-        polarity = POLARITY_LABELS.get(pi.polarity) or escape_html(pi.polarity)
+        shown = number_format(pi.unit_kind, pi.decimal_places, "")
         current, previous, last_year = row.current, row.previous, row.last_year
-        # The period a PI collected less often than the report reads (an annual PI's year).
+        periods, trends = self._periods, self._trends
         period = current.period
-        note = (
-            ""
-            if period is self.report_period or period == self.report_period
-            else f' <span class="report-period">{self._period(period)[2]}</span>'
-        )
+        if period is self.report_period or period == self.report_period:
+            note = ""
+        else:
+            known = periods.get(id(period))
+            note = (known if known and known[2] is period else self._period(period))[1]
+        previous_known = periods.get(id(previous.period))
+        if not previous_known or previous_known[2] is not previous.period:
+            previous_known = self._period(previous.period)
+        last_year_known = periods.get(id(last_year.period))
+        if not last_year_known or last_year_known[2] is not last_year.period:
+            last_year_known = self._period(last_year.period)
         workflow = current.workflow_status
-        unapproved = (
-            ""
-            if not workflow or workflow == WorkflowStatus.APPROVED
-            else f' <span class="report-unapproved">({escape_html(workflow)})</span>'
-        )
         commentary = row.commentary
-        said = (
-            f"{_with_line_breaks(commentary.text)} "
-            f'<span class="commentary-meta">{DASH} {escape_html(commentary.author or "")}</span>'
-            if commentary
-            else DASH
+        return ShownRow(
+            f"{self.detail}{pi.id}/",
+            pi.code,
+            pi.title,
+            POLARITY_LABELS.get(pi.polarity) or pi.polarity,
+            note,
+            reading_in(current, shown, ""),
+            "" if not workflow or workflow == WorkflowStatus.APPROVED else workflow,
+            shown(row.target),
+            self._status.get(row.status) or self._status_badge(row.status),
+            previous_known[0],
+            reading_in(previous, shown, ""),
+            trends.get((row.short_trend, SHORT_TERM))
+            or self._trend_badge(row.short_trend, SHORT_TERM),
+            last_year_known[0],
+            reading_in(last_year, shown, ""),
+            trends.get((row.long_trend, LONG_TERM)) or self._trend_badge(row.long_trend, LONG_TERM),
+            commentary.text if commentary else None,
+            (commentary.author or "") if commentary else "",
         )
-        return f"""
-      <tr data-code="{code}">
-        <th scope="row"><a href="{self.detail}{pi.id}/">{code}</a> \
-<span class="report-title">{title}</span> \
-<span class="report-polarity">{polarity}</span>{note}</th>
-        <td class="num">{reading_in(current, shown, DASH)}{unapproved}</td>
-        <td class="num">{shown(row.target)}</td>
-        <td>{self._status_badge(row.status)}</td>
-        <td class="num"><span class="report-period">{self._period(previous.period)[1]}:</span> \
-{reading_in(previous, shown, DASH)}</td>
-        <td>{self._trend_badge(row.short_trend, SHORT_TERM)}</td>
-        <td class="num"><span class="report-period">{self._period(last_year.period)[1]}:</span> \
-{reading_in(last_year, shown, DASH)}</td>
-        <td>{self._trend_badge(row.long_trend, LONG_TERM)}</td>
-        <td class="report-commentary">{said}</td>
-      </tr>
-    """
 
 
-# One service area's part of the report, around its rows.
-SECTION_HEAD = """
-<section class="report-group" aria-labelledby="group-{number}">
-  <h2 id="group-{number}">{name}</h2>
-  <table class="report-table">
-    <caption class="visually-hidden">{name}: {period}</caption>
-    <thead>
-      <tr>
-        <th scope="col">Indicator</th>
-        <th scope="col">Value</th>
-        <th scope="col">Target</th>
-        <th scope="col">Status</th>
-        <th scope="col">Previous period</th>
-        <th scope="col">Short-term trend</th>
-        <th scope="col">Same period last year</th>
-        <th scope="col">Long-term trend</th>
-        <th scope="col">Commentary</th>
-      </tr>
-    </thead>
-    <tbody>
-    """
-SECTION_TAIL_BYTES = b"""
-    </tbody>
-  </table>
-</section>
-"""
-
-
-def report_groups(report: Report) -> list[bytes]:
-    """Each service area's part of the report (heading, table and rows), ready to send, in
-    the selector's order: pieces of the response's body, in UTF-8, to be put one after
-    another. Encoded row by row, so that only the rows with text beyond ASCII take the slow
-    way (joined first, one such row would make all the others be widened and re-encoded)."""
-    printer = _RowPrinter(report)
-    period = escape_html(report.period.label)
-    pieces = []
-    for number, (area, rows) in enumerate(report.groups, start=1):
-        name = escape_html(area.name if area else "No service area")
-        pieces.append(SECTION_HEAD.format(number=number, name=name, period=period).encode())
-        pieces += [printer.row(row).encode() for row in rows]
-        pieces.append(SECTION_TAIL_BYTES)
-    return pieces
+def report_groups(report: Report) -> str:
+    """Each service area's part of the report (heading, table and rows) as HTML, in the
+    selector's order."""
+    shower = _RowShower(report)
+    return render_fragment(
+        "indicators/report_groups.jinja",
+        {
+            "groups": [
+                (number, area.name if area else "No service area", map(shower.row, rows))
+                for number, (area, rows) in enumerate(report.groups, start=1)
+            ],
+            "period": report.period.label,
+            "dash": DASH,
+        },
+    )
 
 
 def default_report_period(today) -> Period:
@@ -224,7 +203,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         )
     elif chosen is not None:
         problem = " ".join(str(m) for errors in form.errors.values() for m in errors)
-    groups = report_groups(report) if report else []
+    groups = report_groups(report) if report else ""
     page = render_to_string(
         "indicators/report.html",
         {
@@ -243,4 +222,4 @@ def report_page(request: HttpRequest) -> HttpResponse:
     # a large council's report is a megabyte of HTML, and each level of the template (the
     # loop, the blocks, the base layout) copied all of it again (bench/report.py).
     before, _, after = page.partition(GROUPS_PLACE)
-    return HttpResponse([before, *groups, after], status=400 if problem else 200)
+    return HttpResponse([before, groups, after], status=400 if problem else 200)

@@ -3,52 +3,39 @@ risks and nodes, written straight to the models (fixtures, not behaviour under t
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-_counter = itertools.count(1)
 
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{next(_counter):05d}"
+def _given(**fields):
+    """The fields a test chose; the factories' sequences make the others unique."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 class Build:
-    """Small builders that write straight to the models (fixtures, not behaviour under test)."""
+    """The planning tests' builders, over the factories in `tests.factories` (fixtures, not
+    behaviour under test): the same defaults under the names these tests use."""
 
     def indicator(self, *, code: str | None = None, status: str | None = None, owner=None):
-        from goldenthread.platform.indicators.models import Indicator, IndicatorValue
+        from tests.factories import IndicatorFactory, IndicatorValueFactory
 
-        indicator = Indicator.objects.create(
-            code=code or unique("PI"),
-            title="Household waste recycled",
-            unit_kind="percentage",
-            polarity="higher",
-            frequency="quarterly",
-            owner=owner,
-        )
+        indicator = IndicatorFactory(**_given(code=code), owner=owner)
         if status:
-            IndicatorValue.objects.create(
+            IndicatorValueFactory(
                 indicator=indicator,
-                period_code="2024-Q1",
-                period_type="quarter",
-                period_start=date(2024, 4, 1),
-                period_end=date(2024, 6, 30),
+                period="2024/25 Q1",
                 value=Decimal("50"),
-                entered_at=timezone.now(),
                 status=status,
+                workflow_status="draft",
             )
         return indicator
 
     def plan(self, *, owner=None, code: str | None = None, node=None):
-        from goldenthread.platform.planning.models import ActionPlan
+        from tests.factories import ActionPlanFactory
 
-        return ActionPlan.objects.create(
-            code=code or unique("PLAN"), title="Service plan", owner=owner, strategy_node=node
-        )
+        return ActionPlanFactory(**_given(code=code), owner=owner, strategy_node=node)
 
     def action(
         self,
@@ -64,12 +51,12 @@ class Build:
         title: str = "Deliver the thing",
         **extra,
     ):
-        from goldenthread.platform.planning.models import Action
+        from tests.factories import ActionFactory
 
         today = timezone.localdate()
-        return Action.objects.create(
+        return ActionFactory(
             plan=plan or self.plan(),
-            code=code or unique("ACT"),
+            **_given(code=code),
             title=title,
             assigned_to=assigned_to,
             managed_by=managed_by,
@@ -77,14 +64,13 @@ class Build:
             due_date=due or today + timedelta(days=10),
             progress=progress,
             state=state,
-            completed_on=today if state == "completed" else None,
             **extra,
         )
 
     def register(self, *, owner=None, name: str | None = None, kind: str = "operational"):
-        from goldenthread.platform.planning.models import RiskRegister
+        from tests.factories import RiskRegisterFactory
 
-        return RiskRegister.objects.create(name=name or unique("Register"), kind=kind, owner=owner)
+        return RiskRegisterFactory(**_given(name=name), kind=kind, owner=owner)
 
     def risk(
         self,
@@ -98,30 +84,23 @@ class Build:
         state: str = "open",
         title: str = "Loss of key staff",
     ):
-        from goldenthread.platform.planning.models import Risk
+        from tests.factories import RiskFactory
 
-        return Risk.objects.create(
+        return RiskFactory(
             register=register or self.register(),
-            code=code or unique("RISK"),
+            **_given(code=code),
             title=title,
             owner=owner,
-            inherent_likelihood=5,
-            inherent_impact=5,
             current_likelihood=likelihood,
             current_impact=impact,
-            target_likelihood=1,
-            target_impact=1,
-            current_score=likelihood * impact,
             review_date=review_date or timezone.localdate() + timedelta(days=30),
             state=state,
         )
 
     def node(self, *, level: int = 1, parent=None, owner=None, code: str | None = None):
-        from goldenthread.platform.planning.models import StrategyNode
+        from tests.factories import StrategyNodeFactory
 
-        return StrategyNode.objects.create(
-            level=level, parent=parent, owner=owner, code=code or unique("S"), title="Outcome"
-        )
+        return StrategyNodeFactory(level=level, parent=parent, owner=owner, **_given(code=code))
 
 
 def count_queries(function) -> int:

@@ -1,12 +1,11 @@
 """The managers' overdue digest: who gets what, how often, and never twice per run."""
 
-import time
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -15,22 +14,23 @@ from goldenthread.platform.planning.models import DigestDelivery, DigestRun
 from goldenthread.platform.planning.services.configuration import planning_settings_update
 from goldenthread.platform.planning.services.digest import overdue_digest_send
 from goldenthread.platform.planning.tasks import send_overdue_digest
+from tests.factories import ActionFactory, UserFactory
+from tests.fixtures.worker import finished_tasks, wait_for
 
 TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def team(people, build, make_user, in_org):
-    boss = make_user(in_org, roles=["manager"], full_name="Second Manager").user
-    connection.set_tenant(in_org)
-    late = {"start": TODAY - timedelta(days=40), "due": TODAY - timedelta(days=2)}
-    first = build.action(
+def team(people, in_org):
+    boss = UserFactory(roles=["manager"], full_name="Second Manager")
+    late = {"start_date": TODAY - timedelta(days=40), "due_date": TODAY - timedelta(days=2)}
+    first = ActionFactory(
         assigned_to=people["staff"], managed_by=people["manager"], title="Fix the roof", **late
     )
-    second = build.action(assigned_to=people["staff2"], managed_by=people["manager"], **late)
-    build.action(assigned_to=people["staff"], managed_by=people["manager"])  # not overdue
-    build.action(assigned_to=people["manager"], managed_by=people["manager"], **late)  # own
-    other = build.action(assigned_to=people["staff"], managed_by=boss, **late)
+    second = ActionFactory(assigned_to=people["staff2"], managed_by=people["manager"], **late)
+    ActionFactory(assigned_to=people["staff"], managed_by=people["manager"])  # not overdue
+    ActionFactory(assigned_to=people["manager"], managed_by=people["manager"], **late)  # own
+    other = ActionFactory(assigned_to=people["staff"], managed_by=boss, **late)
     return {
         "manager": people["manager"],
         "boss": boss,
@@ -130,19 +130,26 @@ def test_a_real_worker_sends_the_digest_once(
         )
     mail.outbox = []
     try:
-        for _ in range(2):  # queued twice, as a redelivery would
-            with schema_context(org_a.schema_name):
-                send_overdue_digest.delay(today=day.isoformat())
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with django_db_blocker.unblock(), schema_context(org_a.schema_name):
-                done = DigestRun.objects.filter(scheduled_for=day, completed_at__isnull=False)
-                if done.exists() and len(mail.outbox) >= 1:
-                    break
-            time.sleep(0.2)
-        time.sleep(1)  # let the second message run too
+        with finished_tasks() as finished:
+            with schema_context(org_a.schema_name):  # queued twice, as a redelivery would
+                queued = [send_overdue_digest.delay(today=day.isoformat()) for _ in range(2)]
+            wait_for(
+                lambda: all(task.id in finished for task in queued),
+                timeout=30,
+                what="both digest tasks to finish",
+            )
+        # Both ran (one after the other: the worker has one process): one sent the digest,
+        # the other found the day's run done and sent nothing.
+        states, outcomes = zip(*(finished[task.id] for task in queued), strict=True)
+        assert states == ("SUCCESS", "SUCCESS")
+        sent, suppressed = sorted(outcomes, key=lambda outcome: not outcome["sent_to"])
+        assert manager.email in sent["sent_to"]
+        assert suppressed["skipped_reason"] == "not_due" and suppressed["sent_to"] == []
         to_manager = [m for m in mail.outbox if m.to == [manager.email]]
         assert len(to_manager) == 1 and action.code in to_manager[0].body
+        with django_db_blocker.unblock(), schema_context(org_a.schema_name):
+            run = DigestRun.objects.get(scheduled_for=day)
+            assert run.completed_at is not None
     finally:
         with django_db_blocker.unblock(), schema_context(org_a.schema_name):
             DigestRun.objects.filter(scheduled_for=day).delete()
