@@ -270,7 +270,9 @@ def _build():
 def _rank_everything() -> None:
     from django.db import connection, transaction
 
-    from goldenthread.shared_indicators.benchmarking.rankings.refresh import rebuild_everything
+    from goldenthread.shared_indicators.benchmarking.services.rankings.refresh import (
+        rebuild_everything,
+    )
 
     print("Building the ranking table…", flush=True)
     started = time.perf_counter()
@@ -324,10 +326,12 @@ def main() -> None:
     from django.utils import timezone
 
     from goldenthread.shared_indicators.benchmarking.domain.comparison import Window
-    from goldenthread.shared_indicators.benchmarking.read_log import record_comparison_read
     from goldenthread.shared_indicators.benchmarking.selectors import (
         comparison_for,
         period_range,
+    )
+    from goldenthread.shared_indicators.benchmarking.selectors.read_log import (
+        record_comparison_read,
     )
 
     reader, clubs = _build()
@@ -430,7 +434,7 @@ def _write_side(reader, small, big, period) -> None:
     from django.db import connection, transaction
 
     from goldenthread.shared_indicators.benchmarking.models import ClubIndicator
-    from goldenthread.shared_indicators.benchmarking.rankings.refresh import (
+    from goldenthread.shared_indicators.benchmarking.services.rankings.refresh import (
         refresh_club_indicators,
         store_changed,
     )

@@ -118,10 +118,10 @@ def populate(rows: int):
 def time_import(content: bytes, user, rows: int) -> float:
     from django.db import transaction
 
-    from goldenthread.platform.indicators.importing.columns import VALUE_COLUMNS
-    from goldenthread.platform.indicators.importing.commit import commit_table
-    from goldenthread.platform.indicators.importing.reader import read_file
+    from goldenthread.platform.indicators.domain.importing.columns import VALUE_COLUMNS
+    from goldenthread.platform.indicators.domain.importing.reader import read_file
     from goldenthread.platform.indicators.models import AuditEntry, IndicatorValue
+    from goldenthread.platform.indicators.services.importing.commit import commit_table
 
     try:
         with transaction.atomic():
@@ -148,7 +148,7 @@ def time_one_by_one(content: bytes, user, rows: int) -> float:
     from django.utils import timezone
 
     from goldenthread.platform.core.periods import parse_period
-    from goldenthread.platform.indicators.choices import AuditAction
+    from goldenthread.platform.indicators.domain.choices import AuditAction
     from goldenthread.platform.indicators.models import AuditEntry, Indicator, IndicatorValue
     from goldenthread.platform.indicators.services.audit import snapshot
     from goldenthread.platform.indicators.services.common import settings_for, store_status

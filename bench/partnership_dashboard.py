@@ -175,11 +175,11 @@ def partnership_with_agreement(orgs):
 
 
 def fill_store(partnership, orgs) -> None:
-    from goldenthread.partnerships.bases import agreement_bases
+    from goldenthread.partnerships.selectors.bases import agreement_bases
     from goldenthread.platform.core.periods import parse_period
+    from goldenthread.shared_indicators.publication.domain.snapshots import ValueSnapshot
     from goldenthread.shared_indicators.publication.models import PublishedValue
     from goldenthread.shared_indicators.publication.services import publish_value
-    from goldenthread.shared_indicators.publication.snapshots import ValueSnapshot
 
     codes = list(partnership.indicators.values_list("code", flat=True))
     expected = MEMBERS * INDICATORS * len(QUARTERS)
@@ -274,8 +274,8 @@ def measure(partnership, orgs, repeat: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django_tenants.utils import schema_context
 
-    from goldenthread.partnerships.dashboard import window_for
     from goldenthread.partnerships.selectors import readable_bases
+    from goldenthread.partnerships.selectors.dashboard import window_for
     from goldenthread.platform.core.periods import previous_period, same_period_last_year
 
     county = orgs[0]

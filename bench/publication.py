@@ -81,7 +81,7 @@ def configure_environment(bench_url: str) -> None:
 def bench_bases(organisation_id: int, indicator_code: str):
     """Every organisation's BENCH* codes are covered by one agreement (benchmark database
     only; registered in this process and in the worker)."""
-    from goldenthread.shared_indicators.publication.bases import Basis
+    from goldenthread.shared_indicators.publication.domain.bases import Basis
 
     if not indicator_code.startswith(CODE_PREFIX):
         return []
@@ -99,7 +99,7 @@ def setup_django() -> None:
     import django
 
     django.setup()
-    from goldenthread.shared_indicators.publication.bases import register_basis_provider
+    from goldenthread.shared_indicators.publication.domain.bases import register_basis_provider
 
     register_basis_provider(bench_bases)
 

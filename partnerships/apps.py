@@ -8,9 +8,9 @@ class PartnershipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from goldenthread.shared_indicators.publication.bases import register_basis_provider
+        from goldenthread.shared_indicators.publication.domain.bases import register_basis_provider
 
         from . import tasks  # noqa: F401  (registers the Celery tasks)
-        from .bases import agreement_bases
+        from .selectors.bases import agreement_bases
 
         register_basis_provider(agreement_bases)

@@ -24,7 +24,7 @@ from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.errors import NotFound, PermissionDenied
 from goldenthread.tenants.models import Organisation
 
-from .choices import MemberRole
+from .domain.choices import MemberRole
 from .models import Partnership, PartnershipMember
 
 MANAGER_ROLES = (Role.ORGANISATION_ADMIN, Role.PERFORMANCE_OFFICER, Role.PARTNER_LIAISON)

@@ -3,14 +3,14 @@ view an `OrganisationApi`) plus the platform's (`api_urls_platform`)."""
 
 from django.urls import include, path
 
-from goldenthread.platform.accounts.apis import MeApi
+from goldenthread.platform.accounts.rest.views import MeApi
 
 from .api_urls_platform import urlpatterns as platform_urlpatterns
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
-    path("planning/", include("goldenthread.platform.planning.api_urls")),
-    path("indicators/", include("goldenthread.platform.indicators.apis.urls")),
-    path("partnerships/", include("goldenthread.partnerships.api_urls")),
+    path("planning/", include("goldenthread.platform.planning.rest.urls")),
+    path("indicators/", include("goldenthread.platform.indicators.rest.urls")),
+    path("partnerships/", include("goldenthread.partnerships.rest.urls")),
     *platform_urlpatterns,
 ]

@@ -4,5 +4,5 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("catalogue/", include("goldenthread.shared_indicators.api_urls")),
+    path("catalogue/", include("goldenthread.shared_indicators.rest.urls")),
 ]

@@ -13,5 +13,5 @@ urlpatterns = [
     path("api/schema/", core_views.ApiSchemaApi.as_view(), name="api-schema"),
     path("api/docs/", core_views.ApiDocsApi.as_view(url_name="api-schema"), name="api-docs"),
     path("graphql/", platform_page(graphql_view), name="graphql"),
-    path("accounts/", platform_pages(include("goldenthread.platform.accounts.urls"))),
+    path("accounts/", platform_pages(include("goldenthread.platform.accounts.pages.urls"))),
 ]

@@ -12,7 +12,7 @@ from .urls_common import urlpatterns as common_urlpatterns
 urlpatterns = [
     path("", platform_page(core_views.public_home), name="home"),
     path("helpdesk/", platform_pages(include("goldenthread.tenants.helpdesk_urls"))),
-    path("catalogue/", platform_pages(include("goldenthread.shared_indicators.urls"))),
+    path("catalogue/", platform_pages(include("goldenthread.shared_indicators.pages.urls"))),
     path("api/v1/", include("goldenthread.platform.api_urls_platform")),
     *common_urlpatterns,
     re_path(r"^api/", core_views.organisation_api_on_public_host),

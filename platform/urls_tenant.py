@@ -7,25 +7,25 @@ fails for a route that is neither."""
 from django.urls import include, path
 
 from goldenthread.platform.core.door import organisation_page, organisation_pages, platform_pages
-from goldenthread.platform.planning.views.home import my_items_page
+from goldenthread.platform.planning.pages.home import my_items_page
 
 from .urls_common import urlpatterns as common_urlpatterns
 
 urlpatterns = [
     # The organisation home is the "my items" page: what I own, must update, and is overdue.
     path("", organisation_page(my_items_page), name="home"),
-    path("catalogue/", platform_pages(include("goldenthread.shared_indicators.urls"))),
+    path("catalogue/", platform_pages(include("goldenthread.shared_indicators.pages.urls"))),
     path(
         "indicators/import/",
-        organisation_pages(include("goldenthread.platform.indicators.importing.urls")),
+        organisation_pages(include("goldenthread.platform.indicators.pages.importing.urls")),
     ),
-    path("indicators/", organisation_pages(include("goldenthread.platform.indicators.urls"))),
-    path("partnerships/", organisation_pages(include("goldenthread.partnerships.urls"))),
+    path("indicators/", organisation_pages(include("goldenthread.platform.indicators.pages.urls"))),
+    path("partnerships/", organisation_pages(include("goldenthread.partnerships.pages.urls"))),
     path(
         "benchmarking/",
-        organisation_pages(include("goldenthread.shared_indicators.benchmarking.urls")),
+        organisation_pages(include("goldenthread.shared_indicators.benchmarking.pages.urls")),
     ),
-    path("planning/", organisation_pages(include("goldenthread.platform.planning.urls"))),
+    path("planning/", organisation_pages(include("goldenthread.platform.planning.pages.urls"))),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,
 ]

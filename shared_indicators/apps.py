@@ -9,4 +9,4 @@ class SharedIndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the `catalogue_code` path converter before any URLconf is loaded.
-        from . import converters  # noqa: F401
+        from .pages import converters  # noqa: F401

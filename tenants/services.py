@@ -20,9 +20,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
-from goldenthread.platform.accounts.emails import password_reset_url
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.accounts.services import user_create
+from goldenthread.platform.accounts.services.emails import password_reset_url
 from goldenthread.platform.core.errors import Conflict, DomainError
 
 from .models import (

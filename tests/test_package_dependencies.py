@@ -146,7 +146,7 @@ def test_the_scan_sees_the_tenant_models_and_the_table_free_modules():
     assert reaches_tenant_models("goldenthread.platform.indicators.services.common")
     assert reaches_tenant_models("goldenthread.platform.planning.selectors.actions")
     assert not reaches_tenant_models("goldenthread.platform.indicators.domain.status")
-    assert not reaches_tenant_models("goldenthread.platform.indicators.choices")
+    assert not reaches_tenant_models("goldenthread.platform.indicators.domain.choices")
     assert len(shared_files()) > 50
 
 

@@ -13,11 +13,11 @@ from goldenthread.graphql.core.enums import enum_from_choices
 from goldenthread.graphql.core.errors import from_domain_error
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.shared_indicators.benchmarking import selectors
-from goldenthread.shared_indicators.benchmarking.history_selectors import (
+from goldenthread.shared_indicators.benchmarking.models import ClubEventKind
+from goldenthread.shared_indicators.benchmarking.selectors.history import (
     club_history_for,
     history_entries,
 )
-from goldenthread.shared_indicators.benchmarking.models import ClubEventKind
 
 from .resolvers import check_page, reader_of
 

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 from rest_framework import exceptions
 
-from goldenthread.platform.accounts.authentication import ApiCredentialAuthentication
+from goldenthread.platform.accounts.rest.authentication import ApiCredentialAuthentication
 from graphql import ExecutionContext, ExecutionResult, GraphQLError, parse, specified_rules
 
 from .errors import FORBIDDEN, UNAUTHENTICATED, error_payload

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from goldenthread.graphql.core.dataloaders import BatchLoader, ListBatchLoader
-from goldenthread.partnerships.dashboard import Dashboard, partnership_dashboard
 from goldenthread.partnerships.models import (
     AgreementVersion,
     Partnership,
     PartnershipMember,
 )
 from goldenthread.partnerships.selectors import agreement_versions_visible_to
+from goldenthread.partnerships.selectors.dashboard import Dashboard, partnership_dashboard
 from goldenthread.tenants.models import Organisation
 
 

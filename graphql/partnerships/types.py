@@ -9,15 +9,15 @@ import json
 import graphene
 from graphene.types.generic import GenericScalar
 
-from goldenthread.partnerships.choices import (
+from goldenthread.partnerships.domain.choices import (
     Aggregation,
     LawfulBasis,
     MemberRole,
     PartnershipType,
     VersionStatus,
 )
-from goldenthread.partnerships.dashboard import DEFAULT_PERIODS
 from goldenthread.partnerships.domain.periods import MAX_DASHBOARD_PERIODS
+from goldenthread.partnerships.selectors.dashboard import DEFAULT_PERIODS
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION, Trend
 

@@ -25,8 +25,7 @@ from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, P
 from goldenthread.shared_indicators.models import CatalogueIndicator
 from goldenthread.tenants.models import Organisation
 
-from .. import bases
-from ..choices import FINAL_STATUSES, LawfulBasis, SharedField, VersionStatus
+from ..domain.choices import FINAL_STATUSES, LawfulBasis, SharedField, VersionStatus
 from ..models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -36,6 +35,7 @@ from ..models import (
     PartnershipMember,
 )
 from ..permissions import can_manage_partnership, is_signatory, require_manage, require_member
+from ..selectors import bases
 from .common import as_date, clean_and_save
 
 TERMS = (

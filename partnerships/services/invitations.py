@@ -19,7 +19,7 @@ from goldenthread.platform.core.errors import Conflict, DomainError, NotFound
 from goldenthread.tenants.models import Organisation, OrganisationStatus
 from goldenthread.tenants.sharing import require_sharing_organisation
 
-from ..choices import InvitationStatus, MemberRole
+from ..domain.choices import InvitationStatus, MemberRole
 from ..models import Partnership, PartnershipInvitation, PartnershipMember
 from ..permissions import require_lead_membership_admin, require_membership_admin
 from .common import clean_and_save

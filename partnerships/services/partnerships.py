@@ -12,7 +12,7 @@ from goldenthread.platform.core.errors import Conflict, DomainError, PermissionD
 from goldenthread.tenants.models import Organisation
 from goldenthread.tenants.sharing import require_sharing_organisation
 
-from ..choices import MemberRole
+from ..domain.choices import MemberRole
 from ..models import Partnership, PartnershipMember
 from ..permissions import require_manage, require_membership_admin
 from .common import as_date, clean_and_save
@@ -146,7 +146,7 @@ def partnership_member_remove(
     require_manage(membership.partnership, organisation, actor)
     if membership.role == MemberRole.LEAD:
         raise DomainError("The lead organisation cannot leave its own partnership.")
-    from ..choices import FINAL_STATUSES
+    from ..domain.choices import FINAL_STATUSES
     from ..models import AgreementVersion
 
     open_versions = AgreementVersion.objects.filter(

@@ -34,7 +34,7 @@ def reminders_request(
     """Queue an e-mail reminder to every member that has not yet published its figure for
     the period (optionally only for some indicators or members). Each (indicator, member,
     period) is reminded once: asking again sends nothing new. Returns the new reminders."""
-    from ..submissions import missing_submissions
+    from ..selectors.submissions import missing_submissions
     from ..tasks import send_submission_reminder
 
     require_manage(partnership, organisation, actor)

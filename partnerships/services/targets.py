@@ -13,7 +13,7 @@ from goldenthread.platform.core.validation import to_decimal
 from goldenthread.shared_indicators.models import CatalogueIndicator
 from goldenthread.tenants.models import Organisation
 
-from ..choices import Aggregation
+from ..domain.choices import Aggregation
 from ..models import CascadedTarget, Partnership, PartnershipIndicator, PartnershipTarget
 from ..permissions import require_manage
 from .common import clean_and_save

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import openapi  # noqa: F401 - registers the API key scheme with drf-spectacular
+        from .rest import openapi  # noqa: F401 - registers the API key scheme with drf-spectacular

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from goldenthread.platform.celery_app import app
 
-from .emails import send_invitation, send_password_reset
+from .services.emails import send_invitation, send_password_reset
 
 
 @app.task

@@ -35,7 +35,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from goldenthread.platform.accounts.authentication import ApiCredentialAuthentication
+from goldenthread.platform.accounts.rest.authentication import ApiCredentialAuthentication
 
 from .api_errors import exception_handler
 from .errors import NotFound, PermissionDenied

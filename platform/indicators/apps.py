@@ -10,7 +10,9 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         # Publication (public schema) must not import our models; it asks this source for
         # the snapshots of approved values instead.
-        from goldenthread.shared_indicators.publication.snapshots import register_snapshot_source
+        from goldenthread.shared_indicators.publication.domain.snapshots import (
+            register_snapshot_source,
+        )
 
         from .selectors import publication
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from goldenthread.platform.celery_app import app
 
-from .importing.tasks import import_commit_task, import_preview_task
+from .services.importing.tasks import import_commit_task, import_preview_task
 
 __all__ = ["import_commit_task", "import_preview_task", "send_reminders"]
 
@@ -14,6 +14,6 @@ __all__ = ["import_commit_task", "import_preview_task", "send_reminders"]
 def send_reminders() -> int:
     """Send this organisation's due reminders and escalations (run per organisation by
     `dispatch_to_organisations` from beat); returns how many e-mails went out."""
-    from .reminders import send_due_reminders
+    from .services.reminders import send_due_reminders
 
     return send_due_reminders()

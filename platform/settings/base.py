@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "goldenthread.platform.planning.middleware.AuditorAccessMiddleware",
+    "goldenthread.platform.planning.pages.middleware.AuditorAccessMiddleware",
 ]
 
 TEMPLATES = [
@@ -117,7 +117,9 @@ DATABASES: dict = {}
 
 # --- accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["goldenthread.platform.accounts.backends.OrganisationUserBackend"]
+AUTHENTICATION_BACKENDS = [
+    "goldenthread.platform.accounts.services.backends.OrganisationUserBackend"
+]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
@@ -160,7 +162,7 @@ CACHES = {
 # --- REST -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "goldenthread.platform.accounts.authentication.ApiCredentialAuthentication",
+        "goldenthread.platform.accounts.rest.authentication.ApiCredentialAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -183,7 +185,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         # One name for a choice set used by fields of different names (to_zone, monitoring_zone).
-        "MonitoringZoneEnum": "goldenthread.platform.planning.choices.MonitoringZone",
+        "MonitoringZoneEnum": "goldenthread.platform.planning.domain.choices.MonitoringZone",
     },
 }
 

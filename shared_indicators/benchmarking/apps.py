@@ -10,14 +10,16 @@ class BenchmarkingConfig(AppConfig):
     def ready(self) -> None:
         # A member's consents are a basis on which the publication pipeline may publish its
         # values; without this registration nothing would ever reach a club.
-        from goldenthread.shared_indicators.publication.bases import (
+        from goldenthread.shared_indicators.publication.domain.bases import (
             register_basis_provider,
             register_reader_disclosure,
         )
-        from goldenthread.shared_indicators.publication.listeners import register_store_listener
+        from goldenthread.shared_indicators.publication.domain.listeners import (
+            register_store_listener,
+        )
 
-        from .bases import BASIS_TYPE, club_consent_bases, club_reader_disclosure
-        from .rankings.refresh import store_changed
+        from .selectors.bases import BASIS_TYPE, club_consent_bases, club_reader_disclosure
+        from .services.rankings.refresh import store_changed
 
         register_basis_provider(club_consent_bases)
         # The ranking table is derived from the store: it changes with it, in its transaction.

@@ -34,8 +34,8 @@ def publish_value_task(value_id: int) -> int | None:
 
     Reads the value afresh, so a task that arrives after the value was reopened publishes
     nothing, and two tasks for the same value publish the same thing once."""
+    from .domain.snapshots import snapshot_source
     from .services import publish_value
-    from .snapshots import snapshot_source
 
     organisation = _current_organisation()
     if organisation is None:

@@ -18,7 +18,7 @@ def committed_history(session_organisations, django_db_blocker):
     from goldenthread.shared_indicators.benchmarking import services
     from goldenthread.shared_indicators.models import CatalogueIndicator
     from goldenthread.tenants.models import Organisation
-    from tests.benchmarking.helpers import Actor, make_club, make_org
+    from tests.shared_indicators.benchmarking.helpers import Actor, make_club, make_org
 
     alpha = session_organisations["alpha"]
     tag = uuid.uuid4().hex[:6]

@@ -24,7 +24,7 @@ def committed_club(session_organisations, django_db_blocker):
     from goldenthread.shared_indicators.models import CatalogueIndicator
     from goldenthread.shared_indicators.publication.models import PublishedValue
     from goldenthread.tenants.models import Organisation
-    from tests.benchmarking.helpers import make_club, make_org, publish
+    from tests.shared_indicators.benchmarking.helpers import make_club, make_org, publish
 
     alpha = session_organisations["alpha"]
     latest = previous_period(period_containing(PeriodType.QUARTER, timezone.localdate()))

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.benchmarking.conftest import indicator  # noqa: F401 - shared fixture
+from tests.shared_indicators.benchmarking.conftest import indicator  # noqa: F401 - shared fixture
 from tests.shared_indicators.helpers import unique_prefix
 
 

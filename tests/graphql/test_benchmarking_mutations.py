@@ -19,8 +19,8 @@ from goldenthread.shared_indicators.benchmarking.models import (
     ClubMembership,
     ComparatorGroup,
 )
-from tests.benchmarking.graphql_support import post
-from tests.benchmarking.helpers import ADMIN, make_club, make_indicator, make_org
+from tests.shared_indicators.benchmarking.graphql_support import post
+from tests.shared_indicators.benchmarking.helpers import ADMIN, make_club, make_indicator, make_org
 
 pytestmark = pytest.mark.django_db
 

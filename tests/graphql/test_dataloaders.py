@@ -17,7 +17,7 @@ from goldenthread.graphql.benchmarking.dataloaders import (
 )
 from goldenthread.graphql.core.dataloaders import BatchLoader, ListBatchLoader
 from goldenthread.graphql.partnerships.dataloaders import OrganisationByIdLoader
-from tests.benchmarking.helpers import make_club, make_indicator, make_org
+from tests.shared_indicators.benchmarking.helpers import make_club, make_indicator, make_org
 
 pytestmark = pytest.mark.django_db
 

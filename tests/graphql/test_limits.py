@@ -15,7 +15,7 @@ from goldenthread.graphql.core.limits import limit_errors, operation_measure
 from goldenthread.graphql.core.views import OrganisationGraphQLView
 from goldenthread.shared_indicators.publication.models import CrossOrganisationRead
 from graphql import get_introspection_query, parse, validate
-from tests.benchmarking.helpers import make_club, make_org, publish
+from tests.shared_indicators.benchmarking.helpers import make_club, make_org, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from goldenthread.graphql.core.mutations import OrganisationMutation
-from tests.benchmarking.graphql_support import post
+from tests.shared_indicators.benchmarking.graphql_support import post
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pytest
 from django_tenants.utils import schema_context
 
 from goldenthread.partnerships import services
-from goldenthread.partnerships.dashboard import partnership_dashboard
 from goldenthread.partnerships.domain.periods import MAX_DASHBOARD_PERIODS
+from goldenthread.partnerships.selectors.dashboard import partnership_dashboard
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.indicators.services import workflow
 from goldenthread.shared_indicators.publication.models import CrossOrganisationRead, PublishedValue

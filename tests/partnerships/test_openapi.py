@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from goldenthread.partnerships.apis import AgreementActionApi
+from goldenthread.partnerships.rest.views import AgreementActionApi
 from tests.openapi import area_schema, operations
 
 from .conftest import approve, sign_all
@@ -16,7 +16,7 @@ PREFIX = "/api/v1/partnerships/"
 
 @pytest.fixture(scope="module")
 def partnerships_schema():
-    return area_schema("api/v1/partnerships/", "goldenthread.partnerships.api_urls")
+    return area_schema("api/v1/partnerships/", "goldenthread.partnerships.rest.urls")
 
 
 def test_the_schema_generates_without_warnings_or_errors(partnerships_schema):

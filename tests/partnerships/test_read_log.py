@@ -11,7 +11,12 @@ import pytest
 
 from goldenthread.platform.core.periods import parse_period
 from goldenthread.shared_indicators.benchmarking import selectors as benchmarking
-from tests.benchmarking.helpers import make_club, make_indicator, make_org, publish
+from tests.shared_indicators.benchmarking.helpers import (
+    make_club,
+    make_indicator,
+    make_org,
+    publish,
+)
 
 from .conftest import approve, sign_all
 

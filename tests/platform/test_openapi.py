@@ -16,8 +16,8 @@ from django.urls import path as route
 from django_tenants.utils import schema_context
 from drf_spectacular.drainage import GENERATOR_STATS
 
-from goldenthread.platform.accounts.apis import MeApi
-from goldenthread.platform.indicators.apis import schema as docs
+from goldenthread.platform.accounts.rest.views import MeApi
+from goldenthread.platform.indicators.rest import schema as docs
 
 # The API this test answers for: who-am-I and the performance core. (Other areas' APIs are
 # checked by their own tests; here they would only add their own warnings.)
@@ -27,7 +27,7 @@ urlpatterns = [
         include(
             [
                 route("me/", MeApi.as_view(), name="api-me"),
-                route("indicators/", include("goldenthread.platform.indicators.apis.urls")),
+                route("indicators/", include("goldenthread.platform.indicators.rest.urls")),
             ]
         ),
     )
@@ -139,19 +139,19 @@ def _fields(serializer_class) -> set[str]:
 def _sample_outputs(officer, provider) -> dict[str, dict]:
     """One of each answer the indicators views give, built by the views' own functions."""
     from goldenthread.platform.core.periods import parse_period
-    from goldenthread.platform.indicators.apis.indicators import (
+    from goldenthread.platform.indicators.models import AuditEntry, PerformanceSettings
+    from goldenthread.platform.indicators.rest.indicators import (
         indicator_output,
         settings_output,
         sub_area_output,
     )
-    from goldenthread.platform.indicators.apis.readouts import audit_output, row_output
-    from goldenthread.platform.indicators.apis.targets import baseline_output, target_output
-    from goldenthread.platform.indicators.apis.values import (
+    from goldenthread.platform.indicators.rest.readouts import audit_output, row_output
+    from goldenthread.platform.indicators.rest.targets import baseline_output, target_output
+    from goldenthread.platform.indicators.rest.values import (
         commentary_output,
         due_output,
         value_output,
     )
-    from goldenthread.platform.indicators.models import AuditEntry, PerformanceSettings
     from goldenthread.platform.indicators.selectors.due import DueItem
     from goldenthread.platform.indicators.selectors.indicators import indicator_get
     from goldenthread.platform.indicators.selectors.report import performance_report

@@ -27,7 +27,7 @@ from goldenthread.platform.core.periods import (
     period_containing,
     previous_period,
 )
-from goldenthread.platform.indicators.choices import UnitKind
+from goldenthread.platform.indicators.domain.choices import UnitKind
 from goldenthread.platform.indicators.models import Indicator, ServiceArea
 from goldenthread.platform.indicators.services.indicators import (
     indicator_adopt,

@@ -13,7 +13,7 @@ from django.db import models
 from goldenthread.platform.core.choices import Frequency, Polarity
 from goldenthread.platform.core.periods import PERIOD_TYPE_FOR_FREQUENCY, PeriodType
 
-from ..choices import (
+from ..domain.choices import (
     OutOfRangePolicy,
     RollupRule,
     SubAreaKind,

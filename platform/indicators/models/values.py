@@ -9,7 +9,7 @@ from django.db import models
 from goldenthread.platform.core.choices import Polarity
 from goldenthread.platform.core.models import PeriodFields
 
-from ..choices import ToleranceKind, ValueState, WorkflowStatus
+from ..domain.choices import ToleranceKind, ValueState, WorkflowStatus
 from .fields import amount_field
 
 user_fk = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from goldenthread.platform.core.periods import Period, period_due_date, periods_between
 
-from ..choices import WorkflowStatus
+from ..domain.choices import WorkflowStatus
 from ..models import Indicator, IndicatorValue, PerformanceSettings
 
 

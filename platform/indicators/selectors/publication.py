@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from django.db.models import Q
 
 from goldenthread.platform.core.errors import Conflict
-from goldenthread.shared_indicators.publication.snapshots import ValueSnapshot
+from goldenthread.shared_indicators.publication.domain.snapshots import ValueSnapshot
 
-from ..choices import WorkflowStatus
+from ..domain.choices import WorkflowStatus
 from ..models import Commentary, Indicator, IndicatorValue
 
 

@@ -41,7 +41,7 @@ from goldenthread.platform.indicators.domain.calculation import (
 from goldenthread.platform.indicators.domain.status import Polarity, Status, Tolerance
 from goldenthread.platform.indicators.domain.trends import Trend, trend
 
-from ..choices import RollupRule, ValueState, WorkflowStatus
+from ..domain.choices import RollupRule, ValueState, WorkflowStatus
 from ..models import Indicator, IndicatorValue, PerformanceSettings, ServiceArea
 from ..models.indicators import period_type_of
 from ..services.common import assess_indicator, parse_code

@@ -13,7 +13,7 @@ from goldenthread.platform.core.choices import Frequency
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound
 from goldenthread.shared_indicators.models import CatalogueIndicator
 
-from ..choices import AuditAction, RollupRule, UnitKind
+from ..domain.choices import AuditAction, RollupRule, UnitKind
 from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
 from ..models.indicators import CATALOGUE_LOCKED_FIELDS
 from ..permissions import require_manage

@@ -14,7 +14,7 @@ from goldenthread.platform.core.periods import PeriodType, sub_periods
 from goldenthread.platform.indicators.domain.calculation import Rollup
 from goldenthread.platform.indicators.domain.targets import profile_annual_target
 
-from ..choices import AuditAction, WorkflowStatus
+from ..domain.choices import AuditAction, WorkflowStatus
 from ..models import Baseline, Indicator, IndicatorValue, SubArea, Target
 from ..permissions import require_manage
 from .audit import audit_record, plain

@@ -23,7 +23,7 @@ from goldenthread.platform.indicators.domain.calculation import (
 from goldenthread.platform.indicators.domain.status import StatusResult
 from goldenthread.platform.indicators.domain.validation import ValidRange, check_value
 
-from ..choices import AuditAction, OutOfRangePolicy, UnitKind, ValueState, WorkflowStatus
+from ..domain.choices import AuditAction, OutOfRangePolicy, UnitKind, ValueState, WorkflowStatus
 from ..models import Commentary, Indicator, IndicatorValue, PerformanceSettings, SubArea
 from ..models.fields import DECIMAL_PLACES
 from ..permissions import can_comment, require_enter, require_enter_any

@@ -17,7 +17,7 @@ from goldenthread.platform.core.errors import Conflict, DomainError
 from goldenthread.platform.indicators.domain.status import Status
 from goldenthread.shared_indicators.publication.tasks import queue_publish_value
 
-from ..choices import AuditAction, WorkflowStatus
+from ..domain.choices import AuditAction, WorkflowStatus
 from ..models import Commentary, IndicatorValue
 from ..permissions import (
     Verification,

@@ -16,7 +16,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from goldenthread.platform.indicators.choices import UnitKind
+from goldenthread.platform.indicators.domain.choices import UnitKind
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION, Trend
 

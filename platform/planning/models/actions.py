@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from ..choices import ActionSource, ActionState, MonitoringZone, Priority
+from ..domain.choices import ActionSource, ActionState, MonitoringZone, Priority
 
 user_fk = {
     "to": settings.AUTH_USER_MODEL,

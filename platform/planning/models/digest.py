@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from ..choices import DeliveryStatus
+from ..domain.choices import DeliveryStatus
 
 
 class DigestRun(models.Model):

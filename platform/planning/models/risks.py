@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from ..choices import Direction, RegisterKind, RiskState
+from ..domain.choices import Direction, RegisterKind, RiskState
 
 user_fk = {
     "to": settings.AUTH_USER_MODEL,

@@ -9,13 +9,13 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ..choices import ActionState
 from ..domain.action_status import (
     ACTION_STATUS_PRESENTATION,
     ActionStatus,
     action_status,
     expected_progress,
 )
+from ..domain.choices import ActionState
 from ..models import Action, ActionPlan, Milestone, PlanningSettings
 from .common import as_id, get_one
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from goldenthread.platform.indicators.domain.status import Status
 from goldenthread.platform.indicators.models import Indicator
 
-from ..choices import ActionState
+from ..domain.choices import ActionState
 from ..models import Action
 from .indicators import indicators_with_status
 

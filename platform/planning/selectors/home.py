@@ -11,8 +11,8 @@ from django.utils import timezone
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.indicators.selectors.due import late_values, values_due_soon
 
-from ..choices import ActionState, RiskState
 from ..domain.action_status import ActionStatus
+from ..domain.choices import ActionState, RiskState
 from ..models import Action, ActionPlan, Milestone, PlanningSettings, Risk, StrategyNode
 from .actions import ACTION_RELATED, decorate
 from .indicators import indicators_with_status, status_presentation

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ..choices import RiskState
+from ..domain.choices import RiskState
 from ..domain.risk_matrix import DIRECTION_PRESENTATION, Direction, RiskBand, RiskMatrix
 from ..models import PlanningSettings, Risk, RiskRegister, RiskReview
 from .common import as_id, get_one

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from goldenthread.platform.indicators.domain.status import Status
 
-from ..choices import ActionState, RiskState
 from ..domain.action_status import ACTION_STATUS_PRESENTATION, action_status
+from ..domain.choices import ActionState, RiskState
 from ..domain.risk_matrix import RiskBand, RiskMatrix
 from ..domain.scores import weighted_basket_score
 from ..models import Action, PlanningSettings, StrategyIndicatorLink, StrategyNode

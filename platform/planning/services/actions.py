@@ -13,7 +13,7 @@ from goldenthread.platform.accounts.models import User
 from goldenthread.platform.indicators.models import Indicator
 
 from .. import permissions
-from ..choices import ActionState, MonitoringZone
+from ..domain.choices import ActionState, MonitoringZone
 from ..errors import DomainError
 from ..models import Action, ActionEscalation, ActionPlan, ActionUpdate, Milestone, StrategyNode
 from .common import apply_fields, clean_and_save, refuse_unknown_fields, unique_code

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from goldenthread.platform.accounts.models import User
 
-from ..choices import ActionState, DeliveryStatus
+from ..domain.choices import ActionState, DeliveryStatus
 from ..models import Action, DigestDelivery, DigestRun, PlanningSettings
 
 logger = logging.getLogger(__name__)

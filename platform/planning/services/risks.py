@@ -13,7 +13,7 @@ from goldenthread.platform.accounts.models import User
 from goldenthread.platform.indicators.models import Indicator
 
 from .. import permissions
-from ..choices import RegisterKind, RiskState
+from ..domain.choices import RegisterKind, RiskState
 from ..domain.risk_matrix import MatrixError, RiskMatrix, direction_of_travel
 from ..errors import DomainError
 from ..models import Action, PlanningSettings, Risk, RiskRegister, RiskReview

@@ -2,7 +2,7 @@
 
 import django.contrib.postgres.fields
 import django.db.models.deletion
-import goldenthread.shared_indicators.benchmarking.rankings.models
+import goldenthread.shared_indicators.benchmarking.models.rankings
 from django.db import migrations, models
 
 
@@ -13,7 +13,7 @@ def rank_existing_clubs(apps, schema_editor):
     should empty them and rebuild the same way."""
     if not apps.get_model("benchmarking", "ClubIndicator").objects.exists():
         return
-    from goldenthread.shared_indicators.benchmarking.rankings.refresh import rebuild_everything
+    from goldenthread.shared_indicators.benchmarking.services.rankings.refresh import rebuild_everything
 
     rebuild_everything()
 
@@ -39,10 +39,10 @@ class Migration(migrations.Migration):
                 ('aligned', models.BooleanField()),
                 ('published', models.PositiveIntegerField()),
                 ('count', models.PositiveIntegerField()),
-                ('median', goldenthread.shared_indicators.benchmarking.rankings.models.Figure(null=True)),
-                ('mean', goldenthread.shared_indicators.benchmarking.rankings.models.Figure(null=True)),
-                ('minimum', goldenthread.shared_indicators.benchmarking.rankings.models.Figure(null=True)),
-                ('maximum', goldenthread.shared_indicators.benchmarking.rankings.models.Figure(null=True)),
+                ('median', goldenthread.shared_indicators.benchmarking.models.rankings.Figure(null=True)),
+                ('mean', goldenthread.shared_indicators.benchmarking.models.rankings.Figure(null=True)),
+                ('minimum', goldenthread.shared_indicators.benchmarking.models.rankings.Figure(null=True)),
+                ('maximum', goldenthread.shared_indicators.benchmarking.models.rankings.Figure(null=True)),
                 ('member_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), default=list, size=None)),
                 ('consent_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), default=list, size=None)),
                 ('refreshed_at', models.DateTimeField()),
@@ -56,10 +56,10 @@ class Migration(migrations.Migration):
                 ('consent_id', models.BigIntegerField()),
                 ('position', models.PositiveIntegerField()),
                 ('place', models.PositiveIntegerField()),
-                ('value', goldenthread.shared_indicators.benchmarking.rankings.models.Figure()),
+                ('value', goldenthread.shared_indicators.benchmarking.models.rankings.Figure()),
                 ('rank', models.PositiveIntegerField(null=True)),
                 ('quartile', models.PositiveSmallIntegerField(null=True)),
-                ('distance', goldenthread.shared_indicators.benchmarking.rankings.models.Figure()),
+                ('distance', goldenthread.shared_indicators.benchmarking.models.rankings.Figure()),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.organisation')),
                 ('ranking_period', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='benchmarking.rankingperiod')),
             ],

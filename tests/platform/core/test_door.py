@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import schema_context
 
 from goldenthread.graphql.api import schema
-from goldenthread.platform.accounts.apis import MeApi
+from goldenthread.platform.accounts.rest.views import MeApi
 from goldenthread.platform.accounts.services import api_credential_issue
 from goldenthread.platform.core.door import (
     NO_ORGANISATION_HERE,

@@ -4,7 +4,7 @@ import pytest
 
 from goldenthread.platform.core.registry import Registry
 from goldenthread.platform.indicators.selectors import publication as indicator_snapshots
-from goldenthread.shared_indicators.publication.snapshots import snapshot_source
+from goldenthread.shared_indicators.publication.domain.snapshots import snapshot_source
 
 
 def test_entries_are_kept_once_in_order_and_iterated_over_a_copy():

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from goldenthread.platform.indicators.importing.columns import VALUE_COLUMNS
-from goldenthread.platform.indicators.importing.reader import ImportFileError, read_file
+from goldenthread.platform.indicators.domain.importing.columns import VALUE_COLUMNS
+from goldenthread.platform.indicators.domain.importing.reader import ImportFileError, read_file
 from goldenthread.shared_indicators.benchmarking.errors import NeighbourImportError
 from goldenthread.shared_indicators.benchmarking.models import NearestNeighbour
-from goldenthread.shared_indicators.benchmarking.neighbours import neighbours_import
+from goldenthread.shared_indicators.benchmarking.services.neighbours import neighbours_import
 from goldenthread.shared_indicators.errors import CatalogueImportError
 from goldenthread.shared_indicators.models import CatalogueIndicator
-from tests.benchmarking.helpers import make_org
 from tests.platform.core.tabular_files import xlsx_bytes
+from tests.shared_indicators.benchmarking.helpers import make_org
 from tests.shared_indicators.helpers import import_bytes, unique_prefix
 
 pytestmark = pytest.mark.django_db

@@ -19,11 +19,11 @@ from goldenthread.platform.devtools.seed import demo_seed
 from goldenthread.platform.devtools.seeding import DISTRICTS
 from goldenthread.platform.devtools.seeding.benchmarking import NAME as CLUB_NAME
 from goldenthread.platform.devtools.seeding.partnerships import NAME as PARTNERSHIP_NAME
-from goldenthread.platform.indicators.choices import WorkflowStatus
+from goldenthread.platform.indicators.domain.choices import WorkflowStatus
 from goldenthread.platform.indicators.domain.trends import Trend
 from goldenthread.platform.indicators.models import Commentary, Indicator, IndicatorValue, Target
+from goldenthread.platform.indicators.pages.report import default_report_period
 from goldenthread.platform.indicators.selectors.report import indicator_values_with_trends
-from goldenthread.platform.indicators.views.report import default_report_period
 from goldenthread.platform.planning.models import Action, Risk, StrategyNode
 from goldenthread.shared_indicators.benchmarking.models import Club, ClubConsent
 from goldenthread.shared_indicators.benchmarking.selectors import club_get_for, comparison_for

@@ -18,7 +18,7 @@ from goldenthread.platform.indicators.models import (
     PerformanceSettings,
     ReminderSent,
 )
-from goldenthread.platform.indicators.reminders import reminders_due, send_due_reminders
+from goldenthread.platform.indicators.services.reminders import reminders_due, send_due_reminders
 from goldenthread.platform.indicators.services.values import value_enter
 from goldenthread.platform.indicators.services.workflow import value_submit
 from tests.factories import provision_organisation
@@ -176,7 +176,7 @@ def test_a_reminder_claimed_by_another_run_is_not_sent_again(pi, people):
     assert send_due_reminders(today=day(7, 8)) == 2
     mail.outbox.clear()
     # When this run, which decided before that claim, sends what it decided
-    from goldenthread.platform.indicators.reminders import _claim
+    from goldenthread.platform.indicators.services.reminders import _claim
 
     claims = [_claim(decided[0], user, today=day(7, 8)) for user in decided[0].recipients]
     assert claims == [False, False]

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from goldenthread.platform.planning.choices import DeliveryStatus
+from goldenthread.platform.planning.domain.choices import DeliveryStatus
 from goldenthread.platform.planning.models import DigestDelivery, DigestRun
 from goldenthread.platform.planning.services.configuration import planning_settings_update
 from goldenthread.platform.planning.services.digest import overdue_digest_send

@@ -13,7 +13,7 @@ PREFIX = "/api/v1/planning/"
 @pytest.fixture
 def planning_schema():
     """The schema of the planning routes alone, and what the generator complained about."""
-    return area_schema("api/v1/planning/", "goldenthread.platform.planning.api_urls")
+    return area_schema("api/v1/planning/", "goldenthread.platform.planning.rest.urls")
 
 
 def test_the_planning_schema_generates_without_warnings_or_errors(planning_schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from goldenthread.shared_indicators.publication.bases import (
+from goldenthread.shared_indicators.publication.domain.bases import (
     register_basis_provider,
     unregister_basis_provider,
 )

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django_tenants.utils import schema_context
 
-from goldenthread.shared_indicators.publication.bases import Basis
-from goldenthread.shared_indicators.publication.snapshots import ValueSnapshot
+from goldenthread.shared_indicators.publication.domain.bases import Basis
+from goldenthread.shared_indicators.publication.domain.snapshots import ValueSnapshot
 
 # Basis ids far from anything a real agreement or consent would have in the test database,
 # and unique across the run (worker tests commit their grants).

@@ -2,7 +2,7 @@
 
 import pytest
 
-from goldenthread.shared_indicators.publication.bases import (
+from goldenthread.shared_indicators.publication.domain.bases import (
     Basis,
     active_bases_for,
     register_basis_provider,

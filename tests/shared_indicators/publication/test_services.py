@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from goldenthread.platform.core.errors import DomainError
-from goldenthread.shared_indicators.publication.bases import (
+from goldenthread.shared_indicators.publication.domain.bases import (
     READER_WITHHELD,
     register_reader_disclosure,
     unregister_reader_disclosure,

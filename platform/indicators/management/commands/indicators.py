@@ -47,14 +47,17 @@ class Command(BaseCommand):
 
     def handle_import(self, options) -> None:
         from goldenthread.platform.accounts.models import User
-        from goldenthread.platform.indicators.importing.columns import COLUMNS_FOR_KIND
-        from goldenthread.platform.indicators.importing.commit import (
+        from goldenthread.platform.indicators.domain.importing.columns import COLUMNS_FOR_KIND
+        from goldenthread.platform.indicators.domain.importing.reader import (
+            ImportFileError,
+            read_file,
+        )
+        from goldenthread.platform.indicators.services.importing.commit import (
             ImportRefused,
             commit_table,
         )
-        from goldenthread.platform.indicators.importing.preview import require_import
-        from goldenthread.platform.indicators.importing.reader import ImportFileError, read_file
-        from goldenthread.platform.indicators.importing.validator import validate
+        from goldenthread.platform.indicators.services.importing.preview import require_import
+        from goldenthread.platform.indicators.services.importing.validator import validate
 
         email = options["user"].strip().lower()
         user = User.objects.filter(email__iexact=email, is_active=True).first()

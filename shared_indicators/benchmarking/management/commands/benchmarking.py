@@ -8,8 +8,8 @@ from django.db import transaction
 from django_tenants.utils import schema_context
 
 from goldenthread.shared_indicators.benchmarking.errors import NeighbourImportError
-from goldenthread.shared_indicators.benchmarking.neighbours import neighbours_import
-from goldenthread.shared_indicators.benchmarking.rankings.refresh import rebuild_everything
+from goldenthread.shared_indicators.benchmarking.services.neighbours import neighbours_import
+from goldenthread.shared_indicators.benchmarking.services.rankings.refresh import rebuild_everything
 from goldenthread.tenants.cli_support import cli_actor
 
 

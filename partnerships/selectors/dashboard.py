@@ -1,0 +1,466 @@
+"""The partnership dashboard: shared indicators with the partnership figure per period, each
+member's contribution, status, trends, commentary where allowed, and provenance.
+
+Everything is read in a fixed number of queries, whatever the number of members, indicators
+and periods: members, shared indicators, partnership targets, cascaded targets, the reader's
+bases, the visible published values (every revision, with their grants). Figures, statuses
+and trends are then worked out in Python with the same pure functions as the performance core
+(`status.assess`, `trends.trend`) and `domain.aggregation`.
+
+What a reader sees is what the agreements let it see (see `selectors` for the rules): the
+partnership figure is computed from the contributions visible to the reader, and members
+whose figures it may not see show as missing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Q
+from django.utils import timezone
+
+from goldenthread.platform.core.periods import (
+    Period,
+    PeriodError,
+    PeriodType,
+    parse_period,
+    period_containing,
+    previous_period,
+    same_period_last_year,
+)
+from goldenthread.platform.indicators.domain.status import (
+    Polarity,
+    StatusResult,
+    Tolerance,
+    assess,
+)
+from goldenthread.platform.indicators.domain.trends import Trend, trend
+from goldenthread.shared_indicators.publication.domain.bases import Basis
+from goldenthread.shared_indicators.publication.models import PublishedValue
+from goldenthread.shared_indicators.publication.selectors import visible_values
+from goldenthread.shared_indicators.publication.services import log_cross_organisation_reads
+from goldenthread.tenants.models import Organisation
+
+from ..domain.aggregation import Aggregate, Contribution, aggregate
+from ..domain.choices import Aggregation, SharedField
+from ..domain.periods import check_dashboard_periods
+from ..models import (
+    CascadedTarget,
+    Partnership,
+    PartnershipIndicator,
+    PartnershipMember,
+    PartnershipTarget,
+)
+from ..permissions import contributes
+from . import member_list, readable_bases, shared_indicator_list
+from .bases import BASIS_TYPE
+
+DEFAULT_PERIODS = 8
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a member's figure came from."""
+
+    organisation: Organisation
+    approved_by: str
+    approved_at: datetime
+    published_at: datetime
+    revision: int
+    basis: Basis
+    source_value_id: int
+
+    @property
+    def agreement_version_id(self) -> int:
+        return self.basis.id
+
+    @property
+    def agreement_label(self) -> str:
+        return self.basis.label
+
+
+@dataclass
+class MemberContribution:
+    member: PartnershipMember
+    period: Period
+    published: PublishedValue | None
+    fields: frozenset[str]
+    cascaded_target: Decimal | None
+    status: StatusResult | None
+    provenance: Provenance | None
+    history: list[PublishedValue] = field(default_factory=list)
+    breakdowns: list[PublishedValue] = field(default_factory=list)
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.member.organisation
+
+    @property
+    def state(self) -> str:
+        return self.published.value_state if self.published else "missing"
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.published.value if self.published else None
+
+    @property
+    def numerator(self) -> Decimal | None:
+        return self.published.numerator if self.published else None
+
+    @property
+    def denominator(self) -> Decimal | None:
+        return self.published.denominator if self.published else None
+
+    @property
+    def own_target(self) -> Decimal | None:
+        """The member's own target, only where an agreement shares targets."""
+        if self.published is None or SharedField.TARGETS not in self.fields:
+            return None
+        return self.published.target
+
+    @property
+    def commentary(self) -> str:
+        """The member's commentary, only where an agreement shares commentary."""
+        if self.published is None or SharedField.COMMENTARY not in self.fields:
+            return ""
+        return self.published.commentary
+
+    @property
+    def restated(self) -> bool:
+        return bool(self.published and self.published.revision > 1)
+
+
+@dataclass
+class PeriodFigure:
+    indicator: PartnershipIndicator
+    period: Period
+    aggregate: Aggregate
+    target: Decimal | None
+    status: StatusResult
+    contributions: list[MemberContribution]
+    previous: PeriodFigure | None = None
+    short_trend: Trend = Trend.NOT_COMPARABLE
+    last_year: PeriodFigure | None = None
+    long_trend: Trend = Trend.NOT_COMPARABLE
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.aggregate.value
+
+    @property
+    def missing_members(self) -> list[PartnershipMember]:
+        missing = set(self.aggregate.missing)
+        return [c.member for c in self.contributions if c.member.organisation_id in missing]
+
+    @property
+    def provenance(self) -> list[Provenance]:
+        used = set(self.aggregate.used)
+        return [
+            c.provenance
+            for c in self.contributions
+            if c.provenance is not None and c.member.organisation_id in used
+        ]
+
+
+@dataclass
+class IndicatorFigures:
+    indicator: PartnershipIndicator
+    figures: list[PeriodFigure]  # oldest first, the dashboard window only
+
+    @property
+    def latest(self) -> PeriodFigure | None:
+        return self.figures[-1] if self.figures else None
+
+
+@dataclass
+class Dashboard:
+    partnership: Partnership
+    reader: Organisation
+    bases: list[Basis]
+    members: list[PartnershipMember]
+    indicators: list[IndicatorFigures]
+
+    @property
+    def can_see_figures(self) -> bool:
+        return bool(self.bases)
+
+
+def window_for(
+    indicator: PartnershipIndicator,
+    *,
+    count: int = DEFAULT_PERIODS,
+    as_of: date | None = None,
+    period_codes: list[str] | None = None,
+) -> list[Period]:
+    """The periods shown for an indicator, oldest first: those named (of the indicator's own
+    period type), or the last `count` complete periods by `as_of`."""
+    if period_codes:
+        periods = []
+        for code in period_codes:
+            try:
+                period = parse_period(code)
+            except PeriodError:
+                continue
+            if period.type == indicator.period_type:
+                periods.append(period)
+        return sorted(set(periods))
+    as_of = as_of or timezone.localdate()
+    last = period_containing(PeriodType(indicator.period_type), as_of)
+    if last.end > as_of:
+        last = previous_period(last)
+    periods = [last]
+    while len(periods) < count:
+        periods.append(previous_period(periods[-1]))
+    return list(reversed(periods))
+
+
+def _union_fields(value: PublishedValue) -> frozenset[str]:
+    """What the reader's bases let it see of a value."""
+    fields: set[str] = set()
+    for basis in value.reader_bases:
+        fields.update(basis.fields)
+    return frozenset(fields)
+
+
+def _tolerance(indicator: PartnershipIndicator) -> Tolerance:
+    return Tolerance(kind=indicator.tolerance_kind, amount=indicator.tolerance_amount)
+
+
+def assess_figure(
+    indicator: PartnershipIndicator, value: Decimal | None, target: Decimal | None, state: str
+) -> StatusResult:
+    """Status with the performance core's rules, at the shared indicator's decimal places."""
+    if state == "missing":
+        value = None
+        state = "entered"  # assess: an entered state with no number is missing
+    return assess(
+        value=value,
+        target=target,
+        polarity=Polarity(indicator.polarity),
+        tolerance=_tolerance(indicator),
+        decimal_places=indicator.decimal_places,
+        value_state=state,
+    )
+
+
+def partnership_dashboard(
+    *,
+    partnership: Partnership,
+    reader: Organisation,
+    reader_user,
+    interface: str,
+    periods: int = DEFAULT_PERIODS,
+    as_of: date | None = None,
+    period_codes: list[str] | None = None,
+    indicator_codes: list[str] | None = None,
+) -> Dashboard:
+    """The dashboard of `partnership` as `reader` may see it. The caller must already have
+    checked that the reader is a member (`selectors.partnership_get_for`).
+
+    Security-relevant: this is where members' values are read from the store, so this is
+    where the read is logged, whatever the door: every other organisation's value read is
+    written to the cross-organisation read log under the agreement version it was read by
+    (`reader_user` and `interface`, "page", "rest" or "graphql", are required; one row per
+    agreement version read under, usually one).
+    """
+    check_dashboard_periods(periods=periods, period_codes=period_codes)
+    members = member_list(partnership=partnership)
+    indicators = shared_indicator_list(partnership=partnership)
+    if indicator_codes is not None:
+        indicators = [i for i in indicators if i.code in set(indicator_codes)]
+    bases = readable_bases(partnership=partnership, organisation=reader)
+    basis_by_id = {basis.id: basis for basis in bases}
+    windows = {
+        i.pk: window_for(i, count=periods, as_of=as_of, period_codes=period_codes)
+        for i in indicators
+    }
+    needed: dict[int, set[Period]] = {}
+    for indicator in indicators:
+        shown = windows[indicator.pk]
+        wanted = set(shown)
+        if shown:
+            wanted.add(previous_period(shown[0]))
+        wanted.update(same_period_last_year(p) for p in shown)
+        needed[indicator.pk] = wanted
+    all_codes = sorted({p.code for periods_ in needed.values() for p in periods_})
+    ids = [i.pk for i in indicators]
+    targets = {
+        (t.indicator_id, t.period_code): t.value
+        for t in PartnershipTarget.objects.filter(indicator_id__in=ids, period_code__in=all_codes)
+    }
+    cascaded = {
+        (t.indicator_id, t.period_code, t.organisation_id): t.value
+        for t in CascadedTarget.objects.filter(indicator_id__in=ids, period_code__in=all_codes)
+    }
+    rows: list[PublishedValue] = []
+    if bases and indicators:
+        # The reader's grants on each row come back as one array column rather than a
+        # prefetch keyed by thousands of row ids; a version's fields never change after it
+        # is sent for acceptance, so its grants carry exactly the basis's fields.
+        rows = list(
+            visible_values(
+                basis_type=BASIS_TYPE,
+                basis_ids=list(basis_by_id),
+                indicator_codes=[i.code for i in indicators],
+                period_codes=all_codes,
+                organisation_ids=[m.organisation_id for m in members],
+                include_history=True,
+            )
+            .prefetch_related(None)
+            .annotate(
+                reader_basis_ids=ArrayAgg(
+                    "grants__basis_id",
+                    filter=Q(grants__basis_type=BASIS_TYPE, grants__basis_id__in=list(basis_by_id)),
+                    distinct=True,
+                )
+            )
+            .order_by("revision")
+        )
+        for row in rows:
+            row.reader_bases = [basis_by_id[i] for i in sorted(row.reader_basis_ids or ())]
+    current: dict[tuple[str, str, int], PublishedValue] = {}
+    history: dict[tuple[str, str, int], list[PublishedValue]] = defaultdict(list)
+    breakdowns: dict[tuple[str, str, int], list[PublishedValue]] = defaultdict(list)
+    for row in rows:
+        key = (row.indicator_code, row.period_code, row.organisation_id)
+        if row.sub_area_kind or row.sub_area_name:
+            if row.is_current and SharedField.BREAKDOWNS in _union_fields(row):
+                breakdowns[key].append(row)
+            continue
+        if row.is_current:
+            current[key] = row
+        else:
+            history[key].append(row)
+
+    _log_reads(reader, reader_user, rows, basis_by_id, interface)
+
+    results = []
+    for indicator in indicators:
+        figures: dict[Period, PeriodFigure] = {}
+        for period in sorted(needed[indicator.pk]):
+            figures[period] = _figure(
+                indicator,
+                period,
+                members,
+                current,
+                history,
+                breakdowns,
+                targets,
+                cascaded,
+                basis_by_id,
+            )
+        shown = []
+        for period in windows[indicator.pk]:
+            figure = figures[period]
+            figure.previous = figures.get(previous_period(period))
+            figure.last_year = figures.get(same_period_last_year(period))
+            figure.short_trend = _trend(indicator, figure, figure.previous)
+            figure.long_trend = _trend(indicator, figure, figure.last_year)
+            shown.append(figure)
+        results.append(IndicatorFigures(indicator=indicator, figures=shown))
+    return Dashboard(
+        partnership=partnership, reader=reader, bases=bases, members=members, indicators=results
+    )
+
+
+def _trend(indicator, figure: PeriodFigure, earlier: PeriodFigure | None) -> Trend:
+    return trend(
+        current=figure.value,
+        previous=earlier.value if earlier else None,
+        polarity=Polarity(indicator.polarity),
+        decimal_places=indicator.decimal_places,
+    )
+
+
+def _figure(
+    indicator, period, members, current, history, breakdowns, targets, cascaded, basis_by_id
+) -> PeriodFigure:
+    contributions = []
+    code = period.code  # computed, and asked for per member below
+    for member in members:
+        key = (indicator.code, code, member.organisation_id)
+        published = current.get(key)
+        fields = _union_fields(published) if published else frozenset()
+        share = cascaded.get((indicator.pk, code, member.organisation_id))
+        provenance = None
+        status = None
+        if published is not None:
+            provenance = Provenance(
+                organisation=member.organisation,
+                approved_by=published.approved_by_name,
+                approved_at=published.approved_at,
+                published_at=published.published_at,
+                revision=published.revision,
+                basis=published.reader_bases[0],
+                source_value_id=published.source_value_id,
+            )
+            own = published.target if SharedField.TARGETS in fields else None
+            status = assess_figure(
+                indicator,
+                published.value,
+                share if share is not None else own,
+                published.value_state,
+            )
+        contributions.append(
+            MemberContribution(
+                member=member,
+                period=period,
+                published=published,
+                fields=fields,
+                cascaded_target=share,
+                status=status,
+                provenance=provenance,
+                history=history.get(key, []),
+                breakdowns=breakdowns.get(key, []),
+            )
+        )
+    expected = [m.organisation_id for m in members if contributes(m)]
+    result = aggregate(
+        rule=indicator.aggregation,
+        expected=expected,
+        contributions=[
+            Contribution(
+                member=c.member.organisation_id,
+                value=c.value,
+                numerator=c.numerator,
+                denominator=c.denominator,
+                value_state=c.published.value_state,
+            )
+            for c in contributions
+            if c.published is not None
+        ],
+        factor=indicator.factor,
+    )
+    target = targets.get((indicator.pk, code))
+    if target is None and indicator.aggregation == Aggregation.SUM and expected:
+        shares = [cascaded.get((indicator.pk, code, org_id)) for org_id in expected]
+        if all(share is not None for share in shares):
+            target = sum(shares, Decimal(0))
+    return PeriodFigure(
+        indicator=indicator,
+        period=period,
+        aggregate=result,
+        target=target,
+        status=assess_figure(indicator, result.value, target, result.state),
+        contributions=contributions,
+    )
+
+
+def _log_reads(reader, reader_user, rows, basis_by_id, interface) -> None:
+    by_basis: dict[int, list[PublishedValue]] = defaultdict(list)
+    for row in rows:
+        if row.organisation_id == reader.pk:
+            continue
+        by_basis[row.reader_bases[0].id].append(row)
+    for basis_id, values in sorted(by_basis.items()):
+        log_cross_organisation_reads(
+            reader_organisation=reader,
+            reader_user=reader_user,
+            values=values,
+            basis=basis_by_id[basis_id],
+            interface=interface,
+        )

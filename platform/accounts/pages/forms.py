@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import formats
+
+from ..models import User
+
+
+class SignInForm(AuthenticationForm):
+    """Sign-in against the users of the current schema only.
+
+    Users belong to one organisation's schema, so the same address on another organisation's
+    host simply does not exist here and gets the ordinary "not right" message. An account
+    whose time-limited access has ended is told so, but only once its password is proven, so
+    the message reveals nothing to someone guessing addresses.
+    """
+
+    error_messages = {
+        "invalid_login": "The e-mail address or password is not right. Both are case-sensitive "
+        "apart from the e-mail address.",
+        "inactive": "This account is not active. Ask your organisation's administrator.",
+        "access_expired": "Your access ended on %(date)s. Ask your organisation's "
+        "administrator if you still need it.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True, "autocapitalize": "none"}
+        )
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            expired = self._expired_account()
+            if expired is not None:
+                raise ValidationError(
+                    self.error_messages["access_expired"],
+                    code="access_expired",
+                    params={"date": formats.date_format(expired.access_expires_at, "j F Y")},
+                ) from None
+            raise
+
+    def _expired_account(self) -> User | None:
+        email = (self.cleaned_data.get("username") or "").strip()
+        password = self.cleaned_data.get("password") or ""
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is not None and user.access_has_expired and user.check_password(password):
+            return user
+        return None
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class ApiKeyIssueForm(forms.Form):
+    name = forms.CharField(
+        label="What will use the key?",
+        max_length=100,
+        help_text="For example 'Monthly import from the finance system'.",
+    )

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from goldenthread.platform.core.errors import DomainError, NotFound
+
+from .. import selectors, services
+from ..models import User
+from ..tasks import send_password_reset_email
+from .forms import ApiKeyIssueForm, PasswordResetRequestForm, SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_request(request):
+    """Always answers the same way, whether or not the address is known, so that the form
+    cannot be used to discover who has an account. The e-mail goes out from a worker."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        if user is not None:
+            base_url = request.build_absolute_uri("/")
+            transaction.on_commit(lambda: send_password_reset_email.delay(user.pk, base_url))
+        return render(request, "accounts/password_reset_sent.html", status=200)
+    return render(request, "accounts/password_reset_request.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+def _account_page(
+    request: HttpRequest, *, form: ApiKeyIssueForm, new_key: str | None = None, status: int = 200
+) -> HttpResponse:
+    response = render(
+        request,
+        "accounts/account.html",
+        {
+            "form": form,
+            "credentials": selectors.api_credential_list(user=request.user),
+            "new_key": new_key,
+        },
+        status=status,
+    )
+    # The page may carry a key shown once: never cache it anywhere.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own account: roles and API keys, in the current schema only."""
+    return _account_page(request, form=ApiKeyIssueForm())
+
+
+@login_required
+@require_POST
+def api_key_issue(request: HttpRequest) -> HttpResponse:
+    # Rendered rather than redirected: the raw key exists only in this response.
+    form = ApiKeyIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            credential, raw_key = services.api_credential_issue(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            form.add_error("name", exc.messages[0])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"The key '{credential.name}' is ready.")
+            return _account_page(request, form=ApiKeyIssueForm(), new_key=raw_key, status=201)
+    return _account_page(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, credential_id: int) -> HttpResponse:
+    try:
+        credential = selectors.api_credential_get(user=request.user, credential_id=credential_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    try:
+        services.api_credential_revoke(credential=credential)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The key '{credential.name}' is revoked and no longer works.")
+    return redirect("accounts:me")

@@ -1,0 +1,60 @@
+"""API authentication with organisation-scoped credentials (`Authorization: Bearer gt_…`)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from ..models import ApiCredential, hash_api_key
+
+KEY_PREFIX = "gt"
+
+
+def schema_of_key(raw_key: str) -> str | None:
+    """Keys look like `gt_<schema>_<secret>`; the schema part may itself contain underscores."""
+    parts = raw_key.split("_")
+    if len(parts) < 3 or parts[0] != KEY_PREFIX:
+        return None
+    return "_".join(parts[1:-1])
+
+
+class ApiCredentialAuthentication(authentication.BaseAuthentication):
+    """Authenticates a bearer key against the current organisation's schema only.
+
+    Security: the lookup runs in the schema the host selected, so a key can only ever match a
+    user of that organisation. A key issued by another organisation is refused explicitly.
+    """
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode(errors="replace")
+        if not header:
+            return None
+        scheme, _, raw_key = header.partition(" ")
+        if scheme != self.keyword:
+            return None
+        raw_key = raw_key.strip()
+        key_schema = schema_of_key(raw_key)
+        if key_schema is None:
+            raise exceptions.AuthenticationFailed("The API key is malformed.")
+        if key_schema != connection.schema_name:
+            raise exceptions.AuthenticationFailed(
+                "This API key belongs to another organisation; use it on that organisation's host."
+            )
+        credential = (
+            ApiCredential.objects.select_related("user")
+            .filter(key_hash=hash_api_key(raw_key), revoked_at__isnull=True)
+            .first()
+        )
+        if credential is None:
+            raise exceptions.AuthenticationFailed("The API key is not valid or has been revoked.")
+        user = credential.user
+        if not user.is_active or user.access_has_expired:
+            raise exceptions.AuthenticationFailed("The account behind this API key is not active.")
+        ApiCredential.objects.filter(pk=credential.pk).update(last_used_at=timezone.now())
+        return user, credential
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword

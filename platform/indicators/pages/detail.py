@@ -1,0 +1,238 @@
+"""A PI's own page (chart, trends, values, commentary), its history, and reopening a value."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from goldenthread.platform.core.error_summary import error_items
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.pages import refuse_unless, show_domain_error
+from goldenthread.platform.core.periods import Period, periods_between
+from goldenthread.platform.indicators.domain.status import Status
+
+from ..domain.choices import AuditAction, WorkflowStatus
+from ..models import Commentary, Indicator
+from ..permissions import can_comment, can_enter_values, can_manage_indicators, can_read
+from ..selectors.indicators import audit_list, target_list
+from ..selectors.report import indicator_values_with_trends
+from ..services.values import commentary_add
+from ..services.workflow import value_reopen
+from .chart import build_chart
+from .common import indicator_or_404, value_or_404
+from .forms import CommentaryForm, ReasonForm
+from .indicators import catalogue_changes
+
+READ_REFUSED = "Your account cannot read this organisation's PIs."
+
+
+def recent_periods(indicator: Indicator, *, count: int = 6) -> list[Period]:
+    """The PI's periods that have started, newest first (for choosing one to comment on)."""
+    today = timezone.localdate()
+    periods = periods_between(indicator.period_type, today - timedelta(days=800), today)
+    return list(reversed(periods))[:count]
+
+
+def _commentary_periods(indicator: Indicator, series) -> list[Period]:
+    seen: dict[str, Period] = {}
+    for period in [*(item.period for item in reversed(series)), *recent_periods(indicator)]:
+        seen.setdefault(period.code, period)
+    return sorted(seen.values(), key=lambda p: p.start, reverse=True)
+
+
+def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=None) -> dict:
+    series = indicator_values_with_trends(indicator=indicator)
+    own_type = str(indicator.period_type)
+    targets = {
+        target.period_code: target.value
+        for target in target_list(indicator=indicator)
+        if target.sub_area_id is None and target.period_type == own_type
+    }
+    commentary = list(
+        Commentary.objects.filter(indicator=indicator)
+        .select_related("author")
+        .order_by("-created_at")[:30]
+    )
+    commented = {entry.period_code for entry in commentary}
+    needing = [
+        item.period
+        for item in series
+        if item.value.status == Status.OFF_TARGET
+        and indicator.commentary_required_when_off_target
+        and item.period.code not in commented
+    ]
+    allowed_to_comment = can_comment(request.user, indicator)
+    if commentary_form is None and allowed_to_comment:
+        # Offer the period most likely to need words: the newest off target without any.
+        default = needing[-1] if needing else (series[-1].period if series else None)
+        commentary_form = CommentaryForm(
+            periods=_commentary_periods(indicator, series),
+            initial={"period": default.code if default else None},
+        )
+    return {
+        "indicator": indicator,
+        "chart": build_chart(indicator=indicator, series=series, targets=targets),
+        "rows": [(item, targets.get(item.period.code)) for item in reversed(series)],
+        "latest": series[-1] if series else None,
+        "commentary": commentary,
+        "needing_commentary": needing,
+        "commentary_form": commentary_form,
+        "commentary_errors": error_items(commentary_form) if commentary_form else [],
+        "can_comment": allowed_to_comment,
+        "can_enter": can_enter_values(request.user, indicator),
+        "can_manage": can_manage_indicators(request.user),
+        "catalogue_changes": catalogue_changes(indicator),
+        "providers": list(indicator.data_providers.all()),
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def indicator_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = indicator_or_404(pk)
+    refuse_unless(can_read(request.user), READ_REFUSED)
+    return render(request, "indicators/indicator_detail.html", _detail_context(request, indicator))
+
+
+@login_required
+@require_POST
+def commentary_add_page(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = indicator_or_404(pk)
+    refuse_unless(
+        can_comment(request.user, indicator),
+        f"Only {indicator.code}'s owner, its data providers and performance officers may "
+        "comment on it.",
+    )
+    series = indicator_values_with_trends(indicator=indicator)
+    form = CommentaryForm(request.POST, periods=_commentary_periods(indicator, series))
+    if form.is_valid():
+        try:
+            entry = commentary_add(
+                actor=request.user,
+                indicator=indicator,
+                period_code=form.cleaned_data["period"],
+                text=form.cleaned_data["text"],
+            )
+        except DomainError as error:
+            show_domain_error(form, error, field_map={"period_code": "period"})
+        else:
+            messages.success(request, f"Your commentary on {entry.period_code} is added.")
+            return redirect(f"{indicator_url(indicator)}#commentary")
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        _detail_context(request, indicator, commentary_form=form),
+        status=400,
+    )
+
+
+def indicator_url(indicator: Indicator) -> str:
+    return reverse("indicators:detail", kwargs={"pk": indicator.pk})
+
+
+FIELD_LABELS = {
+    "value": "Value",
+    "numerator": "Numerator",
+    "denominator": "Denominator",
+    "state": "Recorded as",
+    "workflow_status": "Workflow",
+    "status": "Status",
+    "out_of_range_confirmed": "Out of range confirmed",
+    "out_of_range_note": "Out-of-range note",
+    "text": "Commentary",
+    "note": "Note",
+    "is_active": "Active",
+    "cover_for": "As cover for the named verifier",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "(none)"
+    return str(value)
+
+
+def audit_changes(entry) -> list[tuple[str, str, str]]:
+    """(field, old, new) for each field an audit entry records, in a stable order."""
+    old, new = entry.old or {}, entry.new or {}
+    names = list(dict.fromkeys([*new.keys(), *old.keys()]))
+    return [
+        (
+            FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
+            _shown(old.get(name)) if entry.old is not None else "",
+            _shown(new.get(name)) if entry.new is not None else "",
+        )
+        for name in names
+    ]
+
+
+@login_required
+@require_http_methods(["GET"])
+def indicator_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PI's audit trail: who changed what and when, from what to what, and why."""
+    indicator = indicator_or_404(pk)
+    refuse_unless(can_read(request.user), READ_REFUSED)
+    paginator = Paginator(audit_list(indicator=indicator), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    labels = dict(AuditAction.choices)
+    entries = [
+        {
+            "entry": entry,
+            "action": labels.get(entry.action, entry.action),
+            "changes": audit_changes(entry),
+        }
+        for entry in page.object_list
+    ]
+    return render(
+        request,
+        "indicators/indicator_history.html",
+        {"indicator": indicator, "page": page, "entries": entries},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_reopen_page(request: HttpRequest, value_pk: int) -> HttpResponse:
+    """Unlock an approved value for correction; the reason goes into the audit trail."""
+    row = value_or_404(value_pk)
+    refuse_unless(
+        can_manage_indicators(request.user),
+        "Only performance officers and organisation administrators may reopen approved values.",
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            value_reopen(actor=request.user, value=row, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"The {row.period_code} value of {row.indicator.code} is reopened as a draft.",
+            )
+            return redirect("indicators:detail", pk=row.indicator_id)
+    return render(
+        request,
+        "indicators/value_reopen.html",
+        {
+            "row": row,
+            "indicator": row.indicator,
+            "form": form,
+            "errors": error_items(form),
+            "is_approved": row.workflow_status == WorkflowStatus.APPROVED,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,225 @@
+"""The quarterly performance report: every PI for a chosen period, grouped by service area."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import NamedTuple
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_http_methods
+
+from goldenthread.platform.core.choices import Polarity
+from goldenthread.platform.core.error_summary import ErrorItem
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.fragments import render_fragment
+from goldenthread.platform.core.pages import refuse_unless
+from goldenthread.platform.core.periods import (
+    Period,
+    PeriodType,
+    period_containing,
+    periods_between,
+    previous_period,
+)
+
+from ..domain.choices import WorkflowStatus
+from ..permissions import can_read
+from ..selectors.report import Report, ReportRow, performance_report, service_areas
+from ..services.common import parse_code
+from ..templatetags.indicators import number_format, reading_in, status_badge, trend_badge
+from .forms import ReportForm
+
+YEARS_OFFERED = 6
+SHORT_TERM = "against the previous period"
+LONG_TERM = "against the same period last year"
+
+
+# The report's rows are laid out by a Jinja2 fragment (`indicators/report_groups.jinja`,
+# rendered by `core.fragments`), which escapes everything it prints: a large council's report
+# has 600 rows, and Django's template language took longer over them than fetching the
+# report's data (bench/report.py). What the rows show is worked out here once per row, as
+# plain text for the fragment to escape: numbers by the PI's `number_format`, people's text
+# as typed, the badges (safe HTML, cached) as they are.
+POLARITY_LABELS = {value: str(label) for value, label in Polarity.choices}
+# The dash that stands for "nothing here", as a character reference: the rows then stay plain
+# ASCII (unless people's text is not), which Python joins and encodes byte for byte.
+DASH = mark_safe("&mdash;")
+# Where the report's groups go in the page (see `report_page`).
+GROUPS_PLACE = mark_safe("<!-- the report's groups -->")
+
+
+class ShownRow(NamedTuple):
+    """One PI's row of the report as it is shown. Blanks are "" (the fragment prints a dash).
+    The fragment unpacks the fields by position: keep their order in step with it."""
+
+    href: str  # the PI's page
+    code: str
+    title: str
+    polarity: str
+    period_note: str  # the period the figure is for, when not the report's (an annual PI's year)
+    value: str
+    unapproved: str  # the workflow state of a figure not yet approved
+    target: str
+    status: SafeString
+    previous_period: str
+    previous: str
+    short_trend: SafeString
+    last_year_period: str
+    last_year: str
+    long_trend: SafeString
+    commentary: str | None
+    author: str
+
+
+class _RowShower:
+    """Works out what one report's rows show. What many rows share is worked out once per
+    report: the periods' codes and labels (computed on each access, and the rows of PIs of one
+    kind share their periods' objects) and the badges."""
+
+    def __init__(self, report: Report) -> None:
+        self.report_period = report.period
+        self.detail = reverse("indicators:list")
+        self._periods: dict[int, tuple[str, str, Period]] = {}
+        self._status: dict[str, SafeString] = {}
+        self._trends: dict[tuple[str, str], SafeString] = {}
+
+    def _period(self, period: Period) -> tuple[str, str]:
+        """The period's code and label (a miss of `periods`, looked up inline in `row`)."""
+        known = self._periods[id(period)] = (period.code, period.label, period)
+        return known[:2]
+
+    def _status_badge(self, status: str) -> SafeString:
+        badge = self._status[status] = status_badge(status)
+        return badge
+
+    def _trend_badge(self, trend: str, against: str) -> SafeString:
+        badge = self._trends[(trend, against)] = trend_badge(trend, against)
+        return badge
+
+    def row(self, row: ReportRow) -> ShownRow:
+        # The caches are read inline (a method call per lookup cost more than the lookup),
+        # checking that the cached period is the very object (an id can be reused).
+        pi = row.indicator
+        shown = number_format(pi.unit_kind, pi.decimal_places, "")
+        current, previous, last_year = row.current, row.previous, row.last_year
+        periods, trends = self._periods, self._trends
+        period = current.period
+        if period is self.report_period or period == self.report_period:
+            note = ""
+        else:
+            known = periods.get(id(period))
+            note = (known if known and known[2] is period else self._period(period))[1]
+        previous_known = periods.get(id(previous.period))
+        if not previous_known or previous_known[2] is not previous.period:
+            previous_known = self._period(previous.period)
+        last_year_known = periods.get(id(last_year.period))
+        if not last_year_known or last_year_known[2] is not last_year.period:
+            last_year_known = self._period(last_year.period)
+        workflow = current.workflow_status
+        commentary = row.commentary
+        return ShownRow(
+            f"{self.detail}{pi.id}/",
+            pi.code,
+            pi.title,
+            POLARITY_LABELS.get(pi.polarity) or pi.polarity,
+            note,
+            reading_in(current, shown, ""),
+            "" if not workflow or workflow == WorkflowStatus.APPROVED else workflow,
+            shown(row.target),
+            self._status.get(row.status) or self._status_badge(row.status),
+            previous_known[0],
+            reading_in(previous, shown, ""),
+            trends.get((row.short_trend, SHORT_TERM))
+            or self._trend_badge(row.short_trend, SHORT_TERM),
+            last_year_known[0],
+            reading_in(last_year, shown, ""),
+            trends.get((row.long_trend, LONG_TERM)) or self._trend_badge(row.long_trend, LONG_TERM),
+            commentary.text if commentary else None,
+            (commentary.author or "") if commentary else "",
+        )
+
+
+def report_groups(report: Report) -> str:
+    """Each service area's part of the report (heading, table and rows) as HTML, in the
+    selector's order."""
+    shower = _RowShower(report)
+    return render_fragment(
+        "indicators/report_groups.jinja",
+        {
+            "groups": [
+                (number, area.name if area else "No service area", map(shower.row, rows))
+                for number, (area, rows) in enumerate(report.groups, start=1)
+            ],
+            "period": report.period.label,
+            "dash": DASH,
+        },
+    )
+
+
+def default_report_period(today) -> Period:
+    """The last quarter that has ended."""
+    return previous_period(period_containing(PeriodType.QUARTER, today))
+
+
+def offered_periods(today) -> list[Period]:
+    """Quarters and financial years of the last few years, newest first."""
+    start = today - timedelta(days=366 * YEARS_OFFERED)
+    quarters = periods_between(PeriodType.QUARTER, start, today)
+    years = periods_between(PeriodType.FINANCIAL_YEAR, start, today)
+    return sorted(
+        [*quarters, *years], key=lambda p: (p.end, p.type is PeriodType.QUARTER), reverse=True
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def report_page(request: HttpRequest) -> HttpResponse:
+    refuse_unless(can_read(request.user), "Your account cannot read this organisation's reports.")
+    today = timezone.localdate()
+    periods = offered_periods(today)
+    data = request.GET.copy()
+    data.setdefault("period", default_report_period(today).code)
+    problem = ""
+    try:
+        chosen = parse_code(data["period"])
+    except DomainError as error:
+        problem, chosen = error.message, None
+    if chosen is not None and chosen not in periods:
+        periods.insert(0, chosen)  # any valid period may be asked for by its code
+    areas = service_areas()
+    form = ReportForm(data, periods=periods, service_areas=areas)
+    report = None
+    if chosen is not None and form.is_valid():
+        report = performance_report(
+            period_code=chosen.code,
+            service_area=form.cleaned_data.get("service_area"),
+            approved_only=form.cleaned_data.get("approved_only") or False,
+            today=today,
+            known_service_areas=areas,
+        )
+    elif chosen is not None:
+        problem = " ".join(str(m) for errors in form.errors.values() for m in errors)
+    groups = report_groups(report) if report else ""
+    page = render_to_string(
+        "indicators/report.html",
+        {
+            "form": form,
+            # Not the report itself: a template's context outlives the request until the
+            # garbage collector finds its reference cycles, and 600 rows' objects with it.
+            "report_period": report.period if report else None,
+            "groups": groups,
+            "groups_place": GROUPS_PLACE,
+            "problems": [ErrorItem(form["period"].id_for_label, "", problem)] if problem else [],
+            "period": chosen,
+        },
+        request,
+    )
+    # The groups are put in their place as the response is assembled, not by the template:
+    # a large council's report is a megabyte of HTML, and each level of the template (the
+    # loop, the blocks, the base layout) copied all of it again (bench/report.py).
+    before, _, after = page.partition(GROUPS_PLACE)
+    return HttpResponse([before, groups, after], status=400 if problem else 200)

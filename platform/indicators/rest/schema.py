@@ -1,0 +1,382 @@
+"""OpenAPI descriptions of the indicators API: the shapes the views answer with, the error
+body, and the query parameters. Documentation only: the views build their answers with the
+`*_output` functions, and `tests/platform/test_openapi.py` keeps the two in step."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from goldenthread.platform.core.choices import Frequency, Polarity
+
+from ..domain.choices import (
+    OutOfRangePolicy,
+    RollupRule,
+    SubAreaKind,
+    ToleranceKind,
+    UnitKind,
+    WorkflowStatus,
+    YearBasis,
+)
+
+TAG = "indicators"
+
+
+def number(**kwargs) -> serializers.CharField:
+    """Numbers travel as strings so that decimals stay exact."""
+    kwargs.setdefault("help_text", "A decimal number, as a string.")
+    return serializers.CharField(**kwargs)
+
+
+def nullable_number(**kwargs) -> serializers.CharField:
+    return number(allow_null=True, **kwargs)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error body of the platform's APIs."""
+
+    message = serializers.CharField(help_text="What was wrong, in words to show to a person.")
+    code = serializers.CharField(
+        help_text="A stable code, e.g. invalid, permission_denied, not_found, locked, "
+        "wrong_period_type, bulk_refused."
+    )
+    extra = serializers.DictField(
+        help_text="Details: `fields` for invalid input, `errors` (index, message, code) for a "
+        "refused bulk request, `problems` for a refused value."
+    )
+
+
+ERROR_MEANINGS = {
+    400: "Refused: the input is invalid or a business rule says no.",
+    401: "No valid credentials: sign in, or send `Authorization: Bearer <API key>`.",
+    403: "Your role does not allow this.",
+    404: "There is no such object in this organisation.",
+    409: "The object is in the wrong state (locked, submitted, already done).",
+}
+
+
+def errors(*codes: int, meanings: dict[int, str] | None = None) -> dict[int, OpenApiResponse]:
+    """The error responses of an operation, 401 always, each with the one error body; an area
+    may say what a code means for its own objects (`meanings`)."""
+    described = {**ERROR_MEANINGS, **(meanings or {})}
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=described[code])
+        for code in (401, *codes)
+    }
+
+
+def paginated(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """A page of `item`s, as `OrganisationApi.paginate` answers."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="Items per page (up to 500)."),
+]
+
+
+def query(name: str, description: str, type_=OpenApiTypes.STR, **kwargs) -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
+
+
+# --- PIs, areas, settings ---------------------------------------------------------------
+
+
+class ServiceAreaRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class IndicatorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    definition = serializers.CharField()
+    calculation_notes = serializers.CharField()
+    service_area = ServiceAreaRefSerializer(allow_null=True)
+    owner_id = serializers.IntegerField(allow_null=True)
+    verifier_id = serializers.IntegerField(allow_null=True)
+    data_provider_ids = serializers.ListField(child=serializers.IntegerField())
+    tags = serializers.ListField(child=serializers.CharField())
+    is_active = serializers.BooleanField()
+    unit_kind = serializers.ChoiceField(choices=UnitKind.choices)
+    unit_label = serializers.CharField()
+    polarity = serializers.ChoiceField(choices=Polarity.choices)
+    band_lower = nullable_number()
+    band_upper = nullable_number()
+    frequency = serializers.ChoiceField(choices=Frequency.choices)
+    year_basis = serializers.ChoiceField(choices=YearBasis.choices)
+    period_type = serializers.CharField(help_text="The type of the PI's periods, e.g. quarter.")
+    decimal_places = serializers.IntegerField()
+    is_calculated = serializers.BooleanField()
+    numerator_label = serializers.CharField()
+    denominator_label = serializers.CharField()
+    factor = number()
+    rollup_rule = serializers.ChoiceField(choices=RollupRule.choices)
+    year_to_date = serializers.BooleanField()
+    valid_minimum = nullable_number()
+    valid_maximum = nullable_number()
+    whole_numbers = serializers.BooleanField()
+    out_of_range_policy = serializers.ChoiceField(choices=OutOfRangePolicy.choices)
+    tolerance_kind = serializers.ChoiceField(choices=ToleranceKind.choices, allow_null=True)
+    tolerance_amount = nullable_number()
+    commentary_required_when_off_target = serializers.BooleanField()
+    due_day_of_following_month = serializers.IntegerField(allow_null=True)
+    due_lag_months = serializers.IntegerField(allow_null=True)
+    catalogue_code = serializers.CharField(allow_null=True)
+    adopted_catalogue_version = serializers.IntegerField(allow_null=True)
+    catalogue_update_available = serializers.BooleanField()
+    latest_status = serializers.CharField(
+        allow_null=True, help_text="Stored status of the latest overall value (lists only)."
+    )
+
+
+class ServiceAreaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    code = serializers.CharField()
+
+
+class SubAreaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=SubAreaKind.choices)
+    name = serializers.CharField()
+    code = serializers.CharField()
+
+
+class PerformanceSettingsSerializer(serializers.Serializer):
+    tolerance_kind = serializers.ChoiceField(choices=ToleranceKind.choices)
+    tolerance_amount = number()
+    due_day_of_following_month = serializers.IntegerField()
+    due_lag_months = serializers.IntegerField()
+    reminders_enabled = serializers.BooleanField()
+    reminder_days_before_due = serializers.IntegerField()
+    escalate_provider_after_days = serializers.IntegerField()
+    escalate_owner_after_days = serializers.IntegerField()
+    escalate_team_after_days = serializers.IntegerField()
+
+
+INDICATOR_LIST_PARAMETERS = [
+    query("q", "Words in the code or title."),
+    query("service_area", "A service area's id.", OpenApiTypes.INT),
+    query("owner", "The owner's user id.", OpenApiTypes.INT),
+    query("data_provider", "A data provider's user id.", OpenApiTypes.INT),
+    query("status", "Latest status, e.g. on_target, warning, off_target; missing = late."),
+    query("due", "late or due_soon."),
+    query("active", "true for active PIs, false for retired ones.", OpenApiTypes.BOOL),
+    query("tag", "One of the PI's tags."),
+    query("adopted", "true for PIs adopted from the national catalogue.", OpenApiTypes.BOOL),
+    *PAGE_PARAMETERS,
+]
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+class StoredStatusSerializer(serializers.Serializer):
+    status = serializers.CharField(
+        allow_null=True, help_text="on_target, warning, off_target, data_only, not_collected, …"
+    )
+    target = nullable_number()
+    warning_threshold = nullable_number()
+    tolerance_kind = serializers.CharField(allow_null=True)
+    tolerance_amount = nullable_number()
+    polarity = serializers.CharField(allow_null=True)
+
+
+class ValueSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    indicator_id = serializers.IntegerField()
+    indicator_code = serializers.CharField()
+    period = serializers.CharField(help_text="The period's code, e.g. '2025/26 Q1'.")
+    period_type = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    sub_area_id = serializers.IntegerField(allow_null=True)
+    value = nullable_number()
+    numerator = nullable_number()
+    denominator = nullable_number()
+    state = serializers.CharField(help_text="entered, not_collected or not_applicable.")
+    workflow_status = serializers.ChoiceField(choices=WorkflowStatus.choices)
+    out_of_range_confirmed = serializers.BooleanField()
+    out_of_range_note = serializers.CharField()
+    returned_reason = serializers.CharField()
+    entered_by_id = serializers.IntegerField(allow_null=True)
+    entered_at = serializers.DateTimeField(allow_null=True)
+    submitted_by_id = serializers.IntegerField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    approved_by_id = serializers.IntegerField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+    status = StoredStatusSerializer()
+
+
+class ComparedValueSerializer(serializers.Serializer):
+    period = serializers.CharField(allow_null=True)
+    value = nullable_number()
+    trend = serializers.CharField(
+        help_text="improving, no_change, getting_worse, increasing, decreasing, not_comparable."
+    )
+
+
+class ValueWithTrendsSerializer(ValueSerializer):
+    previous = ComparedValueSerializer()
+    same_period_last_year = ComparedValueSerializer()
+
+
+class BulkValuesResultSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    values = ValueSerializer(many=True)
+
+
+class CommentarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    period = serializers.CharField()
+    author_id = serializers.IntegerField(allow_null=True)
+    author = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DueValueSerializer(serializers.Serializer):
+    indicator_id = serializers.IntegerField()
+    indicator_code = serializers.CharField()
+    period = serializers.CharField()
+    due_date = serializers.DateField()
+    days_late = serializers.IntegerField()
+    value_id = serializers.IntegerField(allow_null=True)
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+class TargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    indicator_id = serializers.IntegerField()
+    period = serializers.CharField()
+    period_type = serializers.CharField()
+    sub_area_id = serializers.IntegerField(allow_null=True)
+    value = number()
+    note = serializers.CharField()
+    set_by_id = serializers.IntegerField(allow_null=True)
+    set_at = serializers.DateTimeField()
+
+
+class TargetProfileResultSerializer(serializers.Serializer):
+    targets = TargetSerializer(many=True, help_text="The year's target first, then each period's.")
+
+
+class BaselineSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    sub_area_id = serializers.IntegerField(allow_null=True)
+    value = number()
+    note = serializers.CharField()
+
+
+class BaselineListSerializer(serializers.Serializer):
+    baselines = BaselineSerializer(many=True)
+
+
+class TargetDeleteSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+# --- readouts ------------------------------------------------------------------------------
+
+
+class ReadingSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    period_label = serializers.CharField()
+    value = nullable_number()
+    state = serializers.CharField(help_text="entered, missing, not_due, not_collected, …")
+    workflow_status = serializers.CharField(allow_null=True)
+    complete = serializers.BooleanField(help_text="False when a rolled-up period lacks a part.")
+
+
+class ReportStatusSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField(help_text="Words to show with the status, always.")
+    icon = serializers.CharField()
+    rag = serializers.CharField(allow_null=True, help_text="green, amber, red, or null.")
+    warning_threshold = nullable_number()
+    tolerance_kind = serializers.CharField(allow_null=True)
+    tolerance_amount = nullable_number()
+
+
+class TrendReadingSerializer(ReadingSerializer):
+    trend = serializers.CharField()
+    trend_label = serializers.CharField()
+    trend_icon = serializers.CharField()
+
+
+class ReportCommentarySerializer(serializers.Serializer):
+    text = serializers.CharField()
+    author = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class ReportRowSerializer(serializers.Serializer):
+    indicator_id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    service_area = serializers.CharField(allow_null=True)
+    polarity = serializers.ChoiceField(choices=Polarity.choices)
+    decimal_places = serializers.IntegerField()
+    current = ReadingSerializer()
+    target = nullable_number()
+    status = ReportStatusSerializer()
+    previous = TrendReadingSerializer()
+    same_period_last_year = TrendReadingSerializer()
+    commentary = ReportCommentarySerializer(allow_null=True)
+
+
+class ReportSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    period_label = serializers.CharField()
+    rows = ReportRowSerializer(many=True)
+
+
+class AuditEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor_id = serializers.IntegerField(allow_null=True)
+    actor = serializers.CharField()
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    indicator_id = serializers.IntegerField(allow_null=True)
+    period = serializers.CharField(allow_null=True)
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+    reason = serializers.CharField()
+
+
+AUDIT_PARAMETERS = [
+    query("object_type", "indicator, indicatorvalue, target, commentary, …"),
+    query("object_id", "The changed object's id."),
+    query("action", "e.g. value_entered, approved, target_set."),
+    query("period", "A period code."),
+    *PAGE_PARAMETERS,
+]
+
+REPORT_PERIOD = query("period", "The period's code, e.g. '2025/26 Q1'.", required=True)
+
+IndicatorPage = paginated(IndicatorSerializer, "PaginatedIndicatorList")
+ServiceAreaPage = paginated(ServiceAreaSerializer, "PaginatedServiceAreaList")
+SubAreaPage = paginated(SubAreaSerializer, "PaginatedSubAreaList")
+ValuePage = paginated(ValueSerializer, "PaginatedValueList")
+ValueWithTrendsPage = paginated(ValueWithTrendsSerializer, "PaginatedValueWithTrendsList")
+CommentaryPage = paginated(CommentarySerializer, "PaginatedCommentaryList")
+DueValuePage = paginated(DueValueSerializer, "PaginatedDueValueList")
+TargetPage = paginated(TargetSerializer, "PaginatedTargetList")
+AuditPage = paginated(AuditEntrySerializer, "PaginatedAuditEntryList")

@@ -1,0 +1,129 @@
+"""Step 1: read and check a file, and record on its ImportJob what importing it would do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.platform.accounts.models import Role, User
+from goldenthread.platform.core.errors import DomainError, PermissionDenied
+
+from ...domain.importing.columns import COLUMNS_FOR_KIND
+from ...domain.importing.reader import ImportFileError, Table, read_file
+from ...models import ImportJob, ImportKind, ImportStatus
+from ...permissions import MANAGER_ROLES, can_manage_indicators, can_read
+from .validator import Validation, file_problem, validate
+
+DEFAULT_BACKGROUND_ROWS = 10_000
+
+
+def background_threshold() -> int:
+    """Files with this many rows or more are checked and imported on a Celery worker."""
+    return int(getattr(settings, "INDICATOR_IMPORT_BACKGROUND_ROWS", DEFAULT_BACKGROUND_ROWS))
+
+
+def can_import(user: User, kind: str = ImportKind.VALUES) -> bool:
+    """Values: data providers (for their own PIs, checked per row) and performance officers.
+    Targets: performance officers and organisation administrators only."""
+    if kind == ImportKind.TARGETS:
+        return can_manage_indicators(user)
+    return can_read(user) and user.has_role(Role.DATA_PROVIDER, *MANAGER_ROLES)
+
+
+def require_import(user: User, kind: str) -> None:
+    if kind not in ImportKind.values:
+        raise DomainError(f"'{kind}' is not something to import; choose values or targets.")
+    if not can_import(user, kind):
+        if kind == ImportKind.TARGETS:
+            raise PermissionDenied(
+                "Only performance officers and organisation administrators may import targets."
+            )
+        raise PermissionDenied("Only data providers and performance officers may import values.")
+
+
+def read_job_file(job: ImportJob) -> Table:
+    return read_file(
+        bytes(job.content), file_name=job.file_name, columns=COLUMNS_FOR_KIND[job.kind]
+    )
+
+
+def store_validation(job: ImportJob, validation: Validation) -> None:
+    """Copy a check's results onto the job (the caller saves)."""
+    job.problems = validation.stored_problems()
+    job.changes = validation.stored_changes()
+    job.counts = validation.counts
+    job.preview_digest = validation.digest
+    job.total_rows = validation.total_rows
+    job.status = ImportStatus.PREVIEWED
+    job.previewed_at = timezone.now()
+    job.progress = 100
+    job.phase = ""
+
+
+RESULT_FIELDS = [
+    "problems",
+    "changes",
+    "counts",
+    "preview_digest",
+    "total_rows",
+    "status",
+    "previewed_at",
+    "progress",
+    "phase",
+    "message",
+    "processed_rows",
+]
+
+
+def run_preview(
+    *, job: ImportJob, table: Table | None = None, progress: Callable | None = None
+) -> ImportJob:
+    """Check the job's file and record what importing it would do."""
+    try:
+        table = table or read_job_file(job)
+    except ImportFileError as error:
+        validation = file_problem(job.kind, error.message)
+    else:
+        validation = validate(
+            kind=job.kind,
+            table=table,
+            actor=job.created_by,
+            progress=(lambda done, total: progress("Checking rows", done, total))
+            if progress
+            else None,
+        )
+    store_validation(job, validation)
+    job.processed_rows = validation.total_rows
+    job.save(update_fields=RESULT_FIELDS)
+    return job
+
+
+def import_start(*, actor: User, kind: str, file_name: str, content: bytes) -> ImportJob:
+    """Keep an uploaded file as an ImportJob and check it: at once for a small file, on a
+    Celery worker (queued when this transaction commits) for one of
+    `background_threshold()` rows or more."""
+    require_import(actor, kind)
+    job = ImportJob.objects.create(
+        kind=kind,
+        created_by=actor,
+        file_name=(file_name or "upload")[:255],
+        content=content,
+        status=ImportStatus.PREVIEWING,
+    )
+    try:
+        table = read_job_file(job)
+    except ImportFileError:
+        return run_preview(job=job)
+    job.total_rows = len(table.rows)
+    if job.total_rows >= background_threshold():
+        from .tasks import import_preview_task
+
+        job.in_background = True
+        job.phase = "Waiting to start"
+        job.save(update_fields=["total_rows", "in_background", "phase"])
+        transaction.on_commit(lambda: import_preview_task.delay(job.pk))
+        return job
+    return run_preview(job=job, table=table)

@@ -1,0 +1,70 @@
+"""Pages of the golden thread, under /planning/ on an organisation's host."""
+
+from django.urls import path
+
+from . import (
+    action_edit,
+    actions,
+    evidence,
+    exceptions,
+    home,
+    risk_edit,
+    risks,
+    search,
+    settings,
+    strategy,
+    strategy_edit,
+)
+
+app_name = "planning"
+
+urlpatterns = [
+    path("", home.my_items_page, name="my-items"),
+    path("settings/", settings.settings_page, name="settings"),
+    path("settings/levels/", settings.levels_page, name="settings-levels"),
+    path("settings/risk-matrix/", settings.risk_matrix_page, name="settings-matrix"),
+    path("settings/digest/", settings.digest_page, name="settings-digest"),
+    path("strategy/", strategy.strategy_tree_page, name="strategy"),
+    path("strategy/new/", strategy_edit.node_create_page, name="node-create"),
+    path("strategy/<int:pk>/", strategy.strategy_node_page, name="node"),
+    path("strategy/<int:pk>/edit/", strategy_edit.node_edit_page, name="node-edit"),
+    path("strategy/<int:pk>/delete/", strategy_edit.node_delete_page, name="node-delete"),
+    path("strategy/<int:pk>/links/", strategy_edit.node_links_page, name="node-links"),
+    path("strategy/<int:pk>/unlink/", strategy_edit.node_unlink_page, name="node-unlink"),
+    path("plans/", actions.plan_list_page, name="plans"),
+    path("plans/new/", action_edit.plan_create_page, name="plan-create"),
+    path("plans/<int:pk>/", actions.plan_page, name="plan"),
+    path("plans/<int:pk>/edit/", action_edit.plan_edit_page, name="plan-edit"),
+    path("actions/", actions.action_list_page, name="actions"),
+    path("actions/new/", action_edit.action_create_page, name="action-create"),
+    path("actions/<int:pk>/", actions.action_page, name="action"),
+    path("actions/<int:pk>/edit/", action_edit.action_edit_page, name="action-edit"),
+    path("actions/<int:pk>/update/", actions.action_update_page, name="action-update"),
+    path("actions/<int:pk>/escalate/", actions.action_escalate_page, name="action-escalate"),
+    path("actions/<int:pk>/milestones/", action_edit.milestones_page, name="milestones"),
+    path("milestones/<int:pk>/edit/", action_edit.milestone_edit_page, name="milestone-edit"),
+    path(
+        "milestones/<int:pk>/complete/",
+        action_edit.milestone_complete_page,
+        name="milestone-complete",
+    ),
+    path("risks/", risks.risk_list_page, name="risks"),
+    path("risks/new/", risk_edit.risk_create_page, name="risk-create"),
+    path("risks/registers/", risks.register_list_page, name="registers"),
+    path("risks/registers/new/", risk_edit.register_create_page, name="register-create"),
+    path("risks/registers/<int:pk>/", risks.heat_map_page, name="heat-map"),
+    path("risks/registers/<int:pk>/edit/", risk_edit.register_edit_page, name="register-edit"),
+    path("risks/review-overdue/", risks.review_overdue_page, name="review-overdue"),
+    path("risks/<int:pk>/", risks.risk_page, name="risk"),
+    path("risks/<int:pk>/edit/", risk_edit.risk_edit_page, name="risk-edit"),
+    path("risks/<int:pk>/review/", risk_edit.risk_review_page, name="risk-review"),
+    path("exceptions/", exceptions.exceptions_page, name="exceptions"),
+    path("search/", search.search_page, name="search"),
+    path(
+        "evidence/indicator/<int:pk>/",
+        evidence.indicator_evidence_page,
+        name="indicator-evidence",
+    ),
+    path("<str:kind>/<int:pk>/evidence/", evidence.evidence_upload_page, name="evidence-upload"),
+    path("evidence/<int:pk>/", evidence.evidence_download_page, name="evidence"),
+]
