@@ -12,7 +12,7 @@ The shared packages (`shared_indicators/`, with publication and benchmarking, an
    (a partnership submission reading the member's PIs) imports inside the function.
 2. Publication imports nothing from the tenant packages, not even inside a function: the
    tenant side builds the `ValueSnapshot` and hands it over through the snapshot source it
-   registers (`publication.snapshots`), so the dependency points one way only.
+   registers (`publication.domain.snapshots`), so the dependency points one way only.
 """
 
 from __future__ import annotations
@@ -173,6 +173,6 @@ def test_publication_imports_nothing_from_the_tenant_packages_even_inside_functi
     assert offences == []
 
 
-@pytest.mark.parametrize("module", [PUBLICATION + ".snapshots", PUBLICATION + ".services"])
+@pytest.mark.parametrize("module", [PUBLICATION + ".domain.snapshots", PUBLICATION + ".services"])
 def test_the_scan_follows_publications_own_modules(module):
     assert path_of(module) is not None
