@@ -9,17 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 
-from goldenthread.platform.indicators.rest.schema import errors, number
+from goldenthread.platform.core.openapi import errors, nullable_number, number
 
 from ..domain.choices import Aggregation
 from ..domain.periods import MAX_DASHBOARD_PERIODS
 
 TAG = "partnerships"
 AGREEMENT_ACTIONS = ("accept", "send", "suspend", "resume", "revoke")
-
-
-def nullable_number(help_text: str) -> serializers.CharField:
-    return number(allow_null=True, help_text=help_text)
 
 
 class ProvenanceSerializer(serializers.Serializer):
@@ -42,9 +38,11 @@ class ContributionSerializer(serializers.Serializer):
         help_text="entered, or why there is no value: missing (nothing published), "
         "not_collected, not_applicable."
     )
-    value = nullable_number("The member's approved value; null when none is shared.")
-    target = nullable_number("The member's own target, when the agreement shares targets.")
-    cascaded_target = nullable_number("The member's share of the partnership's target.")
+    value = nullable_number(help_text="The member's approved value; null when none is shared.")
+    target = nullable_number(
+        help_text="The member's own target, when the agreement shares targets."
+    )
+    cascaded_target = nullable_number(help_text="The member's share of the partnership's target.")
     status = serializers.CharField(allow_null=True, help_text="Status against the target.")
     commentary = serializers.CharField(help_text="Empty unless the agreement shares commentary.")
     restated = serializers.BooleanField(help_text="The value was changed after publication.")
@@ -55,14 +53,14 @@ class FigureSerializer(serializers.Serializer):
     """A shared indicator's figure for one period, with status and trends."""
 
     period = serializers.CharField(help_text='A period code, e.g. "2024/25 Q4".')
-    value = nullable_number("The aggregate; null unless every member's value is in.")
+    value = nullable_number(help_text="The aggregate; null unless every member's value is in.")
     complete = serializers.BooleanField(help_text="Every member's value is in.")
-    partial_value = nullable_number("The aggregate of the values that are in.")
-    target = nullable_number("The partnership's target for the period.")
+    partial_value = nullable_number(help_text="The aggregate of the values that are in.")
+    target = nullable_number(help_text="The partnership's target for the period.")
     status = serializers.CharField(help_text="Status against target: on_target, warning, …")
-    previous_value = nullable_number("The previous period's aggregate.")
+    previous_value = nullable_number(help_text="The previous period's aggregate.")
     short_trend = serializers.CharField(help_text="Against the previous period.")
-    last_year_value = nullable_number("The same period last year.")
+    last_year_value = nullable_number(help_text="The same period last year.")
     long_trend = serializers.CharField(help_text="Against the same period last year.")
     missing = serializers.ListField(
         child=serializers.CharField(), help_text="Members whose value is due and not in."
@@ -177,7 +175,9 @@ class SharedIndicatorDefinitionSerializer(serializers.Serializer):
     frequency = serializers.CharField()
     decimal_places = serializers.IntegerField()
     aggregation = serializers.ChoiceField(choices=Aggregation.choices)
-    factor = nullable_number("For ratio aggregation: the factor, e.g. 100 for a percentage.")
+    factor = nullable_number(
+        help_text="For ratio aggregation: the factor, e.g. 100 for a percentage."
+    )
 
 
 @extend_schema_serializer(component_name="PartnershipTarget")

@@ -13,8 +13,8 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from goldenthread.platform.core.choices import Frequency, Polarity
 from goldenthread.platform.core.door import PlatformApi
+from goldenthread.platform.core.openapi import errors
 from goldenthread.platform.core.pagination import Pagination
-from goldenthread.platform.indicators.rest.schema import errors
 
 from ..permissions import CanReadCatalogue
 from ..selectors import catalogue_indicator_get, catalogue_indicator_list

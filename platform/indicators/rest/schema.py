@@ -5,10 +5,16 @@ body, and the query parameters. Documentation only: the views build their answer
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from goldenthread.platform.core.choices import Frequency, Polarity
+from goldenthread.platform.core.openapi import (  # noqa: F401 - `schema.errors` for the views
+    errors,
+    nullable_number,
+    number,
+    paginated,
+)
 
 from ..domain.choices import (
     OutOfRangePolicy,
@@ -21,63 +27,6 @@ from ..domain.choices import (
 )
 
 TAG = "indicators"
-
-
-def number(**kwargs) -> serializers.CharField:
-    """Numbers travel as strings so that decimals stay exact."""
-    kwargs.setdefault("help_text", "A decimal number, as a string.")
-    return serializers.CharField(**kwargs)
-
-
-def nullable_number(**kwargs) -> serializers.CharField:
-    return number(allow_null=True, **kwargs)
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The one error body of the platform's APIs."""
-
-    message = serializers.CharField(help_text="What was wrong, in words to show to a person.")
-    code = serializers.CharField(
-        help_text="A stable code, e.g. invalid, permission_denied, not_found, locked, "
-        "wrong_period_type, bulk_refused."
-    )
-    extra = serializers.DictField(
-        help_text="Details: `fields` for invalid input, `errors` (index, message, code) for a "
-        "refused bulk request, `problems` for a refused value."
-    )
-
-
-ERROR_MEANINGS = {
-    400: "Refused: the input is invalid or a business rule says no.",
-    401: "No valid credentials: sign in, or send `Authorization: Bearer <API key>`.",
-    403: "Your role does not allow this.",
-    404: "There is no such object in this organisation.",
-    409: "The object is in the wrong state (locked, submitted, already done).",
-}
-
-
-def errors(*codes: int, meanings: dict[int, str] | None = None) -> dict[int, OpenApiResponse]:
-    """The error responses of an operation, 401 always, each with the one error body; an area
-    may say what a code means for its own objects (`meanings`)."""
-    described = {**ERROR_MEANINGS, **(meanings or {})}
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=described[code])
-        for code in (401, *codes)
-    }
-
-
-def paginated(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    """A page of `item`s, as `OrganisationApi.paginate` answers."""
-    return type(
-        name,
-        (serializers.Serializer,),
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item(many=True),
-        },
-    )
 
 
 PAGE_PARAMETERS = [

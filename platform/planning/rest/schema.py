@@ -9,29 +9,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
-    extend_schema_serializer,
-    inline_serializer,
 )
 from rest_framework import serializers
+
+from goldenthread.platform.core.openapi import errors as core_errors
+from goldenthread.platform.core.openapi import paginated as core_paginated
 
 TAGS = ["planning"]
 
 
-@extend_schema_serializer(component_name="PlanningError")
-class ErrorOutput(serializers.Serializer):
-    """The one error body of the API (`core.api_errors`)."""
-
-    message = serializers.CharField(help_text="What went wrong, in words to show a person.")
-    code = serializers.CharField(
-        help_text="A stable code: invalid, duplicate, not_found, permission_denied, conflict, "
-        "upload_refused, not_authenticated…"
-    )
-    extra = serializers.DictField(
-        help_text="Details, such as `fields` (the field errors) for an invalid request."
-    )
-
-
-ERROR_TEXT = {
+ERROR_MEANINGS = {
     400: "Refused: the message names the problem (invalid input or a business rule).",
     401: "Not signed in, or the API key is not valid for this organisation.",
     403: "The caller's role or ownership does not allow this (or their access has ended).",
@@ -41,9 +28,9 @@ ERROR_TEXT = {
 
 
 def errors(*statuses: int) -> dict[int, OpenApiResponse]:
-    return {
-        status: OpenApiResponse(ErrorOutput, description=ERROR_TEXT[status]) for status in statuses
-    }
+    """The error responses of a planning operation: the platform's one error body, with what
+    each status means for planning's items."""
+    return core_errors(*statuses, meanings=ERROR_MEANINGS)
 
 
 READ = (401, 403)
@@ -51,17 +38,9 @@ ITEM = (401, 403, 404)
 WRITE = (400, 401, 403, 404)
 
 
-def paginated(output: type[serializers.Serializer], name: str) -> serializers.Serializer:
-    """The envelope `common.paginated` returns around a page of `output`."""
-    return inline_serializer(
-        name=f"Paginated{name}List",
-        fields={
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": output(many=True),
-        },
-    )
+def paginated(output: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The envelope `OrganisationApi.paginate` returns around a page of `output`."""
+    return core_paginated(output, f"Paginated{name}List")
 
 
 def query(name: str, type_=OpenApiTypes.STR, description: str = "", **kwargs) -> OpenApiParameter:

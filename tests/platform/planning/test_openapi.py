@@ -33,7 +33,7 @@ def test_every_planning_operation_has_a_body_and_its_error_responses(planning_sc
         assert len(success) == 1, (route, method)
         for code in ("401", "403"):
             error = responses[code]["content"]["application/json"]["schema"]
-            assert error == {"$ref": "#/components/schemas/PlanningError"}, (route, code)
+            assert error == {"$ref": "#/components/schemas/Error"}, (route, code)
         if method in ("post", "patch"):
             assert "requestBody" in operation, (route, method)
             assert "400" in responses, (route, method)
@@ -43,7 +43,7 @@ def test_every_planning_operation_has_a_body_and_its_error_responses(planning_sc
 
 def test_the_error_body_and_key_shapes_are_described(planning_schema):
     schemas = planning_schema[0]["components"]["schemas"]
-    assert set(schemas["PlanningError"]["properties"]) == {"message", "code", "extra"}
+    assert set(schemas["Error"]["properties"]) == {"message", "code", "extra"}
     tree = schemas["StrategyTreeNode"]["properties"]
     assert tree["children"]["items"] == {"$ref": "#/components/schemas/StrategyTreeNode"}
     assert "results" in schemas["PaginatedActionList"]["properties"]
