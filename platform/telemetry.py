@@ -100,7 +100,10 @@ def configure() -> TracerProvider | None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     _provider = provider
-    DjangoInstrumentor().instrument(tracer_provider=provider)
+    # After `core.probes.ProbeMiddleware` (first in MIDDLEWARE): the instrumentation reads the
+    # request's absolute URL, which refuses a probe's IP-address Host, and probes every few
+    # seconds are not worth a trace each.
+    DjangoInstrumentor().instrument(tracer_provider=provider, middleware_position=1)
     CeleryInstrumentor().instrument(tracer_provider=provider)
     PsycopgInstrumentor().instrument(tracer_provider=provider, skip_dep_check=True)
     return provider

@@ -1,4 +1,5 @@
-"""Readiness checks behind `/healthz`: can this process reach its database and its broker?
+"""Readiness checks behind `/healthz` and `/readyz`: can this process reach its database and its
+broker?
 
 The endpoint is unauthenticated and served on every host, so its answer says only which
 dependency failed and the kind of failure. The exception itself, which may name hosts, users
@@ -7,6 +8,7 @@ or (for a broker URL with a password) secrets, goes to the log, never into the r
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -33,10 +35,39 @@ def _database() -> None:
         cursor.execute("SELECT 1")
 
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+# The name the health check's connections carry on the broker (`CLIENT LIST`), so an operator
+# can tell them from the workers'.
+HEALTH_CLIENT_NAME = "goldenthread-health"
+
+
+@functools.cache
+def _redis_client(url: str):
+    """One client per process and broker URL: its pool keeps the connection open between
+    probes (a load balancer polls every few seconds; a new connection each time costs a TCP
+    handshake and, with TLS, much more). redis-py pools are thread-safe and start afresh in a
+    forked child."""
+    import redis
+
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=TIMEOUT_SECONDS,
+        socket_timeout=TIMEOUT_SECONDS,
+        max_connections=4,
+        client_name=HEALTH_CLIENT_NAME,
+    )
+
+
 def _broker() -> None:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith(REDIS_SCHEMES):
+        # A PING on a pooled connection: a dead connection is dropped by the pool and the
+        # next probe reconnects, so a broker restart shows once, then recovers.
+        _redis_client(url).ping()
+        return
     from kombu import Connection
 
-    with Connection(settings.CELERY_BROKER_URL, connect_timeout=TIMEOUT_SECONDS) as conn:
+    with Connection(url, connect_timeout=TIMEOUT_SECONDS) as conn:
         # One attempt, no back-off: a load balancer polls this and wants a quick answer.
         conn.ensure_connection(max_retries=1, interval_start=0, timeout=TIMEOUT_SECONDS)
 

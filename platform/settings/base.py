@@ -74,6 +74,8 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # First: orchestrators probe by IP address, before any host check or HTTPS redirect.
+    "goldenthread.platform.core.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "goldenthread.tenants.middleware.OrganisationMiddleware",
