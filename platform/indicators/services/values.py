@@ -279,6 +279,15 @@ def value_check(
     )
 
 
+def kept_note(row: IndicatorValue | None, check: ValueCheck) -> str:
+    """The note a stored value was confirmed with, while the value is unchanged: a confirmed
+    value saved again (re-submitted after being sent back, imported again) needs no new
+    note."""
+    if row is None or row.value is None or row.value != check.value:
+        return ""
+    return row.out_of_range_note if row.out_of_range_confirmed or row.large_change_confirmed else ""
+
+
 def _refuse_if_locked(row: IndicatorValue) -> None:
     if row.workflow_status == WorkflowStatus.APPROVED:
         raise Conflict(
@@ -332,16 +341,17 @@ def value_enter(
     )
     if check.problems:
         raise DomainError(" ".join(check.problems), extra={"problems": list(check.problems)})
-    out_of_range_note = (out_of_range_note or "").strip()
-    refusal = check.confirmation_problem(confirmed=confirm_out_of_range, note=out_of_range_note)
-    if refusal is not None:
-        raise refusal
     period = check.period
     row = (
         IndicatorValue.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, period_code=period.code, sub_area=sub_area)
         .first()
     )
+    out_of_range_note = (out_of_range_note or "").strip() or kept_note(row, check)
+    confirmed = confirm_out_of_range or bool(kept_note(row, check))
+    refusal = check.confirmation_problem(confirmed=confirmed, note=out_of_range_note)
+    if refusal is not None:
+        raise refusal
     if row is not None:
         row.indicator = indicator
         _refuse_if_locked(row)

@@ -39,7 +39,7 @@ from ..common import (
     target_period,
     to_decimal,
 )
-from ..values import VALUE_AUDIT_FIELDS, sentence, value_check
+from ..values import VALUE_AUDIT_FIELDS, kept_note, sentence, value_check
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 KEY_COLUMNS = "indicator code, period and sub-area"
@@ -448,7 +448,7 @@ def validate_values(
         )
         for message in check.problems:
             problems.append(Problem(row.number, _value_column(pi, message), message))
-        note = cells.get("note", "")
+        note = cells.get("note", "") or kept_note(current, check)
         refusal = None if check.problems else check.confirmation_problem(confirmed=True, note=note)
         if refusal is not None and refusal.code == "out_of_range":
             problems.extend(Problem(row.number, "value", m) for m in check.out_of_range)

@@ -260,3 +260,24 @@ def test_a_far_move_from_the_previous_period_needs_a_note(org_a, people, pis, cl
         row = IndicatorValue.objects.get(indicator=pis.percentage, period_code="2025/26 Q1")
     assert row.large_change_confirmed and not row.out_of_range_confirmed
     assert row.out_of_range_note == "A new recycling contract started in April."
+
+
+def test_a_confirmed_value_saved_again_unchanged_keeps_its_note(org_a, people, pis, client_for):
+    client = client_for(org_a, user=people.provider)
+    url = f"{BASE}{pis.confirmable.pk}/values/"
+    note = "Arrears from last year were collected too."
+    confirmed = {"confirm_out_of_range": True, "out_of_range_note": note}
+    assert post(client, url, {"period": PERIOD, "value": "150", **confirmed}).status_code == 201
+    # Saved again as it is (say, after being sent back): no new note needed, the note stays.
+    again = post(client, url, {"period": PERIOD, "value": "150"})
+    assert again.status_code == 201, again.json()
+    # A different out-of-range value needs its own confirmation.
+    other = post(client, url, {"period": PERIOD, "value": "160"})
+    assert other.status_code == 400 and other.json()["code"] == "confirmation_required"
+    with schema_context(org_a.schema_name):
+        row = IndicatorValue.objects.get(indicator=pis.confirmable)
+    assert (row.value, row.out_of_range_confirmed, row.out_of_range_note) == (
+        Decimal("150"),
+        True,
+        note,
+    )
