@@ -199,3 +199,15 @@ def test_the_grid_sends_a_far_move_to_the_values_own_page(org_a, people, pi, as_
     assert "enter this value on its own page" in html
     with alpha():
         assert values_of(pi) == {"2024/25 Q1": Decimal("50")}
+
+
+def test_the_entry_page_names_a_percentages_default_range(
+    org_a, people, make_indicator, as_user, alpha
+):
+    with alpha():
+        tax = make_indicator(code="CT 2", out_of_range_policy="confirm")
+        refused_outright = make_indicator(code="CT 3")
+    page = as_user(people.provider).get(f"/indicators/{tax.pk}/enter/").content.decode()
+    assert "outside the valid range (0.0% to 100.0%) or far from the previous period" in page
+    other = as_user(people.provider).get(f"/indicators/{refused_outright.pk}/enter/")
+    assert "Only if the value is far from the previous period" in other.content.decode()
