@@ -208,13 +208,15 @@ class IndicatorForm(forms.Form):
 
 class TargetForm(forms.Form):
     period_code = forms.CharField(label="Period", help_text="A period code such as 2024/25 Q4.")
-    value = forms.DecimalField(label="Partnership target")
+    # Text: the service reads it with the one number parser (a decimal comma is refused,
+    # saying what to type), like every other door.
+    value = forms.CharField(label="Partnership target", max_length=60)
 
 
 class CascadedTargetForm(forms.Form):
     member = OrganisationChoiceField(label="Member", queryset=None, empty_label="Choose a member")
     period_code = forms.CharField(label="Period", help_text="A period code such as 2024/25 Q4.")
-    value = forms.DecimalField(label="Member's share of the target")
+    value = forms.CharField(label="Member's share of the target", max_length=60)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -444,7 +444,11 @@ class TargetSetApi(OrganisationApi):
     @extend_schema_serializer(component_name="PartnershipTargetInput")
     class Input(serializers.Serializer):
         period_code = serializers.CharField()
-        value = serializers.DecimalField(max_digits=20, decimal_places=6)
+        # Read by the service's one number parser, as everywhere: "12.5" or 12.5; a decimal
+        # comma or an ambiguous "1,234" is refused with what to type.
+        value = serializers.CharField(
+            help_text="A number with a decimal point, as a string or a JSON number."
+        )
         organisation_id = serializers.IntegerField(required=False)
 
     @documented(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -110,6 +111,18 @@ def _target_period(indicator: PartnershipIndicator, code: str) -> Period:
     return period
 
 
+def _target_number(value: Any) -> Decimal:
+    """The target read by the one number parser; a refusal names the value field."""
+    try:
+        number = to_decimal(value, name="The target")
+    except DomainError as error:
+        raise DomainError(error.message, extra={"fields": {"value": [error.message]}}) from None
+    if number is None:
+        message = "A target needs a number."
+        raise DomainError(message, extra={"fields": {"value": [message]}})
+    return number
+
+
 @transaction.atomic
 def partnership_target_set(
     *,
@@ -122,9 +135,7 @@ def partnership_target_set(
     """Set (or change) the partnership's target for a period."""
     require_manage(indicator.partnership, organisation, actor)
     period = _target_period(indicator, period_code)
-    number = to_decimal(value, name="The target")
-    if number is None:
-        raise DomainError("A target needs a number.")
+    number = _target_number(value)
     target = PartnershipTarget.objects.filter(indicator=indicator, period_code=period.code).first()
     target = target or PartnershipTarget(indicator=indicator)
     target.set_period(period)
@@ -151,9 +162,7 @@ def cascaded_target_set(
         message = f"{member.name} is not a member of {partnership.name}."
         raise DomainError(message, extra={"fields": {"member": [message]}})
     period = _target_period(indicator, period_code)
-    number = to_decimal(value, name="The target")
-    if number is None:
-        raise DomainError("A target needs a number.")
+    number = _target_number(value)
     target = CascadedTarget.objects.filter(
         indicator=indicator, period_code=period.code, organisation=member
     ).first() or CascadedTarget(indicator=indicator, organisation=member)

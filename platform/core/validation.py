@@ -6,28 +6,34 @@ wording for a bad number or a failed `full_clean()` whichever screen or API they
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from goldenthread.platform.indicators.domain.numbers import (
+    NumberNotUnderstood,
+    parse_number,
+    quoted,
+)
+
 from .errors import DomainError
 
 
-def to_decimal(raw: Any, *, name: str) -> Decimal | None:
-    """A number from user input (str, int, Decimal); refuses floats' binary surprises too."""
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool):
-        raise DomainError(f"{name} must be a number, not {raw!r}.")
+def to_decimal(raw: Any, *, name: str, percent_sign: bool = False) -> Decimal | None:
+    """A number from user input (text, int, Decimal, a JSON number), read by the one parser,
+    `indicators.domain.numbers.parse_number`: a decimal comma or an ambiguous separator is
+    refused with a message saying what was understood and what to type. None when empty.
+
+    `name` starts the message ("The value"); `percent_sign` allows "12.5%" (a percentage)."""
     try:
-        number = Decimal(str(raw).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"{name} must be a number, not '{raw}'.") from None
-    if not number.is_finite():
-        raise DomainError(f"{name} must be a finite number, not '{raw}'.")
-    return number
+        return parse_number(raw, percent_sign=percent_sign)
+    except NumberNotUnderstood as error:
+        shown = quoted(raw)
+        if error.reason is None:
+            raise DomainError(f"{name} must be a number, not '{shown}'.", code="invalid") from None
+        raise DomainError(f"{name} '{shown}' {error.reason}.", code="invalid") from None
 
 
 def validation_message(error: ValidationError) -> str:

@@ -214,6 +214,19 @@ GRAPHQL_MAX_COMPLEXITY = 250_000
 # environment sets GRAPHQL_INTROSPECTION=1. __typename is always answered.
 GRAPHQL_INTROSPECTION = True
 
+# --- Performance indicators -------------------------------------------------------------
+# When an entered value is "far" from the previous period's, so the provider must confirm it
+# with a note (indicators.domain.validation.ChangeRule): more than 5x the median absolute
+# change of the PI's last 9 values (and more than 10% of the previous value), or, with fewer
+# than 4 earlier values, more than 3x or less than a third of the previous value.
+INDICATOR_UNUSUAL_CHANGE = {
+    "usual_change_multiple": "5",
+    "minimum_relative_change": "0.1",
+    "ratio_without_history": "3",
+    "minimum_history": 4,
+    "history": 9,
+}
+
 # --- Celery, e-mail -------------------------------------------------------------------------
 # Environment modules fill CELERY_BROKER_URL in the same way as DATABASES.
 CELERY = celery_settings()

@@ -274,3 +274,32 @@ def test_cascaded_targets_through_rest(scenario, client_for):
         == parties.district.organisation
     )
     assert PartnershipIndicator.objects.filter(pk=indicator.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12,5", "The target '12,5' looks like 12.5 written with a decimal comma; type 12.5."),
+        (
+            "1,234",
+            "The target '1,234' could be 1234 (a comma between thousands) or 1.234 (a decimal "
+            "comma); type 1234 or 1.234.",
+        ),
+        ("lots", "The target must be a number, not 'lots'."),
+    ],
+)
+def test_a_shared_target_with_a_decimal_comma_is_refused_through_rest(
+    scenario, client_for, typed, message
+):
+    from goldenthread.partnerships.models import PartnershipTarget
+
+    indicator = scenario.indicators["sum"]
+    path = f"indicators/{indicator.pk}/targets/"
+    lead = api(client_for, scenario.parties.county)
+    refused = lead.post(path, {"period_code": "2024/25 Q4", "value": typed})
+    assert refused.status_code == 400
+    assert refused.json()["message"] == message
+    assert refused.json()["extra"]["fields"] == {"value": [message]}
+    assert not PartnershipTarget.objects.filter(indicator=indicator).exists()
+    saved = lead.post(path, {"period_code": "2024/25 Q4", "value": 1234.5})
+    assert saved.status_code == 201 and saved.json()["value"] == "1234.5"

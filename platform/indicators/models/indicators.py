@@ -21,6 +21,7 @@ from ..domain.choices import (
     UnitKind,
     YearBasis,
 )
+from ..domain.validation import ValidRange, valid_range_for
 from .fields import amount_field
 
 # Fields an adopted PI takes from the national catalogue and may not change locally.
@@ -242,6 +243,14 @@ class Indicator(models.Model):
     def period_type(self) -> PeriodType:
         """The type of the periods this PI collects values for."""
         return period_type_of(self.frequency, self.year_basis)
+
+    @property
+    def valid_range(self) -> ValidRange:
+        """The limits a value must keep to: the PI's own, else its unit's default on a side it
+        leaves empty (0 to 100 for a percentage). Whole numbers are checked apart."""
+        return valid_range_for(
+            unit=self.unit_kind, minimum=self.valid_minimum, maximum=self.valid_maximum
+        )
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

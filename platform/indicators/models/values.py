@@ -43,6 +43,9 @@ class IndicatorValue(PeriodFields):
         max_length=12, choices=WorkflowStatus.choices, default=WorkflowStatus.DRAFT
     )
     out_of_range_confirmed = models.BooleanField(default=False)
+    # Confirmed by the provider as right although far from the previous period's value.
+    large_change_confirmed = models.BooleanField(default=False)
+    # The provider's note confirming an out-of-range or far-moved value.
     out_of_range_note = models.TextField(blank=True)
 
     entered_by = models.ForeignKey(**user_fk)

@@ -4,7 +4,7 @@ for many PIs and periods at once."""
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -31,7 +31,8 @@ from goldenthread.platform.core.periods import (
 )
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION
 
-from ..domain.choices import OutOfRangePolicy, ValueState
+from ..domain.choices import OutOfRangePolicy, UnitKind, ValueState
+from ..domain.numbers import NumberNotUnderstood, parse_number
 from ..models import Indicator, IndicatorValue
 from ..permissions import can_enter_values, can_manage_indicators
 from ..selectors.due import DueItem, late_values, values_due_soon
@@ -394,11 +395,13 @@ class Cell:
             "numerator": self.row.numerator,
             "denominator": self.row.denominator,
         }
+        percent = self.indicator.unit_kind == UnitKind.PERCENTAGE
         for name, text in self.typed.items():
             try:
-                if stored[name] is None or stored[name] != Decimal(text.replace(",", "")):
-                    return True
-            except InvalidOperation:  # not a number: the service will say so
+                typed = parse_number(text, percent_sign=percent and name == "value")
+            except NumberNotUnderstood:  # the service will say why
+                return True
+            if stored[name] is None or stored[name] != typed:
                 return True
         return self.row.state != ValueState.ENTERED
 
@@ -472,7 +475,12 @@ def value_grid_page(request: HttpRequest) -> HttpResponse:
             _save_grid(request.user, items, submit=submit)
         except _Refused as refused:
             for error in refused.errors:
-                changed[error["index"]].error = error["message"]
+                message = error["message"]
+                if error.get("code") == "confirmation_required":
+                    message += (
+                        " The grid has no box for that note: enter this value on its own page."
+                    )
+                changed[error["index"]].error = message
             summary = refused.message
             status = 400
         else:

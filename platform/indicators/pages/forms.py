@@ -20,6 +20,7 @@ from ..domain.choices import (
     ValueState,
     YearBasis,
 )
+from ..domain.numbers import NumberNotUnderstood, parse_number, quoted
 from ..models import PerformanceSettings, ServiceArea
 from ..models.indicators import CATALOGUE_LOCKED_FIELDS
 from ..services.indicators import LOCAL_FIELDS
@@ -27,8 +28,24 @@ from ..services.indicators import LOCAL_FIELDS
 NUMBER_ERRORS = {"invalid": "Enter a number, like 12 or 12.5."}
 
 
+class NumberField(forms.DecimalField):
+    """A number read by the one parser every door uses (`domain.numbers.parse_number`): a
+    decimal comma or an ambiguous "1,234" is refused saying what to type."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(value)
+        except NumberNotUnderstood as error:
+            message = self.error_messages["invalid"]
+            if error.reason is not None:
+                message = f"'{quoted(value)}' {error.reason}."
+            raise forms.ValidationError(message, code="invalid") from None
+
+
 def number_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    return NumberField(
         label=label,
         required=required,
         help_text=help_text,
@@ -416,11 +433,12 @@ class ValueEntryForm(forms.Form):
         required=False,
     )
     confirm_out_of_range = forms.BooleanField(
-        label="I confirm this value is right although it is outside the valid range",
+        label="I confirm this value is right although it is outside the valid range or far "
+        "from the previous period's",
         required=False,
     )
     out_of_range_note = forms.CharField(
-        label="Why the value is outside the valid range",
+        label="Why the value is right",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

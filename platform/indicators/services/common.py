@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from goldenthread.platform.core.errors import DomainError
@@ -16,6 +17,9 @@ from goldenthread.platform.indicators.domain.status import (
     StatusResult,
     Tolerance,
     assess,
+)
+from goldenthread.platform.indicators.domain.validation import (
+    ChangeRule,
 )
 
 from ..models import Indicator, IndicatorValue, PerformanceSettings, SubArea, Target
@@ -58,6 +62,29 @@ def target_period(indicator: Indicator, code: str) -> Period:
             code="wrong_period_type",
         ) from None
     return period
+
+
+def change_rule() -> ChangeRule:
+    """When a value is far from the previous period's (settings.INDICATOR_UNUSUAL_CHANGE)."""
+    return ChangeRule(**getattr(django_settings, "INDICATOR_UNUSUAL_CHANGE", {}))
+
+
+def value_history(
+    *, indicator: Indicator, before: Period, sub_area: SubArea | None, count: int
+) -> list[tuple[str, Decimal]]:
+    """The PI's last `count` entered values before `before` (same sub-area), oldest first, as
+    (period code, value): what a new value is compared with."""
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator=indicator,
+            sub_area=sub_area,
+            period_start__lt=before.start,
+            value__isnull=False,
+        )
+        .order_by("-period_start")
+        .values_list("period_code", "value")[:count]
+    )
+    return list(reversed(rows))
 
 
 def settings_for() -> PerformanceSettings:

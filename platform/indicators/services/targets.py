@@ -14,7 +14,7 @@ from goldenthread.platform.core.periods import PeriodType, sub_periods
 from goldenthread.platform.indicators.domain.calculation import Rollup
 from goldenthread.platform.indicators.domain.targets import profile_annual_target
 
-from ..domain.choices import AuditAction, WorkflowStatus
+from ..domain.choices import AuditAction, UnitKind, WorkflowStatus
 from ..models import Baseline, Indicator, IndicatorValue, SubArea, Target
 from ..permissions import require_manage
 from .audit import audit_record, plain
@@ -30,8 +30,9 @@ from .common import (
 YEAR_TYPES = (PeriodType.FINANCIAL_YEAR, PeriodType.CALENDAR_YEAR, PeriodType.ACADEMIC_YEAR)
 
 
-def _required_number(raw: Any, name: str) -> Decimal:
-    number = to_decimal(raw, name=name)
+def _required_number(raw: Any, name: str, *, indicator: Indicator) -> Decimal:
+    """A target or baseline read by the one parser; a percentage's may carry its % sign."""
+    number = to_decimal(raw, name=name, percent_sign=indicator.unit_kind == UnitKind.PERCENTAGE)
     if number is None:
         raise DomainError(f"{name} is required.")
     return number
@@ -115,7 +116,7 @@ def target_set(
         actor=actor,
         indicator=indicator,
         period_code=period_code,
-        value=_required_number(value, "The target"),
+        value=_required_number(value, "The target", indicator=indicator),
         sub_area=sub_area,
         note=note,
         reason=reason,
@@ -142,7 +143,7 @@ def target_profile_annual(
     require_manage(actor)
     if method not in ("flat", "cumulative"):
         raise DomainError(f"'{method}' is not a profiling method; use flat or cumulative.")
-    annual_value = _required_number(annual, "The annual target")
+    annual_value = _required_number(annual, "The annual target", indicator=indicator)
     year = target_period(indicator, year_code)
     if year.type not in YEAR_TYPES:
         raise DomainError(f"'{year_code}' is not a year; profile an annual target from a year.")
@@ -206,7 +207,7 @@ def baseline_set(
     """Record the value a PI's progress is measured from (one per PI and sub-area)."""
     require_manage(actor)
     period = target_period(indicator, period_code)
-    number = _required_number(value, "The baseline")
+    number = _required_number(value, "The baseline", indicator=indicator)
     baseline = (
         Baseline.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, sub_area=sub_area)

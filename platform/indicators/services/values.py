@@ -21,7 +21,12 @@ from goldenthread.platform.indicators.domain.calculation import (
     calculated_value,
 )
 from goldenthread.platform.indicators.domain.status import StatusResult
-from goldenthread.platform.indicators.domain.validation import ValidRange, check_value
+from goldenthread.platform.indicators.domain.validation import (
+    ChangeRule,
+    ValidRange,
+    check_value,
+    unusual_change,
+)
 
 from ..domain.choices import AuditAction, OutOfRangePolicy, UnitKind, ValueState, WorkflowStatus
 from ..models import Commentary, Indicator, IndicatorValue, PerformanceSettings, SubArea
@@ -30,12 +35,14 @@ from ..permissions import can_comment, require_enter, require_enter_any
 from .audit import audit_record, changed_only, snapshot
 from .common import (
     assess_indicator,
+    change_rule,
     clean_and_save,
     indicator_period,
     settings_for,
     store_status,
     target_value_for,
     to_decimal,
+    value_history,
 )
 
 VALUE_AUDIT_FIELDS = (
@@ -45,6 +52,7 @@ VALUE_AUDIT_FIELDS = (
     "state",
     "workflow_status",
     "out_of_range_confirmed",
+    "large_change_confirmed",
     "out_of_range_note",
     "status",
 )
@@ -64,7 +72,9 @@ class ValueCheck:
 
     `problems` refuse the value outright. `out_of_range` lists range messages: refused when
     the PI's policy is refuse, accepted with a confirmation and note when it is confirm.
-    `status` is the status the value would get now (None when there are problems).
+    `unusual` says why the value is far from the previous period's (whatever the policy, it
+    is accepted with a confirmation and note: real jumps happen). `status` is the status the
+    value would get now (None when there are problems).
     """
 
     indicator: Indicator
@@ -75,13 +85,12 @@ class ValueCheck:
     denominator: Decimal | None = None
     problems: tuple[str, ...] = ()
     out_of_range: tuple[str, ...] = ()
+    unusual: tuple[str, ...] = ()
     status: StatusResult | None = None
 
     @property
     def needs_confirmation(self) -> bool:
-        return bool(self.out_of_range) and (
-            self.indicator.out_of_range_policy == OutOfRangePolicy.CONFIRM
-        )
+        return not self.refused and bool(self.out_of_range or self.unusual)
 
     @property
     def refused(self) -> bool:
@@ -92,7 +101,26 @@ class ValueCheck:
 
     @property
     def messages(self) -> list[str]:
-        return [*self.problems, *self.out_of_range]
+        return [*self.problems, *self.out_of_range, *self.unusual]
+
+    def confirmation_problem(self, *, confirmed: bool, note: str) -> DomainError | None:
+        """The refusal of an out-of-range or unusual value, or None when it may be saved: the
+        same rule for single entry, bulk entry and the import (which confirms by a note)."""
+        if self.out_of_range and self.indicator.out_of_range_policy == OutOfRangePolicy.REFUSE:
+            return DomainError(
+                " ".join(self.out_of_range),
+                code="out_of_range",
+                extra={"problems": list(self.out_of_range)},
+            )
+        unconfirmed = [*self.out_of_range, *self.unusual]
+        if unconfirmed and not (confirmed and note.strip()):
+            return DomainError(
+                " ".join(unconfirmed)
+                + " Confirm the value and add a note explaining it to save it anyway.",
+                code="confirmation_required",
+                extra={"problems": unconfirmed},
+            )
+        return None
 
 
 def sentence(message: str) -> str:
@@ -116,9 +144,12 @@ def _numbers(
     indicator: Indicator, state: str, value: Any, numerator: Any, denominator: Any
 ) -> _Draft:
     draft = _Draft()
+    # A percentage's value is in per cent already: "12.5%" is 12.5. Counts take no sign.
+    percent = indicator.unit_kind == UnitKind.PERCENTAGE
     for name, raw in (("value", value), ("numerator", numerator), ("denominator", denominator)):
         try:
-            setattr(draft, name, to_decimal(raw, name=f"The {name}"))
+            number = to_decimal(raw, name=f"The {name}", percent_sign=percent and name == "value")
+            setattr(draft, name, number)
         except DomainError as error:
             draft.problems.append(error.message)
     if draft.problems:
@@ -178,11 +209,14 @@ def value_check(
     sub_area: SubArea | None = None,
     settings: PerformanceSettings | None = None,
     target: Decimal | None = UNSET,
+    history: list[tuple[str, Decimal]] = UNSET,
+    rule: ChangeRule | None = None,
     today=None,
 ) -> ValueCheck:
     """Check a value for a PI and period and work out its status, saving nothing.
 
-    Pass `settings` and `target` when checking many values at once to save queries.
+    Pass `settings`, `target`, `history` (the earlier values, oldest first, as
+    `value_history` gives them) and `rule` when checking many values at once to save queries.
     """
     problems: list[str] = []
     period: Period | None = None
@@ -206,12 +240,18 @@ def value_check(
         unit = indicator.unit_kind
         whole = ValidRange(minimum=None, maximum=None, whole_numbers=indicator.whole_numbers)
         problems.extend(sentence(m) for m in check_value(draft.value, whole, unit=unit))
-        limits = ValidRange(
-            minimum=indicator.valid_minimum,
-            maximum=indicator.valid_maximum,
-            whole_numbers=False,
-        )
+        limits = indicator.valid_range
         out_of_range = [sentence(m) for m in check_value(draft.value, limits, unit=unit)]
+    unusual: list[str] = []
+    if not problems and draft.value is not None and period is not None:
+        rule = rule or change_rule()
+        if history is UNSET:
+            history = value_history(
+                indicator=indicator, before=period, sub_area=sub_area, count=rule.history
+            )
+        far = unusual_change(draft.value, history, rule)
+        if far:
+            unusual.append(sentence(far))
     status = None
     if not problems and period is not None:
         if target is UNSET:
@@ -234,8 +274,18 @@ def value_check(
         denominator=draft.denominator,
         problems=tuple(problems),
         out_of_range=tuple(out_of_range),
+        unusual=tuple(unusual),
         status=status,
     )
+
+
+def kept_note(row: IndicatorValue | None, check: ValueCheck) -> str:
+    """The note a stored value was confirmed with, while the value is unchanged: a confirmed
+    value saved again (re-submitted after being sent back, imported again) needs no new
+    note."""
+    if row is None or row.value is None or row.value != check.value:
+        return ""
+    return row.out_of_range_note if row.out_of_range_confirmed or row.large_change_confirmed else ""
 
 
 def _refuse_if_locked(row: IndicatorValue) -> None:
@@ -273,7 +323,8 @@ def value_enter(
 
     Refused when the period does not match the PI's frequency, the number is invalid, the value
     is out of range (unless the PI allows confirming it and `confirm_out_of_range` is given
-    with a note), or the value is already submitted or approved. The status against target is
+    with a note) or far from the previous period's (unless confirmed with a note), or the
+    value is already submitted or approved. The status against target is
     computed and stored; every change is audited.
     """
     require_enter(actor, indicator)
@@ -290,27 +341,17 @@ def value_enter(
     )
     if check.problems:
         raise DomainError(" ".join(check.problems), extra={"problems": list(check.problems)})
-    out_of_range_note = (out_of_range_note or "").strip()
-    if check.out_of_range:
-        if indicator.out_of_range_policy == OutOfRangePolicy.REFUSE:
-            raise DomainError(
-                " ".join(check.out_of_range),
-                code="out_of_range",
-                extra={"problems": list(check.out_of_range)},
-            )
-        if not confirm_out_of_range or not out_of_range_note:
-            raise DomainError(
-                " ".join(check.out_of_range)
-                + " Confirm the value and add a note explaining it to save it anyway.",
-                code="confirmation_required",
-                extra={"problems": list(check.out_of_range)},
-            )
     period = check.period
     row = (
         IndicatorValue.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, period_code=period.code, sub_area=sub_area)
         .first()
     )
+    out_of_range_note = (out_of_range_note or "").strip() or kept_note(row, check)
+    confirmed = confirm_out_of_range or bool(kept_note(row, check))
+    refusal = check.confirmation_problem(confirmed=confirmed, note=out_of_range_note)
+    if refusal is not None:
+        raise refusal
     if row is not None:
         row.indicator = indicator
         _refuse_if_locked(row)
@@ -325,7 +366,8 @@ def value_enter(
     row.state = state
     row.workflow_status = WorkflowStatus.DRAFT
     row.out_of_range_confirmed = bool(check.out_of_range)
-    row.out_of_range_note = out_of_range_note if check.out_of_range else ""
+    row.large_change_confirmed = bool(check.unusual)
+    row.out_of_range_note = out_of_range_note if check.out_of_range or check.unusual else ""
     store_status(row, check.status)
     after = snapshot(row, VALUE_AUDIT_FIELDS)
     if before is not None and before == after:

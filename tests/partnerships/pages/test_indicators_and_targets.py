@@ -147,3 +147,26 @@ def test_target_refusals(scenario, client_for):
     assert 'href="#id_target-period_code"' in error_messages(monthly)
     assert 'href="#id_target-value"' in error_messages(nonsense)
     assert not PartnershipTarget.objects.filter(indicator=indicator).exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12,5", "The target &#x27;12,5&#x27; looks like 12.5 written with a decimal comma"),
+        ("1,234", "The target &#x27;1,234&#x27; could be 1234 (a comma between thousands)"),
+        ("1.234,5", "looks like 1234.5 written with a decimal comma and dots between thousands"),
+    ],
+)
+def test_a_target_with_a_decimal_comma_is_refused_saying_what_to_type(
+    scenario, client_for, typed, message
+):
+    indicator = scenario.indicators["sum"]
+    url = f"/partnerships/indicators/{indicator.pk}/targets/"
+    data = {"form": "target", "target-period_code": "2024/25 Q4", "target-value": typed}
+    refused = post(client_for, scenario.parties.county, url, data)
+    assert message in refused.content.decode()
+    assert 'href="#id_target-value"' in error_messages(refused)
+    assert not PartnershipTarget.objects.filter(indicator=indicator).exists()
+    saved = post(client_for, scenario.parties.county, url, {**data, "target-value": " 1,234.5 "})
+    assert saved.status_code == 302
+    assert PartnershipTarget.objects.get(indicator=indicator).value == Decimal("1234.5")

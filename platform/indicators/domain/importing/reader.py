@@ -7,7 +7,8 @@ maps the header to our columns and each cell to the text the uploader sees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from goldenthread.platform.core.tabular import (
     TabularFileError,
@@ -32,10 +33,18 @@ class ImportFileError(Exception):
         self.message = message
 
 
+# The columns that hold numbers: a spreadsheet's numeric cell in one of them is kept as the
+# number it is, never turned into text and read back.
+NUMBER_COLUMNS = frozenset({"value", "numerator", "denominator", "target"})
+
+
 @dataclass(frozen=True)
 class Row:
     number: int
     cells: dict[str, str]  # canonical column name -> stripped text ("" when empty)
+    # XLSX numeric cells of NUMBER_COLUMNS as exact Decimals (a float cell by its shortest
+    # repr: 12.5, not 12.4999...); their text in `cells` is for showing only.
+    numbers: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,14 +70,25 @@ def read_file(data: bytes, *, file_name: str, columns: Columns) -> Table:
     for raw_row in raw.rows:
         cells = raw_row.cells
         values = {}
+        numbers = {}
         for position, name in enumerate(names):
             if name is None:
                 continue
             value = cells[position] if position < len(cells) else None
             values[name] = cell_text(value, column=name)
-        rows.append(Row(number=raw_row.number, cells=values))
+            if name in NUMBER_COLUMNS and _is_number(value):
+                numbers[name] = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        rows.append(Row(number=raw_row.number, cells=values, numbers=numbers))
     return Table(
         file_format=raw.file_format,
         columns=tuple(name for name in names if name is not None),
         rows=tuple(rows),
     )
+
+
+def _is_number(cell: object) -> bool:
+    """A spreadsheet number (CSV cells are always text); a non-finite float is left to the
+    text reading, which refuses it."""
+    if isinstance(cell, bool) or not isinstance(cell, int | float | Decimal):
+        return False
+    return not isinstance(cell, float) or cell - cell == 0

@@ -25,15 +25,21 @@ from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.periods import Period, PeriodError, parse_period
 from goldenthread.platform.indicators.domain.validation import show
 
-from ...domain.choices import OutOfRangePolicy, ValueState, WorkflowStatus
+from ...domain.choices import UnitKind, ValueState, WorkflowStatus
 from ...domain.importing.reader import Row, Table
 from ...models import ImportKind, Indicator, IndicatorValue, SubArea, Target
 from ...models.fields import DECIMAL_PLACES, MAX_DIGITS
 from ...permissions import can_enter_values, can_manage_indicators
 from ..audit import snapshot
-from ..common import indicator_period, settings_for, store_status, target_period
-from ..common import to_decimal as parse_decimal
-from ..values import VALUE_AUDIT_FIELDS, sentence, value_check
+from ..common import (
+    change_rule,
+    indicator_period,
+    settings_for,
+    store_status,
+    target_period,
+    to_decimal,
+)
+from ..values import VALUE_AUDIT_FIELDS, kept_note, sentence, value_check
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 KEY_COLUMNS = "indicator code, period and sub-area"
@@ -179,12 +185,36 @@ def _parse_state(text: str) -> str | None:
     return None
 
 
-def _number(cells: dict[str, str], column: str, problems: list[Problem], row: int):
+def _number(row: Row, column: str, problems: list[Problem], *, percent_sign: bool = False):
+    """A number cell: an XLSX number as it is (never read as text), else the text read by the
+    one parser (`to_decimal`)."""
+    raw = row.numbers.get(column, row.cells.get(column, ""))
     try:
-        return parse_decimal(cells.get(column, ""), name=f"The {column}")
+        return to_decimal(raw, name=f"The {column}", percent_sign=percent_sign)
     except DomainError as error:
-        problems.append(Problem(row, column, error.message))
+        problems.append(Problem(row.number, column, error.message))
         return None
+
+
+def _history(pis: list[Indicator]) -> dict[tuple[int, int | None], list[tuple]]:
+    """Every entered value of the file's PIs, oldest first, by (PI, sub-area): what each new
+    value is compared with to find a far move (one query)."""
+    history: dict[tuple[int, int | None], list[tuple]] = {}
+    rows = (
+        IndicatorValue.objects.filter(indicator__in=pis, value__isnull=False)
+        .order_by("period_start")
+        .values_list("indicator_id", "sub_area_id", "period_start", "period_code", "value")
+    )
+    for pk, sub_area_id, start, code, value in rows:
+        history.setdefault((pk, sub_area_id), []).append((start, code, value))
+    return history
+
+
+def _history_before(
+    history: dict[tuple[int, int | None], list[tuple]], key: tuple, period: Period, count: int
+) -> list[tuple[str, Any]]:
+    earlier = [(code, value) for start, code, value in history.get(key, ()) if start < period.start]
+    return earlier[-count:]
 
 
 def _field_problems(error: ValidationError, row: int, columns: dict[str, str]) -> list[Problem]:
@@ -332,6 +362,8 @@ def validate_values(
             indicator__in=pis, period_code__in=codes
         ).values_list("indicator_id", "period_code", "sub_area_id", "value")
     }
+    history = _history(pis)
+    rule = change_rule()
     validation = rows.validation
     for index, row in enumerate(table.rows):
         rows.tick(index)
@@ -373,7 +405,11 @@ def validate_values(
                     "'not collected' or 'not applicable'.",
                 )
             )
-        numbers = {name: _number(cells, name, problems, row.number) for name in VALUE_FIELDS}
+        percent = pi is not None and pi.unit_kind == UnitKind.PERCENTAGE
+        numbers = {
+            name: _number(row, name, problems, percent_sign=percent and name == "value")
+            for name in VALUE_FIELDS
+        }
         key = None
         if pi is not None and period is not None and sub_area_ok:
             key = (pi.pk, period.code, sub_area.pk if sub_area else None)
@@ -405,24 +441,26 @@ def validate_values(
             sub_area=sub_area,
             settings=settings,
             target=target,
+            history=_history_before(history, (pi.pk, key[2]), period, rule.history),
+            rule=rule,
             today=today,
             **numbers,
         )
         for message in check.problems:
             problems.append(Problem(row.number, _value_column(pi, message), message))
-        note = cells.get("note", "")
-        if check.out_of_range and not check.problems:
-            if pi.out_of_range_policy == OutOfRangePolicy.REFUSE:
-                problems.extend(Problem(row.number, "value", m) for m in check.out_of_range)
-            elif not note:
-                problems.append(
-                    Problem(
-                        row.number,
-                        "value",
-                        " ".join(check.out_of_range)
-                        + " To import it anyway, explain the value in the note column.",
-                    )
+        note = cells.get("note", "") or kept_note(current, check)
+        refusal = None if check.problems else check.confirmation_problem(confirmed=True, note=note)
+        if refusal is not None and refusal.code == "out_of_range":
+            problems.extend(Problem(row.number, "value", m) for m in check.out_of_range)
+        elif refusal is not None:
+            problems.append(
+                Problem(
+                    row.number,
+                    "value",
+                    " ".join(refusal.extra["problems"])
+                    + " To import it anyway, explain the value in the note column.",
                 )
+            )
         if problems:
             validation.problems.extend(problems)
             continue
@@ -436,7 +474,8 @@ def validate_values(
         obj.state = state
         obj.workflow_status = WorkflowStatus.DRAFT
         obj.out_of_range_confirmed = bool(check.out_of_range)
-        obj.out_of_range_note = note if check.out_of_range else ""
+        obj.large_change_confirmed = bool(check.unusual)
+        obj.out_of_range_note = note if check.out_of_range or check.unusual else ""
         store_status(obj, check.status)
         number_problems = _number_problems(obj, row.number)
         if number_problems:
@@ -527,7 +566,8 @@ def validate_targets(
                 problems.append(Problem(row.number, "period", error.message))
                 period = None
         sub_area, sub_area_ok = rows.sub_area(row, problems)
-        value = _number(cells, "target", problems, row.number)
+        percent = pi is not None and pi.unit_kind == UnitKind.PERCENTAGE
+        value = _number(row, "target", problems, percent_sign=percent)
         key = None
         if pi is not None and period is not None and sub_area_ok:
             key = (pi.pk, period.code, sub_area.pk if sub_area else None)

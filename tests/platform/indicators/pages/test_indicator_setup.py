@@ -53,6 +53,11 @@ def test_an_officer_sets_up_a_local_pi(org_a, people, as_user, alpha):
     [
         ({"decimal_places": "two"}, "decimal_places", "Enter a whole number from 0 to 6."),
         ({"valid_maximum": "lots"}, "valid_maximum", "Enter a number, like 12 or 12.5."),
+        (
+            {"valid_maximum": "99,5"},
+            "valid_maximum",
+            "&#x27;99,5&#x27; looks like 99.5 written with a decimal comma; type 99.5.",
+        ),
         ({"code": ""}, "code", "This field is required."),
         (
             {"valid_minimum": "90", "valid_maximum": "10"},
