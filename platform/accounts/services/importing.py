@@ -65,7 +65,7 @@ def _map_header(header: tuple[str, ...]) -> dict[str, int]:
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in positions]
     if missing:
         raise TabularFileError(
-            f"The header (row 1) has no column {', '.join(repr(m) for m in missing)}. "
+            f"The header (row 1) is missing the column(s) {', '.join(repr(m) for m in missing)}. "
             "The columns are: name, email, roles and, for auditors, access ends."
         )
     return positions

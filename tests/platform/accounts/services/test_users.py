@@ -55,7 +55,9 @@ def test_only_administrators_administer_users(org_a, make_user, role, in_a_year)
     with schema_context(org_a.schema_name):
         count = User.objects.count()
         with pytest.raises(PermissionDenied):
-            user_invite(actor=actor, email="x@alpha.example", full_name="X", roles=[], base_url=BASE)
+            user_invite(
+                actor=actor, email="x@alpha.example", full_name="X", roles=[], base_url=BASE
+            )
         with pytest.raises(PermissionDenied):
             user_update(actor=actor, user=target, roles=[Role.MANAGER])
         with pytest.raises(PermissionDenied):
@@ -118,9 +120,7 @@ def test_the_last_active_administrator_cannot_be_removed_or_deactivated(
             user_deactivate(actor=only, user=second)  # no longer an administrator
 
 
-def test_an_auditor_needs_a_future_end_date_which_an_administrator_extends(
-    org_a, admin, in_a_year
-):
+def test_an_auditor_needs_a_future_end_date_which_an_administrator_extends(org_a, admin, in_a_year):
     with schema_context(org_a.schema_name):
         for end, message in ((None, "needs an end date"), (timezone.now(), "in the future")):
             with pytest.raises(DomainError, match=message):
@@ -152,9 +152,7 @@ def test_an_auditor_needs_a_future_end_date_which_an_administrator_extends(
         assert entry.actor_email == admin.email
 
 
-def test_deactivation_ends_the_users_sessions_and_reactivation_is_audited(
-    org_a, admin, make_user
-):
+def test_deactivation_ends_the_users_sessions_and_reactivation_is_audited(org_a, admin, make_user):
     target = make_user(org_a, roles=[Role.VERIFIER]).user
     bystander = make_user(org_a, roles=[Role.VERIFIER]).user
     with schema_context(org_a.schema_name):
