@@ -7,6 +7,7 @@ from . import users
 urlpatterns = [
     path("users/", users.UserListApi.as_view(), name="accounts-users"),
     path("users/<int:pk>/", users.UserDetailApi.as_view(), name="accounts-user"),
+    path("users/<int:pk>/history/", users.UserHistoryApi.as_view(), name="accounts-user-history"),
     path(
         "users/<int:pk>/deactivate/",
         users.UserDeactivateApi.as_view(),

@@ -18,7 +18,7 @@ from goldenthread.platform.core.openapi import errors
 from goldenthread.platform.core.openapi import paginated as core_paginated
 
 from .. import permissions
-from ..domain.choices import UserState
+from ..domain.choices import UserAuditAction, UserState
 from ..models import Role, User, UserImport
 from ..selectors import users as user_selectors
 from ..services.importing import user_import_commit, user_import_preview
@@ -105,7 +105,7 @@ class UserListApi(UsersApi):
 
     @extend_schema_serializer(component_name="UserInviteInput")
     class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
+        email = serializers.EmailField(max_length=254)
         full_name = serializers.CharField(max_length=200)
         roles = serializers.ListField(
             child=serializers.ChoiceField(choices=Role.choices), allow_empty=True
@@ -228,6 +228,36 @@ class UserReactivateApi(UsersApi):
     def post(self, request, pk: int):
         user = user_selectors.user_get(reader=request.user, user_id=pk)
         return Response(user_output(user_reactivate(actor=request.user, user=user)))
+
+
+class UserHistoryApi(UsersApi):
+    """The audit trail of one user's account, newest first."""
+
+    @extend_schema_serializer(component_name="UserAuditEntry")
+    class OutputSerializer(serializers.Serializer):
+        at = serializers.DateTimeField()
+        actor_email = serializers.CharField(help_text="Who made the change; empty: the platform.")
+        action = serializers.ChoiceField(choices=UserAuditAction.choices)
+        old = serializers.JSONField(allow_null=True)
+        new = serializers.JSONField(allow_null=True)
+
+    @extend_schema(
+        operation_id="accounts_users_history",
+        summary="List the changes made to a user's account",
+        tags=TAGS,
+        parameters=[
+            _query("page", OpenApiTypes.INT, "Page number, from 1."),
+            _query("page_size", OpenApiTypes.INT, "Entries per page (default 50, at most 500)."),
+        ],
+        responses={
+            200: core_paginated(OutputSerializer, "PaginatedUserAuditEntryList"),
+            **_errors(403, 404),
+        },
+    )
+    def get(self, request, pk: int):
+        user = user_selectors.user_get(reader=request.user, user_id=pk)
+        entries = user_selectors.user_audit_list(reader=request.user, user=user)
+        return self.paginate(request, entries, self.OutputSerializer)
 
 
 @extend_schema_serializer(component_name="UserImportProblem")

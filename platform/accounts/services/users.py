@@ -70,9 +70,17 @@ def check_new_user(
     """Every problem with inviting this person, by field (empty when they may be invited).
     Shared by the single invitation and each row of a spreadsheet."""
     problems: dict[str, list[str]] = {}
+    name_length = User._meta.get_field("full_name").max_length
+    email_length = User._meta.get_field("email").max_length
     if not full_name.strip():
         problems.setdefault("full_name", []).append("Give the person's name.")
+    elif len(full_name.strip()) > name_length:
+        problems.setdefault("full_name", []).append(
+            f"The name is longer than {name_length} characters."
+        )
     try:
+        if len(email) > email_length:
+            raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
         problems.setdefault("email", []).append(f"'{email}' is not an e-mail address.")

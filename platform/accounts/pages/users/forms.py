@@ -33,7 +33,7 @@ class RolesField(forms.MultipleChoiceField):
 
 class InviteForm(forms.Form):
     full_name = forms.CharField(label="Name", max_length=200)
-    email = forms.EmailField(label="E-mail address")
+    email = forms.EmailField(label="E-mail address", max_length=254)
     roles = RolesField(label="Roles", help_text="You can give only roles you hold yourself.")
     access_expires_at = forms.DateField(
         label="Access ends",

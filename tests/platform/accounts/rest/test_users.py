@@ -68,6 +68,13 @@ def test_an_administrator_invites_changes_and_extends_an_auditor_by_api(
     )
     assert changed.status_code == 200, changed.content
     assert changed.json()["roles"] == ["auditor", "verifier"]
+    history = client.get(f"{USERS}{pk}/history/").json()["results"]
+    assert [entry["action"] for entry in history] == [
+        "access_end_changed",
+        "roles_changed",
+        "invited",
+    ]
+    assert history[0]["actor_email"] == admin.email
     with schema_context(org_a.schema_name):
         assert User.objects.get(pk=pk).access_expires_at == later
         assert sorted(
@@ -140,6 +147,7 @@ def _reads(pk: int, import_pk: int) -> list[tuple[str, str]]:
     return [
         ("get", USERS),
         ("get", f"{USERS}{pk}/"),
+        ("get", f"{USERS}{pk}/history/"),
         ("get", f"{USERS}imports/{import_pk}/"),
     ]
 
