@@ -215,5 +215,8 @@ def user_import_commit_page(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return _import_page(request, user_import, problems=error.extra.get("problems"), status=400)
-    messages.success(request, f"Invited {len(user_import.rows)} people: we e-mailed each a link.")
+    count = len(user_import.rows)
+    messages.success(
+        request, f"Invited {count} {'person' if count == 1 else 'people'}: we e-mailed each a link."
+    )
     return redirect("users:list")

@@ -99,14 +99,16 @@ def test_an_administrator_imports_from_a_spreadsheet_with_a_preview(org_a, admin
     assert uploaded.status_code == 302
     preview = client.get(uploaded["Location"]).content.decode()
     assert "1 problem to fix" in preview and "Unknown role(s): x." in preview
-    good = b"name,email,roles\nA,a@pages-import.example,verifier\n"
-    uploaded = client.post("/users/import/", {"file": SimpleUploadedFile("p.csv", good)})
+    good = "name,email,roles\n" + "".join(
+        f"Person {n},p{n}@pages-import.example,verifier\n" for n in range(300)
+    )
+    uploaded = client.post("/users/import/", {"file": SimpleUploadedFile("p.csv", good.encode())})
     preview = client.get(uploaded["Location"]).content.decode()
-    assert "Invite 1 people" in preview
+    assert "Invite 300 people" in preview
     committed = client.post(uploaded["Location"] + "commit/")
     assert committed.status_code == 302 and committed["Location"] == "/users/"
     with schema_context(org_a.schema_name):
-        assert User.objects.filter(email="a@pages-import.example").exists()
+        assert User.objects.filter(email__endswith="@pages-import.example").count() == 300
 
 
 def _pages(pk: int, import_pk: int):
@@ -181,3 +183,22 @@ def test_every_page_is_refused_to_anonymous_visitors_and_another_organisation(
 
 def test_the_public_host_has_no_user_administration(admin, client_for):
     assert client_for(None).get("/users/").status_code == 404
+
+
+def test_the_pages_have_labelled_fields_and_working_error_summaries(
+    org_a, admin, make_user, client_for
+):
+    from tests.fixtures.accessibility import assert_form_markup
+    from tests.fixtures.html import parse
+
+    client = client_for(org_a, user=admin)
+    member = make_user(org_a, roles=[Role.VERIFIER]).user
+    for response in (
+        client.get("/users/"),
+        client.get("/users/import/"),
+        client.post("/users/invite/", {"full_name": "", "email": "nope", "roles": ["auditor"]}),
+        client.post(f"/users/{member.pk}/", {"roles": ["auditor"]}),
+    ):
+        page = parse(response)
+        assert_form_markup(page)
+        assert len(page.find_all("h1")) == 1
