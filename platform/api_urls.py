@@ -9,6 +9,7 @@ from .api_urls_platform import urlpatterns as platform_urlpatterns
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
+    path("accounts/", include("goldenthread.platform.accounts.rest.urls")),
     path("planning/", include("goldenthread.platform.planning.rest.urls")),
     path("indicators/", include("goldenthread.platform.indicators.rest.urls")),
     path("partnerships/", include("goldenthread.partnerships.rest.urls")),

@@ -22,21 +22,13 @@ it. Reads are organisation-wide; isolation between organisations is the schema's
 from __future__ import annotations
 
 from goldenthread.platform.accounts.models import Role, User
+from goldenthread.platform.accounts.permissions import is_active_member
 from goldenthread.platform.core.errors import PermissionDenied
 
 CONFIGURE_ROLES = (Role.ORGANISATION_ADMIN, Role.PERFORMANCE_OFFICER)
 CREATE_ROLES = (*CONFIGURE_ROLES, Role.MANAGER)
 READ_ONLY_ROLES = (Role.COUNCILLOR, Role.AUDITOR)
 EDIT_ROLES = tuple(role for role in Role.values if role not in READ_ONLY_ROLES)
-
-
-def is_active_member(user: User | None) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and not getattr(user, "access_has_expired", False)
-    )
 
 
 def is_read_only(user: User) -> bool:

@@ -18,6 +18,7 @@ _numbers = itertools.count(1)
 OFFICER, PROVIDER, VERIFIER = "performance_officer", "data_provider", "verifier"
 ADMIN, COUNCILLOR, MANAGER = "org_admin", "councillor", "manager"
 IND, PLN = "api/v1/indicators/", "api/v1/planning/"
+USR = "api/v1/accounts/users/"
 
 
 def unique(prefix: str) -> str:
@@ -398,7 +399,73 @@ PLANNING = {
     ("DELETE", f"{PLN}strategy/nodes/<int:pk>/links/"): Write(ADMIN, COUNCILLOR, _unlink, 204),
 }
 
-WRITES = {**INDICATORS, **PLANNING}
+# --- user administration ------------------------------------------------------------------
+
+
+def person(world: World, **fields):
+    """A user of the home organisation for an administrator to change, with an id no user of
+    the other organisation has (ids are per schema, and the other organisation's caller is a
+    user there too), so that naming it on the other host is a 404."""
+    from goldenthread.platform.accounts.models import User
+
+    world.other_key()
+    with schema_context(world.other.schema_name):
+        taken = max(User.objects.values_list("pk", flat=True))
+    while True:
+        user = world.make_user(world.home, roles=[VERIFIER], **fields).user
+        if user.pk > taken:
+            return user
+
+
+def deactivated(world: World):
+    from goldenthread.platform.accounts.services.users import user_deactivate
+
+    return user_deactivate(actor=world.user(ADMIN), user=person(world))
+
+
+def user_import(world: World):
+    from goldenthread.platform.accounts.services.importing import user_import_preview
+
+    content = f"name,email,roles\nNew Person,{unique('new').replace(' ', '')}@x.example,\n"
+    return user_import_preview(actor=world.user(ADMIN), file_name="p.csv", content=content.encode())
+
+
+ACCOUNTS = {
+    ("POST", USR): Write(
+        ADMIN,
+        OFFICER,
+        lambda w: Call(
+            f"/{USR}",
+            {"email": f"{unique('inv').replace(' ', '')}@x.example", "full_name": "N", "roles": []},
+            False,
+        ),
+        201,
+    ),
+    ("PATCH", f"{USR}<int:pk>/"): Write(
+        ADMIN, OFFICER, lambda w: Call(f"/{USR}{person(w).pk}/", {"roles": [ADMIN]})
+    ),
+    ("POST", f"{USR}<int:pk>/deactivate/"): Write(
+        ADMIN, OFFICER, lambda w: Call(f"/{USR}{person(w).pk}/deactivate/")
+    ),
+    ("POST", f"{USR}<int:pk>/reactivate/"): Write(
+        ADMIN, OFFICER, lambda w: Call(f"/{USR}{deactivated(w).pk}/reactivate/")
+    ),
+    ("POST", f"{USR}imports/"): Write(
+        ADMIN,
+        OFFICER,
+        lambda w: Call(
+            f"/{USR}imports/",
+            names_an_object=False,
+            files={"file": ("p.csv", b"name,email,roles\nA,a-refusals@x.example,\n")},
+        ),
+        201,
+    ),
+    ("POST", f"{USR}imports/<int:pk>/commit/"): Write(
+        ADMIN, OFFICER, lambda w: Call(f"/{USR}imports/{user_import(w).pk}/commit/")
+    ),
+}
+
+WRITES = {**INDICATORS, **PLANNING, **ACCOUNTS}
 
 
 @pytest.fixture(scope="session")

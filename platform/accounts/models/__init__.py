@@ -118,3 +118,17 @@ class ApiCredential(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# After User, which they name.
+from .administration import UserAuditEntry, UserImport  # noqa: E402
+
+__all__ = [
+    "ApiCredential",
+    "Role",
+    "User",
+    "UserAuditEntry",
+    "UserImport",
+    "UserManager",
+    "hash_api_key",
+]

@@ -1,0 +1,27 @@
+"""Vocabularies of user administration (table-free)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class UserAuditAction(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ROLES_CHANGED = "roles_changed", "Roles changed"
+    ACCESS_END_CHANGED = "access_end_changed", "Access end date changed"
+    DEACTIVATED = "deactivated", "Deactivated"
+    REACTIVATED = "reactivated", "Reactivated"
+
+
+class UserImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Checked, not yet imported"
+    COMMITTED = "committed", "Imported"
+
+
+class UserState(models.TextChoices):
+    """What the user list filters by: active, deactivated by an administrator, or (for
+    time-limited accounts) past their end date."""
+
+    ACTIVE = "active", "Active"
+    DEACTIVATED = "deactivated", "Deactivated"
+    EXPIRED = "expired", "Access ended"

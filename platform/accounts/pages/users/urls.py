@@ -1,0 +1,19 @@
+"""User administration pages, mounted at users/ on an organisation's host."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "users"
+
+urlpatterns = [
+    path("", views.user_list, name="list"),
+    path("export.csv", views.user_export, name="export"),
+    path("invite/", views.user_invite_page, name="invite"),
+    path("import/", views.user_import_upload, name="import-upload"),
+    path("import/<int:pk>/", views.user_import_detail, name="import"),
+    path("import/<int:pk>/commit/", views.user_import_commit_page, name="import-commit"),
+    path("<int:pk>/", views.user_detail, name="detail"),
+    path("<int:pk>/deactivate/", views.user_deactivate_page, name="deactivate"),
+    path("<int:pk>/reactivate/", views.user_reactivate_page, name="reactivate"),
+]

@@ -1,0 +1,222 @@
+"""User administration pages (organisation administrators only): the list with filters and
+CSV export, inviting one or many, and each user's roles, end date and state."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.pages import refuse_unless, show_domain_error
+
+from ...permissions import can_administer_users
+from ...selectors import users as user_selectors
+from ...services.importing import user_import_commit, user_import_preview
+from ...services.users import user_deactivate, user_invite, user_reactivate, user_update
+from .forms import ImportForm, InviteForm, UserChangeForm, UserFilterForm, end_of
+
+REFUSED = "Only the organisation's administrators administer users."
+# The page lists this many users at most; the CSV export has them all.
+LIST_LIMIT = 1_000
+
+
+def _refuse_non_administrators(request: HttpRequest) -> None:
+    refuse_unless(can_administer_users(request.user), REFUSED)
+
+
+def _filtered(request: HttpRequest):
+    form = UserFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    users = user_selectors.user_list(
+        reader=request.user,
+        role=data.get("role", ""),
+        state=data.get("state", ""),
+        text=data.get("q", ""),
+    )
+    return form, users
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    _refuse_non_administrators(request)
+    form, users = _filtered(request)
+    rows = [{"user": user, "state": user_selectors.user_state(user)} for user in users[:LIST_LIMIT]]
+    return render(
+        request,
+        "accounts/users/list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "count": users.count(),
+            "limit": LIST_LIMIT,
+            "not_set_up": user_selectors.NOT_SET_UP,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def user_export(request: HttpRequest) -> HttpResponse:
+    _refuse_non_administrators(request)
+    _, users = _filtered(request)
+    response = HttpResponse(
+        user_selectors.users_csv(users=users), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="users-{stamp}.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_invite_page(request: HttpRequest) -> HttpResponse:
+    _refuse_non_administrators(request)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_invite(
+                actor=request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                roles=data["roles"],
+                access_expires_at=end_of(data["access_expires_at"]),
+                base_url=request.build_absolute_uri("/"),
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, f"{user.email} is invited: we e-mailed them a link.")
+            return redirect("users:detail", pk=user.pk)
+    return render(
+        request,
+        "accounts/users/invite.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_non_administrators(request)
+    user = user_selectors.user_get(reader=request.user, user_id=pk)
+    initial = {
+        "roles": user.roles,
+        "access_expires_at": timezone.localtime(user.access_expires_at).date()
+        if user.access_expires_at
+        else None,
+    }
+    form = UserChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user_update(
+                actor=request.user,
+                user=user,
+                roles=data["roles"],
+                access_expires_at=end_of(data["access_expires_at"]),
+                clear_access_expires_at=data["access_expires_at"] is None,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, f"{user.email} is changed.")
+            return redirect("users:detail", pk=user.pk)
+    return render(
+        request,
+        "accounts/users/detail.html",
+        {
+            "form": form,
+            "person": user,
+            "state": user_selectors.user_state(user),
+            "audit": user_selectors.user_audit_list(reader=request.user, user=user)[:50],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _state_change(request: HttpRequest, pk: int, change, done: str) -> HttpResponse:
+    _refuse_non_administrators(request)
+    user = user_selectors.user_get(reader=request.user, user_id=pk)
+    try:
+        change(actor=request.user, user=user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{user.email} {done}")
+    return redirect("users:detail", pk=user.pk)
+
+
+@login_required
+@require_POST
+def user_deactivate_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(
+        request,
+        pk,
+        user_deactivate,
+        "is deactivated: signed out everywhere, and their API keys no longer work.",
+    )
+
+
+@login_required
+@require_POST
+def user_reactivate_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(request, pk, user_reactivate, "is active again.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_import_upload(request: HttpRequest) -> HttpResponse:
+    _refuse_non_administrators(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        user_import = user_import_preview(
+            actor=request.user, file_name=upload.name, content=upload.read()
+        )
+        return redirect("users:import", pk=user_import.pk)
+    return render(
+        request, "accounts/users/import.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _import_page(request: HttpRequest, user_import, *, problems=None, status=200) -> HttpResponse:
+    return render(
+        request,
+        "accounts/users/import_preview.html",
+        {"user_import": user_import, "problems": problems or user_import.problems},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def user_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_non_administrators(request)
+    return _import_page(request, user_selectors.user_import_get(reader=request.user, import_id=pk))
+
+
+@login_required
+@require_POST
+def user_import_commit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_non_administrators(request)
+    user_import = user_selectors.user_import_get(reader=request.user, import_id=pk)
+    try:
+        user_import = user_import_commit(
+            actor=request.user, user_import=user_import, base_url=request.build_absolute_uri("/")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _import_page(request, user_import, problems=error.extra.get("problems"), status=400)
+    count = len(user_import.rows)
+    messages.success(
+        request, f"Invited {count} {'person' if count == 1 else 'people'}: we e-mailed each a link."
+    )
+    return redirect("users:list")
