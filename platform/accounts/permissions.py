@@ -1,8 +1,8 @@
 """Who may administer the organisation's users. Pages and REST ask, services enforce.
 
 * Only organisation administrators (active, within their access period) administer users.
-* Nobody gives a role they do not hold themselves (themselves included): an administrator
-  who is not an auditor cannot make someone an auditor, and so on.
+* Administrators give others any role their work needs, but never raise themselves beyond
+  the roles they hold (another administrator does that, audited).
 * The organisation always keeps one active administrator (see `services.users`).
 """
 
@@ -36,5 +36,9 @@ def require_administer_users(user: User | None) -> None:
 
 
 def roles_beyond(actor: User, roles: list[str] | tuple[str, ...] | set[str]) -> list[str]:
-    """The roles in `roles` that `actor` does not hold, and so may not give."""
+    """The roles in `roles` that `actor` does not hold, and so may not give THEMSELF.
+
+    An administrator gives people whatever roles their work needs (data providers, verifiers,
+    councillors, auditors: roles an administrator rarely holds), but never raises their own
+    account beyond what they hold: a second administrator, who is audited, has to do that."""
     return sorted(set(roles) - set(actor.roles))

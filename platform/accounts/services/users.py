@@ -4,7 +4,7 @@ written to `UserAuditEntry` in the same transaction, whichever interface asked.
 
 The rules:
 * only organisation administrators administer users;
-* nobody gives a role they do not hold themselves, themselves included;
+* administrators give others any role, but never raise themselves beyond what they hold;
 * the organisation keeps at least one active administrator: the last one cannot be
   deactivated, lose the role or be given an end date;
 * auditors need an end date in the future, which an administrator may move (extend);
@@ -97,6 +97,7 @@ def _role_problems(
     roles: list[str],
     access_expires_at: datetime | None,
     given: set[str] | None = None,
+    target_is_actor: bool = False,
 ) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     unknown = sorted(set(roles) - set(Role.values))
@@ -105,14 +106,15 @@ def _role_problems(
             f"Unknown role(s): {', '.join(unknown)}. Roles are: {', '.join(Role.values)}."
         ]
     else:
-        # Only roles being given count: keeping a role someone already holds is no grant.
-        beyond = roles_beyond(actor, set(roles) - (given or set()))
+        # Administrators may not raise themselves: only roles being added to the actor's own
+        # account count (keeping a role one holds is no grant).
+        beyond = roles_beyond(actor, set(roles) - (given or set())) if target_is_actor else []
         if beyond:
             labels = dict(Role.choices)
             problems["roles"] = [
-                "You cannot give a role you do not hold yourself: "
+                "You cannot give yourself a role you do not hold: "
                 + ", ".join(labels[role] for role in beyond)
-                + "."
+                + ". Ask another administrator."
             ]
     if set(roles) & set(TIME_LIMITED_ROLES):
         if access_expires_at is None:
@@ -227,7 +229,11 @@ def user_update(
     if not roles_changed and not end_changed:
         return user
     problems = _role_problems(
-        actor=actor, roles=new_roles, access_expires_at=new_end, given=set(user.roles)
+        actor=actor,
+        roles=new_roles,
+        access_expires_at=new_end,
+        given=set(user.roles),
+        target_is_actor=user.pk == actor.pk,
     )
     if (
         end_changed
