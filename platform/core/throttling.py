@@ -7,8 +7,9 @@ in `settings.API_RATES` ("N/second|minute|hour|day", comma-separated windows):
 - `credential`: per API key;
 - `user`: per user, all their keys and their session together.
 
-Each window is a fixed-window counter in the shared cache (Redis), keyed by the schema, so
-organisations never share a budget and every web process counts the same requests. Over
+Each window is a counter in the shared cache (Redis), opened by the first request and keyed
+by the schema, so organisations never share a budget and every web process counts the same
+requests. A request refused by the key's budget does not spend the user's. Over
 budget: 429 with `Retry-After` (the seconds until the fullest window ends) and, for REST, the
 one API error body with the code `throttled`.
 
@@ -49,20 +50,25 @@ def parse_rate(rate: str) -> list[Window]:
 
 
 def _spend(budget: str, subject: str, windows: list[Window]) -> int | None:
-    """Count one request in every window; the seconds to wait if any is over its limit."""
+    """Count one request in every window; the seconds to wait if any is over its limit.
+
+    A window opens at the subject's first request and lasts its length (not aligned to the
+    clock, so no burst of twice the limit across a boundary). Its count is INCR on a key that
+    ADD created with the window's expiry, atomic in Redis; a second key holds when it opened."""
     now = time.time()
     waits = []
     for window in windows:
-        started = int(now // window.seconds) * window.seconds
-        key = f"api-budget:{connection.schema_name}:{budget}:{subject}:{window.seconds}:{started}"
-        cache.add(key, 0, timeout=window.seconds + 1)
+        key = f"api-budget:{connection.schema_name}:{budget}:{subject}:{window.seconds}"
+        cache.add(f"{key}:opened", now, timeout=window.seconds)
+        cache.add(key, 0, timeout=window.seconds)
         try:
             used = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window.seconds + 1)
+        except ValueError:  # expired between the two calls
+            cache.set(key, 1, timeout=window.seconds)
             used = 1
         if used > window.requests:
-            waits.append(max(1, int(started + window.seconds - now + 0.999)))
+            opened = cache.get(f"{key}:opened") or now
+            waits.append(max(1, int(opened + window.seconds - now + 0.999)))
     return max(waits) if waits else None
 
 
@@ -73,14 +79,12 @@ def api_budget_wait(*, user: Any, credential: Any) -> int | None:
     Anonymous callers are not counted here (they are refused before anything runs)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    waits = []
     if credential is not None and getattr(credential, "pk", None) is not None:
-        waits.append(
-            _spend("credential", str(credential.pk), parse_rate(settings.API_RATES["credential"]))
-        )
-    waits.append(_spend("user", str(user.pk), parse_rate(settings.API_RATES["user"])))
-    waits = [wait for wait in waits if wait is not None]
-    return max(waits) if waits else None
+        rate = parse_rate(settings.API_RATES["credential"])
+        wait = _spend("credential", str(credential.pk), rate)
+        if wait is not None:
+            return wait  # refused by the key's budget: the user's is not spent
+    return _spend("user", str(user.pk), parse_rate(settings.API_RATES["user"]))
 
 
 THROTTLED_MESSAGE = "Too many requests: slow down and try again in {seconds} seconds."
