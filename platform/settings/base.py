@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "goldenthread.platform.core.openapi.document_invalid_pages",
+        "goldenthread.platform.core.openapi.document_throttling",
     ],
     "ENUM_NAME_OVERRIDES": {
         # One name for a choice set used by fields of different names (to_zone, monitoring_zone).

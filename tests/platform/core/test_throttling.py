@@ -171,3 +171,19 @@ def test_the_client_address_trusts_only_our_own_proxies(settings, proxies, forwa
 def test_tests_run_with_budgets_no_test_reaches():
     # Other suites (schemathesis among them) call the API hundreds of times with one key.
     assert django_settings.API_RATES == {"credential": "100000/minute", "user": "100000/minute"}
+
+
+def test_the_api_schema_documents_429_on_every_operation_that_takes_credentials():
+    from tests.openapi import operations, site_schema
+
+    schema, _ = site_schema()
+    with_credentials = [
+        (route, method, operation)
+        for route, method, operation in operations(schema)
+        if "401" in operation["responses"]
+    ]
+    assert len(with_credentials) >= 100
+    for route, method, operation in with_credentials:
+        throttled = operation["responses"].get("429")
+        assert throttled is not None, (method, route)
+        assert "Retry-After" in throttled["headers"]
