@@ -144,6 +144,14 @@ def failures_clear(*, door: str, email: str) -> None:
     cache.delete(_key(door, ACCOUNT, email, "count"))
 
 
+def account_unlock(*, email: str) -> None:
+    """Lift the sign-in and MFA locks and counts of an account whose owner has just proven
+    control of its mailbox by setting a password from an e-mailed link, so that locking
+    someone out is not a way to keep them out. Escalation is kept; address locks stay."""
+    for door in (SIGN_IN, MFA):
+        cache.delete_many([_key(door, ACCOUNT, email, "lock"), _key(door, ACCOUNT, email, "count")])
+
+
 def _count(key: str, window_seconds: int) -> int:
     """Add one to a counter that lives `window_seconds` from its first count (atomic in
     Redis: INCR keeps the expiry that ADD set)."""

@@ -186,7 +186,7 @@ def test_the_locks_are_shared_through_the_cache_not_kept_in_the_process(org_a, m
         for _ in range(10):
             lockout.failure_record(door="sign_in", email=member.email, address="10.0.0.1")
         client = caches["default"]._cache.get_client()
-        keys = [key.decode() for key in client.scan_iter(match="*auth-limit*lock")]
+        keys = [key.decode() for key in client.scan_iter(match="*:gt-test:*auth-limit*lock")]
     assert keys and all(key.startswith(f"{org_a.schema_name}:") for key in keys)
 
 
@@ -226,3 +226,28 @@ def test_password_reset_requests_are_limited_per_client_address(org_a, client_fo
     ]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert "for your network address" in answers[-1].content.decode()
+
+
+def test_setting_a_password_from_the_emailed_link_lifts_the_accounts_lock(
+    org_a, make_user, client_for
+):
+    import re
+
+    from django.core import mail
+
+    from goldenthread.platform.accounts.tasks import send_password_reset_email
+
+    member = make_user(org_a)
+    for _ in range(10):
+        sign_in(client_for(org_a), member.email, WRONG)
+    assert sign_in(client_for(org_a), member.email).status_code == 429
+
+    with schema_context(org_a.schema_name):
+        assert send_password_reset_email(member.user.pk, "http://x.localhost/")
+    link = re.search(r"http://x\.localhost(/accounts/password-reset/\S+/)", mail.outbox[-1].body)[1]
+    client = client_for(org_a)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    new = "lantern-otter-mosaic-drizzle"
+    assert client.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+
+    assert sign_in(client_for(org_a), member.email, new).status_code == 302
