@@ -60,7 +60,9 @@ class SignInForm(AuthenticationForm):
                 raise ValidationError(self.lock.message, code="locked") from error
             self._refuse_expired()
             raise
-        lockout.failures_clear(door=lockout.SIGN_IN, email=email)
+        lockout.success_record(
+            door=lockout.SIGN_IN, user=self.get_user(), email=email, address=address
+        )
         return cleaned
 
     def _refuse_expired(self) -> None:

@@ -14,9 +14,8 @@ from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.platform.core.throttling import client_address
 
 from .. import selectors, services
-from ..models import AuthenticationEventKind, User
+from ..models import User
 from ..services import lockout
-from ..services.authentication_events import authentication_event_record
 from ..tasks import send_password_reset_email
 from .forms import ApiKeyIssueForm, PasswordResetRequestForm, SignInForm
 
@@ -25,16 +24,6 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        authentication_event_record(
-            kind=AuthenticationEventKind.SIGNED_IN,
-            email=form.get_user().email,
-            address=client_address(self.request),
-            user=form.get_user(),
-            detail={"door": lockout.SIGN_IN},
-        )
-        return super().form_valid(form)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -57,11 +46,8 @@ def password_reset_request(request):
         # Every request counts, per address typed and per client address: a flood of reset
         # e-mails to one person, or from one place, stops for an hour (`services.lockout`).
         email, address = form.cleaned_data["email"], client_address(request)
-        lock = lockout.lock_for(door=lockout.PASSWORD_RESET, email=email, address=address)
-        if lock is None:
-            lockout.failure_record(door=lockout.PASSWORD_RESET, email=email, address=address)
-        else:
-            lockout.refusal_record(lock=lock, email=email, address=address)
+        lock = lockout.request_admit(door=lockout.PASSWORD_RESET, email=email, address=address)
+        if lock is not None:
             form.add_error(None, lock.message)
             response = render(
                 request, "accounts/password_reset_request.html", {"form": form}, status=429

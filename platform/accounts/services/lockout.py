@@ -15,7 +15,8 @@ Usage by a door (the sign-in form, the reset form; the MFA step when it comes):
     lock = lock_for(door=SIGN_IN, email=..., address=...)      # refuse if not None
     ... check the secret ...
     lock = failure_record(door=SIGN_IN, email=..., address=...)  # on failure
-    failures_clear(door=SIGN_IN, email=...)                      # on success
+    success_record(door=SIGN_IN, user=..., email=..., address=...)  # on success
+A door where every request counts (password reset) calls `request_admit` instead.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ _WHAT = {
     SIGN_IN: "sign-in attempts",
     MFA: "wrong codes",
     PASSWORD_RESET: "password reset requests",
+}
+_SUCCEEDED_KIND = {
+    SIGN_IN: AuthenticationEventKind.SIGNED_IN,
+    MFA: AuthenticationEventKind.SIGNED_IN,
 }
 _FAILED_KIND = {
     SIGN_IN: AuthenticationEventKind.SIGN_IN_FAILED,
@@ -138,10 +143,24 @@ def failure_record(*, door: str, email: str, address: str | None) -> Lock | None
     return new_lock
 
 
-def failures_clear(*, door: str, email: str) -> None:
-    """After a success: the account's failures are forgiven (its address's are not, so one
-    good password does not reset a spraying address's count)."""
+def success_record(*, door: str, user: User, email: str, address: str | None) -> None:
+    """After a success: record it, and forgive the account's failures (not its address's, so
+    one good password does not reset a spraying address's count)."""
+    authentication_event_record(
+        kind=_SUCCEEDED_KIND[door], email=email, address=address, user=user, detail={"door": door}
+    )
     cache.delete(_key(door, ACCOUNT, email, "count"))
+
+
+def request_admit(*, door: str, email: str, address: str | None) -> Lock | None:
+    """For a door where every request counts (password reset): None to go on (the request is
+    counted and recorded), or the lock that refuses it (the refusal is recorded)."""
+    lock = lock_for(door=door, email=email, address=address)
+    if lock is None:
+        failure_record(door=door, email=email, address=address)
+    else:
+        refusal_record(lock=lock, email=email, address=address)
+    return lock
 
 
 def account_unlock(*, email: str) -> None:
