@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.fixtures.live",
     "tests.fixtures.worker",
     "tests.fixtures.browser",
+    "tests.fixtures.cache",
 ]
 
 

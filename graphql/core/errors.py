@@ -10,6 +10,7 @@ FORBIDDEN = "FORBIDDEN"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 NOT_FOUND = "NOT_FOUND"
 CONFLICT = "CONFLICT"
+THROTTLED = "THROTTLED"  # over the caller's API budget (HTTP 429, extensions.retryAfter)
 
 
 def error_payload(message: str, code: str) -> dict:

@@ -12,6 +12,9 @@ Authentication (security-relevant):
   "UNAUTHENTICATED"}}]}`. A browser asking for GraphiQL without a session is sent to sign in.
   We answer 401 rather than 200 so that HTTP clients, proxies and monitoring see the refusal
   without parsing the body, as they do for REST.
+- Every authenticated operation spends the caller's API budgets, as REST does
+  (`core.throttling`): over budget, HTTP 429 with `Retry-After` and one error with the code
+  `THROTTLED` and `retryAfter` (seconds) in its extensions, before anything is parsed.
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from graphene_django.views import GraphQLView
 from rest_framework import exceptions
 
 from goldenthread.platform.accounts.rest.authentication import ApiCredentialAuthentication
+from goldenthread.platform.core.throttling import THROTTLED_MESSAGE, api_budget_wait
 from graphql import ExecutionContext, ExecutionResult, GraphQLError, parse, specified_rules
 
-from .errors import FORBIDDEN, UNAUTHENTICATED, error_payload
+from .errors import FORBIDDEN, THROTTLED, UNAUTHENTICATED, error_payload
 from .limits import IntrospectionSwitch, limit_errors
 
 SIGN_IN_HINT = "Sign in, or send an API key for this organisation as 'Authorization: Bearer <key>'."
@@ -47,7 +51,8 @@ class GraphQLRefusal(Exception):
 
 
 def authenticate_graphql_request(request: HttpRequest):
-    """The user behind a GraphQL request, or None when there is none.
+    """The user behind a GraphQL request and the API credential it used: (user, credential),
+    (user, None) for a session, or (None, None) when there is none.
 
     Raises GraphQLRefusal for a bad API key or a session POST without a valid CSRF token.
     """
@@ -57,10 +62,10 @@ def authenticate_graphql_request(request: HttpRequest):
         except exceptions.AuthenticationFailed as exc:
             raise GraphQLRefusal(str(exc.detail), code=UNAUTHENTICATED, status=401) from None
         if result is not None:
-            return result[0]
+            return result
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_active:
-        return None
+        return None, None
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         check = _CsrfCheck(lambda _request: None)
         check.process_request(request)
@@ -71,17 +76,22 @@ def authenticate_graphql_request(request: HttpRequest):
                 code=FORBIDDEN,
                 status=403,
             )
-    return user
+    return user, None
 
 
-def refusal_response(message: str, *, code: str, status: int) -> HttpResponse:
+def refusal_response(
+    message: str, *, code: str, status: int, retry_after: int | None = None
+) -> HttpResponse:
+    error = error_payload(message, code)
+    if retry_after is not None:
+        error["extensions"]["retryAfter"] = retry_after
     response = HttpResponse(
-        json.dumps({"errors": [error_payload(message, code)]}),
-        status=status,
-        content_type="application/json",
+        json.dumps({"errors": [error]}), status=status, content_type="application/json"
     )
     if status == 401:
         response["WWW-Authenticate"] = ApiCredentialAuthentication.keyword
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -128,13 +138,21 @@ class OrganisationGraphQLView(GraphQLView):
 
     def dispatch(self, request, *args, **kwargs):
         try:
-            user = authenticate_graphql_request(request)
+            user, credential = authenticate_graphql_request(request)
         except GraphQLRefusal as refusal:
             return refusal_response(refusal.message, code=refusal.code, status=refusal.status)
         if user is None:
             if request.method == "GET" and self.graphiql and self.request_wants_html(request):
                 return redirect_to_login(request.get_full_path())
             return refusal_response(SIGN_IN_HINT, code=UNAUTHENTICATED, status=401)
+        wait = api_budget_wait(user=user, credential=credential)
+        if wait is not None:
+            return refusal_response(
+                THROTTLED_MESSAGE.format(seconds=wait),
+                code=THROTTLED,
+                status=429,
+                retry_after=wait,
+            )
         request.user = user
         return super().dispatch(request, *args, **kwargs)
 

@@ -6,7 +6,7 @@ Security-relevant. The host selects the organisation once per request
 platform host, whose schema holds no organisation's data). Each interface then has one way in:
 
 - REST: `OrganisationApi`, the base of every tenant REST view (authentication, the one error
-  body, pagination, the throttle hook). On the public host it answers 404 in the API error
+  body, pagination, the API budgets). On the public host it answers 404 in the API error
   body before authenticating or touching a table.
 - pages: `organisation_page` (one view) and `organisation_pages(include(...))` (every view of
   an app, as the tenant URLconf mounts them). On the public host: the 404 page.
@@ -40,6 +40,7 @@ from goldenthread.platform.accounts.rest.authentication import ApiCredentialAuth
 from .api_errors import exception_handler
 from .errors import NotFound, PermissionDenied
 from .pagination import DEFAULT_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, Pagination
+from .throttling import ApiBudgetThrottle
 
 if TYPE_CHECKING:
     from goldenthread.tenants.models import Organisation
@@ -81,10 +82,10 @@ class _Api(APIView):
     pagination_class = None
     page_size = DEFAULT_PAGE_SIZE
     max_page_size = DEFAULT_MAX_PAGE_SIZE
-    # The throttle hook: empty until rate limits are decided (issue 11). A view names its
-    # budget with `throttle_scope`; `throttle_classes` will enforce it for every view at once.
-    throttle_classes: list = []
-    throttle_scope: str | None = None
+    # The throttle hook: every view spends the caller's API budgets (per credential and per
+    # user, per organisation; `core.throttling`, `settings.API_RATES`). Over budget: 429 with
+    # Retry-After in the one error body. The GraphQL endpoint spends the same budgets.
+    throttle_classes: list = [ApiBudgetThrottle]
 
     def get_exception_handler(self):
         return exception_handler  # the one `{"message", "code", "extra"}` body

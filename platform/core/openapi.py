@@ -90,3 +90,27 @@ def document_invalid_pages(result: dict[str, Any], **kwargs: Any) -> dict[str, A
                     },
                 )
     return result
+
+
+def document_throttling(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Every operation that takes credentials (it documents 401) spends the caller's API
+    budgets (`core.throttling`) and may answer 429 with `Retry-After`."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "401" not in operation.get("responses", {}):
+                continue
+            operation["responses"].setdefault(
+                "429",
+                {
+                    "content": {"application/json": {"schema": ERROR}},
+                    "headers": {
+                        "Retry-After": {
+                            "schema": {"type": "integer", "minimum": 1},
+                            "description": "Seconds until the spent budget opens again.",
+                        }
+                    },
+                    "description": "Too many requests from this API key or user: wait for "
+                    "`Retry-After` seconds (code `throttled`).",
+                },
+            )
+    return result

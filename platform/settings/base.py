@@ -125,12 +125,70 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
+# NCSC guidance: length over composition (no character-class rules, no forced expiry), a deny
+# list of common and breached passwords, nothing about the person or their organisation.
+# Every place a password is set runs these (`accounts.services.passwords`).
+_PASSWORDS = "goldenthread.platform.accounts.services.passwords"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"{_PASSWORDS}.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": f"{_PASSWORDS}.CommonPasswordValidator"},
+    {"NAME": f"{_PASSWORDS}.PersonalDetailsValidator"},
+    {"NAME": f"{_PASSWORDS}.OrganisationNameValidator"},
 ]
+
+# Brute-force protection (`accounts.domain.lockout`, `accounts.services.lockout`): failures
+# per account (the e-mail typed) and per client address, each within a window; reaching a
+# limit locks for `lock_seconds`, doubling for each further lock within a day, up to the cap.
+# Password reset counts every request. The MFA step uses the "mfa" limits. Counts live in
+# the cache (Redis outside tests' own), keyed by schema: organisations never share a count.
+_LOCK = ENV.sign_in_lock_minutes * 60
+AUTHENTICATION_LIMITS = {
+    "sign_in": {
+        "account": {
+            "failures": ENV.sign_in_account_failures,
+            "window_seconds": 15 * 60,
+            "lock_seconds": _LOCK,
+            "max_lock_seconds": 24 * 3600,
+        },
+        "address": {
+            "failures": ENV.sign_in_address_failures,
+            "window_seconds": 15 * 60,
+            "lock_seconds": _LOCK,
+            "max_lock_seconds": 24 * 3600,
+        },
+    },
+    "mfa": {
+        "account": {
+            "failures": 5,
+            "window_seconds": 15 * 60,
+            "lock_seconds": _LOCK,
+            "max_lock_seconds": 24 * 3600,
+        },
+        "address": {
+            "failures": ENV.sign_in_address_failures,
+            "window_seconds": 15 * 60,
+            "lock_seconds": _LOCK,
+            "max_lock_seconds": 24 * 3600,
+        },
+    },
+    "password_reset": {
+        "account": {
+            "failures": ENV.password_reset_requests_per_hour,
+            "window_seconds": 3600,
+            "lock_seconds": 3600,
+            "max_lock_seconds": 3600,
+        },
+        "address": {
+            "failures": ENV.password_reset_requests_per_hour * 4,
+            "window_seconds": 3600,
+            "lock_seconds": 3600,
+            "max_lock_seconds": 3600,
+        },
+    },
+}
+# Requests behind this many proxies of our own read the client address from X-Forwarded-For
+# (the entry that many places from the right); 0 = the connection's address.
+TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count
 SESSION_COOKIE_SECURE = ENV.secure_cookies
 CSRF_COOKIE_SECURE = ENV.secure_cookies
 SESSION_COOKIE_HTTPONLY = True
@@ -161,6 +219,21 @@ CACHES = {
     }
 }
 
+
+def redis_cache_settings(url: str, *, key_prefix: str = "") -> dict:
+    """The cache every process shares (throttle and lockout counts must be shared): Redis, as
+    in production. Environment modules call it once they know the broker's URL."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+
+
 # --- REST -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -184,12 +257,19 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "goldenthread.platform.core.openapi.document_invalid_pages",
+        "goldenthread.platform.core.openapi.document_throttling",
     ],
     "ENUM_NAME_OVERRIDES": {
         # One name for a choice set used by fields of different names (to_zone, monitoring_zone).
         "MonitoringZoneEnum": "goldenthread.platform.planning.domain.choices.MonitoringZone",
     },
 }
+
+# API budgets (`core.throttling`, REST through `OrganisationApi` and the GraphQL endpoint):
+# "N/second|minute|hour|day", comma-separated windows, per API credential and per user (all
+# their keys and their session together), counted per organisation. Over budget: 429 with
+# Retry-After.
+API_RATES = {"credential": ENV.api_rate_per_credential, "user": ENV.api_rate_per_user}
 
 # --- GraphQL --------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "goldenthread.graphql.api.schema"}

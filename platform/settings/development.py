@@ -3,7 +3,7 @@
 from goldenthread.platform.devtools import embedded
 
 from .base import *  # noqa: F403
-from .base import ENV, database_settings
+from .base import ENV, database_settings, redis_cache_settings
 from .environment import _flag
 
 DEBUG = _flag("DEBUG", True)
@@ -12,3 +12,5 @@ CSRF_COOKIE_SECURE = False
 
 DATABASES = database_settings(ENV.database_url or embedded.postgres_url("goldenthread"))
 CELERY_BROKER_URL = ENV.broker_url or embedded.redis_url()
+# Shared by gunicorn's workers, so sign-in locks and API budgets hold across them.
+CACHES = redis_cache_settings(CELERY_BROKER_URL)

@@ -16,6 +16,19 @@ LOCAL_STATE_DIR = Path(os.environ.get("GOLDENTHREAD_STATE_DIR", REPO_ROOT / ".lo
 INSECURE_DEFAULT_SECRET = "insecure-development-secret-do-not-use-in-production"  # noqa: S105
 
 
+def _number(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must not be negative")
+    return value
+
+
 def _flag(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -38,6 +51,14 @@ class Environment:
     allowed_hosts_extra: tuple[str, ...]
     secure_cookies: bool
     graphql_introspection: bool  # production only; development and tests always answer it
+    # Brute-force protection and API budgets (accounts.services.lockout, core.throttling).
+    sign_in_account_failures: int
+    sign_in_address_failures: int
+    sign_in_lock_minutes: int
+    password_reset_requests_per_hour: int
+    api_rate_per_credential: str
+    api_rate_per_user: str
+    trusted_proxy_count: int
 
 
 def read_environment(*, debug_default: bool) -> Environment:
@@ -58,4 +79,11 @@ def read_environment(*, debug_default: bool) -> Environment:
         ),
         secure_cookies=_flag("SECURE_COOKIES", not debug_default),
         graphql_introspection=_flag("GRAPHQL_INTROSPECTION", False),
+        sign_in_account_failures=_number("SIGN_IN_ACCOUNT_FAILURES", 10),
+        sign_in_address_failures=_number("SIGN_IN_ADDRESS_FAILURES", 50),
+        sign_in_lock_minutes=_number("SIGN_IN_LOCK_MINUTES", 15),
+        password_reset_requests_per_hour=_number("PASSWORD_RESET_REQUESTS_PER_HOUR", 5),
+        api_rate_per_credential=os.environ.get("API_RATE_PER_CREDENTIAL") or "30/minute,1000/hour",
+        api_rate_per_user=os.environ.get("API_RATE_PER_USER") or "60/minute,2000/hour",
+        trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", 0),
     )

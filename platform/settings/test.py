@@ -3,7 +3,7 @@
 from goldenthread.platform.devtools import embedded
 
 from .base import *  # noqa: F403
-from .base import ENV, database_settings
+from .base import ENV, database_settings, redis_cache_settings
 
 DEBUG = False
 SESSION_COOKIE_SECURE = False
@@ -18,3 +18,7 @@ WHITENOISE_AUTOREFRESH = True
 
 DATABASES = database_settings(ENV.database_url or embedded.postgres_url("goldenthread"))
 CELERY_BROKER_URL = ENV.broker_url or embedded.redis_url()
+# The real Redis, under a prefix of its own (`tests/fixtures/cache.py` clears only that).
+CACHES = redis_cache_settings(CELERY_BROKER_URL, key_prefix="gt-test")
+# Budgets far above what any test sends; the throttling tests set their own small ones.
+API_RATES = {"credential": "100000/minute", "user": "100000/minute"}

@@ -144,7 +144,7 @@ def test_a_district_can_name_its_county(db):
         ({"licensed_modules": ["performance", "astrology"]}, "licensed_modules", "astrology"),
         ({"admin_email": "not-an-address"}, "admin_email", "e-mail address"),
         ({"admin_name": " "}, "admin_name", "administrator's name"),
-        ({"admin_password": "gamma"}, "admin_password", "too short"),
+        ({"admin_password": "gamma"}, "admin_password", "at least 12 characters"),
         ({"name": ""}, "name", "cannot be blank"),
     ],
 )

@@ -120,11 +120,57 @@ class ApiCredential(models.Model):
         return self.revoked_at is None
 
 
+class AuthenticationEventKind(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    LOCKED = "locked", "Locked after repeated failures"
+    REFUSED_WHILE_LOCKED = "refused_while_locked", "Refused while locked"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+    MFA_FAILED = "mfa_failed", "MFA code refused"
+
+
+class AuthenticationEvent(models.Model):
+    """One sign-in, failure, lock or reset request, kept in the schema of the accounts it
+    concerns (an organisation's, or public for helpdesk staff), so each organisation's history
+    stays its own. Rows are only ever added.
+
+    `email` is the address as typed (normalised to lower case), kept even when no such account
+    exists: a lock is keyed by it, and a run of guesses at unknown addresses is worth seeing.
+    """
+
+    kind = models.CharField(max_length=32, choices=AuthenticationEventKind.choices)
+    email = models.CharField(max_length=254, blank=True)
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authentication_events",
+    )
+    address = models.GenericIPAddressField(null=True, blank=True)
+    # Which door ("sign_in", "mfa", "password_reset") and, for a lock, what was locked
+    # ("account" or "address") and until when.
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["email", "-created_at"]),
+            models.Index(fields=["user", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.email or '-'}"
+
+
 # After User, which they name.
 from .administration import UserAuditEntry, UserImport  # noqa: E402
 
 __all__ = [
     "ApiCredential",
+    "AuthenticationEvent",
+    "AuthenticationEventKind",
     "Role",
     "User",
     "UserAuditEntry",

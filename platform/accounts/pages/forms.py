@@ -5,7 +5,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import formats
 
+from goldenthread.platform.core.throttling import client_address
+
 from ..models import User
+from ..services import lockout
 
 
 class SignInForm(AuthenticationForm):
@@ -15,6 +18,9 @@ class SignInForm(AuthenticationForm):
     host simply does not exist here and gets the ordinary "not right" message. An account
     whose time-limited access has ended is told so, but only once its password is proven, so
     the message reveals nothing to someone guessing addresses.
+
+    Repeated failures lock the account (the address typed, known or not) or the client's
+    address for a while (`services.lockout`); the person is told for how long.
     """
 
     error_messages = {
@@ -32,19 +38,41 @@ class SignInForm(AuthenticationForm):
             attrs={"autocomplete": "email", "autofocus": True, "autocapitalize": "none"}
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        self.lock: lockout.Lock | None = None  # set when this attempt met a lock
 
     def clean(self):
+        """Refuses a locked account or address before the password is looked at (so the right
+        password does not sign in during a lock), and counts each failure
+        (`services.lockout`)."""
+        email = (self.cleaned_data.get("username") or "").strip()
+        address = client_address(self.request) if self.request is not None else None
+        self.lock = lockout.lock_for(door=lockout.SIGN_IN, email=email, address=address)
+        if self.lock is not None:
+            lockout.refusal_record(lock=self.lock, email=email, address=address)
+            raise ValidationError(self.lock.message, code="locked")
         try:
-            return super().clean()
-        except ValidationError:
-            expired = self._expired_account()
-            if expired is not None:
-                raise ValidationError(
-                    self.error_messages["access_expired"],
-                    code="access_expired",
-                    params={"date": formats.date_format(expired.access_expires_at, "j F Y")},
-                ) from None
+            cleaned = super().clean()
+        except ValidationError as error:
+            if not email or not self.cleaned_data.get("password"):
+                raise  # an empty field is not a guess
+            self.lock = lockout.failure_record(door=lockout.SIGN_IN, email=email, address=address)
+            if self.lock is not None:
+                raise ValidationError(self.lock.message, code="locked") from error
+            self._refuse_expired()
             raise
+        lockout.success_record(
+            door=lockout.SIGN_IN, user=self.get_user(), email=email, address=address
+        )
+        return cleaned
+
+    def _refuse_expired(self) -> None:
+        expired = self._expired_account()
+        if expired is not None:
+            raise ValidationError(
+                self.error_messages["access_expired"],
+                code="access_expired",
+                params={"date": formats.date_format(expired.access_expires_at, "j F Y")},
+            ) from None
 
     def _expired_account(self) -> User | None:
         email = (self.cleaned_data.get("username") or "").strip()

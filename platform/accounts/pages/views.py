@@ -11,9 +11,11 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goldenthread.platform.core.errors import DomainError, NotFound
+from goldenthread.platform.core.throttling import client_address
 
 from .. import selectors, services
 from ..models import User
+from ..services import lockout
 from ..tasks import send_password_reset_email
 from .forms import ApiKeyIssueForm, PasswordResetRequestForm, SignInForm
 
@@ -22,6 +24,13 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.lock is not None:  # locked: say so to HTTP clients too
+            response.status_code = 429
+            response["Retry-After"] = str(form.lock.seconds_left)
+        return response
 
 
 class SignOutView(auth_views.LogoutView):
@@ -34,7 +43,18 @@ def password_reset_request(request):
     cannot be used to discover who has an account. The e-mail goes out from a worker."""
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        # Every request counts, per address typed and per client address: a flood of reset
+        # e-mails to one person, or from one place, stops for an hour (`services.lockout`).
+        email, address = form.cleaned_data["email"], client_address(request)
+        lock = lockout.request_admit(door=lockout.PASSWORD_RESET, email=email, address=address)
+        if lock is not None:
+            form.add_error(None, lock.message)
+            response = render(
+                request, "accounts/password_reset_request.html", {"form": form}, status=429
+            )
+            response["Retry-After"] = str(lock.seconds_left)
+            return response
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
         if user is not None:
             base_url = request.build_absolute_uri("/")
             transaction.on_commit(lambda: send_password_reset_email.delay(user.pk, base_url))
@@ -45,6 +65,11 @@ def password_reset_request(request):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.account_unlock(email=form.user.email)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.accounts.services import staff_user_create
+from goldenthread.platform.accounts.services.passwords import password_validate_for_new_account
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.tenants.cli_support import command_error
 from goldenthread.tenants.services import generate_password, sign_in_url_for
@@ -26,6 +28,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         password = options["password"] or generate_password()
         try:
+            if options["password"]:
+                with schema_context(get_public_schema_name()):
+                    password_validate_for_new_account(
+                        password=password, email=options["email"], full_name=options["name"]
+                    )
             user = staff_user_create(
                 email=options["email"], full_name=options["name"], password=password
             )

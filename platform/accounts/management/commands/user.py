@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.models import Role
 from goldenthread.platform.accounts.services import user_create
+from goldenthread.platform.accounts.services.passwords import password_validate_for_new_account
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.tenants.cli_support import command_error, split_list
 from goldenthread.tenants.selectors import organisation_get
@@ -26,7 +27,12 @@ class Command(BaseCommand):
         create.add_argument(
             "--roles", default="", help=f"Comma-separated, from: {', '.join(Role.values)}."
         )
-        create.add_argument("--password", default=None, help="Default: generated and printed.")
+        create.add_argument(
+            "--password",
+            default=None,
+            help="Default: generated and printed. At least 12 characters, not a common password "
+            "and nothing to do with the person or the organisation.",
+        )
         create.add_argument("--port", type=int, default=None, help="Port for the sign-in URL.")
 
     def handle(self, *args, **options):
@@ -34,6 +40,10 @@ class Command(BaseCommand):
             organisation = organisation_get(slug=options["org"])
             password = options["password"] or generate_password()
             with schema_context(organisation.schema_name):
+                if options["password"]:
+                    password_validate_for_new_account(
+                        password=password, email=options["email"], full_name=options["name"]
+                    )
                 user = user_create(
                     email=options["email"],
                     full_name=options["name"],
