@@ -109,3 +109,25 @@ def test_public_pages_keep_to_the_policy(page, live_url):
     assert problems == {}
     assert watch.console == []
     assert watch.foreign == []
+
+
+def test_graphiql_reaches_only_its_pinned_files(
+    page, live_url, session_organisations, committed_user
+):
+    """GraphiQL's page: its inline blocks run by nonce, and the only other host it asks is the
+    CDN, for exactly the pinned files its policy names (this machine may not reach them)."""
+    from goldenthread.graphql.core.views import GRAPHIQL_CSP
+
+    alpha = session_organisations["alpha"]
+    member = committed_user("alpha")
+    base = live_url(alpha)
+    watch = Watch(page, urlsplit(base).hostname)
+    sign_in(page, base, member.email, member.password)
+
+    page.goto(base + "/graphql/", wait_until="domcontentloaded")
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof window.GRAPHENE_SETTINGS") == "object"  # the nonce'd script ran
+    assert page.evaluate("window.__cspViolations") == []
+    assert watch.console == []
+    pinned = set(GRAPHIQL_CSP["script-src"]) | set(GRAPHIQL_CSP["style-src"])
+    assert watch.foreign and set(watch.foreign) <= pinned
