@@ -201,9 +201,7 @@ def organisation_create(
         licensed_modules=list(DEFAULT_MODULES if licensed_modules is None else licensed_modules),
     )
     errors = _organisation_errors(organisation)
-    errors.update(
-        _administrator_errors(email=admin_email, full_name=admin_name)
-    )
+    errors.update(_administrator_errors(email=admin_email, full_name=admin_name))
     if errors:
         raise ValidationError(errors)
 
