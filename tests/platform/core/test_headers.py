@@ -129,3 +129,14 @@ def test_permissions_policy_header_is_written_as_browsers_read_it():
     assert permissions_policy_header({"camera": [], "fullscreen": ["self"]}) == (
         "camera=(), fullscreen=(self)"
     )
+
+
+def test_a_browser_asking_the_rest_api_gets_json_not_the_browsable_pages(
+    org_a, make_user, client_for
+):
+    member = make_user(org_a)
+    response = client_for(org_a, user=member.user).get(
+        "/api/v1/me/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
