@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import statistics
 import sys
 import time
@@ -132,7 +131,6 @@ def _reader():
         region="london",
         admin_email=f"admin@{READER_SLUG}.example",
         admin_name="Bench Admin",
-        admin_password=secrets.token_urlsafe(16),  # nobody signs in: the bench logs in
     ).organisation
 
 

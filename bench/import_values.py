@@ -74,7 +74,6 @@ def populate(rows: int):
         type="district",
         admin_email="admin@import-bench.example",
         admin_name="Bench Administrator",
-        admin_password=None,
     ).organisation
     periods = months(rows // PIS)
     with schema_context(organisation.schema_name):

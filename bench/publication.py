@@ -174,7 +174,6 @@ def provision():
         type="district",
         admin_email=f"admin@{slug}.example",
         admin_name="Benchmark Admin",
-        admin_password=password,
     ).organisation
     with schema_context(organisation.schema_name):
         people = {

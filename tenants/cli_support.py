@@ -19,7 +19,6 @@ FIELD_OPTIONS = {
     "licensed_modules": "--modules",
     "admin_email": "--admin-email",
     "admin_name": "--admin-name",
-    "admin_password": "--password",
     "email": "--email",
     "full_name": "--name",
     "roles": "--roles",

@@ -157,14 +157,18 @@ class PlatformAuditAction(models.TextChoices):
     ORGANISATION_PROVISIONED = "organisation.provisioned", "Organisation provisioned"
     ORGANISATION_SUSPENDED = "organisation.suspended", "Organisation suspended"
     ORGANISATION_RESUMED = "organisation.resumed", "Organisation resumed"
+    # A user chose a password through an invitation's or reset's one-time link.
+    ACCOUNT_PASSWORD_SET = "account.password_set", "Password set by its user"
 
 
 class PlatformAuditEvent(models.Model):
-    """A change the platform made to an organisation's lifecycle, and who asked for it.
+    """A change the platform made to an organisation's lifecycle, and who asked for it; and
+    the account events the vendor must be able to show it had no part in (a password set by
+    its own user, what that ended).
 
     Lives in the public schema beside the organisations, so it survives whatever happens to
-    an organisation's own schema. `actor` is the helpdesk user's e-mail address, or `cli:<os
-    user>` for the command line.
+    an organisation's own schema. `actor` is the helpdesk user's e-mail address, `cli:<os
+    user>` for the command line, or the user's own address for their account's events.
     """
 
     actor = models.CharField(max_length=254)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -22,7 +21,6 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.accounts.services import user_create
-from goldenthread.platform.accounts.services.emails import password_reset_url
 from goldenthread.platform.core.errors import Conflict, DomainError
 
 from .models import (
@@ -74,12 +72,12 @@ def generate_password() -> str:
 
 @dataclass(frozen=True)
 class ProvisionedOrganisation:
+    """What provisioning tells the helpdesk: never a password or a set-password link (those
+    go only to the administrator's mailbox)."""
+
     organisation: Organisation
     administrator: User
     sign_in_url: str
-    # Set when the administrator was invited rather than given a password: a one-time link
-    # to choose one (also e-mailed to them). Shown once, never stored.
-    set_password_url: str | None = None
 
 
 def platform_audit_record(
@@ -113,9 +111,7 @@ def ensure_public_organisation() -> Organisation:
     return public
 
 
-def _administrator_errors(
-    *, email: str, full_name: str, password: str | None
-) -> dict[str, list[str]]:
+def _administrator_errors(*, email: str, full_name: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
         validate_email(email)
@@ -125,11 +121,6 @@ def _administrator_errors(
         ]
     if not full_name.strip():
         errors["admin_name"] = ["Enter the administrator's name."]
-    if password:
-        try:
-            validate_password(password, User(email=email, full_name=full_name))
-        except ValidationError as exc:
-            errors["admin_password"] = list(exc.messages)
     return errors
 
 
@@ -174,7 +165,6 @@ def organisation_create(
     type: str,
     admin_email: str,
     admin_name: str,
-    admin_password: str | None = None,
     ons_code: str = "",
     region: str = "",
     parent_county: Organisation | None = None,
@@ -192,10 +182,11 @@ def organisation_create(
     rolls back the row, the schema and the domain together, because PostgreSQL DDL is
     transactional.
 
-    Without `admin_password` the administrator is invited: the account has no usable password
-    until they choose one through the one-time link returned in the result and e-mailed to them
-    (after commit, by a worker, in the new organisation's schema). No password is ever shown,
-    and provisioning does not pay for hashing one.
+    The administrator is invited (security-relevant): the account has no usable password until
+    they choose one through a one-time link that only their mailbox receives — a worker makes
+    the link and e-mails it after commit, in the new organisation's schema. Nobody chooses a
+    password for them, and neither the result, the helpdesk page, the command's output nor the
+    audit entry holds the link.
     """
     slug = slug.strip().lower()
     admin_email = admin_email.strip().lower()
@@ -210,9 +201,7 @@ def organisation_create(
         licensed_modules=list(DEFAULT_MODULES if licensed_modules is None else licensed_modules),
     )
     errors = _organisation_errors(organisation)
-    errors.update(
-        _administrator_errors(email=admin_email, full_name=admin_name, password=admin_password)
-    )
+    errors.update(_administrator_errors(email=admin_email, full_name=admin_name))
     if errors:
         raise ValidationError(errors)
 
@@ -228,18 +217,11 @@ def organisation_create(
         ) from None
     sign_in_url = sign_in_url_for(host, url_scheme=url_scheme, port=port)
     site_url = sign_in_url.removesuffix(SIGN_IN_PATH)
-    set_password_url = None
     with schema_context(organisation.schema_name):
         administrator = user_create(
-            email=admin_email,
-            full_name=admin_name.strip(),
-            roles=list(ADMINISTRATOR_ROLES),
-            password=admin_password,
+            email=admin_email, full_name=admin_name.strip(), roles=list(ADMINISTRATOR_ROLES)
         )
-        if not admin_password:
-            set_password_url = password_reset_url(user=administrator, base_url=site_url)
-    if not admin_password:
-        queue_invitation(organisation=organisation, user_id=administrator.pk, base_url=site_url)
+    queue_invitation(organisation=organisation, user_id=administrator.pk, base_url=site_url)
     platform_audit_record(
         actor=actor,
         action=PlatformAuditAction.ORGANISATION_PROVISIONED,
@@ -250,6 +232,8 @@ def organisation_create(
             "host": host,
             "type": organisation.type,
             "administrator": administrator.email,
+            # Where the set-password link went (only there); nobody was given a password.
+            "invitation_sent_to": administrator.email,
             "modules": organisation.licensed_modules,
         },
     )
@@ -257,7 +241,6 @@ def organisation_create(
         organisation=organisation,
         administrator=administrator,
         sign_in_url=sign_in_url,
-        set_password_url=set_password_url,
     )
 
 

@@ -32,6 +32,8 @@ class OrganisationUser:
 def provision_organisation(
     *, slug: str, name: str, type: str = "district", **extra
 ) -> Organisation:
+    from django_tenants.utils import schema_context
+
     from goldenthread.tenants.services import organisation_create
 
     result = organisation_create(
@@ -40,9 +42,12 @@ def provision_organisation(
         type=type,
         admin_email=f"admin@{slug}.example",
         admin_name=f"{name} Administrator",
-        admin_password=PASSWORD,
         **extra,
     )
+    # Provisioning only invites the administrator; tests sign in as them with PASSWORD.
+    with schema_context(result.organisation.schema_name):
+        result.administrator.set_password(PASSWORD)
+        result.administrator.save(update_fields=["password"])
     return result.organisation
 
 

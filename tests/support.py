@@ -41,3 +41,20 @@ def choose_password_through_link(client, link: str, password: str) -> None:
     form_path = opened.redirect_chain[-1][0] if opened.redirect_chain else urlsplit(link).path
     chosen = client.post(form_path, {"new_password1": password, "new_password2": password})
     assert chosen.status_code == 302, chosen.content.decode()[:500]
+
+
+def mailed_invitation_link(mailoutbox, *, organisation, email: str, base_url: str) -> str:
+    """Run the invitation task (the worker's own code, here in-process) for `email` in the
+    organisation's schema and return the set-password link from the e-mail it sent: the only
+    place the link exists."""
+    import re
+
+    from django_tenants.utils import schema_context
+
+    from goldenthread.platform.accounts.models import User
+    from goldenthread.platform.accounts.tasks import send_invitation_email
+
+    with schema_context(organisation.schema_name):
+        assert send_invitation_email(User.objects.get(email=email).pk, base_url)
+    message = next(m for m in reversed(mailoutbox) if m.to == [email])
+    return re.search(r"https?://\S+/accounts/password-reset/\S+/", message.body).group(0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -157,4 +158,32 @@ class OrganisationGraphQLView(GraphQLView):
         return super().dispatch(request, *args, **kwargs)
 
 
-graphql_view = csrf_exempt(OrganisationGraphQLView.as_view(graphiql=True))
+def graphiql_policy(view: type[GraphQLView]) -> dict[str, list[str]]:
+    """What the GraphiQL page adds to the site's Content-Security-Policy: each file
+    graphene-django loads from its CDN, named by its exact pinned URL (a path in a CSP source
+    matches that file only), each also checked by the browser against graphene-django's
+    Subresource Integrity hash. The page's two inline blocks carry the request's nonce
+    (`templates/graphene/graphiql.html`). No other page allows any other host; GraphiQL is
+    offered only where introspection is on (off in production unless GRAPHQL_INTROSPECTION)."""
+    npm = "https://cdn.jsdelivr.net/npm"
+    return {
+        "script-src": [
+            f"{npm}/whatwg-fetch@{view.whatwg_fetch_version}/dist/fetch.umd.js",
+            f"{npm}/react@{view.react_version}/umd/react.production.min.js",
+            f"{npm}/react-dom@{view.react_version}/umd/react-dom.production.min.js",
+            f"{npm}/graphiql@{view.graphiql_version}/graphiql.min.js",
+            f"{npm}/graphql-ws@{view.subscriptions_transport_ws_version}/umd/graphql-ws.min.js",
+            f"{npm}/@graphiql/plugin-explorer@{view.graphiql_plugin_explorer_version}"
+            "/dist/graphiql-plugin-explorer.umd.js",
+        ],
+        "style-src": [
+            f"{npm}/graphiql@{view.graphiql_version}/graphiql.min.css",
+            f"{npm}/@graphiql/plugin-explorer@{view.graphiql_plugin_explorer_version}"
+            "/dist/style.css",
+        ],
+    }
+
+
+GRAPHIQL_CSP = graphiql_policy(OrganisationGraphQLView)
+
+graphql_view = csrf_exempt(csp_update(GRAPHIQL_CSP)(OrganisationGraphQLView.as_view(graphiql=True)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
 from .door import NO_ORGANISATION_HERE, PlatformApi, platform_page
@@ -41,7 +41,13 @@ class ApiSchemaApi(PlatformApi, SpectacularAPIView):
     permission_classes = [AllowAny]
 
 
-class ApiDocsApi(PlatformApi, SpectacularRedocView):
-    """The API reference page (ReDoc over `ApiSchemaApi`): a platform endpoint like it."""
+class ApiDocsApi(PlatformApi, SpectacularSwaggerSplitView):
+    """The API reference page (Swagger UI over `ApiSchemaApi`): a platform endpoint like it,
+    public like the schema it draws (it holds no data), and built only from files we serve:
+    Swagger UI from drf-spectacular-sidecar, pinned by the lock, and its start-up script from
+    this same view (`?script`), so the page needs no inline code and no CDN. Redoc was
+    dropped: it adds its styles as <style> elements at run time, which the policy refuses.
+    "Try it out" is off (`SWAGGER_UI_SETTINGS`): a reference, not a console."""
 
     permission_classes = [AllowAny]
+    template_name = "core/api_docs.html"

@@ -131,7 +131,6 @@ def _ensure_organisation(
         parent_county=parent,
         admin_email=administrator.email(spec.slug),
         admin_name=administrator.full_name,
-        admin_password=None,
     )
     # The administrator lives in the new organisation's schema, not the current one.
     with schema_context(provisioned.organisation.schema_name):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from .environment import LOCAL_STATE_DIR, REPO_ROOT, Environment, read_environment
 from .integrations import celery_settings, email_settings
@@ -39,6 +40,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc's pinned bundle, served as our own static file
     "graphene_django",
     "goldenthread.platform.devtools",  # the demo_seed command
 ]
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     # First: orchestrators probe by IP address, before any host check or HTTPS redirect.
     "goldenthread.platform.core.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "goldenthread.platform.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "goldenthread.tenants.middleware.OrganisationMiddleware",
     "goldenthread.platform.core.middleware.OrganisationSpanMiddleware",
@@ -193,6 +197,43 @@ SESSION_COOKIE_SECURE = ENV.secure_cookies
 CSRF_COOKIE_SECURE = ENV.secure_cookies
 SESSION_COOKIE_HTTPONLY = True
 
+# --- response headers on every page (production adds HSTS and the HTTPS redirect) ----------
+# Content-Security-Policy (django-csp): our own origin only, no inline code. A template that
+# cannot avoid an inline <script>/<style> gives it nonce="{{ request.csp_nonce }}"; the
+# nonce is put in the header only on responses that used it. Views needing more say so with
+# csp.decorators.csp_update (the API docs' worker, GraphiQL's pinned CDN files).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses, switched off for every page and anything it might embed
+# (core.middleware.PermissionsPolicyMiddleware). Sign-in with a passkey will need
+# publickey-credentials-get=(self).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
 # --- i18n / time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -242,6 +283,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: DRF's browsable API pages use inline styles the Content-Security-Policy
+    # refuses, and offer forms for writes; people read the API at /api/docs/ instead.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "goldenthread.platform.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "goldenthread.platform.core.api_errors.exception_handler",
@@ -252,6 +296,15 @@ SPECTACULAR_SETTINGS = {
     "Every request is scoped to the organisation named by the host.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API docs page runs Swagger UI from drf-spectacular-sidecar (version pinned in the
+    # lock, served by WhiteNoise), never from a CDN; read-only (no "Try it out").
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "supportedSubmitMethods": [],
+        "deepLinking": True,
+        "validatorUrl": None,
+    },
     # Django's `int` converter matches digits only: a negative id is no route at all.
     "PATH_CONVERTER_OVERRIDES": {"int": {"type": "integer", "minimum": 0}},
     "POSTPROCESSING_HOOKS": [

@@ -35,9 +35,16 @@ CELERY_BROKER_URL = ENV.broker_url
 GRAPHQL_INTROSPECTION = ENV.graphql_introspection
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only. Plain HTTP is redirected; browsers are told to use HTTPS for a year on the
+# platform domain and every organisation's subdomain (includeSubDomains covers <slug>.<domain>).
+SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000
-SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Behind the TLS-terminating proxy / load balancer, which must set X-Forwarded-Proto on every
+# request and strip any the client sent; otherwise a client could claim HTTPS. The load
+# balancer's health probe is exempt from the redirect (it speaks plain HTTP inside).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

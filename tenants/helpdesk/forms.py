@@ -66,13 +66,6 @@ class OrganisationProvisionForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    admin_password = forms.CharField(
-        label="Administrator's password (optional)",
-        required=False,
-        strip=False,
-        help_text="Leave blank to generate one. It is shown once, on the next page.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +74,6 @@ class OrganisationProvisionForm(forms.Form):
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
-        data["admin_password"] = data["admin_password"] or None
         data["licensed_modules"] = list(data["licensed_modules"])
         return data
 

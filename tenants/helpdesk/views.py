@@ -73,15 +73,12 @@ def organisation_provision(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            response = render(
+            return render(
                 request,
                 "tenants/helpdesk/organisation_provisioned.html",
                 {"result": result, "host": selectors.primary_host(result.organisation)},
                 status=201,
             )
-            # The page carries a one-time set-password link: keep it out of every cache.
-            response["Cache-Control"] = "no-store"
-            return response
     status = 400 if form.errors else 200
     return render(request, "tenants/helpdesk/organisation_form.html", {"form": form}, status=status)
 

@@ -28,8 +28,11 @@ def variables_read_by_settings() -> set[str]:
     return set(re.findall(r'(?:os\.environ\.get|_flag)\(\s*"([A-Z0-9_]+)"', source))
 
 
-def import_production_settings(**overrides: str | None) -> subprocess.CompletedProcess:
-    """Import the production settings in a fresh interpreter with exactly this configuration."""
+def import_production_settings(
+    *, then: str = "", **overrides: str | None
+) -> subprocess.CompletedProcess:
+    """Import the production settings in a fresh interpreter with exactly this configuration
+    (and run the code `then`)."""
     env = {k: v for k, v in os.environ.items() if k not in variables_read_by_settings()}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     for name, value in {**SAFE, **overrides}.items():
@@ -41,7 +44,7 @@ def import_production_settings(**overrides: str | None) -> subprocess.CompletedP
         "django.setup()\n"
         "from django.conf import settings\n"
         "print('DEBUG', settings.DEBUG, 'HSTS', settings.SECURE_HSTS_SECONDS)\n"
-        "print('GRAPHQL_INTROSPECTION', settings.GRAPHQL_INTROSPECTION)\n"
+        "print('GRAPHQL_INTROSPECTION', settings.GRAPHQL_INTROSPECTION)\n" + then
     )
     return subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
@@ -52,6 +55,36 @@ def test_a_safe_production_environment_imports():
     result = import_production_settings()
     assert result.returncode == 0, result.stderr
     assert "DEBUG False HSTS 31536000" in result.stdout
+
+
+PROBE_SECURITY_MIDDLEWARE = """
+from django.http import HttpResponse
+from django.middleware.security import SecurityMiddleware
+from django.test import RequestFactory
+middleware = SecurityMiddleware(lambda request: HttpResponse("ok"))
+factory = RequestFactory()
+plain = middleware(factory.get("/indicators/", HTTP_HOST="alpha.goldenthread.example.org"))
+print("PLAIN", plain.status_code, plain.get("Location"))
+probe = middleware(factory.get("/healthz", HTTP_HOST="alpha.goldenthread.example.org"))
+print("PROBE", probe.status_code)
+proxied = middleware(factory.get(
+    "/indicators/", HTTP_HOST="alpha.goldenthread.example.org", HTTP_X_FORWARDED_PROTO="https"
+))
+print("HTTPS", proxied.status_code, proxied.get("Strict-Transport-Security"))
+print("REFERRER", proxied.get("Referrer-Policy"))
+"""
+
+
+def test_production_redirects_to_https_and_sends_hsts_for_every_subdomain():
+    result = import_production_settings(then=PROBE_SECURITY_MIDDLEWARE)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    # Plain HTTP (no X-Forwarded-Proto from the proxy) is sent to HTTPS, except the probe.
+    assert lines["PLAIN"] == "301 https://alpha.goldenthread.example.org/indicators/"
+    assert lines["PROBE"] == "200"
+    # Behind the proxy, HTTPS requests carry HSTS for a year, subdomains included.
+    assert lines["HTTPS"] == "200 max-age=31536000; includeSubDomains"
+    assert lines["REFERRER"] == "strict-origin-when-cross-origin"
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django_tenants.utils import schema_exists
+from django_tenants.utils import schema_context, schema_exists
 
+from goldenthread.platform.accounts.models import User
 from goldenthread.tenants.models import (
     Domain,
     Organisation,
@@ -18,7 +19,7 @@ from goldenthread.tenants.models import (
 from goldenthread.tenants.services import organisation_suspend
 from tests.fixtures.accessibility import assert_form_markup, summaries, summary_links
 from tests.fixtures.html import parse
-from tests.support import choose_password_through_link
+from tests.support import choose_password_through_link, mailed_invitation_link
 
 PROVISION = {
     "name": "Gamma County Council",
@@ -30,7 +31,6 @@ PROVISION = {
     "licensed_modules": ["performance", "planning"],
     "admin_name": "Gina Admin",
     "admin_email": "admin@gamma.example",
-    "admin_password": "",
 }
 PAGES = [
     ("get", "/helpdesk/"),
@@ -131,20 +131,27 @@ def test_the_list_does_not_query_per_organisation(org_a, staff_client):
     assert len(after.captured_queries) == len(before.captured_queries)
 
 
-def test_staff_provision_an_organisation_and_see_the_set_password_link(
-    org_a, staff, staff_client, client_for
+def test_staff_provision_an_organisation_but_never_see_or_choose_a_password(
+    org_a, staff, staff_client, client_for, mailoutbox, caplog
 ):
     form = staff_client.get("/helpdesk/organisations/new/")
     assert form.status_code == 200
     assert 'for="id_admin_email"' in form.content.decode()
+    assert 'type="password"' not in form.content.decode()  # nothing to choose
 
-    response = staff_client.post("/helpdesk/organisations/new/", PROVISION)
+    caplog.set_level("DEBUG")
+    # A password slipped into the form is ignored: the account still has none.
+    response = staff_client.post(
+        "/helpdesk/organisations/new/", {**PROVISION, "admin_password": "chosen-by-the-vendor"}
+    )
 
     assert response.status_code == 201
-    assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
     assert "http://gamma.localhost/accounts/sign-in/" in html
-    link = re.search(r'data-testid="set-password-link">([^<]+)<', html).group(1)
+    assert "e-mailed an invitation" in html
+    # Neither the page nor any log line carries a set-password link or a password.
+    assert "password-reset" not in html and "chosen-by-the-vendor" not in html
+    assert not any("password-reset" in r.getMessage() for r in caplog.records)
     gamma = Organisation.objects.get(slug="gamma")
     assert gamma.licensed_modules == ["performance", "planning"]
     assert schema_exists("org_gamma")
@@ -154,7 +161,16 @@ def test_staff_provision_an_organisation_and_see_the_set_password_link(
         staff.email,
     )
 
-    # The administrator chooses a password through the link, then signs in on the new host.
+    with schema_context("org_gamma"):
+        assert not User.objects.get(email="admin@gamma.example").has_usable_password()
+
+    # The administrator chooses a password through the mailed link, then signs in.
+    link = mailed_invitation_link(
+        mailoutbox,
+        organisation=gamma,
+        email="admin@gamma.example",
+        base_url="http://gamma.localhost",
+    )
     admin = client_for(gamma)
     choose_password_through_link(admin, link, "a-new-administrator-password")
     signed_in = admin.post(

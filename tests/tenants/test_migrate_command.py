@@ -21,7 +21,6 @@ def provision_gamma():
         type="unitary",
         admin_email="admin@gamma.example",
         admin_name="Gina Admin",
-        admin_password="correct-horse-battery-staple",
     ).organisation
 
 

@@ -12,7 +12,11 @@ from django_tenants.utils import schema_context, schema_exists
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.tenants.models import Organisation, PlatformAuditEvent
-from tests.support import choose_password_through_link, subprocess_environment
+from tests.support import (
+    choose_password_through_link,
+    mailed_invitation_link,
+    subprocess_environment,
+)
 
 
 def run(*args: str) -> str:
@@ -31,22 +35,26 @@ CREATE_GAMMA = (
 )  # fmt: skip
 
 
-def test_create_prints_schema_host_sign_in_url_and_a_set_password_link(db, client_for):
+def test_create_prints_schema_host_and_sign_in_url_but_never_the_link(db, client_for, mailoutbox):
     output = run(*CREATE_GAMMA, "--ons-code", "E10000042", "--region", "east", "--port", "8000")
 
     assert "schema:      org_gamma" in output
     assert "host:        gamma.localhost" in output
     assert "sign-in URL: http://gamma.localhost:8000/accounts/sign-in/" in output
-    link_line = next(line for line in output.splitlines() if "set password:" in line)
-    link = link_line.split()[2]
-    assert link.startswith("http://gamma.localhost:8000/accounts/password-reset/")
-    # No password exists until the administrator chooses one through the link.
-    assert "password:" not in output.replace("set password:", "")
+    assert "invitation:  e-mailed to admin@gamma.example" in output
+    # The link goes to the administrator's mailbox only; no password exists until they choose.
+    assert "password-reset" not in output and "password:" not in output
 
     organisation = Organisation.objects.get(slug="gamma")
     assert (organisation.ons_code, organisation.region) == ("E10000042", "east")
     assert schema_exists("org_gamma")
     assert PlatformAuditEvent.objects.get(organisation=organisation).actor.startswith("cli")
+    link = mailed_invitation_link(
+        mailoutbox,
+        organisation=organisation,
+        email="admin@gamma.example",
+        base_url="http://gamma.localhost:8000",
+    )
     administrator = client_for(organisation)
     choose_password_through_link(administrator, link, "a-new-administrator-password")
     response = administrator.post(
@@ -67,14 +75,19 @@ def test_create_a_district_under_its_county_with_modules(db):
         "--admin-name", "Dee Admin",
         "--parent-county", "gamma",
         "--modules", "performance,planning",
-        "--password", "correct-horse-battery-staple",
     )  # fmt: skip
     delta = Organisation.objects.get(slug="delta")
     assert delta.parent_county.slug == "gamma"
     assert delta.licensed_modules == ["performance", "planning"]
-    assert "password:" not in output  # the operator chose it; nothing to show
+    assert "password" not in output.replace("choose their password", "")
     with schema_context("org_delta"):
         assert User.objects.filter(email="admin@delta.example").exists()
+
+
+def test_the_operator_cannot_choose_the_administrators_password(db):
+    with pytest.raises(CommandError, match="unrecognized arguments: --password"):
+        run(*CREATE_GAMMA, "--password", "chosen-by-the-vendor")
+    assert not Organisation.objects.filter(slug="gamma").exists()
 
 
 @pytest.mark.parametrize(

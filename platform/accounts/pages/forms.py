@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils import formats
 
@@ -94,4 +94,16 @@ class ApiKeyIssueForm(forms.Form):
         label="What will use the key?",
         max_length=100,
         help_text="For example 'Monthly import from the finance system'.",
+    )
+
+
+class ChoosePasswordForm(SetPasswordForm):
+    """The one-time link's form (invitation or reset). Saving it is `password_set`, which
+    also ends the user's other sessions; their API keys end too when they tick the box."""
+
+    revoke_api_keys = forms.BooleanField(
+        label="Also revoke all my API keys",
+        required=False,
+        help_text="Tick this if you think someone else may have used your account or a key. "
+        "Programs using your keys will stop working until you issue new ones.",
     )

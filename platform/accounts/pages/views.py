@@ -16,8 +16,9 @@ from goldenthread.platform.core.throttling import client_address
 from .. import selectors, services
 from ..models import User
 from ..services import lockout
+from ..services.password_change import password_set
 from ..tasks import send_password_reset_email
-from .forms import ApiKeyIssueForm, PasswordResetRequestForm, SignInForm
+from .forms import ApiKeyIssueForm, ChoosePasswordForm, PasswordResetRequestForm, SignInForm
 
 
 class SignInView(auth_views.LoginView):
@@ -63,13 +64,28 @@ def password_reset_request(request):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The one-time link (invitation or reset): the user chooses their password, which ends
+    their other sessions and, if they ask, their API keys
+    (`services.password_change.password_set`)."""
+
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
+    form_class = ChoosePasswordForm
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
+    def form_valid(self, form: ChoosePasswordForm) -> HttpResponse:
+        password_set(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            revoke_api_keys=form.cleaned_data["revoke_api_keys"],
+            organisation=getattr(self.request, "organisation", None),
+            keep_session_key=self.request.session.session_key,
+        )
+        # Choosing a password from the e-mailed link lifts a sign-in lock: locking someone out
+        # must not keep them out.
         lockout.account_unlock(email=form.user.email)
-        return response
+        # Django's own form_valid would save the form again; this is the rest of it.
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.success_url)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

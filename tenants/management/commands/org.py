@@ -41,9 +41,6 @@ class Command(BaseCommand):
             "--parent-county", default=None, metavar="SLUG", help="A district's county."
         )
         create.add_argument("--modules", default=None, help="Licensed modules, comma-separated.")
-        create.add_argument(
-            "--password", default=None, help="The administrator's password (default: generated)."
-        )
         create.add_argument("--port", type=int, default=None, help="Port for the sign-in URL.")
         create.add_argument("--scheme", default="http", choices=["http", "https"])
 
@@ -76,7 +73,6 @@ class Command(BaseCommand):
             type=options["type"],
             admin_email=options["admin_email"],
             admin_name=options["admin_name"],
-            admin_password=options["password"],
             ons_code=options["ons_code"],
             region=options["region"],
             parent_county=parent,
@@ -91,11 +87,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  host:        {primary_host(organisation)}")
         self.stdout.write(f"  sign-in URL: {result.sign_in_url}")
         self.stdout.write(f"  admin:       {result.administrator.email}")
-        if result.set_password_url:
-            self.stdout.write(
-                f"  set password: {result.set_password_url}\n"
-                "                (one-time link, also e-mailed to the administrator)"
-            )
+        # The set-password link goes to the administrator's mailbox only, never to this output.
+        self.stdout.write(
+            f"  invitation:  e-mailed to {result.administrator.email} (a one-time link to "
+            "choose their password; nobody else receives it)"
+        )
 
     def handle_list(self, options) -> None:
         organisations = list(organisation_list())
