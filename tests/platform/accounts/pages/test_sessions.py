@@ -305,3 +305,23 @@ def test_a_non_administrator_cannot_see_anothers_sign_ins(org_a, officer, make_u
     response = client_for(org_a, user=other).get(f"/users/{officer.pk}/")
     assert response.status_code == 403
     assert "wrong e-mail address" not in response.content.decode()
+
+
+def test_an_administrator_signing_themself_out_everywhere_lands_on_sign_in(
+    org_a, admin, client_for
+):
+    client = client_for(org_a, user=admin)
+    response = client.post(f"/users/{admin.pk}/sign-out-everywhere/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/"
+    assert not signed_in(client)
+
+
+def test_api_keys_have_no_session_and_no_idle_timeout(org_a, officer, client_for):
+    from goldenthread.platform.accounts.services import api_credential_issue
+
+    with schema_context(org_a.schema_name):
+        _, key = api_credential_issue(user=officer, name="Nightly load")
+    client = client_for(org_a)
+    response = client.get("/api/v1/indicators/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
