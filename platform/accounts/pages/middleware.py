@@ -34,7 +34,7 @@ from ..domain.sessions import (
     session_ended_by,
     session_times,
 )
-from ..services.sessions import idle_seconds_for, session_stamp, session_touch
+from ..services.session_lifetime import idle_seconds_for, session_stamp, session_touch
 
 PASSIVE = "session_passive"
 

@@ -5,20 +5,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from goldenthread.platform.core.errors import DomainError, NotFound
-from goldenthread.platform.core.responses import error_body
 from goldenthread.platform.core.throttling import client_address
 
 from .. import selectors, services
 from ..models import User
-from ..selectors.sessions import session_status, sign_in_history
 from ..services import lockout
-from ..services.sessions import session_touch, sign_out_everywhere
 from ..tasks import send_password_reset_email
 from .forms import ApiKeyIssueForm, PasswordResetRequestForm, SignInForm
 
@@ -89,7 +86,6 @@ def _account_page(
             "form": form,
             "credentials": selectors.api_credential_list(user=request.user),
             "new_key": new_key,
-            "sign_ins": sign_in_history(user=request.user),
         },
         status=status,
     )
@@ -139,39 +135,3 @@ def api_key_revoke(request: HttpRequest, credential_id: int) -> HttpResponse:
     else:
         messages.success(request, f"The key '{credential.name}' is revoked and no longer works.")
     return redirect("accounts:me")
-
-
-@login_required
-@require_POST
-def sign_out_everywhere_page(request: HttpRequest) -> HttpResponse:
-    """End every session of the signed-in person in this organisation, this one included."""
-    ended = sign_out_everywhere(request=request)
-    messages.success(
-        request,
-        f"You are signed out everywhere ({ended} session{'s' if ended != 1 else ''} ended). "
-        "Sign in again to carry on.",
-    )
-    return redirect("accounts:sign-in")
-
-
-def _not_signed_in() -> JsonResponse:
-    return JsonResponse(error_body("You are not signed in.", code="not_authenticated"), status=401)
-
-
-@require_GET
-def session_status_view(request: HttpRequest) -> HttpResponse:
-    """For the idle warning: how long this session has left. Asking is not activity (the
-    middleware does not count it), so an open tab does not keep itself signed in."""
-    request.session_passive = True
-    if not request.user.is_authenticated:
-        return _not_signed_in()
-    return JsonResponse(session_status(request=request))
-
-
-@require_POST
-def session_keep_alive(request: HttpRequest) -> HttpResponse:
-    """The warning's "Stay signed in": counts as activity now."""
-    if not request.user.is_authenticated:
-        return _not_signed_in()
-    session_touch(session=request.session)
-    return JsonResponse(session_status(request=request))

@@ -16,8 +16,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -30,6 +28,7 @@ from ..domain.choices import UserAuditAction
 from ..models import Role, User, UserAuditEntry
 from ..permissions import TIME_LIMITED_ROLES, require_administer_users, roles_beyond
 from . import user_create
+from .sessions import user_sessions_end
 
 
 def user_audit_record(
@@ -271,18 +270,6 @@ def user_update(
     return user
 
 
-def sessions_end(*, user: User) -> int:
-    """Delete every session of `user` in this schema, so they are signed out everywhere at
-    once. Sessions are signed blobs keyed by session id, so each is read to find its user."""
-    ended = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
-    ]
-    Session.objects.filter(pk__in=ended).delete()
-    return len(ended)
-
-
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User) -> User:
     """Stop the account at once: it cannot sign in, its sessions are deleted and its API keys
@@ -301,7 +288,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
         action=UserAuditAction.DEACTIVATED,
         user=user,
         old={"is_active": True},
-        new={"is_active": False, "sessions_ended": sessions_end(user=user)},
+        new={"is_active": False, "sessions_ended": user_sessions_end(user=user)},
     )
     return user
 

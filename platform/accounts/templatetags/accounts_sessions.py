@@ -1,5 +1,7 @@
 """`{% session_timeout_script %}`: the idle warning's script tag, configured by data-
-attributes (no inline script), on organisation hosts for people signed in by session."""
+attributes (no inline script), on organisation hosts for people signed in by session.
+`{% sign_in_history person caption %}`: a person's recent sign-ins in words (the account page
+and the administrator's user page; who may read them is the page's check)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..selectors.sessions import session_status
+from ..selectors.sessions import sign_in_history as sign_in_history_of
 
 register = template.Library()
 
@@ -32,3 +35,8 @@ def session_timeout_script(context) -> str:
         reverse("accounts:sign-in"),
         get_token(request),
     )
+
+
+@register.inclusion_tag("accounts/includes/sign_in_history.html")
+def sign_in_history(person, caption: str) -> dict:
+    return {"sign_ins": sign_in_history_of(user=person), "caption": caption}

@@ -17,9 +17,8 @@ from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 
 from ...permissions import can_administer_users
 from ...selectors import users as user_selectors
-from ...selectors.sessions import sign_in_history
 from ...services.importing import user_import_commit, user_import_preview
-from ...services.sessions import (
+from ...services.session_lifetime import (
     session_settings_get,
     session_settings_update,
     user_sign_out_everywhere,
@@ -152,7 +151,6 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": user,
             "state": user_selectors.user_state(user),
             "audit": user_selectors.user_audit_list(reader=request.user, user=user)[:50],
-            "sign_ins": sign_in_history(user=user),
         },
         status=400 if form.errors else 200,
     )
