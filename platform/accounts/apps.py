@@ -9,3 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from .rest import openapi  # noqa: F401 - registers the API key scheme with drf-spectacular
+        from .services import session_lifetime  # noqa: F401 - stamps each session's clock at sign-in

@@ -12,6 +12,11 @@ from goldenthread.platform.core.errors import PermissionDenied
 
 from .models import Role, User
 
+# Platform staff (public schema) in this group are helpdesk leads: they also see the staff's
+# sign-in history. A group, not a new role or flag, so no table changes; given with
+# `goldenthread staff create --lead` or `goldenthread staff lead --email …`.
+HELPDESK_LEAD_GROUP = "Helpdesk lead"
+
 # Roles whose holders must have an end date: their access is time-limited by nature.
 TIME_LIMITED_ROLES = (Role.AUDITOR,)
 
@@ -42,3 +47,13 @@ def roles_beyond(actor: User, roles: list[str] | tuple[str, ...] | set[str]) -> 
     councillors, auditors: roles an administrator rarely holds), but never raises their own
     account beyond what they hold: a second administrator, who is audited, has to do that."""
     return sorted(set(roles) - set(actor.roles))
+
+
+def is_helpdesk_lead(user: User | None) -> bool:
+    """A helpdesk (staff) user in the lead group. Only meaningful in the public schema: the
+    helpdesk console checks the host and schema before asking."""
+    return bool(
+        is_active_member(user)
+        and user.is_staff
+        and user.groups.filter(name=HELPDESK_LEAD_GROUP).exists()
+    )

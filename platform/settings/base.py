@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "goldenthread.platform.planning.pages.middleware.AuditorAccessMiddleware",
+    "goldenthread.platform.accounts.pages.middleware.SessionLifetimeMiddleware",
 ]
 
 TEMPLATES = [
@@ -196,6 +197,13 @@ TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count
 SESSION_COOKIE_SECURE = ENV.secure_cookies
 CSRF_COOKIE_SECURE = ENV.secure_cookies
 SESSION_COOKIE_HTTPONLY = True
+# Sessions (accounts.pages.middleware.SessionLifetimeMiddleware): any session ends this long
+# after its sign-in, however active; the idle timeout is each organisation's own setting.
+SESSION_ABSOLUTE_LIFETIME_SECONDS = ENV.session_lifetime_hours * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME_SECONDS
+# The warning before an idle session ends, and how often activity is written to the session.
+SESSION_IDLE_WARNING_SECONDS = 5 * 60
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 
 # --- response headers on every page (production adds HSTS and the HTTPS redirect) ----------
 # Content-Security-Policy (django-csp): our own origin only, no inline code. A template that

@@ -59,6 +59,7 @@ class Environment:
     api_rate_per_credential: str
     api_rate_per_user: str
     trusted_proxy_count: int
+    session_lifetime_hours: int
 
 
 def read_environment(*, debug_default: bool) -> Environment:
@@ -86,4 +87,5 @@ def read_environment(*, debug_default: bool) -> Environment:
         api_rate_per_credential=os.environ.get("API_RATE_PER_CREDENTIAL") or "30/minute,1000/hour",
         api_rate_per_user=os.environ.get("API_RATE_PER_USER") or "60/minute,2000/hour",
         trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", 0),
+        session_lifetime_hours=_number("SESSION_LIFETIME_HOURS", 12),
     )

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tenants.utils import get_public_schema_name
 
+from goldenthread.platform.accounts.permissions import is_helpdesk_lead
+
 
 def is_platform_staff(request: HttpRequest) -> bool:
     """True only for an active staff user of the public schema on the public host.
@@ -37,6 +39,21 @@ def helpdesk_staff_required(view):
             return redirect_to_login(request.get_full_path())
         if not is_platform_staff(request):
             return render(request, "tenants/helpdesk/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def helpdesk_lead_required(view):
+    """As `helpdesk_staff_required`, and then only helpdesk leads (others get the 403 page)."""
+
+    @helpdesk_staff_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_helpdesk_lead(request.user):
+            return render(
+                request, "tenants/helpdesk/forbidden.html", {"lead_only": True}, status=403
+            )
         return view(request, *args, **kwargs)
 
     return wrapped

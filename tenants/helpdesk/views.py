@@ -13,12 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from goldenthread.platform.accounts.permissions import is_helpdesk_lead
+from goldenthread.platform.accounts.selectors.sessions import sign_in_history_all
 from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.tenants import selectors, services
 from goldenthread.tenants.models import Organisation
 
 from .forms import OrganisationFilterForm, OrganisationProvisionForm, OrganisationSuspendForm
-from .permissions import helpdesk_staff_required
+from .permissions import helpdesk_lead_required, helpdesk_staff_required
 
 PAGE_SIZE = 50
 
@@ -52,7 +54,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tenants/helpdesk/organisation_list.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "is_lead": is_helpdesk_lead(request.user),
+        },
     )
 
 
@@ -140,3 +148,13 @@ def organisation_resume(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"{organisation.name} is active again.")
         return redirect("helpdesk:organisation", slug=organisation.slug)
     return render(request, "tenants/helpdesk/organisation_resume.html", {"org": organisation})
+
+
+@require_GET
+@helpdesk_lead_required
+def staff_sign_ins(request: HttpRequest) -> HttpResponse:
+    """Platform staff's sign-ins, failures and locks (the public schema's events), for the
+    helpdesk lead. Organisations' own histories stay with their administrators."""
+    return render(
+        request, "tenants/helpdesk/staff_sign_ins.html", {"sign_ins": sign_in_history_all()}
+    )

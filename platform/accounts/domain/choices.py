@@ -11,6 +11,7 @@ class UserAuditAction(models.TextChoices):
     ACCESS_END_CHANGED = "access_end_changed", "Access end date changed"
     DEACTIVATED = "deactivated", "Deactivated"
     REACTIVATED = "reactivated", "Reactivated"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
 
 
 class UserImportStatus(models.TextChoices):

@@ -127,6 +127,7 @@ class AuthenticationEventKind(models.TextChoices):
     REFUSED_WHILE_LOCKED = "refused_while_locked", "Refused while locked"
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
     MFA_FAILED = "mfa_failed", "MFA code refused"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
 
 
 class AuthenticationEvent(models.Model):
@@ -166,12 +167,14 @@ class AuthenticationEvent(models.Model):
 
 # After User, which they name.
 from .administration import UserAuditEntry, UserImport  # noqa: E402
+from .sessions import SessionSettings  # noqa: E402
 
 __all__ = [
     "ApiCredential",
     "AuthenticationEvent",
     "AuthenticationEventKind",
     "Role",
+    "SessionSettings",
     "User",
     "UserAuditEntry",
     "UserImport",

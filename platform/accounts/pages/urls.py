@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sessions, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,13 @@ urlpatterns = [
     path("password-reset/", views.password_reset_request, name="password-reset"),
     path("me/", views.account, name="me"),
     path("me/api-keys/", views.api_key_issue, name="api-key-issue"),
+    path(
+        "me/sign-out-everywhere/",
+        sessions.sign_out_everywhere_page,
+        name="sign-out-everywhere",
+    ),
+    path("me/session/", sessions.session_status_view, name="session-status"),
+    path("me/session/keep-alive/", sessions.session_keep_alive, name="session-keep-alive"),
     path("me/api-keys/<int:credential_id>/revoke/", views.api_key_revoke, name="api-key-revoke"),
     path(
         "password-reset/<uidb64>/<token>/",

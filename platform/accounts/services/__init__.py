@@ -52,6 +52,24 @@ def staff_user_create(*, email: str, full_name: str, password: str | None = None
         return user_create(email=email, full_name=full_name, password=password, is_staff=True)
 
 
+def staff_lead_set(*, email: str, lead: bool = True) -> User:
+    """Make a helpdesk user a helpdesk lead (or no longer one): `HELPDESK_LEAD_GROUP`."""
+    from django.contrib.auth.models import Group
+
+    from ..permissions import HELPDESK_LEAD_GROUP
+
+    with schema_context(get_public_schema_name()):
+        user = User.objects.filter(email__iexact=email.strip(), is_staff=True).first()
+        if user is None:
+            raise DomainError(f"No helpdesk user has the e-mail address {email.strip()}.")
+        group, _ = Group.objects.get_or_create(name=HELPDESK_LEAD_GROUP)
+        if lead:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+        return user
+
+
 @transaction.atomic
 def api_credential_issue(*, user: User, name: str) -> tuple[ApiCredential, str]:
     """Issue a key for `user` in the current schema; returns the credential and the raw key.

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from goldenthread.platform.accounts.services import staff_user_create
+from goldenthread.platform.accounts.services import staff_lead_set, staff_user_create
 from goldenthread.platform.accounts.services.passwords import password_validate_for_new_account
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.tenants.cli_support import command_error
@@ -24,8 +24,22 @@ class Command(BaseCommand):
         create.add_argument("--name", required=True)
         create.add_argument("--password", default=None, help="Default: generated and printed.")
         create.add_argument("--port", type=int, default=None, help="Port for the sign-in URL.")
+        create.add_argument(
+            "--lead", action="store_true", help="A helpdesk lead: also sees staff sign-ins."
+        )
+        lead = actions.add_parser("lead", help="Make a helpdesk user a lead (or not).")
+        lead.add_argument("--email", required=True)
+        lead.add_argument("--remove", action="store_true", help="No longer a lead.")
 
     def handle(self, *args, **options):
+        if options["action"] == "lead":
+            try:
+                user = staff_lead_set(email=options["email"], lead=not options["remove"])
+            except DomainError as exc:
+                raise command_error(exc) from exc
+            now = "no longer a helpdesk lead" if options["remove"] else "a helpdesk lead"
+            self.stdout.write(self.style.SUCCESS(f"{user.email} is {now}."))
+            return
         password = options["password"] or generate_password()
         try:
             if options["password"]:
@@ -36,10 +50,13 @@ class Command(BaseCommand):
             user = staff_user_create(
                 email=options["email"], full_name=options["name"], password=password
             )
+            if options["lead"]:
+                staff_lead_set(email=user.email)
         except (ValidationError, DomainError) as exc:
             raise command_error(exc) from exc
         url = sign_in_url_for(settings.PLATFORM_DOMAIN, port=options["port"])
-        self.stdout.write(self.style.SUCCESS(f"Created helpdesk user {user.email}."))
+        lead = " (a helpdesk lead)" if options["lead"] else ""
+        self.stdout.write(self.style.SUCCESS(f"Created helpdesk user {user.email}{lead}."))
         self.stdout.write(f"  sign-in URL: {url}")
         if not options["password"]:
             self.stdout.write(f"  password:    {password}  (shown once)")

@@ -65,3 +65,12 @@ class ImportForm(forms.Form):
             }
         ),
     )
+
+
+class SessionSettingsForm(forms.Form):
+    idle_timeout_minutes = forms.IntegerField(
+        label="Sign out after this many minutes without activity",
+        help_text="Between 10 and 720 minutes (12 hours). The default is 30.",
+        min_value=10,
+        max_value=12 * 60,
+    )

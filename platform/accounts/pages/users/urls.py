@@ -16,4 +16,10 @@ urlpatterns = [
     path("<int:pk>/", views.user_detail, name="detail"),
     path("<int:pk>/deactivate/", views.user_deactivate_page, name="deactivate"),
     path("<int:pk>/reactivate/", views.user_reactivate_page, name="reactivate"),
+    path(
+        "<int:pk>/sign-out-everywhere/",
+        views.user_sign_out_everywhere_page,
+        name="sign-out-everywhere",
+    ),
+    path("session-timeout/", views.session_settings_page, name="session-settings"),
 ]

@@ -3,7 +3,9 @@ CSV export, inviting one or many, and each user's roles, end date and state."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +18,20 @@ from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from ...permissions import can_administer_users
 from ...selectors import users as user_selectors
 from ...services.importing import user_import_commit, user_import_preview
+from ...services.session_lifetime import (
+    session_settings_get,
+    session_settings_update,
+    user_sign_out_everywhere,
+)
 from ...services.users import user_deactivate, user_invite, user_reactivate, user_update
-from .forms import ImportForm, InviteForm, UserChangeForm, UserFilterForm, end_of
+from .forms import (
+    ImportForm,
+    InviteForm,
+    SessionSettingsForm,
+    UserChangeForm,
+    UserFilterForm,
+    end_of,
+)
 
 REFUSED = "Only the organisation's administrators administer users."
 # The page lists this many users at most; the CSV export has them all.
@@ -169,6 +183,54 @@ def user_deactivate_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_reactivate_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _state_change(request, pk, user_reactivate, "is active again.")
+
+
+@login_required
+@require_POST
+def user_sign_out_everywhere_page(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_non_administrators(request)
+    user = user_selectors.user_get(reader=request.user, user_id=pk)
+    ended = user_sign_out_everywhere(actor=request.user, user=user)
+    if user.pk == request.user.pk:  # their own session went too
+        logout(request)
+        return redirect("accounts:sign-in")
+    messages.success(
+        request,
+        f"{user.email} is signed out everywhere ({ended} session{'s' if ended != 1 else ''} "
+        "ended).",
+    )
+    return redirect("users:detail", pk=user.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_settings_page(request: HttpRequest) -> HttpResponse:
+    _refuse_non_administrators(request)
+    current = session_settings_get()
+    form = SessionSettingsForm(
+        request.POST or None, initial={"idle_timeout_minutes": current.idle_timeout_minutes}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = session_settings_update(
+                actor=request.user,
+                idle_timeout_minutes=form.cleaned_data["idle_timeout_minutes"],
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"People are now signed out after {saved.idle_timeout_minutes} minutes "
+                "without activity.",
+            )
+            return redirect("users:session-settings")
+    return render(
+        request,
+        "accounts/users/session_settings.html",
+        {"form": form, "lifetime_hours": settings.SESSION_ABSOLUTE_LIFETIME_SECONDS // 3600},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
