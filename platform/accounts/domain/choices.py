@@ -11,6 +11,7 @@ class UserAuditAction(models.TextChoices):
     ACCESS_END_CHANGED = "access_end_changed", "Access end date changed"
     DEACTIVATED = "deactivated", "Deactivated"
     REACTIVATED = "reactivated", "Reactivated"
+    MFA_RESET = "mfa_reset", "Multi-factor authentication reset"
 
 
 class UserImportStatus(models.TextChoices):

@@ -127,6 +127,7 @@ class AuthenticationEventKind(models.TextChoices):
     REFUSED_WHILE_LOCKED = "refused_while_locked", "Refused while locked"
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
     MFA_FAILED = "mfa_failed", "MFA code refused"
+    RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
 
 
 class AuthenticationEvent(models.Model):
@@ -166,12 +167,15 @@ class AuthenticationEvent(models.Model):
 
 # After User, which they name.
 from .administration import UserAuditEntry, UserImport  # noqa: E402
+from .mfa import RecoveryCode, TotpDevice  # noqa: E402
 
 __all__ = [
     "ApiCredential",
     "AuthenticationEvent",
     "AuthenticationEventKind",
+    "RecoveryCode",
     "Role",
+    "TotpDevice",
     "User",
     "UserAuditEntry",
     "UserImport",

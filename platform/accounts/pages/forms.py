@@ -95,3 +95,14 @@ class ApiKeyIssueForm(forms.Form):
         max_length=100,
         help_text="For example 'Monthly import from the finance system'.",
     )
+
+
+class MfaCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
