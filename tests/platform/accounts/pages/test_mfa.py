@@ -21,6 +21,7 @@ from goldenthread.platform.accounts.models import (
     UserAuditEntry,
 )
 from goldenthread.platform.accounts.tasks import send_mfa_reset_email
+from tests.fixtures.mfa import enrol, next_code
 from tests.refusals import database_state
 
 PASSWORD = "correct-horse-battery-staple"
@@ -38,26 +39,6 @@ def enter(client, code: str):
     return client.post("/accounts/sign-in/code/", {"code": code})
 
 
-def enrol(client) -> tuple[str, list[str]]:
-    """Set up MFA through the pages; returns the secret and the recovery codes shown."""
-    page = client.get("/accounts/me/mfa/set-up/")
-    assert page.status_code == 200
-    secret = re.search(r'data-testid="mfa-secret">([A-Z2-7]+)<', page.content.decode())[1]
-    qr = client.get("/accounts/me/mfa/set-up/qr.svg")
-    assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
-    done = client.post("/accounts/me/mfa/set-up/", {"code": pyotp.TOTP(secret).now()})
-    assert done.status_code == 201, done.content.decode()
-    assert done["Cache-Control"] == "no-store"
-    codes = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", done.content.decode())
-    assert len(codes) == 10 and len(set(codes)) == 10
-    return secret, codes
-
-
-def next_code(secret: str) -> str:
-    """The code of the next 30-second step: inside the ±1 window, and not yet used."""
-    return pyotp.TOTP(secret).at(time.time() + 30)
-
-
 def events(organisation, **filters) -> list[str]:
     with schema_context(organisation.schema_name):
         return list(
@@ -71,7 +52,11 @@ def events(organisation, **filters) -> list[str]:
 def enrolled(org_a, make_user, client_for):
     """A verifier of Alpha who has set up MFA: (user, secret, recovery codes)."""
     person = make_user(org_a, roles=[Role.VERIFIER]).user
-    secret, codes = enrol(client_for(org_a, user=person))
+    client = client_for(org_a, user=person)
+    qr = client.get("/accounts/me/mfa/set-up/qr.svg")
+    assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+    assert qr["Cache-Control"] == "no-store"
+    secret, codes = enrol(client)
     return person, secret, codes
 
 
