@@ -127,6 +127,7 @@ class AuthenticationEventKind(models.TextChoices):
     REFUSED_WHILE_LOCKED = "refused_while_locked", "Refused while locked"
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
     MFA_FAILED = "mfa_failed", "MFA code refused"
+    PASSWORD_ACCEPTED = "password_accepted", "Password right, MFA code asked"
     RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
 
 

@@ -89,7 +89,7 @@ def test_sign_in_asks_for_a_code_after_the_password(org_a, enrolled, client_for)
     done = enter(client, next_code(secret))
     assert done.status_code == 302 and done["Location"] == "/accounts/me/"
     assert is_signed_in(client)
-    assert events(org_a, user=person)[-2:] == ["mfa_failed", "signed_in"]
+    assert events(org_a, user=person) == ["password_accepted", "mfa_failed", "signed_in"]
 
 
 def test_the_code_step_needs_a_right_password_first(org_a, enrolled, client_for):
@@ -256,6 +256,10 @@ def test_an_administrator_resets_a_users_mfa_audited_and_notified(
     their_session = client_for(org_a, user=person)
     listed = client_for(org_a, user=admin).get("/users/?q=" + person.email).content.decode()
     assert "<td>On</td>" in listed
+    exported = client_for(org_a, user=admin).get("/users/export.csv?q=" + person.email)
+    assert exported.content.decode().splitlines()[1].split(",")[6] == "on"
+    api = client_for(org_a, user=admin).get(f"/api/v1/accounts/users/{person.pk}/")
+    assert api.json()["mfa"] == "on"
     with django_capture_on_commit_callbacks() as callbacks:
         done = client_for(org_a, user=admin).post(f"/users/{person.pk}/mfa-reset/")
     assert done.status_code == 302
@@ -270,6 +274,8 @@ def test_an_administrator_resets_a_users_mfa_audited_and_notified(
     assert "reset the multi-factor authentication" in mailoutbox[-1].body
     listed = client_for(org_a, user=admin).get("/users/?q=" + person.email).content.decode()
     assert "<td>Not set up</td>" in listed
+    api = client_for(org_a, user=admin).get(f"/api/v1/accounts/users/{person.pk}/")
+    assert api.json()["mfa"] == "not set up"
 
 
 @pytest.mark.parametrize("who", ["non_admin", "other_organisation", "anonymous", "self"])
