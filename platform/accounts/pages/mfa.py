@@ -225,12 +225,24 @@ def mfa_page(request: HttpRequest) -> HttpResponse:
 
 
 def _with_code(request: HttpRequest, prefix: str, change) -> tuple[object, HttpResponse | None]:
+    """Run `change` if the code posted is right. Wrong codes count at the MFA door as at
+    sign-in, so a borrowed session cannot be used to guess codes here either."""
     form = MfaCodeForm(request.POST, prefix=prefix)
+    status, lock = 400, None
     if form.is_valid():
-        try:
-            return change(user=request.user, code=form.cleaned_data["code"]), None
-        except DomainError as error:
-            show_domain_error(form, error)
+        email, address = request.user.email, client_address(request)
+        lock = lockout.lock_for(door=lockout.MFA, email=email, address=address)
+        if lock is not None:
+            lockout.refusal_record(lock=lock, email=email, address=address)
+            form.add_error(None, lock.message)
+        else:
+            try:
+                return change(user=request.user, code=form.cleaned_data["code"]), None
+            except DomainError as error:
+                show_domain_error(form, error)
+                lock = lockout.failure_record(door=lockout.MFA, email=email, address=address)
+        if lock is not None:
+            status = 429
     context = {
         "enrolled": mfa_selectors.mfa_enrolled(user=request.user),
         "required": mfa_selectors.mfa_required(user=request.user),
@@ -238,7 +250,10 @@ def _with_code(request: HttpRequest, prefix: str, change) -> tuple[object, HttpR
         "regenerate_form": form if prefix == "regenerate" else MfaCodeForm(prefix="regenerate"),
         "remove_form": form if prefix == "remove" else MfaCodeForm(prefix="remove"),
     }
-    return None, _no_store(render(request, "accounts/mfa/manage.html", context, status=400))
+    response = render(request, "accounts/mfa/manage.html", context, status=status)
+    if lock is not None:
+        response["Retry-After"] = str(lock.seconds_left)
+    return None, _no_store(response)
 
 
 @login_required

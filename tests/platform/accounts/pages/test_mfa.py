@@ -310,3 +310,19 @@ def test_resetting_mfa_is_refused_and_changes_nothing(
         assert not UserAuditEntry.objects.filter(action="mfa_reset").exists()
     changed = [t for t, digest in database_state(*schemas).items() if before.get(t) != digest]
     assert [t for t in changed if not t.endswith(("django_session", "auditoraccesslog"))] == []
+
+
+def test_wrong_codes_on_the_account_page_count_at_the_mfa_door(org_a, enrolled, client_for):
+    """A borrowed session cannot guess codes to turn MFA off."""
+    person, secret, _ = enrolled
+    client = client_for(org_a, user=person)
+    statuses = [
+        client.post("/accounts/me/mfa/turn-off/", {"remove-code": "000000"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [400, 400, 400, 400, 429]
+    locked = client.post("/accounts/me/mfa/turn-off/", {"remove-code": next_code(secret)})
+    assert locked.status_code == 429 and "Retry-After" in locked
+    with schema_context(org_a.schema_name):
+        assert TotpDevice.objects.filter(user=person).exists()
+    assert events(org_a, user=person).count("mfa_failed") == 5
