@@ -100,6 +100,8 @@ class Organisation(TenantMixin):
     )
     status_reason = models.CharField(max_length=500, blank=True)
     licensed_modules = models.JSONField(default=list, blank=True)
+    # Administrators always need MFA; this makes everyone in the organisation need it.
+    mfa_required_for_everyone = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Schemas are created by the provisioning service (cloned from the template), never as a

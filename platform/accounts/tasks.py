@@ -37,3 +37,17 @@ def clear_expired_sessions() -> int:
     """Sessions live in each organisation's schema, so each needs its own sweep."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@app.task
+def send_mfa_reset_email(user_id: int, base_url: str) -> bool:
+    """Tell a user of the organisation this task runs for that an administrator reset their
+    multi-factor authentication (so that a reset they did not ask for is noticed)."""
+    from .models import User
+    from .services.emails import send_mfa_reset
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    send_mfa_reset(user=user, base_url=base_url)
+    return True

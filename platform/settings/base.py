@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who must use MFA and has not set it up reaches nothing but enrolment.
+    "goldenthread.platform.accounts.pages.mfa.MfaEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "goldenthread.platform.planning.pages.middleware.AuditorAccessMiddleware",

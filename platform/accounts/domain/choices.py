@@ -12,6 +12,7 @@ class UserAuditAction(models.TextChoices):
     DEACTIVATED = "deactivated", "Deactivated"
     REACTIVATED = "reactivated", "Reactivated"
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
+    MFA_RESET = "mfa_reset", "Multi-factor authentication reset"
 
 
 class UserImportStatus(models.TextChoices):

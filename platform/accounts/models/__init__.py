@@ -128,6 +128,8 @@ class AuthenticationEventKind(models.TextChoices):
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
     MFA_FAILED = "mfa_failed", "MFA code refused"
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
+    PASSWORD_ACCEPTED = "password_accepted", "Password right, MFA code asked"
+    RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
 
 
 class AuthenticationEvent(models.Model):
@@ -167,14 +169,17 @@ class AuthenticationEvent(models.Model):
 
 # After User, which they name.
 from .administration import UserAuditEntry, UserImport  # noqa: E402
+from .mfa import RecoveryCode, TotpDevice  # noqa: E402
 from .sessions import SessionSettings  # noqa: E402
 
 __all__ = [
     "ApiCredential",
     "AuthenticationEvent",
     "AuthenticationEventKind",
+    "RecoveryCode",
     "Role",
     "SessionSettings",
+    "TotpDevice",
     "User",
     "UserAuditEntry",
     "UserImport",

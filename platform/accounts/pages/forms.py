@@ -7,7 +7,8 @@ from django.utils import formats
 
 from goldenthread.platform.core.throttling import client_address
 
-from ..models import User
+from ..models import AuthenticationEventKind, User
+from ..selectors.mfa import mfa_enrolled
 from ..services import lockout
 
 
@@ -60,8 +61,14 @@ class SignInForm(AuthenticationForm):
                 raise ValidationError(self.lock.message, code="locked") from error
             self._refuse_expired()
             raise
+        user = self.get_user()
+        # With MFA the person is not signed in yet: the code step records "signed in".
         lockout.success_record(
-            door=lockout.SIGN_IN, user=self.get_user(), email=email, address=address
+            door=lockout.SIGN_IN,
+            user=user,
+            email=email,
+            address=address,
+            kind=AuthenticationEventKind.PASSWORD_ACCEPTED if mfa_enrolled(user=user) else None,
         )
         return cleaned
 
@@ -106,4 +113,15 @@ class ChoosePasswordForm(SetPasswordForm):
         required=False,
         help_text="Tick this if you think someone else may have used your account or a key. "
         "Programs using your keys will stop working until you issue new ones.",
+    )
+
+
+class MfaCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )

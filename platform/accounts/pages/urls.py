@@ -1,10 +1,20 @@
 from django.urls import path
 
-from . import sessions, views
+from . import mfa, sessions, views
 
 app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-in/code/", mfa.mfa_sign_in, name="mfa-sign-in"),
+    path("me/mfa/", mfa.mfa_page, name="mfa"),
+    path("me/mfa/set-up/", mfa.mfa_enrol_page, name="mfa-enrol"),
+    path("me/mfa/set-up/qr.svg", mfa.mfa_enrol_qr, name="mfa-enrol-qr"),
+    path(
+        "me/mfa/recovery-codes/",
+        mfa.mfa_recovery_codes_regenerate,
+        name="mfa-recovery-codes",
+    ),
+    path("me/mfa/turn-off/", mfa.mfa_remove_page, name="mfa-remove"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("password-reset/", views.password_reset_request, name="password-reset"),
     path("me/", views.account, name="me"),

@@ -18,13 +18,29 @@ from ..models import User
 from ..services import lockout
 from ..services.password_change import password_set
 from ..tasks import send_password_reset_email
+from . import mfa as mfa_pages
 from .forms import ApiKeyIssueForm, ChoosePasswordForm, PasswordResetRequestForm, SignInForm
 
 
 class SignInView(auth_views.LoginView):
+    """The password step. A user with MFA goes on to the second step, not yet signed in; a
+    user who must use MFA and has not set it up is signed in and held on enrolment
+    (`pages.mfa`)."""
+
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        second_step = mfa_pages.after_password(
+            self.request, user=user, next_url=self.get_redirect_url()
+        )
+        if second_step is not None:
+            return second_step
+        response = super().form_valid(form)
+        enrol = mfa_pages.after_login(self.request, user=user)
+        return redirect(enrol) if enrol else response
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -21,6 +21,7 @@ from .. import permissions
 from ..domain.choices import UserAuditAction, UserState
 from ..models import Role, User, UserImport
 from ..selectors import users as user_selectors
+from ..selectors.mfa import mfa_state
 from ..services.importing import user_import_commit, user_import_preview
 from ..services.users import user_deactivate, user_invite, user_reactivate, user_update
 
@@ -75,7 +76,7 @@ class UserOutput(serializers.Serializer):
     has_password = serializers.BooleanField(
         help_text="False until an invited user has chosen a password."
     )
-    mfa = serializers.CharField(help_text="Multi-factor authentication: 'not set up' for now.")
+    mfa = serializers.CharField(help_text="Multi-factor authentication: 'on' or 'not set up'.")
     sso = serializers.CharField(help_text="Single sign-on: 'not set up' for now.")
 
 
@@ -89,7 +90,7 @@ def user_output(user: User) -> dict:
         "last_login": user.last_login,
         "access_expires_at": user.access_expires_at,
         "has_password": user.has_usable_password(),
-        "mfa": user_selectors.NOT_SET_UP,
+        "mfa": mfa_state(user=user),
         "sso": user_selectors.NOT_SET_UP,
     }
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from goldenthread.platform.core.errors import NotFound
 
 from ..domain.choices import UserState
-from ..models import Role, User, UserAuditEntry, UserImport
+from ..models import Role, TotpDevice, User, UserAuditEntry, UserImport
 from ..permissions import require_administer_users
+from .mfa import mfa_state
 
-# Until single sign-on and MFA exist (issue 11, parts 2 and 3), every user shows this.
+# Until single sign-on exists (issue 11, part 2), every user shows this for it.
 NOT_SET_UP = "not set up"
 
 
@@ -30,7 +31,9 @@ def user_list(*, reader: User, role: str = "", state: str = "", text: str = "") 
     """The organisation's users, by name, filtered by a role, a state and text in the name,
     e-mail address or job title."""
     require_administer_users(reader)
-    users = User.objects.all()
+    users = User.objects.annotate(
+        mfa_enrolled=Exists(TotpDevice.objects.filter(user=OuterRef("pk")))
+    )
     if role in Role.values:
         users = users.filter(roles__contains=[role])
     now = timezone.now()
@@ -106,7 +109,7 @@ def users_csv(*, users: QuerySet[User]) -> str:
                 timezone.localtime(user.access_expires_at).date().isoformat()
                 if user.access_expires_at
                 else "",
-                NOT_SET_UP,
+                mfa_state(user=user),
                 NOT_SET_UP,
             ]
         )

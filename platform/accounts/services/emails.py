@@ -43,3 +43,13 @@ def send_invitation(*, user, base_url: str) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
     )
+
+
+def send_mfa_reset(*, user, base_url: str) -> None:
+    context = {"user": user, "sign_in_url": f"{base_url.rstrip('/')}{reverse('accounts:sign-in')}"}
+    send_mail(
+        subject="Your Golden Thread multi-factor authentication was reset",
+        message=render_to_string("accounts/emails/mfa_reset.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )

@@ -143,11 +143,18 @@ def failure_record(*, door: str, email: str, address: str | None) -> Lock | None
     return new_lock
 
 
-def success_record(*, door: str, user: User, email: str, address: str | None) -> None:
-    """After a success: record it, and forgive the account's failures (not its address's, so
-    one good password does not reset a spraying address's count)."""
+def success_record(
+    *, door: str, user: User, email: str, address: str | None, kind: str | None = None
+) -> None:
+    """After a success: record it (as `kind` when the door's usual one is not true, e.g. a
+    right password that still needs a code), and forgive the account's failures (not its
+    address's, so one good password does not reset a spraying address's count)."""
     authentication_event_record(
-        kind=_SUCCEEDED_KIND[door], email=email, address=address, user=user, detail={"door": door}
+        kind=kind or _SUCCEEDED_KIND[door],
+        email=email,
+        address=address,
+        user=user,
+        detail={"door": door},
     )
     cache.delete(_key(door, ACCOUNT, email, "count"))
 

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.models import ApiCredential, User
+from tests.fixtures.mfa import ENROL, enrol
 
 
 def run(*args: str) -> str:
@@ -92,7 +93,9 @@ def test_staff_create_makes_a_helpdesk_user_in_the_public_schema(org_a, client_f
     with schema_context(org_a.schema_name):
         assert not User.objects.filter(email="hal@goldenthread.example").exists()
     client = client_for(None)
-    client.post("/accounts/sign-in/", {"username": hal.email, "password": password})
+    signed_in = client.post("/accounts/sign-in/", {"username": hal.email, "password": password})
+    assert signed_in["Location"] == ENROL  # helpdesk staff must set up MFA first
+    enrol(client)
     assert client.get("/helpdesk/").status_code == 200
 
 

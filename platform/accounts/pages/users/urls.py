@@ -15,6 +15,8 @@ urlpatterns = [
     path("import/<int:pk>/commit/", views.user_import_commit_page, name="import-commit"),
     path("<int:pk>/", views.user_detail, name="detail"),
     path("<int:pk>/deactivate/", views.user_deactivate_page, name="deactivate"),
+    path("<int:pk>/mfa-reset/", views.user_mfa_reset_page, name="mfa-reset"),
+    path("mfa-policy/", views.user_mfa_policy_page, name="mfa-policy"),
     path("<int:pk>/reactivate/", views.user_reactivate_page, name="reactivate"),
     path(
         "<int:pk>/sign-out-everywhere/",

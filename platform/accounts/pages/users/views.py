@@ -16,8 +16,10 @@ from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 
 from ...permissions import can_administer_users
+from ...selectors import mfa as mfa_selectors
 from ...selectors import users as user_selectors
 from ...services.importing import user_import_commit, user_import_preview
+from ...services.mfa import mfa_policy_set, mfa_reset
 from ...services.session_lifetime import (
     session_settings_get,
     session_settings_update,
@@ -59,7 +61,14 @@ def _filtered(request: HttpRequest):
 def user_list(request: HttpRequest) -> HttpResponse:
     _refuse_non_administrators(request)
     form, users = _filtered(request)
-    rows = [{"user": user, "state": user_selectors.user_state(user)} for user in users[:LIST_LIMIT]]
+    rows = [
+        {
+            "user": user,
+            "state": user_selectors.user_state(user),
+            "mfa": mfa_selectors.mfa_state(user=user),
+        }
+        for user in users[:LIST_LIMIT]
+    ]
     return render(
         request,
         "accounts/users/list.html",
@@ -69,6 +78,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "count": users.count(),
             "limit": LIST_LIMIT,
             "not_set_up": user_selectors.NOT_SET_UP,
+            "mfa_required_for_everyone": request.organisation.mfa_required_for_everyone,
             "query": request.GET.urlencode(),
         },
     )
@@ -150,6 +160,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "person": user,
             "state": user_selectors.user_state(user),
+            "mfa_enrolled": mfa_selectors.mfa_enrolled(user=user),
             "audit": user_selectors.user_audit_list(reader=request.user, user=user)[:50],
         },
         status=400 if form.errors else 200,
@@ -177,6 +188,36 @@ def user_deactivate_page(request: HttpRequest, pk: int) -> HttpResponse:
         user_deactivate,
         "is deactivated: signed out everywhere, and their API keys no longer work.",
     )
+
+
+@login_required
+@require_POST
+def user_mfa_reset_page(request: HttpRequest, pk: int) -> HttpResponse:
+    base_url = request.build_absolute_uri("/")
+    return _state_change(
+        request,
+        pk,
+        lambda *, actor, user: mfa_reset(actor=actor, user=user, base_url=base_url),
+        "must set up multi-factor authentication again; we told them by e-mail.",
+    )
+
+
+@login_required
+@require_POST
+def user_mfa_policy_page(request: HttpRequest) -> HttpResponse:
+    """The organisation's policy: MFA for everyone, or only for administrators."""
+    _refuse_non_administrators(request)
+    required = request.POST.get("mfa_required_for_everyone") == "on"
+    mfa_policy_set(
+        actor=request.user, organisation=request.organisation, required_for_everyone=required
+    )
+    messages.success(
+        request,
+        "Everyone must now use multi-factor authentication from their next sign-in."
+        if required
+        else "Only administrators must now use multi-factor authentication.",
+    )
+    return redirect("users:list")
 
 
 @login_required

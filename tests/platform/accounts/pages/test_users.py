@@ -121,6 +121,8 @@ def _pages(pk: int, import_pk: int):
         ("post", f"/users/{pk}/", {"roles": ["manager"]}),
         ("post", f"/users/{pk}/deactivate/", None),
         ("post", f"/users/{pk}/reactivate/", None),
+        ("post", f"/users/{pk}/mfa-reset/", None),
+        ("post", "/users/mfa-policy/", {"mfa_required_for_everyone": "on"}),
         ("get", "/users/import/", None),
         ("post", "/users/import/", None),
         ("get", f"/users/import/{import_pk}/", None),

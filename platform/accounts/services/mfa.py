@@ -1,0 +1,142 @@
+"""Multi-factor authentication: enrolment, checking a code at sign-in, new recovery codes,
+removal by the user (with a current code) and reset by an administrator (audited, the user
+told by e-mail). Rules in `domain.mfa`; the sign-in step counts failures through the
+lockout's MFA door (`services.lockout`), which the pages call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.platform.core.errors import Conflict, DomainError, PermissionDenied
+
+from ..domain import mfa as rules
+from ..domain.choices import UserAuditAction
+from ..models import RecoveryCode, TotpDevice, User
+from ..permissions import require_administer_users
+from .sessions import user_sessions_end
+from .users import user_audit_record
+
+TOTP = "totp"
+RECOVERY_CODE = "recovery_code"
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(rules.normalise_recovery_code(code).encode()).hexdigest()
+
+
+def _recovery_codes_replace(*, user: User) -> list[str]:
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = rules.new_recovery_codes()
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=_hash(code)) for code in codes]
+    )
+    return codes
+
+
+def _wrong_code() -> DomainError:
+    message = "That code is not right. Enter the 6-digit code your authenticator app shows now."
+    return DomainError(message, extra={"fields": {"code": [message]}}, code="wrong_code")
+
+
+@transaction.atomic
+def mfa_enrol(*, user: User, secret: str, code: str) -> list[str]:
+    """Confirm the authenticator app holding `secret` with a code from it; returns the ten
+    recovery codes, to be shown once."""
+    if TotpDevice.objects.select_for_update().filter(user=user).exists():
+        raise Conflict("Multi-factor authentication is already set up.", code="mfa_enrolled")
+    step = rules.matching_step(secret=secret, code=code, now=time.time(), after_step=0)
+    if step is None:
+        raise _wrong_code()
+    now = timezone.now()
+    TotpDevice.objects.create(
+        user=user, secret=secret, confirmed_at=now, last_step=step, last_used_at=now
+    )
+    return _recovery_codes_replace(user=user)
+
+
+@transaction.atomic
+def mfa_check(*, user: User, code: str) -> str | None:
+    """Check a code typed at sign-in: TOTP (a step not yet used) or an unused recovery code,
+    which is then spent. Returns which kind worked, or None."""
+    device = TotpDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        return None
+    if rules.looks_like_totp(code):
+        step = rules.matching_step(
+            secret=device.secret, code=code, now=time.time(), after_step=device.last_step
+        )
+        if step is None:
+            return None
+        device.last_step, device.last_used_at = step, timezone.now()
+        device.save(update_fields=["last_step", "last_used_at"])
+        return TOTP
+    # One UPDATE spends the code: two requests racing with the same code cannot both win.
+    spent = RecoveryCode.objects.filter(
+        user=user, code_hash=_hash(code), used_at__isnull=True
+    ).update(used_at=timezone.now())
+    return RECOVERY_CODE if spent else None
+
+
+def _require_current_code(*, user: User, code: str) -> None:
+    if mfa_check(user=user, code=code) != TOTP:
+        raise _wrong_code()
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
+    """New recovery codes (the old ones stop working), given a current TOTP code."""
+    _require_current_code(user=user, code=code)
+    return _recovery_codes_replace(user=user)
+
+
+@transaction.atomic
+def mfa_remove(*, user: User, code: str) -> None:
+    """The user turns MFA off, proving they hold the app with a current code. If MFA is
+    required of them, they must set it up again before going on (the pages see to that)."""
+    _require_current_code(user=user, code=code)
+    TotpDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def mfa_reset(*, actor: User, user: User, base_url: str) -> None:
+    """An administrator clears a user's MFA (a lost phone): the user is signed out
+    everywhere, must set it up again at their next sign-in (if it is required of them), is
+    told by e-mail, and the reset is audited. Not for oneself: that is `mfa_remove`, which
+    needs a current code."""
+    require_administer_users(actor)
+    if actor.pk == user.pk:
+        raise PermissionDenied(
+            "You cannot reset your own multi-factor authentication here: turn it off on your "
+            "account page, or ask another administrator."
+        )
+    if not TotpDevice.objects.filter(user=user).exists():
+        raise Conflict(
+            f"{user.email} has not set up multi-factor authentication.", code="mfa_not_enrolled"
+        )
+    TotpDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    user_audit_record(
+        actor=actor,
+        action=UserAuditAction.MFA_RESET,
+        user=user,
+        old={"mfa": "on"},
+        new={"mfa": "not set up", "sessions_ended": user_sessions_end(user=user)},
+    )
+    from ..tasks import send_mfa_reset_email
+
+    user_id = user.pk
+    transaction.on_commit(lambda: send_mfa_reset_email.delay(user_id, base_url))
+
+
+def mfa_policy_set(*, actor: User, organisation, required_for_everyone: bool) -> None:
+    """An administrator of the organisation requires MFA of everyone (or only of those who
+    must always use it)."""
+    require_administer_users(actor)
+    organisation.mfa_required_for_everyone = required_for_everyone
+    organisation.save(update_fields=["mfa_required_for_everyone"])
