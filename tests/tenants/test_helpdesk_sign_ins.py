@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from goldenthread.platform.accounts.models import Role
+from tests.fixtures.mfa import enrol
 from tests.platform.accounts.test_sign_in import PASSWORD, sign_in
 
 
@@ -40,6 +41,7 @@ def test_the_lead_sees_staff_sign_ins_failures_and_locks_in_words(
 
     client = client_for(None)
     sign_in(client, lead.email)
+    enrol(client)  # helpdesk staff set up MFA before anything else
     listing = client.get("/helpdesk/").content.decode()
     assert 'href="/helpdesk/staff-sign-ins/"' in listing
     response = client.get("/helpdesk/staff-sign-ins/")
