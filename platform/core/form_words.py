@@ -2,7 +2,8 @@
 
 Django says "This field is required." for every empty required field. Our form renderer
 (`FORM_RENDERER`) gives each form a bound field that says what to do instead: "Enter <label>"
-for a box to type in, "Choose <label>" for a list, radios, checkboxes or a file. Only what is
+for a box to type in, "Choose <label>" for a list, radios, checkboxes or a file, and
+'Tick “<label>”' for a single box that must be ticked. Only what is
 shown changes (`field.errors`, and so `includes/field.html` and the error summary); a form's
 `errors` and every other message stay Django's or the form's own.
 """
@@ -22,7 +23,6 @@ CHOOSING_WIDGETS = (
     forms.SelectMultiple,
     forms.RadioSelect,
     forms.CheckboxSelectMultiple,
-    forms.CheckboxInput,
     forms.ClearableFileInput,
     forms.FileInput,
 )
@@ -30,13 +30,16 @@ CHOOSING_WIDGETS = (
 
 def _lowered(label: str) -> str:
     """"Full name" -> "full name"; an acronym or code ("PI code", "URL") is kept as it is."""
-    if len(label) > 1 and label[:2].isupper():
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
         return label
     return label[:1].lower() + label[1:]
 
 
 def required_words(field: BoundField) -> str:
     label = str(field.label or field.name.replace("_", " ")).rstrip(" ?:")
+    if isinstance(field.field.widget, forms.CheckboxInput):
+        return f"Tick “{label}”"
     verb = "Choose" if isinstance(field.field.widget, CHOOSING_WIDGETS) else "Enter"
     return f"{verb} {_lowered(label)}"
 

@@ -38,13 +38,13 @@ def test_a_refused_api_key_puts_focus_on_the_summary_and_its_link_leads_to_the_b
     assert page.evaluate(f"{ACTIVE}.hasAttribute('data-error-summary')")
     said = " ".join(page.evaluate(f"{ACTIVE}.innerText").split())
     assert "There is a problem" in said
-    assert "What will use the key?: This field is required." in said
+    assert "What will use the key?: Enter what will use the key" in said
     assert page.evaluate(f"getComputedStyle({ACTIVE}).outlineStyle") == "solid"
     # ...and the box is described by the same message and marked invalid
     box = page.locator("#id_name")
     assert box.get_attribute("aria-invalid") == "true"
     described = box.get_attribute("aria-describedby").split()
-    assert "This field is required." in page.locator(f"#{described[-1]}").inner_text()
+    assert "Enter what will use the key" in page.locator(f"#{described[-1]}").inner_text()
 
     # When the user tabs to the summary's link and follows it, the box has the focus
     page.keyboard.press("Tab")
