@@ -152,6 +152,7 @@ def indicator_url(indicator: Indicator) -> str:
 
 FIELD_LABELS = {
     "value": "Value",
+    "unit_kind": "Unit",
     "numerator": "Numerator",
     "denominator": "Denominator",
     "state": "Recorded as",
