@@ -29,7 +29,7 @@ CHOOSING_WIDGETS = (
 
 
 def _lowered(label: str) -> str:
-    """"Full name" -> "full name"; an acronym or code ("PI code", "URL") is kept as it is."""
+    """ "Full name" -> "full name"; an acronym or code ("PI code", "URL") is kept as it is."""
     first = label.split(" ", 1)[0]
     if len(first) > 1 and first.isupper():
         return label

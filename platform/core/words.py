@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 
 def joined(items: Iterable[str], *, empty: str = "None") -> str:
-    """"A", "A and B", "A, B and C"; items that hold commas themselves are separated by
+    """ "A", "A and B", "A, B and C"; items that hold commas themselves are separated by
     semicolons ("Performance indicators; Plans, actions and risks and Partnerships" would be
     ambiguous, so: "Performance indicators; Plans, actions and risks; and Partnerships")."""
     items = [str(item) for item in items if str(item)]

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goldenthread.platform.core.choices import Frequency, Polarity
 from goldenthread.platform.core.error_summary import error_items
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from goldenthread.platform.core.periods import Period, periods_between
-from goldenthread.platform.core.choices import Frequency, Polarity
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 
 from ..domain.choices import (

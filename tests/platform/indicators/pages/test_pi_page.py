@@ -129,9 +129,10 @@ def test_a_unit_is_shown_once_in_words_and_its_label_only_when_it_says_more(
     assert "Percentage (percentage)" not in page
     entry = officer.get(f"/indicators/{plain.pk}/enter/").content.decode()
     assert "<dt>Unit</dt><dd>Percentage, " in entry and "(percentage)" not in entry
-    assert "<dt>Unit</dt><dd>Number (tonnes)</dd>" in officer.get(
-        f"/indicators/{tonnes.pk}/"
-    ).content.decode()
+    assert (
+        "<dt>Unit</dt><dd>Number (tonnes)</dd>"
+        in officer.get(f"/indicators/{tonnes.pk}/").content.decode()
+    )
 
 
 def test_the_pi_page_links_to_its_evidence_documents(org_a, people, pi, as_user):
