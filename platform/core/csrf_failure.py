@@ -19,11 +19,15 @@ SECRET_NAME_PARTS = ("password", "csrf", "token", "secret", "otp", "recovery")
 
 
 def _kept_values(request: HttpRequest) -> list[tuple[str, str]]:
+    try:
+        sent = request.POST
+    except Exception:  # an unreadable body (too many fields, broken multipart): show nothing
+        return []
     kept = []
-    for name in request.POST:
+    for name in sent:
         if any(part in name.lower() for part in SECRET_NAME_PARTS):
             continue
-        for value in request.POST.getlist(name):
+        for value in sent.getlist(name):
             if value.strip():
                 kept.append((name.replace("_", " ").replace("-", " ").capitalize(), value))
     return kept
