@@ -7,8 +7,9 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.errors import NotFound
+from goldenthread.platform.core.words import joined
 
-from .models import Organisation, OrganisationType, PlatformAuditEvent
+from .models import Module, Organisation, OrganisationType, PlatformAuditEvent, Region
 
 
 def organisation_list(*, search: str = "", status: str = "") -> QuerySet[Organisation]:
@@ -53,6 +54,34 @@ def platform_audit_events(
     *, organisation: Organisation, limit: int = 50
 ) -> QuerySet[PlatformAuditEvent]:
     return PlatformAuditEvent.objects.filter(organisation=organisation)[:limit]
+
+
+def modules_in_words(codes: list[str] | None) -> str:
+    """Licensed modules by their names, "Performance indicators; Plans, actions and risks"."""
+    labels = dict(Module.choices)
+    return joined([labels.get(code, code) for code in codes or []])
+
+
+# How the platform audit log's detail keys and coded values are said on the console.
+DETAIL_WORDS = {
+    "modules": ("Licensed modules", modules_in_words),
+    "licensed_modules": ("Licensed modules", modules_in_words),
+    "type": ("Type", lambda code: dict(OrganisationType.choices).get(code, code)),
+    "region": ("Region", lambda code: dict(Region.choices).get(code, code)),
+}
+
+
+def audit_detail_in_words(detail: dict | None) -> list[tuple[str, str]]:
+    """A platform audit event's detail as (what, value) lines in words."""
+    lines = []
+    for key, value in (detail or {}).items():
+        name, say = DETAIL_WORDS.get(key, (key.replace("_", " ").capitalize(), None))
+        if say is not None:
+            value = say(value)
+        elif isinstance(value, (list, tuple)):
+            value = joined(value)
+        lines.append((name, "None" if value in (None, "") else str(value)))
+    return lines
 
 
 def primary_host(organisation: Organisation) -> str:

@@ -112,6 +112,10 @@ TEMPLATES = [
     }
 ]
 WSGI_APPLICATION = "goldenthread.platform.wsgi.application"
+# "Enter <label>" instead of Django's "This field is required." (core/form_words.py).
+FORM_RENDERER = "goldenthread.platform.core.form_words.FormRenderer"
+# An expired form: our page, in the layout, showing back what was typed.
+CSRF_FAILURE_VIEW = "goldenthread.platform.core.csrf_failure.csrf_failure"
 
 
 def database_settings(url: str) -> dict:

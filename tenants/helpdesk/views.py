@@ -102,7 +102,11 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "org": organisation,
             "domains": organisation.domains.order_by("-is_primary", "domain"),
             "admin_count": selectors.organisation_admin_count(organisation=organisation),
-            "events": selectors.platform_audit_events(organisation=organisation),
+            "modules": selectors.modules_in_words(organisation.licensed_modules),
+            "events": [
+                (event, selectors.audit_detail_in_words(event.detail))
+                for event in selectors.platform_audit_events(organisation=organisation)
+            ],
         },
     )
 

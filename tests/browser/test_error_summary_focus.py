@@ -38,13 +38,13 @@ def test_a_refused_api_key_puts_focus_on_the_summary_and_its_link_leads_to_the_b
     assert page.evaluate(f"{ACTIVE}.hasAttribute('data-error-summary')")
     said = " ".join(page.evaluate(f"{ACTIVE}.innerText").split())
     assert "There is a problem" in said
-    assert "What will use the key?: This field is required." in said
+    assert "What will use the key?: Enter what will use the key" in said
     assert page.evaluate(f"getComputedStyle({ACTIVE}).outlineStyle") == "solid"
     # ...and the box is described by the same message and marked invalid
     box = page.locator("#id_name")
     assert box.get_attribute("aria-invalid") == "true"
     described = box.get_attribute("aria-describedby").split()
-    assert "This field is required." in page.locator(f"#{described[-1]}").inner_text()
+    assert "Enter what will use the key" in page.locator(f"#{described[-1]}").inner_text()
 
     # When the user tabs to the summary's link and follows it, the box has the focus
     page.keyboard.press("Tab")
@@ -74,3 +74,28 @@ def test_with_two_summaries_on_a_page_the_first_keeps_the_focus(page):
 
     page.wait_for_function(f"{ACTIVE} !== document.body")
     assert page.evaluate(f"{ACTIVE}.getAttribute('aria-labelledby')") == "set-errors"
+
+
+def test_after_the_skip_link_the_summary_still_takes_the_focus(
+    page, live_url, session_organisations
+):
+    base = live_url(session_organisations["alpha"])
+    page.goto(f"{base}/accounts/sign-in/")
+
+    # Given a keyboard user who skipped to the main content (the address now ends #main-content)
+    page.locator(".skip-link").focus()  # the first stop for Tab (the sign-in box has autofocus)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#main-content")
+
+    # When the form goes back with problems (posted to the same address, fragment and all)
+    page.locator("#id_username").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # Then the error summary has the focus, not the main landmark the fragment points to
+    assert page.title().startswith("Error: Sign in")
+    assert page.evaluate(f"{ACTIVE}.hasAttribute('data-error-summary')")
+    said = " ".join(page.evaluate(f"{ACTIVE}.innerText").split())
+    assert "E-mail address: Enter e-mail address" in said
+    # ...and the skip link's fragment is gone, so a reload does the same
+    assert not page.url.endswith("#main-content")

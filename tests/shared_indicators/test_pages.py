@@ -209,8 +209,11 @@ def test_the_detail_page_shows_the_definition_and_its_history(reader, prefix):
     history = html[html.index('id="version-history"') :]
     rows = re.findall(r'<th scope="row">(\d+)', history)
     assert rows == ["2", "1"]
-    assert "<td>title</td>" in history and "First recorded" in history
+    assert "<td>Title</td>" in history and "First recorded" in history
     assert "Old title" in history and "v2.csv" in history
+    # Each version's polarity and frequency in words, not their codes
+    assert "<td>Lower is better</td>" in history and "<td>Annual</td>" in history
+    assert "<td>lower</td>" not in history and "<td>annual</td>" not in history
 
 
 def test_the_detail_page_of_a_retired_indicator_says_so(reader, prefix):

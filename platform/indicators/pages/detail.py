@@ -14,13 +14,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goldenthread.platform.core.choices import Frequency, Polarity
 from goldenthread.platform.core.error_summary import error_items
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from goldenthread.platform.core.periods import Period, periods_between
-from goldenthread.platform.indicators.domain.status import Status
+from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 
-from ..domain.choices import AuditAction, WorkflowStatus
+from ..domain.choices import (
+    AuditAction,
+    OutOfRangePolicy,
+    RollupRule,
+    SubAreaKind,
+    ToleranceKind,
+    UnitKind,
+    ValueState,
+    WorkflowStatus,
+    YearBasis,
+)
 from ..models import Commentary, Indicator
 from ..permissions import can_comment, can_enter_values, can_manage_indicators, can_read
 from ..selectors.indicators import audit_list, target_list
@@ -141,6 +152,7 @@ def indicator_url(indicator: Indicator) -> str:
 
 FIELD_LABELS = {
     "value": "Value",
+    "unit_kind": "Unit",
     "numerator": "Numerator",
     "denominator": "Denominator",
     "state": "Recorded as",
@@ -156,9 +168,29 @@ FIELD_LABELS = {
 }
 
 
-def _shown(value: Any) -> str:
+# The trail stores codes (`off_target`, `submitted`); people read their labels.
+FIELD_WORDS: dict[str, dict[str, str]] = {
+    "status": {str(status): shown.label for status, shown in STATUS_PRESENTATION.items()},
+    "workflow_status": dict(WorkflowStatus.choices),
+    "state": dict(ValueState.choices),
+    "unit_kind": dict(UnitKind.choices),
+    "polarity": dict(Polarity.choices),
+    "status_polarity": dict(Polarity.choices),
+    "frequency": dict(Frequency.choices),
+    "year_basis": dict(YearBasis.choices),
+    "rollup_rule": dict(RollupRule.choices),
+    "out_of_range_policy": dict(OutOfRangePolicy.choices),
+    "tolerance_kind": dict(ToleranceKind.choices),
+    "status_tolerance_kind": dict(ToleranceKind.choices),
+    "kind": dict(SubAreaKind.choices),
+}
+
+
+def _shown(value: Any, words: dict[str, str] | None = None) -> str:
     if value is None or value == "":
         return "(none)"
+    if words and isinstance(value, str) and value in words:
+        return words[value]
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
@@ -173,8 +205,8 @@ def audit_changes(entry) -> list[tuple[str, str, str]]:
     return [
         (
             FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
-            _shown(old.get(name)) if entry.old is not None else "",
-            _shown(new.get(name)) if entry.new is not None else "",
+            _shown(old.get(name), FIELD_WORDS.get(name)) if entry.old is not None else "",
+            _shown(new.get(name), FIELD_WORDS.get(name)) if entry.new is not None else "",
         )
         for name in names
     ]

@@ -213,3 +213,17 @@ def reading_in(reading: Any, shown: Callable[[Any], str], blank: str = "—") ->
 def icon_shape_filter(name: str) -> SafeString:
     """The inner SVG of a named icon, for drawing inside another SVG (chart markers)."""
     return icon_shape(name)
+
+
+@register.filter
+def unit_words(indicator: Any) -> str:
+    """The unit in words: "Percentage", or "Number (tonnes)" — the label is added only when it
+    says more than the kind (never "Percentage (percentage)")."""
+    try:
+        kind = UnitKind(indicator.unit_kind)
+    except ValueError:
+        return indicator.unit_label or str(indicator.unit_kind)
+    label = (indicator.unit_label or "").strip()
+    if not label or label.casefold() in {kind.label.casefold(), kind.value.casefold(), "%"}:
+        return kind.label
+    return f"{kind.label} ({label})"

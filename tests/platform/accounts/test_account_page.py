@@ -72,7 +72,7 @@ def test_a_key_needs_a_name(org_a, make_user, client_for):
     member = make_user(org_a)
     response = client_for(org_a, user=member.user).post("/accounts/me/api-keys/", {"name": " "})
     assert response.status_code == 400
-    assert "This field is required" in response.content.decode()
+    assert "Enter what will use the key" in response.content.decode()
     # The problem is in a summary that takes focus and links to the name box.
     page = parse(response)
     (summary,) = summaries(page)

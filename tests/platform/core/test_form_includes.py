@@ -94,7 +94,7 @@ def test_a_single_checkbox_has_its_label_after_it_and_is_described_by_hint_and_e
     assert wrapper.get("class") == "field field-checkbox field-error"
     assert [child.tag for child in wrapper.children][:2] == ["input", "label"]
     assert [e.get("id") for e in described_by(page, box)] == ["id_agree_helptext", "id_agree_error"]
-    assert "This field is required." in page.by_id("id_agree_error").text
+    assert "Tick “I agree”" in page.by_id("id_agree_error").text
     assert_form_markup(page)
 
 
@@ -175,7 +175,7 @@ def test_the_summary_of_a_form_lists_form_wide_then_field_errors_linked_to_input
     assert page.by_id("error-summary-title").text == "There is a problem"
     items = [li.text for li in page.find_all("li")]
     assert items[0] == "Nothing was saved."
-    assert "Name: This field is required." in items
+    assert "Name: Enter name" in items
     assert summary_links(page, summary) == [
         "#id_name",
         "#id_kind",
@@ -186,7 +186,7 @@ def test_the_summary_of_a_form_lists_form_wide_then_field_errors_linked_to_input
     ]
     assert page.by_id("id_modules").tag == "fieldset"
     # The hidden field's problem is listed, with nothing to go to.
-    assert "Token: This field is required." in items
+    assert "Token: Enter token" in items
     assert_form_markup(page)
 
 
@@ -244,5 +244,5 @@ def test_error_items_are_what_views_give_the_summary():
     items = error_items(form)
 
     assert items[0] == ErrorItem("", "", "Nothing was saved.")
-    assert ErrorItem("id_modules", "Modules", form.errors["modules"][0]) in items
-    assert ErrorItem("", "Token", "This field is required.") in items
+    assert ErrorItem("id_modules", "Modules", form["modules"].errors[0]) in items
+    assert ErrorItem("", "Token", "Enter token") in items

@@ -99,6 +99,11 @@ def test_an_administrator_imports_from_a_spreadsheet_with_a_preview(org_a, admin
     assert uploaded.status_code == 302
     preview = client.get(uploaded["Location"]).content.decode()
     assert "1 problem to fix" in preview and "Unknown role(s): x." in preview
+    two_roles = b'name,email,roles\nA,a@pages-import.example,"verifier, data_provider"\n'
+    uploaded = client.post("/users/import/", {"file": SimpleUploadedFile("r.csv", two_roles)})
+    roles_shown = client.get(uploaded["Location"]).content.decode()
+    assert "<td>Data provider and Verifier</td>" in roles_shown  # labels, not codes
+    assert "data_provider" not in roles_shown
     good = "name,email,roles\n" + "".join(
         f"Person {n},p{n}@pages-import.example,verifier\n" for n in range(300)
     )

@@ -58,7 +58,7 @@ def test_an_officer_sets_up_a_local_pi(org_a, people, as_user, alpha):
             "valid_maximum",
             "&#x27;99,5&#x27; looks like 99.5 written with a decimal comma; type 99.5.",
         ),
-        ({"code": ""}, "code", "This field is required."),
+        ({"code": ""}, "code", "Enter code"),
         (
             {"valid_minimum": "90", "valid_maximum": "10"},
             "valid_maximum",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from django_tenants.utils import schema_context
+
 from goldenthread.platform.indicators.models import Commentary
 
 from .conftest import enter
@@ -93,8 +95,44 @@ def test_the_history_shows_who_when_old_new_and_why(org_a, people, pi, as_user, 
     assert "Pat Provider" in changed and "2024/25 Q1" in changed
     assert '<span class="old">52</span> → <span class="new">53</span>' in changed
     assert "Olive Officer" in reopened and "Tonnage restated." in reopened
-    assert '<span class="old">approved</span> → <span class="new">draft</span>' in reopened
+    assert '<span class="old">Approved</span> → <span class="new">Draft</span>' in reopened
     assert "Target set" in html and "Created" in html
+
+
+def test_the_history_says_statuses_and_workflow_steps_in_words_not_codes(
+    org_a, people, pi, as_user, alpha
+):
+    with alpha():
+        enter(people, pi, "2024/25 Q3", "40", commentary="Strike.", approve=True)
+    html = as_user(people.auditor).get(f"/indicators/{pi.pk}/history/").content.decode()
+    table = html[html.index('<table class="history-table">') : html.index("</table>")]
+    changes = " ".join(re.sub(r"<[^>]+>", " ", table).split())
+
+    assert "Status Off target" in changes
+    assert "Workflow Submitted for approval → Approved" in changes
+    assert "Workflow Draft → Submitted for approval" in changes
+    assert "Unit Percentage" in changes  # the PI's creation, its unit in words
+    for code in ("off_target", "submitted", ">approved<", ">draft<", "percentage<", "higher<"):
+        assert code not in table, code
+
+
+def test_a_unit_is_shown_once_in_words_and_its_label_only_when_it_says_more(
+    org_a, people, make_indicator, as_user
+):
+    with schema_context(org_a.schema_name):
+        plain = make_indicator(code="UW 1", unit_kind="percentage", unit_label="percentage")
+        tonnes = make_indicator(code="UW 2", unit_kind="number", unit_label="tonnes")
+    officer = as_user(people.officer)
+
+    page = officer.get(f"/indicators/{plain.pk}/").content.decode()
+    assert "<dt>Unit</dt><dd>Percentage</dd>" in page
+    assert "Percentage (percentage)" not in page
+    entry = officer.get(f"/indicators/{plain.pk}/enter/").content.decode()
+    assert "<dt>Unit</dt><dd>Percentage, " in entry and "(percentage)" not in entry
+    assert (
+        "<dt>Unit</dt><dd>Number (tonnes)</dd>"
+        in officer.get(f"/indicators/{tonnes.pk}/").content.decode()
+    )
 
 
 def test_the_pi_page_links_to_its_evidence_documents(org_a, people, pi, as_user):
