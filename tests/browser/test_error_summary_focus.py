@@ -35,7 +35,8 @@ def test_a_refused_api_key_puts_focus_on_the_summary_and_its_link_leads_to_the_b
 
     # Then the summary has the focus, visibly, and names the problem
     assert page.title().startswith("Error: Your account")
-    assert page.evaluate(f"{ACTIVE}.hasAttribute('data-error-summary')")
+    # (autofocus, or the deferred script after the skip link, moves it as the page settles)
+    page.wait_for_function(f"{ACTIVE} && {ACTIVE}.hasAttribute('data-error-summary')")
     said = " ".join(page.evaluate(f"{ACTIVE}.innerText").split())
     assert "There is a problem" in said
     assert "What will use the key?: Enter what will use the key" in said
@@ -94,7 +95,8 @@ def test_after_the_skip_link_the_summary_still_takes_the_focus(
 
     # Then the error summary has the focus, not the main landmark the fragment points to
     assert page.title().startswith("Error: Sign in")
-    assert page.evaluate(f"{ACTIVE}.hasAttribute('data-error-summary')")
+    # (autofocus, or the deferred script after the skip link, moves it as the page settles)
+    page.wait_for_function(f"{ACTIVE} && {ACTIVE}.hasAttribute('data-error-summary')")
     said = " ".join(page.evaluate(f"{ACTIVE}.innerText").split())
     assert "E-mail address: Enter e-mail address" in said
     # ...and the skip link's fragment is gone, so a reload does the same
