@@ -88,12 +88,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # An ended session (idle or too old) is refused before anything else looks at the user,
+    # the MFA enrolment step and the auditor's access log included.
+    "goldenthread.platform.accounts.pages.middleware.SessionLifetimeMiddleware",
     # Who must use MFA and has not set it up reaches nothing but enrolment.
     "goldenthread.platform.accounts.pages.mfa.MfaEnrolmentMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "goldenthread.platform.planning.pages.middleware.AuditorAccessMiddleware",
-    "goldenthread.platform.accounts.pages.middleware.SessionLifetimeMiddleware",
 ]
 
 TEMPLATES = [

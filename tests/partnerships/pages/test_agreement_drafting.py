@@ -92,7 +92,7 @@ def test_the_lead_drafts_an_agreement_with_catalogue_and_partnership_codes(
 @pytest.mark.parametrize(
     ("overrides", "field_id", "words"),
     [
-        ({"title": ""}, "id_title", "required"),
+        ({"title": ""}, "id_title", "Enter title of the agreement"),
         ({"parties": "ONLY_COUNTY"}, "id_parties", "at least two parties"),
         ({"partnership_codes": []}, "id_partnership_codes", "at least one indicator code"),
         ({"shared_fields": ["commentary"]}, "id_shared_fields", "must share values"),

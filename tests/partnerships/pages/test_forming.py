@@ -81,7 +81,7 @@ def test_anonymous_is_sent_to_sign_in_and_nothing_is_formed(parties, client_for)
 @pytest.mark.parametrize(
     ("overrides", "field_id", "words"),
     [
-        ({"name": ""}, "id_name", "required"),
+        ({"name": ""}, "id_name", "Enter name of the partnership"),
         ({"type": "book_club"}, "id_type", "valid choice"),
         ({"starts_on": "next tuesday"}, "id_starts_on", "valid date"),
         ({"ends_on": "2024-01-01"}, "id_ends_on", "cannot end before it starts"),

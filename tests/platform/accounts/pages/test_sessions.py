@@ -327,3 +327,21 @@ def test_api_keys_have_no_session_and_no_idle_timeout(org_a, officer, client_for
     response = client.get("/api/v1/indicators/", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
+
+
+def test_an_ended_session_goes_to_sign_in_even_while_mfa_enrolment_is_pending(
+    org_a, make_user, client_for, settings
+):
+    # Given an administrator who signed in with a password and must now set up MFA
+    admin = make_user(org_a, roles=["org_admin"]).user
+    client = client_for(org_a)
+    sign_in(client, admin.email)
+    assert client.get("/indicators/")["Location"] == "/accounts/me/mfa/set-up/"
+
+    # When the session is older than the absolute lifetime
+    age(client, org_a, since_sign_in=settings.SESSION_ABSOLUTE_LIFETIME_SECONDS)
+
+    # Then the session has ended: sign in again, not a way on to enrolment
+    response = client.get("/indicators/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")
