@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.apps import apps
 from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.services import api_credential_issue
@@ -19,6 +18,7 @@ from goldenthread.shared_indicators.benchmarking.models import (
     ClubMembership,
     ComparatorGroup,
 )
+from tests import refusals
 from tests.shared_indicators.benchmarking.graphql_support import post
 from tests.shared_indicators.benchmarking.helpers import ADMIN, make_club, make_indicator, make_org
 
@@ -175,15 +175,10 @@ def world(org_a) -> World:
     return World(club, member, indicator, make_indicator(), make_org())
 
 
-def database_state() -> dict[str, list]:
-    """Every row of every benchmarking and publication table (the public schema)."""
-    state = {}
-    for label in ("benchmarking", "publication"):
-        for model in apps.get_app_config(label).get_models():
-            state[model._meta.label] = sorted(
-                model.objects.values_list(), key=lambda row: repr(row)
-            )
-    return state
+def database_state() -> dict[str, str]:
+    """A digest of every table of the public schema, where clubs, consents and the published
+    values live (the REST refusal matrix's own measure)."""
+    return refusals.database_state("public")
 
 
 def refused(response, *, status: int = 200) -> dict:
@@ -278,9 +273,10 @@ def test_the_public_host_is_refused_before_any_mutation_runs(world, client_for):
             is_staff=True,
         )
     case = BY_NAME["benchmarkingClubCreate"]
+    client = client_for(None, user=staff)  # signing in stamps the staff account's last sign-in
     before = database_state()
 
-    response = post(client_for(None, user=staff), case.query, case.variables(world))
+    response = post(client, case.query, case.variables(world))
 
     error = refused(response)
     assert (error["extensions"]["code"], error["extensions"]["reason"]) == (
