@@ -300,6 +300,9 @@ class MfaEnrolmentMiddleware:
                     reverse("accounts:mfa-enrol"),
                     reverse("accounts:mfa-enrol-qr"),
                     reverse("accounts:sign-out"),
+                    # The idle warning on the enrolment page asks how long is left.
+                    reverse("accounts:session-status"),
+                    reverse("accounts:session-keep-alive"),
                 )
                 if request.path not in allowed and not request.path.startswith("/static/"):
                     if wants_json(request):  # REST or GraphQL with the session's cookie

@@ -17,8 +17,15 @@ from tests.platform.core.test_door import PUBLIC_URLCONF, TENANT_URLCONF, concre
 from tests.refusals import database_state
 
 PASSWORD = "correct-horse-battery-staple"
-# The only ways out of the hold: enrolling (the page and its QR code) and signing out.
-OPEN = {ENROL, "/accounts/me/mfa/set-up/qr.svg", "/accounts/sign-out/"}
+# What the hold lets through: enrolling (the page and its QR code), signing out, and the idle
+# warning's questions about the session itself (how long is left; stay signed in).
+OPEN = {
+    ENROL,
+    "/accounts/me/mfa/set-up/qr.svg",
+    "/accounts/sign-out/",
+    "/accounts/me/session/",
+    "/accounts/me/session/keep-alive/",
+}
 GRAPHQL_QUERY = {"query": "{ __typename }"}
 
 
@@ -69,6 +76,9 @@ def test_no_route_of_the_organisations_host_escapes_the_hold(
     before = database_state(*schemas)
 
     assert walk(client, paths) == {}
+    # The enrolment page's idle warning may still ask about the session itself.
+    status = client.get("/accounts/me/session/", HTTP_ACCEPT="application/json")
+    assert status.status_code == 200 and "seconds_left" in status.json()
 
     # REST and GraphQL with the session's cookie, with real bodies, say why in JSON.
     rest = client.post(
