@@ -5,6 +5,8 @@ with nothing changed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django_tenants.utils import schema_context
 
@@ -36,7 +38,7 @@ def test_changes_on_the_page_are_recorded_and_shown(org_a, admin, client_for):
     assert client.post(PAGE, {"idle_timeout_minutes": "45"}).status_code == 302
     assert client.post(PAGE, {"idle_timeout_minutes": "45"}).status_code == 302  # unchanged
     saved = client.post(
-        "/users/mfa-policy/", {"mfa_required_for_everyone": "on", "from": "settings"}
+        "/users/mfa-policy/", {"mfa_required_for_everyone": "on", "came_from": "settings"}
     )
     assert saved["Location"] == PAGE
     assert changes(org_a) == [
@@ -44,12 +46,26 @@ def test_changes_on_the_page_are_recorded_and_shown(org_a, admin, client_for):
         (admin.email, "mfa_required_for_everyone", False, True),
     ]
     html = client.get(PAGE).content.decode()
+    box = re.search(r'<input[^>]*name="mfa_required_for_everyone"[^>]*>', html)[0]
+    assert "checked" in box  # the page shows the policy as it now is
     assert "<td>Idle timeout</td>" in html and "<td>30 minutes</td>" in html
     assert "<td>45 minutes</td>" in html
     assert "<td>required of administrators only</td>" in html
     assert "<td>required of everyone</td>" in html
     assert admin.email in html
     assert "mfa_required_for_everyone" not in html.split("<h2>Changes")[1]  # words, not codes
+
+
+def test_the_page_has_labelled_fields_and_a_working_error_summary(org_a, admin, client_for):
+    from tests.fixtures.accessibility import assert_form_markup
+    from tests.fixtures.html import parse
+
+    client = client_for(org_a, user=admin)
+    for response in (client.get(PAGE), client.post(PAGE, {"idle_timeout_minutes": "5"})):
+        page = parse(response)
+        assert_form_markup(page)
+        assert len(page.find_all("h1")) == 1
+    assert 'name="mfa_required_for_everyone"' in client.get(PAGE).content.decode()
 
 
 def test_a_refused_timeout_records_nothing(org_a, admin, client_for):

@@ -30,6 +30,7 @@ from ...services.users import user_deactivate, user_invite, user_reactivate, use
 from .forms import (
     ImportForm,
     InviteForm,
+    MfaPolicyForm,
     SessionSettingsForm,
     UserChangeForm,
     UserFilterForm,
@@ -219,7 +220,7 @@ def user_mfa_policy_page(request: HttpRequest) -> HttpResponse:
         else "Only administrators must now use multi-factor authentication.",
     )
     # Sent from the Security settings page or the user list: back to where it came from.
-    if request.POST.get("from") == "settings":
+    if request.POST.get("came_from") == "settings":
         return redirect("users:session-settings")
     return redirect("users:list")
 
@@ -277,7 +278,12 @@ def session_settings_page(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "lifetime_hours": settings.SESSION_ABSOLUTE_LIFETIME_SECONDS // 3600,
-            "mfa_required_for_everyone": request.organisation.mfa_required_for_everyone,
+            "mfa_form": MfaPolicyForm(
+                initial={
+                    "mfa_required_for_everyone": request.organisation.mfa_required_for_everyone,
+                    "came_from": "settings",
+                }
+            ),
             "changes": [
                 {"change": change, **setting_selectors.setting_change_words(change)}
                 for change in changes
