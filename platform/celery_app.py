@@ -43,6 +43,20 @@ app.conf.beat_schedule = {
             "spread_seconds": 600,
         },
     },
+    # The sign-in record's retention: each organisation's schema, then the public schema's
+    # (helpdesk staff), which the fan-out skips; a plain entry runs in the public schema.
+    "delete-old-authentication-events": {
+        "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
+        "schedule": crontab(hour=3, minute=30),
+        "kwargs": {
+            "task_name": "goldenthread.platform.accounts.tasks.delete_old_authentication_events",
+            "spread_seconds": 3600,
+        },
+    },
+    "delete-old-authentication-events-public": {
+        "task": "goldenthread.platform.accounts.tasks.delete_old_authentication_events",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Public-schema work (agreements live there), so a plain entry rather than a fan-out.
     "expire-partnership-agreements": {
         "task": "goldenthread.partnerships.tasks.expire_agreements",

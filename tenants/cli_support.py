@@ -23,6 +23,7 @@ FIELD_OPTIONS = {
     "full_name": "--name",
     "roles": "--roles",
     "reason": "--reason",
+    "access_expires_at": "--access-ends",
 }
 
 
@@ -37,6 +38,15 @@ def command_error(exc: Exception) -> CommandError:
     if isinstance(exc, ValidationError):
         return CommandError("\n".join(exc.messages))
     if isinstance(exc, DomainError):
+        fields = (exc.extra or {}).get("fields")
+        if fields:
+            return CommandError(
+                "\n".join(
+                    f"{FIELD_OPTIONS.get(field, field)}: {message}"
+                    for field, messages in fields.items()
+                    for message in messages
+                )
+            )
         return CommandError(exc.message)
     return CommandError(str(exc))
 

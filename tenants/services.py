@@ -9,7 +9,6 @@ transaction, whichever interface (helpdesk console, command line) asked for it.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,11 +62,6 @@ def queue_invitation(*, organisation: Organisation, user_id: int, base_url: str)
             send_invitation_email.delay(user_id, base_url)
 
     transaction.on_commit(send)
-
-
-def generate_password() -> str:
-    """A password for a new account, shown once to whoever created the account."""
-    return secrets.token_urlsafe(12)
 
 
 @dataclass(frozen=True)

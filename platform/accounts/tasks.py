@@ -40,6 +40,19 @@ def clear_expired_sessions() -> int:
 
 
 @app.task
+def delete_old_authentication_events() -> int:
+    """Retention of the sign-in record, in the schema this task runs for (each organisation's
+    through `core.tasks.dispatch_to_organisations`, and the public one for helpdesk staff)."""
+    from django.conf import settings
+
+    from .services.authentication_events import authentication_events_delete_older_than
+
+    return authentication_events_delete_older_than(
+        days=settings.AUTHENTICATION_EVENT_RETENTION_DAYS
+    )
+
+
+@app.task
 def send_mfa_reset_email(user_id: int, base_url: str) -> bool:
     """Tell a user of the organisation this task runs for that an administrator reset their
     multi-factor authentication (so that a reset they did not ask for is noticed)."""

@@ -212,6 +212,13 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME_SECONDS
 # The warning before an idle session ends, and how often activity is written to the session.
 SESSION_IDLE_WARNING_SECONDS = 5 * 60
 SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+# The sign-in record (`accounts.AuthenticationEvent`) is deleted after this many days by a
+# nightly task (`accounts.tasks.delete_old_authentication_events`). 400: a full year of
+# history, for a yearly audit or an incident noticed late, plus a month to investigate;
+# not longer, since the rows hold addresses and the e-mail addresses people typed.
+AUTHENTICATION_EVENT_RETENTION_DAYS = ENV.authentication_event_retention_days
+if AUTHENTICATION_EVENT_RETENTION_DAYS < 1:
+    raise ValueError("AUTHENTICATION_EVENT_RETENTION_DAYS must be at least 1")
 
 # --- response headers on every page (production adds HSTS and the HTTPS redirect) ----------
 # Content-Security-Policy (django-csp): our own origin only, no inline code. A template that

@@ -60,6 +60,7 @@ class Environment:
     api_rate_per_user: str
     trusted_proxy_count: int
     session_lifetime_hours: int
+    authentication_event_retention_days: int
 
 
 def read_environment(*, debug_default: bool) -> Environment:
@@ -88,4 +89,5 @@ def read_environment(*, debug_default: bool) -> Environment:
         api_rate_per_user=os.environ.get("API_RATE_PER_USER") or "60/minute,2000/hour",
         trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", 0),
         session_lifetime_hours=_number("SESSION_LIFETIME_HOURS", 12),
+        authentication_event_retention_days=_number("AUTHENTICATION_EVENT_RETENTION_DAYS", 400),
     )

@@ -19,6 +19,17 @@ def unsafe_configuration_problems(env) -> list[str]:
         problems.append("CELERY_BROKER_URL must name the production broker")
     if env.platform_domain in {"localhost", ""}:
         problems.append("PLATFORM_DOMAIN must be the public domain organisations are served under")
+    scheme = env.email_url.split("://", 1)[0].lower()
+    if scheme != "smtp":
+        # console:// writes each e-mail, one-time set-password links included, to the log,
+        # where whoever reads the logs could take over a new account; locmem:// keeps mail in
+        # memory, where nobody receives the link at all.
+        problems.append(
+            f"EMAIL_URL must be an smtp:// URL in production, not {scheme}://: invitations and "
+            "password resets carry one-time set-password links, which console:// would write "
+            "to the logs (anyone reading them could take over the account) and locmem:// would "
+            "never deliver"
+        )
     return problems
 
 

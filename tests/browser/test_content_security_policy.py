@@ -35,6 +35,7 @@ ORGANISATION_PAGES = [
     "/accounts/me/",
     "/accounts/me/mfa/",
     "/users/",
+    "/users/session-timeout/",  # the security settings and their history
     "/api/docs/",
 ]
 MFA_ENROL = "/accounts/me/mfa/set-up/"

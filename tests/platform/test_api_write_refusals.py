@@ -430,6 +430,16 @@ def user_import(world: World):
     return user_import_preview(actor=world.user(ADMIN), file_name="p.csv", content=content.encode())
 
 
+def enrolled_person(world: World):
+    """A user with MFA set up (an authenticator app and a recovery code), to be reset."""
+    from goldenthread.platform.accounts.models import RecoveryCode, TotpDevice
+
+    user = person(world)
+    TotpDevice.objects.create(user=user, secret="JBSWY3DPEHPK3PXP", confirmed_at=timezone.now())
+    RecoveryCode.objects.create(user=user, code_hash="0" * 64)
+    return user
+
+
 ACCOUNTS = {
     ("POST", USR): Write(
         ADMIN,
@@ -449,6 +459,18 @@ ACCOUNTS = {
     ),
     ("POST", f"{USR}<int:pk>/reactivate/"): Write(
         ADMIN, OFFICER, lambda w: Call(f"/{USR}{deactivated(w).pk}/reactivate/")
+    ),
+    ("POST", f"{USR}<int:pk>/mfa-reset/"): Write(
+        ADMIN, OFFICER, lambda w: Call(f"/{USR}{enrolled_person(w).pk}/mfa-reset/")
+    ),
+    ("PATCH", "api/v1/accounts/security-settings/"): Write(
+        ADMIN,
+        OFFICER,
+        lambda w: Call(
+            "/api/v1/accounts/security-settings/",
+            {"idle_timeout_minutes": 45, "mfa_required_for_everyone": True},
+            False,
+        ),
     ),
     ("POST", f"{USR}imports/"): Write(
         ADMIN,

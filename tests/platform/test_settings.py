@@ -20,6 +20,7 @@ SAFE = {
     "DATABASE_URL": "postgres://goldenthread@db.internal:5432/goldenthread",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "PLATFORM_DOMAIN": "goldenthread.example.org",
+    "EMAIL_URL": "smtp://mailer:secret@mail.example.org:587?tls=1",
 }
 
 
@@ -97,6 +98,10 @@ def test_production_redirects_to_https_and_sends_hsts_for_every_subdomain():
         ({"DATABASE_URL": None}, "DATABASE_URL must name the production PostgreSQL server"),
         ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL must name the production broker"),
         ({"PLATFORM_DOMAIN": None}, "PLATFORM_DOMAIN must be the public domain"),
+        # Set-password links must not reach the logs, nor be lost.
+        ({"EMAIL_URL": None}, "EMAIL_URL must be an smtp:// URL in production, not console://"),
+        ({"EMAIL_URL": "console://"}, "which console:// would write to the logs"),
+        ({"EMAIL_URL": "locmem://"}, "not locmem://"),
     ],
 )
 def test_an_unsafe_production_environment_is_refused_with_the_reason(overrides, problem):
@@ -108,6 +113,26 @@ def test_an_unsafe_production_environment_is_refused_with_the_reason(overrides, 
     assert problem in result.stderr
     # Only the problem that exists is reported.
     assert result.stderr.count("\n- ") == 1
+
+
+def test_development_keeps_printing_e_mail_to_the_console():
+    """Locally the links are wanted on the console (`make demo` has no mail server)."""
+    env = {k: v for k, v in os.environ.items() if k not in variables_read_by_settings()}
+    env.update(
+        DJANGO_SETTINGS_MODULE="goldenthread.platform.settings.development",
+        DATABASE_URL=SAFE["DATABASE_URL"],
+        CELERY_BROKER_URL=SAFE["CELERY_BROKER_URL"],
+    )
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "print(settings.EMAIL_BACKEND)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_every_problem_is_named_at_once():

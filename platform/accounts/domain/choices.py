@@ -15,6 +15,14 @@ class UserAuditAction(models.TextChoices):
     MFA_RESET = "mfa_reset", "Multi-factor authentication reset"
 
 
+class OrganisationSetting(models.TextChoices):
+    """The organisation's security settings whose changes are audited
+    (`OrganisationSettingChange`)."""
+
+    IDLE_TIMEOUT = "idle_timeout_minutes", "Idle timeout"
+    MFA_FOR_EVERYONE = "mfa_required_for_everyone", "Multi-factor authentication for everyone"
+
+
 class UserImportStatus(models.TextChoices):
     PREVIEWED = "previewed", "Checked, not yet imported"
     COMMITTED = "committed", "Imported"

@@ -168,7 +168,7 @@ class AuthenticationEvent(models.Model):
 
 
 # After User, which they name.
-from .administration import UserAuditEntry, UserImport  # noqa: E402
+from .administration import OrganisationSettingChange, UserAuditEntry, UserImport  # noqa: E402
 from .mfa import RecoveryCode, TotpDevice  # noqa: E402
 from .sessions import SessionSettings  # noqa: E402
 
@@ -176,6 +176,7 @@ __all__ = [
     "ApiCredential",
     "AuthenticationEvent",
     "AuthenticationEventKind",
+    "OrganisationSettingChange",
     "RecoveryCode",
     "Role",
     "SessionSettings",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from ..domain.choices import UserAuditAction, UserImportStatus
+from ..domain.choices import OrganisationSetting, UserAuditAction, UserImportStatus
 
 
 class UserAuditEntry(models.Model):
@@ -39,6 +39,28 @@ class UserAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.user_email}"
+
+
+class OrganisationSettingChange(models.Model):
+    """One change to the organisation's security settings (the idle timeout, MFA for
+    everyone): who, when, old → new. Kept in the organisation's schema even for a setting
+    stored on the public `Organisation` row, so the organisation's trail stays its own. Rows
+    are only ever added (`services.organisation_settings.setting_change_record`)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    setting = models.CharField(max_length=40, choices=OrganisationSetting.choices)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.setting}"
 
 
 class UserImport(models.Model):

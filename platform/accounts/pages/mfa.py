@@ -20,7 +20,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.pages import show_domain_error
+from goldenthread.platform.core.responses import error_body, wants_json
 from goldenthread.platform.core.throttling import client_address
 
 from ..domain import mfa as rules
@@ -40,6 +41,11 @@ from .forms import MfaCodeForm
 PENDING = "mfa_pending"
 ENROL_REQUIRED = "mfa_enrol_required"
 ENROL_SECRET = "mfa_enrol_secret"  # noqa: S105 (a session key, not a secret)
+ENROL_FIRST = (
+    "Set up multi-factor authentication first: sign in on a page and follow the steps, then "
+    "try again."
+)
+ENROL_CODE = "mfa_enrolment_required"
 # How long the second step waits after the password before starting again.
 PENDING_SECONDS = 5 * 60
 
@@ -294,7 +300,12 @@ class MfaEnrolmentMiddleware:
                     reverse("accounts:mfa-enrol"),
                     reverse("accounts:mfa-enrol-qr"),
                     reverse("accounts:sign-out"),
+                    # The idle warning on the enrolment page asks how long is left.
+                    reverse("accounts:session-status"),
+                    reverse("accounts:session-keep-alive"),
                 )
                 if request.path not in allowed and not request.path.startswith("/static/"):
+                    if wants_json(request):  # REST or GraphQL with the session's cookie
+                        return JsonResponse(error_body(ENROL_FIRST, code=ENROL_CODE), status=403)
                     return redirect("accounts:mfa-enrol")
         return self.get_response(request)

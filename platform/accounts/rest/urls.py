@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import users
+from . import organisation_settings, users
 
 urlpatterns = [
     path("users/", users.UserListApi.as_view(), name="accounts-users"),
@@ -18,6 +18,9 @@ urlpatterns = [
         users.UserReactivateApi.as_view(),
         name="accounts-user-reactivate",
     ),
+    path(
+        "users/<int:pk>/mfa-reset/", users.UserMfaResetApi.as_view(), name="accounts-user-mfa-reset"
+    ),
     path("users/imports/", users.UserImportApi.as_view(), name="accounts-user-imports"),
     path(
         "users/imports/<int:pk>/", users.UserImportDetailApi.as_view(), name="accounts-user-import"
@@ -26,5 +29,15 @@ urlpatterns = [
         "users/imports/<int:pk>/commit/",
         users.UserImportCommitApi.as_view(),
         name="accounts-user-import-commit",
+    ),
+    path(
+        "security-settings/",
+        organisation_settings.SecuritySettingsApi.as_view(),
+        name="accounts-security-settings",
+    ),
+    path(
+        "security-settings/history/",
+        organisation_settings.SecuritySettingsHistoryApi.as_view(),
+        name="accounts-security-settings-history",
     ),
 ]

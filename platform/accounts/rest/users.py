@@ -23,14 +23,15 @@ from ..models import Role, User, UserImport
 from ..selectors import users as user_selectors
 from ..selectors.mfa import mfa_state
 from ..services.importing import user_import_commit, user_import_preview
+from ..services.mfa import mfa_reset
 from ..services.users import user_deactivate, user_invite, user_reactivate, user_update
 
 TAGS = ["accounts"]
 MEANINGS = {
     403: "Only the organisation's administrators administer users.",
     404: "There is no such user (or import) in this organisation.",
-    409: "The user is already in that state, it is the last active administrator, or the "
-    "spreadsheet was already imported.",
+    409: "The user is already in that state, it is the last active administrator, has no "
+    "multi-factor authentication to reset, or the spreadsheet was already imported.",
 }
 
 
@@ -229,6 +230,25 @@ class UserReactivateApi(UsersApi):
     def post(self, request, pk: int):
         user = user_selectors.user_get(reader=request.user, user_id=pk)
         return Response(user_output(user_reactivate(actor=request.user, user=user)))
+
+
+class UserMfaResetApi(UsersApi):
+    @extend_schema(
+        operation_id="accounts_users_mfa_reset",
+        summary="Reset a user's multi-factor authentication (a lost phone)",
+        tags=TAGS,
+        request=None,
+        responses={200: UserOutput, **_errors(403, 404, 409)},
+        description="Deletes the user's authenticator app and recovery codes and ends their "
+        "sessions; they set MFA up again at their next sign-in where it is required of them. "
+        "Audited in the user's history (`mfa_reset`) and e-mailed to the user. Refused (403) "
+        "for one's own account (turn it off with a current code instead), and (409 "
+        "`mfa_not_enrolled`) when the user has not set MFA up.",
+    )
+    def post(self, request, pk: int):
+        user = user_selectors.user_get(reader=request.user, user_id=pk)
+        mfa_reset(actor=request.user, user=user, base_url=_base_url(request))
+        return Response(user_output(user))
 
 
 class UserHistoryApi(UsersApi):

@@ -15,9 +15,10 @@ from django.utils import timezone
 from goldenthread.platform.core.errors import Conflict, DomainError, PermissionDenied
 
 from ..domain import mfa as rules
-from ..domain.choices import UserAuditAction
+from ..domain.choices import OrganisationSetting, UserAuditAction
 from ..models import RecoveryCode, TotpDevice, User
 from ..permissions import require_administer_users
+from .organisation_settings import setting_change_record
 from .sessions import user_sessions_end
 from .users import user_audit_record
 
@@ -134,9 +135,23 @@ def mfa_reset(*, actor: User, user: User, base_url: str) -> None:
     transaction.on_commit(lambda: send_mfa_reset_email.delay(user_id, base_url))
 
 
+@transaction.atomic
 def mfa_policy_set(*, actor: User, organisation, required_for_everyone: bool) -> None:
     """An administrator of the organisation requires MFA of everyone (or only of those who
-    must always use it)."""
+    must always use it). Audited old → new in the organisation's schema when it changes."""
     require_administer_users(actor)
+    # The row is read again, locked: two administrators saving at once are recorded in turn,
+    # each with the value the other left.
+    locked = type(organisation).objects.select_for_update().get(pk=organisation.pk)
+    old = locked.mfa_required_for_everyone
     organisation.mfa_required_for_everyone = required_for_everyone
-    organisation.save(update_fields=["mfa_required_for_everyone"])
+    if old == required_for_everyone:
+        return
+    locked.mfa_required_for_everyone = required_for_everyone
+    locked.save(update_fields=["mfa_required_for_everyone"])
+    setting_change_record(
+        actor=actor,
+        setting=OrganisationSetting.MFA_FOR_EVERYONE,
+        old=old,
+        new=required_for_everyone,
+    )

@@ -22,11 +22,12 @@ from django.http import HttpRequest
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.throttling import client_address
 
-from ..domain.choices import UserAuditAction
+from ..domain.choices import OrganisationSetting, UserAuditAction
 from ..domain.sessions import LAST_SEEN_AT, SIGNED_IN_AT
 from ..models import AuthenticationEventKind, SessionSettings, User
 from ..permissions import require_administer_users
 from .authentication_events import authentication_event_record
+from .organisation_settings import setting_change_record
 from .sessions import user_sessions_end
 from .users import user_audit_record
 
@@ -62,12 +63,13 @@ def idle_seconds_for(*, organisation) -> int | None:
 
 @transaction.atomic
 def session_settings_update(*, actor: User, idle_timeout_minutes: int) -> SessionSettings:
-    """Change the organisation's idle timeout (administrators only). Sessions already open
-    follow the new timeout from their next request."""
+    """Change the organisation's idle timeout (administrators only; audited old → new when it
+    changes). Sessions already open follow the new timeout from their next request."""
     require_administer_users(actor)
     settings, _ = SessionSettings.objects.select_for_update().get_or_create(
         id=SessionSettings.SINGLETON_ID
     )
+    old = settings.idle_timeout_minutes
     settings.idle_timeout_minutes = idle_timeout_minutes
     try:
         settings.full_clean()
@@ -76,7 +78,12 @@ def session_settings_update(*, actor: User, idle_timeout_minutes: int) -> Sessio
         raise DomainError(
             messages[0], extra={"fields": {"idle_timeout_minutes": messages}}
         ) from None
+    if old == idle_timeout_minutes:
+        return settings
     settings.save()
+    setting_change_record(
+        actor=actor, setting=OrganisationSetting.IDLE_TIMEOUT, old=old, new=idle_timeout_minutes
+    )
     return settings
 
 

@@ -38,10 +38,12 @@ def user_audit_record(
     user: User,
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> UserAuditEntry:
+    """`actor_label` names an actor with no account here (`cli:<os user>`)."""
     return UserAuditEntry.objects.create(
         actor=actor,
-        actor_email=actor.email if actor is not None else "",
+        actor_email=actor.email if actor is not None else actor_label,
         action=action,
         user=user,
         user_email=user.email,
@@ -60,7 +62,7 @@ def _refuse(message: str, *, field: str, code: str = "invalid") -> DomainError:
 
 def check_new_user(
     *,
-    actor: User,
+    actor: User | None,
     email: str,
     full_name: str,
     roles: list[str],
@@ -92,7 +94,7 @@ def check_new_user(
 
 def _role_problems(
     *,
-    actor: User,
+    actor: User | None,
     roles: list[str],
     access_expires_at: datetime | None,
     given: set[str] | None = None,
@@ -167,6 +169,50 @@ def user_invite(
     )
     user_audit_record(
         actor=actor,
+        action=UserAuditAction.INVITED,
+        user=user,
+        new={
+            "email": user.email,
+            "full_name": user.full_name,
+            "roles": user.roles,
+            "access_expires_at": _when(access_expires_at),
+        },
+    )
+    queue_invitation_email(user=user, base_url=base_url)
+    return user
+
+
+@transaction.atomic
+def user_invite_from_command_line(
+    *,
+    actor_label: str,
+    email: str,
+    full_name: str,
+    roles: list[str],
+    access_expires_at: datetime | None = None,
+    base_url: str,
+) -> User:
+    """The vendor's `goldenthread user create`: the same invitation, checks and audit entry
+    as an administrator's (`user_invite`), the actor named `cli:<os user>`. Nobody at the
+    vendor chooses or sees a password or the set-password link: it goes only to the person's
+    mailbox, from a worker after commit."""
+    email = email.strip().lower()
+    roles = sorted(set(roles))
+    _raise_for(
+        check_new_user(
+            actor=None,
+            email=email,
+            full_name=full_name,
+            roles=roles,
+            access_expires_at=access_expires_at,
+        )
+    )
+    user = user_create(
+        email=email, full_name=full_name, roles=roles, access_expires_at=access_expires_at
+    )
+    user_audit_record(
+        actor=None,
+        actor_label=actor_label,
         action=UserAuditAction.INVITED,
         user=user,
         new={

@@ -114,23 +114,21 @@ def run(*args: str) -> str:
     ("password", "says"),
     [
         ("alpha-2024", "--password: Choose a password of at least 12 characters"),
-        ("Alpha District Council", "--password: This password is too close to the name of Alpha"),
+        ("Hal Helpdesk-Smith", "--password: This password is too close to"),
         ("Qwertyuiop123!", "--password: This password is on lists of common"),
     ],
 )
-def test_the_user_command_refuses_a_weak_password_and_creates_nobody(org_a, password, says):
+def test_the_staff_command_refuses_a_weak_chosen_password_and_creates_nobody(db, password, says):
     with pytest.raises(CommandError, match=re.escape(says)):
-        run("user", "create", "--org", "alpha", "--email", "weak@alpha.example",
-            "--name", "Wendy Weak", "--password", password)  # fmt: skip
-    with schema_context(org_a.schema_name):
-        assert not User.objects.filter(email="weak@alpha.example").exists()
+        run("staff", "create", "--email", "weak@goldenthread.example",
+            "--name", "Hal Helpdesk-Smith", "--password", password)  # fmt: skip
+    assert not User.objects.filter(email="weak@goldenthread.example").exists()
 
 
-def test_the_user_command_takes_a_good_password(org_a):
-    run("user", "create", "--org", "alpha", "--email", "good@alpha.example",
+def test_the_staff_command_takes_a_good_password(db):
+    run("staff", "create", "--email", "good@goldenthread.example",
         "--name", "Gary Good", "--password", GOOD)  # fmt: skip
-    with schema_context(org_a.schema_name):
-        assert User.objects.get(email="good@alpha.example").check_password(GOOD)
+    assert User.objects.get(email="good@goldenthread.example").check_password(GOOD)
 
 
 def test_the_staff_command_refuses_a_weak_password(db):

@@ -1,17 +1,23 @@
-"""`goldenthread staff create`: a helpdesk user on the platform's public host."""
+"""`goldenthread staff create`: a helpdesk user on the platform's public host.
+
+By default the new helpdesk user is invited: a worker e-mails them, after commit, a one-time
+link to choose their password. `--password` sets one the operator chose instead (checked like
+any password). The command never makes up a password or prints one, or the link."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.accounts.services import staff_lead_set, staff_user_create
 from goldenthread.platform.accounts.services.passwords import password_validate_for_new_account
+from goldenthread.platform.accounts.services.users import queue_invitation_email
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.tenants.cli_support import command_error
-from goldenthread.tenants.services import generate_password, sign_in_url_for
+from goldenthread.tenants.services import SIGN_IN_PATH, sign_in_url_for
 
 
 class Command(BaseCommand):
@@ -22,8 +28,13 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="Create a helpdesk user.")
         create.add_argument("--email", required=True)
         create.add_argument("--name", required=True)
-        create.add_argument("--password", default=None, help="Default: generated and printed.")
-        create.add_argument("--port", type=int, default=None, help="Port for the sign-in URL.")
+        create.add_argument(
+            "--password",
+            default=None,
+            help="Default: none; the person is e-mailed a one-time link to choose theirs.",
+        )
+        create.add_argument("--port", type=int, default=None, help="Port for the links.")
+        create.add_argument("--scheme", default="http", choices=["http", "https"])
         create.add_argument(
             "--lead", action="store_true", help="A helpdesk lead: also sees staff sign-ins."
         )
@@ -40,23 +51,32 @@ class Command(BaseCommand):
             now = "no longer a helpdesk lead" if options["remove"] else "a helpdesk lead"
             self.stdout.write(self.style.SUCCESS(f"{user.email} is {now}."))
             return
-        password = options["password"] or generate_password()
+        password = options["password"]
+        url = sign_in_url_for(
+            settings.PLATFORM_DOMAIN, url_scheme=options["scheme"], port=options["port"]
+        )
         try:
-            if options["password"]:
-                with schema_context(get_public_schema_name()):
+            # In the public schema until the invitation is queued after commit, so the
+            # worker sends it from there.
+            with schema_context(get_public_schema_name()), transaction.atomic():
+                if password:
                     password_validate_for_new_account(
                         password=password, email=options["email"], full_name=options["name"]
                     )
-            user = staff_user_create(
-                email=options["email"], full_name=options["name"], password=password
-            )
-            if options["lead"]:
-                staff_lead_set(email=user.email)
+                user = staff_user_create(
+                    email=options["email"], full_name=options["name"], password=password
+                )
+                if options["lead"]:
+                    staff_lead_set(email=user.email)
+                if not password:
+                    queue_invitation_email(user=user, base_url=url.removesuffix(SIGN_IN_PATH))
         except (ValidationError, DomainError) as exc:
             raise command_error(exc) from exc
-        url = sign_in_url_for(settings.PLATFORM_DOMAIN, port=options["port"])
         lead = " (a helpdesk lead)" if options["lead"] else ""
         self.stdout.write(self.style.SUCCESS(f"Created helpdesk user {user.email}{lead}."))
         self.stdout.write(f"  sign-in URL: {url}")
-        if not options["password"]:
-            self.stdout.write(f"  password:    {password}  (shown once)")
+        if not password:
+            self.stdout.write(
+                f"  invitation:  e-mailed to {user.email} (a one-time link to choose their "
+                "password; nobody else receives it)"
+            )

@@ -67,6 +67,16 @@ class ImportForm(forms.Form):
     )
 
 
+class MfaPolicyForm(forms.Form):
+    mfa_required_for_everyone = forms.BooleanField(
+        label="Everyone in the organisation must use multi-factor authentication",
+        help_text="From each person's next sign-in. Administrators always must.",
+        required=False,
+    )
+    # Where the page posts from, so the answer comes back to it.
+    came_from = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class SessionSettingsForm(forms.Form):
     idle_timeout_minutes = forms.IntegerField(
         label="Sign out after this many minutes without activity",

@@ -17,6 +17,7 @@ from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 
 from ...permissions import can_administer_users
 from ...selectors import mfa as mfa_selectors
+from ...selectors import organisation_settings as setting_selectors
 from ...selectors import users as user_selectors
 from ...services.importing import user_import_commit, user_import_preview
 from ...services.mfa import mfa_policy_set, mfa_reset
@@ -29,6 +30,7 @@ from ...services.users import user_deactivate, user_invite, user_reactivate, use
 from .forms import (
     ImportForm,
     InviteForm,
+    MfaPolicyForm,
     SessionSettingsForm,
     UserChangeForm,
     UserFilterForm,
@@ -217,6 +219,9 @@ def user_mfa_policy_page(request: HttpRequest) -> HttpResponse:
         if required
         else "Only administrators must now use multi-factor authentication.",
     )
+    # Sent from the Security settings page or the user list: back to where it came from.
+    if request.POST.get("came_from") == "settings":
+        return redirect("users:session-settings")
     return redirect("users:list")
 
 
@@ -266,10 +271,24 @@ def session_settings_page(request: HttpRequest) -> HttpResponse:
                 "without activity.",
             )
             return redirect("users:session-settings")
+    changes = setting_selectors.setting_change_list(reader=request.user)[:50]
     return render(
         request,
         "accounts/users/session_settings.html",
-        {"form": form, "lifetime_hours": settings.SESSION_ABSOLUTE_LIFETIME_SECONDS // 3600},
+        {
+            "form": form,
+            "lifetime_hours": settings.SESSION_ABSOLUTE_LIFETIME_SECONDS // 3600,
+            "mfa_form": MfaPolicyForm(
+                initial={
+                    "mfa_required_for_everyone": request.organisation.mfa_required_for_everyone,
+                    "came_from": "settings",
+                }
+            ),
+            "changes": [
+                {"change": change, **setting_selectors.setting_change_words(change)}
+                for change in changes
+            ],
+        },
         status=400 if form.errors else 200,
     )
 
