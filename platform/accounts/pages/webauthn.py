@@ -1,0 +1,189 @@
+"""Security key and passkey pages: adding a key, signing in with one as the second step,
+removing one, and the JSON options the browser script (`static/accounts/webauthn.js`) asks
+for just before it calls the authenticator.
+
+Each page is an ordinary form. The script fetches the options (which start the ceremony in
+the session, `pages.ceremonies`), asks the browser's WebAuthn for the key's answer, puts it
+in the form's hidden `credential` field and submits the form; the page then verifies it. A
+browser without WebAuthn (or without JavaScript) is told so on the page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.pages import show_domain_error
+from goldenthread.platform.core.responses import error_body
+from goldenthread.platform.core.throttling import client_address
+
+from ..selectors import mfa as mfa_selectors
+from ..services import lockout
+from ..services import webauthn as keys
+from . import ceremonies
+from .forms import MfaConfirmForm, SecurityKeyAddForm, SecurityKeySignInForm
+from .mfa import (
+    ENROL_REQUIRED,
+    _no_store,
+    complete_sign_in,
+    pending_user,
+    recovery_codes_page,
+    sign_in_again,
+    sign_in_page,
+    with_factor,
+)
+
+
+def _options(request: HttpRequest, *, purpose: str, user, make) -> HttpResponse:
+    options_json, challenge = make(user=user, rp_id=ceremonies.rp_id(request))
+    ceremonies.ceremony_start(request, purpose=purpose, user_id=user.pk, challenge=challenge)
+    return _no_store(HttpResponse(options_json, content_type="application/json"))
+
+
+@login_required
+@require_POST
+def security_key_options(request: HttpRequest) -> HttpResponse:
+    """Options to create a key for the signed-in person (starts a "register" ceremony)."""
+    return _options(
+        request, purpose=ceremonies.REGISTER, user=request.user, make=keys.registration_options
+    )
+
+
+@login_required
+@require_POST
+def confirm_options(request: HttpRequest) -> HttpResponse:
+    """Options to confirm a change with one of the person's keys (a "confirm" ceremony)."""
+    if not mfa_selectors.security_key_list(user=request.user).exists():
+        return JsonResponse(
+            error_body("You have no security key to confirm with.", code="no_security_key"),
+            status=409,
+        )
+    return _options(
+        request, purpose=ceremonies.CONFIRM, user=request.user, make=keys.authentication_options
+    )
+
+
+@require_POST
+def sign_in_options(request: HttpRequest) -> HttpResponse:
+    """Options for the second sign-in step, naming the pending person's keys. Only after a
+    right password: without one there is nobody to ask about."""
+    user, _ = pending_user(request)
+    if user is None:
+        return JsonResponse(error_body("Please sign in again.", code="sign_in_again"), status=401)
+    return _options(
+        request, purpose=ceremonies.SIGN_IN, user=user, make=keys.authentication_options
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security_key_add(request: HttpRequest) -> HttpResponse:
+    """Add a security key or passkey. The person's first factor also brings their recovery
+    codes, shown once; a person held on enrolment may go on once it is added."""
+    form = SecurityKeyAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ceremony = ceremonies.ceremony_take(
+            request, purpose=ceremonies.REGISTER, user_id=request.user.pk
+        )
+        if ceremony is None:
+            form.add_error(None, ceremonies.EXPIRED_MESSAGE)
+        else:
+            try:
+                key, codes = keys.security_key_register(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    credential=form.cleaned_data["credential"],
+                    ceremony=ceremony,
+                    address=client_address(request),
+                )
+            except DomainError as error:
+                show_domain_error(form, error, field_map={"credential": ""})
+            else:
+                request.session.pop(ENROL_REQUIRED, None)
+                if codes:
+                    return recovery_codes_page(request, codes=codes, status=201)
+                messages.success(request, f"Your key {key.name} is added.")
+                return redirect("accounts:mfa")
+    context = {"form": form, "required": bool(request.session.get(ENROL_REQUIRED))}
+    return _no_store(
+        render(
+            request,
+            "accounts/mfa/security_key_add.html",
+            context,
+            status=400 if form.errors else 200,
+        )
+    )
+
+
+@require_POST
+def security_key_sign_in(request: HttpRequest) -> HttpResponse:
+    """The second step with a key: its answer to the "sign_in" ceremony. Failures count at
+    the lockout's MFA door, like a wrong code."""
+    user, pending = pending_user(request)
+    if user is None:
+        return sign_in_again(request)
+    form = SecurityKeySignInForm(request.POST)
+    if not form.is_valid():
+        return sign_in_page(request, user=user, key_form=form, status=400)
+    address = client_address(request)
+    lock = lockout.lock_for(door=lockout.MFA, email=user.email, address=address)
+    if lock is not None:
+        lockout.refusal_record(lock=lock, email=user.email, address=address)
+        form.add_error(None, lock.message)
+        return sign_in_page(request, user=user, key_form=form, lock=lock)
+    assertion = ceremonies.assertion_from(
+        request,
+        credential=form.cleaned_data["credential"],
+        purpose=ceremonies.SIGN_IN,
+        user_id=user.pk,
+    )
+    if assertion is None:
+        form.add_error(None, ceremonies.EXPIRED_MESSAGE)
+        return sign_in_page(request, user=user, key_form=form, status=400)
+    try:
+        keys.security_key_authenticate(user=user, assertion=assertion, address=address)
+    except DomainError as error:
+        lock = lockout.failure_record(door=lockout.MFA, email=user.email, address=address)
+        form.add_error(None, lock.message if lock else error.message)
+        return sign_in_page(request, user=user, key_form=form, lock=lock, status=400)
+    return complete_sign_in(request, user=user, pending=pending, address=address)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security_key_remove(request: HttpRequest, key_id: int) -> HttpResponse:
+    """Remove one of the person's keys, confirmed with a current factor."""
+    key = mfa_selectors.security_key_list(user=request.user).filter(pk=key_id).first()
+    if key is None:  # another person's key is not found, like one that never was
+        raise Http404("You have no security key with that id.")
+    form = MfaConfirmForm(request.POST or None)
+    lock = None
+    if request.method == "POST":
+        removed, lock = with_factor(
+            request,
+            form,
+            lambda *, code, assertion: keys.security_key_remove(
+                user=request.user,
+                key_id=key.pk,
+                code=code,
+                assertion=assertion,
+                address=client_address(request),
+            ),
+        )
+        if removed is not None:
+            messages.success(request, f"Your key {removed.name} is removed.")
+            return redirect("accounts:mfa")
+    context = {
+        "key": key,
+        "form": form,
+        "has_app": mfa_selectors.has_authenticator_app(user=request.user),
+    }
+    status = 429 if lock is not None else (400 if form.errors else 200)
+    response = render(request, "accounts/mfa/security_key_remove.html", context, status=status)
+    if lock is not None:
+        response["Retry-After"] = str(lock.seconds_left)
+    return _no_store(response)
