@@ -1,7 +1,7 @@
 """Security keys in Chromium with a virtual authenticator (Chrome DevTools Protocol's
 WebAuthn domain): an administrator held on enrolment adds a passkey through the page's
-script, then signs in with it as the second step, on an organisation's host
-(`*.localhost` is a secure context, so WebAuthn is available without TLS)."""
+script, then signs in with it as the second step, and then with the passkey alone, on an
+organisation's host (`*.localhost` is a secure context, so WebAuthn works without TLS)."""
 
 from __future__ import annotations
 
@@ -71,13 +71,21 @@ def test_add_a_passkey_then_sign_in_with_it(
     assert page.url == f"{base}/"
     page.goto(f"{base}/users/")
     assert page.locator("h1").inner_text() == "Users"
+    sign_out(page)
+
+    # A passkey alone: no e-mail address, no password.
+    page.goto(f"{base}/accounts/sign-in/?next=/users/")
+    with page.expect_navigation():
+        page.click("button:has-text('Sign in with a passkey')")
+    assert page.url == f"{base}/users/"
+    assert page.locator("h1").inner_text() == "Users"
 
     from goldenthread.platform.accounts.models import SecurityKey
 
     with django_db_blocker.unblock(), schema_context(session_organisations["alpha"].schema_name):
         key = SecurityKey.objects.get(user__email=admin.email)
     assert key.name == "Laptop passkey" and key.last_used_at is not None
-    assert key.sign_count >= 1  # Chromium's virtual authenticator counts
+    assert key.sign_count >= 2  # Chromium's virtual authenticator counts each use
 
 
 def test_a_browser_without_webauthn_is_told(page, live_url, session_organisations, committed_user):

@@ -22,6 +22,7 @@ SESSION_KEY = "webauthn_ceremony"
 REGISTER = "register"
 SIGN_IN = "sign_in"
 CONFIRM = "confirm"
+PASSKEY = "passkey"  # sign-in with a passkey alone: nobody is known yet (user_id None)
 
 
 def rp_id(request: HttpRequest) -> str:
@@ -32,7 +33,9 @@ def origin(request: HttpRequest) -> str:
     return rules.origin_of(scheme=request.scheme, host=request.get_host())
 
 
-def ceremony_start(request: HttpRequest, *, purpose: str, user_id: int, challenge: bytes) -> None:
+def ceremony_start(
+    request: HttpRequest, *, purpose: str, user_id: int | None, challenge: bytes
+) -> None:
     request.session[SESSION_KEY] = {
         "purpose": purpose,
         "user_id": user_id,
@@ -41,7 +44,7 @@ def ceremony_start(request: HttpRequest, *, purpose: str, user_id: int, challeng
     }
 
 
-def ceremony_take(request: HttpRequest, *, purpose: str, user_id: int) -> Ceremony | None:
+def ceremony_take(request: HttpRequest, *, purpose: str, user_id: int | None) -> Ceremony | None:
     """The ceremony issued here for this purpose and user, removed from the session; None
     when there is none, it has expired, or it was issued for something else."""
     state = request.session.pop(SESSION_KEY, None) or {}
@@ -59,7 +62,7 @@ def ceremony_take(request: HttpRequest, *, purpose: str, user_id: int) -> Ceremo
 
 
 def assertion_from(
-    request: HttpRequest, *, credential: str, purpose: str, user_id: int
+    request: HttpRequest, *, credential: str, purpose: str, user_id: int | None
 ) -> KeyAssertion | None:
     """The posted key answer with its ceremony, or None when no live ceremony awaits it."""
     ceremony = ceremony_take(request, purpose=purpose, user_id=user_id)

@@ -181,3 +181,8 @@ class SecurityKeySignInForm(forms.Form):
     credential = forms.CharField(
         required=True, max_length=20_000, widget=forms.HiddenInput(attrs={"data-webauthn": ""})
     )
+
+
+class PasskeySignInForm(forms.Form):
+    credential = forms.CharField(max_length=20_000, widget=forms.HiddenInput())
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput())

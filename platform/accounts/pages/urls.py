@@ -16,6 +16,12 @@ urlpatterns = [
     ),
     path("me/mfa/turn-off/", mfa.mfa_remove_page, name="mfa-remove"),
     path("sign-in/key/", webauthn.security_key_sign_in, name="security-key-sign-in"),
+    path("sign-in/passkey/", webauthn.passkey_sign_in, name="passkey-sign-in"),
+    path(
+        "sign-in/passkey/options/",
+        webauthn.passkey_sign_in_options,
+        name="passkey-sign-in-options",
+    ),
     path("sign-in/key/options/", webauthn.sign_in_options, name="security-key-sign-in-options"),
     path("me/mfa/keys/add/", webauthn.security_key_add, name="security-key-add"),
     path("me/mfa/keys/options/", webauthn.security_key_options, name="security-key-options"),

@@ -1,6 +1,6 @@
-"""Security key and passkey pages: adding a key, signing in with one as the second step,
-removing one, and the JSON options the browser script (`static/accounts/webauthn.js`) asks
-for just before it calls the authenticator.
+"""Security key and passkey pages: adding a key, signing in with one as the second step or
+(a passkey) instead of the password, removing one, and the JSON options the browser script
+(`static/accounts/webauthn.js`) asks for just before it calls the authenticator.
 
 Each page is an ordinary form. The script fetches the options (which start the ceremony in
 the session, `pages.ceremonies`), asks the browser's WebAuthn for the key's answer, puts it
@@ -10,7 +10,9 @@ browser without WebAuthn (or without JavaScript) is told so on the page.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -25,10 +27,18 @@ from ..selectors import mfa as mfa_selectors
 from ..services import lockout
 from ..services import webauthn as keys
 from . import ceremonies
-from .forms import MfaConfirmForm, SecurityKeyAddForm, SecurityKeySignInForm
+from .forms import (
+    MfaConfirmForm,
+    PasskeySignInForm,
+    SecurityKeyAddForm,
+    SecurityKeySignInForm,
+    SignInForm,
+)
 from .mfa import (
     ENROL_REQUIRED,
+    PENDING,
     _no_store,
+    _safe_next,
     complete_sign_in,
     pending_user,
     recovery_codes_page,
@@ -187,3 +197,83 @@ def security_key_remove(request: HttpRequest, key_id: int) -> HttpResponse:
     if lock is not None:
         response["Retry-After"] = str(lock.seconds_left)
     return _no_store(response)
+
+
+def _address_lock(request: HttpRequest) -> lockout.Lock | None:
+    return lockout.lock_for(door=lockout.SIGN_IN, email="", address=client_address(request))
+
+
+@require_POST
+def passkey_sign_in_options(request: HttpRequest) -> HttpResponse:
+    """Options for signing in with a passkey instead of the password. Refused while the
+    client's address is locked at the sign-in door."""
+    lock = _address_lock(request)
+    if lock is not None:
+        response = JsonResponse(error_body(lock.message, code="locked"), status=429)
+        response["Retry-After"] = str(lock.seconds_left)
+        return response
+    options_json, challenge = keys.passkey_options(rp_id=ceremonies.rp_id(request))
+    ceremonies.ceremony_start(
+        request, purpose=ceremonies.PASSKEY, user_id=None, challenge=challenge
+    )
+    return _no_store(HttpResponse(options_json, content_type="application/json"))
+
+
+def _passkey_refused(
+    request: HttpRequest, *, message: str, next_url: str, lock: lockout.Lock | None = None
+) -> HttpResponse:
+    context = {
+        "form": SignInForm(request),
+        "next": next_url,
+        "passkey_errors": [("", "", message)],
+    }
+    response = render(request, "accounts/sign_in.html", context, status=429 if lock else 400)
+    if lock is not None:
+        response["Retry-After"] = str(lock.seconds_left)
+    return _no_store(response)
+
+
+@require_POST
+def passkey_sign_in(request: HttpRequest) -> HttpResponse:
+    """Sign in with a passkey alone. It goes through the sign-in door's lockout like a
+    password (per account, once the passkey names it, and per address), is recorded in the
+    sign-in history as a passkey sign-in, and ends in Django's login like every other way in
+    (so session lifetimes and "sign out everywhere" apply)."""
+    form = PasskeySignInForm(request.POST)
+    next_url = request.POST.get("next", "")
+    if not form.is_valid():
+        return _passkey_refused(
+            request, message="Your browser did not pass on a passkey. Try again.", next_url=next_url
+        )
+    address = client_address(request)
+    credential = form.cleaned_data["credential"]
+    owner = keys.passkey_claimed_owner(credential=credential)
+    email = owner.email if owner is not None else ""
+    lock = lockout.lock_for(door=lockout.SIGN_IN, email=email, address=address)
+    if lock is not None:
+        lockout.refusal_record(lock=lock, email=email, address=address)
+        return _passkey_refused(request, message=lock.message, next_url=next_url, lock=lock)
+    assertion = ceremonies.assertion_from(
+        request, credential=credential, purpose=ceremonies.PASSKEY, user_id=None
+    )
+    if assertion is None:
+        return _passkey_refused(request, message=ceremonies.EXPIRED_MESSAGE, next_url=next_url)
+    try:
+        user = keys.passkey_authenticate(assertion=assertion, address=address)
+    except DomainError as error:
+        lock = lockout.failure_record(
+            door=lockout.SIGN_IN, email=email, address=address, detail={"with": "passkey"}
+        )
+        return _passkey_refused(
+            request, message=lock.message if lock else error.message, next_url=next_url, lock=lock
+        )
+    lockout.success_record(
+        door=lockout.SIGN_IN,
+        user=user,
+        email=user.email,
+        address=address,
+        detail={"with": "passkey"},
+    )
+    request.session.pop(PENDING, None)
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    return redirect(_safe_next(request, form.cleaned_data["next"]))

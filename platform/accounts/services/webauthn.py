@@ -198,10 +198,15 @@ def _transports(credential: str) -> list[str]:
 
 
 def security_key_authenticate(
-    *, user: User, assertion: KeyAssertion, address: str | None = None
+    *,
+    user: User,
+    assertion: KeyAssertion,
+    address: str | None = None,
+    require_user_verification: bool = False,
 ) -> SecurityKey:
     """Check that `assertion` was made by one of `user`'s keys for this ceremony. The key's
-    counter and last use are updated. Refused (DomainError): an answer that does not verify,
+    counter and last use are updated. Refused (DomainError): an answer that does not verify
+    (or, when required, whose authenticator did not verify the person by PIN or biometrics),
     a key that is not the user's here, and a counter that went backwards (also recorded as a
     possible copy of the key, whatever the caller then does)."""
     try:
@@ -231,6 +236,7 @@ def security_key_authenticate(
                 # The counter is compared below, after the signature is known to be good, so
                 # that a regression can be told apart from a bad answer and recorded.
                 credential_current_sign_count=0,
+                require_user_verification=require_user_verification,
             )
         except WebAuthnException as error:
             raise _refused("The security key's answer was not right. Try again.") from error
@@ -297,3 +303,58 @@ def security_key_remove(
             detail={"key": key.name},
         )
     return key
+
+
+def passkey_options(*, rp_id: str) -> tuple[str, bytes]:
+    """Options for signing in with a passkey alone: no e-mail address is asked, so no key
+    is named (the authenticator offers the discoverable credentials it holds for this host),
+    and the authenticator must verify the person (PIN or biometrics): the passkey is then two
+    factors in one, something held and something known or been."""
+    options = generate_authentication_options(
+        rp_id=rp_id,
+        timeout=TIMEOUT_MS,
+        allow_credentials=[],
+        user_verification=UserVerificationRequirement.REQUIRED,
+    )
+    return options_to_json(options), options.challenge
+
+
+def passkey_claimed_owner(*, credential: str) -> User | None:
+    """Whose passkey the answer says it is (unverified): the lockout needs the account
+    before the answer is checked, as the password form has the e-mail address typed."""
+    try:
+        parsed = parse_authentication_credential_json(credential)
+    except WebAuthnException:
+        return None
+    key = (
+        SecurityKey.objects.select_related("user")
+        .filter(credential_id=bytes_to_base64url(parsed.raw_id))
+        .first()
+    )
+    return key.user if key is not None else None
+
+
+def passkey_authenticate(*, assertion: KeyAssertion, address: str | None = None) -> User:
+    """Sign-in without a password: the passkey's answer names its account (its user handle),
+    which must be the key's owner in this schema, active and within any end date; the
+    authenticator must have verified the person. Returns the user to sign in."""
+    try:
+        parsed = parse_authentication_credential_json(assertion.credential)
+    except WebAuthnException as error:
+        raise _refused("The passkey's answer could not be read. Try again.") from error
+    if not parsed.response.user_handle:
+        raise _refused("That key cannot sign you in on its own. Sign in with your password.")
+    owner = passkey_claimed_owner(credential=assertion.credential)
+    if owner is None:
+        raise _refused(
+            "That passkey is not registered here. Sign in with your password.", code="unknown_key"
+        )
+    security_key_authenticate(
+        user=owner, assertion=assertion, address=address, require_user_verification=True
+    )
+    if not owner.is_active or owner.access_has_expired:
+        raise _refused(
+            "This account cannot sign in. Ask your organisation's administrator.",
+            code="inactive",
+        )
+    return owner
