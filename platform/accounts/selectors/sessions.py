@@ -61,6 +61,13 @@ def describe(event: AuthenticationEvent) -> str:
             else "Refused because it was locked"
         )
         return f"{head} ({door}): {what}{_until(detail)}"
+    if kind in (
+        AuthenticationEventKind.SECURITY_KEY_ADDED,
+        AuthenticationEventKind.SECURITY_KEY_REMOVED,
+        AuthenticationEventKind.SECURITY_KEY_CLONED,
+    ):
+        name = detail.get("key")
+        return event.get_kind_display() + (f" ({name})" if name else "")
     if kind == AuthenticationEventKind.PASSWORD_RESET_REQUESTED:
         return "Password reset requested"
     if kind == AuthenticationEventKind.SIGNED_OUT_EVERYWHERE:
