@@ -153,10 +153,14 @@ def sign_in_page(
     "Use your security key". A lock answers 429 with Retry-After."""
     code_form = code_form or MfaCodeForm()
     key_form = key_form or SecurityKeySignInForm()
+    has_app = mfa_selectors.has_authenticator_app(user=user)
+    if not has_app:  # keys only: the box takes a recovery code, nothing else
+        code_form.fields["code"].label = "Recovery code"
+        code_form.fields["code"].help_text = "One of the recovery codes you kept, like abcde-fghij."
     context = {
         "form": code_form,
         "key_form": key_form,
-        "has_app": mfa_selectors.has_authenticator_app(user=user),
+        "has_app": has_app,
         "has_keys": mfa_selectors.security_key_list(user=user).exists(),
     }
     if lock is not None:

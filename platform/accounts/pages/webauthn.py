@@ -187,10 +187,15 @@ def security_key_remove(request: HttpRequest, key_id: int) -> HttpResponse:
         if removed is not None:
             messages.success(request, f"Your key {removed.name} is removed.")
             return redirect("accounts:mfa")
+    has_app = mfa_selectors.has_authenticator_app(user=request.user)
     context = {
         "key": key,
         "form": form,
-        "has_app": mfa_selectors.has_authenticator_app(user=request.user),
+        "has_app": has_app,
+        # Said before the person touches their key (the service refuses it anyway).
+        "last_required": not has_app
+        and mfa_selectors.mfa_required(user=request.user)
+        and mfa_selectors.security_key_list(user=request.user).count() == 1,
     }
     status = 429 if lock is not None else (400 if form.errors else 200)
     response = render(request, "accounts/mfa/security_key_remove.html", context, status=status)

@@ -244,6 +244,8 @@ def test_the_last_key_of_an_administrator_stays(org_a, make_user, client_for):
     add_key(client, authenticator)
     with schema_context(org_a.schema_name):
         key = SecurityKey.objects.get(user=admin)
+    page = client.get(f"/accounts/me/mfa/keys/{key.pk}/remove/").content.decode()
+    assert "cannot be removed yet" in page and "Remove the key with" not in page
     options = client.post("/accounts/me/mfa/confirm/options/").content.decode()
     answer = authenticator.sign(options, origin=ALPHA_ORIGIN)
     refused = client.post(f"/accounts/me/mfa/keys/{key.pk}/remove/", {"credential": answer})
