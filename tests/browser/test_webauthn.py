@@ -76,7 +76,7 @@ def test_add_a_passkey_then_sign_in_with_it(
     # A passkey alone: no e-mail address, no password.
     page.goto(f"{base}/accounts/sign-in/?next=/users/")
     with page.expect_navigation():
-        page.click("button:has-text('Sign in with a passkey')")
+        page.click("button:has-text('Use a passkey')")
     assert page.url == f"{base}/users/"
     assert page.locator("h1").inner_text() == "Users"
 

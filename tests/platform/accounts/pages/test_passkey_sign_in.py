@@ -56,7 +56,7 @@ def test_a_passkey_signs_in_without_a_password(org_a, with_passkey, client_for):
     person, authenticator = with_passkey
     client = client_for(org_a)
     page = client.get("/accounts/sign-in/").content.decode()
-    assert "Sign in with a passkey" in page and "webauthn.js" in page
+    assert "Use a passkey" in page and "webauthn.js" in page
     done = passkey(client, authenticator, next_url="/accounts/me/")
     assert done.status_code == 302 and done["Location"] == "/accounts/me/"
     assert is_signed_in(client)
