@@ -105,24 +105,28 @@ def factor_require(
         raise _wrong_code()
 
 
-@transaction.atomic
+# The proof is checked before the change's own transaction, not inside it: a key refused as
+# a possible copy is recorded, and that record must not be rolled back with the change.
+
+
 def recovery_codes_regenerate(
     *, user: User, code: str = "", assertion: KeyAssertion | None = None
 ) -> list[str]:
     """New recovery codes (the old ones stop working), given a current TOTP code or key."""
     factor_require(user=user, code=code, assertion=assertion)
-    return _recovery_codes_replace(user=user)
+    with transaction.atomic():
+        return _recovery_codes_replace(user=user)
 
 
-@transaction.atomic
 def mfa_remove(*, user: User, code: str = "", assertion: KeyAssertion | None = None) -> None:
     """The user removes their authenticator app, proving they hold it (or one of their keys)
     now. Without security keys left, that turns MFA off, recovery codes included; if MFA is
     required of them, they must set it up again before going on (the pages see to that)."""
     factor_require(user=user, code=code, assertion=assertion)
-    TotpDevice.objects.filter(user=user).delete()
-    if not SecurityKey.objects.filter(user=user).exists():
-        RecoveryCode.objects.filter(user=user).delete()
+    with transaction.atomic():
+        TotpDevice.objects.filter(user=user).delete()
+        if not SecurityKey.objects.filter(user=user).exists():
+            RecoveryCode.objects.filter(user=user).delete()
 
 
 @transaction.atomic

@@ -11,9 +11,10 @@ counter that went backwards is refused and recorded as a possible copy.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -80,8 +81,6 @@ def _user_handle(user: User) -> str:
     existing = SecurityKey.objects.filter(user=user).values_list("user_handle", flat=True).first()
     if existing:
         return existing
-    from django.db import connection
-
     digest = salted_hmac(
         "goldenthread.accounts.webauthn.user_handle", f"{connection.schema_name}:{user.pk}"
     ).digest()
@@ -188,8 +187,6 @@ def security_key_register(
 
 
 def _transports(credential: str) -> list[str]:
-    import json
-
     try:
         transports = json.loads(credential)["response"].get("transports") or []
     except (ValueError, KeyError, TypeError, AttributeError):

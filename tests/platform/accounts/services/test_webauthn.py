@@ -347,3 +347,20 @@ def test_an_administrators_reset_removes_keys_too(org_a, person, make_user):
         assert not RecoveryCode.objects.filter(user=person).exists()
         entry = UserAuditEntry.objects.get(user=person)
         assert entry.old == {"mfa": "2 security keys"}
+
+
+def test_a_copied_key_offered_to_confirm_a_change_is_recorded_and_changes_nothing(org_a, person):
+    authenticator = SoftwareAuthenticator()
+    with schema_context(org_a.schema_name):
+        _, codes = register(person, authenticator)
+        keys.security_key_authenticate(
+            user=person, assertion=assertion(person, authenticator, sign_count=10)
+        )
+        with pytest.raises(DomainError, match="may have been copied"):
+            mfa.recovery_codes_regenerate(
+                user=person, assertion=assertion(person, authenticator, sign_count=3)
+            )
+        assert AuthenticationEvent.objects.filter(
+            user=person, kind=AuthenticationEventKind.SECURITY_KEY_CLONED
+        ).exists()
+        assert mfa.mfa_check(user=person, code=codes[0]) == mfa.RECOVERY_CODE  # old codes stand
