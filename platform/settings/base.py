@@ -244,8 +244,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Browser features no page uses, switched off for every page and anything it might embed
-# (core.middleware.PermissionsPolicyMiddleware). Sign-in with a passkey will need
-# publickey-credentials-get=(self).
+# (core.middleware.PermissionsPolicyMiddleware). publickey-credentials-create and -get are
+# left at their default, our own origin: the MFA and sign-in pages use security keys.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
     "camera": [],

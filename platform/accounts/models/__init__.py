@@ -130,6 +130,10 @@ class AuthenticationEventKind(models.TextChoices):
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
     PASSWORD_ACCEPTED = "password_accepted", "Password right, MFA code asked"
     RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
+    SECURITY_KEY_ADDED = "security_key_added", "Security key added"
+    SECURITY_KEY_REMOVED = "security_key_removed", "Security key removed"
+    # A key's signature counter went backwards: possibly a copied key; refused.
+    SECURITY_KEY_CLONED = "security_key_cloned", "Security key refused: possible copy"
 
 
 class AuthenticationEvent(models.Model):
@@ -171,6 +175,7 @@ class AuthenticationEvent(models.Model):
 from .administration import OrganisationSettingChange, UserAuditEntry, UserImport  # noqa: E402
 from .mfa import RecoveryCode, TotpDevice  # noqa: E402
 from .sessions import SessionSettings  # noqa: E402
+from .webauthn import SecurityKey  # noqa: E402
 
 __all__ = [
     "ApiCredential",
@@ -179,6 +184,7 @@ __all__ = [
     "OrganisationSettingChange",
     "RecoveryCode",
     "Role",
+    "SecurityKey",
     "SessionSettings",
     "TotpDevice",
     "User",

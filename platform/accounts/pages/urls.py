@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import mfa, sessions, views
+from . import mfa, sessions, views, webauthn
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,6 +15,22 @@ urlpatterns = [
         name="mfa-recovery-codes",
     ),
     path("me/mfa/turn-off/", mfa.mfa_remove_page, name="mfa-remove"),
+    path("sign-in/key/", webauthn.security_key_sign_in, name="security-key-sign-in"),
+    path("sign-in/passkey/", webauthn.passkey_sign_in, name="passkey-sign-in"),
+    path(
+        "sign-in/passkey/options/",
+        webauthn.passkey_sign_in_options,
+        name="passkey-sign-in-options",
+    ),
+    path("sign-in/key/options/", webauthn.sign_in_options, name="security-key-sign-in-options"),
+    path("me/mfa/keys/add/", webauthn.security_key_add, name="security-key-add"),
+    path("me/mfa/keys/options/", webauthn.security_key_options, name="security-key-options"),
+    path(
+        "me/mfa/keys/<int:key_id>/remove/",
+        webauthn.security_key_remove,
+        name="security-key-remove",
+    ),
+    path("me/mfa/confirm/options/", webauthn.confirm_options, name="mfa-confirm-options"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("password-reset/", views.password_reset_request, name="password-reset"),
     path("me/", views.account, name="me"),

@@ -77,7 +77,12 @@ class UserOutput(serializers.Serializer):
     has_password = serializers.BooleanField(
         help_text="False until an invited user has chosen a password."
     )
-    mfa = serializers.CharField(help_text="Multi-factor authentication: 'on' or 'not set up'.")
+    mfa = serializers.CharField(
+        help_text=(
+            "Multi-factor authentication: the factors set up, in words "
+            "('authenticator app', '2 security keys', both joined by ', '), or 'not set up'."
+        )
+    )
     sso = serializers.CharField(help_text="Single sign-on: 'not set up' for now.")
 
 

@@ -42,9 +42,14 @@ def describe(event: AuthenticationEvent) -> str:
     detail = event.detail or {}
     door = _DOOR.get(detail.get("door", ""), "")
     kind = event.kind
+    passkey = detail.get("with") == "passkey"
     if kind == AuthenticationEventKind.SIGNED_IN:
+        if passkey:
+            return "Signed in with a passkey"
         return "Signed in" + (" with the second step (MFA)" if detail.get("door") == "mfa" else "")
     if kind == AuthenticationEventKind.SIGN_IN_FAILED:
+        if passkey:
+            return "Sign-in refused: the passkey was not accepted"
         return "Sign-in refused: wrong e-mail address or password"
     if kind == AuthenticationEventKind.MFA_FAILED:
         return "Sign-in refused: wrong second-step (MFA) code"
@@ -56,6 +61,13 @@ def describe(event: AuthenticationEvent) -> str:
             else "Refused because it was locked"
         )
         return f"{head} ({door}): {what}{_until(detail)}"
+    if kind in (
+        AuthenticationEventKind.SECURITY_KEY_ADDED,
+        AuthenticationEventKind.SECURITY_KEY_REMOVED,
+        AuthenticationEventKind.SECURITY_KEY_CLONED,
+    ):
+        name = detail.get("key")
+        return event.get_kind_display() + (f" ({name})" if name else "")
     if kind == AuthenticationEventKind.PASSWORD_RESET_REQUESTED:
         return "Password reset requested"
     if kind == AuthenticationEventKind.SIGNED_OUT_EVERYWHERE:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from goldenthread.platform.core.errors import NotFound
 
 from ..domain.choices import UserState
-from ..models import Role, TotpDevice, User, UserAuditEntry, UserImport
+from ..models import Role, SecurityKey, TotpDevice, User, UserAuditEntry, UserImport
 from ..permissions import require_administer_users
 from .mfa import mfa_state
 
@@ -31,8 +32,16 @@ def user_list(*, reader: User, role: str = "", state: str = "", text: str = "") 
     """The organisation's users, by name, filtered by a role, a state and text in the name,
     e-mail address or job title."""
     require_administer_users(reader)
+    key_counts = (
+        SecurityKey.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     users = User.objects.annotate(
-        mfa_enrolled=Exists(TotpDevice.objects.filter(user=OuterRef("pk")))
+        mfa_enrolled=Exists(TotpDevice.objects.filter(user=OuterRef("pk"))),
+        security_key_count=Coalesce(Subquery(key_counts, output_field=IntegerField()), 0),
     )
     if role in Role.values:
         users = users.filter(roles__contains=[role])

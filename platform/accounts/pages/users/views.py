@@ -163,6 +163,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": user,
             "state": user_selectors.user_state(user),
             "mfa_enrolled": mfa_selectors.mfa_enrolled(user=user),
+            "mfa_factors": mfa_selectors.mfa_factors_in_words(user=user),
             "audit": user_selectors.user_audit_list(reader=request.user, user=user)[:50],
         },
         status=400 if form.errors else 200,
