@@ -533,6 +533,12 @@ class ReportForm(forms.Form):
         label="Service area", required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     approved_only = forms.BooleanField(label="Approved values only", required=False)
+    year_columns = forms.BooleanField(
+        label="Show the year to date, the annual target and last year's outturn", required=False
+    )
+    sub_areas = forms.BooleanField(
+        label="Show values by area or group (wards, localities, groups)", required=False
+    )
 
     def __init__(self, *args, periods=(), service_areas=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from goldenthread.platform.core.choices import Frequency
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound
 from goldenthread.shared_indicators.models import CatalogueIndicator
 
-from ..domain.choices import AuditAction, RollupRule, UnitKind
+from ..domain.choices import AuditAction, UnitKind, default_rollup_rule
 from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
 from ..models.indicators import CATALOGUE_LOCKED_FIELDS
 from ..permissions import require_manage
@@ -38,6 +38,7 @@ LOCAL_FIELDS = (
     "factor",
     "rollup_rule",
     "year_to_date",
+    "falls_back_to_annual_target",
     "valid_minimum",
     "valid_maximum",
     "whole_numbers",
@@ -83,11 +84,7 @@ def _check_users(fields: dict[str, Any]) -> None:
 
 
 def _default_rollup(*, is_calculated: bool, unit_kind: str) -> str:
-    if is_calculated:
-        return RollupRule.RECOMPUTE
-    if unit_kind in (UnitKind.NUMBER, UnitKind.MONEY):
-        return RollupRule.SUM
-    return RollupRule.LAST
+    return default_rollup_rule(is_calculated=is_calculated, unit_kind=unit_kind)
 
 
 def _apply(indicator: Indicator, fields: dict[str, Any]) -> list[User] | None:
