@@ -64,6 +64,8 @@ def indicator_output(pi: Indicator) -> dict[str, Any]:
         "factor": number(pi.factor),
         "rollup_rule": pi.rollup_rule,
         "year_to_date": pi.year_to_date,
+        "falls_back_to_annual_target": pi.falls_back_to_annual_target,
+        "sub_area_ids": [area.pk for area in pi.sub_areas.all()],
         "valid_minimum": number(pi.valid_minimum),
         "valid_maximum": number(pi.valid_maximum),
         "whole_numbers": pi.whole_numbers,
@@ -101,6 +103,7 @@ class IndicatorFieldsInput(serializers.Serializer):
     factor = NumberField()
     rollup_rule = serializers.CharField(required=False)
     year_to_date = serializers.BooleanField(required=False)
+    falls_back_to_annual_target = serializers.BooleanField(required=False)
     valid_minimum = NumberField()
     valid_maximum = NumberField()
     whole_numbers = serializers.BooleanField(required=False)
