@@ -151,3 +151,98 @@ def test_the_year_columns_show_year_to_date_annual_target_and_last_years_outturn
     assert columns.annual_target == Decimal("251500")
     assert columns.outturn.period.code == "2007/08"
     assert columns.outturn.value == Decimal("220000") and columns.outturn.complete
+
+
+def test_the_report_page_marks_the_part_year_and_shows_the_year_columns_on_request(
+    org_a, people, make_indicator, client_for, in_alpha
+):
+    pi = count_pi(make_indicator)
+    target_set(actor=people.officer, indicator=pi, period_code="2008/09", value="251500")
+    enter(people, pi, "2008/09 Q2", "240000")
+    enter(people, pi, "2008/09 Q3", "245831")
+    client = client_for(org_a, user=people.councillor)
+
+    page = client.get("/indicators/report/", {"period": "2008/09"}).content.decode()
+    assert "485,831 (part year: 2 of 4 periods)" in page
+    assert "No year-to-date target" in page and "251,500" not in page
+    assert "On target" not in page
+    assert "Last year&#x27;s outturn</th>" not in page and "Last year's outturn</th>" not in page
+
+    with_year = client.get(
+        "/indicators/report/", {"period": "2008/09", "year_columns": "on"}
+    ).content.decode()
+    assert "Annual target</th>" in with_year and "251,500" in with_year
+
+
+def test_the_report_api_says_part_year_and_gives_year_columns_and_sub_areas(
+    org_a, people, make_indicator, client_for, in_alpha
+):
+    pi = count_pi(make_indicator)
+    target_profile_annual(
+        actor=people.officer, indicator=pi, year_code="2008/09", annual="251500", method="flat"
+    )
+    enter(people, pi, "2008/09 Q2", "240000")
+    enter(people, pi, "2008/09 Q3", "245831")
+    client = client_for(org_a, user=people.councillor)
+
+    row = client.get("/api/v1/indicators/report/", {"period": "2008/09"}).json()["rows"][0]
+    assert row["current"]["part_year"] is True and row["current"]["complete"] is False
+    assert Decimal(str(row["target"])) == Decimal("125750") and row["target_words"] == ""
+    assert row["year"] is None and row["sub_areas"] == []
+
+    row = client.get(
+        "/api/v1/indicators/report/",
+        {"period": "2008/09 Q3", "year_columns": "true", "sub_areas": "true"},
+    ).json()["rows"][0]
+    assert row["year"]["year_to_date"]["part_year"] is True
+    assert Decimal(str(row["year"]["year_to_date_target"])) == Decimal("125750")
+    assert Decimal(str(row["year"]["annual_target"])) == Decimal("251500")
+    assert row["year"]["outturn"]["period"] == "2007/08"
+
+
+def test_sub_area_rows_are_rated_on_their_own_target_and_read_in_a_fixed_number_of_queries(
+    in_alpha, people, make_indicator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from goldenthread.platform.indicators.services.indicators import (
+        indicator_sub_areas_set,
+        sub_area_create,
+    )
+
+    north = sub_area_create(actor=people.officer, kind="ward", name="North")
+    south = sub_area_create(actor=people.officer, kind="ward", name="South")
+
+    def pi_with_wards(code):
+        pi = make_indicator(code=code)
+        indicator_sub_areas_set(actor=people.officer, indicator=pi, sub_areas=[north, south])
+        target_set(actor=people.officer, indicator=pi, period_code="2008/09 Q3", value="50")
+        target_set(
+            actor=people.officer, indicator=pi, period_code="2008/09 Q3", value="70", sub_area=south
+        )
+        for area, value in ((north, "55"), (south, "60")):
+            value_enter(
+                actor=people.officer,
+                indicator=pi,
+                period_code="2008/09 Q3",
+                value=value,
+                sub_area=area,
+            )
+        return pi
+
+    pi_with_wards("W 1")
+    with CaptureQueriesContext(connection) as one:
+        report = performance_report(period_code="2008/09 Q3", today=LATER, sub_areas=True)
+    rows = {area.name: area for area in report.rows[0].sub_areas}
+    assert rows["North"].target == Decimal("50") and rows["North"].status == "on_target"
+    assert rows["South"].target == Decimal("70") and rows["South"].status == "off_target"
+    # The overall reading is not made of the wards' values.
+    assert report.rows[0].current.value is None
+
+    pi_with_wards("W 2")
+    pi_with_wards("W 3")
+    with CaptureQueriesContext(connection) as three:
+        report = performance_report(period_code="2008/09 Q3", today=LATER, sub_areas=True)
+    assert len(report.rows) == 3 and all(len(row.sub_areas) == 2 for row in report.rows)
+    assert len(three.captured_queries) == len(one.captured_queries)
