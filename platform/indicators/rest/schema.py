@@ -104,6 +104,9 @@ class SubAreaSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SubAreaKind.choices)
     name = serializers.CharField()
     code = serializers.CharField()
+    archived = serializers.BooleanField(
+        help_text="Archived: kept with its values, offered for nothing new."
+    )
 
 
 class PerformanceSettingsSerializer(serializers.Serializer):
