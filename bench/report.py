@@ -170,8 +170,8 @@ VALUE_COLUMNS = (
 INDICATOR_COLUMNS = (
     "i.id, i.code, i.title, i.service_area_id, i.unit_kind, i.polarity, i.frequency, "
     "i.year_basis, i.decimal_places, i.is_calculated, i.factor, i.rollup_rule, i.year_to_date, "
-    "i.falls_back_to_annual_target, i.band_lower, i.band_upper, i.tolerance_kind, i.tolerance_amount, "
-    "i.due_day_of_following_month, i.due_lag_months"
+    "i.falls_back_to_annual_target, i.band_lower, i.band_upper, i.tolerance_kind, "
+    "i.tolerance_amount, i.due_day_of_following_month, i.due_lag_months"
 )
 ACTIVE = "SELECT id FROM indicators_indicator WHERE is_active"
 RAW_SQL = [
