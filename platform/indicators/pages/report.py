@@ -137,14 +137,18 @@ class _RowShower:
                 columns.outturn.period.code,
                 reading_in(columns.outturn, shown, ""),
             )
-        area_rows = tuple(
-            (
-                area.name,
-                reading_in(area.reading, shown, ""),
-                shown(area.target) or area.target_words,
-                self._status.get(area.status) or self._status_badge(area.status),
+        area_rows = (
+            tuple(
+                (
+                    area.name,
+                    reading_in(area.reading, shown, ""),
+                    shown(area.target) or area.target_words,
+                    self._status.get(area.status) or self._status_badge(area.status),
+                )
+                for area in row.sub_areas
             )
-            for area in row.sub_areas
+            if row.sub_areas
+            else ()
         )
         return ShownRow(
             f"{self.detail}{pi.id}/",
