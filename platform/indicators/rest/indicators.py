@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from ..domain.choices import SubAreaKind
 from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
 from ..permissions import require_manage
 from ..selectors.indicators import (
@@ -364,7 +363,8 @@ class SubAreaDetailApi(IndicatorsApi):
 
     @extend_schema_serializer(component_name="SubAreaPatchInput")
     class InputSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=SubAreaKind.choices, required=False)
+        # Checked by the service (the model's choices), as on create.
+        kind = serializers.CharField(required=False)
         name = serializers.CharField(max_length=200, required=False)
         code = serializers.CharField(max_length=32, required=False, allow_blank=True)
         archived = serializers.BooleanField(required=False)

@@ -293,7 +293,7 @@ class ReportYearSerializer(serializers.Serializer):
 
 class ReportSubAreaSerializer(serializers.Serializer):
     name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=SubAreaKind.choices)
+    kind = serializers.CharField(help_text="ward, locality, demographic_group or other")
     current = ReadingSerializer()
     target = nullable_number()
     target_words = serializers.CharField()
