@@ -347,7 +347,7 @@ class _Reader:
             if own is not None or not falls_back:
                 return own, ""
             return self._annual_share(indicator, span.period, plan), ""
-        if reading.value is None:
+        if reading.value is None and own is not None:
             return own, ""  # nothing to rate: the status says missing or not collected
         by_period = {
             part: value
@@ -355,7 +355,8 @@ class _Reader:
             if (value := self.targets.get(code, NOTHING).get(pk)) is not None
         }
         annual = self.targets.get(plan.year.code, NOTHING).get(pk) if falls_back else None
-        present = set(reading.present_codes)
+        # With no value at all the whole period's target is shown beside its "Missing".
+        present = set(reading.present_codes) if reading.value is not None else set(span.part_codes)
         result = target_for_periods(
             periods=span.parts,
             present=[part for part in span.parts if part.code in present],
