@@ -246,3 +246,28 @@ def test_sub_area_rows_are_rated_on_their_own_target_and_read_in_a_fixed_number_
         report = performance_report(period_code="2008/09 Q3", today=LATER, sub_areas=True)
     assert len(report.rows) == 3 and all(len(row.sub_areas) == 2 for row in report.rows)
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_the_fallback_is_set_through_rest_and_used_by_the_status_readout(
+    org_a, people, make_indicator, client_for, in_alpha
+):
+    import json
+
+    pi = count_pi(make_indicator)
+    target_set(actor=people.officer, indicator=pi, period_code="2008/09", value="251500")
+    base = f"/api/v1/indicators/{pi.pk}/"
+    refused = client_for(org_a, user=people.provider).patch(
+        base, json.dumps({"falls_back_to_annual_target": True}), content_type="application/json"
+    )
+    assert refused.status_code == 403
+    officer = client_for(org_a, user=people.officer)
+    changed = officer.patch(
+        base, json.dumps({"falls_back_to_annual_target": True}), content_type="application/json"
+    )
+    assert changed.status_code == 200 and changed.json()["falls_back_to_annual_target"] is True
+    pi.refresh_from_db()
+    enter(people, pi, "2008/09 Q3", "63000")
+
+    status = officer.get(f"{base}status/", {"period": "2008/09 Q3"}).json()
+    assert Decimal(str(status["target"])) == Decimal("62875")
+    assert status["status"]["status"] == "on_target"
