@@ -105,6 +105,12 @@ def new_pi_body() -> dict:
     }
 
 
+def sub_area(world: World):
+    from goldenthread.platform.indicators.services.indicators import sub_area_create
+
+    return sub_area_create(actor=world.user(OFFICER), kind="ward", name=unique("Ward"))
+
+
 def _adopt(world: World) -> Call:
     return Call(f"/{IND}adopt/", {"catalogue_code": catalogue_entry(unique("NI")).code}, False)
 
@@ -203,6 +209,16 @@ INDICATORS = {
         PROVIDER,
         lambda w: Call(f"/{IND}sub-areas/", {"kind": "ward", "name": unique("Ward")}, False),
         201,
+    ),
+    ("PATCH", f"{IND}sub-areas/<int:pk>/"): Write(
+        OFFICER,
+        PROVIDER,
+        lambda w: Call(f"/{IND}sub-areas/{sub_area(w).pk}/", {"name": unique("Renamed")}),
+    ),
+    ("PUT", f"{IND}<int:pk>/sub-areas/"): Write(
+        OFFICER,
+        PROVIDER,
+        lambda w: Call(f"/{IND}{pi(w).pk}/sub-areas/", {"sub_area_ids": [sub_area(w).pk]}),
     ),
     ("PATCH", f"{IND}settings/"): Write(
         OFFICER,

@@ -142,7 +142,9 @@ def _field_for(error: DomainError, indicator: Indicator) -> str | None:
 
 def _check(indicator: Indicator, form: ValueEntryForm) -> ValueCheck | None:
     try:
-        return value_check(indicator=indicator, **form.service_arguments())
+        return value_check(
+            indicator=indicator, sub_area=form.chosen_sub_area(), **form.service_arguments()
+        )
     except (DomainError, KeyError):
         return None
 
@@ -162,16 +164,23 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     requested = request.POST.get("period") or request.GET.get("period") or ""
     period = _parsed(requested) if requested else _default_period(indicator)
+    sub_areas = {area.pk: area for area in indicator.sub_areas.all() if area.archived_at is None}
+    sub_area = sub_areas.get(
+        _int_or_none(request.POST.get("sub_area") or request.GET.get("sub_area"))
+    )
     existing = (
         IndicatorValue.objects.filter(
-            indicator=indicator, period_code=period.code, sub_area__isnull=True
+            indicator=indicator, period_code=period.code, sub_area=sub_area
         )
         .select_related("entered_by", "submitted_by", "approved_by")
         .first()
         if period is not None
         else None
     )
-    initial: dict[str, Any] = {"period": period.code if period else requested}
+    initial: dict[str, Any] = {
+        "period": period.code if period else requested,
+        "sub_area": sub_area.pk if sub_area else "",
+    }
     if existing is not None:
         initial.update(
             {
@@ -182,6 +191,7 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     form = ValueEntryForm(request.POST or None, initial=initial)
+    form.offer_sub_areas(sub_areas.values())
     check: ValueCheck | None = None
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "save")
@@ -201,9 +211,10 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
                 done = (
                     "saved and submitted for approval" if action == "submit" else "saved as a draft"
                 )
+                whose = f" for {row.sub_area.name}" if row.sub_area_id else ""
                 messages.success(
                     request,
-                    f"The {row.period_code} value of {indicator.code} is {done}.",
+                    f"The {row.period_code} value of {indicator.code}{whose} is {done}.",
                 )
                 return redirect(
                     safe_next(request, reverse("indicators:detail", kwargs={"pk": indicator.pk}))
@@ -215,6 +226,7 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": indicator,
             "period": period,
             "existing": existing,
+            "sub_area": sub_area,
             "form": form,
             "errors": error_items(form),
             "check": check,
@@ -223,6 +235,13 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def _int_or_none(text: Any) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def _parsed(code: str) -> Period | None:
@@ -243,6 +262,7 @@ def _save(
             confirm_out_of_range=data.get("confirm_out_of_range") or False,
             out_of_range_note=data.get("out_of_range_note") or "",
             reason=data.get("reason") or "",
+            sub_area=form.chosen_sub_area(),
             **form.service_arguments(),
         )
         text = (data.get("commentary") or "").strip()
@@ -289,6 +309,7 @@ def value_check_api(request: HttpRequest, pk: int) -> JsonResponse:
         f"You are not a data provider for {indicator.code}.",
     )
     form = ValueEntryForm(request.POST)
+    form.offer_sub_areas(indicator.sub_areas.all())
     if not form.is_valid():
         problems = [str(message) for errors in form.errors.values() for message in errors]
         html = render_to_string(

@@ -226,6 +226,8 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
     profile_form = TargetProfileForm(
         request.POST if action == "profile" else None, prefix="profile"
     )
+    for form in (set_form, profile_form):
+        form.offer_sub_areas(indicator.sub_areas.all())
     failed = None
     if request.method == "POST":
         refuse_unless(can_manage, MANAGERS_ONLY)
@@ -236,6 +238,7 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
                     indicator=indicator,
                     period_code=set_form.cleaned_data["period"],
                     value=set_form.cleaned_data["value"],
+                    sub_area=set_form.chosen_sub_area(),
                     note=set_form.cleaned_data["note"],
                     reason=set_form.cleaned_data["reason"],
                 )
@@ -248,6 +251,7 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
                     year_code=profile_form.cleaned_data["year"],
                     annual=profile_form.cleaned_data["annual"],
                     method=profile_form.cleaned_data["method"],
+                    sub_area=profile_form.chosen_sub_area(),
                     reason=profile_form.cleaned_data["reason"],
                 )
                 messages.success(

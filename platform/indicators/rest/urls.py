@@ -29,6 +29,9 @@ urlpatterns = [
         name="target-detail",
     ),
     path("<int:pk>/baseline/", targets.BaselineApi.as_view(), name="baseline"),
+    path(
+        "<int:pk>/sub-areas/", indicators.IndicatorSubAreasApi.as_view(), name="indicator-sub-areas"
+    ),
     path("<int:pk>/values/", values.IndicatorValueListApi.as_view(), name="indicator-values"),
     path("<int:pk>/commentary/", values.CommentaryListApi.as_view(), name="commentary-list"),
     path("<int:pk>/status/", readouts.IndicatorStatusApi.as_view(), name="indicator-status"),
@@ -45,5 +48,6 @@ urlpatterns = [
     path("audit/", readouts.AuditListApi.as_view(), name="audit-list"),
     path("service-areas/", indicators.ServiceAreaListApi.as_view(), name="service-area-list"),
     path("sub-areas/", indicators.SubAreaListApi.as_view(), name="sub-area-list"),
+    path("sub-areas/<int:pk>/", indicators.SubAreaDetailApi.as_view(), name="sub-area-detail"),
     path("settings/", indicators.PerformanceSettingsApi.as_view(), name="settings"),
 ]

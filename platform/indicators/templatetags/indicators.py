@@ -204,7 +204,13 @@ def reading_in(reading: Any, shown: Callable[[Any], str], blank: str = "—") ->
         return blank
     if reading.value is not None:
         text = shown(reading.value)
-        return text if reading.complete else f"{text} (incomplete)"
+        if reading.complete:
+            return text
+        if getattr(reading, "part_year", False):
+            # Marked as a part year, with how much of it: never read as the whole year.
+            held, expected = len(reading.present_codes), reading.expected_count
+            return f"{text} (part year: {held} of {expected} periods)"
+        return f"{text} (incomplete)"
     status = status_of(reading.state)
     return STATUS_PRESENTATION[status].label if status else blank
 
