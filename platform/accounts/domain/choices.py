@@ -44,7 +44,7 @@ class SsoRefusal(models.TextChoices):
     `AuthenticationEvent`; the refused page says it in words)."""
 
     NOT_CONFIGURED = "not_configured", "Single sign-on is not set up for this organisation"
-    NO_EMAIL = "no_email", "The identity provider sent no e-mail address"
+    NO_EMAIL = "no_email", "The identity provider sent no usable e-mail address"
     NOT_INVITED = "not_invited", "Not invited to this organisation"
     DEACTIVATED = "deactivated", "Account deactivated"
     ACCESS_ENDED = "access_ended", "Access has ended"

@@ -339,3 +339,45 @@ def test_under_sso_required_a_set_password_link_sets_no_password(
         assert not member.check_password(new)
     # The sign-in page's break-glass form is labelled like every form
     assert_form_markup(parse(client.get("/accounts/sign-in/?password=1")))
+
+
+def test_a_locked_account_is_refused_at_single_sign_on_too(
+    org_a, oidc_on, oidc_provider, make_user, client_for
+):
+    from goldenthread.platform.accounts.services import lockout
+
+    member = make_user(org_a, email=unique_email()).user
+    with schema_context(org_a.schema_name):
+        lock = None
+        while lock is None:  # wrong passwords until the account locks
+            lock = lockout.failure_record(door=lockout.SIGN_IN, email=member.email, address=None)
+    client = client_for(org_a)
+    response = sso(client, oidc_provider, email=member.email)
+    assert response.status_code == 403
+    assert "too many sign-in attempts for this account" in response.content.decode()
+    assert signed_in_email(client) is None
+    assert events(org_a, "refused_while_locked")[0].user_id == member.pk
+
+
+def test_an_unusable_address_from_the_provider_is_refused_even_with_just_in_time_creation(
+    org_a, oidc_on, client_for
+):
+    from goldenthread.platform.accounts.models import User
+    from goldenthread.platform.accounts.services.sso.sign_in import (
+        SsoRefused,
+        VouchedIdentity,
+        sso_user_resolve,
+    )
+
+    oidc_on(jit_enabled=True)
+    with schema_context(org_a.schema_name):
+        before = User.objects.count()
+        with pytest.raises(SsoRefused) as refused:
+            sso_user_resolve(
+                identity=VouchedIdentity(
+                    protocol="oidc", issuer="https://idp/", subject="1", email="not an address"
+                ),
+                address="203.0.113.9",
+            )
+        assert refused.value.reason == "no_email"
+        assert User.objects.count() == before

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -92,7 +94,7 @@ def sso_user_resolve(*, identity: VouchedIdentity, address: str | None) -> User:
 
     if config.protocol == SsoProtocol.OFF or config.protocol != identity.protocol:
         raise refuse(SsoRefusal.NOT_CONFIGURED)
-    if not email:
+    if not _is_address(email):
         raise refuse(SsoRefusal.NO_EMAIL)
     lock = lockout.lock_for(door=lockout.SIGN_IN, email=email, address=address)
     if lock is not None:
@@ -109,6 +111,14 @@ def sso_user_resolve(*, identity: VouchedIdentity, address: str | None) -> User:
         raise refuse(SsoRefusal.ACCESS_ENDED)
     _link(user=user, identity=identity)
     return user
+
+
+def _is_address(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return len(email) <= 254
 
 
 @transaction.atomic
