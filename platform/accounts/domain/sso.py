@@ -31,6 +31,9 @@ REFUSAL_MESSAGES = {
     "organisation's administrator.",
     SsoRefusal.PROVIDER_ERROR: "Your identity provider did not sign you in. Try again, or "
     f"{_ASK[0].lower()}{_ASK[1:]}.",
+    SsoRefusal.OTHER_IDENTITY: "Your account here is linked to a different identity at your "
+    "identity provider, so we cannot be sure it is you. If your account at the provider was "
+    f"replaced, {_ASK[0].lower()}{_ASK[1:]} to unlink the old one on your user page.",
     SsoRefusal.LOCKED: "There have been too many sign-in attempts for this account, so it is "
     "locked for now. Try again later.",
 }

@@ -381,3 +381,40 @@ def test_an_unusable_address_from_the_provider_is_refused_even_with_just_in_time
             )
         assert refused.value.reason == "no_email"
         assert User.objects.count() == before
+
+
+def test_a_different_identity_with_a_linked_users_address_is_refused_until_unlinked(
+    org_a, oidc_on, oidc_provider, make_user, client_for, administrator
+):
+    from goldenthread.platform.accounts.models import SsoLink
+
+    member = make_user(org_a, email=unique_email()).user
+    with schema_context(org_a.schema_name):  # linked earlier to someone else at the provider
+        SsoLink.objects.create(
+            user=member, protocol="oidc", issuer=oidc_provider.issuer, subject="someone-else"
+        )
+    client = client_for(org_a)
+    refused = sso(client, oidc_provider, email=member.email)
+    assert refused.status_code == 403
+    assert "linked to a different identity" in refused.content.decode()
+    assert signed_in_email(client) is None
+    assert events(org_a, "sso_refused")[0].detail["reason"] == "other_identity"
+
+    # A non-administrator cannot unlink; the administrator can, from the user's page
+    officer = make_user(org_a, roles=["performance_officer"]).user
+    unlink = f"/users/{member.pk}/sso-unlink/"
+    assert client_for(org_a, user=officer).post(unlink).status_code == 403
+    admin_client = client_for(org_a, user=administrator)
+    page = admin_client.get(f"/users/{member.pk}/")
+    assert "Linked to <code>someone-else</code>" in page.content.decode()
+    assert admin_client.post(unlink).status_code == 302
+    with schema_context(org_a.schema_name):
+        assert not SsoLink.objects.filter(user=member).exists()
+        from goldenthread.platform.accounts.models import UserAuditEntry
+
+        entry = UserAuditEntry.objects.get(user=member, action="sso_unlinked")
+    assert entry.old["subject"] == "someone-else"
+
+    # Now their own identity signs in and is linked
+    assert sso(client, oidc_provider, email=member.email).status_code == 302
+    assert signed_in_email(client) == member.email

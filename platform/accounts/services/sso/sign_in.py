@@ -26,12 +26,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.errors import Conflict, DomainError
 
 from ...domain import sso as rules
 from ...domain.choices import SsoProtocol, SsoRefusal, UserAuditAction
 from ...domain.sso import REFUSAL_MESSAGES
 from ...models import AuthenticationEventKind, SsoConfiguration, SsoLink, User
+from ...permissions import require_administer_users
 from .. import lockout
 from ..authentication_events import authentication_event_record
 from ..users import user_audit_record
@@ -109,6 +110,13 @@ def sso_user_resolve(*, identity: VouchedIdentity, address: str | None) -> User:
         raise refuse(SsoRefusal.DEACTIVATED)
     elif user.access_has_expired:
         raise refuse(SsoRefusal.ACCESS_ENDED)
+    # The first identity to sign in as a user is bound to it: the same provider presenting
+    # the same e-mail for a different subject (an address moved to another person, or one a
+    # person could set themselves) is refused until an administrator unlinks the old one.
+    link = SsoLink.objects.filter(user=user).first()
+    same_provider = link is not None and link.issuer == identity.issuer[:500]
+    if same_provider and link.subject != identity.subject[:500]:
+        raise refuse(SsoRefusal.OTHER_IDENTITY)
     _link(user=user, identity=identity)
     return user
 
@@ -143,6 +151,24 @@ def _create_just_in_time(
         new={"roles": roles, "protocol": identity.protocol, "groups": sorted(identity.groups)},
     )
     return user
+
+
+@transaction.atomic
+def sso_link_remove(*, actor: User, user: User) -> None:
+    """An administrator unlinks a user's identity at the provider (their account there was
+    replaced): the next single sign-on with their e-mail address links afresh. Audited."""
+    require_administer_users(actor)
+    link = SsoLink.objects.filter(user=user).first()
+    if link is None:
+        raise Conflict(f"{user.email} is not linked to an identity.", code="not_linked")
+    link.delete()
+    user_audit_record(
+        actor=actor,
+        action=UserAuditAction.SSO_UNLINKED,
+        user=user,
+        old={"issuer": link.issuer, "subject": link.subject},
+        new=None,
+    )
 
 
 def _link(*, user: User, identity: VouchedIdentity) -> None:
