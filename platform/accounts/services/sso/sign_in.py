@@ -41,7 +41,9 @@ from ..users import user_audit_record
 @dataclass(frozen=True)
 class VouchedIdentity:
     """What the identity provider said, after the protocol layer checked its signature,
-    issuer, audience, time and replay. `issuer` + `subject` name the person at the provider."""
+    issuer, audience, time and replay. `issuer` + `subject` name the person at the provider;
+    `subject` must be stable for that person (OIDC `sub`, a SAML persistent NameID), or empty
+    when the provider gives none (a transient NameID): then no binding is kept."""
 
     protocol: str
     issuer: str
@@ -114,8 +116,15 @@ def sso_user_resolve(*, identity: VouchedIdentity, address: str | None) -> User:
     # the same e-mail for a different subject (an address moved to another person, or one a
     # person could set themselves) is refused until an administrator unlinks the old one.
     link = SsoLink.objects.filter(user=user).first()
+    # An empty subject means the provider gives no stable one (a SAML transient NameID):
+    # nothing to bind to.
     same_provider = link is not None and link.issuer == identity.issuer[:500]
-    if same_provider and link.subject != identity.subject[:500]:
+    if (
+        same_provider
+        and link.subject
+        and identity.subject
+        and link.subject != identity.subject[:500]
+    ):
         raise refuse(SsoRefusal.OTHER_IDENTITY)
     _link(user=user, identity=identity)
     return user
