@@ -5,6 +5,8 @@ Nothing in this module reads os.environ directly: see `environment.py`.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -212,6 +214,16 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME_SECONDS
 # The warning before an idle session ends, and how often activity is written to the session.
 SESSION_IDLE_WARNING_SECONDS = 5 * 60
 SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+# Single sign-on: the keys that encrypt each organisation's client secret
+# (`accounts.services.sso.secrets`). Unset: a key derived from SECRET_KEY, for development and
+# tests only (production refuses to start without SSO_ENCRYPTION_KEYS).
+SSO_ENCRYPTION_KEYS = list(ENV.sso_encryption_keys) or [
+    base64.urlsafe_b64encode(hashlib.sha256(f"sso:{ENV.secret_key}".encode()).digest()).decode()
+]
+# How long a provider's discovery document and signing keys are kept before being fetched
+# again (a key the cache does not know makes us fetch at once: providers rotate keys).
+SSO_METADATA_CACHE_SECONDS = 3600
+SSO_HTTP_TIMEOUT_SECONDS = 10
 
 # --- response headers on every page (production adds HSTS and the HTTPS redirect) ----------
 # Content-Security-Policy (django-csp): our own origin only, no inline code. A template that

@@ -60,6 +60,9 @@ class Environment:
     api_rate_per_user: str
     trusted_proxy_count: int
     session_lifetime_hours: int
+    # Fernet keys for organisations' SSO client secrets, newest first (rotation: add a new key
+    # in front, keep the old ones until every secret has been saved again).
+    sso_encryption_keys: tuple[str, ...]
 
 
 def read_environment(*, debug_default: bool) -> Environment:
@@ -88,4 +91,7 @@ def read_environment(*, debug_default: bool) -> Environment:
         api_rate_per_user=os.environ.get("API_RATE_PER_USER") or "60/minute,2000/hour",
         trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", 0),
         session_lifetime_hours=_number("SESSION_LIFETIME_HOURS", 12),
+        sso_encryption_keys=tuple(
+            k.strip() for k in os.environ.get("SSO_ENCRYPTION_KEYS", "").split(",") if k.strip()
+        ),
     )

@@ -20,6 +20,7 @@ SAFE = {
     "DATABASE_URL": "postgres://goldenthread@db.internal:5432/goldenthread",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "PLATFORM_DOMAIN": "goldenthread.example.org",
+    "SSO_ENCRYPTION_KEYS": "Jl5n9pV0bq8o4oQ7mH4l3x1zT5aG2cR6eW8yU0iK3sE=",
 }
 
 
@@ -97,6 +98,8 @@ def test_production_redirects_to_https_and_sends_hsts_for_every_subdomain():
         ({"DATABASE_URL": None}, "DATABASE_URL must name the production PostgreSQL server"),
         ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL must name the production broker"),
         ({"PLATFORM_DOMAIN": None}, "PLATFORM_DOMAIN must be the public domain"),
+        ({"SSO_ENCRYPTION_KEYS": None}, "SSO_ENCRYPTION_KEYS must hold at least one Fernet key"),
+        ({"SSO_ENCRYPTION_KEYS": "not-a-key"}, "SSO_ENCRYPTION_KEYS must be Fernet keys"),
     ],
 )
 def test_an_unsafe_production_environment_is_refused_with_the_reason(overrides, problem):

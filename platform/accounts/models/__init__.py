@@ -130,6 +130,9 @@ class AuthenticationEventKind(models.TextChoices):
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
     PASSWORD_ACCEPTED = "password_accepted", "Password right, MFA code asked"
     RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
+    SSO_SIGNED_IN = "sso_signed_in", "Signed in by single sign-on"
+    SSO_ACCEPTED = "sso_accepted", "Single sign-on accepted, MFA code asked"
+    SSO_REFUSED = "sso_refused", "Single sign-on refused"
 
 
 class AuthenticationEvent(models.Model):
@@ -171,6 +174,7 @@ class AuthenticationEvent(models.Model):
 from .administration import UserAuditEntry, UserImport  # noqa: E402
 from .mfa import RecoveryCode, TotpDevice  # noqa: E402
 from .sessions import SessionSettings  # noqa: E402
+from .sso import SsoConfiguration, SsoLink  # noqa: E402
 
 __all__ = [
     "ApiCredential",
@@ -179,6 +183,8 @@ __all__ = [
     "RecoveryCode",
     "Role",
     "SessionSettings",
+    "SsoConfiguration",
+    "SsoLink",
     "TotpDevice",
     "User",
     "UserAuditEntry",

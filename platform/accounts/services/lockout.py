@@ -144,7 +144,13 @@ def failure_record(*, door: str, email: str, address: str | None) -> Lock | None
 
 
 def success_record(
-    *, door: str, user: User, email: str, address: str | None, kind: str | None = None
+    *,
+    door: str,
+    user: User,
+    email: str,
+    address: str | None,
+    kind: str | None = None,
+    detail: dict | None = None,
 ) -> None:
     """After a success: record it (as `kind` when the door's usual one is not true, e.g. a
     right password that still needs a code), and forgive the account's failures (not its
@@ -154,7 +160,7 @@ def success_record(
         email=email,
         address=address,
         user=user,
-        detail={"door": door},
+        detail=detail or {"door": door},
     )
     cache.delete(_key(door, ACCOUNT, email, "count"))
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import sso, views
 
 app_name = "users"
 
@@ -24,4 +24,5 @@ urlpatterns = [
         name="sign-out-everywhere",
     ),
     path("session-timeout/", views.session_settings_page, name="session-settings"),
+    path("single-sign-on/", sso.sso_settings_page, name="sso-settings"),
 ]

@@ -17,6 +17,7 @@ from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 
 from ...permissions import can_administer_users
 from ...selectors import mfa as mfa_selectors
+from ...selectors import sso as sso_selectors
 from ...selectors import users as user_selectors
 from ...services.importing import user_import_commit, user_import_preview
 from ...services.mfa import mfa_policy_set, mfa_reset
@@ -61,11 +62,13 @@ def _filtered(request: HttpRequest):
 def user_list(request: HttpRequest) -> HttpResponse:
     _refuse_non_administrators(request)
     form, users = _filtered(request)
+    sso_configured = sso_selectors.sso_is_ready(sso_selectors.sso_configuration_get())
     rows = [
         {
             "user": user,
             "state": user_selectors.user_state(user),
             "mfa": mfa_selectors.mfa_state(user=user),
+            "sso": sso_selectors.sso_state(user=user, configured=sso_configured),
         }
         for user in users[:LIST_LIMIT]
     ]
@@ -77,7 +80,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "count": users.count(),
             "limit": LIST_LIMIT,
-            "not_set_up": user_selectors.NOT_SET_UP,
             "mfa_required_for_everyone": request.organisation.mfa_required_for_everyone,
             "query": request.GET.urlencode(),
         },
