@@ -68,11 +68,13 @@ def idp_metadata_read(xml: str, *, entity_id: str = "") -> IdpMetadata:
             raise DomainError(
                 f"The metadata has no identity provider with the entity ID {entity_id}.",
                 code="saml_metadata",
+                extra={"field": "entity_id"},
             )
     elif len(identity_providers) > 1:
         raise DomainError(
             "The metadata describes several identity providers: give the entity ID of yours.",
             code="saml_metadata",
+            extra={"field": "entity_id"},
         )
     else:
         entity_id = identity_providers[0]

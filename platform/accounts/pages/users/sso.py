@@ -20,6 +20,7 @@ from ...models import Role, User, UserAuditEntry
 from ...permissions import can_administer_users
 from ...selectors import sso as sso_selectors
 from ...services.sso.configuration import sso_configuration_update
+from ..sso_saml import service_provider
 
 REFUSED = "Only the organisation's administrators set up single sign-on."
 ENTRA_EXAMPLE = (
@@ -214,6 +215,7 @@ def sso_settings_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "oidc_callback_url": request.build_absolute_uri(reverse("accounts:sso-oidc-callback")),
+        "saml_sp": service_provider(request),
         "history": history,
     }
     response = render(

@@ -18,6 +18,7 @@ from ...domain.choices import SsoProtocol, UserAuditAction
 from ...models import Role, SsoConfiguration, User, UserAuditEntry
 from ...permissions import is_active_member, require_administer_users
 from . import oidc
+from .saml_metadata import saml_configuration_problems
 from .secrets import secret_encrypt
 
 # What may be changed, in the order it is audited. `oidc_client_secret` is the plain secret
@@ -70,10 +71,11 @@ def _problems(config: SsoConfiguration, *, discovery_changed: bool) -> dict[str,
             add("oidc_client_id", "Enter the client (application) ID the provider gave you.")
         if not config.oidc_client_secret_encrypted:
             add(SECRET, "Enter the client secret the provider gave you.")
-    if config.protocol == SsoProtocol.SAML and not (
-        config.saml_metadata_url or config.saml_metadata_xml.strip()
-    ):
-        add("saml_metadata_url", "Enter the identity provider's metadata URL, or paste its XML.")
+    if config.protocol == SsoProtocol.SAML:
+        # The metadata is read (and a URL fetched) now, so a mistake shows on this page.
+        for field, messages in saml_configuration_problems(config).items():
+            for message in messages:
+                add(field, message)
     if config.jit_default_role:
         if config.jit_default_role not in Role.values:
             add("jit_default_role", "Choose a role that exists.")

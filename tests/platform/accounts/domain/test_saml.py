@@ -7,7 +7,7 @@ import re
 import pytest
 
 from goldenthread.platform.accounts.domain.saml import idp_metadata_read
-from goldenthread.platform.accounts.services.saml import SamlServiceProvider, saml_sp_metadata
+from goldenthread.platform.accounts.services.sso.saml import SamlServiceProvider, saml_sp_metadata
 from goldenthread.platform.core.errors import DomainError
 
 

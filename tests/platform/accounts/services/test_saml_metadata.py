@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from goldenthread.platform.accounts.services.saml_metadata import saml_metadata_fetch
+from goldenthread.platform.accounts.services.sso.saml_metadata import saml_metadata_fetch
 from goldenthread.platform.core.errors import DomainError
 
 
@@ -39,6 +39,9 @@ def test_what_the_address_serves_must_be_metadata(saml_idp):
     assert "not valid SAML metadata XML" in refusal(f"{saml_idp.base_url}/broken-metadata")
 
 
-@pytest.mark.parametrize("url", ["", "file:///etc/passwd", "ftp://idp.example/md", "idp.example"])
-def test_only_http_addresses_are_fetched(url):
-    assert "full http:// or https:// address" in refusal(url)
+@pytest.mark.parametrize(
+    "url",
+    ["", "file:///etc/passwd", "ftp://idp.example/md", "idp.example", "http://idp.example/md"],
+)
+def test_only_https_addresses_are_fetched_or_http_on_this_machine(url):
+    assert "full https:// address" in refusal(url)

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from goldenthread.platform.core.errors import DomainError
 
-from ..domain.saml import BINDING_HTTP_REDIRECT, idp_metadata_read
+from ...domain.saml import BINDING_HTTP_REDIRECT, idp_metadata_read
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,14 @@ NAMEID_UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
 CLOCK_SKEW_SECONDS = 120
 # A posted SAMLResponse larger than this is not a sign-in (base64 text, bytes).
 RESPONSE_MAX_BYTES = 500_000
+# Attributes that commonly carry the e-mail address, read when the NameID is not one and no
+# attribute is named (eduPerson/LDAP `mail`, its OID, Microsoft's claim).
+EMAIL_ATTRIBUTES = (
+    "mail",
+    "email",
+    "urn:oid:0.9.2342.19200300.100.1.3",
+    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+)
 # Attributes that commonly carry a person's name (SAML URIs, LDAP and Microsoft claim names).
 NAME_ATTRIBUTES = (
     "displayName",
@@ -75,10 +83,15 @@ class SamlIdentity:
     name: str = ""
     groups: tuple[str, ...] = field(default_factory=tuple)
     idp_entity_id: str = ""
+    request_id: str = ""  # the outstanding request it answered (the caller removes it)
 
 
-def refused(message: str) -> DomainError:
-    return DomainError(message, code="saml_refused")
+REFUSED = "saml_refused"
+NO_EMAIL = "saml_no_email"  # verified, but it does not say who the person is
+
+
+def refused(message: str, *, code: str = REFUSED) -> DomainError:
+    return DomainError(message, code=code)
 
 
 def _client(sp: SamlServiceProvider, idp: SamlIdentityProvider):
@@ -244,17 +257,26 @@ def _identity(
         values = attributes.get(idp.email_attribute, [])
         email = values[0] if values else ""
         if not email:
-            raise refused(f"The response has no {idp.email_attribute} attribute for the e-mail.")
+            raise refused(
+                f"The response has no {idp.email_attribute} attribute for the e-mail.",
+                code=NO_EMAIL,
+            )
     else:
         if name_id is None or name_id.format != NAMEID_EMAIL:
-            raise refused(
-                "The response's NameID is not an e-mail address: ask your identity provider "
-                "for the emailAddress format, or name the attribute that holds the e-mail."
-            )
-        email = subject
+            # Without a named attribute, the usual e-mail attributes are read instead.
+            email = next((attributes[a][0] for a in EMAIL_ATTRIBUTES if attributes.get(a)), "")
+            if not email:
+                raise refused(
+                    "The response's NameID is not an e-mail address: ask your identity "
+                    "provider for the emailAddress format, or name the attribute that holds "
+                    "the e-mail.",
+                    code=NO_EMAIL,
+                )
+        else:
+            email = subject
     email = email.strip().lower()
     if "@" not in email:
-        raise refused("The e-mail address in the response is not valid.")
+        raise refused("The e-mail address in the response is not valid.", code=NO_EMAIL)
     groups: tuple[str, ...] = ()
     if idp.groups_attribute:
         groups = tuple(v.strip() for v in attributes.get(idp.groups_attribute, []) if v.strip())
@@ -265,6 +287,7 @@ def _identity(
         name=name.strip(),
         groups=groups,
         idp_entity_id=issuer,
+        request_id=response.in_response_to,
     )
 
 
