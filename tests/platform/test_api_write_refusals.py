@@ -463,6 +463,12 @@ ACCOUNTS = {
     ("POST", f"{USR}imports/<int:pk>/commit/"): Write(
         ADMIN, OFFICER, lambda w: Call(f"/{USR}imports/{user_import(w).pk}/commit/")
     ),
+    # Turning just-in-time creation on changes the SSO row (created on first change).
+    ("PATCH", "api/v1/accounts/sso/"): Write(
+        ADMIN,
+        OFFICER,
+        lambda w: Call("/api/v1/accounts/sso/", {"jit_enabled": True}, False),
+    ),
 }
 
 WRITES = {**INDICATORS, **PLANNING, **ACCOUNTS}
