@@ -345,3 +345,43 @@ def test_only_administrators_may_set_up_saml(org_a, client_for, make_user, saml_
     assert answer.status_code == 403
     with schema_context(org_a.schema_name):
         assert SsoConfiguration.load().protocol == "off"
+
+
+API = "/api/v1/accounts/sso/"
+
+
+def test_rest_refuses_unusable_saml_metadata_naming_the_problem(
+    org_a, client_for, saml_alpha, saml_idp
+):
+    client = client_for(org_a, user=saml_alpha)
+
+    answer = client.patch(
+        API,
+        {"saml_metadata_url": "", "saml_metadata_xml": "<html><body>Sign in</body></html>"},
+        content_type="application/json",
+    )
+
+    assert answer.status_code == 400
+    body = answer.json()
+    assert "it is a <html> document" in body["message"]
+    assert "saml_metadata_xml" in str(body["extra"])
+    with schema_context(org_a.schema_name):
+        assert SsoConfiguration.load().saml_metadata_url == f"{saml_idp.base_url}/metadata"
+
+
+@pytest.mark.parametrize("who", ["officer", "anonymous"])
+def test_rest_refuses_saml_set_up_by_anyone_but_an_administrator(
+    org_a, client_for, make_user, saml_idp, who
+):
+    officer = make_user(org_a, roles=[Role.PERFORMANCE_OFFICER, Role.MANAGER]).user
+    client = client_for(org_a, user=officer if who == "officer" else None)
+
+    answer = client.patch(
+        API,
+        {"protocol": "saml", "saml_metadata_url": f"{saml_idp.base_url}/metadata"},
+        content_type="application/json",
+    )
+
+    assert answer.status_code == (403 if who == "officer" else 401)
+    with schema_context(org_a.schema_name):
+        assert not SsoConfiguration.objects.exists()
