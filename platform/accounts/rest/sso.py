@@ -105,8 +105,12 @@ class SsoConfigurationApi(UsersApi):
         saml_metadata_xml = serializers.CharField(required=False, allow_blank=True)
         saml_idp_entity_id = serializers.CharField(max_length=500, required=False, allow_blank=True)
         jit_enabled = serializers.BooleanField(required=False)
-        jit_default_role = serializers.ChoiceField(
-            choices=[("", "No role"), *Role.choices], required=False, allow_blank=True
+        jit_default_role = serializers.CharField(
+            max_length=32,
+            required=False,
+            allow_blank=True,
+            help_text="A role code (not org_admin), or empty for none: "
+            + ", ".join(code for code in Role.values if code != Role.ORGANISATION_ADMIN),
         )
         groups_claim = serializers.CharField(max_length=200, required=False, allow_blank=True)
         group_role_mapping = serializers.DictField(
