@@ -181,3 +181,21 @@ def test_garbage_is_refused_saying_what_it_is(idp_config):
         idp_config, SamlPost(SP.acs_url, "", "").with_xml("<nope"), {}
     )
     assert "No SAML response" in refusal(idp_config, SamlPost(SP.acs_url, "", ""), {})
+
+
+def test_an_opaque_name_id_takes_the_email_from_the_usual_attribute(saml_idp, idp_config):
+    outstanding, location = start(idp_config)
+    post = saml_idp.issue(location, "ann@alpha.example", persistent_id="a1b2c3")
+
+    identity = saml_response_read(
+        sp=SP, idp=idp_config, saml_response=post.saml_response, outstanding=outstanding
+    )
+    assert (identity.subject, identity.email) == ("a1b2c3", "ann@alpha.example")
+
+
+def test_an_opaque_name_id_without_an_email_attribute_is_refused_saying_why(saml_idp, idp_config):
+    outstanding, location = start(idp_config)
+    post = saml_idp.issue(location, "ann@alpha.example", persistent_id="a1b2c3", send_mail=False)
+
+    message = refusal(idp_config, post, outstanding, code="saml_no_email")
+    assert "NameID is not an e-mail address" in message
