@@ -86,6 +86,11 @@ def test_an_invited_user_signs_in_through_the_provider(
     [event] = events(org_a, "sso_signed_in")
     assert event.user_id == member.pk
     assert event.detail == {"door": "sso", "protocol": "oidc"}
+    # The person's sign-in history says it in words
+    assert (
+        "Signed in by single sign-on (OpenID Connect)"
+        in client.get("/accounts/me/").content.decode()
+    )
     from goldenthread.platform.accounts.models import SsoLink
 
     with schema_context(org_a.schema_name):
@@ -112,6 +117,12 @@ def test_a_person_who_was_not_invited_is_refused_and_nothing_is_created(
     [event] = events(org_a, "sso_refused")
     assert event.email == email
     assert event.detail["reason"] == "not_invited"
+    from goldenthread.platform.accounts.selectors.sessions import describe
+
+    assert (
+        describe(event)
+        == "Refused at single sign-on (OpenID Connect): not invited to this organisation"
+    )
 
 
 def test_a_user_of_another_organisation_cannot_sign_in_here(
@@ -300,3 +311,31 @@ def test_a_callback_cannot_be_replayed(org_a, oidc_on, oidc_provider, make_user,
     stranger = client_for(org_a)  # the same code and state in another browser
     assert stranger.get(f"{back.path}?{back.query}").status_code == 403
     assert signed_in_email(stranger) is None
+
+
+def test_under_sso_required_a_set_password_link_sets_no_password(
+    org_a, oidc_on, make_user, client_for, administrator
+):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from tests.fixtures.accessibility import assert_form_markup
+    from tests.fixtures.html import parse
+
+    member = make_user(org_a, email=unique_email()).user
+    oidc_on(sso_required=True, break_glass_user_id=administrator.pk)
+    client = client_for(org_a)
+    with schema_context(org_a.schema_name):
+        uid = urlsafe_base64_encode(force_bytes(member.pk))
+        token = default_token_generator.make_token(member)
+    form = client.get(f"/accounts/password-reset/{uid}/{token}/", follow=True)
+    new = "a-long-new-password-for-nobody"
+    response = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert response.status_code == 200
+    assert "you do not need a password" in response.content.decode()
+    with schema_context(org_a.schema_name):
+        member.refresh_from_db()
+        assert not member.check_password(new)
+    # The sign-in page's break-glass form is labelled like every form
+    assert_form_markup(parse(client.get("/accounts/sign-in/?password=1")))

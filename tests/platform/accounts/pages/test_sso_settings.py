@@ -204,3 +204,19 @@ def test_the_user_list_shows_who_signed_in_by_sso(org_a, administrator, make_use
     by_email = {user["email"]: user["sso"] for user in users}
     assert by_email[linked.email].startswith("signed in by SSO, last")
     assert by_email[administrator.email] == "not set up"
+
+
+def test_the_page_has_labelled_fields_and_a_working_error_summary(
+    org_a, administrator, client_for, oidc_provider
+):
+    from tests.fixtures.accessibility import assert_form_markup
+    from tests.fixtures.html import parse
+
+    client = client_for(org_a, user=administrator)
+    for response in (
+        client.get(PAGE),
+        client.post(PAGE, oidc_form(oidc_provider, oidc_client_id="", sso_required="on")),
+    ):
+        page = parse(response)
+        assert_form_markup(page)
+        assert len(page.find_all("h1")) == 1
