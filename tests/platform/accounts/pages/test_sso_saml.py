@@ -92,6 +92,34 @@ def test_an_invited_user_signs_in_through_the_identity_provider(
     )
 
 
+def test_just_in_time_creation_maps_the_groups_attribute_to_roles(
+    org_a, client_for, saml_alpha, saml_idp
+):
+    configure_saml(
+        org_a,
+        saml_alpha,
+        saml_idp,
+        jit_enabled=True,
+        jit_default_role=Role.DATA_PROVIDER,
+        groups_claim="groups",
+        group_role_mapping={"pi-team": [Role.VERIFIER]},
+    )
+    client = client_for(org_a)
+    post = http_sign_in(
+        saml_idp, start(client), "new.person@alpha.example", name="New Person", groups="pi-team,x"
+    )
+
+    assert client.post(ACS, post.form()).status_code == 302
+
+    assert is_signed_in(client)
+    with schema_context(org_a.schema_name):
+        from goldenthread.platform.accounts.models import User
+
+        user = User.objects.get(email="new.person@alpha.example")
+        assert sorted(user.roles) == [Role.DATA_PROVIDER, Role.VERIFIER]
+        assert user.full_name == "New Person"
+
+
 def test_a_person_who_was_not_invited_is_refused_and_it_is_recorded(
     org_a, client_for, saml_alpha, saml_idp
 ):
