@@ -15,6 +15,7 @@ class UserAuditAction(models.TextChoices):
     MFA_RESET = "mfa_reset", "Multi-factor authentication reset"
     CREATED_BY_SSO = "created_by_sso", "Created at first single sign-on"
     SSO_CONFIGURATION_CHANGED = "sso_configuration_changed", "Single sign-on settings changed"
+    SSO_UNLINKED = "sso_unlinked", "Single sign-on identity unlinked"
 
 
 class UserImportStatus(models.TextChoices):
@@ -44,10 +45,11 @@ class SsoRefusal(models.TextChoices):
     `AuthenticationEvent`; the refused page says it in words)."""
 
     NOT_CONFIGURED = "not_configured", "Single sign-on is not set up for this organisation"
-    NO_EMAIL = "no_email", "The identity provider sent no e-mail address"
+    NO_EMAIL = "no_email", "The identity provider sent no usable e-mail address"
     NOT_INVITED = "not_invited", "Not invited to this organisation"
     DEACTIVATED = "deactivated", "Account deactivated"
     ACCESS_ENDED = "access_ended", "Access has ended"
     LOCKED = "locked", "Account or address locked after repeated failures"
+    OTHER_IDENTITY = "other_identity", "Account linked to another identity at the provider"
     INVALID_RESPONSE = "invalid_response", "The identity provider's answer failed its checks"
     PROVIDER_ERROR = "provider_error", "The identity provider reported an error"

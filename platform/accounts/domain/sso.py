@@ -24,13 +24,16 @@ REFUSAL_MESSAGES = {
     SsoRefusal.ACCESS_ENDED: f"Your access has ended. {_ASK} if you still need it.",
     SsoRefusal.NOT_CONFIGURED: "Single sign-on is not set up for this organisation. Sign in "
     f"with your password, or {_ASK[0].lower()}{_ASK[1:]}.",
-    SsoRefusal.NO_EMAIL: "Your identity provider did not tell us your e-mail address, so we "
+    SsoRefusal.NO_EMAIL: "Your identity provider did not tell us a usable e-mail address, so we "
     f"cannot tell who you are here. {_ASK} to check the single sign-on set-up.",
     SsoRefusal.INVALID_RESPONSE: "The answer from your identity provider failed our security "
     "checks, so you are not signed in. Try again; if it happens again, tell your "
     "organisation's administrator.",
     SsoRefusal.PROVIDER_ERROR: "Your identity provider did not sign you in. Try again, or "
     f"{_ASK[0].lower()}{_ASK[1:]}.",
+    SsoRefusal.OTHER_IDENTITY: "Your account here is linked to a different identity at your "
+    "identity provider, so we cannot be sure it is you. If your account at the provider was "
+    f"replaced, {_ASK[0].lower()}{_ASK[1:]} to unlink the old one on your user page.",
     SsoRefusal.LOCKED: "There have been too many sign-in attempts for this account, so it is "
     "locked for now. Try again later.",
 }

@@ -339,3 +339,82 @@ def test_under_sso_required_a_set_password_link_sets_no_password(
         assert not member.check_password(new)
     # The sign-in page's break-glass form is labelled like every form
     assert_form_markup(parse(client.get("/accounts/sign-in/?password=1")))
+
+
+def test_a_locked_account_is_refused_at_single_sign_on_too(
+    org_a, oidc_on, oidc_provider, make_user, client_for
+):
+    from goldenthread.platform.accounts.services import lockout
+
+    member = make_user(org_a, email=unique_email()).user
+    with schema_context(org_a.schema_name):
+        lock = None
+        while lock is None:  # wrong passwords until the account locks
+            lock = lockout.failure_record(door=lockout.SIGN_IN, email=member.email, address=None)
+    client = client_for(org_a)
+    response = sso(client, oidc_provider, email=member.email)
+    assert response.status_code == 403
+    assert "too many sign-in attempts for this account" in response.content.decode()
+    assert signed_in_email(client) is None
+    assert events(org_a, "refused_while_locked")[0].user_id == member.pk
+
+
+def test_an_unusable_address_from_the_provider_is_refused_even_with_just_in_time_creation(
+    org_a, oidc_on, client_for
+):
+    from goldenthread.platform.accounts.models import User
+    from goldenthread.platform.accounts.services.sso.sign_in import (
+        SsoRefused,
+        VouchedIdentity,
+        sso_user_resolve,
+    )
+
+    oidc_on(jit_enabled=True)
+    with schema_context(org_a.schema_name):
+        before = User.objects.count()
+        with pytest.raises(SsoRefused) as refused:
+            sso_user_resolve(
+                identity=VouchedIdentity(
+                    protocol="oidc", issuer="https://idp/", subject="1", email="not an address"
+                ),
+                address="203.0.113.9",
+            )
+        assert refused.value.reason == "no_email"
+        assert User.objects.count() == before
+
+
+def test_a_different_identity_with_a_linked_users_address_is_refused_until_unlinked(
+    org_a, oidc_on, oidc_provider, make_user, client_for, administrator
+):
+    from goldenthread.platform.accounts.models import SsoLink
+
+    member = make_user(org_a, email=unique_email()).user
+    with schema_context(org_a.schema_name):  # linked earlier to someone else at the provider
+        SsoLink.objects.create(
+            user=member, protocol="oidc", issuer=oidc_provider.issuer, subject="someone-else"
+        )
+    client = client_for(org_a)
+    refused = sso(client, oidc_provider, email=member.email)
+    assert refused.status_code == 403
+    assert "linked to a different identity" in refused.content.decode()
+    assert signed_in_email(client) is None
+    assert events(org_a, "sso_refused")[0].detail["reason"] == "other_identity"
+
+    # A non-administrator cannot unlink; the administrator can, from the user's page
+    officer = make_user(org_a, roles=["performance_officer"]).user
+    unlink = f"/users/{member.pk}/sso-unlink/"
+    assert client_for(org_a, user=officer).post(unlink).status_code == 403
+    admin_client = client_for(org_a, user=administrator)
+    page = admin_client.get(f"/users/{member.pk}/")
+    assert "Linked to <code>someone-else</code>" in page.content.decode()
+    assert admin_client.post(unlink).status_code == 302
+    with schema_context(org_a.schema_name):
+        assert not SsoLink.objects.filter(user=member).exists()
+        from goldenthread.platform.accounts.models import UserAuditEntry
+
+        entry = UserAuditEntry.objects.get(user=member, action="sso_unlinked")
+    assert entry.old["subject"] == "someone-else"
+
+    # Now their own identity signs in and is linked
+    assert sso(client, oidc_provider, email=member.email).status_code == 302
+    assert signed_in_email(client) == member.email

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/", views.user_detail, name="detail"),
     path("<int:pk>/deactivate/", views.user_deactivate_page, name="deactivate"),
     path("<int:pk>/mfa-reset/", views.user_mfa_reset_page, name="mfa-reset"),
+    path("<int:pk>/sso-unlink/", views.user_sso_unlink_page, name="sso-unlink"),
     path("mfa-policy/", views.user_mfa_policy_page, name="mfa-policy"),
     path("<int:pk>/reactivate/", views.user_reactivate_page, name="reactivate"),
     path(

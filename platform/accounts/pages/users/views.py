@@ -26,6 +26,7 @@ from ...services.session_lifetime import (
     session_settings_update,
     user_sign_out_everywhere,
 )
+from ...services.sso.sign_in import sso_link_remove
 from ...services.users import user_deactivate, user_invite, user_reactivate, user_update
 from .forms import (
     ImportForm,
@@ -163,6 +164,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": user,
             "state": user_selectors.user_state(user),
             "mfa_enrolled": mfa_selectors.mfa_enrolled(user=user),
+            "sso_link": sso_selectors.sso_link_output(user=user),
             "audit": user_selectors.user_audit_list(reader=request.user, user=user)[:50],
         },
         status=400 if form.errors else 200,
@@ -220,6 +222,17 @@ def user_mfa_policy_page(request: HttpRequest) -> HttpResponse:
         else "Only administrators must now use multi-factor authentication.",
     )
     return redirect("users:list")
+
+
+@login_required
+@require_POST
+def user_sso_unlink_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(
+        request,
+        pk,
+        sso_link_remove,
+        "is unlinked from their identity at the provider: their next single sign-on links afresh.",
+    )
 
 
 @login_required

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 BINDING_HTTP_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 NAMEID_EMAIL = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+NAMEID_TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
 NAMEID_UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
 # Clocks of the IdP and of our servers may disagree by this much (seconds).
 CLOCK_SKEW_SECONDS = 120
@@ -78,7 +79,7 @@ class SamlIdentityProvider:
 class SamlIdentity:
     """A person the IdP vouched for, in a response that passed every check."""
 
-    subject: str  # the NameID
+    subject: str  # the NameID; "" when it is transient (or absent)
     email: str
     name: str = ""
     groups: tuple[str, ...] = field(default_factory=tuple)
@@ -282,7 +283,9 @@ def _identity(
         groups = tuple(v.strip() for v in attributes.get(idp.groups_attribute, []) if v.strip())
     name = next((attributes[a][0] for a in NAME_ATTRIBUTES if attributes.get(a)), "")
     return SamlIdentity(
-        subject=subject or email,
+        # A transient NameID changes at every sign-in, so it names nobody for later: the SSO
+        # core binds a user to a stable subject only ("" means no binding).
+        subject="" if name_id is not None and name_id.format == NAMEID_TRANSIENT else subject,
         email=email,
         name=name.strip(),
         groups=groups,

@@ -21,15 +21,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.errors import Conflict, DomainError
 
 from ...domain import sso as rules
 from ...domain.choices import SsoProtocol, SsoRefusal, UserAuditAction
 from ...domain.sso import REFUSAL_MESSAGES
 from ...models import AuthenticationEventKind, SsoConfiguration, SsoLink, User
+from ...permissions import require_administer_users
 from .. import lockout
 from ..authentication_events import authentication_event_record
 from ..users import user_audit_record
@@ -38,7 +41,9 @@ from ..users import user_audit_record
 @dataclass(frozen=True)
 class VouchedIdentity:
     """What the identity provider said, after the protocol layer checked its signature,
-    issuer, audience, time and replay. `issuer` + `subject` name the person at the provider."""
+    issuer, audience, time and replay. `issuer` + `subject` name the person at the provider;
+    `subject` must be stable for that person (OIDC `sub`, a SAML persistent NameID), or empty
+    when the provider gives none (a transient NameID): then no binding is kept."""
 
     protocol: str
     issuer: str
@@ -92,7 +97,7 @@ def sso_user_resolve(*, identity: VouchedIdentity, address: str | None) -> User:
 
     if config.protocol == SsoProtocol.OFF or config.protocol != identity.protocol:
         raise refuse(SsoRefusal.NOT_CONFIGURED)
-    if not email:
+    if not _is_address(email):
         raise refuse(SsoRefusal.NO_EMAIL)
     lock = lockout.lock_for(door=lockout.SIGN_IN, email=email, address=address)
     if lock is not None:
@@ -107,8 +112,30 @@ def sso_user_resolve(*, identity: VouchedIdentity, address: str | None) -> User:
         raise refuse(SsoRefusal.DEACTIVATED)
     elif user.access_has_expired:
         raise refuse(SsoRefusal.ACCESS_ENDED)
+    # The first identity to sign in as a user is bound to it: the same provider presenting
+    # the same e-mail for a different subject (an address moved to another person, or one a
+    # person could set themselves) is refused until an administrator unlinks the old one.
+    link = SsoLink.objects.filter(user=user).first()
+    # An empty subject means the provider gives no stable one (a SAML transient NameID):
+    # nothing to bind to.
+    same_provider = link is not None and link.issuer == identity.issuer[:500]
+    if (
+        same_provider
+        and link.subject
+        and identity.subject
+        and link.subject != identity.subject[:500]
+    ):
+        raise refuse(SsoRefusal.OTHER_IDENTITY)
     _link(user=user, identity=identity)
     return user
+
+
+def _is_address(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return len(email) <= 254
 
 
 @transaction.atomic
@@ -133,6 +160,24 @@ def _create_just_in_time(
         new={"roles": roles, "protocol": identity.protocol, "groups": sorted(identity.groups)},
     )
     return user
+
+
+@transaction.atomic
+def sso_link_remove(*, actor: User, user: User) -> None:
+    """An administrator unlinks a user's identity at the provider (their account there was
+    replaced): the next single sign-on with their e-mail address links afresh. Audited."""
+    require_administer_users(actor)
+    link = SsoLink.objects.filter(user=user).first()
+    if link is None:
+        raise Conflict(f"{user.email} is not linked to an identity.", code="not_linked")
+    link.delete()
+    user_audit_record(
+        actor=actor,
+        action=UserAuditAction.SSO_UNLINKED,
+        user=user,
+        old={"issuer": link.issuer, "subject": link.subject},
+        new=None,
+    )
 
 
 def _link(*, user: User, identity: VouchedIdentity) -> None:
