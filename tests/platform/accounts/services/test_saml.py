@@ -199,3 +199,13 @@ def test_an_opaque_name_id_without_an_email_attribute_is_refused_saying_why(saml
 
     message = refusal(idp_config, post, outstanding, code="saml_no_email")
     assert "NameID is not an e-mail address" in message
+
+
+def test_a_transient_name_id_is_no_subject_to_bind_to(saml_idp, idp_config):
+    outstanding, location = start(idp_config)
+    post = saml_idp.issue(location, "ann@alpha.example", persistent_id="_x9", transient=True)
+
+    identity = saml_response_read(
+        sp=SP, idp=idp_config, saml_response=post.saml_response, outstanding=outstanding
+    )
+    assert (identity.subject, identity.email) == ("", "ann@alpha.example")
