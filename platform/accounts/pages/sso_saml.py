@@ -51,7 +51,7 @@ def _identity_provider(config) -> saml.SamlIdentityProvider:
     return saml.SamlIdentityProvider(
         metadata_xml=xml,
         entity_id=config.saml_idp_entity_id,
-        email_attribute=getattr(config, "saml_email_attribute", ""),
+        email_attribute=config.saml_email_attribute,
         groups_attribute=config.groups_claim,
     )
 

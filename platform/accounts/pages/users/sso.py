@@ -119,6 +119,13 @@ class SsoSettingsForm(forms.Form):
         max_length=500,
         help_text="Only if the metadata describes more than one identity provider.",
     )
+    saml_email_attribute = forms.CharField(
+        label="SAML attribute holding the e-mail address (optional)",
+        required=False,
+        max_length=200,
+        help_text="Leave empty when the NameID is the e-mail address (emailAddress format). "
+        "Microsoft Entra ID: http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    )
     jit_enabled = forms.BooleanField(
         label="Create an account for anyone the identity provider signs in (just in time)",
         required=False,
@@ -184,6 +191,7 @@ def _initial(config) -> dict:
         "saml_metadata_url": config.saml_metadata_url,
         "saml_metadata_xml": config.saml_metadata_xml,
         "saml_idp_entity_id": config.saml_idp_entity_id,
+        "saml_email_attribute": config.saml_email_attribute,
         "jit_enabled": config.jit_enabled,
         "jit_default_role": config.jit_default_role,
         "groups_claim": config.groups_claim,

@@ -31,6 +31,7 @@ FIELDS = (
     "saml_metadata_url",
     "saml_metadata_xml",
     "saml_idp_entity_id",
+    "saml_email_attribute",
     "jit_enabled",
     "jit_default_role",
     "groups_claim",

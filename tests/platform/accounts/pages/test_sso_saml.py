@@ -413,3 +413,21 @@ def test_rest_refuses_saml_set_up_by_anyone_but_an_administrator(
     assert answer.status_code == (403 if who == "officer" else 401)
     with schema_context(org_a.schema_name):
         assert not SsoConfiguration.objects.exists()
+
+
+def test_the_email_can_come_from_a_configured_attribute(
+    org_a, client_for, saml_alpha, invited, saml_idp
+):
+    answer = client_for(org_a, user=saml_alpha).patch(
+        API, {"saml_email_attribute": "mail"}, content_type="application/json"
+    )
+    assert answer.status_code == 200 and answer.json()["saml_email_attribute"] == "mail"
+    client = client_for(org_a)
+    location = start(client)
+    post = saml_idp.issue(location, "ann@alpha.example", persistent_id="opaque-42")
+
+    assert client.post(ACS, post.form()).status_code == 302
+
+    assert is_signed_in(client)
+    with schema_context(org_a.schema_name):
+        assert SsoLink.objects.get(user=invited).subject == "opaque-42"
