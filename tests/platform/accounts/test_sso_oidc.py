@@ -418,3 +418,23 @@ def test_a_different_identity_with_a_linked_users_address_is_refused_until_unlin
     # Now their own identity signs in and is linked
     assert sso(client, oidc_provider, email=member.email).status_code == 302
     assert signed_in_email(client) == member.email
+
+
+def test_the_invitation_names_the_provider_and_under_sso_required_sends_no_password_link(
+    org_a, oidc_on, administrator, make_user
+):
+    from django.core import mail
+
+    from goldenthread.platform.accounts.services.emails import send_invitation
+
+    member = make_user(org_a, email=unique_email()).user
+    with schema_context(org_a.schema_name):
+        send_invitation(user=member, base_url="http://alpha.example/")
+        oidc_on(sso_required=True, break_glass_user_id=administrator.pk)
+        send_invitation(user=member, base_url="http://alpha.example/")
+    optional, required = mail.outbox[-2].body, mail.outbox[-1].body
+    assert 'choose "Sign in with Test Provider"' in optional
+    assert "/accounts/password-reset/" in optional  # passwords still allowed
+    assert 'choose "Sign in with Test Provider"' in required
+    assert "/accounts/password-reset/" not in required
+    assert "You do not need a password" in required
