@@ -61,7 +61,7 @@ def _organisation_only(request: HttpRequest) -> None:
         raise Http404("Single sign-on belongs to an organisation's own address.")
 
 
-def _saml_config(request: HttpRequest):
+def _saml_config():
     config = sso_selectors.sso_configuration_get()
     if config.protocol != SsoProtocol.SAML or not sso_selectors.sso_is_ready(config):
         return None
@@ -81,7 +81,7 @@ def saml_metadata(request: HttpRequest) -> HttpResponse:
 def saml_start(request: HttpRequest) -> HttpResponse:
     """Off to the identity provider with an AuthnRequest; the request ID stays in the session."""
     _organisation_only(request)
-    config = _saml_config(request)
+    config = _saml_config()
     if config is None:
         return refused_page(request, SsoRefused(SsoRefusal.NOT_CONFIGURED), status=404)
     try:
@@ -121,7 +121,7 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
             )
         )
     address = client_address(request)
-    config = _saml_config(request)
+    config = _saml_config()
     if config is None:
         sso_refusal_record(
             reason=SsoRefusal.NOT_CONFIGURED,
