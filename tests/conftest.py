@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.cache",
     "tests.fixtures.oidc",
+    "tests.fixtures.saml_idp",
 ]
 
 

@@ -39,6 +39,8 @@ class SsoConfiguration(models.Model):
     saml_metadata_url = models.URLField(max_length=500, blank=True)
     saml_metadata_xml = models.TextField(blank=True)
     saml_idp_entity_id = models.CharField(max_length=500, blank=True)
+    # The attribute carrying the e-mail address; empty: the NameID (emailAddress format).
+    saml_email_attribute = models.CharField(max_length=200, blank=True)
 
     # Who may come in: invited users only, unless just-in-time creation is on.
     jit_enabled = models.BooleanField(default=False)

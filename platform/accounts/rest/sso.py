@@ -48,6 +48,9 @@ class SsoConfigurationOutput(serializers.Serializer):
     saml_metadata_url = serializers.CharField()
     saml_metadata_xml = serializers.CharField()
     saml_idp_entity_id = serializers.CharField()
+    saml_email_attribute = serializers.CharField(
+        help_text="The SAML attribute holding the e-mail; empty: the NameID (emailAddress)."
+    )
     jit_enabled = serializers.BooleanField()
     jit_default_role = serializers.CharField(help_text="A role code, or empty for none.")
     groups_claim = serializers.CharField()
@@ -72,6 +75,7 @@ def _output(config: SsoConfiguration, request) -> dict:
         "saml_metadata_url": config.saml_metadata_url,
         "saml_metadata_xml": config.saml_metadata_xml,
         "saml_idp_entity_id": config.saml_idp_entity_id,
+        "saml_email_attribute": config.saml_email_attribute,
         "jit_enabled": config.jit_enabled,
         "jit_default_role": config.jit_default_role,
         "groups_claim": config.groups_claim,
@@ -104,6 +108,9 @@ class SsoConfigurationApi(UsersApi):
         saml_metadata_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
         saml_metadata_xml = serializers.CharField(required=False, allow_blank=True)
         saml_idp_entity_id = serializers.CharField(max_length=500, required=False, allow_blank=True)
+        saml_email_attribute = serializers.CharField(
+            max_length=200, required=False, allow_blank=True
+        )
         jit_enabled = serializers.BooleanField(required=False)
         jit_default_role = serializers.CharField(
             max_length=32,

@@ -20,6 +20,7 @@ from ...models import Role, User, UserAuditEntry
 from ...permissions import can_administer_users
 from ...selectors import sso as sso_selectors
 from ...services.sso.configuration import sso_configuration_update
+from ..sso_saml import service_provider
 
 REFUSED = "Only the organisation's administrators set up single sign-on."
 ENTRA_EXAMPLE = (
@@ -118,6 +119,13 @@ class SsoSettingsForm(forms.Form):
         max_length=500,
         help_text="Only if the metadata describes more than one identity provider.",
     )
+    saml_email_attribute = forms.CharField(
+        label="SAML attribute holding the e-mail address (optional)",
+        required=False,
+        max_length=200,
+        help_text="Leave empty when the NameID is the e-mail address (emailAddress format). "
+        "Microsoft Entra ID: http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    )
     jit_enabled = forms.BooleanField(
         label="Create an account for anyone the identity provider signs in (just in time)",
         required=False,
@@ -183,6 +191,7 @@ def _initial(config) -> dict:
         "saml_metadata_url": config.saml_metadata_url,
         "saml_metadata_xml": config.saml_metadata_xml,
         "saml_idp_entity_id": config.saml_idp_entity_id,
+        "saml_email_attribute": config.saml_email_attribute,
         "jit_enabled": config.jit_enabled,
         "jit_default_role": config.jit_default_role,
         "groups_claim": config.groups_claim,
@@ -214,6 +223,7 @@ def sso_settings_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "oidc_callback_url": request.build_absolute_uri(reverse("accounts:sso-oidc-callback")),
+        "saml_sp": service_provider(request),
         "history": history,
     }
     response = render(

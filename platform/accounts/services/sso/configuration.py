@@ -18,6 +18,7 @@ from ...domain.choices import SsoProtocol, UserAuditAction
 from ...models import Role, SsoConfiguration, User, UserAuditEntry
 from ...permissions import is_active_member, require_administer_users
 from . import oidc
+from .saml_metadata import saml_configuration_problems
 from .secrets import secret_encrypt
 
 # What may be changed, in the order it is audited. `oidc_client_secret` is the plain secret
@@ -30,6 +31,7 @@ FIELDS = (
     "saml_metadata_url",
     "saml_metadata_xml",
     "saml_idp_entity_id",
+    "saml_email_attribute",
     "jit_enabled",
     "jit_default_role",
     "groups_claim",
@@ -70,10 +72,11 @@ def _problems(config: SsoConfiguration, *, discovery_changed: bool) -> dict[str,
             add("oidc_client_id", "Enter the client (application) ID the provider gave you.")
         if not config.oidc_client_secret_encrypted:
             add(SECRET, "Enter the client secret the provider gave you.")
-    if config.protocol == SsoProtocol.SAML and not (
-        config.saml_metadata_url or config.saml_metadata_xml.strip()
-    ):
-        add("saml_metadata_url", "Enter the identity provider's metadata URL, or paste its XML.")
+    if config.protocol == SsoProtocol.SAML:
+        # The metadata is read (and a URL fetched) now, so a mistake shows on this page.
+        for field, messages in saml_configuration_problems(config).items():
+            for message in messages:
+                add(field, message)
     if config.jit_default_role:
         if config.jit_default_role not in Role.values:
             add("jit_default_role", "Choose a role that exists.")

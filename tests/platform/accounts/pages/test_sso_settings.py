@@ -142,20 +142,23 @@ def test_rest_refuses_unknown_roles_an_administrator_default_and_a_non_admin_bre
     assert saved(org_a) is None
 
 
-def test_the_saml_fields_are_kept_for_the_saml_service_provider(org_a, administrator, client_for):
+def test_the_saml_fields_are_kept_for_the_saml_service_provider(
+    org_a, administrator, client_for, saml_idp
+):
+    # The metadata URL is fetched and checked when saved (the tests' local SAML IdP).
     client = client_for(org_a, user=administrator)
     response = client.patch(
         API,
         {
             "protocol": "saml",
-            "saml_metadata_url": "https://idp.example/metadata",
-            "saml_idp_entity_id": "https://idp.example/",
+            "saml_metadata_url": f"{saml_idp.base_url}/metadata",
+            "saml_idp_entity_id": saml_idp.entity_id,
         },
         content_type="application/json",
     )
     assert response.status_code == 200, response.json()
     assert response.json()["protocol"] == "saml"
-    assert saved(org_a).saml_idp_entity_id == "https://idp.example/"
+    assert saved(org_a).saml_idp_entity_id == saml_idp.entity_id
 
 
 @pytest.mark.parametrize("who", ["officer", "anonymous"])
