@@ -15,6 +15,7 @@ urlpatterns = [
     path("grid/", entry.value_grid_page, name="grid"),
     path("approvals/", approvals.approvals_page, name="approvals"),
     path("report/", report.report_page, name="report"),
+    path("values/approve-many/", approvals.values_bulk_page, name="approve-many"),
     path("values/<int:value_pk>/approve/", approvals.value_approve_page, name="approve"),
     path("values/<int:value_pk>/send-back/", approvals.value_send_back_page, name="send-back"),
     path("values/<int:value_pk>/reopen/", detail.value_reopen_page, name="reopen"),
