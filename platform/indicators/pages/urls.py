@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import approvals, detail, entry, indicators, report
+from . import approvals, detail, entry, grid, indicators, report
 
 app_name = "indicators"
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("adopt/", indicators.indicator_adopt_page, name="adopt"),
     path("settings/", indicators.settings_page, name="settings"),
     path("owe/", entry.what_i_owe_page, name="owe"),
-    path("grid/", entry.value_grid_page, name="grid"),
+    path("grid/", grid.value_grid_page, name="grid"),
     path("approvals/", approvals.approvals_page, name="approvals"),
     path("report/", report.report_page, name="report"),
     path("values/approve-many/", approvals.values_bulk_page, name="approve-many"),

@@ -105,7 +105,9 @@ def test_bad_values_are_refused_beside_their_field_and_nothing_changes(
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
-    assert f'id="id_{field}_error"' in html and f'href="#id_{field}"' in html
+    # A refused period is said on the period picker, where another is chosen.
+    anchor = "entry-period" if field == "period" else f"id_{field}"
+    assert f'id="{anchor}_error"' in html and f'href="#{anchor}"' in html
     assert_form_markup(parse(response))
     with alpha():
         assert not IndicatorValue.objects.filter(indicator=pi).exists()
@@ -264,7 +266,9 @@ def test_the_grid_saves_many_values_at_once(org_a, people, two_pis, as_user, alp
         assert values_of(days) == {"2024/25 Q1": (Decimal("12"), "draft")}
 
 
-def test_the_grid_saves_nothing_when_any_cell_is_refused(org_a, people, two_pis, as_user, alpha):
+def test_the_grid_saves_the_valid_cells_and_shows_the_refused_ones_again(
+    org_a, people, two_pis, as_user, alpha
+):
     rate, days = two_pis
     with alpha():
         enter(people, rate, "2024/25 Q3", "55")
@@ -282,22 +286,28 @@ def test_the_grid_saves_nothing_when_any_cell_is_refused(org_a, people, two_pis,
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "2 of 4 values were refused, so none were saved." in html
+    title = (
+        "2 of 4 values refused and not saved. The other 2 saved and submitted for approval."
+    )
+    assert title in html
     key = cell(rate, "2024/25 Q2").removesuffix("-value")
     assert f'aria-describedby="{key}-error"' in html and f'id="{key}-error"' in html
     assert f'href="#{key}-value"' in html  # the summary links to the cell
     assert "The value must be a number, not &#x27;forty&#x27;." in html
     assert "whole number" in html
-    assert 'value="forty"' in html  # what was typed is kept
+    assert 'value="forty"' in html and 'value="12.5"' in html  # what was typed is kept
     page = parse(response)
     (summary,) = summaries(page)
-    assert page.by_id(summary.get("aria-labelledby")).text == (
-        "2 of 4 values were refused, so none were saved."
-    )
+    assert page.by_id(summary.get("aria-labelledby")).text == title
     assert f"#{key}-value" in summary_links(page, summary)
     assert_form_markup(page)
+    # The saved cells now show their submitted values, read-only.
+    assert f'id="{cell(rate, "2024/25 Q1")}"' not in html
     with alpha():
-        assert values_of(rate) == {"2024/25 Q3": (Decimal("55"), "draft")}
+        assert values_of(rate) == {
+            "2024/25 Q1": (Decimal("52"), "submitted"),
+            "2024/25 Q3": (Decimal("56"), "submitted"),
+        }
         assert values_of(days) == {}
 
 
