@@ -286,9 +286,7 @@ def test_the_grid_saves_the_valid_cells_and_shows_the_refused_ones_again(
     )
     assert response.status_code == 400
     html = response.content.decode()
-    title = (
-        "2 of 4 values refused and not saved. The other 2 saved and submitted for approval."
-    )
+    title = "2 of 4 values refused and not saved. The other 2 saved and submitted for approval."
     assert title in html
     key = cell(rate, "2024/25 Q2").removesuffix("-value")
     assert f'aria-describedby="{key}-error"' in html and f'id="{key}-error"' in html
@@ -351,7 +349,7 @@ def test_the_grid_asks_for_commentary_on_an_off_target_cell_and_saves_the_rest(
     assert message in html
     # The summary goes straight to the cell's commentary box, which is open and described.
     assert f'href="#{key}-commentary"' in html
-    assert f'<details class="cell-more" open>' in html
+    assert '<details class="cell-more" open>' in html
     assert f'name="{key}-commentary" rows="2" maxlength="10000" aria-invalid="true"' in html
     assert_form_markup(parse(response))
     with alpha():
@@ -373,7 +371,8 @@ def test_the_grid_asks_for_commentary_on_an_off_target_cell_and_saves_the_rest(
     with alpha():
         assert values_of(rate)["2024/25 Q2"] == (Decimal("30"), "submitted")
         (note,) = Commentary.objects.filter(indicator=rate, period_code="2024/25 Q2")
-        assert (note.text, note.author) == ("The contractor lost a month to strikes.", people.provider)
+        assert note.text == "The contractor lost a month to strikes."
+        assert note.author == people.provider
 
 
 def test_drafts_saved_from_the_grid_are_submitted_later_unchanged(
