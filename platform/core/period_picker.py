@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django import forms
 from django.utils import timezone
 
 from .periods import (
@@ -91,12 +92,11 @@ class PeriodPicker:
         return ""
 
 
-def _parsed(code: str, type_: PeriodType) -> Period | None:
+def _parsed(code: str) -> Period | None:
     try:
-        period = parse_period((code or "").strip())
+        return parse_period((code or "").strip())
     except PeriodError:
         return None
-    return period if period.type is type_ else None
 
 
 def _option(period: Period, selected: str, note: str = "") -> PeriodOption:
@@ -135,7 +135,7 @@ def period_picker(
         recent.append(previous_period(recent[-1]))
     notes = {current.code: "current period", previous_period(current).code: "latest ended"}
     groups: list[PeriodGroup] = []
-    chosen = _parsed(selected, type_)
+    chosen = _parsed(selected)
     selected_code = chosen.code if chosen else ""
 
     ahead: list[Period] = []
@@ -205,6 +205,24 @@ def _merge_year_groups(groups: list[PeriodGroup]) -> list[PeriodGroup]:
         option for group in groups if group.label == "Another year" for option in group.options
     )
     return kept + ([PeriodGroup("Another year", older)] if older else [])
+
+
+def period_choices(picker: PeriodPicker) -> list:
+    """The picker's periods as a form field's grouped choices (`forms.ChoiceField(choices=…)`,
+    drawn by `includes/field.html` as a select with the same groups), for forms that take a
+    period: the blank choice first when the picker has one."""
+    choices: list = [("", picker.blank)] if picker.blank else []
+    for group in picker.groups:
+        choices.append((group.label, [(option.code, option.label) for option in group.options]))
+    return choices
+
+
+def period_field(choices: list, *, label: str = "Period") -> forms.CharField:
+    """A form field that takes a period code, drawn as a select of `choices`
+    (`period_choices`). It stays a text field underneath: the service that uses the code
+    checks it and says what is wrong in its own words (a month for a quarterly PI), instead
+    of a stock "not one of the available choices"."""
+    return forms.CharField(label=label, max_length=24, widget=forms.Select(choices=choices))
 
 
 def query_of(request) -> dict[str, str]:
