@@ -158,9 +158,7 @@ def test_anonymous_posts_change_nothing(org_a, people, pi, client_for, alpha):
         assert IndicatorValue.objects.get(pk=row.pk).workflow_status == "submitted"
 
 
-def test_the_nav_links_appear_on_organisation_hosts_for_those_they_let_in(
-    org_a, people, as_user
-):
+def test_the_nav_links_appear_on_organisation_hosts_for_those_they_let_in(org_a, people, as_user):
     page = as_user(people.officer).get("/").content.decode()
     for label in ("Indicators", "What I owe", "Approvals", "Report"):
         assert f">{label}</a>" in page
