@@ -106,3 +106,23 @@ def test_the_exceptions_page_lists_off_target_pis_and_high_risks(people, build, 
     assert f'href="/indicators/{off.pk}/"' in text and f'href="/planning/risks/{risk.pk}/"' in text
     assert parse(response).by_id("off-target") is not None
     assert parse(response).by_id("high-risks") is not None
+
+
+def test_the_exception_lists_take_the_same_queries_however_many_there_are(people, build):
+    PlanningSettings.load()
+
+    def grow(count):
+        for _ in range(count):
+            build.action(assigned_to=people["staff"]).indicators.add(
+                build.indicator(status="off_target")
+            )
+            build.risk(likelihood=5, impact=5)
+
+    def both():
+        pis_off_target(limit=100).items[0].owner  # noqa: B018 (the owner is selected with it)
+        high_risks(limit=100).items[0].register  # noqa: B018
+
+    grow(2)
+    small = count_queries(both)
+    grow(20)
+    assert count_queries(both) == small
