@@ -48,6 +48,8 @@
     }
     update();
     window.addEventListener("resize", update);
+    // A table in a closed <details> has no width until it is opened.
+    document.addEventListener("toggle", update, true);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUp);
