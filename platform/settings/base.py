@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "goldenthread.platform.core.context_processors.organisation",
+                "goldenthread.platform.core.context_processors.navigation",
             ],
         },
     }

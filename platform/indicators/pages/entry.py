@@ -30,7 +30,7 @@ from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION
 
 from ..domain.choices import OutOfRangePolicy
 from ..models import Indicator, IndicatorValue
-from ..permissions import can_enter_values, can_manage_indicators
+from ..permissions import can_enter_any_values, can_enter_values, can_manage_indicators
 from ..selectors.due import DueItem, late_values, values_due_soon
 from ..services.entry import value_save
 from ..services.values import ValueCheck, value_check
@@ -71,6 +71,10 @@ def _plain(number: Decimal | None) -> str:
 @require_http_methods(["GET"])
 def what_i_owe_page(request: HttpRequest) -> HttpResponse:
     """Values due and late for the PIs the signed-in user provides, with a form for each."""
+    refuse_unless(
+        can_enter_any_values(request.user),
+        "Only data providers and the performance team owe values: your account enters none.",
+    )
     ids = provided_indicator_ids(request.user)
     late = late_values(indicator_ids=ids)
     soon = values_due_soon(indicator_ids=ids, within_days=DUE_SOON_DAYS)

@@ -221,8 +221,16 @@ def test_what_i_owe_lists_late_values_with_due_dates_and_a_form_each(
 
 
 def test_a_provider_of_nothing_is_told_so(org_a, people, as_user):
-    html = as_user(people.councillor).get("/indicators/owe/").content.decode()
+    html = as_user(people.other_provider).get("/indicators/owe/").content.decode()
     assert "You are not a data provider for any indicator" in html
+
+
+def test_someone_who_enters_no_values_is_refused_what_i_owe(org_a, people, as_user):
+    """Not offered in their menu either (core.navigation asks the same rule)."""
+    for user in (people.councillor, people.verifier, people.manager):
+        response = as_user(user).get("/indicators/owe/")
+        assert response.status_code == 403
+        assert "You cannot see this page" in response.content.decode()
 
 
 # --- grid ---------------------------------------------------------------------------------
