@@ -35,7 +35,8 @@ from ..domain.choices import OutOfRangePolicy, UnitKind, ValueState
 from ..domain.numbers import NumberNotUnderstood, parse_number
 from ..models import Indicator, IndicatorValue
 from ..permissions import can_enter_values, can_manage_indicators
-from ..selectors.due import DueItem, late_values, values_due_soon
+from ..selectors.due import DueItem
+from ..selectors.owed import owed_by
 from ..services.values import (
     ValueCheck,
     commentary_add,
@@ -80,28 +81,33 @@ def _plain(number: Decimal | None) -> str:
 @login_required
 @require_http_methods(["GET"])
 def what_i_owe_page(request: HttpRequest) -> HttpResponse:
-    """Values due and late for the PIs the signed-in user provides, with a form for each."""
-    ids = provided_indicator_ids(request.user)
-    late = late_values(indicator_ids=ids)
-    soon = values_due_soon(indicator_ids=ids, within_days=DUE_SOON_DAYS)
-    items = [("late", item) for item in late] + [("soon", item) for item in soon]
+    """The signed-in user's values to do — sent back, late, due soon, other drafts
+    (`selectors.owed`) — with a form for each."""
+    owed = owed_by(user=request.user, within_days=DUE_SOON_DAYS)
     entries = [
         {
             "kind": kind,
             "item": item,
+            "is_late": item.due_date < timezone.localdate(),
             "form": _form_for_item(item, index),
             "index": index,
             "allows_confirmation": item.indicator.out_of_range_policy == OutOfRangePolicy.CONFIRM,
         }
-        for index, (kind, item) in enumerate(items)
+        for index, (kind, item) in enumerate(owed.all)
     ]
+
+    def of(kind: str) -> list[dict]:
+        return [entry for entry in entries if entry["kind"] == kind]
+
     return render(
         request,
         "indicators/what_i_owe.html",
         {
-            "late": [entry for entry in entries if entry["kind"] == "late"],
-            "soon": [entry for entry in entries if entry["kind"] == "soon"],
-            "provides_any": bool(ids),
+            "sent_back": of("sent_back"),
+            "late": of("late"),
+            "soon": of("soon"),
+            "drafts": of("draft"),
+            "provides_any": owed.provides_any,
             "due_soon_days": DUE_SOON_DAYS,
             "can_manage": can_manage_indicators(request.user),
         },
