@@ -95,14 +95,18 @@ def test_rest_lists_only_my_notifications(org_a, people, client_for, sent_back):
 
 def test_rest_refuses_another_persons_notification_with_404(org_a, people, client_for, sent_back):
     key = key_for(org_a, people.verifier)
-    answer = client_for(org_a).post(f"{API}{sent_back.pk}/read/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    answer = client_for(org_a).post(
+        f"{API}{sent_back.pk}/read/", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
     assert answer.status_code == 404 and set(answer.json()) == {"message", "code", "extra"}
     with schema_context(org_a.schema_name):
         sent_back.refresh_from_db()
         assert sent_back.read_at is None
 
 
-def test_rest_refuses_anonymous_and_another_organisation(org_a, org_b, make_user, client_for, sent_back):
+def test_rest_refuses_anonymous_and_another_organisation(
+    org_a, org_b, make_user, client_for, sent_back
+):
     assert client_for(org_a).get(API).status_code == 401
     beta_key = key_for(org_b, make_user(org_b, roles=["verifier"]).user)
     assert client_for(org_a).get(API, HTTP_AUTHORIZATION=f"Bearer {beta_key}").status_code == 401

@@ -32,14 +32,17 @@ def open_pi(in_alpha, people, make_indicator):
     return make_indicator(code="OPEN 1", title="Missed bins")
 
 
-def test_a_submission_tells_the_named_verifier_only(named_pi, people, django_capture_on_commit_callbacks):
+def test_a_submission_tells_the_named_verifier_only(
+    named_pi, people, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as queued:
         submitted(people, named_pi)
     assert told("value_submitted") == {"Vera Verifier"}
     note = Notification.objects.get(kind="value_submitted")
-    assert note.title == "Waiting for your approval: Council tax collected (NV 1), " + note.context[
-        "period"
-    ]
+    assert (
+        note.title
+        == "Waiting for your approval: Council tax collected (NV 1), " + note.context["period"]
+    )
     assert note.link == "/indicators/approvals/"
     assert note.email_state == EmailState.PENDING
     # One e-mail task queued, for after the commit.
