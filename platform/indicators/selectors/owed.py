@@ -41,6 +41,9 @@ class Owed:
     def count(self) -> int:
         return len(self.sent_back) + len(self.late) + len(self.due_soon) + len(self.drafts)
 
+    def all_items(self) -> list[DueItem]:
+        return [item for _, item in self.all]
+
     @property
     def all(self) -> list[tuple[str, DueItem]]:
         return [
