@@ -332,6 +332,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         # One name for a choice set used by fields of different names (to_zone, monitoring_zone).
         "MonitoringZoneEnum": "goldenthread.platform.planning.domain.choices.MonitoringZone",
+        # Every kind's setting is one of the same three deliveries.
+        "NotificationDeliveryEnum": "goldenthread.platform.notifications.domain.choices.Delivery",
     },
 }
 
