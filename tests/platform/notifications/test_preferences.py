@@ -177,3 +177,20 @@ def test_the_settings_page_saves_each_choice(org_a, people, client_for, in_alpha
     assert answer.status_code == 302
     with schema_context(org_a.schema_name):
         assert preferences_of(user=people.provider) == choices
+
+
+def test_the_settings_form_is_labelled_and_its_errors_are_summarised(
+    org_a, people, client_for, in_alpha
+):
+    from tests.fixtures.accessibility import assert_form_markup
+    from tests.fixtures.html import parse
+
+    client = client_for(org_a, user=people.provider)
+    assert_form_markup(parse(client.get("/notifications/settings/")))
+    refused = client.post("/notifications/settings/", {"value_approved": "weekly"})
+    assert refused.status_code == 200
+    page = parse(refused)
+    assert_form_markup(page)
+    assert "Error: Notification settings" in refused.content.decode()
+    with schema_context(org_a.schema_name):
+        assert preferences_of(user=people.provider)["value_approved"] == "immediate"
