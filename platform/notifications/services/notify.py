@@ -9,7 +9,9 @@ called again — is recorded and e-mailed once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -31,6 +33,20 @@ class Event:
     title: str
     link: str = ""
     context: dict = field(default_factory=dict)
+
+
+_quiet: ContextVar[bool] = ContextVar("notifications_quiet", default=False)
+
+
+@contextmanager
+def notifications_quiet() -> Iterator[None]:
+    """Record nothing while loading history (the demo seed's past quarters): steps taken
+    long ago are not news, and nobody should get hundreds of e-mails about them."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def reachable(users: Iterable[User | None]) -> list[User]:
@@ -66,6 +82,8 @@ def notify(*, event: Event, recipients: Iterable[User | None]) -> int:
     many people it concerns. Call inside the transaction that made the change."""
     from ..tasks import send_notification_email
 
+    if _quiet.get():
+        return 0
     people = reachable(recipients)
     if not people:
         return 0
@@ -98,6 +116,8 @@ def notify_and_let_caller_send(*, event: Event, recipients: Iterable[User | None
     caller e-mails now, in the same transaction (their notification is marked sent with it;
     a failed send rolls both back). Those who chose the digest get it in the daily digest;
     those who chose off only see it in the app."""
+    if _quiet.get():
+        return reachable(recipients)  # as before notifications existed
     people = reachable(recipients)
     if not people:
         return []
