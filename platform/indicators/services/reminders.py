@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings as django_settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,6 +35,7 @@ from django.utils import dateformat, timezone
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.periods import Period
 from goldenthread.platform.notifications.domain.choices import Kind
+from goldenthread.platform.notifications.services.email import unsubscribe_parts
 from goldenthread.platform.notifications.services.notify import (
     Event,
     notify_and_let_caller_send,
@@ -211,13 +212,14 @@ def _send(reminder: Reminder, recipient: User) -> None:
         "days_late": reminder.days_late,
         "organisation_name": getattr(tenant, "name", ""),
     }
-    subject = _subject(reminder)
-    send_mail(
-        subject=subject,
-        message=render_to_string("indicators/reminders/reminder.txt", context),
+    footer, headers = unsubscribe_parts(recipient=recipient, kind=Kind.VALUE_REMINDER)
+    EmailMessage(
+        subject=_subject(reminder),
+        body=render_to_string("indicators/reminders/reminder.txt", context) + footer,
         from_email=django_settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[recipient.email],
-    )
+        to=[recipient.email],
+        headers=headers,
+    ).send()
 
 
 def send_due_reminders(*, today: date | None = None) -> int:

@@ -79,6 +79,23 @@ def _message(
     return message
 
 
+def unsubscribe_parts(*, recipient: User, kind: str) -> tuple[str, dict[str, str]]:
+    """For senders that write their own e-mails (reminders, the overdue digest): the footer
+    (settings and unsubscribe links) to end the text with, and the one-click headers."""
+    base_url = organisation_base_url()
+    unsubscribe = unsubscribe_url(base_url, unsubscribe_token(user=recipient, kinds=[kind]))
+    preferences = absolute(base_url, reverse("notifications:preferences"))
+    footer = (
+        f"\n--\nChoose which notifications are e-mailed to you: {preferences}\n"
+        f"Stop these e-mails: {unsubscribe}\n"
+    )
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return footer, headers
+
+
 def notification_message(notification: Notification, *, base_url: str) -> EmailMultiAlternatives:
     recipient = notification.recipient
     token = unsubscribe_token(user=recipient, kinds=[notification.kind])

@@ -21,7 +21,7 @@ from datetime import date
 from itertools import groupby
 
 from django.conf import settings as django_settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.notifications.domain.choices import Kind
+from goldenthread.platform.notifications.services.email import unsubscribe_parts
 from goldenthread.platform.notifications.services.notify import (
     Event,
     notify_and_let_caller_send,
@@ -188,13 +189,15 @@ def _send(*, manager: User, actions: list[Action], today: date, base_url: str, r
     )
     count = len(actions)
     deliveries = DigestDelivery.objects.filter(run=run, recipient=manager)
+    footer, headers = unsubscribe_parts(recipient=manager, kind=Kind.OVERDUE_ACTIONS)
     try:
-        send_mail(
+        EmailMessage(
             subject=_subject(count),
-            message=body,
+            body=body + footer,
             from_email=django_settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[manager.email],
-        )
+            to=[manager.email],
+            headers=headers,
+        ).send()
     except Exception:
         logger.exception("The overdue digest to %s could not be sent", manager.email)
         deliveries.update(status=DeliveryStatus.FAILED)

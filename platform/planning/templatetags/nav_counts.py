@@ -7,10 +7,14 @@ number of queries; nothing is shown for zero, on the public host, or to anyone s
 
 from __future__ import annotations
 
+import logging
+
 from django import template
+from django.db import DatabaseError
 from django.utils.html import format_html
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 WORDS = {
     "owe": ("value to do", "values to do"),
@@ -36,11 +40,15 @@ def nav_counts_for(request) -> dict[str, int]:
         and user.is_active
         and getattr(request, "organisation", None) is not None
     ):
-        counts = {
-            "owe": owed_by(user=user).count,
-            "approvals": approvals_waiting_count(user=user),
-            "notifications": unread_count(reader=user),
-        }
+        try:
+            counts = {
+                "owe": owed_by(user=user).count,
+                "approvals": approvals_waiting_count(user=user),
+                "notifications": unread_count(reader=user),
+            }
+        except DatabaseError:
+            # An error page rendered after a failed query must still render: no counts.
+            logger.warning("Navigation counts unavailable", exc_info=True)
     request._nav_counts = counts
     return counts
 
