@@ -20,6 +20,23 @@ def organisation_base_url() -> str:
     return f"{scheme}://{domain}" if domain else ""
 
 
+def organisation_name() -> str:
+    """The name of the organisation whose schema is in use ('' in the public schema). Read
+    from its row: a task or `schema_context` knows only the schema, not the organisation."""
+    from goldenthread.tenants.models import Organisation
+
+    tenant = getattr(connection, "tenant", None)
+    name = getattr(tenant, "name", "")
+    if name:
+        return name
+    return (
+        Organisation.objects.filter(schema_name=connection.schema_name)
+        .values_list("name", flat=True)
+        .first()
+        or ""
+    )
+
+
 def absolute(base_url: str, path: str) -> str:
     return f"{base_url}{path}" if path.startswith("/") else path
 

@@ -19,7 +19,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
@@ -28,14 +28,15 @@ from goldenthread.platform.accounts.models import User
 
 from ..domain.choices import EmailState, Kind
 from ..models import DigestEmail, Notification
-from ..selectors.links import absolute, organisation_base_url, unsubscribe_url
+from ..selectors.links import (
+    absolute,
+    organisation_base_url,
+    organisation_name,
+    unsubscribe_url,
+)
 from .preferences import unsubscribe_token
 
 logger = logging.getLogger(__name__)
-
-
-def _organisation_name() -> str:
-    return getattr(getattr(connection, "tenant", None), "name", "") or ""
 
 
 def _message(
@@ -50,7 +51,7 @@ def _message(
     context = {
         **context,
         "recipient": recipient,
-        "organisation_name": _organisation_name(),
+        "organisation_name": organisation_name(),
         "preferences_url": absolute(base_url, reverse("notifications:preferences")),
         "unsubscribe_url": unsubscribe,
     }

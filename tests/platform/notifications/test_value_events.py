@@ -81,6 +81,7 @@ def test_sent_back_tells_the_provider_with_the_reason(named_pi, people):
     assert "Vera Verifier sent back a value you submitted" in message.body
     assert "http://alpha." in message.body and "/enter/?period=2024%2F25+Q1" in message.body
     assert str(note.pk) not in message.subject and "value_sent_back" not in message.body
+    assert "Golden Thread, Alpha District Council." in message.body
     html = message.alternatives[0][0]
     assert "The March figure is missing" in html and "<a href=" in html
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
