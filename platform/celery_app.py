@@ -78,6 +78,15 @@ app.conf.beat_schedule = {
             "spread_seconds": 1800,
         },
     },
+    # After the reminders, so that a reminder of the day chosen for the digest is in it.
+    "notifications-daily-digest": {
+        "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
+        "schedule": crontab(hour=8, minute=0),
+        "kwargs": {
+            "task_name": "goldenthread.platform.notifications.tasks.send_daily_digest",
+            "spread_seconds": 1800,
+        },
+    },
 }
 
 

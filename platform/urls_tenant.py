@@ -27,6 +27,10 @@ urlpatterns = [
         organisation_pages(include("goldenthread.shared_indicators.benchmarking.pages.urls")),
     ),
     path("planning/", organisation_pages(include("goldenthread.platform.planning.pages.urls"))),
+    path(
+        "notifications/",
+        organisation_pages(include("goldenthread.platform.notifications.pages.urls")),
+    ),
     path("users/", organisation_pages(include("goldenthread.platform.accounts.pages.users.urls"))),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,

@@ -23,6 +23,7 @@ from django.urls import reverse
 from goldenthread.partnerships import permissions as partnership_rules
 from goldenthread.platform.accounts import permissions as account_rules
 from goldenthread.platform.indicators import permissions as indicator_rules
+from goldenthread.platform.notifications import permissions as notification_rules
 from goldenthread.platform.planning import permissions as planning_rules
 from goldenthread.shared_indicators import permissions as catalogue_rules
 from goldenthread.shared_indicators.benchmarking import permissions as benchmarking_rules
@@ -132,6 +133,13 @@ ENTRIES: tuple[_Entry, ...] = (
         "indicators:approvals",
         lambda r: indicator_rules.may_see_approvals(_user(r)),
         _views("indicators:approvals"),
+    ),
+    _Entry(
+        "notifications",
+        "Notifications",
+        "notifications:list",
+        lambda r: notification_rules.can_have_notifications(_user(r)),
+        _under("/notifications/"),
     ),
     _Entry(
         "report",

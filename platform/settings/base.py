@@ -56,6 +56,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "goldenthread.platform.indicators",
     "goldenthread.platform.planning",
+    "goldenthread.platform.notifications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -351,6 +352,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         # One name for a choice set used by fields of different names (to_zone, monitoring_zone).
         "MonitoringZoneEnum": "goldenthread.platform.planning.domain.choices.MonitoringZone",
+        # Every kind's setting is one of the same three deliveries.
+        "NotificationDeliveryEnum": "goldenthread.platform.notifications.domain.choices.Delivery",
     },
 }
 

@@ -523,7 +523,48 @@ ACCOUNTS = {
     ),
 }
 
-WRITES = {**INDICATORS, **PLANNING, **ACCOUNTS}
+# --- notifications: each person's own ------------------------------------------------------
+
+NTF = "api/v1/notifications/"
+
+
+def notification(world: World, role: str = PROVIDER):
+    from goldenthread.platform.notifications.models import Notification
+    from goldenthread.platform.notifications.services.notify import Event, notify
+
+    key = unique("refusals")
+    event = Event(kind="value_approved", key=key, title="Approved")
+    notify(event=event, recipients=[world.user(role)])
+    return Notification.objects.get(event_key=key)
+
+
+def unread_notification(world: World) -> Call:
+    notification(world)  # so that marking all read changes something
+    return Call(f"/{NTF}read-all/", names_an_object=False)
+
+
+NOTIFICATIONS = {
+    # Another person's notification is not found (404), like one that does not exist.
+    ("POST", f"{NTF}<int:pk>/read/"): Write(
+        PROVIDER,
+        VERIFIER,
+        lambda w: Call(f"/{NTF}{notification(w).pk}/read/"),
+        refused_status=404,
+    ),
+    # Every signed-in person marks their own: no role lacks the right.
+    ("POST", f"{NTF}read-all/"): Write(
+        PROVIDER,
+        None,
+        unread_notification,
+    ),
+    ("PUT", f"{NTF}settings/"): Write(
+        PROVIDER,
+        None,
+        lambda w: Call(f"/{NTF}settings/", {"value_approved": "off"}, False),
+    ),
+}
+
+WRITES = {**INDICATORS, **PLANNING, **ACCOUNTS, **NOTIFICATIONS}
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ Idempotent per PI: a PI that already exists is left exactly as it is.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -37,6 +38,7 @@ from goldenthread.platform.indicators.services.indicators import (
 from goldenthread.platform.indicators.services.targets import target_profile_annual
 from goldenthread.platform.indicators.services.values import commentary_add, value_enter
 from goldenthread.platform.indicators.services.workflow import value_approve, value_submit
+from goldenthread.platform.notifications.services.notify import notifications_quiet
 
 from .common import Cast, Tally
 
@@ -318,6 +320,8 @@ def _enter_values(
                 text=spec.why_off_target,
             )
             tally.add("commentaries")
-        value = value_submit(actor=cast.data, value=value)
-        if stage == APPROVED:
-            value_approve(actor=cast.verifier, value=value)
+        # Past quarters are history, not news: only the latest one's steps notify anyone.
+        with nullcontext() if latest else notifications_quiet():
+            value = value_submit(actor=cast.data, value=value)
+            if stage == APPROVED:
+                value_approve(actor=cast.verifier, value=value)

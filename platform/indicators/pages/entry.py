@@ -31,7 +31,8 @@ from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION
 from ..domain.choices import OutOfRangePolicy
 from ..models import Indicator, IndicatorValue
 from ..permissions import can_enter_any_values, can_enter_values, can_manage_indicators
-from ..selectors.due import DueItem, late_values, values_due_soon
+from ..selectors.due import DueItem
+from ..selectors.owed import owed_by
 from ..services.entry import value_save
 from ..services.values import ValueCheck, value_check
 from ..templatetags.indicators import pi_number
@@ -39,12 +40,6 @@ from .common import indicator_or_404, safe_next
 from .forms import ValueEntryForm
 
 DUE_SOON_DAYS = 30
-
-
-def provided_indicator_ids(user) -> list[int]:
-    return list(
-        Indicator.objects.filter(data_providers=user, is_active=True).values_list("pk", flat=True)
-    )
 
 
 def _form_for_item(item: DueItem, index: int) -> ValueEntryForm:
@@ -70,32 +65,37 @@ def _plain(number: Decimal | None) -> str:
 @login_required
 @require_http_methods(["GET"])
 def what_i_owe_page(request: HttpRequest) -> HttpResponse:
-    """Values due and late for the PIs the signed-in user provides, with a form for each."""
+    """The signed-in user's values to do — sent back, late, due soon, other drafts
+    (`selectors.owed`) — with a form for each."""
     refuse_unless(
         can_enter_any_values(request.user),
         "Only data providers and the performance team owe values: your account enters none.",
     )
-    ids = provided_indicator_ids(request.user)
-    late = late_values(indicator_ids=ids)
-    soon = values_due_soon(indicator_ids=ids, within_days=DUE_SOON_DAYS)
-    items = [("late", item) for item in late] + [("soon", item) for item in soon]
+    owed = owed_by(user=request.user, within_days=DUE_SOON_DAYS)
     entries = [
         {
             "kind": kind,
             "item": item,
+            "is_late": item.due_date < timezone.localdate(),
             "form": _form_for_item(item, index),
             "index": index,
             "allows_confirmation": item.indicator.out_of_range_policy == OutOfRangePolicy.CONFIRM,
         }
-        for index, (kind, item) in enumerate(items)
+        for index, (kind, item) in enumerate(owed.all)
     ]
+
+    def of(kind: str) -> list[dict]:
+        return [entry for entry in entries if entry["kind"] == kind]
+
     return render(
         request,
         "indicators/what_i_owe.html",
         {
-            "late": [entry for entry in entries if entry["kind"] == "late"],
-            "soon": [entry for entry in entries if entry["kind"] == "soon"],
-            "provides_any": bool(ids),
+            "sent_back": of("sent_back"),
+            "late": of("late"),
+            "soon": of("soon"),
+            "drafts": of("draft"),
+            "provides_any": owed.provides_any,
             "due_soon_days": DUE_SOON_DAYS,
             "can_manage": can_manage_indicators(request.user),
         },

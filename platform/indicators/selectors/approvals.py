@@ -6,6 +6,9 @@ with its note. What the reader may do with each value is `verification_decision`
 The queue is read in a fixed number of queries, however many values wait: the submitted
 values (with their PIs, verifiers and people), the previous periods' values, and the
 commentary.
+
+`approvals_waiting_count` says how many wait for one person (Home and the navigation), by the
+same rule, in one query.
 """
 
 from __future__ import annotations
@@ -13,11 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.periods import PeriodError, parse_period, previous_period
 
 from ..domain.choices import WorkflowStatus
 from ..models import Commentary, IndicatorValue
-from ..permissions import Verification, VerificationDecision, verification_decision
+from ..permissions import (
+    Verification,
+    VerificationDecision,
+    may_see_approvals,
+    verification_decision,
+)
 from .indicators import value_list
 
 
@@ -106,3 +115,27 @@ def approval_queue(*, user) -> list[ApprovalCard]:
             )
         )
     return cards
+
+
+def approvals_waiting_count(*, user: User) -> int:
+    if not may_see_approvals(user):
+        return 0
+    rows = (
+        IndicatorValue.objects.filter(workflow_status=WorkflowStatus.SUBMITTED)
+        .select_related("indicator__verifier")
+        .only(
+            "pk",
+            "entered_by_id",
+            "submitted_by_id",
+            "indicator__code",
+            "indicator__verifier_id",
+            "indicator__verifier__full_name",
+            "indicator__verifier__email",
+        )
+    )
+    return sum(
+        1
+        for row in rows
+        if verification_decision(user, row, Verification.APPROVE).allowed
+        or verification_decision(user, row, Verification.SEND_BACK).allowed
+    )

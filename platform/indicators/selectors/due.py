@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Min
 from django.utils import timezone
 
 from goldenthread.platform.core.periods import Period, period_due_date, periods_between
@@ -51,9 +52,10 @@ def _owed(
     indicators = list(indicators)
     if not indicators:
         return []
+    first_values = _first_value_starts(indicators) if since is None else {}
     candidates: list[tuple[Indicator, Period, date]] = []
     for indicator in indicators:
-        floor = since or indicator.created_at.date()
+        floor = since or min(indicator.created_at.date(), first_values.get(indicator.pk, date.max))
         start = floor if first_due is None else min(floor, first_due - timedelta(days=800))
         for period in periods_between(indicator.period_type, start, last_due):
             due = due_date_for(indicator, period, settings)
@@ -78,6 +80,17 @@ def _owed(
     return sorted(owed, key=lambda item: (item.due_date, item.indicator.code))
 
 
+def _first_value_starts(indicators: list[Indicator]) -> dict[int, date]:
+    """Each PI's first period with a value: a PI set up with its history (imported, seeded)
+    owes the gaps from there on, not only the periods after the day it was set up."""
+    return dict(
+        IndicatorValue.objects.filter(indicator__in=indicators, sub_area__isnull=True)
+        .values("indicator_id")
+        .annotate(first=Min("period_start"))
+        .values_list("indicator_id", "first")
+    )
+
+
 def _active(indicator_ids: Iterable[int] | None):
     qs = Indicator.objects.filter(is_active=True).prefetch_related("data_providers")
     if indicator_ids is not None:
@@ -93,8 +106,9 @@ def late_values(
 ) -> list[DueItem]:
     """Values past their due date and not yet submitted, oldest first.
 
-    Only periods ending on or after `since` count (by default each PI's creation date, so a
-    newly set-up PI is not late for the years before it existed).
+    Only periods ending on or after `since` count (by default each PI's creation date or its
+    first value's period, whichever is earlier, so a newly set-up PI is not late for the
+    years before it existed, but one set up with its history owes the gaps in it).
     """
     today = today or timezone.localdate()
     return _owed(
@@ -115,7 +129,7 @@ def values_due_soon(
     indicator_ids: Iterable[int] | None = None,
 ) -> list[DueItem]:
     """Values due from today to `within_days` ahead and not yet submitted (periods ending on
-    or after `since`, by default each PI's creation date)."""
+    or after `since`, by default as for `late_values`)."""
     today = today or timezone.localdate()
     return _owed(
         indicators=_active(indicator_ids),
@@ -124,4 +138,23 @@ def values_due_soon(
         last_due=today + timedelta(days=within_days),
         include_due_on=True,
         settings=PerformanceSettings.load(),
+    )
+
+
+def owed_between(
+    *,
+    indicators: Iterable[Indicator],
+    today: date,
+    within_days: int,
+    settings: PerformanceSettings,
+) -> list[DueItem]:
+    """Late and due-soon values of `indicators` in one pass (the to-do lists): everything
+    owed and due by `today + within_days`; split at `today` for late and soon."""
+    return _owed(
+        indicators=indicators,
+        since=None,
+        first_due=None,
+        last_due=today + timedelta(days=within_days),
+        include_due_on=True,
+        settings=settings,
     )

@@ -12,6 +12,10 @@ be still owed, a `ReminderSent` row is claimed (INSERT … ON CONFLICT DO NOTHIN
 unique constraint) and the e-mail is sent. A second run, at the same time or after a worker
 restart, finds the claim and sends nothing; a failed send rolls its claim back so the next
 run tries again.
+
+Each reminder is also a notification of the kind "value_reminder" (`notifications`): it is
+in the person's notifications list, and it is e-mailed as they chose — straight away (the
+default, as before), in their daily digest, or not at all.
 """
 
 from __future__ import annotations
@@ -22,13 +26,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings as django_settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.periods import Period
+from goldenthread.platform.notifications.domain.choices import Kind
+from goldenthread.platform.notifications.services.email import unsubscribe_parts
+from goldenthread.platform.notifications.services.notify import (
+    Event,
+    notify_and_let_caller_send,
+)
 
 from ..domain.choices import WorkflowStatus
 from ..models import Indicator, IndicatorValue, PerformanceSettings, ReminderSent, ReminderStage
@@ -164,6 +175,32 @@ SUBJECTS = {
 }
 
 
+def _subject(reminder: Reminder) -> str:
+    return SUBJECTS[reminder.stage].format(
+        due=dateformat.format(reminder.due_date, "j F Y"),
+        code=reminder.indicator.code,
+        period=reminder.period.code,
+        days=reminder.days_late,
+    )
+
+
+def _wants_email_now(reminder: Reminder, recipient: User) -> bool:
+    """Record the reminder in the recipient's notifications; True when they want it e-mailed
+    straight away (else it waits for their digest, or they turned these e-mails off)."""
+    event = Event(
+        kind=Kind.VALUE_REMINDER,
+        key=f"reminder:{reminder.indicator.pk}:{reminder.period.code}:{reminder.stage}",
+        title=_subject(reminder),
+        link=reverse("indicators:owe"),
+        context={
+            "indicator_title": reminder.indicator.title,
+            "indicator_code": reminder.indicator.code,
+            "period": reminder.period.label,
+        },
+    )
+    return bool(notify_and_let_caller_send(event=event, recipients=[recipient]))
+
+
 def _send(reminder: Reminder, recipient: User) -> None:
     tenant = getattr(connection, "tenant", None)
     context = {
@@ -175,18 +212,14 @@ def _send(reminder: Reminder, recipient: User) -> None:
         "days_late": reminder.days_late,
         "organisation_name": getattr(tenant, "name", ""),
     }
-    subject = SUBJECTS[reminder.stage].format(
-        due=dateformat.format(reminder.due_date, "j F Y"),
-        code=reminder.indicator.code,
-        period=reminder.period.code,
-        days=reminder.days_late,
-    )
-    send_mail(
-        subject=subject,
-        message=render_to_string("indicators/reminders/reminder.txt", context),
+    footer, headers = unsubscribe_parts(recipient=recipient, kind=Kind.VALUE_REMINDER)
+    EmailMessage(
+        subject=_subject(reminder),
+        body=render_to_string("indicators/reminders/reminder.txt", context) + footer,
         from_email=django_settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[recipient.email],
-    )
+        to=[recipient.email],
+        headers=headers,
+    ).send()
 
 
 def send_due_reminders(*, today: date | None = None) -> int:
@@ -204,7 +237,11 @@ def send_due_reminders(*, today: date | None = None) -> int:
         for recipient in reminder.recipients:
             try:
                 with transaction.atomic():
-                    if _still_owed(reminder) and _claim(reminder, recipient, today=today):
+                    if (
+                        _still_owed(reminder)
+                        and _claim(reminder, recipient, today=today)
+                        and _wants_email_now(reminder, recipient)
+                    ):
                         _send(reminder, recipient)
                         sent += 1
             except Exception:

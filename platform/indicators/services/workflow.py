@@ -28,12 +28,20 @@ from ..permissions import (
 )
 from .audit import audit_record
 from .common import STATUS_FIELDS, reassess
+from .value_notifications import value_step_notify, verifiers_to_tell
 
 
 def _lock(value: IndicatorValue) -> IndicatorValue:
     return (
         IndicatorValue.objects.select_for_update(of=("self",))
-        .select_related("indicator", "indicator__verifier", "sub_area")
+        .select_related(
+            "indicator",
+            "indicator__verifier",
+            "sub_area",
+            "entered_by",
+            "submitted_by",
+            "approved_by",
+        )
         .get(pk=value.pk)
     )
 
@@ -63,6 +71,7 @@ def _transition(
     fields: list[str],
     reason: str = "",
     decision: VerificationDecision | None = None,
+    tell: list[User | None] | None = None,
 ) -> IndicatorValue:
     old = {"workflow_status": row.workflow_status, "status": row.status}
     row.workflow_status = to
@@ -71,7 +80,7 @@ def _transition(
     if decision is not None and decision.cover_for:
         # The history says when someone stood in for the PI's named verifier.
         new["cover_for"] = decision.cover_for
-    audit_record(
+    entry = audit_record(
         actor=actor,
         action=action,
         obj=row,
@@ -81,6 +90,8 @@ def _transition(
         new=new,
         reason=reason,
     )
+    # In this transaction: a step that rolls back notifies nobody.
+    value_step_notify(row=row, entry=entry, actor=actor, recipients=tell or [], reason=reason)
     return row
 
 
@@ -113,6 +124,8 @@ def value_submit(*, actor: User, value: IndicatorValue) -> IndicatorValue:
         action=AuditAction.SUBMITTED,
         to=WorkflowStatus.SUBMITTED,
         fields=["submitted_by", "submitted_at", "returned_reason"],
+        # Nobody approves their own entry, so whoever entered it is not asked to.
+        tell=[v for v in verifiers_to_tell(row) if v.pk != row.entered_by_id],
     )
 
 
@@ -134,6 +147,7 @@ def value_approve(*, actor: User, value: IndicatorValue) -> IndicatorValue:
         to=WorkflowStatus.APPROVED,
         fields=["approved_by", "approved_at"],
         decision=decision,
+        tell=[row.submitted_by or row.entered_by],
     )
     # Publication (on commit, in this organisation's schema): the worker publishes the value
     # if an agreement or consent covers it; a re-approval after a reopen is a restatement.
@@ -149,6 +163,7 @@ def value_send_back(*, actor: User, value: IndicatorValue, reason: str) -> Indic
     decision = require_verification(actor, row, Verification.SEND_BACK)
     _require_state(row, WorkflowStatus.SUBMITTED, "sent back")
     reason = _reason(reason, "sending back")
+    provider = row.submitted_by or row.entered_by
     row.returned_reason = reason
     row.submitted_by = None
     row.submitted_at = None
@@ -161,6 +176,7 @@ def value_send_back(*, actor: User, value: IndicatorValue, reason: str) -> Indic
         fields=["returned_reason", "submitted_by", "submitted_at"],
         reason=reason,
         decision=decision,
+        tell=[provider],
     )
 
 
@@ -171,6 +187,7 @@ def value_reopen(*, actor: User, value: IndicatorValue, reason: str) -> Indicato
     row = _lock(value)
     _require_state(row, WorkflowStatus.APPROVED, "reopened")
     reason = _reason(reason, "reopening")
+    tell = [row.submitted_by or row.entered_by, row.approved_by]
     row.returned_reason = reason
     row.approved_by = None
     row.approved_at = None
@@ -184,4 +201,5 @@ def value_reopen(*, actor: User, value: IndicatorValue, reason: str) -> Indicato
         to=WorkflowStatus.DRAFT,
         fields=["returned_reason", "approved_by", "approved_at", "submitted_by", "submitted_at"],
         reason=reason,
+        tell=tell,
     )

@@ -62,3 +62,5 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # The manager chose the daily summary or no e-mail for this kind (notification settings).
+    NOT_EMAILED = "skipped", "Not e-mailed"

@@ -9,7 +9,8 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from goldenthread.platform.accounts.models import User
-from goldenthread.platform.indicators.selectors.due import late_values, values_due_soon
+from goldenthread.platform.indicators.selectors.approvals import approvals_waiting_count
+from goldenthread.platform.indicators.selectors.owed import owed_by
 
 from ..domain.action_status import ActionStatus
 from ..domain.choices import ActionState, RiskState
@@ -33,6 +34,10 @@ class MyItems:
     plans: list = field(default_factory=list)
     late_values: list = field(default_factory=list)
     values_due_soon: list = field(default_factory=list)
+    values_sent_back: list = field(default_factory=list)
+    value_drafts: list = field(default_factory=list)
+    # Submitted values this person may approve or send back (verifiers, the team).
+    approvals_waiting: int = 0
 
     @property
     def overdue_actions(self) -> list:
@@ -44,12 +49,19 @@ class MyItems:
 
     @property
     def overdue_count(self) -> int:
-        return len(self.overdue_actions) + len(self.overdue_reviews) + len(self.late_values)
+        late_sent_back = [due for due in self.values_sent_back if due.days_late]
+        return (
+            len(self.overdue_actions)
+            + len(self.overdue_reviews)
+            + len(self.late_values)
+            + len(late_sent_back)
+        )
 
     @property
     def to_update(self) -> list[dict]:
         """Everything I must update, soonest first: my actions' next milestone or due date,
-        my risks' review dates, and PI values I provide."""
+        my risks' review dates, and PI values I provide: sent back, missing or due, and
+        drafts to submit."""
         items = []
         for action in self.actions:
             milestone = action.open_milestones[0] if action.open_milestones else None
@@ -58,13 +70,40 @@ class MyItems:
             items.append({"kind": "action", "item": action, "when": when, "what": what})
         for risk in self.risks:
             items.append({"kind": "risk", "item": risk, "when": risk.review_date, "what": "Review"})
-        for due in [*self.late_values, *self.values_due_soon]:
+        for due in self.values_sent_back:
             items.append(
                 {
                     "kind": "value",
                     "item": due.indicator,
+                    "due": due,
                     "when": due.due_date,
-                    "what": f"Value for {due.period.code}",
+                    "what": f"Sent back: value for {due.period.code}",
+                    "reason": due.value.returned_reason,
+                }
+            )
+        for due in [*self.late_values, *self.values_due_soon]:
+            what = f"Value for {due.period.code}"
+            if due.value is not None:
+                what += " (draft saved, not submitted)"
+            elif due.days_late:
+                what += " (missing)"
+            items.append(
+                {
+                    "kind": "value",
+                    "item": due.indicator,
+                    "due": due,
+                    "when": due.due_date,
+                    "what": what,
+                }
+            )
+        for due in self.value_drafts:
+            items.append(
+                {
+                    "kind": "value",
+                    "item": due.indicator,
+                    "due": due,
+                    "when": due.due_date,
+                    "what": f"Draft to submit: value for {due.period.code}",
                 }
             )
         return sorted(items, key=lambda entry: entry["when"])
@@ -125,11 +164,7 @@ def my_items(*, user: User, today: date | None = None) -> MyItems:
     )
     for indicator in indicators:
         indicator.status_presentation = status_presentation(indicator.latest_status)
-    provided_ids = [pi.pk for pi in indicators]
-    late = values_due = []
-    if provided_ids:
-        late = late_values(today=today, indicator_ids=provided_ids)
-        values_due = values_due_soon(today=today, within_days=SOON_DAYS, indicator_ids=provided_ids)
+    owed = owed_by(user=user, today=today, within_days=SOON_DAYS)
     return MyItems(
         actions=mine,
         managed_attention=attention,
@@ -138,6 +173,9 @@ def my_items(*, user: User, today: date | None = None) -> MyItems:
         indicators=indicators,
         nodes=list(StrategyNode.objects.filter(owner=user).order_by("level", "code")[:LIST_LIMIT]),
         plans=list(ActionPlan.objects.filter(owner=user, is_active=True)[:LIST_LIMIT]),
-        late_values=late[:LIST_LIMIT],
-        values_due_soon=values_due[:LIST_LIMIT],
+        late_values=owed.late[:LIST_LIMIT],
+        values_due_soon=owed.due_soon[:LIST_LIMIT],
+        values_sent_back=owed.sent_back[:LIST_LIMIT],
+        value_drafts=owed.drafts[:LIST_LIMIT],
+        approvals_waiting=approvals_waiting_count(user=user),
     )

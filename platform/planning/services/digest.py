@@ -7,6 +7,10 @@ manager's e-mail is sent a `DigestDelivery` row for (run, manager) is committed 
 constraint. A rerun finds the row and skips that manager. The price of at-most-once is that a
 crash between committing the row and handing the e-mail over loses that one digest; the row
 stays "sending" so it can be seen.
+
+The digest is also a notification of the kind "overdue_actions" (`notifications`): in the
+manager's notifications list, and e-mailed as they chose — as now (the default), in their
+daily summary instead, or not at all (the delivery row then says "not e-mailed").
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import date
 from itertools import groupby
 
 from django.conf import settings as django_settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -25,6 +29,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.platform.accounts.models import User
+from goldenthread.platform.notifications.domain.choices import Kind
+from goldenthread.platform.notifications.services.email import unsubscribe_parts
+from goldenthread.platform.notifications.services.notify import (
+    Event,
+    notify_and_let_caller_send,
+)
 
 from ..domain.choices import ActionState, DeliveryStatus
 from ..models import Action, DigestDelivery, DigestRun, PlanningSettings
@@ -39,9 +49,12 @@ class DigestOutcome:
     sent_to: list[str] = field(default_factory=list)
     already_handled: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    # Managers who chose the daily summary or no e-mail for this kind.
+    not_emailed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
+            "not_emailed": self.not_emailed,
             "run_id": self.run_id,
             "skipped_reason": self.skipped_reason,
             "sent_to": self.sent_to,
@@ -128,6 +141,12 @@ def overdue_digest_send(*, today: date | None = None) -> DigestOutcome:
         if not _claim(run, manager, len(actions)):
             outcome.already_handled.append(manager.email)
             continue
+        if not _wants_email_now(run, manager, len(actions)):
+            DigestDelivery.objects.filter(run=run, recipient=manager).update(
+                status=DeliveryStatus.NOT_EMAILED
+            )
+            outcome.not_emailed.append(manager.email)
+            continue
         _send(manager=manager, actions=actions, today=today, base_url=base_url, run=run)
         delivery = DigestDelivery.objects.get(run=run, recipient=manager)
         (outcome.sent_to if delivery.status == DeliveryStatus.SENT else outcome.failed).append(
@@ -136,6 +155,23 @@ def overdue_digest_send(*, today: date | None = None) -> DigestOutcome:
     run.completed_at = timezone.now()
     run.save(update_fields=["completed_at"])
     return outcome
+
+
+def _subject(count: int) -> str:
+    return f"{count} overdue action{'s' if count != 1 else ''} in your team"
+
+
+def _wants_email_now(run: DigestRun, manager: User, count: int) -> bool:
+    """Record this run's digest in the manager's notifications; True when they want it
+    e-mailed as it is (committed with the delivery row, see `_claim`)."""
+    event = Event(
+        kind=Kind.OVERDUE_ACTIONS,
+        key=f"overdue_actions:{run.pk}",
+        title=_subject(count),
+        link=reverse("planning:actions"),
+    )
+    with transaction.atomic():
+        return bool(notify_and_let_caller_send(event=event, recipients=[manager]))
 
 
 def _send(*, manager: User, actions: list[Action], today: date, base_url: str, run) -> None:
@@ -153,13 +189,15 @@ def _send(*, manager: User, actions: list[Action], today: date, base_url: str, r
     )
     count = len(actions)
     deliveries = DigestDelivery.objects.filter(run=run, recipient=manager)
+    footer, headers = unsubscribe_parts(recipient=manager, kind=Kind.OVERDUE_ACTIONS)
     try:
-        send_mail(
-            subject=f"{count} overdue action{'s' if count != 1 else ''} in your team",
-            message=body,
+        EmailMessage(
+            subject=_subject(count),
+            body=body + footer,
             from_email=django_settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[manager.email],
-        )
+            to=[manager.email],
+            headers=headers,
+        ).send()
     except Exception:
         logger.exception("The overdue digest to %s could not be sent", manager.email)
         deliveries.update(status=DeliveryStatus.FAILED)

@@ -1,0 +1,1 @@
+"""Pure rules of notifications: the kinds, how each may be delivered, and what is sent when."""

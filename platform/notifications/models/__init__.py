@@ -1,0 +1,3 @@
+from .notifications import DigestEmail, Notification, NotificationPreference
+
+__all__ = ["DigestEmail", "Notification", "NotificationPreference"]

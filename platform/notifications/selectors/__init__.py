@@ -1,0 +1,1 @@
+"""Reads of notifications, scoped to the person reading."""
