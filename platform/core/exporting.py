@@ -176,10 +176,10 @@ def csv_chunks(
     # The byte-order mark makes Excel read the file as UTF-8 (names with accents, "–").
     buffer.write("\ufeff")
     writer.writerow([disarmed(column.heading) for column in columns])
-    count = 0
-    for row in rows:
-        writer.writerow([_csv_cell(value, column) for value, column in zip(row, columns)])
-        count += 1
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(
+            [_csv_cell(value, column) for value, column in zip(row, columns, strict=True)]
+        )
         if count % chunk_rows == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -281,7 +281,9 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
             sheet.append([cells.cell(line)])
         sheet.append([cells.cell(column.heading, bold=True) for column in spec.columns])
         for row in spec.rows:
-            sheet.append([cells.cell(value, column) for value, column in zip(row, spec.columns)])
+            sheet.append(
+                [cells.cell(value, column) for value, column in zip(row, spec.columns, strict=True)]
+            )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -312,3 +314,70 @@ def export_response(*, fmt: str, stem: str, sheet: Sheet):
         response = HttpResponse(write_xlsx([sheet]), content_type=CONTENT_TYPES[XLSX])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Pages and REST: one query parameter for every list ------------------------------------
+
+EXPORT_PARAMETER_NAME = "export"
+
+
+def requested_export(request) -> str | None:
+    """The format a list's `?export=csv|xlsx` asks for, or None for the list itself.
+
+    Pages and REST lists share it, so a download is always the list's own selector, filters
+    and permission check with another output. An unknown format is refused, naming the ones
+    there are."""
+    from .errors import DomainError
+
+    wanted = (request.GET.get(EXPORT_PARAMETER_NAME) or "").strip().lower()
+    if not wanted:
+        return None
+    if wanted not in FORMATS:
+        raise DomainError(
+            f"export: '{wanted[:20]}' is not a download format; use csv or xlsx.",
+            code="invalid_export_format",
+        )
+    return wanted
+
+
+def export_openapi():
+    """(parameter, responses) for a REST list that can be downloaded with `?export=`."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    parameter = OpenApiParameter(
+        EXPORT_PARAMETER_NAME,
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        enum=list(FORMATS),
+        description=(
+            "Download the whole list (every page, same filters) as a CSV (UTF-8 with a "
+            "byte-order mark) or XLSX file instead of JSON."
+        ),
+    )
+    responses = {
+        (200, "text/csv"): OpenApiTypes.BINARY,
+        (200, CONTENT_TYPES[XLSX]): OpenApiTypes.BINARY,
+    }
+    return parameter, responses
+
+
+def page_export(request) -> str | None:
+    """`requested_export` for a page: an unknown format is a 400 page, not a crash."""
+    from django.core.exceptions import BadRequest
+
+    from .errors import DomainError
+
+    try:
+        return requested_export(request)
+    except DomainError as error:
+        raise BadRequest(error.message) from None
+
+
+def download_query(request) -> str:
+    """The list's query string without its page and any earlier `export`, so a download link
+    carries the same filters as the list on screen."""
+    query = request.GET.copy()
+    for name in ("page", EXPORT_PARAMETER_NAME):
+        query.pop(name, None)
+    return query.urlencode()
