@@ -75,7 +75,7 @@ def _form_page(request, form, *, title: str, definition=None) -> HttpResponse:
     return render(
         request,
         "reporting/definition_form.html",
-        {"form": form, "title": title, "definition": definition},
+        {"form": form, "page_title": title, "definition": definition},
         status=400 if form.is_bound and form.errors else 200,
     )
 

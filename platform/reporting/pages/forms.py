@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from goldenthread.platform.core.errors import DomainError
+
 from ..domain.definitions import (
     FILTER_WORDS,
     LAYOUT_HINTS,
@@ -143,9 +145,24 @@ class DefinitionForm(forms.Form):
                 help_text="The officer's commentary printed at the start of the section.",
             )
 
+    def clean(self) -> dict[str, Any]:
+        # The definition's own rules too, so every problem shows at once beside its field.
+        cleaned = super().clean()
+        try:
+            DefinitionSpec.parse(self._data_from(cleaned))
+        except DomainError as error:
+            for name, message in error.extra.get("fields", {}).items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, message)
+        return cleaned
+
     def definition_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        chosen = data.pop("sections")
+        return self._data_from(self.cleaned_data)
+
+    @staticmethod
+    def _data_from(cleaned: dict[str, Any]) -> dict[str, Any]:
+        data = dict(cleaned)
+        chosen = data.pop("sections", None) or []
         data["sections"] = [
             {
                 "kind": kind,
