@@ -85,6 +85,9 @@ class Number:
     value: Decimal | int | float | None
     decimals: int | None = None
     unit: str = ""
+    # Words shown after the number in XLSX (its number format), e.g. "Not yet approved": the
+    # cell stays a number, and nobody reads it without the mark.
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,12 +136,15 @@ def rounded(value, decimals: int | None) -> Decimal | None:
     return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def number_format(decimals: int | None, unit: str = "") -> str:
-    """Excel's number format for `decimals` places with the unit shown: '#,##0.0" %"'."""
+def number_format(decimals: int | None, unit: str = "", mark: str = "") -> str:
+    """Excel's number format for `decimals` places with the unit (and a mark) shown:
+    '#,##0.0" %"', '#,##0.0" %"" (Not yet approved)"'."""
     body = "#,##0" if decimals is None or decimals <= 0 else "#,##0." + "0" * decimals
     if decimals is None:
         body = "General"
     prefix, suffix = UNIT_FORMATS.get(unit, ("", ""))
+    if mark:
+        suffix += '" (' + mark.replace('"', "'") + ')"'
     return f"{prefix}{body}{suffix}" if (prefix or suffix) else body
 
 
@@ -226,7 +232,7 @@ class _Cells:
             return cell
         if isinstance(value, Number):
             cell.value = rounded(value.value, value.decimals)
-            cell.number_format = number_format(value.decimals, value.unit)
+            cell.number_format = number_format(value.decimals, value.unit, value.mark)
             return cell
         if isinstance(value, bool):
             cell.value = "Yes" if value else "No"
