@@ -17,6 +17,8 @@ from goldenthread.platform.indicators.pages.report import offered_periods
 
 from ..selectors import definition_get, definition_version_get, pack_build
 from ..selectors.definitions import definition_versions
+from ..services.outputs import FORMAT_WORDS, FORMATS
+from ..services.outputs.delivery import pack_download
 from .common import reporting_page
 from .forms import PeriodForm
 
@@ -48,9 +50,22 @@ def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
             problems = [ErrorItem(form["period"].id_for_label, "Period", error.message)]
     else:
         problems = error_items(form)
+    wanted = request.GET.get("download")
+    if pack is not None and wanted:
+        # A DomainError (unknown format, too large) becomes the reporting error page.
+        return pack_download(pack, wanted)
+    query = request.GET.copy()
+    query.pop("download", None)
     return render(
         request,
         "reporting/pack.html",
-        {"definition": definition, "form": form, "pack": pack, "problems": problems},
+        {
+            "definition": definition,
+            "form": form,
+            "pack": pack,
+            "problems": problems,
+            "download_query": query.urlencode(),
+            "formats": [(fmt, FORMAT_WORDS[fmt]) for fmt in FORMATS],
+        },
         status=200 if pack is not None else 400,
     )

@@ -26,6 +26,9 @@ from ..selectors import (
     pack_build,
 )
 from ..selectors.definitions import definition_versions
+from ..services.outputs import FORMATS
+from ..services.outputs.common import CONTENT_TYPES
+from ..services.outputs.delivery import checked_format, pack_download
 
 TAGS = ["reporting"]
 READ, ITEM, WRITE = (401, 403), (401, 403, 404), (400, 401, 403, 404)
@@ -253,3 +256,45 @@ class PreviewApi(ReportingApi):
             reader=request.user,
         )
         return Response(pack.to_json())
+
+
+class PreviewDownloadApi(ReportingApi):
+    @extend_schema(
+        operation_id="reporting_definitions_preview_download",
+        summary="The pack of a definition for a period, as a PDF, Word, Excel or CSV file",
+        description=(
+            "The same pack as the preview, drawn as a file: `pdf` (tagged PDF/UA, bookmarks, "
+            "page numbers), `docx`, `xlsx` (one sheet per section, numbers as numbers) or "
+            "`csv` (one file, a Section column). A pack of more rows than "
+            "REPORTING_SYNC_OUTPUT_MAX_ROWS is refused with 400 `pack_too_large`."
+        ),
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(FORMATS)),
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                required=True,
+                description="The period's code, e.g. 2024/25 Q2.",
+            ),
+            OpenApiParameter(
+                "version", OpenApiTypes.INT, description="A version (the newest by default)."
+            ),
+        ],
+        responses={
+            **{(200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiTypes.BINARY for fmt in FORMATS},
+            **errors(400, *ITEM),
+        },
+    )
+    def get(self, request, pk, fmt):
+        fmt = checked_format(fmt)
+        definition = definition_get(pk=pk)
+        version = definition_version_get(
+            definition=definition, number=request.query_params.get("version")
+        )
+        pack = pack_build(
+            definition=version,
+            period=request.query_params.get("period", ""),
+            reader=request.user,
+        )
+        return pack_download(pack, fmt)

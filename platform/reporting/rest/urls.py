@@ -26,4 +26,9 @@ urlpatterns = [
         definitions.PreviewApi.as_view(),
         name="reporting-preview",
     ),
+    path(
+        "definitions/<int:pk>/preview/<str:fmt>/",
+        definitions.PreviewDownloadApi.as_view(),
+        name="reporting-preview-download",
+    ),
 ]
