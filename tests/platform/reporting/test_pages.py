@@ -164,3 +164,15 @@ def test_a_version_page_shows_what_that_version_said(org_a, people, client_for):
     assert "First title" in client.get(f"/reports/{definition.pk}/versions/1/").content.decode()
     detail = client.get(f"/reports/{definition.pk}/").content.decode()
     assert "Version 2" in detail and "Version 1" in detail and "Second title" in detail
+
+
+def test_the_running_header_stylesheet_cannot_be_broken_out_of(org_a, people, client_for):
+    answer = client_for(org_a, user=people.councillor).get(
+        "/reports/running-header.css",
+        {"left": 'Pack "} body { display: none } @x {', "right": "Data as at 1 July\\"},
+    )
+    css = answer.content.decode()
+    assert answer["Content-Type"].startswith("text/css")
+    assert 'content: "Pack \\"} body { display: none } @x {";' in css
+    assert 'content: "Data as at 1 July\\\\";' in css
+    assert css.count("{") == 3 + 2  # the rule's own three, and the two quoted ones
