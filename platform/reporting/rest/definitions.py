@@ -265,8 +265,8 @@ class PreviewDownloadApi(ReportingApi):
         description=(
             "The same pack as the preview, drawn as a file: `pdf` (tagged PDF/UA, bookmarks, "
             "page numbers), `docx`, `xlsx` (one sheet per section, numbers as numbers) or "
-            "`csv` (one file, a Section column). A pack of more rows than "
-            "REPORTING_SYNC_OUTPUT_MAX_ROWS is refused with 400 `pack_too_large`."
+            "`csv` (one file, a Section column). A PDF or Word file of a pack of more rows "
+            "than REPORTING_SYNC_OUTPUT_MAX_ROWS (250) is refused with 400 `pack_too_large`."
         ),
         tags=TAGS,
         parameters=[
