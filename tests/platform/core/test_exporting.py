@@ -84,8 +84,8 @@ def test_xlsx_stores_hostile_text_as_text_exactly(hostile):
 
     cell = load_workbook(io.BytesIO(data))["List"]["A2"]
     assert cell.data_type == "s"
-    # XML keeps no bare carriage return: it reads back as a line feed, still text.
-    assert cell.value == hostile.replace("\r", "\n")
+    # XML parsers may normalise a bare carriage return to a line feed: still text.
+    assert cell.value in (hostile, hostile.replace("\r", "\n"))
     assert cell.quotePrefix
 
 
