@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
 
 from ...domain.pack import COUNT_WORDS, NUMBER, Pack, PackSection
 from .common import as_at_words, cell_words, legend
@@ -113,7 +114,10 @@ def _table(document, headings, rows, numeric: set[int]):
         cell.text = ""
         cell.paragraphs[0].add_run(heading).bold = True
     for values in rows:
-        cells = table.add_row().cells
+        row = table.add_row()
+        # The row's own cells: `row.cells` works out the whole table's grid on every call,
+        # which makes a long table quadratic.
+        cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
         for index, (text, marked) in enumerate(values):
             paragraph = cells[index].paragraphs[0]
             run = paragraph.add_run(text)
