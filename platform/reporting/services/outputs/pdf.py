@@ -36,6 +36,14 @@ h4, h5, h6 { bookmark-level: none; }
 /* A committee table has ten or more columns: the PDF is A4 turned landscape so that each
    keeps words whole (the page's own print stylesheet stays portrait for browsers). */
 @page { size: A4 landscape; }
+/* The running header comes from string-set here, so the frame table the browsers need to
+   repeat it is laid out as plain blocks: one table fewer around everything. */
+.pack-frame, .pack-frame > thead, .pack-frame > tbody, .pack-frame > thead > tr,
+.pack-frame > tbody > tr, .pack-frame > thead > tr > td,
+.pack-frame > tbody > tr > td { display: block !important; }
+/* Charts two to a row without CSS grid, whose layout costs WeasyPrint a fifth of the pack. */
+.pack-charts { display: block; }
+.pack-charts figure { display: inline-block; width: 48%; margin: 0 1% 4mm 0; vertical-align: top; }
 .status-badge, .trend-badge { display: inline; border: 0; padding: 0; }
 .status-badge svg, .trend-badge svg { width: 9pt; height: 9pt; vertical-align: middle; }
 """
