@@ -13,6 +13,7 @@ urlpatterns = [
     path("planning/", include("goldenthread.platform.planning.rest.urls")),
     path("indicators/", include("goldenthread.platform.indicators.rest.urls")),
     path("notifications/", include("goldenthread.platform.notifications.rest.urls")),
+    path("reporting/", include("goldenthread.platform.reporting.rest.urls")),
     path("partnerships/", include("goldenthread.partnerships.rest.urls")),
     *platform_urlpatterns,
 ]

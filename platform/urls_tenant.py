@@ -31,6 +31,7 @@ urlpatterns = [
         "notifications/",
         organisation_pages(include("goldenthread.platform.notifications.pages.urls")),
     ),
+    path("reports/", organisation_pages(include("goldenthread.platform.reporting.pages.urls"))),
     path("users/", organisation_pages(include("goldenthread.platform.accounts.pages.users.urls"))),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,

@@ -19,6 +19,7 @@ APPS = [
     ("platform/indicators", "indicators", ()),
     ("platform/planning", "planning", ()),
     ("platform/notifications", "notifications", ()),
+    ("platform/reporting", "reporting", ()),
     ("partnerships", "partnerships", ()),
     ("shared_indicators", "shared_indicators", ("publication", "benchmarking")),
     ("shared_indicators/publication", "publication", ()),

@@ -31,6 +31,7 @@ TENANT_PACKAGES = (
     "goldenthread.platform.indicators",
     "goldenthread.platform.planning",
     "goldenthread.platform.notifications",
+    "goldenthread.platform.reporting",
 )
 TENANT_MODELS = tuple(f"{package}.models" for package in TENANT_PACKAGES)
 PUBLICATION = "goldenthread.shared_indicators.publication"

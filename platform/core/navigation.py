@@ -25,6 +25,7 @@ from goldenthread.platform.accounts import permissions as account_rules
 from goldenthread.platform.indicators import permissions as indicator_rules
 from goldenthread.platform.notifications import permissions as notification_rules
 from goldenthread.platform.planning import permissions as planning_rules
+from goldenthread.platform.reporting import permissions as reporting_rules
 from goldenthread.shared_indicators import permissions as catalogue_rules
 from goldenthread.shared_indicators.benchmarking import permissions as benchmarking_rules
 from goldenthread.tenants.helpdesk.permissions import is_platform_staff
@@ -147,6 +148,13 @@ ENTRIES: tuple[_Entry, ...] = (
         "indicators:report",
         lambda r: indicator_rules.can_read(_user(r)),
         _views("indicators:report"),
+    ),
+    _Entry(
+        "reports",
+        "Reports",
+        "reporting:list",
+        lambda r: reporting_rules.can_read_reports(_user(r)),
+        _under("/reports/"),
     ),
     _Entry(
         "users",

@@ -57,6 +57,7 @@ TENANT_APPS = [
     "goldenthread.platform.indicators",
     "goldenthread.platform.planning",
     "goldenthread.platform.notifications",
+    "goldenthread.platform.reporting",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from goldenthread.platform.core.door import OrganisationApi
+from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
 from goldenthread.platform.core.openapi import errors
 from goldenthread.platform.core.openapi import paginated as core_paginated
 
@@ -21,6 +22,7 @@ from .. import permissions
 from ..domain.choices import UserAuditAction, UserState
 from ..models import Role, User, UserImport
 from ..selectors import users as user_selectors
+from ..selectors.exports import user_audit_sheet
 from ..selectors.mfa import mfa_state
 from ..selectors.sso import sso_configuration_get, sso_is_ready, sso_state
 from ..services.importing import user_import_commit, user_import_preview
@@ -34,6 +36,9 @@ MEANINGS = {
     409: "The user is already in that state, it is the last active administrator, has no "
     "multi-factor authentication to reset, or the spreadsheet was already imported.",
 }
+
+
+EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
 
 def _errors(*codes: int):
@@ -283,15 +288,23 @@ class UserHistoryApi(UsersApi):
         parameters=[
             _query("page", OpenApiTypes.INT, "Page number, from 1."),
             _query("page_size", OpenApiTypes.INT, "Entries per page (default 50, at most 500)."),
+            EXPORT_PARAMETER,
         ],
         responses={
-            200: core_paginated(OutputSerializer, "PaginatedUserAuditEntryList"),
-            **_errors(403, 404),
+            (200, "application/json"): core_paginated(
+                OutputSerializer, "PaginatedUserAuditEntryList"
+            ),
+            **EXPORT_RESPONSES,
+            **_errors(400, 403, 404),
         },
     )
     def get(self, request, pk: int):
         user = user_selectors.user_get(reader=request.user, user_id=pk)
         entries = user_selectors.user_audit_list(reader=request.user, user=user)
+        download = requested_export(request)
+        if download:
+            sheet = user_audit_sheet(entries=entries)
+            return export_response(fmt=download, stem=f"account-changes-{user.pk}", sheet=sheet)
         return self.paginate(request, entries, self.OutputSerializer)
 
 

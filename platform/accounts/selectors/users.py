@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from goldenthread.platform.core.errors import NotFound
+from goldenthread.platform.core.exporting import disarmed
 
 from ..domain.choices import UserState
 from ..models import Role, SecurityKey, TotpDevice, User, UserAuditEntry, UserImport
@@ -98,8 +99,9 @@ EXPORT_COLUMNS = (
 
 
 def _spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows rather than runs (a name typed as "=HYPERLINK(…)")."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    """Text a spreadsheet shows rather than runs (a name typed as "=HYPERLINK(…)"): the one
+    rule, `core.exporting.disarmed`."""
+    return disarmed(text)
 
 
 def users_csv(*, users: QuerySet[User]) -> str:

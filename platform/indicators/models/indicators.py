@@ -125,8 +125,11 @@ class PerformanceSettings(models.Model):
 
     @classmethod
     def load(cls) -> PerformanceSettings:
-        obj, _ = cls.objects.get_or_create(id=cls.SINGLETON_ID)
-        return obj
+        """The organisation's settings, or the defaults while none are saved. Reading never
+        writes (every page reads them, through the navigation counts too, and a refused or
+        read-only request must leave the schema as it found it); saving is
+        `services.indicators.performance_settings_update`'s."""
+        return cls.objects.filter(id=cls.SINGLETON_ID).first() or cls(id=cls.SINGLETON_ID)
 
 
 def period_type_of(frequency: str, year_basis: str) -> PeriodType:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from goldenthread.platform.core.choices import Frequency, Polarity
 from goldenthread.platform.core.error_summary import error_items
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.exporting import export_response, page_export
 from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from goldenthread.platform.core.periods import Period, periods_between
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
@@ -34,7 +35,8 @@ from ..domain.choices import (
 )
 from ..models import Commentary, Indicator
 from ..permissions import can_comment, can_enter_values, can_manage_indicators, can_read
-from ..selectors.indicators import audit_list, indicator_sub_area_table, target_list
+from ..selectors.exports import audit_sheet, value_sheet
+from ..selectors.indicators import audit_list, indicator_sub_area_table, target_list, value_list
 from ..selectors.report import indicator_values_with_trends
 from ..services.values import commentary_add
 from ..services.workflow import value_reopen
@@ -114,6 +116,11 @@ def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=
 def indicator_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = indicator_or_404(pk)
     refuse_unless(can_read(request.user), READ_REFUSED)
+    download = page_export(request)
+    if download:
+        # The values table of the page, every sub-area included, as a file.
+        sheet = value_sheet(values=value_list(indicator=indicator), title=indicator.code)
+        return export_response(fmt=download, stem=f"{indicator.code}-values", sheet=sheet)
     return render(request, "indicators/indicator_detail.html", _detail_context(request, indicator))
 
 
@@ -221,6 +228,12 @@ def indicator_history_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The PI's audit trail: who changed what and when, from what to what, and why."""
     indicator = indicator_or_404(pk)
     refuse_unless(can_read(request.user), READ_REFUSED)
+    download = page_export(request)
+    if download:
+        sheet = audit_sheet(
+            entries=audit_list(indicator=indicator), title=f"{indicator.code} history"
+        )
+        return export_response(fmt=download, stem=f"{indicator.code}-history", sheet=sheet)
     paginator = Paginator(audit_list(indicator=indicator), 50)
     page = paginator.get_page(request.GET.get("page"))
     labels = dict(AuditAction.choices)

@@ -12,12 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from goldenthread.platform.core.error_summary import error_items
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.exporting import download_query, export_response, page_export
 from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from goldenthread.shared_indicators.models import CatalogueIndicator
 
 from ..models import Indicator, PerformanceSettings, ServiceArea
 from ..models.indicators import CATALOGUE_LOCKED_FIELDS
 from ..permissions import can_manage_indicators, can_read
+from ..selectors.exports import indicator_sheet
 from ..selectors.indicators import indicator_list, target_get, target_list
 from ..services.indicators import (
     _catalogue_fields,
@@ -50,6 +52,10 @@ def indicator_list_page(request: HttpRequest) -> HttpResponse:
     refuse_unless(can_read(request.user), "Your account cannot read this organisation's PIs.")
     form = IndicatorFilterForm(request.GET)
     filters = form.filters()
+    download = page_export(request)
+    if download:
+        sheet = indicator_sheet(indicators=indicator_list(filters=filters))
+        return export_response(fmt=download, stem="indicators", sheet=sheet)
     paginator = Paginator(indicator_list(filters=filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -65,6 +71,7 @@ def indicator_list_page(request: HttpRequest) -> HttpResponse:
             )
             or bool(request.GET.get("include_retired")),
             "can_manage": can_manage_indicators(request.user),
+            "download_query": download_query(request),
         },
     )
 

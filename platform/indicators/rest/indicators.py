@@ -8,8 +8,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
+
 from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
 from ..permissions import require_manage
+from ..selectors.exports import indicator_sheet
 from ..selectors.indicators import (
     INDICATOR_FILTERS,
     indicator_get,
@@ -42,6 +45,8 @@ from .base import (
     user_in_organisation,
     users_in_organisation,
 )
+
+EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
 
 def indicator_output(pi: Indicator) -> dict[str, Any]:
@@ -171,11 +176,19 @@ class IndicatorListApi(IndicatorsApi):
         operation_id="indicators_list",
         summary="List PIs",
         tags=[schema.TAG],
-        parameters=schema.INDICATOR_LIST_PARAMETERS,
-        responses={200: schema.IndicatorPage, **schema.errors(400, 404)},
+        parameters=[*schema.INDICATOR_LIST_PARAMETERS, EXPORT_PARAMETER],
+        responses={
+            (200, "application/json"): schema.IndicatorPage,
+            **EXPORT_RESPONSES,
+            **schema.errors(400, 404),
+        },
     )
     def get(self, request):
         filters = {key: request.query_params.get(key) for key in INDICATOR_FILTERS}
+        download = requested_export(request)
+        if download:
+            sheet = indicator_sheet(indicators=indicator_list(filters=filters))
+            return export_response(fmt=download, stem="indicators", sheet=sheet)
         return self.paginate(request, indicator_list(filters=filters), indicator_output)
 
     @extend_schema(

@@ -9,14 +9,18 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION
 from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION
 
 from ..models import AuditEntry
+from ..selectors.exports import audit_sheet
 from ..selectors.indicators import audit_list, indicator_get
 from ..selectors.report import Reading, ReportRow, SubAreaRow, performance_report
 from . import schema
 from .base import IndicatorsApi, number, service_area_or_none
+
+EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
 
 def reading_output(reading: Reading) -> dict[str, Any]:
@@ -205,11 +209,19 @@ class AuditListApi(IndicatorsApi):
         operation_id="indicators_audit_list",
         summary="The organisation's performance audit trail",
         tags=[schema.TAG],
-        parameters=schema.AUDIT_PARAMETERS,
-        responses={200: schema.AuditPage, **schema.errors()},
+        parameters=[*schema.AUDIT_PARAMETERS, EXPORT_PARAMETER],
+        responses={
+            (200, "application/json"): schema.AuditPage,
+            **EXPORT_RESPONSES,
+            **schema.errors(400),
+        },
     )
     def get(self, request):
         filters = {key: request.query_params.get(key) for key in AUDIT_FILTERS}
+        download = requested_export(request)
+        if download:
+            sheet = audit_sheet(entries=audit_list(filters=filters))
+            return export_response(fmt=download, stem="audit-trail", sheet=sheet)
         return self.paginate(request, audit_list(filters=filters), audit_output)
 
 
@@ -220,10 +232,19 @@ class IndicatorAuditApi(IndicatorsApi):
         operation_id="indicators_indicator_audit",
         summary="A PI's history",
         tags=[schema.TAG],
-        parameters=schema.AUDIT_PARAMETERS,
-        responses={200: schema.AuditPage, **schema.errors(404)},
+        parameters=[*schema.AUDIT_PARAMETERS, EXPORT_PARAMETER],
+        responses={
+            (200, "application/json"): schema.AuditPage,
+            **EXPORT_RESPONSES,
+            **schema.errors(400, 404),
+        },
     )
     def get(self, request, pk):
         filters = {key: request.query_params.get(key) for key in AUDIT_FILTERS}
         pi = indicator_get(pk=pk)
+        download = requested_export(request)
+        if download:
+            entries = audit_list(indicator=pi, filters=filters)
+            sheet = audit_sheet(entries=entries, title=f"{pi.code} history")
+            return export_response(fmt=download, stem=f"{pi.code}-history", sheet=sheet)
         return self.paginate(request, audit_list(indicator=pi, filters=filters), audit_output)

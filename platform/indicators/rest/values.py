@@ -14,15 +14,19 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from goldenthread.platform.core.errors import NotFound
+from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
 
 from ..models import Commentary, IndicatorValue
 from ..selectors.due import DueItem, late_values, values_due_soon
+from ..selectors.exports import value_sheet
 from ..selectors.indicators import indicator_get, value_get, value_list
 from ..selectors.report import indicator_values_with_trends
 from ..services.values import commentary_add, value_enter, values_bulk_upsert_by_reference
 from ..services.workflow import value_approve, value_reopen, value_send_back, value_submit
 from . import schema
 from .base import IndicatorsApi, NumberField, number, sub_area_or_none
+
+EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
 
 def value_output(row: IndicatorValue) -> dict[str, Any]:
@@ -92,12 +96,22 @@ class IndicatorValueListApi(IndicatorsApi):
         parameters=[
             schema.query("sub_area", "A sub-area's id: that sub-area's series.", OpenApiTypes.INT),
             *schema.PAGE_PARAMETERS,
+            EXPORT_PARAMETER,
         ],
-        responses={200: schema.ValueWithTrendsPage, **schema.errors(400, 404)},
+        responses={
+            (200, "application/json"): schema.ValueWithTrendsPage,
+            **EXPORT_RESPONSES,
+            **schema.errors(400, 404),
+        },
     )
     def get(self, request, pk):
         pi = indicator_get(pk=pk)
         sub_area = sub_area_or_none(request.query_params.get("sub_area"), field="sub_area")
+        download = requested_export(request)
+        if download:
+            filters = {"sub_area": sub_area.pk if sub_area else None}
+            sheet = value_sheet(values=value_list(indicator=pi, filters=filters), title=pi.code)
+            return export_response(fmt=download, stem=f"{pi.code}-values", sheet=sheet)
         rows = indicator_values_with_trends(
             indicator=pi, sub_area_id=sub_area.pk if sub_area else None
         )
@@ -151,14 +165,23 @@ class ValueListApi(IndicatorsApi):
             schema.query("indicator", "A PI's id.", OpenApiTypes.INT),
             schema.query("sub_area", "A sub-area's id.", OpenApiTypes.INT),
             *schema.PAGE_PARAMETERS,
+            EXPORT_PARAMETER,
         ],
-        responses={200: schema.ValuePage, **schema.errors(404)},
+        responses={
+            (200, "application/json"): schema.ValuePage,
+            **EXPORT_RESPONSES,
+            **schema.errors(400, 404),
+        },
     )
     def get(self, request):
         filters = {
             key: request.query_params.get(key)
             for key in ("workflow_status", "period", "indicator", "sub_area")
         }
+        download = requested_export(request)
+        if download:
+            sheet = value_sheet(values=value_list(filters=filters))
+            return export_response(fmt=download, stem="values", sheet=sheet)
         return self.paginate(request, value_list(filters=filters), value_output)
 
 

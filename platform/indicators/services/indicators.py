@@ -564,8 +564,10 @@ def performance_settings_update(*, actor: User, **fields: Any) -> PerformanceSet
     unknown = sorted(set(fields) - set(SETTINGS_FIELDS))
     if unknown:
         raise DomainError(f"Unknown setting(s): {', '.join(unknown)}.", code="unknown_field")
-    settings = PerformanceSettings.load()
-    settings = PerformanceSettings.objects.select_for_update(of=("self",)).get(pk=settings.pk)
+    PerformanceSettings.objects.get_or_create(id=PerformanceSettings.SINGLETON_ID)
+    settings = PerformanceSettings.objects.select_for_update(of=("self",)).get(
+        pk=PerformanceSettings.SINGLETON_ID
+    )
     before = snapshot(settings, SETTINGS_FIELDS)
     for name, value in fields.items():
         setattr(settings, name, value)

@@ -5,11 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from goldenthread.platform.core.exporting import download_query, export_response, requested_export
+
 from .. import permissions
 from ..domain.action_status import ACTION_STATUS_PRESENTATION
 from ..domain.choices import ActionSource, MonitoringZone
 from ..errors import DomainError
 from ..selectors.actions import action_get, action_list, plan_get, plan_list
+from ..selectors.exports import action_sheet
 from ..services.actions import action_escalate, action_record_update
 from .common import planning_page
 from .editing import planning_flags
@@ -47,6 +50,10 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
 @planning_page()
 def action_list_page(request: HttpRequest) -> HttpResponse:
     filters = {name: request.GET.get(name, "") for name in FILTERS}
+    download = requested_export(request)
+    if download:
+        sheet = action_sheet(actions=action_list(filters=filters))
+        return export_response(fmt=download, stem="actions", sheet=sheet)
     return render(
         request,
         "planning/action_list.html",
@@ -57,6 +64,7 @@ def action_list_page(request: HttpRequest) -> HttpResponse:
             "sources": ActionSource.choices,
             "zones": MonitoringZone.choices,
             **planning_flags(request.user),
+            "download_query": download_query(request),
         },
     )
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from goldenthread.platform.core.exporting import download_query, export_response, requested_export
+
 from .. import permissions
 from ..models import PlanningSettings
+from ..selectors.exports import risk_sheet
 from ..selectors.risks import (
     heat_map,
     register_get,
@@ -49,10 +52,19 @@ def heat_map_page(request: HttpRequest, pk: int) -> HttpResponse:
 @planning_page()
 def risk_list_page(request: HttpRequest) -> HttpResponse:
     filters = {name: request.GET.get(name, "") for name in FILTERS}
+    download = requested_export(request)
+    if download:
+        sheet = risk_sheet(risks=risk_list(filters=filters))
+        return export_response(fmt=download, stem="risks", sheet=sheet)
     return render(
         request,
         "planning/risk_list.html",
-        {"risks": risk_list(filters=filters), "filters": filters, **planning_flags(request.user)},
+        {
+            "risks": risk_list(filters=filters),
+            "filters": filters,
+            "download_query": download_query(request),
+            **planning_flags(request.user),
+        },
     )
 
 

@@ -5,15 +5,20 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
+
 from ..domain.action_status import ActionStatus
 from ..domain.choices import ActionSource, ActionState, MonitoringZone, Priority
 from ..selectors.actions import action_get, action_list, milestone_get, plan_get, plan_list
 from ..selectors.common import indicators_by_ids, user_get
+from ..selectors.exports import action_sheet
 from ..selectors.strategy import strategy_node_get
 from ..services import actions as services
 from .common import Ids, PlanningApi, UserRef, input_data, referenced
 from .schema import ITEM, PAGE, READ, TAGS, WRITE, errors, query
 from .schema import paginated as paginated_schema
+
+EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
 
 @extend_schema_serializer(component_name="ActionPlan")
@@ -201,10 +206,19 @@ class ActionListApi(PlanningApi):
             query("zone", OpenApiTypes.INT, "Monitoring zone.", enum=MonitoringZone.values),
             query("q", description="Words in the code or title."),
             *PAGE,
+            EXPORT_PARAMETER,
         ],
-        responses={200: paginated_schema(ActionOutput, "Action"), **errors(*ITEM)},
+        responses={
+            (200, "application/json"): paginated_schema(ActionOutput, "Action"),
+            **EXPORT_RESPONSES,
+            **errors(400, *ITEM),
+        },
     )
     def get(self, request):
+        download = requested_export(request)
+        if download:
+            sheet = action_sheet(actions=action_list(filters=request.query_params))
+            return export_response(fmt=download, stem="actions", sheet=sheet)
         return self.paginate(request, action_list(filters=request.query_params), ActionOutput)
 
     @extend_schema(

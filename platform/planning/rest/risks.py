@@ -5,14 +5,19 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
+
 from ..domain.choices import RegisterKind, RiskState
 from ..selectors.actions import action_get
 from ..selectors.common import indicators_by_ids, user_get
+from ..selectors.exports import risk_sheet
 from ..selectors.risks import heat_map, register_get, register_list, risk_get, risk_list
 from ..services import risks as services
 from .common import Ids, PlanningApi, UserRef, input_data, referenced
 from .schema import ITEM, PAGE, READ, TAGS, WRITE, errors, query
 from .schema import paginated as paginated_schema
+
+EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
 
 @extend_schema_serializer(component_name="RiskBand")
@@ -228,10 +233,19 @@ class RiskListApi(PlanningApi):
             query("review_overdue", OpenApiTypes.BOOL, "Only risks past their review date."),
             query("q", description="Words in the code or title."),
             *PAGE,
+            EXPORT_PARAMETER,
         ],
-        responses={200: paginated_schema(RiskOutput, "Risk"), **errors(*ITEM)},
+        responses={
+            (200, "application/json"): paginated_schema(RiskOutput, "Risk"),
+            **EXPORT_RESPONSES,
+            **errors(400, *ITEM),
+        },
     )
     def get(self, request):
+        download = requested_export(request)
+        if download:
+            sheet = risk_sheet(risks=risk_list(filters=request.query_params))
+            return export_response(fmt=download, stem="risks", sheet=sheet)
         return self.paginate(request, risk_list(filters=request.query_params), RiskOutput)
 
     @extend_schema(

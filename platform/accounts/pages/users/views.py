@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.exporting import export_response, page_export
 from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 
 from ...permissions import can_administer_users
@@ -20,6 +21,7 @@ from ...selectors import mfa as mfa_selectors
 from ...selectors import organisation_settings as setting_selectors
 from ...selectors import sso as sso_selectors
 from ...selectors import users as user_selectors
+from ...selectors.exports import user_audit_sheet
 from ...services.importing import user_import_commit, user_import_preview
 from ...services.mfa import mfa_policy_set, mfa_reset
 from ...services.session_lifetime import (
@@ -136,6 +138,11 @@ def user_invite_page(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_non_administrators(request)
     user = user_selectors.user_get(reader=request.user, user_id=pk)
+    download = page_export(request) if request.method == "GET" else None
+    if download:
+        entries = user_selectors.user_audit_list(reader=request.user, user=user)
+        sheet = user_audit_sheet(entries=entries)
+        return export_response(fmt=download, stem=f"account-changes-{user.pk}", sheet=sheet)
     initial = {
         "roles": user.roles,
         "access_expires_at": timezone.localtime(user.access_expires_at).date()

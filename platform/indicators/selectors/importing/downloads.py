@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from goldenthread.platform.accounts.models import User
+from goldenthread.platform.core.exporting import disarmed
 from goldenthread.platform.core.periods import Period, periods_between
 
 from ...models import ImportKind, Indicator, PerformanceSettings
@@ -35,7 +36,6 @@ TARGET_TEMPLATE_HEADER = [
     "sub-area",
     "note",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def next_due_period(indicator: Indicator, settings: PerformanceSettings, today: date) -> Period:
@@ -75,8 +75,9 @@ def header_for(kind: str) -> list[str]:
 
 
 def safe_text(text: str) -> str:
-    """Text a spreadsheet will show, not run: a leading apostrophe disarms '=HYPERLINK(…)'."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    """Text a spreadsheet will show, not run: a leading apostrophe disarms '=HYPERLINK(…)'
+    (the one rule, `core.exporting.disarmed`)."""
+    return disarmed(text)
 
 
 def template_csv(user: User, kind: str) -> bytes:
