@@ -170,8 +170,8 @@ VALUE_COLUMNS = (
 INDICATOR_COLUMNS = (
     "i.id, i.code, i.title, i.service_area_id, i.unit_kind, i.polarity, i.frequency, "
     "i.year_basis, i.decimal_places, i.is_calculated, i.factor, i.rollup_rule, i.year_to_date, "
-    "i.band_lower, i.band_upper, i.tolerance_kind, i.tolerance_amount, "
-    "i.due_day_of_following_month, i.due_lag_months"
+    "i.falls_back_to_annual_target, i.band_lower, i.band_upper, i.tolerance_kind, "
+    "i.tolerance_amount, i.due_day_of_following_month, i.due_lag_months"
 )
 ACTIVE = "SELECT id FROM indicators_indicator WHERE is_active"
 RAW_SQL = [
@@ -183,7 +183,7 @@ RAW_SQL = [
          AND v.period_code IN (%(period)s, %(previous)s, %(last_year)s)""",
     f"""SELECT t.indicator_id, t.period_code, t.value FROM indicators_target t
        WHERE t.indicator_id IN ({ACTIVE}) AND t.sub_area_id IS NULL
-         AND t.period_code = %(period)s""",
+         AND t.period_code IN (%(period)s, %(year)s)""",
     f"""SELECT DISTINCT ON (c.indicator_id, c.period_code)
               c.indicator_id, c.period_code, c.text, c.created_at, u.full_name, u.email
        FROM indicators_commentary c LEFT JOIN accounts_user u ON u.id = c.author_id
@@ -203,7 +203,7 @@ RAW_SQL_WHOLE_ROWS = [
          AND v.period_code IN (%(period)s, %(previous)s, %(last_year)s)""",
     f"""SELECT * FROM indicators_target t
        WHERE t.indicator_id IN ({ACTIVE}) AND t.sub_area_id IS NULL
-         AND t.period_code = %(period)s""",
+         AND t.period_code IN (%(period)s, %(year)s)""",
     f"""SELECT DISTINCT ON (c.indicator_id, c.period_code) c.*, u.*
        FROM indicators_commentary c LEFT JOIN accounts_user u ON u.id = c.author_id
        WHERE c.period_code = %(period)s AND c.indicator_id IN ({ACTIVE})
@@ -234,7 +234,12 @@ def run(args: argparse.Namespace) -> bool:
     from django.test import Client
     from django_tenants.utils import schema_context
 
-    from goldenthread.platform.core.periods import previous_period, same_period_last_year
+    from goldenthread.platform.core.periods import (
+        PeriodType,
+        period_containing,
+        previous_period,
+        same_period_last_year,
+    )
     from goldenthread.platform.indicators.selectors.report import performance_report
     from goldenthread.tenants.services import organisation_create
 
@@ -279,6 +284,8 @@ def run(args: argparse.Namespace) -> bool:
         "period": period.code,
         "previous": previous_period(period).code,
         "last_year": same_period_last_year(period).code,
+        # The year's target too: a quarter without its own may fall back to it.
+        "year": period_containing(PeriodType.FINANCIAL_YEAR, period.end).code,
     }
 
     def raw(statements: list[str] = RAW_SQL) -> None:

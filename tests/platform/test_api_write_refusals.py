@@ -105,6 +105,12 @@ def new_pi_body() -> dict:
     }
 
 
+def sub_area(world: World):
+    from goldenthread.platform.indicators.services.indicators import sub_area_create
+
+    return sub_area_create(actor=world.user(OFFICER), kind="ward", name=unique("Ward"))
+
+
 def _adopt(world: World) -> Call:
     return Call(f"/{IND}adopt/", {"catalogue_code": catalogue_entry(unique("NI")).code}, False)
 
@@ -187,6 +193,20 @@ INDICATORS = {
             f"/{IND}values/{value(w, submit=True).pk}/send-back/", {"reason": "Check the sum"}
         ),
     ),
+    ("POST", f"{IND}values/bulk-approve/"): Write(
+        VERIFIER,
+        COUNCILLOR,
+        lambda w: Call(f"/{IND}values/bulk-approve/", {"ids": [value(w, submit=True).pk]}, False),
+    ),
+    ("POST", f"{IND}values/bulk-send-back/"): Write(
+        VERIFIER,
+        PROVIDER,
+        lambda w: Call(
+            f"/{IND}values/bulk-send-back/",
+            {"ids": [value(w, submit=True).pk], "reason": "Check the sum"},
+            False,
+        ),
+    ),
     ("POST", f"{IND}values/<int:pk>/reopen/"): Write(
         OFFICER,
         VERIFIER,
@@ -203,6 +223,16 @@ INDICATORS = {
         PROVIDER,
         lambda w: Call(f"/{IND}sub-areas/", {"kind": "ward", "name": unique("Ward")}, False),
         201,
+    ),
+    ("PATCH", f"{IND}sub-areas/<int:pk>/"): Write(
+        OFFICER,
+        PROVIDER,
+        lambda w: Call(f"/{IND}sub-areas/{sub_area(w).pk}/", {"name": unique("Renamed")}),
+    ),
+    ("PUT", f"{IND}<int:pk>/sub-areas/"): Write(
+        OFFICER,
+        PROVIDER,
+        lambda w: Call(f"/{IND}{pi(w).pk}/sub-areas/", {"sub_area_ids": [sub_area(w).pk]}),
     ),
     ("PATCH", f"{IND}settings/"): Write(
         OFFICER,
@@ -484,6 +514,12 @@ ACCOUNTS = {
     ),
     ("POST", f"{USR}imports/<int:pk>/commit/"): Write(
         ADMIN, OFFICER, lambda w: Call(f"/{USR}imports/{user_import(w).pk}/commit/")
+    ),
+    # Turning just-in-time creation on changes the SSO row (created on first change).
+    ("PATCH", "api/v1/accounts/sso/"): Write(
+        ADMIN,
+        OFFICER,
+        lambda w: Call("/api/v1/accounts/sso/", {"jit_enabled": True}, False),
     ),
 }
 

@@ -130,6 +130,13 @@ class AuthenticationEventKind(models.TextChoices):
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
     PASSWORD_ACCEPTED = "password_accepted", "Password right, MFA code asked"
     RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
+    SECURITY_KEY_ADDED = "security_key_added", "Security key added"
+    SECURITY_KEY_REMOVED = "security_key_removed", "Security key removed"
+    # A key's signature counter went backwards: possibly a copied key; refused.
+    SECURITY_KEY_CLONED = "security_key_cloned", "Security key refused: possible copy"
+    SSO_SIGNED_IN = "sso_signed_in", "Signed in by single sign-on"
+    SSO_ACCEPTED = "sso_accepted", "Single sign-on accepted, MFA code asked"
+    SSO_REFUSED = "sso_refused", "Single sign-on refused"
 
 
 class AuthenticationEvent(models.Model):
@@ -171,6 +178,8 @@ class AuthenticationEvent(models.Model):
 from .administration import OrganisationSettingChange, UserAuditEntry, UserImport  # noqa: E402
 from .mfa import RecoveryCode, TotpDevice  # noqa: E402
 from .sessions import SessionSettings  # noqa: E402
+from .sso import SsoConfiguration, SsoLink  # noqa: E402
+from .webauthn import SecurityKey  # noqa: E402
 
 __all__ = [
     "ApiCredential",
@@ -179,7 +188,10 @@ __all__ = [
     "OrganisationSettingChange",
     "RecoveryCode",
     "Role",
+    "SecurityKey",
     "SessionSettings",
+    "SsoConfiguration",
+    "SsoLink",
     "TotpDevice",
     "User",
     "UserAuditEntry",

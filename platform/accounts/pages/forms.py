@@ -9,6 +9,7 @@ from goldenthread.platform.core.throttling import client_address
 
 from ..models import AuthenticationEventKind, User
 from ..selectors.mfa import mfa_enrolled
+from ..selectors.sso import password_allowed
 from ..services import lockout
 
 
@@ -30,6 +31,8 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account is not active. Ask your organisation's administrator.",
         "access_expired": "Your access ended on %(date)s. Ask your organisation's "
         "administrator if you still need it.",
+        "sso_required": "Your organisation signs everyone in with single sign-on, so passwords "
+        "are turned off: use the 'Sign in with' button instead.",
     }
 
     def __init__(self, *args, **kwargs):
@@ -62,6 +65,11 @@ class SignInForm(AuthenticationForm):
             self._refuse_expired()
             raise
         user = self.get_user()
+        # "SSO required": a right password is still refused, except the break-glass
+        # administrator's. Checked after the password so the answer reveals nothing to a guesser.
+        if not password_allowed(user=user):
+            self.user_cache = None
+            raise ValidationError(self.error_messages["sso_required"], code="sso_required")
         # With MFA the person is not signed in yet: the code step records "signed in".
         lockout.success_record(
             door=lockout.SIGN_IN,
@@ -125,3 +133,64 @@ class MfaCodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
+
+
+class MfaConfirmForm(forms.Form):
+    """Proof of a second factor before a change to MFA itself: a code from the authenticator
+    app, or (filled in by `webauthn.js`) a security key's answer to a fresh challenge."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=20,
+        required=False,
+        help_text="The 6-digit code your authenticator app shows now.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    credential = forms.CharField(
+        required=False, max_length=20_000, widget=forms.HiddenInput(attrs={"data-webauthn": ""})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("code") and not cleaned.get("credential"):
+            raise ValidationError(
+                "Enter the code your authenticator app shows, or use one of your security keys.",
+                code="required",
+            )
+        return cleaned
+
+
+class SecurityKeyAddForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the key",
+        max_length=60,
+        help_text="So that you can tell your keys apart, for example YubiKey or Laptop passkey.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    credential = forms.CharField(
+        required=False, max_length=20_000, widget=forms.HiddenInput(attrs={"data-webauthn": ""})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("credential") and not self.has_error("name"):
+            # Above the form: the hidden field has no place of its own to show it.
+            raise ValidationError(
+                "Your browser did not pass on an answer from a security key. Press Add key and "
+                "follow your browser's instructions (this needs JavaScript).",
+                code="required",
+            )
+        return cleaned
+
+
+class SecurityKeySignInForm(forms.Form):
+    credential = forms.CharField(
+        required=True, max_length=20_000, widget=forms.HiddenInput(attrs={"data-webauthn": ""})
+    )
+
+
+class PasskeySignInForm(forms.Form):
+    credential = forms.CharField(max_length=20_000, widget=forms.HiddenInput())
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput())

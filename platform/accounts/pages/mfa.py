@@ -1,6 +1,7 @@
 """Multi-factor authentication pages: the second sign-in step, enrolment (QR code, secret,
-confirmation, recovery codes shown once), new recovery codes, turning MFA off, and the
-middleware that holds a person who must enrol on the enrolment page.
+confirmation, recovery codes shown once), new recovery codes, removing the app, and the
+middleware that holds a person who must enrol on the enrolment page. Security keys and
+passkeys have their pages in `pages.webauthn`; changes here can be confirmed with one.
 
 The session carries the state between the steps:
 * `PENDING` — after a right password, for a user with MFA: who, by which backend, until when
@@ -36,7 +37,8 @@ from ..models import AuthenticationEventKind, User
 from ..selectors import mfa as mfa_selectors
 from ..services import lockout, mfa
 from ..services.authentication_events import authentication_event_record
-from .forms import MfaCodeForm
+from . import ceremonies
+from .forms import MfaCodeForm, MfaConfirmForm, SecurityKeySignInForm
 
 PENDING = "mfa_pending"
 ENROL_REQUIRED = "mfa_enrol_required"
@@ -79,15 +81,15 @@ def after_password(request: HttpRequest, *, user: User, next_url: str) -> HttpRe
 
 
 def after_login(request: HttpRequest, *, user: User) -> str | None:
-    """After signing in without a second step: a person who must use MFA is held on the
-    enrolment page (returned as where to go)."""
-    if mfa_selectors.mfa_required(user=user):
+    """After signing in without a second step (or removing their last factor): a person who
+    must use MFA and has none is held on the enrolment page (returned as where to go)."""
+    if mfa_selectors.mfa_required(user=user) and not mfa_selectors.mfa_enrolled(user=user):
         request.session[ENROL_REQUIRED] = True
         return reverse("accounts:mfa-enrol")
     return None
 
 
-def _pending_user(request: HttpRequest) -> tuple[User | None, dict]:
+def pending_user(request: HttpRequest) -> tuple[User | None, dict]:
     pending = request.session.get(PENDING) or {}
     if not pending or pending.get("until", 0) < time.time():
         return None, {}
@@ -101,11 +103,9 @@ def _pending_user(request: HttpRequest) -> tuple[User | None, dict]:
 def mfa_sign_in(request: HttpRequest) -> HttpResponse:
     """The second step: a code from the authenticator app, or a recovery code. Failures count
     at the lockout's MFA door, per account and per address."""
-    user, pending = _pending_user(request)
+    user, pending = pending_user(request)
     if user is None:
-        request.session.pop(PENDING, None)
-        messages.info(request, "Please sign in again.")
-        return redirect("accounts:sign-in")
+        return sign_in_again(request)
     form = MfaCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -114,19 +114,12 @@ def mfa_sign_in(request: HttpRequest) -> HttpResponse:
         if lock is not None:
             lockout.refusal_record(lock=lock, email=user.email, address=address)
             form.add_error(None, lock.message)
-            response = render(request, "accounts/mfa/sign_in.html", {"form": form}, status=429)
-            response["Retry-After"] = str(lock.seconds_left)
-            return _no_store(response)
+            return sign_in_page(request, user=user, code_form=form, lock=lock)
         kind = mfa.mfa_check(user=user, code=form.cleaned_data["code"])
         if kind is None:
             lock = lockout.failure_record(door=lockout.MFA, email=user.email, address=address)
             form.add_error("code", lock.message if lock else "That code is not right.")
-            status = 429 if lock else 400
-            response = render(request, "accounts/mfa/sign_in.html", {"form": form}, status=status)
-            if lock is not None:
-                response["Retry-After"] = str(lock.seconds_left)
-            return _no_store(response)
-        lockout.success_record(door=lockout.MFA, user=user, email=user.email, address=address)
+            return sign_in_page(request, user=user, code_form=form, lock=lock)
         if kind == mfa.RECOVERY_CODE:
             authentication_event_record(
                 kind=AuthenticationEventKind.RECOVERY_CODE_USED,
@@ -135,9 +128,7 @@ def mfa_sign_in(request: HttpRequest) -> HttpResponse:
                 user=user,
                 detail={"door": lockout.MFA},
             )
-        request.session.pop(PENDING, None)
-        user.backend = pending["backend"]
-        login(request, user, backend=pending["backend"])
+        response = complete_sign_in(request, user=user, pending=pending, address=address)
         if kind == mfa.RECOVERY_CODE:
             left = mfa_selectors.recovery_codes_left(user=user)
             messages.warning(
@@ -145,15 +136,59 @@ def mfa_sign_in(request: HttpRequest) -> HttpResponse:
                 f"You used a recovery code; {left} left. Make new ones on your account page "
                 "if you are running out.",
             )
-        return redirect(_safe_next(request, pending.get("next", "")))
-    return _no_store(
-        render(
-            request,
-            "accounts/mfa/sign_in.html",
-            {"form": form},
-            status=400 if form.errors else status,
-        )
-    )
+        return response
+    return sign_in_page(request, user=user, code_form=form, status=400 if form.errors else status)
+
+
+def sign_in_again(request: HttpRequest) -> HttpResponse:
+    request.session.pop(PENDING, None)
+    messages.info(request, "Please sign in again.")
+    return redirect("accounts:sign-in")
+
+
+def sign_in_page(
+    request: HttpRequest,
+    *,
+    user: User,
+    code_form=None,
+    key_form=None,
+    status: int = 200,
+    lock: lockout.Lock | None = None,
+) -> HttpResponse:
+    """The second step's page: a code (app or recovery code) and, for someone with keys,
+    "Use your security key". A lock answers 429 with Retry-After."""
+    code_form = code_form or MfaCodeForm()
+    key_form = key_form or SecurityKeySignInForm()
+    has_app = mfa_selectors.has_authenticator_app(user=user)
+    if not has_app:  # keys only: the box takes a recovery code, nothing else
+        code_form.fields["code"].label = "Recovery code"
+        code_form.fields["code"].help_text = "One of the recovery codes you kept, like abcde-fghij."
+    context = {
+        "form": code_form,
+        "key_form": key_form,
+        "has_app": has_app,
+        "has_keys": mfa_selectors.security_key_list(user=user).exists(),
+    }
+    if lock is not None:
+        status = 429
+    elif code_form.errors or key_form.errors:
+        status = max(status, 400)
+    response = render(request, "accounts/mfa/sign_in.html", context, status=status)
+    if lock is not None:
+        response["Retry-After"] = str(lock.seconds_left)
+    return _no_store(response)
+
+
+def complete_sign_in(
+    request: HttpRequest, *, user: User, pending: dict, address: str | None
+) -> HttpResponse:
+    """The second step succeeded: record it, sign in by the backend that checked the
+    password, and go where the person was going."""
+    lockout.success_record(door=lockout.MFA, user=user, email=user.email, address=address)
+    request.session.pop(PENDING, None)
+    user.backend = pending["backend"]
+    login(request, user, backend=pending["backend"])
+    return redirect(_safe_next(request, pending.get("next", "")))
 
 
 def _enrol_secret(request: HttpRequest) -> str:
@@ -172,7 +207,9 @@ def _issuer(request: HttpRequest) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_enrol_page(request: HttpRequest) -> HttpResponse:
-    if mfa_selectors.mfa_enrolled(user=request.user):
+    """Set up the authenticator app. Someone who must use MFA and has none is held here,
+    from where they may add a security key instead (`pages.webauthn`)."""
+    if mfa_selectors.has_authenticator_app(user=request.user):
         return redirect("accounts:mfa")
     secret = _enrol_secret(request)
     form = MfaCodeForm(request.POST or None)
@@ -184,7 +221,10 @@ def mfa_enrol_page(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(ENROL_SECRET, None)
             request.session.pop(ENROL_REQUIRED, None)
-            return _recovery_codes_page(request, codes=codes, status=201)
+            if not codes:  # the person's security key already gave them recovery codes
+                messages.success(request, "Your authenticator app is set up.")
+                return redirect("accounts:mfa")
+            return recovery_codes_page(request, codes=codes, status=201)
     context = {
         "form": form,
         "secret": secret,
@@ -209,54 +249,82 @@ def mfa_enrol_qr(request: HttpRequest) -> HttpResponse:
     return _no_store(HttpResponse(out.getvalue(), content_type="image/svg+xml"))
 
 
-def _recovery_codes_page(request: HttpRequest, *, codes: list[str], status: int) -> HttpResponse:
+def recovery_codes_page(request: HttpRequest, *, codes: list[str], status: int) -> HttpResponse:
     # Rendered, never redirected: the codes exist only in this response.
     return _no_store(
         render(request, "accounts/mfa/recovery_codes.html", {"codes": codes}, status=status)
     )
 
 
+def _manage_context(request: HttpRequest, **forms) -> dict:
+    user = request.user
+    return {
+        "enrolled": mfa_selectors.mfa_enrolled(user=user),
+        "required": mfa_selectors.mfa_required(user=user),
+        "factors": mfa_selectors.mfa_factors_in_words(user=user),
+        "has_app": mfa_selectors.has_authenticator_app(user=user),
+        "keys": list(mfa_selectors.security_key_list(user=user)),
+        "codes_left": mfa_selectors.recovery_codes_left(user=user),
+        "regenerate_form": forms.get("regenerate") or MfaConfirmForm(prefix="regenerate"),
+        "remove_form": forms.get("remove") or MfaConfirmForm(prefix="remove"),
+    }
+
+
 @login_required
 @require_GET
 def mfa_page(request: HttpRequest) -> HttpResponse:
-    """The user's own MFA: on or not, recovery codes left, new codes, turn off."""
-    context = {
-        "enrolled": mfa_selectors.mfa_enrolled(user=request.user),
-        "required": mfa_selectors.mfa_required(user=request.user),
-        "codes_left": mfa_selectors.recovery_codes_left(user=request.user),
-        "regenerate_form": MfaCodeForm(prefix="regenerate"),
-        "remove_form": MfaCodeForm(prefix="remove"),
-    }
-    return _no_store(render(request, "accounts/mfa/manage.html", context))
+    """The user's own MFA: which factors, their security keys, recovery codes left, new
+    codes, removing the app."""
+    return _no_store(render(request, "accounts/mfa/manage.html", _manage_context(request)))
 
 
-def _with_code(request: HttpRequest, prefix: str, change) -> tuple[object, HttpResponse | None]:
-    """Run `change` if the code posted is right. Wrong codes count at the MFA door as at
-    sign-in, so a borrowed session cannot be used to guess codes here either."""
-    form = MfaCodeForm(request.POST, prefix=prefix)
-    status, lock = 400, None
+def with_factor(
+    request: HttpRequest, form: MfaConfirmForm, change
+) -> tuple[object, HttpResponse | None]:
+    """Run `change(code=..., assertion=...)` if the person proves a second factor now: a
+    code from their app, or a key's answer to the confirmation ceremony. Failures count at
+    the MFA door as at sign-in, so a borrowed session cannot be used to guess codes here
+    either. Returns (the change's result, None), or (None, the lock now holding the door,
+    if any) with the refusal on the form."""
     if form.is_valid():
         email, address = request.user.email, client_address(request)
         lock = lockout.lock_for(door=lockout.MFA, email=email, address=address)
         if lock is not None:
             lockout.refusal_record(lock=lock, email=email, address=address)
             form.add_error(None, lock.message)
-        else:
-            try:
-                return change(user=request.user, code=form.cleaned_data["code"]), None
-            except DomainError as error:
-                show_domain_error(form, error)
-                lock = lockout.failure_record(door=lockout.MFA, email=email, address=address)
-        if lock is not None:
-            status = 429
-    context = {
-        "enrolled": mfa_selectors.mfa_enrolled(user=request.user),
-        "required": mfa_selectors.mfa_required(user=request.user),
-        "codes_left": mfa_selectors.recovery_codes_left(user=request.user),
-        "regenerate_form": form if prefix == "regenerate" else MfaCodeForm(prefix="regenerate"),
-        "remove_form": form if prefix == "remove" else MfaCodeForm(prefix="remove"),
-    }
-    response = render(request, "accounts/mfa/manage.html", context, status=status)
+            return None, lock
+        assertion = None
+        credential = form.cleaned_data["credential"]
+        if credential:
+            assertion = ceremonies.assertion_from(
+                request, credential=credential, purpose=ceremonies.CONFIRM, user_id=request.user.pk
+            )
+            if assertion is None:
+                form.add_error(None, ceremonies.EXPIRED_MESSAGE)
+                return None, None
+        try:
+            return change(code=form.cleaned_data["code"], assertion=assertion), None
+        except DomainError as error:
+            show_domain_error(form, error, field_map={"credential": ""})
+            if error.code in ("last_factor", "conflict", "not_found"):
+                return None, None  # not a wrong factor: the change itself is refused
+            return None, lockout.failure_record(door=lockout.MFA, email=email, address=address)
+    return None, None
+
+
+def _with_code(request: HttpRequest, prefix: str, change) -> tuple[object, HttpResponse | None]:
+    form = MfaConfirmForm(request.POST, prefix=prefix)
+    result, lock = with_factor(
+        request,
+        form,
+        lambda *, code, assertion: change(user=request.user, code=code, assertion=assertion),
+    )
+    if not form.errors:
+        return result, None
+    context = _manage_context(request, **{prefix: form})
+    response = render(
+        request, "accounts/mfa/manage.html", context, status=429 if lock is not None else 400
+    )
     if lock is not None:
         response["Retry-After"] = str(lock.seconds_left)
     return None, _no_store(response)
@@ -268,7 +336,7 @@ def mfa_recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     codes, refused = _with_code(request, "regenerate", mfa.recovery_codes_regenerate)
     if refused is not None:
         return refused
-    return _recovery_codes_page(request, codes=codes, status=201)
+    return recovery_codes_page(request, codes=codes, status=201)
 
 
 @login_required
@@ -277,7 +345,12 @@ def mfa_remove_page(request: HttpRequest) -> HttpResponse:
     _, refused = _with_code(request, "remove", mfa.mfa_remove)
     if refused is not None:
         return refused
-    messages.success(request, "Multi-factor authentication is off.")
+    messages.success(
+        request,
+        "Your authenticator app is removed."
+        if mfa_selectors.mfa_enrolled(user=request.user)
+        else "Multi-factor authentication is off.",
+    )
     target = after_login(request, user=request.user)
     return redirect(target or "accounts:mfa")
 
@@ -299,6 +372,8 @@ class MfaEnrolmentMiddleware:
                 allowed = (
                     reverse("accounts:mfa-enrol"),
                     reverse("accounts:mfa-enrol-qr"),
+                    reverse("accounts:security-key-add"),
+                    reverse("accounts:security-key-options"),
                     reverse("accounts:sign-out"),
                     # The idle warning on the enrolment page asks how long is left.
                     reverse("accounts:session-status"),

@@ -116,12 +116,19 @@ def refusal_record(*, lock: Lock, email: str, address: str | None) -> None:
     )
 
 
-def failure_record(*, door: str, email: str, address: str | None) -> Lock | None:
+def failure_record(
+    *, door: str, email: str, address: str | None, detail: dict | None = None
+) -> Lock | None:
     """Count one failure (for password reset: one request) against the account and the
-    address, record it, and lock whichever reached its limit. Returns the new lock, if any."""
+    address, record it (with `detail`, e.g. how it was tried), and lock whichever reached its
+    limit. Returns the new lock, if any."""
     user = _account(email)
     authentication_event_record(
-        kind=_FAILED_KIND[door], email=email, address=address, user=user, detail={"door": door}
+        kind=_FAILED_KIND[door],
+        email=email,
+        address=address,
+        user=user,
+        detail={"door": door, **(detail or {})},
     )
     new_lock = None
     for subject, value in _subjects(email, address):
@@ -144,7 +151,13 @@ def failure_record(*, door: str, email: str, address: str | None) -> Lock | None
 
 
 def success_record(
-    *, door: str, user: User, email: str, address: str | None, kind: str | None = None
+    *,
+    door: str,
+    user: User,
+    email: str,
+    address: str | None,
+    kind: str | None = None,
+    detail: dict | None = None,
 ) -> None:
     """After a success: record it (as `kind` when the door's usual one is not true, e.g. a
     right password that still needs a code), and forgive the account's failures (not its
@@ -154,7 +167,7 @@ def success_record(
         email=email,
         address=address,
         user=user,
-        detail={"door": door},
+        detail={"door": door, **(detail or {})},
     )
     cache.delete(_key(door, ACCOUNT, email, "count"))
 

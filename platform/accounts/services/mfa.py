@@ -1,7 +1,8 @@
 """Multi-factor authentication: enrolment, checking a code at sign-in, new recovery codes,
-removal by the user (with a current code) and reset by an administrator (audited, the user
-told by e-mail). Rules in `domain.mfa`; the sign-in step counts failures through the
-lockout's MFA door (`services.lockout`), which the pages call.
+removal by the user (with a current code or key) and reset by an administrator (audited, the
+user told by e-mail). Rules in `domain.mfa`; the sign-in step counts failures through the
+lockout's MFA door (`services.lockout`), which the pages call. Security keys and passkeys,
+the other second factor, are in `services.webauthn`; recovery codes serve both.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from goldenthread.platform.core.errors import Conflict, DomainError, PermissionD
 
 from ..domain import mfa as rules
 from ..domain.choices import OrganisationSetting, UserAuditAction
-from ..models import RecoveryCode, TotpDevice, User
+from ..models import RecoveryCode, SecurityKey, TotpDevice, User
 from ..permissions import require_administer_users
+from ..selectors.mfa import NOT_ENROLLED, mfa_factors_in_words
 from .organisation_settings import setting_change_record
 from .sessions import user_sessions_end
 from .users import user_audit_record
+from .webauthn import KeyAssertion, security_key_authenticate
 
 TOTP = "totp"
 RECOVERY_CODE = "recovery_code"
@@ -47,7 +50,8 @@ def _wrong_code() -> DomainError:
 @transaction.atomic
 def mfa_enrol(*, user: User, secret: str, code: str) -> list[str]:
     """Confirm the authenticator app holding `secret` with a code from it; returns the ten
-    recovery codes, to be shown once."""
+    recovery codes, to be shown once (none when a security key already gave the person
+    their codes)."""
     if TotpDevice.objects.select_for_update().filter(user=user).exists():
         raise Conflict("Multi-factor authentication is already set up.", code="mfa_enrolled")
     step = rules.matching_step(secret=secret, code=code, now=time.time(), after_step=0)
@@ -57,6 +61,8 @@ def mfa_enrol(*, user: User, secret: str, code: str) -> list[str]:
     TotpDevice.objects.create(
         user=user, secret=secret, confirmed_at=now, last_step=step, last_used_at=now
     )
+    if SecurityKey.objects.filter(user=user).exists():
+        return []
     return _recovery_codes_replace(user=user)
 
 
@@ -65,9 +71,9 @@ def mfa_check(*, user: User, code: str) -> str | None:
     """Check a code typed at sign-in: TOTP (a step not yet used) or an unused recovery code,
     which is then spent. Returns which kind worked, or None."""
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
-    if device is None:
-        return None
     if rules.looks_like_totp(code):
+        if device is None:  # someone with security keys only has no app codes
+            return None
         step = rules.matching_step(
             secret=device.secret, code=code, now=time.time(), after_step=device.last_step
         )
@@ -83,25 +89,45 @@ def mfa_check(*, user: User, code: str) -> str | None:
     return RECOVERY_CODE if spent else None
 
 
-def _require_current_code(*, user: User, code: str) -> None:
+def factor_require(
+    *,
+    user: User,
+    code: str = "",
+    assertion: KeyAssertion | None = None,
+    address: str | None = None,
+) -> None:
+    """Proof that the person holds a second factor now, before a change to MFA itself: one
+    of their security keys answering a fresh challenge, or a current code from their app (a
+    recovery code is not enough: it is the spare, not the factor)."""
+    if assertion is not None:
+        security_key_authenticate(user=user, assertion=assertion, address=address)
+        return
     if mfa_check(user=user, code=code) != TOTP:
         raise _wrong_code()
 
 
-@transaction.atomic
-def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
-    """New recovery codes (the old ones stop working), given a current TOTP code."""
-    _require_current_code(user=user, code=code)
-    return _recovery_codes_replace(user=user)
+# The proof is checked before the change's own transaction, not inside it: a key refused as
+# a possible copy is recorded, and that record must not be rolled back with the change.
 
 
-@transaction.atomic
-def mfa_remove(*, user: User, code: str) -> None:
-    """The user turns MFA off, proving they hold the app with a current code. If MFA is
+def recovery_codes_regenerate(
+    *, user: User, code: str = "", assertion: KeyAssertion | None = None
+) -> list[str]:
+    """New recovery codes (the old ones stop working), given a current TOTP code or key."""
+    factor_require(user=user, code=code, assertion=assertion)
+    with transaction.atomic():
+        return _recovery_codes_replace(user=user)
+
+
+def mfa_remove(*, user: User, code: str = "", assertion: KeyAssertion | None = None) -> None:
+    """The user removes their authenticator app, proving they hold it (or one of their keys)
+    now. Without security keys left, that turns MFA off, recovery codes included; if MFA is
     required of them, they must set it up again before going on (the pages see to that)."""
-    _require_current_code(user=user, code=code)
-    TotpDevice.objects.filter(user=user).delete()
-    RecoveryCode.objects.filter(user=user).delete()
+    factor_require(user=user, code=code, assertion=assertion)
+    with transaction.atomic():
+        TotpDevice.objects.filter(user=user).delete()
+        if not SecurityKey.objects.filter(user=user).exists():
+            RecoveryCode.objects.filter(user=user).delete()
 
 
 @transaction.atomic
@@ -116,17 +142,19 @@ def mfa_reset(*, actor: User, user: User, base_url: str) -> None:
             "You cannot reset your own multi-factor authentication here: turn it off on your "
             "account page, or ask another administrator."
         )
-    if not TotpDevice.objects.filter(user=user).exists():
+    factors = mfa_factors_in_words(user=user)
+    if factors == NOT_ENROLLED:
         raise Conflict(
             f"{user.email} has not set up multi-factor authentication.", code="mfa_not_enrolled"
         )
     TotpDevice.objects.filter(user=user).delete()
+    SecurityKey.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     user_audit_record(
         actor=actor,
         action=UserAuditAction.MFA_RESET,
         user=user,
-        old={"mfa": "on"},
+        old={"mfa": factors},
         new={"mfa": "not set up", "sessions_ended": user_sessions_end(user=user)},
     )
     from ..tasks import send_mfa_reset_email

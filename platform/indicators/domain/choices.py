@@ -21,6 +21,21 @@ class RollupRule(models.TextChoices):
     RECOMPUTE = "recompute", "Recomputed from numerator and denominator"
 
 
+def default_rollup_rule(*, is_calculated: bool, unit_kind: str) -> RollupRule:
+    """How a PI's periods combine into a year unless it says otherwise: a calculated PI is
+    recomputed from its numerators and denominators; counts and money add up; a percentage,
+    rate or time that is not calculated is averaged; a yes/no takes the latest answer. (A
+    snapshot count, households in temporary accommodation on the last day, is set to "last"
+    by hand: nothing in its definition says so.)"""
+    if is_calculated:
+        return RollupRule.RECOMPUTE
+    if unit_kind in (UnitKind.NUMBER, UnitKind.MONEY):
+        return RollupRule.SUM
+    if unit_kind == UnitKind.YES_NO:
+        return RollupRule.LAST
+    return RollupRule.AVERAGE
+
+
 class OutOfRangePolicy(models.TextChoices):
     REFUSE = "refuse", "Refuse the value"
     CONFIRM = "confirm", "Accept only with a confirmation and note"

@@ -55,6 +55,9 @@ class SubArea(models.Model):
     kind = models.CharField(max_length=24, choices=SubAreaKind.choices)
     name = models.CharField(max_length=200)
     code = models.CharField(max_length=32, blank=True)
+    # Archived rather than deleted once it has values or targets: history keeps its rows, and
+    # an archived sub-area is offered for no new PI or value.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -185,6 +188,11 @@ class Indicator(models.Model):
         max_length=12, choices=RollupRule.choices, default=RollupRule.LAST
     )
     year_to_date = models.BooleanField(default=False)
+    # A period with no target of its own takes the year's target profiled onto it (an equal
+    # share for a summed PI, the annual figure otherwise): see `domain.part_year`.
+    falls_back_to_annual_target = models.BooleanField(default=False)
+    # The wards, localities or groups this PI collects values (and may set targets) for.
+    sub_areas = models.ManyToManyField(SubArea, blank=True, related_name="indicators")
 
     valid_minimum = amount_field(null=True, blank=True)
     valid_maximum = amount_field(null=True, blank=True)

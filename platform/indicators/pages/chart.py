@@ -13,6 +13,7 @@ from goldenthread.platform.core.periods import periods_between
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 
 from ..models import Indicator
+from ..selectors.indicators import SubAreaTable
 from ..selectors.report import ValueWithTrends
 from ..templatetags.icons import icon_shape
 from ..templatetags.indicators import pi_number, status_badge, status_of
@@ -79,4 +80,36 @@ def build_chart(
         ],
         number=lambda number: pi_number(number, indicator),
         legend_extra=tuple(status_badge(status) for status in seen),
+    )
+
+
+AREA_SHAPES = ("circle", "square", "diamond")
+
+
+def build_sub_area_chart(*, indicator: Indicator, table: SubAreaTable) -> LineChart | None:
+    """A line per area or group over the periods of the table beside it (which holds the same
+    numbers); lines differ by marker shape and line style as well as colour."""
+    if not table.periods or not table.rows:
+        return None
+    series = [
+        Series(
+            name=area.name,
+            values=[cell.value.value if cell.value else None for cell in cells],
+            css_class=f"chart-values chart-area-{index % 6}",
+            shape=AREA_SHAPES[index % len(AREA_SHAPES)],
+        )
+        for index, (area, cells) in enumerate(table.rows)
+    ]
+    first, last = table.periods[0], table.periods[-1]
+    return line_chart(
+        dom_id="sub-area-chart",
+        css_class="pi-chart",
+        title=f"{indicator.code} by area or group",
+        description=(
+            f"Values of {indicator.code} for {len(table.rows)} areas or groups from "
+            f"{first.label} to {last.label}. The same numbers are in the table below."
+        ),
+        periods=[p.code for p in table.periods],
+        series=series,
+        number=lambda number: pi_number(number, indicator),
     )

@@ -34,11 +34,11 @@ from ..domain.choices import (
 )
 from ..models import Commentary, Indicator
 from ..permissions import can_comment, can_enter_values, can_manage_indicators, can_read
-from ..selectors.indicators import audit_list, target_list
+from ..selectors.indicators import audit_list, indicator_sub_area_table, target_list
 from ..selectors.report import indicator_values_with_trends
 from ..services.values import commentary_add
 from ..services.workflow import value_reopen
-from .chart import build_chart
+from .chart import build_chart, build_sub_area_chart
 from .common import indicator_or_404, value_or_404
 from .forms import CommentaryForm, ReasonForm
 from .indicators import catalogue_changes
@@ -89,9 +89,12 @@ def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=
             periods=_commentary_periods(indicator, series),
             initial={"period": default.code if default else None},
         )
+    by_area = indicator_sub_area_table(indicator=indicator)
     return {
         "indicator": indicator,
         "chart": build_chart(indicator=indicator, series=series, targets=targets),
+        "by_area": by_area,
+        "by_area_chart": build_sub_area_chart(indicator=indicator, table=by_area),
         "rows": [(item, targets.get(item.period.code)) for item in reversed(series)],
         "latest": series[-1] if series else None,
         "commentary": commentary,

@@ -10,11 +10,18 @@ from django.utils.safestring import mark_safe
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.choices import Frequency, Polarity
+from goldenthread.platform.core.period_picker import (
+    period_choices,
+    period_field,
+    period_picker,
+)
+from goldenthread.platform.core.periods import PeriodType
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 
 from ..domain.choices import (
     OutOfRangePolicy,
     RollupRule,
+    SubAreaKind,
     ToleranceKind,
     UnitKind,
     ValueState,
@@ -193,9 +200,17 @@ class IndicatorForm(forms.Form):
         "Factor", help_text="Value = numerator ÷ denominator × factor (100 for a percentage)."
     )
     rollup_rule = optional_choice(
-        "Roll-up to quarter and year", RollupRule.choices, "The usual rule for the unit"
+        "How periods combine into a quarter or year",
+        RollupRule.choices,
+        "The usual rule for the unit (counts add up, rates are averaged or recomputed)",
     )
     year_to_date = forms.BooleanField(label="Reported year to date", required=False)
+    falls_back_to_annual_target = forms.BooleanField(
+        label="A period without its own target takes its share of the annual target",
+        required=False,
+        help_text="An equal share for a count that adds up; the annual figure for a rate or "
+        "average. Without this, a part year with no period targets has no year-to-date target.",
+    )
     valid_minimum = number_field("Lowest valid value")
     valid_maximum = number_field("Highest valid value")
     whole_numbers = forms.BooleanField(label="Whole numbers only", required=False)
@@ -319,6 +334,7 @@ class IndicatorForm(forms.Form):
                     "factor",
                     "rollup_rule",
                     "year_to_date",
+                    "falls_back_to_annual_target",
                 ],
             ),
             (
@@ -357,15 +373,72 @@ def indicator_initial(indicator) -> dict[str, Any]:
     return initial
 
 
-class TargetForm(forms.Form):
+class SubAreaChoice:
+    """A form's optional choice of one of the PI's (unarchived) sub-areas."""
+
+    def offer_sub_areas(self, sub_areas) -> None:
+        self._sub_areas = {area.pk: area for area in sub_areas if area.archived_at is None}
+        self.fields["sub_area"].choices = [
+            ("", "The whole area"),
+            *(
+                (pk, f"{area.name} ({area.get_kind_display().lower()})")
+                for pk, area in self._sub_areas.items()
+            ),
+        ]
+
+    def chosen_sub_area(self):
+        """The sub-area chosen (a SubArea), or None for the whole area."""
+        chosen = self.cleaned_data.get("sub_area")
+        return None if chosen is None else getattr(self, "_sub_areas", {}).get(chosen)
+
+
+def sub_area_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="Area or group",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "The whole area")],
+    )
+
+
+def target_period_choices(indicator) -> list:
+    """The periods a PI's target can be set for, from the shared period picker: its own
+    periods (the coming years first), then whole years for the annual target."""
+    choices = period_choices(
+        period_picker(type=indicator.period_type, years_ahead=2, blank="Choose a period")
+    )
+    year_type = PeriodType(indicator.year_basis)
+    if indicator.period_type is not year_type:
+        years = period_picker(type=year_type, years_ahead=2)
+        whole = [(o.code, o.label) for group in years.groups for o in group.options]
+        choices.append(("Whole years (the annual target)", whole))
+    return choices
+
+
+def year_choices(indicator) -> list:
+    """The years a PI's annual target can be profiled for (the coming years first)."""
+    years = period_picker(
+        type=PeriodType(indicator.year_basis), years_ahead=2, blank="Choose a year"
+    )
+    return period_choices(years)
+
+
+class TargetForm(SubAreaChoice, forms.Form):
     period = forms.CharField(label="Period", max_length=24)
+    sub_area = sub_area_field()
     value = forms.CharField(label="Target", max_length=40)
     note = forms.CharField(label="Note", required=False, max_length=1000)
     reason = forms.CharField(label="Reason for the change", required=False, max_length=1000)
 
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"] = period_field(target_period_choices(indicator))
 
-class TargetProfileForm(forms.Form):
+
+class TargetProfileForm(SubAreaChoice, forms.Form):
     year = forms.CharField(label="Year", max_length=24)
+    sub_area = sub_area_field()
     annual = forms.CharField(label="Annual target", max_length=40)
     method = forms.ChoiceField(
         label="Profile",
@@ -377,6 +450,10 @@ class TargetProfileForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label="Reason for the change", required=False, max_length=1000)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"] = period_field(year_choices(indicator), label="Year")
 
 
 class SettingsForm(forms.ModelForm):
@@ -409,16 +486,41 @@ class SettingsForm(forms.ModelForm):
         }
 
 
+class SubAreaForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=SubAreaKind.choices)
+    name = forms.CharField(label="Name", max_length=200)
+    code = forms.CharField(
+        label="Short code", required=False, max_length=32, help_text="For example an ONS code."
+    )
+
+
+class IndicatorSubAreasForm(forms.Form):
+    sub_areas = forms.TypedMultipleChoiceField(
+        label="Areas and groups this indicator collects values for",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, sub_areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sub_areas"].choices = [
+            (area.pk, f"{area.name} ({area.get_kind_display().lower()})") for area in sub_areas
+        ]
+
+
 class ServiceAreaForm(forms.Form):
     name = forms.CharField(label="Service area name", max_length=200)
     code = forms.CharField(label="Short code", required=False, max_length=32)
 
 
-class ValueEntryForm(forms.Form):
+class ValueEntryForm(SubAreaChoice, forms.Form):
     """One value for one PI and period. Numbers stay text here: the service parses them so
     that every interface gives the same message for "not a number"."""
 
     period = forms.CharField(label="Period", max_length=24)
+    # Offered only for a PI that collects values by area or group (`offer_sub_areas`).
+    sub_area = sub_area_field()
     value = forms.CharField(label="Value", required=False, max_length=40)
     numerator = forms.CharField(label="Numerator", required=False, max_length=40)
     denominator = forms.CharField(label="Denominator", required=False, max_length=40)
@@ -533,6 +635,12 @@ class ReportForm(forms.Form):
         label="Service area", required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     approved_only = forms.BooleanField(label="Approved values only", required=False)
+    year_columns = forms.BooleanField(
+        label="Show the year to date, the annual target and last year's outturn", required=False
+    )
+    sub_areas = forms.BooleanField(
+        label="Show values by area or group (wards, localities, groups)", required=False
+    )
 
     def __init__(self, *args, periods=(), service_areas=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -222,10 +222,14 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = indicator_or_404(pk)
     can_manage = can_manage_indicators(request.user)
     action = request.POST.get("action", "")
-    set_form = TargetForm(request.POST if action == "set" else None, prefix="target")
-    profile_form = TargetProfileForm(
-        request.POST if action == "profile" else None, prefix="profile"
+    set_form = TargetForm(
+        request.POST if action == "set" else None, prefix="target", indicator=indicator
     )
+    profile_form = TargetProfileForm(
+        request.POST if action == "profile" else None, prefix="profile", indicator=indicator
+    )
+    for form in (set_form, profile_form):
+        form.offer_sub_areas(indicator.sub_areas.all())
     failed = None
     if request.method == "POST":
         refuse_unless(can_manage, MANAGERS_ONLY)
@@ -236,6 +240,7 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
                     indicator=indicator,
                     period_code=set_form.cleaned_data["period"],
                     value=set_form.cleaned_data["value"],
+                    sub_area=set_form.chosen_sub_area(),
                     note=set_form.cleaned_data["note"],
                     reason=set_form.cleaned_data["reason"],
                 )
@@ -248,6 +253,7 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
                     year_code=profile_form.cleaned_data["year"],
                     annual=profile_form.cleaned_data["annual"],
                     method=profile_form.cleaned_data["method"],
+                    sub_area=profile_form.chosen_sub_area(),
                     reason=profile_form.cleaned_data["reason"],
                 )
                 messages.success(
@@ -290,21 +296,10 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _period_hint(indicator: Indicator) -> str:
-    examples = {
-        "quarter": "2025/26 Q2",
-        "month": "2025-07",
-        "half": "2025/26 H1",
-        "tertial": "2025/26 T1",
-        "week": "2025-W14",
-        "financial_year": "2025/26",
-        "calendar_year": "CY2025",
-        "academic_year": "AY2025/26",
-    }
     kind = indicator.period_type
-    example = examples.get(str(kind), "2025/26")
     return (
-        f"{indicator.code} is collected {indicator.get_frequency_display().lower()}: give a "
-        f"{kind.label} like {example}, or a year like 2025/26 for the annual target."
+        f"{indicator.code} is collected {indicator.get_frequency_display().lower()}: choose a "
+        f"{kind.label}, or a whole year for the annual target."
     )
 
 

@@ -73,6 +73,12 @@ class ShownRow(NamedTuple):
     long_trend: SafeString
     commentary: str | None
     author: str
+    target_words: str  # why there is no target (a part year without a profiled target)
+    # The year columns, when asked for: year to date, its target, the annual target, last
+    # year's period code and outturn; else None.
+    year: tuple[str, str, str, str, str] | None
+    # The PI's sub-areas' rows, when asked for: (name, value, target, status badge) each.
+    area_rows: tuple[tuple[str, str, str, SafeString], ...]
 
 
 class _RowShower:
@@ -121,6 +127,29 @@ class _RowShower:
             last_year_known = self._period(last_year.period)
         workflow = current.workflow_status
         commentary = row.commentary
+        year = None
+        if row.year is not None:
+            columns = row.year
+            year = (
+                reading_in(columns.year_to_date, shown, ""),
+                shown(columns.year_to_date_target) or columns.year_to_date_target_words,
+                shown(columns.annual_target),
+                columns.outturn.period.code,
+                reading_in(columns.outturn, shown, ""),
+            )
+        area_rows = (
+            tuple(
+                (
+                    area.name,
+                    reading_in(area.reading, shown, ""),
+                    shown(area.target) or area.target_words,
+                    self._status.get(area.status) or self._status_badge(area.status),
+                )
+                for area in row.sub_areas
+            )
+            if row.sub_areas
+            else ()
+        )
         return ShownRow(
             f"{self.detail}{pi.id}/",
             pi.code,
@@ -140,10 +169,13 @@ class _RowShower:
             trends.get((row.long_trend, LONG_TERM)) or self._trend_badge(row.long_trend, LONG_TERM),
             commentary.text if commentary else None,
             (commentary.author or "") if commentary else "",
+            row.target_words,
+            year,
+            area_rows,
         )
 
 
-def report_groups(report: Report) -> str:
+def report_groups(report: Report, *, year_columns: bool = False) -> str:
     """Each service area's part of the report (heading, table and rows) as HTML, in the
     selector's order."""
     shower = _RowShower(report)
@@ -156,6 +188,7 @@ def report_groups(report: Report) -> str:
             ],
             "period": report.period.label,
             "dash": DASH,
+            "year_columns": year_columns,
         },
     )
 
@@ -200,10 +233,16 @@ def report_page(request: HttpRequest) -> HttpResponse:
             approved_only=form.cleaned_data.get("approved_only") or False,
             today=today,
             known_service_areas=areas,
+            year_columns=form.cleaned_data.get("year_columns") or False,
+            sub_areas=form.cleaned_data.get("sub_areas") or False,
         )
     elif chosen is not None:
         problem = " ".join(str(m) for errors in form.errors.values() for m in errors)
-    groups = report_groups(report) if report else ""
+    groups = (
+        report_groups(report, year_columns=form.cleaned_data.get("year_columns") or False)
+        if report
+        else ""
+    )
     page = render_to_string(
         "indicators/report.html",
         {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import approvals, detail, entry, indicators, report
+from . import approvals, detail, entry, grid, indicators, report, sub_areas
 
 app_name = "indicators"
 
@@ -12,9 +12,12 @@ urlpatterns = [
     path("adopt/", indicators.indicator_adopt_page, name="adopt"),
     path("settings/", indicators.settings_page, name="settings"),
     path("owe/", entry.what_i_owe_page, name="owe"),
-    path("grid/", entry.value_grid_page, name="grid"),
+    path("grid/", grid.value_grid_page, name="grid"),
     path("approvals/", approvals.approvals_page, name="approvals"),
     path("report/", report.report_page, name="report"),
+    path("sub-areas/", sub_areas.sub_area_list_page, name="sub-areas"),
+    path("sub-areas/<int:pk>/", sub_areas.sub_area_edit_page, name="sub-area-edit"),
+    path("values/approve-many/", approvals.values_bulk_page, name="approve-many"),
     path("values/<int:value_pk>/approve/", approvals.value_approve_page, name="approve"),
     path("values/<int:value_pk>/send-back/", approvals.value_send_back_page, name="send-back"),
     path("values/<int:value_pk>/reopen/", detail.value_reopen_page, name="reopen"),
@@ -26,6 +29,7 @@ urlpatterns = [
         name="accept-catalogue",
     ),
     path("<int:pk>/targets/", indicators.targets_page, name="targets"),
+    path("<int:pk>/sub-areas/", sub_areas.indicator_sub_areas_page, name="indicator-sub-areas"),
     path("<int:pk>/history/", detail.indicator_history_page, name="history"),
     path("<int:pk>/commentary/", detail.commentary_add_page, name="commentary"),
     path("<int:pk>/enter/", entry.value_entry_page, name="enter"),

@@ -9,7 +9,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
-from ..selectors.indicators import INDICATOR_FILTERS, indicator_get, indicator_list
+from ..permissions import require_manage
+from ..selectors.indicators import (
+    INDICATOR_FILTERS,
+    indicator_get,
+    indicator_list,
+    sub_area_get,
+)
 from ..services.common import to_decimal
 from ..services.indicators import (
     indicator_accept_catalogue_version,
@@ -18,10 +24,14 @@ from ..services.indicators import (
     indicator_delete,
     indicator_reactivate,
     indicator_retire,
+    indicator_sub_areas_set,
     indicator_update,
     performance_settings_update,
     service_area_create,
+    sub_area_archive,
     sub_area_create,
+    sub_area_restore,
+    sub_area_update,
 )
 from . import schema
 from .base import (
@@ -64,6 +74,8 @@ def indicator_output(pi: Indicator) -> dict[str, Any]:
         "factor": number(pi.factor),
         "rollup_rule": pi.rollup_rule,
         "year_to_date": pi.year_to_date,
+        "falls_back_to_annual_target": pi.falls_back_to_annual_target,
+        "sub_area_ids": [area.pk for area in pi.sub_areas.all()],
         "valid_minimum": number(pi.valid_minimum),
         "valid_maximum": number(pi.valid_maximum),
         "whole_numbers": pi.whole_numbers,
@@ -101,6 +113,7 @@ class IndicatorFieldsInput(serializers.Serializer):
     factor = NumberField()
     rollup_rule = serializers.CharField(required=False)
     year_to_date = serializers.BooleanField(required=False)
+    falls_back_to_annual_target = serializers.BooleanField(required=False)
     valid_minimum = NumberField()
     valid_maximum = NumberField()
     whole_numbers = serializers.BooleanField(required=False)
@@ -335,7 +348,85 @@ class ServiceAreaListApi(IndicatorsApi):
 
 
 def sub_area_output(area: SubArea) -> dict[str, Any]:
-    return {"id": area.pk, "kind": area.kind, "name": area.name, "code": area.code}
+    return {
+        "id": area.pk,
+        "kind": area.kind,
+        "name": area.name,
+        "code": area.code,
+        "archived": area.archived_at is not None,
+    }
+
+
+class SubAreaDetailApi(IndicatorsApi):
+    """PATCH: rename a sub-area, or archive / restore it (`archived`). Archiving one with no
+    values, targets or baselines deletes it (204)."""
+
+    @extend_schema_serializer(component_name="SubAreaPatchInput")
+    class InputSerializer(serializers.Serializer):
+        # Checked by the service (the model's choices), as on create.
+        kind = serializers.CharField(required=False)
+        name = serializers.CharField(max_length=200, required=False)
+        code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+        archived = serializers.BooleanField(required=False)
+
+    @extend_schema(
+        operation_id="indicators_sub_areas_update",
+        summary="Change, archive or restore a sub-area",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={
+            200: schema.SubAreaSerializer,
+            204: None,
+            **schema.errors(400, 403, 404, 409),
+        },
+    )
+    def patch(self, request, pk):
+        area = sub_area_get(pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        archived = data.pop("archived", None)
+        if data:
+            area = sub_area_update(
+                actor=request.user,
+                sub_area=area,
+                kind=data.get("kind", area.kind),
+                name=data.get("name", area.name),
+                code=data.get("code", area.code),
+            )
+        if archived is True:
+            kept = sub_area_archive(actor=request.user, sub_area=area)
+            if kept is None:
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            area = kept
+        elif archived is False:
+            area = sub_area_restore(actor=request.user, sub_area=area)
+        elif not data:
+            require_manage(request.user)  # nothing asked: still refused to a reader
+        return Response(sub_area_output(area))
+
+
+class IndicatorSubAreasApi(IndicatorsApi):
+    """PUT `{"sub_area_ids": [...]}`: the sub-areas a PI collects values for."""
+
+    @extend_schema_serializer(component_name="IndicatorSubAreasInput")
+    class InputSerializer(serializers.Serializer):
+        sub_area_ids = serializers.ListField(child=serializers.IntegerField())
+
+    @extend_schema(
+        operation_id="indicators_indicator_sub_areas_set",
+        summary="Choose the sub-areas a PI collects values for",
+        tags=[schema.TAG],
+        request=InputSerializer,
+        responses={200: schema.IndicatorSerializer, **schema.errors(400, 403, 404)},
+    )
+    def put(self, request, pk):
+        pi = indicator_get(pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        areas = [sub_area_get(pk=area_id) for area_id in serializer.validated_data["sub_area_ids"]]
+        indicator_sub_areas_set(actor=request.user, indicator=pi, sub_areas=areas)
+        return Response(indicator_output(indicator_get(pk=pk)))
 
 
 class SubAreaListApi(IndicatorsApi):

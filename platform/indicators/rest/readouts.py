@@ -14,7 +14,7 @@ from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION
 
 from ..models import AuditEntry
 from ..selectors.indicators import audit_list, indicator_get
-from ..selectors.report import Reading, ReportRow, performance_report
+from ..selectors.report import Reading, ReportRow, SubAreaRow, performance_report
 from . import schema
 from .base import IndicatorsApi, number, service_area_or_none
 
@@ -27,6 +27,33 @@ def reading_output(reading: Reading) -> dict[str, Any]:
         "state": reading.state,
         "workflow_status": reading.workflow_status,
         "complete": reading.complete,
+        "part_year": reading.part_year,
+    }
+
+
+def year_output(row: ReportRow) -> dict[str, Any] | None:
+    if row.year is None:
+        return None
+    columns = row.year
+    return {
+        "year_to_date": reading_output(columns.year_to_date),
+        "year_to_date_target": number(columns.year_to_date_target),
+        "year_to_date_target_words": columns.year_to_date_target_words,
+        "annual_target": number(columns.annual_target),
+        "outturn": reading_output(columns.outturn),
+    }
+
+
+def sub_area_output(area: SubAreaRow) -> dict[str, Any]:
+    status = STATUS_PRESENTATION[area.status]
+    return {
+        "name": area.name,
+        "kind": area.kind,
+        "current": reading_output(area.reading),
+        "target": number(area.target),
+        "target_words": area.target_words,
+        "status": str(area.status),
+        "status_label": status.label,
     }
 
 
@@ -43,6 +70,7 @@ def row_output(row: ReportRow) -> dict[str, Any]:
         "decimal_places": pi.decimal_places,
         "current": reading_output(row.current),
         "target": number(row.target),
+        "target_words": row.target_words,
         "status": {
             "status": str(row.status),
             "label": status.label,
@@ -73,7 +101,13 @@ def row_output(row: ReportRow) -> dict[str, Any]:
             if row.commentary
             else None
         ),
+        "year": year_output(row),
+        "sub_areas": [sub_area_output(area) for area in row.sub_areas],
     }
+
+
+def _yes(request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in ("1", "true", "yes")
 
 
 def _period(request) -> str:
@@ -113,6 +147,15 @@ class ReportApi(IndicatorsApi):
             schema.REPORT_PERIOD,
             schema.query("service_area", "A service area's id.", OpenApiTypes.INT),
             schema.query("approved_only", "true: approved values only.", OpenApiTypes.BOOL),
+            schema.query(
+                "year_columns",
+                "true: each row also has the year to date, its target, the annual target and "
+                "last year's outturn.",
+                OpenApiTypes.BOOL,
+            ),
+            schema.query(
+                "sub_areas", "true: each row also has its sub-areas' figures.", OpenApiTypes.BOOL
+            ),
         ],
         responses={200: schema.ReportSerializer, **schema.errors(400, 404)},
     )
@@ -122,8 +165,9 @@ class ReportApi(IndicatorsApi):
             service_area=service_area_or_none(
                 request.query_params.get("service_area"), field="service_area"
             ),
-            approved_only=request.query_params.get("approved_only", "").lower()
-            in ("1", "true", "yes"),
+            approved_only=_yes(request, "approved_only"),
+            year_columns=_yes(request, "year_columns"),
+            sub_areas=_yes(request, "sub_areas"),
         )
         return Response(
             {

@@ -74,6 +74,8 @@ class IndicatorSerializer(serializers.Serializer):
     factor = number()
     rollup_rule = serializers.ChoiceField(choices=RollupRule.choices)
     year_to_date = serializers.BooleanField()
+    falls_back_to_annual_target = serializers.BooleanField()
+    sub_area_ids = serializers.ListField(child=serializers.IntegerField())
     valid_minimum = nullable_number()
     valid_maximum = nullable_number()
     whole_numbers = serializers.BooleanField()
@@ -102,6 +104,9 @@ class SubAreaSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SubAreaKind.choices)
     name = serializers.CharField()
     code = serializers.CharField()
+    archived = serializers.BooleanField(
+        help_text="Archived: kept with its values, offered for nothing new."
+    )
 
 
 class PerformanceSettingsSerializer(serializers.Serializer):
@@ -250,6 +255,10 @@ class ReadingSerializer(serializers.Serializer):
     state = serializers.CharField(help_text="entered, missing, not_due, not_collected, …")
     workflow_status = serializers.CharField(allow_null=True)
     complete = serializers.BooleanField(help_text="False when a rolled-up period lacks a part.")
+    part_year = serializers.BooleanField(
+        help_text="True for a year (or year to date) with a period missing: it is compared "
+        "with the target of the periods it holds, never the whole year's."
+    )
 
 
 class ReportStatusSerializer(serializers.Serializer):
@@ -274,6 +283,24 @@ class ReportCommentarySerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class ReportYearSerializer(serializers.Serializer):
+    year_to_date = ReadingSerializer()
+    year_to_date_target = nullable_number()
+    year_to_date_target_words = serializers.CharField()
+    annual_target = nullable_number()
+    outturn = ReadingSerializer(help_text="Last year's whole-year figure.")
+
+
+class ReportSubAreaSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="ward, locality, demographic_group or other")
+    current = ReadingSerializer()
+    target = nullable_number()
+    target_words = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+
+
 class ReportRowSerializer(serializers.Serializer):
     indicator_id = serializers.IntegerField()
     code = serializers.CharField()
@@ -283,10 +310,15 @@ class ReportRowSerializer(serializers.Serializer):
     decimal_places = serializers.IntegerField()
     current = ReadingSerializer()
     target = nullable_number()
+    target_words = serializers.CharField(
+        help_text='Why there is no target, e.g. "No year-to-date target"; else empty.'
+    )
     status = ReportStatusSerializer()
     previous = TrendReadingSerializer()
     same_period_last_year = TrendReadingSerializer()
     commentary = ReportCommentarySerializer(allow_null=True)
+    year = ReportYearSerializer(allow_null=True, help_text="With ?year_columns=true.")
+    sub_areas = ReportSubAreaSerializer(many=True, help_text="With ?sub_areas=true.")
 
 
 class ReportSerializer(serializers.Serializer):
@@ -329,3 +361,22 @@ CommentaryPage = paginated(CommentarySerializer, "PaginatedCommentaryList")
 DueValuePage = paginated(DueValueSerializer, "PaginatedDueValueList")
 TargetPage = paginated(TargetSerializer, "PaginatedTargetList")
 AuditPage = paginated(AuditEntrySerializer, "PaginatedAuditEntryList")
+
+
+class BulkVerificationRefusalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The value's id, as asked.")
+    message = serializers.CharField(help_text="Why this value was not changed.")
+    code = serializers.CharField(
+        help_text="named_verifier, self_approval, not_verifier, wrong_state, not_found, …"
+    )
+
+
+class BulkVerificationResultSerializer(serializers.Serializer):
+    done_count = serializers.IntegerField()
+    refused_count = serializers.IntegerField()
+    done = ValueSerializer(
+        many=True, help_text="The values approved (or sent back), in the order asked."
+    )
+    refused = BulkVerificationRefusalSerializer(
+        many=True, help_text="The values left exactly as they were, each with the reason."
+    )

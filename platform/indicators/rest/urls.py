@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import indicators, readouts, targets, values
+from . import bulk_verification, indicators, readouts, targets, values
 
 app_name = "indicators-api"
 
@@ -29,12 +29,25 @@ urlpatterns = [
         name="target-detail",
     ),
     path("<int:pk>/baseline/", targets.BaselineApi.as_view(), name="baseline"),
+    path(
+        "<int:pk>/sub-areas/", indicators.IndicatorSubAreasApi.as_view(), name="indicator-sub-areas"
+    ),
     path("<int:pk>/values/", values.IndicatorValueListApi.as_view(), name="indicator-values"),
     path("<int:pk>/commentary/", values.CommentaryListApi.as_view(), name="commentary-list"),
     path("<int:pk>/status/", readouts.IndicatorStatusApi.as_view(), name="indicator-status"),
     path("<int:pk>/audit/", readouts.IndicatorAuditApi.as_view(), name="indicator-audit"),
     path("values/", values.ValueListApi.as_view(), name="value-list"),
     path("values/bulk/", values.ValueBulkUpsertApi.as_view(), name="value-bulk"),
+    path(
+        "values/bulk-approve/",
+        bulk_verification.ValueBulkApproveApi.as_view(),
+        name="value-bulk-approve",
+    ),
+    path(
+        "values/bulk-send-back/",
+        bulk_verification.ValueBulkSendBackApi.as_view(),
+        name="value-bulk-send-back",
+    ),
     path("values/due/", values.DueValuesApi.as_view(), name="value-due"),
     path("values/<int:pk>/", values.ValueDetailApi.as_view(), name="value-detail"),
     path("values/<int:pk>/submit/", values.ValueSubmitApi.as_view(), name="value-submit"),
@@ -45,5 +58,6 @@ urlpatterns = [
     path("audit/", readouts.AuditListApi.as_view(), name="audit-list"),
     path("service-areas/", indicators.ServiceAreaListApi.as_view(), name="service-area-list"),
     path("sub-areas/", indicators.SubAreaListApi.as_view(), name="sub-area-list"),
+    path("sub-areas/<int:pk>/", indicators.SubAreaDetailApi.as_view(), name="sub-area-detail"),
     path("settings/", indicators.PerformanceSettingsApi.as_view(), name="settings"),
 ]

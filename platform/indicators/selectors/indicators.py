@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from goldenthread.platform.core.errors import NotFound
+from goldenthread.platform.core.periods import Period, parse_period
 
 from ..models import AuditEntry, Indicator, IndicatorValue, ServiceArea, SubArea, Target
 
@@ -52,7 +54,7 @@ def indicator_list(
     ).order_by("-period_start")
     qs = (
         Indicator.objects.select_related("service_area", "owner", "verifier", "catalogue_indicator")
-        .prefetch_related("data_providers")
+        .prefetch_related("data_providers", "sub_areas")
         .annotate(latest_status=Subquery(latest.values("status")[:1]))
     )
     if "q" in filters:
@@ -86,7 +88,7 @@ def indicator_get(*, pk: Any) -> Indicator:
     """One PI of this organisation; an id from another organisation is simply not found."""
     indicator = (
         Indicator.objects.select_related("service_area", "owner", "verifier", "catalogue_indicator")
-        .prefetch_related("data_providers")
+        .prefetch_related("data_providers", "sub_areas")
         .filter(pk=_as_id(pk, "indicator"))
         .first()
     )
@@ -158,6 +160,14 @@ def service_area_get(*, pk: Any) -> ServiceArea:
     return area
 
 
+def sub_area_list(*, include_archived: bool = False) -> QuerySet[SubArea]:
+    """The organisation's sub-areas by kind and name (archived ones too when asked)."""
+    qs = SubArea.objects.all()
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    return qs.order_by("kind", "name")
+
+
 def sub_area_get(*, pk: Any) -> SubArea:
     area = SubArea.objects.filter(pk=_as_id(pk, "sub-area")).first()
     if area is None:
@@ -181,3 +191,61 @@ def audit_list(
     if "period" in filters:
         qs = qs.filter(period_code=str(filters["period"]))
     return qs.order_by("-at", "-id")
+
+
+class SubAreaCell(NamedTuple):
+    value: IndicatorValue | None
+    target: Decimal | None
+
+
+class SubAreaTable(NamedTuple):
+    """A PI's values by area or group over its latest periods with any: `periods` oldest
+    first, and per sub-area (kind and name order) one cell per period."""
+
+    periods: list[Period]
+    rows: list[tuple[SubArea, list[SubAreaCell]]]
+
+
+def indicator_sub_area_table(*, indicator: Indicator, count: int = 4) -> SubAreaTable:
+    """The PI's sub-areas' values and targets over its latest `count` periods with a
+    sub-area value (a sub-area without a target of its own shows the PI's overall one, which
+    is what its values are rated against). Three queries whatever the number of sub-areas."""
+    chosen = list(indicator.sub_areas.all())
+    codes = list(
+        IndicatorValue.objects.filter(indicator=indicator, sub_area__isnull=False)
+        .values_list("period_code", "period_start")
+        .distinct()
+        .order_by("-period_start")[:count]
+    )
+    periods = sorted((parse_period(code) for code, _ in codes), key=lambda p: p.start)
+    wanted = [p.code for p in periods]
+    values = {
+        (row.sub_area_id, row.period_code): row
+        for row in IndicatorValue.objects.filter(
+            indicator=indicator, sub_area__isnull=False, period_code__in=wanted
+        ).select_related("sub_area")
+    }
+    targets = {
+        (row.sub_area_id, row.period_code): row.value
+        for row in Target.objects.filter(indicator=indicator, period_code__in=wanted)
+    }
+    areas = {area.pk: area for area in chosen}
+    for row in values.values():
+        areas.setdefault(row.sub_area_id, row.sub_area)
+    ordered = sorted(areas.values(), key=lambda a: (a.kind, a.name.casefold()))
+    return SubAreaTable(
+        periods=periods,
+        rows=[
+            (
+                area,
+                [
+                    SubAreaCell(
+                        values.get((area.pk, code)),
+                        targets.get((area.pk, code), targets.get((None, code))),
+                    )
+                    for code in wanted
+                ],
+            )
+            for area in ordered
+        ],
+    )

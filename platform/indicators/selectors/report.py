@@ -38,10 +38,16 @@ from goldenthread.platform.indicators.domain.calculation import (
     SubValue,
     roll_up,
 )
+from goldenthread.platform.indicators.domain.part_year import (
+    NO_YEAR_TO_DATE_TARGET,
+    period_target,
+    target_for_periods,
+    year_of,
+)
 from goldenthread.platform.indicators.domain.status import Polarity, Status, Tolerance
 from goldenthread.platform.indicators.domain.trends import Trend, trend
 
-from ..domain.choices import RollupRule, ValueState, WorkflowStatus
+from ..domain.choices import ValueState, WorkflowStatus
 from ..models import Indicator, IndicatorValue, PerformanceSettings, ServiceArea
 from ..models.indicators import period_type_of
 from ..services.common import assess_indicator, parse_code
@@ -51,6 +57,7 @@ from .report_data import (
     ReportIndicator,
     ReportReader,
     ReportServiceArea,
+    ReportSubArea,
     StoredValue,
     service_areas,
 )
@@ -79,6 +86,35 @@ class Reading(NamedTuple):
     workflow_status: str | None = None
     complete: bool = True
     row: StoredValue | None = None
+    # A roll-up with a period missing: the codes of the periods it holds, and whether it is a
+    # year or a year to date (a part year, never rated against the whole year's target).
+    present_codes: tuple[str, ...] = ()
+    expected_count: int = 0
+    part_year: bool = False
+
+
+class YearColumns(NamedTuple):
+    """The report's optional year columns (`performance_report(year_columns=True)`): the year
+    to date at the current reading with its target, the year's target, and last year's
+    outturn (last year's whole-year figure)."""
+
+    year_to_date: Reading
+    year_to_date_target: Decimal | None
+    year_to_date_target_words: str
+    annual_target: Decimal | None
+    outturn: Reading
+
+
+class SubAreaRow(NamedTuple):
+    """One sub-area's figure for a PI's current reading, rated against the sub-area's own
+    target, else the PI's overall one (as a stored value of the sub-area is)."""
+
+    name: str
+    kind: str
+    reading: Reading
+    target: Decimal | None
+    target_words: str
+    status: Status
 
 
 class ReportRow(NamedTuple):
@@ -93,6 +129,10 @@ class ReportRow(NamedTuple):
     last_year: Reading
     long_trend: Trend
     commentary: ReportCommentary | None
+    # Why there is no target to compare with (a part year without a profiled target), or "".
+    target_words: str = ""
+    year: YearColumns | None = None
+    sub_areas: tuple[SubAreaRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +178,12 @@ class _Plan:
     current: _Span
     previous: _Span
     last_year: _Span
+    # The year the current reading belongs to, the PI's periods of it (for the annual
+    # target's profile), and, for the year columns, the year to date and last year's year.
+    year: Period
+    year_parts: tuple[Period, ...]
+    year_to_date: _Span
+    outturn: _Span
 
 
 def _window(pi_type: PeriodType, year_to_date: bool, reading: Period) -> list[Period]:
@@ -171,19 +217,42 @@ def _plan(pi_type: PeriodType, year_to_date: bool, report: Period) -> _Plan:
         spans = [_span(p, [p]) for p in readings]
     else:
         spans = [_span(p, _window(pi_type, year_to_date, p)) for p in readings]
-    return _Plan(*spans)
+    year = current if current.type in YEAR_TYPES else year_of(current)
+    try:
+        year_parts = tuple(sub_periods(year, pi_type))
+    except PeriodError:
+        year_parts = ()  # an annual PI of another year basis: no profile
+    last_year = previous_period(year)
+    so_far = current if current.type == pi_type else period_containing(pi_type, current.end)
+    return _Plan(
+        *spans,
+        year=year,
+        year_parts=year_parts,
+        year_to_date=_year_to_date_span(current, year_parts, so_far, year_to_date),
+        outturn=_span(last_year, list(_parts_or_self(last_year, pi_type))),
+    )
 
 
-def _rolled(values: list[Decimal], rule: str) -> Decimal | None:
-    if not values:
-        return None
-    if rule == RollupRule.SUM:
-        return sum(values, Decimal(0))
-    if rule == RollupRule.LAST:
-        return values[-1]
-    return sum(values, Decimal(0)) / len(values)
+def _year_to_date_span(
+    current: Period, year_parts: tuple[Period, ...], so_far: Period, year_to_date: bool
+) -> _Span:
+    span = _span(current, [p for p in year_parts if p.start <= so_far.start] or [so_far])
+    if year_to_date or span.direct:
+        return span
+    # The quarter's own target is not the year to date's (only a PI reported year to date has
+    # running targets): a code no target has, so the periods' targets are combined instead.
+    return _Span(span.period, f"{span.code} year to date", span.parts, span.part_codes, False)
 
 
+def _parts_or_self(period: Period, pi_type: PeriodType) -> list[Period]:
+    try:
+        return sub_periods(period, pi_type)
+    except PeriodError:
+        return [period_containing(pi_type, period.end)]
+
+
+YEAR_TYPES = (PeriodType.FINANCIAL_YEAR, PeriodType.CALENDAR_YEAR, PeriodType.ACADEMIC_YEAR)
+NO_PART_TARGET = "No target for the periods entered"
 NOTHING: dict = {}  # what a period no PI has a value (target, commentary) for has
 STATUSES = {status.value: status for status in Status}  # looked up, quicker than converted
 
@@ -228,6 +297,9 @@ class _Reader:
             ]
         present = [row for row in found if row is not None]
         entered = [row for row in present if row.state == ValueState.ENTERED]
+        part_year = span.period.type in YEAR_TYPES or (
+            span.period.type == indicator.period_type and len(span.parts) > 1
+        )
         if not entered:
             if present:
                 return Reading(
@@ -254,19 +326,68 @@ class _Reader:
             state=ValueState.ENTERED,
             workflow_status=workflow.pop() if len(workflow) == 1 else WorkflowStatus.DRAFT,
             complete=result.complete,
+            present_codes=tuple(row.period_code for row in entered),
+            expected_count=len(span.parts),
+            part_year=part_year and not result.complete,
         )
 
-    def target(self, indicator: ReportIndicator, span: _Span) -> Decimal | None:
-        own = self.targets.get(span.code, NOTHING).get(indicator.id)
-        if own is not None or span.direct:
-            return own
-        # No target for the longer period: roll up the PI's own periods' targets if all exist.
-        part_targets = [
-            self.targets.get(code, NOTHING).get(indicator.id) for code in span.part_codes
-        ]
-        if any(value is None for value in part_targets):
+    def target(
+        self, indicator: ReportIndicator, span: _Span, plan: _Plan, reading: Reading
+    ) -> tuple[Decimal | None, str]:
+        """The target `reading` of `span` is compared with, and why there is none (or "").
+
+        A whole period: its own target, else its parts' combined. A part year (or part
+        period): only the parts it holds, never the whole's target (`domain.part_year`).
+        A period without a target of its own takes the annual target profiled onto it when
+        the PI falls back to it."""
+        pk = indicator.id
+        own = self.targets.get(span.code, NOTHING).get(pk)
+        falls_back = indicator.falls_back_to_annual_target
+        if span.direct:
+            if own is not None or not falls_back:
+                return own, ""
+            return self._annual_share(indicator, span.period, plan), ""
+        if reading.value is None and own is not None:
+            return own, ""  # nothing to rate: the status says missing or not collected
+        by_period = {
+            part: value
+            for part, code in zip(span.parts, span.part_codes, strict=True)
+            if (value := self.targets.get(code, NOTHING).get(pk)) is not None
+        }
+        annual = self.targets.get(plan.year.code, NOTHING).get(pk) if falls_back else None
+        # With no value at all the whole period's target is shown beside its "Missing".
+        present = set(reading.present_codes) if reading.value is not None else set(span.part_codes)
+        result = target_for_periods(
+            periods=span.parts,
+            present=[part for part in span.parts if part.code in present],
+            rule=Rollup(indicator.rollup_rule),
+            targets=by_period,
+            whole_target=own,
+            cumulative=indicator.year_to_date,
+            annual=annual,
+            year_periods=plan.year_parts,
+            use_annual=falls_back,
+            decimal_places=indicator.decimal_places,
+        )
+        if result.target is None and result.part_year:
+            return None, NO_YEAR_TO_DATE_TARGET if reading.part_year else NO_PART_TARGET
+        return result.target, ""
+
+    def _annual_share(
+        self, indicator: ReportIndicator, period: Period, plan: _Plan
+    ) -> Decimal | None:
+        annual = self.targets.get(plan.year.code, NOTHING).get(indicator.id)
+        if annual is None or period not in plan.year_parts or plan.year == period:
             return None
-        return _rolled(part_targets, indicator.rollup_rule)
+        return period_target(
+            period=period,
+            targets={},
+            rule=Rollup(indicator.rollup_rule),
+            annual=annual,
+            year_periods=plan.year_parts,
+            use_annual=True,
+            decimal_places=indicator.decimal_places,
+        )
 
     def stored_tolerance(self, row: StoredValue) -> Tolerance | None:
         """The tolerance a stored status was assessed with (one instance per distinct one)."""
@@ -279,13 +400,30 @@ class _Reader:
         return tolerance
 
 
+def _year_columns(indicator: ReportIndicator, plan: _Plan, reader: _Reader) -> YearColumns:
+    so_far = reader.reading(indicator, plan.year_to_date)
+    target, words = reader.target(indicator, plan.year_to_date, plan, so_far)
+    return YearColumns(
+        year_to_date=so_far,
+        year_to_date_target=target,
+        year_to_date_target_words=words,
+        annual_target=reader.targets.get(plan.year.code, NOTHING).get(indicator.id),
+        outturn=reader.reading(indicator, plan.outturn),
+    )
+
+
 def _row(
-    indicator: ReportIndicator, plan: _Plan, reader: _Reader, commentary: ReportCommentary | None
+    indicator: ReportIndicator,
+    plan: _Plan,
+    reader: _Reader,
+    commentary: ReportCommentary | None,
+    year_columns: bool = False,
 ) -> ReportRow:
     current = reader.reading(indicator, plan.current)
     previous = reader.reading(indicator, plan.previous)
     last_year = reader.reading(indicator, plan.last_year)
     row = current.row
+    words = ""
     if row is not None and row.status:
         # A stored value keeps the status and thresholds it was assessed with.
         target = row.status_target
@@ -293,7 +431,7 @@ def _row(
         threshold = row.status_warning_threshold
         tolerance = reader.stored_tolerance(row)
     else:
-        target = reader.target(indicator, plan.current)
+        target, words = reader.target(indicator, plan.current, plan, current)
         result = assess_indicator(
             indicator=indicator,
             value=current.value,
@@ -317,6 +455,8 @@ def _row(
         last_year,
         trend(current=value, previous=last_year.value, polarity=polarity, decimal_places=places),
         commentary,
+        words,
+        _year_columns(indicator, plan, reader) if year_columns else None,
     )
 
 
@@ -329,6 +469,8 @@ def performance_report(
     indicator_ids: list[int] | None = None,
     today: date | None = None,
     known_service_areas: list[ReportServiceArea] | None = None,
+    year_columns: bool = False,
+    sub_areas: bool = False,
 ) -> Report:
     """The report for a period (usually a quarter): per PI, grouped by service area and sorted
     by code, the current value and target, status, the previous period's value with the
@@ -340,6 +482,13 @@ def performance_report(
     report period. With `approved_only`, values not yet approved count as not entered.
     `known_service_areas`: the organisation's service areas (`service_areas()`), if the
     caller has read them already (the report page, for its form), so they are not read again.
+
+    A year (or year to date) with a period missing is a part year: it is marked so and rated
+    against the target of just the periods it holds, never the year's (`domain.part_year`).
+    `year_columns`: each row also carries the year to date with its target, the year's
+    target and last year's outturn (`YearColumns`), read in the same queries. `sub_areas`:
+    each row also carries its sub-areas' figures for the current reading (`SubAreaRow`), read
+    in two more queries whatever the number of PIs.
     """
     report_period = parse_code(period_code)
     today = today or timezone.localdate()
@@ -363,30 +512,92 @@ def performance_report(
             plans[key] = _plan(*key, report_period)
         plan_of[kind] = plans[key]
     settings = PerformanceSettings.load()
+
     # Only the periods the report compares, not the PIs' whole history.
+    def spans(plan: _Plan) -> tuple[_Span, ...]:
+        if year_columns:
+            return (plan.current, plan.previous, plan.last_year, plan.year_to_date, plan.outturn)
+        return (plan.current, plan.previous, plan.last_year)
+
     values = read.values(
+        {code for plan in plans.values() for span in spans(plan) for code in span.part_codes}
+    )
+    # Targets are compared with the current reading only (its own, or its parts' rolled up,
+    # or the year's profiled), and the year to date's for the year columns.
+    targets = read.targets(
         {
             code
             for plan in plans.values()
-            for span in (plan.current, plan.previous, plan.last_year)
-            for code in span.part_codes
+            for span in (plan.current, plan.year_to_date)
+            if year_columns or span is plan.current
+            for code in (span.code, *span.part_codes, plan.year.code)
         }
-    )
-    # Targets are compared with the current reading only (its own, or its parts' rolled up).
-    targets = read.targets(
-        {code for plan in plans.values() for code in (plan.current.code, *plan.current.part_codes)}
     )
     commentary = read.commentary({plan.current.code for plan in plans.values()})
     reader = _Reader(
         values=values, targets=targets, settings=settings, today=today, approved_only=approved_only
     )
+    areas_of = _sub_area_reader(read, plans, reader) if sub_areas else None
     by_area: dict[ReportServiceArea | None, list[ReportRow]] = defaultdict(list)
     for indicator in indicators:
         plan = plan_of[(indicator.frequency, indicator.year_basis, indicator.year_to_date)]
         said = commentary.get(plan.current.code, NOTHING).get(indicator.id)
-        by_area[indicator.service_area].append(_row(indicator, plan, reader, said))
+        row = _row(indicator, plan, reader, said, year_columns)
+        if areas_of is not None:
+            row = row._replace(sub_areas=_sub_area_rows(indicator, plan, *areas_of))
+        by_area[indicator.service_area].append(row)
     # The PIs came in code order, and each service area's rows keep it.
     return Report(period=report_period, groups=sorted(by_area.items(), key=_area_order))
+
+
+def _sub_area_reader(
+    read: ReportReader, plans: dict[tuple[PeriodType, bool], _Plan], overall: _Reader
+) -> tuple[_Reader, dict[int, list[ReportSubArea]]]:
+    """A reader of the sub-areas' figures: the same rules as the overall figures', over
+    values and targets keyed by (PI, sub-area) rather than PI. A sub-area without a target of
+    its own takes the PI's overall one."""
+    codes = {code for plan in plans.values() for code in plan.current.part_codes}
+    values, areas = read.sub_area_values(codes)
+    target_codes = {
+        code
+        for plan in plans.values()
+        for code in (plan.current.code, *plan.current.part_codes, plan.year.code)
+    }
+    own = read.sub_area_targets(target_codes)
+    keys = {(pk, area.id) for pk, found in areas.items() for area in found}
+    targets: dict[str, dict[tuple[int, int], Decimal]] = {}
+    for code in target_codes:
+        general = overall.targets.get(code, NOTHING)
+        mine = own.get(code, NOTHING)
+        targets[code] = {
+            key: value for key in keys if (value := mine.get(key, general.get(key[0]))) is not None
+        }
+    reader = _Reader(
+        values=values,
+        targets=targets,
+        settings=overall.settings,
+        today=overall.today,
+        approved_only=overall.approved_only,
+    )
+    return reader, areas
+
+
+def _sub_area_rows(
+    indicator: ReportIndicator,
+    plan: _Plan,
+    reader: _Reader,
+    areas: dict[int, list[ReportSubArea]],
+) -> tuple[SubAreaRow, ...]:
+    rows = []
+    for area in areas.get(indicator.id, ()):
+        # The sub-area's figures are keyed by (PI, sub-area): the reader looks them up by the
+        # "PI's id" it is given.
+        keyed = indicator._replace(id=(indicator.id, area.id))
+        row = _row(keyed, plan, reader, None)
+        rows.append(
+            SubAreaRow(area.name, area.kind, row.current, row.target, row.target_words, row.status)
+        )
+    return tuple(rows)
 
 
 def _area_order(item: tuple[ReportServiceArea | None, Any]) -> tuple[bool, str]:

@@ -1,10 +1,10 @@
 """What the performance report reads, in written-out SQL.
 
-Six statements whatever the number of PIs: the organisation's settings (through the ORM, the
-model's own `load`), the service areas, the chosen PIs, their overall values of just the
-periods the report compares, their targets for the current reading, and the newest
-commentary per PI with its author's name. Each returns only the columns the report, the
-page and the API use.
+Six statements whatever the number of PIs (eight with the sub-areas' rows): the
+organisation's settings (through the ORM, the model's own `load`), the service areas, the
+chosen PIs, their overall values of just the periods the report compares, their targets for
+the current reading (and its year), and the newest commentary per PI with its author's name.
+Each returns only the columns the report, the page and the API use.
 
 Written out rather than built by the ORM because the report is the page a large council
 opens most (600 PIs): building and compiling the ORM's querysets, and turning rows into
@@ -62,6 +62,7 @@ class ReportIndicator(NamedTuple):
     factor: Decimal
     rollup_rule: str
     year_to_date: bool
+    falls_back_to_annual_target: bool
     band_lower: Decimal | None
     band_upper: Decimal | None
     tolerance_kind: str | None
@@ -96,6 +97,14 @@ class StoredValue(NamedTuple):
     status_warning_threshold: Decimal | None
     status_tolerance_kind: str
     status_tolerance_amount: Decimal | None
+
+
+class ReportSubArea(NamedTuple):
+    """A ward, locality or group a PI has values for."""
+
+    id: int
+    kind: str
+    name: str
 
 
 class ReportCommentary(NamedTuple):
@@ -138,6 +147,7 @@ SERVICE_AREAS_SQL = "SELECT id, name FROM indicators_servicearea ORDER BY name"
 INDICATORS_SQL = """
     SELECT i.id, i.code, i.title, i.unit_kind, i.polarity, i.frequency, i.year_basis,
            i.decimal_places, i.is_calculated, i.factor, i.rollup_rule, i.year_to_date,
+           i.falls_back_to_annual_target,
            i.band_lower, i.band_upper, i.tolerance_kind, i.tolerance_amount,
            i.due_day_of_following_month, i.due_lag_months, i.service_area_id
     FROM indicators_indicator i WHERE {chosen} ORDER BY i.code
@@ -150,6 +160,21 @@ VALUES_SQL = """
     FROM indicators_indicatorvalue v
     WHERE v.indicator_id IN (SELECT i.id FROM indicators_indicator i WHERE {chosen})
       AND v.sub_area_id IS NULL AND v.period_code IN ({codes})
+"""
+# The same, of the PIs' sub-areas (with each sub-area's kind and name, to order and show).
+SUB_AREA_VALUES_SQL = """
+    SELECT v.indicator_id, v.period_code, v.value, v.numerator, v.denominator, v.state,
+           v.workflow_status, v.status, v.status_target, v.status_warning_threshold,
+           v.status_tolerance_kind, v.status_tolerance_amount, s.id, s.kind, s.name
+    FROM indicators_indicatorvalue v JOIN indicators_subarea s ON s.id = v.sub_area_id
+    WHERE v.indicator_id IN (SELECT i.id FROM indicators_indicator i WHERE {chosen})
+      AND v.period_code IN ({codes})
+"""
+SUB_AREA_TARGETS_SQL = """
+    SELECT t.indicator_id, t.period_code, t.value, t.sub_area_id
+    FROM indicators_target t
+    WHERE t.indicator_id IN (SELECT i.id FROM indicators_indicator i WHERE {chosen})
+      AND t.sub_area_id IS NOT NULL AND t.period_code IN ({codes})
 """
 TARGETS_SQL = """
     SELECT t.indicator_id, t.period_code, t.value
@@ -217,6 +242,31 @@ class ReportReader:
         found: dict[str, dict[int, Decimal]] = {code: {} for code in codes}
         for indicator_id, code, value in self._rows(TARGETS_SQL, codes):
             found[code][indicator_id] = value
+        return found
+
+    def sub_area_values(
+        self, codes: set[str]
+    ) -> tuple[dict[str, dict[tuple[int, int], StoredValue]], dict[int, list[ReportSubArea]]]:
+        """The PIs' sub-areas' values of these periods, by period code, then (PI, sub-area);
+        and each PI's sub-areas that have any, in kind and name order."""
+        found: dict[str, dict[tuple[int, int], StoredValue]] = {code: {} for code in codes}
+        areas: dict[int, dict[int, ReportSubArea]] = {}
+        for row in self._rows(SUB_AREA_VALUES_SQL, codes):
+            *stored, area_id, kind, name = row
+            found[row[1]][(row[0], area_id)] = StoredValue._make(stored)
+            areas.setdefault(row[0], {})[area_id] = ReportSubArea(area_id, kind, name)
+        ordered = {
+            pk: sorted(by_id.values(), key=lambda a: (a.kind, a.name.casefold()))
+            for pk, by_id in areas.items()
+        }
+        return found, ordered
+
+    def sub_area_targets(self, codes: set[str]) -> dict[str, dict[tuple[int, int], Decimal]]:
+        """The PIs' sub-areas' own targets of these periods, by period code, then (PI,
+        sub-area)."""
+        found: dict[str, dict[tuple[int, int], Decimal]] = {code: {} for code in codes}
+        for indicator_id, code, value, area_id in self._rows(SUB_AREA_TARGETS_SQL, codes):
+            found[code][(indicator_id, area_id)] = value
         return found
 
     def commentary(self, codes: set[str]) -> dict[str, dict[int, ReportCommentary]]:

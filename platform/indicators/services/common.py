@@ -8,9 +8,17 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from goldenthread.platform.core.errors import DomainError
-from goldenthread.platform.core.periods import Period, PeriodError, parse_period, sub_periods
+from goldenthread.platform.core.periods import (
+    Period,
+    PeriodError,
+    PeriodType,
+    parse_period,
+    sub_periods,
+)
 from goldenthread.platform.core.validation import clean_and_save as clean_and_save
 from goldenthread.platform.core.validation import to_decimal as to_decimal
+from goldenthread.platform.indicators.domain.calculation import Rollup
+from goldenthread.platform.indicators.domain.part_year import period_target, year_of
 from goldenthread.platform.indicators.domain.status import (
     Band,
     Polarity,
@@ -26,6 +34,7 @@ from ..models import Indicator, IndicatorValue, PerformanceSettings, SubArea, Ta
 from ..models.fields import DECIMAL_PLACES
 
 STORED_PLACES = Decimal(1).scaleb(-DECIMAL_PLACES)
+YEAR_TYPES = (PeriodType.FINANCIAL_YEAR, PeriodType.CALENDAR_YEAR, PeriodType.ACADEMIC_YEAR)
 
 
 def parse_code(code: str) -> Period:
@@ -106,14 +115,50 @@ def band_of(indicator: Indicator) -> Band | None:
 def target_value_for(
     *, indicator: Indicator, period_code: str, sub_area: SubArea | None
 ) -> Decimal | None:
-    """The target for a period: the sub-area's own if it has one, else the PI's overall."""
-    targets = {
-        target.sub_area_id: target.value
-        for target in Target.objects.filter(indicator=indicator, period_code=period_code)
+    """The target for a period: the sub-area's own if it has one, else the PI's overall.
+
+    With none, a PI that falls back to its annual target (`falls_back_to_annual_target`)
+    takes the year's target profiled onto the period (`domain.part_year.annual_share`): the
+    sub-area's year target if it has one, else the overall one. One query either way."""
+    period = parse_code(period_code)
+    year = None
+    if (
+        indicator.falls_back_to_annual_target
+        and period.type == indicator.period_type
+        and period.type not in YEAR_TYPES
+    ):
+        # Sub-annual PIs report on the financial year (an annual PI's period is its year).
+        year = year_of(period, PeriodType.FINANCIAL_YEAR)
+    codes = [period.code] if year is None else [period.code, year.code]
+    targets: dict[tuple[str, int | None], Decimal] = {
+        (target.period_code, target.sub_area_id): target.value
+        for target in Target.objects.filter(indicator=indicator, period_code__in=codes)
     }
-    if sub_area is not None and sub_area.pk in targets:
-        return targets[sub_area.pk]
-    return targets.get(None)
+
+    def found(code: str) -> Decimal | None:
+        if sub_area is not None and (code, sub_area.pk) in targets:
+            return targets[(code, sub_area.pk)]
+        return targets.get((code, None))
+
+    own = found(period.code)
+    if own is not None or year is None:
+        return own
+    annual = found(year.code)
+    if annual is None:
+        return None
+    try:
+        year_periods = sub_periods(year, indicator.period_type)
+    except PeriodError:
+        return None  # weeks do not make up a year exactly: no share to give them
+    return period_target(
+        period=period,
+        targets={},
+        rule=Rollup(indicator.rollup_rule),
+        annual=annual,
+        year_periods=year_periods,
+        use_annual=True,
+        decimal_places=indicator.decimal_places,
+    )
 
 
 def assess_indicator(

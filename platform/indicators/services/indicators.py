@@ -13,8 +13,16 @@ from goldenthread.platform.core.choices import Frequency
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound
 from goldenthread.shared_indicators.models import CatalogueIndicator
 
-from ..domain.choices import AuditAction, RollupRule, UnitKind
-from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
+from ..domain.choices import AuditAction, UnitKind, default_rollup_rule
+from ..models import (
+    Baseline,
+    Indicator,
+    IndicatorValue,
+    PerformanceSettings,
+    ServiceArea,
+    SubArea,
+    Target,
+)
 from ..models.indicators import CATALOGUE_LOCKED_FIELDS
 from ..permissions import require_manage
 from .audit import audit_record, changed_only, snapshot
@@ -38,6 +46,7 @@ LOCAL_FIELDS = (
     "factor",
     "rollup_rule",
     "year_to_date",
+    "falls_back_to_annual_target",
     "valid_minimum",
     "valid_maximum",
     "whole_numbers",
@@ -83,11 +92,7 @@ def _check_users(fields: dict[str, Any]) -> None:
 
 
 def _default_rollup(*, is_calculated: bool, unit_kind: str) -> str:
-    if is_calculated:
-        return RollupRule.RECOMPUTE
-    if unit_kind in (UnitKind.NUMBER, UnitKind.MONEY):
-        return RollupRule.SUM
-    return RollupRule.LAST
+    return default_rollup_rule(is_calculated=is_calculated, unit_kind=unit_kind)
 
 
 def _apply(indicator: Indicator, fields: dict[str, Any]) -> list[User] | None:
@@ -441,6 +446,102 @@ def sub_area_create(*, actor: User, kind: str, name: str, code: str = "") -> Sub
         new=snapshot(sub_area, ("kind", "name", "code")),
     )
     return sub_area
+
+
+@transaction.atomic
+def sub_area_update(
+    *, actor: User, sub_area: SubArea, kind: str, name: str, code: str = ""
+) -> SubArea:
+    """Rename a sub-area or change its kind or code."""
+    require_manage(actor)
+    sub_area = SubArea.objects.select_for_update(of=("self",)).get(pk=sub_area.pk)
+    name = (name or "").strip()
+    if SubArea.objects.filter(kind=kind, name__iexact=name).exclude(pk=sub_area.pk).exists():
+        raise Conflict(
+            f"There is already a {kind.replace('_', ' ')} called {name}.", code="duplicate"
+        )
+    before = snapshot(sub_area, ("kind", "name", "code"))
+    sub_area.kind, sub_area.name, sub_area.code = kind, name, (code or "").strip()
+    clean_and_save(sub_area)
+    old, new = changed_only(before, snapshot(sub_area, ("kind", "name", "code")))
+    if new:
+        audit_record(actor=actor, action=AuditAction.UPDATED, obj=sub_area, old=old, new=new)
+    return sub_area
+
+
+def sub_area_in_use(sub_area: SubArea) -> bool:
+    """True when values, targets or baselines were recorded for the sub-area."""
+    return any(
+        model.objects.filter(sub_area=sub_area).exists()
+        for model in (IndicatorValue, Target, Baseline)
+    )
+
+
+@transaction.atomic
+def sub_area_archive(*, actor: User, sub_area: SubArea) -> SubArea | None:
+    """Take a sub-area out of use. One with values, targets or baselines is archived (its
+    history stays, it is offered for nothing new); one without is deleted. Returns the
+    archived sub-area, or None when it was deleted."""
+    require_manage(actor)
+    sub_area = SubArea.objects.select_for_update(of=("self",)).get(pk=sub_area.pk)
+    if not sub_area_in_use(sub_area):
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETED,
+            obj=sub_area,
+            old=snapshot(sub_area, ("kind", "name", "code")),
+        )
+        sub_area.indicators.clear()
+        sub_area.delete()
+        return None
+    if sub_area.archived_at is None:
+        sub_area.archived_at = timezone.now()
+        sub_area.save(update_fields=["archived_at"])
+        audit_record(actor=actor, action=AuditAction.RETIRED, obj=sub_area)
+    return sub_area
+
+
+@transaction.atomic
+def sub_area_restore(*, actor: User, sub_area: SubArea) -> SubArea:
+    """Bring an archived sub-area back into use."""
+    require_manage(actor)
+    sub_area = SubArea.objects.select_for_update(of=("self",)).get(pk=sub_area.pk)
+    if sub_area.archived_at is not None:
+        sub_area.archived_at = None
+        sub_area.save(update_fields=["archived_at"])
+        audit_record(actor=actor, action=AuditAction.REACTIVATED, obj=sub_area)
+    return sub_area
+
+
+@transaction.atomic
+def indicator_sub_areas_set(
+    *, actor: User, indicator: Indicator, sub_areas: list[SubArea]
+) -> Indicator:
+    """Choose the sub-areas a PI collects values for. An archived sub-area cannot be newly
+    chosen (one already chosen may stay, its history with it)."""
+    require_manage(actor)
+    indicator = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
+    before = sorted(indicator.sub_areas.values_list("pk", flat=True))
+    chosen = sorted({area.pk for area in sub_areas})
+    newly_archived = [
+        area.name for area in sub_areas if area.archived_at is not None and area.pk not in before
+    ]
+    if newly_archived:
+        raise DomainError(
+            f"{', '.join(sorted(newly_archived))} is archived: restore it before a PI collects "
+            "values for it.",
+            code="archived",
+        )
+    if chosen != before:
+        indicator.sub_areas.set(chosen)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATED,
+            obj=indicator,
+            old={"sub_areas": before},
+            new={"sub_areas": chosen},
+        )
+    return indicator
 
 
 SETTINGS_FIELDS = (

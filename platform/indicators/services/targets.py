@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import DomainError
-from goldenthread.platform.core.periods import PeriodType, sub_periods
+from goldenthread.platform.core.periods import Period, PeriodType, sub_periods
 from goldenthread.platform.indicators.domain.calculation import Rollup
 from goldenthread.platform.indicators.domain.targets import profile_annual_target
 
@@ -50,6 +50,17 @@ def _reassess_open_values(indicator: Indicator, period_code: str) -> None:
     for row in rows:
         reassess(row, settings=settings)
         row.save(update_fields=[*STATUS_FIELDS, "updated_at"])
+
+
+def _reassess_falling_back(indicator: Indicator, period: Period) -> None:
+    """A PI whose periods fall back to the annual target follows a change of the year's
+    target in its periods' open values too."""
+    if not indicator.falls_back_to_annual_target or period.type not in YEAR_TYPES:
+        return
+    if indicator.period_type in YEAR_TYPES:
+        return
+    for part in sub_periods(period, indicator.period_type):
+        _reassess_open_values(indicator, part.code)
 
 
 def _set_target(
@@ -95,6 +106,7 @@ def _set_target(
         reason=reason,
     )
     _reassess_open_values(indicator, period.code)
+    _reassess_falling_back(indicator, period)
     return target
 
 
@@ -192,6 +204,7 @@ def target_delete(*, actor: User, target: Target, reason: str = "") -> None:
     indicator, period_code = target.indicator, target.period_code
     target.delete()
     _reassess_open_values(indicator, period_code)
+    _reassess_falling_back(indicator, target_period(indicator, period_code))
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ def test_an_officer_creates_a_local_pi_and_it_is_audited(in_alpha, people):
         data_providers=[people.provider],
         tags=["waste"],
     )
-    assert pi.pk and pi.service_area == area and pi.rollup_rule == "last"
+    assert pi.pk and pi.service_area == area and pi.rollup_rule == "average"
     assert list(pi.data_providers.all()) == [people.provider]
     entry = AuditEntry.objects.get(object_type="indicator", object_id=str(pi.pk), action="created")
     assert entry.actor == people.officer

@@ -255,11 +255,11 @@ def test_an_administrator_resets_a_users_mfa_audited_and_notified(
     admin = make_user(org_a, roles=[Role.ORGANISATION_ADMIN]).user
     their_session = client_for(org_a, user=person)
     listed = client_for(org_a, user=admin).get("/users/?q=" + person.email).content.decode()
-    assert "<td>On</td>" in listed
+    assert "<td>Authenticator app</td>" in listed
     exported = client_for(org_a, user=admin).get("/users/export.csv?q=" + person.email)
-    assert exported.content.decode().splitlines()[1].split(",")[6] == "on"
+    assert exported.content.decode().splitlines()[1].split(",")[6] == "authenticator app"
     api = client_for(org_a, user=admin).get(f"/api/v1/accounts/users/{person.pk}/")
-    assert api.json()["mfa"] == "on"
+    assert api.json()["mfa"] == "authenticator app"
     with django_capture_on_commit_callbacks() as callbacks:
         done = client_for(org_a, user=admin).post(f"/users/{person.pk}/mfa-reset/")
     assert done.status_code == 302

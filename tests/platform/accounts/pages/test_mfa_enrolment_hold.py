@@ -17,11 +17,14 @@ from tests.platform.core.test_door import PUBLIC_URLCONF, TENANT_URLCONF, concre
 from tests.refusals import database_state
 
 PASSWORD = "correct-horse-battery-staple"
-# What the hold lets through: enrolling (the page and its QR code), signing out, and the idle
-# warning's questions about the session itself (how long is left; stay signed in).
+# What the hold lets through: enrolling (the page and its QR code, or adding a security key
+# instead of the app), signing out, and the idle warning's questions about the session itself
+# (how long is left; stay signed in).
 OPEN = {
     ENROL,
     "/accounts/me/mfa/set-up/qr.svg",
+    "/accounts/me/mfa/keys/add/",
+    "/accounts/me/mfa/keys/options/",
     "/accounts/sign-out/",
     "/accounts/me/session/",
     "/accounts/me/session/keep-alive/",

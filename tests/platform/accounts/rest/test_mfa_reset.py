@@ -74,7 +74,7 @@ def test_an_administrator_resets_mfa_by_api_audited_and_e_mailed_after_commit(
         entry = UserAuditEntry.objects.get(user=enrolled, action="mfa_reset")
         assert send_mfa_reset_email.run(enrolled.pk, "http://alpha.localhost/") is True
     assert entry.actor_email == admin.email
-    assert entry.old == {"mfa": "on"} and entry.new["mfa"] == "not set up"
+    assert entry.old == {"mfa": "authenticator app"} and entry.new["mfa"] == "not set up"
     assert [m.to for m in mailoutbox] == [[enrolled.email]]
     history = client_for(org_a, user=admin).get(f"{USERS}{enrolled.pk}/history/").json()
     assert history["results"][0]["action"] == "mfa_reset"
