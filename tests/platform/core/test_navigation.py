@@ -65,13 +65,13 @@ MENU = {
     ],
     "provider": [
         "Home", "Strategy", "Actions", "Risks", "Exceptions", "Search", "Indicators",
-        "What I owe", "Report", "Reports", "Partnerships", "Benchmarking", "National catalogue", "API",
-        "Your account",
+        "What I owe", "Report", "Reports", "Partnerships", "Benchmarking", "National catalogue",
+        "API", "Your account",
     ],
     "verifier": [
         "Home", "Strategy", "Actions", "Risks", "Exceptions", "Search", "Indicators",
-        "Approvals", "Report", "Reports", "Partnerships", "Benchmarking", "National catalogue", "API",
-        "Your account",
+        "Approvals", "Report", "Reports", "Partnerships", "Benchmarking", "National catalogue",
+        "API", "Your account",
     ],
     "councillor": [
         "Home", "Strategy", "Actions", "Risks", "Exceptions", "Indicators", "Report", "Reports",
