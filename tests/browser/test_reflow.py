@@ -74,6 +74,11 @@ FILLED = {
     "benchmarking:members": {"club_id": "club"},
     "benchmarking:consent": {"club_id": "club"},
     "helpdesk:organisation": {"slug": "organisation_slug"},
+    "reporting:definition": {"pk": "report_definition"},
+    "reporting:edit": {"pk": "report_definition"},
+    "reporting:archive": {"pk": "report_definition"},
+    "reporting:pack": {"pk": "report_definition"},
+    "reporting:version": {"pk": "report_definition", "number": "report_version"},
 }
 # Addresses with ids these data do not make (a record of another kind, a one-time link) or
 # that act rather than show (POST-only forms): not visited. A new page with an id must be

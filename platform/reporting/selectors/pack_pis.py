@@ -1,7 +1,8 @@
 """The PIs section of a pack, in each layout, read through the indicators' report selector
 (`performance_report`): a fixed number of reports per pack (the period; the periods before it
-for "off target for N periods"; the year's quarters, the year and last year for the corporate
-priorities layout), each a fixed number of queries whatever the number of PIs."""
+for "off target for N periods"; the year's quarters, and the period with the report's year
+columns — annual target, last year's outturn — for the corporate priorities layout), each a
+fixed number of queries whatever the number of PIs."""
 
 from __future__ import annotations
 
@@ -62,7 +63,9 @@ class Grouping:
     groups: tuple[tuple[str, str, int, frozenset[int]], ...] | None
 
 
-def _report(spec: DefinitionSpec, period: Period, ids, today, areas) -> list[ReportRow]:
+def _report(
+    spec: DefinitionSpec, period: Period, ids, today, areas, *, year_columns: bool = False
+) -> list[ReportRow]:
     return performance_report(
         period_code=period.code,
         approved_only=spec.approved_only,
@@ -70,6 +73,7 @@ def _report(spec: DefinitionSpec, period: Period, ids, today, areas) -> list[Rep
         indicator_ids=None if ids is None else list(ids),
         today=today,
         known_service_areas=areas,
+        year_columns=year_columns,
     ).rows
 
 
@@ -215,21 +219,25 @@ def priorities_columns(year: YearSoFar) -> tuple[PackColumn, ...]:
 
 @dataclass(frozen=True)
 class YearReadings:
-    """Per PI id: its row of each quarter, of the year and of last year."""
+    """Per PI id: its row of each quarter, and its row of the report period with the year's
+    columns (`ReportRow.year`: the annual target and last year's outturn, by the indicators
+    report's own rules)."""
 
     quarters: tuple[dict[int, ReportRow], ...]
     year: dict[int, ReportRow]
-    last_year: dict[int, ReportRow]
 
 
-def year_readings(*, spec: DefinitionSpec, year: YearSoFar, ids, today, areas) -> YearReadings:
-    def by_id(period: Period) -> dict[int, ReportRow]:
-        return {row.indicator.id: row for row in _report(spec, period, ids, today, areas)}
+def year_readings(
+    *, spec: DefinitionSpec, period: Period, year: YearSoFar, ids, today, areas
+) -> YearReadings:
+    def by_id(rows: list[ReportRow]) -> dict[int, ReportRow]:
+        return {row.indicator.id: row for row in rows}
 
     return YearReadings(
-        quarters=tuple(by_id(quarter) for quarter in year.quarters),
-        year=by_id(year.year),
-        last_year=by_id(year.last_year),
+        quarters=tuple(
+            by_id(_report(spec, quarter, ids, today, areas)) for quarter in year.quarters
+        ),
+        year=by_id(_report(spec, period, ids, today, areas, year_columns=True)),
     )
 
 
@@ -242,11 +250,11 @@ def priorities_row(row: ReportRow, readings: YearReadings) -> PackRow:
             cells += [reading_cell(None, pi), target_cell(None, pi)]
         else:
             cells += [reading_cell(found.current, pi), target_cell(found.target, pi)]
-    year = readings.year.get(pi.id)
-    last_year = readings.last_year.get(pi.id)
+    found = readings.year.get(pi.id)
+    columns = found.year if found is not None else None
     cells += [
-        target_cell(year.target if year else None, pi),
-        reading_cell(last_year.current if last_year else None, pi),
+        target_cell(columns.annual_target if columns else None, pi),
+        reading_cell(columns.outturn if columns else None, pi),
         status_cell(row.status, unapproved=is_unapproved(row.current)),
     ]
     return PackRow(key=pi.code, title=pi.title, status=row.status.value, cells=tuple(cells))

@@ -213,7 +213,12 @@ def _pis_section(spec, section: SectionSpec, period, scope: _Scope, today, areas
     if spec.layout == CORPORATE_PRIORITIES:
         year = pack_pis.YearSoFar.of(period)
         readings = pack_pis.year_readings(
-            spec=spec, year=year, ids=[row.indicator.id for row in rows], today=today, areas=areas
+            spec=spec,
+            period=period,
+            year=year,
+            ids=[row.indicator.id for row in rows],
+            today=today,
+            areas=areas,
         )
         columns = pack_pis.priorities_columns(year)
         groups = pack_pis.grouped(

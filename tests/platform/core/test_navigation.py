@@ -69,23 +69,24 @@ def test_every_link_in_the_menu_and_on_home_opens_for_every_role(
 MENU = {
     "officer": [
         "Home", "Strategy", "Actions", "Risks", "Exceptions", "Search", "Indicators",
-        "What I owe", "Approvals", "Notifications", "Report", "Users", "Partnerships",
-        "Benchmarking",
+        "What I owe", "Approvals", "Notifications", "Report", "Reports", "Users",
+        "Partnerships", "Benchmarking",
         "National catalogue", "API", "Your account",
     ],
     "provider": [
         "Home", "Strategy", "Actions", "Risks", "Exceptions", "Search", "Indicators",
-        "What I owe", "Notifications", "Report", "Partnerships", "Benchmarking",
+        "What I owe", "Notifications", "Report", "Reports", "Partnerships", "Benchmarking",
         "National catalogue", "API", "Your account",
     ],
     "verifier": [
         "Home", "Strategy", "Actions", "Risks", "Exceptions", "Search", "Indicators",
-        "Approvals", "Notifications", "Report", "Partnerships", "Benchmarking",
+        "Approvals", "Notifications", "Report", "Reports", "Partnerships", "Benchmarking",
         "National catalogue", "API", "Your account",
     ],
     "councillor": [
         "Home", "Strategy", "Actions", "Risks", "Exceptions", "Indicators", "Notifications",
-        "Report", "Partnerships", "Benchmarking", "National catalogue", "API", "Your account",
+        "Report", "Reports", "Partnerships", "Benchmarking", "National catalogue", "API",
+        "Your account",
     ],
 }  # fmt: skip
 
