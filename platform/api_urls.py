@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("goldenthread.platform.accounts.rest.urls")),
     path("planning/", include("goldenthread.platform.planning.rest.urls")),
     path("indicators/", include("goldenthread.platform.indicators.rest.urls")),
+    path("reporting/", include("goldenthread.platform.reporting.rest.urls")),
     path("partnerships/", include("goldenthread.partnerships.rest.urls")),
     *platform_urlpatterns,
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
         organisation_pages(include("goldenthread.shared_indicators.benchmarking.pages.urls")),
     ),
     path("planning/", organisation_pages(include("goldenthread.platform.planning.pages.urls"))),
+    path("reports/", organisation_pages(include("goldenthread.platform.reporting.pages.urls"))),
     path("users/", organisation_pages(include("goldenthread.platform.accounts.pages.users.urls"))),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,

@@ -18,6 +18,7 @@ APPS = [
     ("platform/accounts", "accounts", ()),
     ("platform/indicators", "indicators", ()),
     ("platform/planning", "planning", ()),
+    ("platform/reporting", "reporting", ()),
     ("partnerships", "partnerships", ()),
     ("shared_indicators", "shared_indicators", ("publication", "benchmarking")),
     ("shared_indicators/publication", "publication", ()),

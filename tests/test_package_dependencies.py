@@ -27,7 +27,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "goldenthread"
 FOLDERS = ("platform", "graphql", "tenants", "shared_indicators", "partnerships")
 SHARED_FOLDERS = ("shared_indicators", "partnerships")
-TENANT_PACKAGES = ("goldenthread.platform.indicators", "goldenthread.platform.planning")
+TENANT_PACKAGES = (
+    "goldenthread.platform.indicators",
+    "goldenthread.platform.planning",
+    "goldenthread.platform.reporting",
+)
 TENANT_MODELS = tuple(f"{package}.models" for package in TENANT_PACKAGES)
 PUBLICATION = "goldenthread.shared_indicators.publication"
 

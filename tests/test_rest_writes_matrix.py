@@ -5,13 +5,14 @@ them fails here), and no case names a write that no longer exists."""
 from __future__ import annotations
 
 from tests.partnerships.test_api_write_refusals import WRITES as PARTNERSHIPS
+from tests.platform.reporting.test_api_write_refusals import WRITES as REPORTING
 from tests.platform.test_api_write_refusals import WRITES as PLATFORM
 from tests.refusals import rest_writes
 
 
 def test_every_rest_write_has_its_refusal_cases_and_every_case_a_write():
     served = rest_writes()
-    covered = {*PLATFORM, *PARTNERSHIPS}
+    covered = {*PLATFORM, *PARTNERSHIPS, *REPORTING}
     assert sorted(served - covered) == [], "REST writes without refusal cases"
     assert sorted(covered - served) == [], "refusal cases for writes that do not exist"
     assert len(served) >= 50

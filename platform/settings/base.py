@@ -54,6 +54,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "goldenthread.platform.indicators",
     "goldenthread.platform.planning",
+    "goldenthread.platform.reporting",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

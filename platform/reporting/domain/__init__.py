@@ -1,0 +1,1 @@
+"""The reporting app's rules of its own (report definitions and the pack shape)."""

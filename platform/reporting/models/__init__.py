@@ -1,0 +1,3 @@
+from .definitions import ReportDefinition, ReportDefinitionVersion
+
+__all__ = ["ReportDefinition", "ReportDefinitionVersion"]

@@ -1,0 +1,13 @@
+"""Reads of the reporting app: report definitions and their versions, and pack building."""
+
+from .definitions import definition_get, definition_list, definition_version_get
+from .packs import pack_build, pack_from_spec, parse_report_period
+
+__all__ = [
+    "definition_get",
+    "definition_list",
+    "definition_version_get",
+    "pack_build",
+    "pack_from_spec",
+    "parse_report_period",
+]
