@@ -105,9 +105,7 @@ def _run_status(run) -> dict:
 @require_http_methods(["GET"])
 def run_page(request: HttpRequest, pk: int) -> HttpResponse:
     run = pack_run_get(pk=pk)
-    return render(
-        request, "reporting/run.html", {"run": run, "state": _run_status(run)}
-    )
+    return render(request, "reporting/run.html", {"run": run, "state": _run_status(run)})
 
 
 @reporting_page

@@ -65,6 +65,8 @@ def pack_freeze(
     """Ask for the definition's pack for `period` to be frozen for the committee's meeting;
     the worker generates it (queued when this commits). Answers the run to follow."""
     require_write(user)
+    # Read afresh: the newest version is the one saved by now, not when the caller loaded it.
+    definition = ReportDefinition.objects.get(pk=definition.pk)
     if definition.archived_at is not None:
         raise DomainError("This report definition is archived: its packs cannot be frozen.")
     period = parse_report_period(period)
