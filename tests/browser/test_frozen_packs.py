@@ -36,8 +36,11 @@ def _cleanup(definition_id):
     ReportDefinition.objects.filter(pk=definition_id).delete()
 
 
-def test_an_officer_freezes_a_pack_sees_progress_and_compares_it(  # noqa: F811
-    committed, celery_worker, live_url, page
+def test_an_officer_freezes_a_pack_sees_progress_and_compares_it(
+    committed,  # noqa: F811
+    celery_worker,
+    live_url,
+    page,
 ):
     from goldenthread.platform.indicators.services.targets import target_set
     from goldenthread.platform.reporting.services import (
