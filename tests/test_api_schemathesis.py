@@ -105,6 +105,13 @@ def _seed(organisation, make_user) -> Seeded:
                 planning.EvidenceDocument.objects.values_list("pk", flat=True)
             ),
         }
+        from goldenthread.platform.reporting.services import definition_create
+
+        ids["reporting/definitions"] = [
+            definition_create(
+                user=people["org_admin"], data={"title": "Seeded pack", "sections": ["pis"]}
+            ).pk
+        ]
     seeded = Seeded(host=organisation.get_primary_domain().domain, key=key, ids=ids)
     seeded.admin = people["org_admin"]
     return seeded

@@ -29,6 +29,8 @@ ORGANISATION_PAGES = [
     "/indicators/owe/",
     "/indicators/approvals/",
     "/indicators/report/",
+    "/reports/",
+    "/reports/new/",
     "/partnerships/",
     "/benchmarking/",
     "/catalogue/",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,10 +19,11 @@ from goldenthread.platform.indicators.pages.report import offered_periods
 
 from ..selectors import definition_get, definition_version_get, pack_build
 from ..selectors.definitions import definition_versions
+from ..templatetags.reporting import pack_running_left, pack_running_right
 from .common import reporting_page
 from .forms import PeriodForm
 
-__all__ = ["default_period", "offered_periods", "pack_page"]
+__all__ = ["default_period", "offered_periods", "pack_page", "running_header_css"]
 
 
 @reporting_page
@@ -51,6 +54,37 @@ def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reporting/pack.html",
-        {"definition": definition, "form": form, "pack": pack, "problems": problems},
+        {
+            "definition": definition,
+            "form": form,
+            "pack": pack,
+            "problems": problems,
+            "running_query": urlencode(
+                {"left": pack_running_left(pack), "right": pack_running_right(pack)}
+            )
+            if pack
+            else "",
+        },
         status=200 if pack is not None else 400,
     )
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string: printable characters only, quotes and backslashes escaped, so
+    nothing given can end the string or the rule."""
+    kept = "".join(character for character in str(text) if character.isprintable())[:300]
+    return '"' + kept.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@reporting_page
+@require_http_methods(["GET"])
+def running_header_css(request: HttpRequest) -> HttpResponse:
+    """The running header of a printed pack as the top margin boxes of its pages: the words
+    come from the pack page (the query), because Chromium prints margin boxes but has no
+    `string-set` to take them from the page, and a page's own styles may not be inline (CSP)."""
+    left = css_string(request.GET.get("left", ""))
+    right = css_string(request.GET.get("right", ""))
+    css = f"@page {{ @top-left {{ content: {left}; }} @top-right {{ content: {right}; }} }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

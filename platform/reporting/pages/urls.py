@@ -8,6 +8,7 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", definitions.definition_list_page, name="list"),
+    path("running-header.css", pack.running_header_css, name="running-header"),
     path("new/", definitions.definition_create_page, name="create"),
     path("<int:pk>/", definitions.definition_page, name="definition"),
     path("<int:pk>/edit/", definitions.definition_edit_page, name="edit"),

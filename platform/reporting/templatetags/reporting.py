@@ -91,3 +91,18 @@ def paragraphs_html(lines) -> SafeString:
 def with_columns(row, columns):
     """A row's cells paired with their columns (for each cell's heading on narrow screens)."""
     return list(zip(columns, row.cells, strict=False))
+
+
+@register.simple_tag
+def pack_running_left(pack) -> str:
+    """The running header's left: organisation, pack, period (printed on every page)."""
+    return f"{pack.organisation_name} · {pack.title} · {pack.period_label}"
+
+
+@register.simple_tag
+def pack_running_right(pack) -> str:
+    """The running header's right: the data's as-at time, and the unapproved mark."""
+    words = f"Data as at {pack.as_at:%-d %B %Y, %H:%M}"
+    if pack.includes_unapproved:
+        words += " · Includes unapproved values"
+    return words

@@ -164,3 +164,88 @@ def test_a_version_page_shows_what_that_version_said(org_a, people, client_for):
     assert "First title" in client.get(f"/reports/{definition.pk}/versions/1/").content.decode()
     detail = client.get(f"/reports/{definition.pk}/").content.decode()
     assert "Version 2" in detail and "Version 1" in detail and "Second title" in detail
+
+
+def test_the_running_header_stylesheet_cannot_be_broken_out_of(org_a, people, client_for):
+    answer = client_for(org_a, user=people.councillor).get(
+        "/reports/running-header.css",
+        {"left": 'Pack "} body { display: none } @x {', "right": "Data as at 1 July\\"},
+    )
+    css = answer.content.decode()
+    assert answer["Content-Type"].startswith("text/css")
+    assert 'content: "Pack \\"} body { display: none } @x {";' in css
+    assert 'content: "Data as at 1 July\\\\";' in css
+    assert css.count("{") == 3 + 2  # the rule's own three, and the two quoted ones
+
+
+def test_the_priorities_layout_draws_each_pis_chart_with_the_platforms_chart_code(
+    org_a, people, client_for
+):
+    with schema_context(org_a.schema_name):
+        node = StrategyNodeFactory(code="P9", title="Thriving places", level=1)
+        pi = IndicatorFactory(code="TP1", title="Visitors")
+        node.indicators.add(pi)
+        for period, value in (("2024/25 Q1", "40"), ("2024/25 Q2", "45")):
+            IndicatorValueFactory(indicator=pi, period=period, value=Decimal(value))
+        definition = definition_create(
+            user=people.officer,
+            data={
+                "title": "Priorities",
+                "layout": "priorities",
+                "scope": "priorities",
+                "strategy_node_ids": [node.pk],
+                "sections": ["pis"],
+                "charts": True,
+            },
+        )
+    html = (
+        client_for(org_a, user=people.officer)
+        .get(f"/reports/{definition.pk}/pack/", {"period": "2024/25 Q2"})
+        .content.decode()
+    )
+    assert '<svg viewBox="0 0 720 320" role="img"' in html
+    assert '<title id="pack-chart-1-title">TP1 Visitors</title>' in html
+    assert "Q1 value" in html and "Annual target 2024/25" in html and "Outturn 2023/24" in html
+
+
+def test_the_definition_form_and_the_pack_are_labelled_and_their_ids_exist(
+    org_a, people, client_for
+):
+    from tests.fixtures.accessibility import (
+        assert_aria_ids_exist,
+        assert_errors_are_tied_to_their_fields,
+        assert_every_input_is_labelled,
+        assert_groups_are_fieldsets,
+    )
+    from tests.fixtures.html import parse
+
+    client = client_for(org_a, user=people.officer)
+    with schema_context(org_a.schema_name):
+        StrategyNodeFactory(code="P7", title="Healthy lives", level=1)
+        definition = definition_create(
+            user=people.officer, data={"title": "Labelled", "sections": ["pis", "risks"]}
+        )
+    for page in (
+        parse(client.get("/reports/new/")),
+        parse(client.post("/reports/new/", form_data(title=""))),
+        parse(client.get(f"/reports/{definition.pk}/")),
+        parse(client.get(f"/reports/{definition.pk}/pack/", {"period": "2024/25 Q2"})),
+    ):
+        assert_every_input_is_labelled(page)
+        assert_aria_ids_exist(page)
+        assert_groups_are_fieldsets(page)
+        assert_errors_are_tied_to_their_fields(page)
+
+
+def test_the_list_of_definitions_takes_a_fixed_number_of_queries(
+    org_a, people, client_for, django_assert_max_num_queries
+):
+    with schema_context(org_a.schema_name):
+        for number in range(12):
+            definition_create(
+                user=people.officer, data={"title": f"Pack {number}", "sections": ["pis"]}
+            )
+    client = client_for(org_a, user=people.councillor)
+    client.get("/reports/")
+    with django_assert_max_num_queries(12):
+        assert client.get("/reports/").status_code == 200
