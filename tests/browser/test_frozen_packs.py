@@ -19,12 +19,14 @@ from tests.browser.test_indicators_entry import (  # noqa: F401 (fixtures)
 def _cleanup(definition_id):
     from goldenthread.platform.reporting.models import (
         FrozenPack,
+        FrozenPackFile,
         PackRun,
         ReportDefinition,
         ReportDefinitionVersion,
     )
 
     PackRun.objects.filter(definition_id=definition_id).delete()
+    FrozenPackFile.objects.filter(frozen_pack__definition_id=definition_id).delete()
     # Newest first: each pack points at the one before it.
     for pk in (
         FrozenPack.objects.filter(definition_id=definition_id)

@@ -67,6 +67,34 @@ class FrozenPack(models.Model):
         raise Conflict("A frozen pack cannot be deleted.")
 
 
+class FrozenPackFile(models.Model):
+    """A slow output of a frozen pack (PDF, Word), drawn once by the worker when the pack is
+    frozen, so a download of a large pack never waits on a web request. Written with the pack,
+    never changed."""
+
+    frozen_pack = models.ForeignKey(FrozenPack, on_delete=models.PROTECT, related_name="files")
+    format = models.CharField(max_length=10)
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["frozen_pack", "format"], name="unique_frozen_pack_file_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frozen_pack_id}.{self.format}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise Conflict("A frozen pack's file cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise Conflict("A frozen pack's file cannot be deleted.")
+
+
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Being generated"

@@ -89,7 +89,7 @@ def frozen_pack_compare(
     return other, compare_packs(frozen_pack_content(other), frozen_pack_content(frozen_pack))
 
 
-def _renderer(fmt: str):
+def output_renderer(fmt: str):
     """The `outputs` renderer of a format (`services.outputs.<fmt>.render_<fmt>(pack)`), or None
     when that output is not installed."""
     try:
@@ -100,7 +100,7 @@ def _renderer(fmt: str):
 
 
 def available_formats() -> list[str]:
-    return [fmt for fmt in FORMATS if fmt in ("html", "json") or _renderer(fmt) is not None]
+    return [fmt for fmt in FORMATS if fmt in ("html", "json") or output_renderer(fmt) is not None]
 
 
 def frozen_pack_render(*, frozen_pack: FrozenPack, fmt: str) -> Rendered | None:
@@ -119,8 +119,10 @@ def frozen_pack_render(*, frozen_pack: FrozenPack, fmt: str) -> Rendered | None:
             "reporting/frozen_pack_download.html",
             {"pack": pack, "frozen": frozen_pack, "css": _pack_css()},
         ).encode()
+    elif stored := frozen_pack.files.filter(format=fmt).values_list("content", flat=True).first():
+        content = bytes(stored)
     else:
-        render = _renderer(fmt)
+        render = output_renderer(fmt)
         if render is None:
             return None
         content = render(pack)

@@ -16,9 +16,10 @@ from django.utils import timezone
 from goldenthread.platform.core.errors import DomainError
 
 from ..domain.pack import Pack
-from ..models import FrozenPack, PackRun, ReportDefinition, RunStatus
+from ..models import FrozenPack, FrozenPackFile, PackRun, ReportDefinition, RunStatus
 from ..permissions import require_write
 from ..selectors import definition_version_get, pack_build, parse_report_period
+from ..selectors.distribution import output_renderer
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,10 @@ UNEXPECTED = (
     "The pack could not be generated because of an unexpected error. Nothing was frozen; "
     "try again, and tell your administrator if it happens again."
 )
+
+# The slow outputs, drawn once by the worker when the pack is frozen (the others are quick
+# enough to make on each download from the stored JSON).
+PRE_RENDERED = (("pdf", 30, "Drawing the PDF"), ("docx", 55, "Writing the Word document"))
 
 
 def _checked_committee(committee: str, meeting_date) -> tuple[str, date]:
@@ -150,7 +155,13 @@ def _freeze(run: PackRun) -> None:
         reader=run.requested_by,
         previous=Pack.from_json(previous.pack) if previous else None,
     )
-    _progress(run.pk, 70, "Storing the frozen pack")
+    files = {}
+    for fmt, progress, phase in PRE_RENDERED:
+        render = output_renderer(fmt)
+        if render is not None:
+            _progress(run.pk, progress, phase)
+            files[fmt] = render(pack)
+    _progress(run.pk, 75, "Storing the frozen pack")
     with transaction.atomic():
         locked = PackRun.objects.select_for_update().get(pk=run.pk)
         if locked.frozen_pack_id:  # another worker finished it meanwhile
@@ -169,6 +180,8 @@ def _freeze(run: PackRun) -> None:
             pack=pack.to_json(),
             previous=previous,
         )
+        for fmt, content in files.items():
+            FrozenPackFile.objects.create(frozen_pack=frozen, format=fmt, content=content)
         locked.frozen_pack = frozen
         locked.status = RunStatus.DONE
         locked.progress = 100 if not run.distribute else 80

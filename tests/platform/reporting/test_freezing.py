@@ -197,3 +197,36 @@ def test_a_failed_run_says_why_in_words_and_freezes_nothing(definition, people, 
     assert not FrozenPack.objects.exists()
     # Running it again does not retry a failed run behind the user's back.
     assert pack_run_execute(run_id=run.pk).status == RunStatus.FAILED
+
+
+def test_slow_outputs_are_drawn_once_by_the_worker_and_served_as_stored(
+    definition, people, monkeypatch
+):
+    """PDF and Word are drawn while freezing (in the worker) and stored with the pack; a
+    download serves the stored file without drawing again. The renderer here stands in for
+    the outputs' module (tested on its own), counting its calls."""
+    from goldenthread.platform.reporting.selectors import distribution
+    from goldenthread.platform.reporting.services import freezing
+
+    drawn = []
+
+    def renderer(fmt):
+        def draw(pack):
+            drawn.append(fmt)
+            return f"{fmt}:{pack.period_code}:{len(pack.sections)}".encode()
+
+        return draw if fmt in ("pdf", "docx") else None
+
+    monkeypatch.setattr(freezing, "output_renderer", renderer)
+    frozen = freeze(people.officer, definition)
+    assert sorted(drawn) == ["docx", "pdf"]
+    assert sorted(frozen.files.values_list("format", flat=True)) == ["docx", "pdf"]
+
+    monkeypatch.setattr(distribution, "output_renderer", renderer)
+    rendered = frozen_pack_render(frozen_pack=frozen, fmt="pdf")
+    assert rendered.content == f"pdf:{Q2}:1".encode()
+    assert rendered.content_type == "application/pdf" and rendered.filename.endswith(".pdf")
+    assert sorted(drawn) == ["docx", "pdf"]  # not drawn again
+    stored = frozen.files.get(format="pdf")
+    with pytest.raises(Conflict):
+        stored.save()

@@ -20,6 +20,7 @@ def _remove(definition_id: int, users: list) -> None:
     from goldenthread.platform.reporting.models import (
         DistributionList,
         FrozenPack,
+        FrozenPackFile,
         PackDelivery,
         PackRun,
         PackSchedule,
@@ -31,6 +32,7 @@ def _remove(definition_id: int, users: list) -> None:
     # the application; a test cleans up behind itself).
     PackDelivery.objects.filter(frozen_pack__definition_id=definition_id).delete()
     PackRun.objects.filter(definition_id=definition_id).delete()
+    FrozenPackFile.objects.filter(frozen_pack__definition_id=definition_id).delete()
     FrozenPack.objects.filter(definition_id=definition_id).delete()
     PackSchedule.objects.filter(definition_id=definition_id).delete()
     DistributionList.objects.filter(definition_id=definition_id).delete()
