@@ -298,3 +298,33 @@ def test_pages_freeze_show_progress_archive_pack_and_comparison(
     assert b"60.0%" in compare.content and b"40.0%" in compare.content
     download = councillor.get(f"/reports/packs/{second.pk}/download/json/")
     assert download.status_code == 200 and download.json()["period_code"] == Q2
+
+
+def test_the_schedule_page_saves_the_schedule_and_the_list_and_names_problems(
+    org_a, people, client_for, two_packs
+):
+    definition, _packs = two_packs
+    officer = client_for(org_a, user=people.officer)
+    url = f"/reports/{definition.pk}/schedule/"
+    page = officer.get(url)
+    assert page.status_code == 200 and b"Working days after each quarter end" in page.content
+    bad = officer.post(url, {"active": "on", "working_days": "61", "committee": ""})
+    assert bad.status_code == 400
+    with schema_context(org_a.schema_name):
+        assert not PackSchedule.objects.exists()
+    saved = officer.post(
+        url,
+        {
+            "active": "on",
+            "working_days": "10",
+            "committee": "Cabinet",
+            "roles": ["councillor"],
+            "people": [str(people.manager.pk)],
+        },
+    )
+    assert saved.status_code == 302
+    with schema_context(org_a.schema_name):
+        schedule = PackSchedule.objects.get(definition=definition)
+        assert (schedule.working_days, schedule.committee, schedule.active) == (10, "Cabinet", True)
+        assert definition.distribution_list.roles == ["councillor"]
+        assert list(definition.distribution_list.people.all()) == [people.manager]
