@@ -8,8 +8,11 @@ from goldenthread.platform.celery_app import app
 
 @app.task(
     name="goldenthread.platform.reporting.tasks.generate_pack",
-    autoretry_for=(ConnectionError,),
-    max_retries=3,
+    # A mail server or broker that does not answer (OSError covers SMTP and socket errors): the
+    # task is idempotent, so a retry only does what is left.
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
 )
 def generate_pack(run_id: int) -> str:
     """Generate, freeze (and, when asked, send) the pack of one run; idempotent."""

@@ -139,8 +139,20 @@ def pack_run_execute(*, run_id: int) -> PackRun | None:
         from .delivering import pack_distribute
 
         _progress(run_id, 90, "Sending e-mails")
-        pack_distribute(frozen_pack=run.frozen_pack)
-        _progress(run_id, 100, "Ready")
+        try:
+            pack_distribute(frozen_pack=run.frozen_pack)
+        except Exception:
+            # The pack is frozen whatever the mail server does: say so, and let the task's
+            # retry send the e-mails still owed (each person at most once).
+            _progress(
+                run_id,
+                100,
+                "Ready",
+                error="The pack is frozen, but not every e-mail could be sent yet; they are "
+                "sent when the mail server answers again.",
+            )
+            raise
+        _progress(run_id, 100, "Ready", error="")
     return PackRun.objects.get(pk=run_id)
 
 

@@ -328,3 +328,35 @@ def test_the_schedule_page_saves_the_schedule_and_the_list_and_names_problems(
         assert (schedule.working_days, schedule.committee, schedule.active) == (10, "Cabinet", True)
         assert definition.distribution_list.roles == ["councillor"]
         assert list(definition.distribution_list.people.all()) == [people.manager]
+
+
+def test_a_mail_server_down_leaves_the_pack_frozen_and_the_retry_sends_each_email_once(
+    in_alpha, people, definition_data, settings
+):
+    definition = definition_create(user=people.officer, data=definition_data())
+    distribution_list_save(user=people.officer, definition=definition, roles=["councillor"])
+    run = pack_freeze(
+        user=people.officer,
+        definition=definition,
+        period=Q2,
+        committee="Cabinet",
+        meeting_date=date(2024, 11, 20),
+        distribute=True,
+    )
+    # A real SMTP connection to a port nobody listens on.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    with pytest.raises(OSError):
+        pack_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and run.frozen_pack_id is not None
+    assert "not every e-mail could be sent" in run.error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    pack_run_execute(run_id=run.pk)  # the task's retry
+    pack_run_execute(run_id=run.pk)  # and a redelivery
+    assert [m.to for m in mail.outbox] == [[people.councillor.email]]
+    run.refresh_from_db()
+    assert (run.progress, run.error) == (100, "")
+    assert FrozenPack.objects.filter(definition=definition).count() == 1
