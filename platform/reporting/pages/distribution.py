@@ -17,7 +17,7 @@ from goldenthread.platform.core.errors import DomainError, NotFound, PermissionD
 from goldenthread.platform.core.pages import show_domain_error
 
 from .. import permissions, services
-from ..models import RunStatus
+from ..models import DistributionSettingChange, RunStatus
 from ..selectors import (
     definition_get,
     definition_list,
@@ -30,9 +30,20 @@ from ..selectors import (
     schedule_get,
 )
 from ..selectors.definitions import definition_versions
-from ..selectors.distribution import FORMAT_WORDS, available_formats, frozen_pack_content
+from ..selectors.distribution import (
+    FORMAT_WORDS,
+    available_formats,
+    distribution_settings_get,
+    frozen_pack_content,
+    settings_as_data,
+)
 from .common import reporting_page
-from .distribution_forms import ArchiveFilterForm, FreezeForm, ScheduleForm
+from .distribution_forms import (
+    ArchiveFilterForm,
+    DistributionSettingsForm,
+    FreezeForm,
+    ScheduleForm,
+)
 from .pack import default_period, offered_periods
 
 ARCHIVE_PAGE_SIZE = 50
@@ -221,5 +232,29 @@ def schedule_page(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reporting/schedule.html",
         {"definition": definition, "form": form, "schedule": schedule},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@reporting_page
+@require_http_methods(["GET", "POST"])
+def distribution_settings_page(request: HttpRequest) -> HttpResponse:
+    _require_write(request.user)
+    current = distribution_settings_get()
+    form = DistributionSettingsForm(request.POST or None, initial=settings_as_data(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.distribution_settings_update(user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            if error.status_code != 400:
+                raise
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Distribution settings saved.")
+            return redirect("reporting:distribution-settings")
+    return render(
+        request,
+        "reporting/distribution_settings.html",
+        {"form": form, "changes": DistributionSettingChange.objects.select_related(None)[:20]},
         status=400 if form.is_bound and form.errors else 200,
     )

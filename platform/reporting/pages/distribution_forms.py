@@ -78,3 +78,17 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].choices = [(p.pk, f"{p} ({p.email})") for p in people]
+
+
+class DistributionSettingsForm(forms.Form):
+    attachments_allowed = forms.BooleanField(
+        label="Attach the pack to distribution e-mails",
+        required=False,
+        help_text="Off: e-mails carry only a link to the pack, which needs signing in.",
+    )
+    attachment_max_kb = forms.IntegerField(
+        label="Largest attachment, in KB",
+        min_value=1,
+        max_value=20 * 1024,
+        help_text="A larger pack is not attached; the e-mail says so and keeps the link.",
+    )

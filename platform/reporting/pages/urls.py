@@ -20,6 +20,11 @@ urlpatterns = [
     path("runs/<int:pk>/", distribution.run_page, name="run"),
     path("runs/<int:pk>/status/", distribution.run_status_json, name="run-status"),
     path("packs/", distribution.archive_page, name="archive"),
+    path(
+        "distribution-settings/",
+        distribution.distribution_settings_page,
+        name="distribution-settings",
+    ),
     path("packs/<int:pk>/", distribution.frozen_pack_page, name="frozen"),
     path("packs/<int:pk>/compare/", distribution.compare_page, name="compare"),
     path(

@@ -360,3 +360,29 @@ def test_a_mail_server_down_leaves_the_pack_frozen_and_the_retry_sends_each_emai
     run.refresh_from_db()
     assert (run.progress, run.error) == (100, "")
     assert FrozenPack.objects.filter(definition=definition).count() == 1
+
+
+def test_the_distribution_settings_page_records_each_change_and_refuses_others(
+    org_a, people, client_for
+):
+    url = "/reports/distribution-settings/"
+    assert client_for(org_a, user=people.councillor).get(url).status_code == 403
+    assert (
+        client_for(org_a, user=people.manager)
+        .post(url, {"attachments_allowed": "on", "attachment_max_kb": "10"})
+        .status_code
+        == 403
+    )
+    admin = client_for(org_a, user=people.admin)
+    assert admin.post(url, {"attachment_max_kb": "0"}).status_code == 400
+    with schema_context(org_a.schema_name):
+        assert not DistributionSettingChange.objects.exists()
+    assert (
+        admin.post(url, {"attachments_allowed": "on", "attachment_max_kb": "2048"}).status_code
+        == 302
+    )
+    page = admin.get(url)
+    assert b"Not allowed \xe2\x86\x92 Allowed" in page.content and b"Adam Admin" in page.content
+    with schema_context(org_a.schema_name):
+        (change,) = DistributionSettingChange.objects.all()
+        assert change.new == {"attachments_allowed": True, "attachment_max_kb": 2048}
