@@ -7,13 +7,14 @@ fails for a route that is neither."""
 from django.urls import include, path
 
 from goldenthread.platform.core.door import organisation_page, organisation_pages, platform_pages
-from goldenthread.platform.planning.pages.home import my_items_page
+from goldenthread.platform.planning.pages.home import home_page
 
 from .urls_common import urlpatterns as common_urlpatterns
 
 urlpatterns = [
-    # The organisation home is the "my items" page: what I own, must update, and is overdue.
-    path("", organisation_page(my_items_page), name="home"),
+    # The organisation home: "my items" (what I own, must update, and is overdue), or for a
+    # councillor the scorecard of the priorities (planning.pages.home).
+    path("", organisation_page(home_page), name="home"),
     path("catalogue/", platform_pages(include("goldenthread.shared_indicators.pages.urls"))),
     path(
         "indicators/import/",

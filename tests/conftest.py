@@ -26,6 +26,8 @@ pytest_plugins = [
     "tests.fixtures.worker",
     "tests.fixtures.browser",
     "tests.fixtures.cache",
+    "tests.fixtures.oidc",
+    "tests.fixtures.saml_idp",
 ]
 
 

@@ -7,6 +7,12 @@ from __future__ import annotations
 from django import forms
 
 from goldenthread.platform.core.choices import Frequency, Polarity
+from goldenthread.platform.core.period_picker import (
+    period_choices,
+    period_field,
+    period_picker,
+)
+from goldenthread.platform.core.periods import PeriodType
 from goldenthread.shared_indicators.models import CatalogueIndicator
 
 from ..domain.choices import Aggregation, LawfulBasis, MemberRole, PartnershipType, SharedField
@@ -206,18 +212,30 @@ class IndicatorForm(forms.Form):
         ]
 
 
+def target_period_field(period_type: PeriodType) -> forms.CharField:
+    """A target's period, chosen from the shared period picker's list (the coming years
+    first, then the current, recent and earlier periods): nobody types a period code."""
+    picker = period_picker(type=period_type, years_ahead=3, blank="Choose a period")
+    return period_field(period_choices(picker))
+
+
 class TargetForm(forms.Form):
-    period_code = forms.CharField(label="Period", help_text="A period code such as 2024/25 Q4.")
+    period_code = forms.CharField(label="Period", max_length=24)
     # Text: the service reads it with the one number parser (a decimal comma is refused,
     # saying what to type), like every other door.
     value = forms.CharField(label="Partnership target", max_length=60)
 
+    def __init__(self, *args, period_type: PeriodType, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_code"] = target_period_field(period_type)
+
 
 class CascadedTargetForm(forms.Form):
     member = OrganisationChoiceField(label="Member", queryset=None, empty_label="Choose a member")
-    period_code = forms.CharField(label="Period", help_text="A period code such as 2024/25 Q4.")
+    period_code = forms.CharField(label="Period", max_length=24)
     value = forms.CharField(label="Member's share of the target", max_length=60)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, period_type: PeriodType, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
+        self.fields["period_code"] = target_period_field(period_type)

@@ -183,9 +183,15 @@ def indicator_targets(request: HttpRequest, indicator_id: int) -> HttpResponse:
     if which is not None:
         refuse_unless(can_manage, LEAD_MANAGERS_ONLY)
     members = _members_queryset(partnership, contributing_only=True)
-    target_form = TargetForm(request.POST if which == "target" else None, prefix="target")
+    period_type = indicator.period_type
+    target_form = TargetForm(
+        request.POST if which == "target" else None, prefix="target", period_type=period_type
+    )
     share_form = CascadedTargetForm(
-        request.POST if which == "share" else None, prefix="share", members=members
+        request.POST if which == "share" else None,
+        prefix="share",
+        members=members,
+        period_type=period_type,
     )
     bound = {"target": target_form, "share": share_form}.get(which)
     if bound is not None and bound.is_valid():

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_POST
 from goldenthread.platform.core.charts import LineChart, Series, line_chart
 from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.platform.core.pages import show_domain_error
-from goldenthread.platform.core.periods import PeriodError, parse_period
+from goldenthread.platform.core.period_picker import period_picker, query_of
+from goldenthread.platform.core.periods import PeriodError, PeriodType, parse_period
 
 from .. import services
 from ..domain.choices import LawfulBasis, SharedField, VersionStatus
@@ -80,6 +81,20 @@ def _as_of(request: HttpRequest) -> tuple[date | None, str]:
         return parse_period(raw).end, raw
     except PeriodError as error:
         raise DomainError(str(error)) from None
+
+
+def _period_picker(request: HttpRequest, period: str, *, label: str):
+    """Quarters to show, from the shared picker: recent ones a click away, blank = latest."""
+    return period_picker(
+        type=PeriodType.QUARTER,
+        selected=period,
+        label=label,
+        hint="The latest period with figures is shown when none is chosen.",
+        field_id="period",
+        query=query_of(request),
+        path=request.path,
+        blank="The latest",
+    )
 
 
 def _figures_chart(item) -> LineChart | None:
@@ -156,6 +171,7 @@ def partnership_dashboard_page(request: HttpRequest, partnership_id: int) -> Htt
             "dashboard": dashboard,
             "panels": panels,
             "period": period,
+            "picker": _period_picker(request, period, label="Show periods up to"),
             "can_manage": can_manage,
             "shows_breakdowns": shows_breakdowns,
             "gaps": gaps,
@@ -196,6 +212,7 @@ def partnership_report(request: HttpRequest, partnership_id: int) -> HttpRespons
             "dashboard": dashboard,
             "rows": rows,
             "period": rows[0].period if rows else report_period,
+            "picker": _period_picker(request, period, label="Report for the quarter"),
         },
     )
 

@@ -95,6 +95,10 @@ class TabularLimits:
 class RawRow:
     number: int  # the row a spreadsheet shows
     cells: tuple[object, ...]  # CSV: strings; XLSX: openpyxl values (str, number, date, …)
+    # XLSX: the positions of numeric cells formatted as a percentage. Excel stores 12.5% as
+    # 0.125 and shows it multiplied by 100; an importer that knows the column takes a
+    # percentage must read such a cell as 12.5, not 0.125.
+    percent: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,35 @@ def cell_text(cell: object, *, column: str = "") -> str:
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
         return text[1:]
     return text
+
+
+def scales_by_100(number_format: str | None) -> bool:
+    """Whether an Excel number format shows a number multiplied by 100 with a per cent sign
+    (`0.0%`): a `%` outside quoted text and not escaped by a backslash (`0.0"%"` and `0\\%`
+    only print the sign)."""
+    if not number_format or "%" not in number_format:
+        return False
+    quoted = escaped = False
+    for character in number_format:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == '"':
+            quoted = not quoted
+        elif character == "%" and not quoted:
+            return True
+    return False
+
+
+def _percent_positions(row: tuple) -> frozenset[int]:
+    return frozenset(
+        position
+        for position, cell in enumerate(row)
+        if isinstance(cell.value, int | float)
+        and not isinstance(cell.value, bool)
+        and scales_by_100(getattr(cell, "number_format", None))
+    )
 
 
 def _megabytes(count: int) -> str:
@@ -292,14 +325,15 @@ def _read_xlsx(data: bytes, *, limits: TabularLimits) -> RawTable:
         # The declared <dimension> is whatever the file says; without it openpyxl yields the
         # cells that are stored (missing rows come back empty, so numbers stay right).
         sheet.reset_dimensions()
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = _capped(tuple(values), number=number, limits=limits)
+        for number, stored in enumerate(sheet.iter_rows(), start=1):
+            cells = _capped(tuple(cell.value for cell in stored), number=number, limits=limits)
             if is_blank(cells):
                 continue
             if header is None:
                 header = tuple(cell_text(cell) for cell in cells)
                 continue
-            rows.append(RawRow(number=number, cells=cells))
+            percent = _percent_positions(stored[: len(cells)])
+            rows.append(RawRow(number=number, cells=cells, percent=percent))
             if len(rows) > limits.max_rows:
                 raise _too_many_rows(limits)
     except TabularFileError:

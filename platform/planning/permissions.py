@@ -49,6 +49,12 @@ def can_view_records(user: User) -> bool:
     )
 
 
+def home_is_scorecard(user: User) -> bool:
+    """Councillors (who hold no role that edits) open on the scorecard rather than "my
+    items": they own nothing to update, and scrutinise how the priorities stand."""
+    return is_active_member(user) and is_read_only(user) and user.has_role(Role.COUNCILLOR)
+
+
 def can_configure(user: User) -> bool:
     return is_active_member(user) and user.has_role(*CONFIGURE_ROLES)
 

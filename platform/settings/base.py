@@ -5,6 +5,8 @@ Nothing in this module reads os.environ directly: see `environment.py`.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "goldenthread.platform.core.context_processors.organisation",
+                "goldenthread.platform.core.context_processors.navigation",
             ],
         },
     }
@@ -220,6 +223,16 @@ SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 AUTHENTICATION_EVENT_RETENTION_DAYS = ENV.authentication_event_retention_days
 if AUTHENTICATION_EVENT_RETENTION_DAYS < 1:
     raise ValueError("AUTHENTICATION_EVENT_RETENTION_DAYS must be at least 1")
+# Single sign-on: the keys that encrypt each organisation's client secret
+# (`accounts.services.sso.secrets`). Unset: a key derived from SECRET_KEY, for development and
+# tests only (production refuses to start without SSO_ENCRYPTION_KEYS).
+SSO_ENCRYPTION_KEYS = list(ENV.sso_encryption_keys) or [
+    base64.urlsafe_b64encode(hashlib.sha256(f"sso:{ENV.secret_key}".encode()).digest()).decode()
+]
+# How long a provider's discovery document and signing keys are kept before being fetched
+# again (a key the cache does not know makes us fetch at once: providers rotate keys).
+SSO_METADATA_CACHE_SECONDS = 3600
+SSO_HTTP_TIMEOUT_SECONDS = 10
 
 # --- response headers on every page (production adds HSTS and the HTTPS redirect) ----------
 # Content-Security-Policy (django-csp): our own origin only, no inline code. A template that

@@ -30,7 +30,24 @@ def unsafe_configuration_problems(env) -> list[str]:
             "to the logs (anyone reading them could take over the account) and locmem:// would "
             "never deliver"
         )
+    problems.extend(_sso_key_problems(env))
     return problems
+
+
+def _sso_key_problems(env) -> list[str]:
+    from cryptography.fernet import Fernet
+
+    if not env.sso_encryption_keys:
+        return [
+            "SSO_ENCRYPTION_KEYS must hold at least one Fernet key (it encrypts organisations' "
+            "single sign-on secrets)"
+        ]
+    for key in env.sso_encryption_keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            return ["SSO_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes)"]
+    return []
 
 
 _problems = unsafe_configuration_problems(ENV)

@@ -193,6 +193,20 @@ INDICATORS = {
             f"/{IND}values/{value(w, submit=True).pk}/send-back/", {"reason": "Check the sum"}
         ),
     ),
+    ("POST", f"{IND}values/bulk-approve/"): Write(
+        VERIFIER,
+        COUNCILLOR,
+        lambda w: Call(f"/{IND}values/bulk-approve/", {"ids": [value(w, submit=True).pk]}, False),
+    ),
+    ("POST", f"{IND}values/bulk-send-back/"): Write(
+        VERIFIER,
+        PROVIDER,
+        lambda w: Call(
+            f"/{IND}values/bulk-send-back/",
+            {"ids": [value(w, submit=True).pk], "reason": "Check the sum"},
+            False,
+        ),
+    ),
     ("POST", f"{IND}values/<int:pk>/reopen/"): Write(
         OFFICER,
         VERIFIER,
@@ -500,6 +514,12 @@ ACCOUNTS = {
     ),
     ("POST", f"{USR}imports/<int:pk>/commit/"): Write(
         ADMIN, OFFICER, lambda w: Call(f"/{USR}imports/{user_import(w).pk}/commit/")
+    ),
+    # Turning just-in-time creation on changes the SSO row (created on first change).
+    ("PATCH", "api/v1/accounts/sso/"): Write(
+        ADMIN,
+        OFFICER,
+        lambda w: Call("/api/v1/accounts/sso/", {"jit_enabled": True}, False),
     ),
 }
 

@@ -21,6 +21,7 @@ SAFE = {
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "PLATFORM_DOMAIN": "goldenthread.example.org",
     "EMAIL_URL": "smtp://mailer:secret@mail.example.org:587?tls=1",
+    "SSO_ENCRYPTION_KEYS": "Jl5n9pV0bq8o4oQ7mH4l3x1zT5aG2cR6eW8yU0iK3sE=",
 }
 
 
@@ -102,6 +103,8 @@ def test_production_redirects_to_https_and_sends_hsts_for_every_subdomain():
         ({"EMAIL_URL": None}, "EMAIL_URL must be an smtp:// URL in production, not console://"),
         ({"EMAIL_URL": "console://"}, "which console:// would write to the logs"),
         ({"EMAIL_URL": "locmem://"}, "not locmem://"),
+        ({"SSO_ENCRYPTION_KEYS": None}, "SSO_ENCRYPTION_KEYS must hold at least one Fernet key"),
+        ({"SSO_ENCRYPTION_KEYS": "not-a-key"}, "SSO_ENCRYPTION_KEYS must be Fernet keys"),
     ],
 )
 def test_an_unsafe_production_environment_is_refused_with_the_reason(overrides, problem):

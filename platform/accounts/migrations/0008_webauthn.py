@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_choices_of_sessions_and_mfa'),
+        ('accounts', '0007_sso_configuration'),
     ]
 
     operations = [

@@ -134,6 +134,9 @@ class AuthenticationEventKind(models.TextChoices):
     SECURITY_KEY_REMOVED = "security_key_removed", "Security key removed"
     # A key's signature counter went backwards: possibly a copied key; refused.
     SECURITY_KEY_CLONED = "security_key_cloned", "Security key refused: possible copy"
+    SSO_SIGNED_IN = "sso_signed_in", "Signed in by single sign-on"
+    SSO_ACCEPTED = "sso_accepted", "Single sign-on accepted, MFA code asked"
+    SSO_REFUSED = "sso_refused", "Single sign-on refused"
 
 
 class AuthenticationEvent(models.Model):
@@ -175,6 +178,7 @@ class AuthenticationEvent(models.Model):
 from .administration import OrganisationSettingChange, UserAuditEntry, UserImport  # noqa: E402
 from .mfa import RecoveryCode, TotpDevice  # noqa: E402
 from .sessions import SessionSettings  # noqa: E402
+from .sso import SsoConfiguration, SsoLink  # noqa: E402
 from .webauthn import SecurityKey  # noqa: E402
 
 __all__ = [
@@ -186,6 +190,8 @@ __all__ = [
     "Role",
     "SecurityKey",
     "SessionSettings",
+    "SsoConfiguration",
+    "SsoLink",
     "TotpDevice",
     "User",
     "UserAuditEntry",

@@ -9,6 +9,7 @@ from goldenthread.platform.core.throttling import client_address
 
 from ..models import AuthenticationEventKind, User
 from ..selectors.mfa import mfa_enrolled
+from ..selectors.sso import password_allowed
 from ..services import lockout
 
 
@@ -30,6 +31,8 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account is not active. Ask your organisation's administrator.",
         "access_expired": "Your access ended on %(date)s. Ask your organisation's "
         "administrator if you still need it.",
+        "sso_required": "Your organisation signs everyone in with single sign-on, so passwords "
+        "are turned off: use the 'Sign in with' button instead.",
     }
 
     def __init__(self, *args, **kwargs):
@@ -62,6 +65,11 @@ class SignInForm(AuthenticationForm):
             self._refuse_expired()
             raise
         user = self.get_user()
+        # "SSO required": a right password is still refused, except the break-glass
+        # administrator's. Checked after the password so the answer reveals nothing to a guesser.
+        if not password_allowed(user=user):
+            self.user_cache = None
+            raise ValidationError(self.error_messages["sso_required"], code="sso_required")
         # With MFA the person is not signed in yet: the code step records "signed in".
         lockout.success_record(
             door=lockout.SIGN_IN,

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import mfa, sessions, views, webauthn
+from . import mfa, sessions, sso, sso_saml, views, webauthn
 
 app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-in/code/", mfa.mfa_sign_in, name="mfa-sign-in"),
+    # Single sign-on: the button, and each protocol's return address on this host.
+    path("sso/start/", sso.sso_start, name="sso-start"),
+    path("sso/oidc/callback/", sso.sso_oidc_callback, name="sso-oidc-callback"),
+    path("sso/saml/start/", sso_saml.saml_start, name="sso-saml-start"),
+    path("sso/saml/acs/", sso_saml.saml_acs, name="sso-saml-acs"),
+    path("sso/saml/metadata/", sso_saml.saml_metadata, name="sso-saml-metadata"),
     path("me/mfa/", mfa.mfa_page, name="mfa"),
     path("me/mfa/set-up/", mfa.mfa_enrol_page, name="mfa-enrol"),
     path("me/mfa/set-up/qr.svg", mfa.mfa_enrol_qr, name="mfa-enrol-qr"),

@@ -15,6 +15,7 @@ from goldenthread.platform.core.throttling import client_address
 
 from .. import selectors, services
 from ..models import User
+from ..selectors.sso import password_allowed, sso_sign_in_offer
 from ..services import lockout
 from ..services.password_change import password_set
 from ..tasks import send_password_reset_email
@@ -30,6 +31,16 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        """The single sign-on button when the organisation has it; with "SSO required" the
+        password form only behind the break-glass link (or after a post)."""
+        context = super().get_context_data(**kwargs)
+        context["sso"] = sso_sign_in_offer(organisation=getattr(self.request, "organisation", None))
+        context["show_password"] = (
+            self.request.method == "POST" or self.request.GET.get("password") == "1"
+        )
+        return context
 
     def form_valid(self, form):
         user = form.get_user()
@@ -72,7 +83,9 @@ def password_reset_request(request):
             response["Retry-After"] = str(lock.seconds_left)
             return response
         user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if user is not None:
+        # Under "SSO required" only the break-glass administrator has a password to reset;
+        # the answer is the same either way.
+        if user is not None and password_allowed(user=user):
             base_url = request.build_absolute_uri("/")
             transaction.on_commit(lambda: send_password_reset_email.delay(user.pk, base_url))
         return render(request, "accounts/password_reset_sent.html", status=200)
@@ -89,6 +102,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = ChoosePasswordForm
 
     def form_valid(self, form: ChoosePasswordForm) -> HttpResponse:
+        if not password_allowed(user=form.user):
+            form.add_error(
+                None,
+                "Your organisation signs everyone in with single sign-on, so you do not need a "
+                "password: go to the sign-in page and use the 'Sign in with' button.",
+            )
+            return self.form_invalid(form)
         password_set(
             user=form.user,
             password=form.cleaned_data["new_password1"],

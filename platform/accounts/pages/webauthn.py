@@ -24,6 +24,7 @@ from goldenthread.platform.core.responses import error_body
 from goldenthread.platform.core.throttling import client_address
 
 from ..selectors import mfa as mfa_selectors
+from ..selectors.sso import password_allowed, sso_sign_in_offer
 from ..services import lockout
 from ..services import webauthn as keys
 from . import ceremonies
@@ -204,6 +205,12 @@ def security_key_remove(request: HttpRequest, key_id: int) -> HttpResponse:
     return _no_store(response)
 
 
+SSO_REQUIRED_MESSAGE = (
+    "Your organisation signs everyone in with single sign-on, so passkeys are turned off here: "
+    "use the 'Sign in with' button instead."
+)
+
+
 def _address_lock(request: HttpRequest) -> lockout.Lock | None:
     return lockout.lock_for(door=lockout.SIGN_IN, email="", address=client_address(request))
 
@@ -229,6 +236,7 @@ def _passkey_refused(
 ) -> HttpResponse:
     context = {
         "form": SignInForm(request),
+        "sso": sso_sign_in_offer(organisation=getattr(request, "organisation", None)),
         "next": next_url,
         "passkey_errors": [("", "", message)],
     }
@@ -272,6 +280,11 @@ def passkey_sign_in(request: HttpRequest) -> HttpResponse:
         return _passkey_refused(
             request, message=lock.message if lock else error.message, next_url=next_url, lock=lock
         )
+    # "SSO required" turns off every way in but the identity provider's (and the break-glass
+    # administrator's): a passkey is no exception. Asked after the passkey is proven, as the
+    # password form does, so the answer tells a stranger nothing.
+    if not password_allowed(user=user):
+        return _passkey_refused(request, message=SSO_REQUIRED_MESSAGE, next_url=next_url)
     lockout.success_record(
         door=lockout.SIGN_IN,
         user=user,

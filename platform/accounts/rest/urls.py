@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import organisation_settings, users
+from . import organisation_settings, sso, users
 
 urlpatterns = [
+    path("sso/", sso.SsoConfigurationApi.as_view(), name="accounts-sso"),
     path("users/", users.UserListApi.as_view(), name="accounts-users"),
     path("users/<int:pk>/", users.UserDetailApi.as_view(), name="accounts-user"),
     path("users/<int:pk>/history/", users.UserHistoryApi.as_view(), name="accounts-user-history"),

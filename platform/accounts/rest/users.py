@@ -22,6 +22,7 @@ from ..domain.choices import UserAuditAction, UserState
 from ..models import Role, User, UserImport
 from ..selectors import users as user_selectors
 from ..selectors.mfa import mfa_state
+from ..selectors.sso import sso_configuration_get, sso_is_ready, sso_state
 from ..services.importing import user_import_commit, user_import_preview
 from ..services.mfa import mfa_reset
 from ..services.users import user_deactivate, user_invite, user_reactivate, user_update
@@ -83,10 +84,15 @@ class UserOutput(serializers.Serializer):
             "('authenticator app', '2 security keys', both joined by ', '), or 'not set up'."
         )
     )
-    sso = serializers.CharField(help_text="Single sign-on: 'not set up' for now.")
+    sso = serializers.CharField(
+        help_text="Single sign-on in words: 'not set up' (the organisation has none), 'not yet "
+        "signed in by SSO', or 'signed in by SSO, last <date and time>'."
+    )
 
 
-def user_output(user: User) -> dict:
+def user_output(user: User, *, sso_configured: bool | None = None) -> dict:
+    if sso_configured is None:
+        sso_configured = sso_is_ready(sso_configuration_get())
     return {
         "id": user.pk,
         "email": user.email,
@@ -97,7 +103,7 @@ def user_output(user: User) -> dict:
         "access_expires_at": user.access_expires_at,
         "has_password": user.has_usable_password(),
         "mfa": mfa_state(user=user),
-        "sso": user_selectors.NOT_SET_UP,
+        "sso": sso_state(user=user, configured=sso_configured),
     }
 
 
@@ -145,7 +151,10 @@ class UserListApi(UsersApi):
             state=params.get("state", ""),
             text=params.get("q", ""),
         )
-        return self.paginate(request, users, user_output)
+        configured = sso_is_ready(sso_configuration_get())
+        return self.paginate(
+            request, users, lambda user: user_output(user, sso_configured=configured)
+        )
 
     @extend_schema(
         operation_id="accounts_users_invite",

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 
+from ..domain.choices import SsoRefusal
 from ..domain.sessions import seconds_left, session_times
 from ..models import AuthenticationEvent, AuthenticationEventKind, User
 
@@ -51,6 +52,8 @@ def describe(event: AuthenticationEvent) -> str:
         if passkey:
             return "Sign-in refused: the passkey was not accepted"
         return "Sign-in refused: wrong e-mail address or password"
+    if kind in _SSO_KINDS:
+        return _describe_sso(kind, detail)
     if kind == AuthenticationEventKind.MFA_FAILED:
         return "Sign-in refused: wrong second-step (MFA) code"
     if kind in (AuthenticationEventKind.LOCKED, AuthenticationEventKind.REFUSED_WHILE_LOCKED):
@@ -78,6 +81,25 @@ def describe(event: AuthenticationEvent) -> str:
     return event.get_kind_display()
 
 
+_SSO_KINDS = {
+    AuthenticationEventKind.SSO_SIGNED_IN,
+    AuthenticationEventKind.SSO_ACCEPTED,
+    AuthenticationEventKind.SSO_REFUSED,
+}
+_PROTOCOL = {"oidc": "OpenID Connect", "saml": "SAML"}
+
+
+def _describe_sso(kind: str, detail: dict) -> str:
+    protocol = _PROTOCOL.get(detail.get("protocol", ""), "")
+    by = f"single sign-on ({protocol})" if protocol else "single sign-on"
+    if kind == AuthenticationEventKind.SSO_SIGNED_IN:
+        return f"Signed in by {by}"
+    if kind == AuthenticationEventKind.SSO_ACCEPTED:
+        return f"Accepted by {by}; the second step (MFA) was asked"
+    reason = dict(SsoRefusal.choices).get(detail.get("reason", ""), "")
+    return f"Refused at {by}" + (f": {reason[0].lower()}{reason[1:]}" if reason else "")
+
+
 def _rows(events) -> list[SignInRow]:
     return [
         SignInRow(
@@ -85,7 +107,8 @@ def _rows(events) -> list[SignInRow]:
             email=event.email,
             what=describe(event),
             address=event.address or "unknown",
-            succeeded=event.kind == AuthenticationEventKind.SIGNED_IN,
+            succeeded=event.kind
+            in (AuthenticationEventKind.SIGNED_IN, AuthenticationEventKind.SSO_SIGNED_IN),
         )
         for event in events
     ]

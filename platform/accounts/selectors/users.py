@@ -15,9 +15,9 @@ from ..domain.choices import UserState
 from ..models import Role, SecurityKey, TotpDevice, User, UserAuditEntry, UserImport
 from ..permissions import require_administer_users
 from .mfa import mfa_state
+from .sso import NOT_SET_UP, sso_configuration_get, sso_is_ready, sso_state
 
-# Until single sign-on exists (issue 11, part 2), every user shows this for it.
-NOT_SET_UP = "not set up"
+__all__ = ["NOT_SET_UP"]
 
 
 def user_state(user: User) -> str:
@@ -39,7 +39,7 @@ def user_list(*, reader: User, role: str = "", state: str = "", text: str = "") 
         .annotate(count=Count("pk"))
         .values("count")
     )
-    users = User.objects.annotate(
+    users = User.objects.select_related("sso_link").annotate(
         mfa_enrolled=Exists(TotpDevice.objects.filter(user=OuterRef("pk"))),
         security_key_count=Coalesce(Subquery(key_counts, output_field=IntegerField()), 0),
     )
@@ -64,7 +64,7 @@ def user_list(*, reader: User, role: str = "", state: str = "", text: str = "") 
 
 def user_get(*, reader: User, user_id: int) -> User:
     require_administer_users(reader)
-    user = User.objects.filter(pk=user_id).first()
+    user = User.objects.select_related("sso_link").filter(pk=user_id).first()
     if user is None:
         raise NotFound("There is no user with that id here.")
     return user
@@ -107,6 +107,7 @@ def users_csv(*, users: QuerySet[User]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
+    configured = sso_is_ready(sso_configuration_get())
     for user in users:
         writer.writerow(
             [
@@ -119,7 +120,7 @@ def users_csv(*, users: QuerySet[User]) -> str:
                 if user.access_expires_at
                 else "",
                 mfa_state(user=user),
-                NOT_SET_UP,
+                sso_state(user=user, configured=configured),
             ]
         )
     return out.getvalue()

@@ -32,8 +32,17 @@ def send_password_reset(*, user, base_url: str) -> None:
 
 
 def send_invitation(*, user, base_url: str) -> None:
+    """The invitation: a set-password link, and where the organisation has single sign-on,
+    its button's name (and no link at all when SSO is required of this person)."""
+    from ..selectors import sso as sso_selectors
+
+    config = sso_selectors.sso_configuration_get()
     context = {
         "user": user,
+        "sso_label": sso_selectors.sso_button_label(config)
+        if sso_selectors.sso_is_ready(config)
+        else "",
+        "password_allowed": sso_selectors.password_allowed(user=user),
         "set_password_url": password_reset_url(user=user, base_url=base_url),
         "sign_in_url": f"{base_url.rstrip('/')}{reverse('accounts:sign-in')}",
     }

@@ -128,7 +128,7 @@ def failure_record(
         email=email,
         address=address,
         user=user,
-        detail={**(detail or {}), "door": door},
+        detail={"door": door, **(detail or {})},
     )
     new_lock = None
     for subject, value in _subjects(email, address):
@@ -167,7 +167,7 @@ def success_record(
         email=email,
         address=address,
         user=user,
-        detail={**(detail or {}), "door": door},
+        detail={"door": door, **(detail or {})},
     )
     cache.delete(_key(door, ACCOUNT, email, "count"))
 

@@ -29,6 +29,7 @@ from ..models import Role, User, UserAuditEntry
 from ..permissions import TIME_LIMITED_ROLES, require_administer_users, roles_beyond
 from . import user_create
 from .sessions import user_sessions_end
+from .sso.configuration import sso_break_glass_check
 
 
 def user_audit_record(
@@ -290,6 +291,9 @@ def user_update(
             "The end date must be in the future; deactivate the account to end it now."
         ]
     _raise_for(problems)
+    sso_break_glass_check(
+        user=user, becoming_inactive=False, keeps_admin=Role.ORGANISATION_ADMIN in new_roles
+    )
     was_admin = Role.ORGANISATION_ADMIN in user.roles and user.is_active
     if was_admin and (
         Role.ORGANISATION_ADMIN not in new_roles or (end_changed and new_end is not None)
@@ -325,6 +329,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
     user = _lock(user)
     if not user.is_active:
         raise Conflict(f"{user.email} is already deactivated.", code="already_deactivated")
+    sso_break_glass_check(user=user, becoming_inactive=True, keeps_admin=True)
     if user.has_role(Role.ORGANISATION_ADMIN):
         _keeps_an_administrator(user=user)
     user.is_active = False

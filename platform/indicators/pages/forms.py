@@ -10,6 +10,12 @@ from django.utils.safestring import mark_safe
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.choices import Frequency, Polarity
+from goldenthread.platform.core.period_picker import (
+    period_choices,
+    period_field,
+    period_picker,
+)
+from goldenthread.platform.core.periods import PeriodType
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 
 from ..domain.choices import (
@@ -396,12 +402,38 @@ def sub_area_field() -> forms.TypedChoiceField:
     )
 
 
+def target_period_choices(indicator) -> list:
+    """The periods a PI's target can be set for, from the shared period picker: its own
+    periods (the coming years first), then whole years for the annual target."""
+    choices = period_choices(
+        period_picker(type=indicator.period_type, years_ahead=2, blank="Choose a period")
+    )
+    year_type = PeriodType(indicator.year_basis)
+    if indicator.period_type is not year_type:
+        years = period_picker(type=year_type, years_ahead=2)
+        whole = [(o.code, o.label) for group in years.groups for o in group.options]
+        choices.append(("Whole years (the annual target)", whole))
+    return choices
+
+
+def year_choices(indicator) -> list:
+    """The years a PI's annual target can be profiled for (the coming years first)."""
+    years = period_picker(
+        type=PeriodType(indicator.year_basis), years_ahead=2, blank="Choose a year"
+    )
+    return period_choices(years)
+
+
 class TargetForm(SubAreaChoice, forms.Form):
     period = forms.CharField(label="Period", max_length=24)
     sub_area = sub_area_field()
     value = forms.CharField(label="Target", max_length=40)
     note = forms.CharField(label="Note", required=False, max_length=1000)
     reason = forms.CharField(label="Reason for the change", required=False, max_length=1000)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"] = period_field(target_period_choices(indicator))
 
 
 class TargetProfileForm(SubAreaChoice, forms.Form):
@@ -418,6 +450,10 @@ class TargetProfileForm(SubAreaChoice, forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label="Reason for the change", required=False, max_length=1000)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"] = period_field(year_choices(indicator), label="Year")
 
 
 class SettingsForm(forms.ModelForm):

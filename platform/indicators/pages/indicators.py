@@ -222,9 +222,11 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = indicator_or_404(pk)
     can_manage = can_manage_indicators(request.user)
     action = request.POST.get("action", "")
-    set_form = TargetForm(request.POST if action == "set" else None, prefix="target")
+    set_form = TargetForm(
+        request.POST if action == "set" else None, prefix="target", indicator=indicator
+    )
     profile_form = TargetProfileForm(
-        request.POST if action == "profile" else None, prefix="profile"
+        request.POST if action == "profile" else None, prefix="profile", indicator=indicator
     )
     for form in (set_form, profile_form):
         form.offer_sub_areas(indicator.sub_areas.all())
@@ -294,21 +296,10 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _period_hint(indicator: Indicator) -> str:
-    examples = {
-        "quarter": "2025/26 Q2",
-        "month": "2025-07",
-        "half": "2025/26 H1",
-        "tertial": "2025/26 T1",
-        "week": "2025-W14",
-        "financial_year": "2025/26",
-        "calendar_year": "CY2025",
-        "academic_year": "AY2025/26",
-    }
     kind = indicator.period_type
-    example = examples.get(str(kind), "2025/26")
     return (
-        f"{indicator.code} is collected {indicator.get_frequency_display().lower()}: give a "
-        f"{kind.label} like {example}, or a year like 2025/26 for the annual target."
+        f"{indicator.code} is collected {indicator.get_frequency_display().lower()}: choose a "
+        f"{kind.label}, or a whole year for the annual target."
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import approvals, detail, entry, indicators, report, sub_areas
+from . import approvals, detail, entry, grid, indicators, report, sub_areas
 
 app_name = "indicators"
 
@@ -12,11 +12,12 @@ urlpatterns = [
     path("adopt/", indicators.indicator_adopt_page, name="adopt"),
     path("settings/", indicators.settings_page, name="settings"),
     path("owe/", entry.what_i_owe_page, name="owe"),
-    path("grid/", entry.value_grid_page, name="grid"),
+    path("grid/", grid.value_grid_page, name="grid"),
     path("approvals/", approvals.approvals_page, name="approvals"),
     path("report/", report.report_page, name="report"),
     path("sub-areas/", sub_areas.sub_area_list_page, name="sub-areas"),
     path("sub-areas/<int:pk>/", sub_areas.sub_area_edit_page, name="sub-area-edit"),
+    path("values/approve-many/", approvals.values_bulk_page, name="approve-many"),
     path("values/<int:value_pk>/approve/", approvals.value_approve_page, name="approve"),
     path("values/<int:value_pk>/send-back/", approvals.value_send_back_page, name="send-back"),
     path("values/<int:value_pk>/reopen/", detail.value_reopen_page, name="reopen"),

@@ -361,3 +361,22 @@ CommentaryPage = paginated(CommentarySerializer, "PaginatedCommentaryList")
 DueValuePage = paginated(DueValueSerializer, "PaginatedDueValueList")
 TargetPage = paginated(TargetSerializer, "PaginatedTargetList")
 AuditPage = paginated(AuditEntrySerializer, "PaginatedAuditEntryList")
+
+
+class BulkVerificationRefusalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The value's id, as asked.")
+    message = serializers.CharField(help_text="Why this value was not changed.")
+    code = serializers.CharField(
+        help_text="named_verifier, self_approval, not_verifier, wrong_state, not_found, …"
+    )
+
+
+class BulkVerificationResultSerializer(serializers.Serializer):
+    done_count = serializers.IntegerField()
+    refused_count = serializers.IntegerField()
+    done = ValueSerializer(
+        many=True, help_text="The values approved (or sent back), in the order asked."
+    )
+    refused = BulkVerificationRefusalSerializer(
+        many=True, help_text="The values left exactly as they were, each with the reason."
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import indicators, readouts, targets, values
+from . import bulk_verification, indicators, readouts, targets, values
 
 app_name = "indicators-api"
 
@@ -38,6 +38,16 @@ urlpatterns = [
     path("<int:pk>/audit/", readouts.IndicatorAuditApi.as_view(), name="indicator-audit"),
     path("values/", values.ValueListApi.as_view(), name="value-list"),
     path("values/bulk/", values.ValueBulkUpsertApi.as_view(), name="value-bulk"),
+    path(
+        "values/bulk-approve/",
+        bulk_verification.ValueBulkApproveApi.as_view(),
+        name="value-bulk-approve",
+    ),
+    path(
+        "values/bulk-send-back/",
+        bulk_verification.ValueBulkSendBackApi.as_view(),
+        name="value-bulk-send-back",
+    ),
     path("values/due/", values.DueValuesApi.as_view(), name="value-due"),
     path("values/<int:pk>/", values.ValueDetailApi.as_view(), name="value-detail"),
     path("values/<int:pk>/submit/", values.ValueSubmitApi.as_view(), name="value-submit"),

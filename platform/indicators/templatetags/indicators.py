@@ -233,3 +233,28 @@ def unit_words(indicator: Any) -> str:
     if not label or label.casefold() in {kind.label.casefold(), kind.value.casefold(), "%"}:
         return kind.label
     return f"{kind.label} ({label})"
+
+
+@register.filter
+def change_words(card: Any) -> str:
+    """An approval card's change since the previous period in words: "up 12.5 (from 100.0,
+    +12.5%)", "down 3.0 percentage points (−6.0%)", "no change"; a percentage PI's change is
+    in percentage points, and the relative change is left out when the previous value was 0."""
+    change = getattr(card, "change", None)
+    if change is None:
+        return ""
+    indicator = card.row.indicator
+    if change == 0:
+        return "No change"
+    direction = "Up" if change > 0 else "Down"
+    places = getattr(indicator, "decimal_places", 1)
+    size = format_number(abs(change), places)
+    if indicator.unit_kind == UnitKind.PERCENTAGE:
+        size += " percentage points"
+    elif indicator.unit_kind == UnitKind.MONEY:
+        size = f"£{size}"
+    percent = card.change_percent
+    if percent is None:
+        return f"{direction} {size}"
+    sign = "+" if percent > 0 else "−"
+    return f"{direction} {size} ({sign}{format_number(abs(percent), 1)}%)"

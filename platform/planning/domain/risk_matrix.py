@@ -110,6 +110,14 @@ class RiskMatrix:
     impact_labels: tuple[str, ...]
     bands: tuple[RiskBand, ...]
 
+    @property
+    def high_risk_score(self) -> int:
+        """The lowest current score that exception views and the scorecard call a high risk:
+        the bottom of the second-highest band on a matrix of four or more bands ("High" and
+        "Very high" by default), of the highest band otherwise."""
+        bands = sorted(self.bands, key=lambda band: band.min_score)
+        return (bands[-2] if len(bands) >= 4 else bands[-1]).min_score
+
     def band_for(self, score: int) -> RiskBand:
         for band in self.bands:
             if band.min_score <= score <= band.max_score:

@@ -3,8 +3,17 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from goldenthread.platform.indicators.domain.status import Status
+
 from ..selectors.actions import actions_behind, overdue_actions
-from ..selectors.exceptions import overdue_by_person, overdue_trend, pis_off_target_without_action
+from ..selectors.exceptions import (
+    high_risks,
+    overdue_by_person,
+    overdue_trend,
+    pis_off_target,
+    pis_off_target_without_action,
+)
+from ..selectors.indicators import status_presentation
 from ..selectors.risks import risks_review_overdue
 from .common import planning_page
 
@@ -30,6 +39,9 @@ def exceptions_page(request: HttpRequest) -> HttpResponse:
             "trend": overdue_trend(),
             "overdue": overdue,
             "pis": pis_off_target_without_action(limit=LIMIT),
+            "off_target": pis_off_target(limit=LIMIT),
+            "high_risks": high_risks(limit=LIMIT),
+            "off_target_shown": status_presentation(Status.OFF_TARGET),
             "risks": risks_review_overdue(limit=LIMIT),
             "behind": actions_behind(limit=LIMIT),
             "limit": LIMIT,

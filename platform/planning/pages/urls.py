@@ -59,6 +59,7 @@ urlpatterns = [
     path("risks/<int:pk>/edit/", risk_edit.risk_edit_page, name="risk-edit"),
     path("risks/<int:pk>/review/", risk_edit.risk_review_page, name="risk-review"),
     path("exceptions/", exceptions.exceptions_page, name="exceptions"),
+    path("scorecard/", home.scorecard_page, name="scorecard"),
     path("search/", search.search_page, name="search"),
     path(
         "evidence/indicator/<int:pk>/",

@@ -13,9 +13,10 @@ from django.utils import timezone
 from goldenthread.platform.indicators.domain.status import Status
 from goldenthread.platform.indicators.models import Indicator
 
-from ..domain.choices import ActionState
-from ..models import Action
+from ..domain.choices import ActionState, RiskState
+from ..models import Action, PlanningSettings, Risk
 from .indicators import indicators_with_status
+from .risks import RISK_RELATED, decorate_risks
 
 
 @dataclass(frozen=True)
@@ -112,3 +113,42 @@ def pis_off_target_without_action(*, limit: int | None = None) -> QuerySet[Indic
         .order_by("code")
     )
     return qs[:limit] if limit else qs
+
+
+@dataclass(frozen=True)
+class Capped:
+    """Up to a page's limit of items, with how many there are in all."""
+
+    items: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def pis_off_target(*, limit: int) -> Capped:
+    """Every active PI whose latest status is off target (by code), each marked with whether
+    an open action is linked to it; two queries."""
+    open_link = Action.indicators.through.objects.filter(
+        indicator_id=OuterRef("pk"), action__state=ActionState.OPEN
+    )
+    qs = (
+        indicators_with_status()
+        .filter(is_active=True, latest_status=Status.OFF_TARGET)
+        .annotate(has_open_action=Exists(open_link))
+        .order_by("code")
+    )
+    return Capped(list(qs[:limit]), qs.count())
+
+
+def high_risks(*, limit: int, today: date | None = None) -> Capped:
+    """Every open risk whose current score is high on the organisation's matrix
+    (`RiskMatrix.high_risk_score`), highest first; three queries with the settings."""
+    matrix = PlanningSettings.load().matrix
+    qs = (
+        Risk.objects.select_related(*RISK_RELATED)
+        .filter(state=RiskState.OPEN, current_score__gte=matrix.high_risk_score)
+        .order_by("-current_score", "review_date", "code")
+    )
+    return Capped(decorate_risks(qs[:limit], matrix=matrix, today=today), qs.count())

@@ -50,6 +50,11 @@ class Rollup:
         return (Decimal(self.actions_on_track) * 100 / self.actions_counted).quantize(Decimal(1))
 
     @property
+    def risks_present(self) -> list[tuple[RiskBand, int]]:
+        """The bands that have risks, highest first."""
+        return [(band, count) for band, count in self.risks_by_band if count]
+
+    @property
     def risks_total(self) -> int:
         return sum(count for _, count in self.risks_by_band)
 

@@ -29,6 +29,7 @@ from goldenthread.platform.core.charts import (
 )
 from goldenthread.platform.core.error_summary import ErrorItem
 from goldenthread.platform.core.errors import DomainError, NotFound
+from goldenthread.platform.core.period_picker import period_picker
 from goldenthread.platform.core.periods import PeriodType, period_containing, previous_period
 from goldenthread.tenants.models import Organisation
 
@@ -335,6 +336,23 @@ def comparison(request: HttpRequest, club_id: int, code: str) -> HttpResponse:
             "error_items": [ErrorItem("", "", error)] if error else [],
             "first": first,
             "last": last,
+            # Both ends chosen from the shared period list (no code to type).
+            "first_picker": period_picker(
+                type=club_indicator.comparison_period_type,
+                selected=first,
+                name="first",
+                label="First period",
+                field_id="first",
+                include_current=False,
+            ),
+            "last_picker": period_picker(
+                type=club_indicator.comparison_period_type,
+                selected=last,
+                name="last",
+                label="Last period",
+                field_id="last",
+                include_current=False,
+            ),
             "group": group,
             "groups": groups,
             "latest": latest,

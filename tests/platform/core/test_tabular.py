@@ -155,3 +155,21 @@ def test_an_xlsx_unpacking_beyond_its_limit_is_refused():
 )
 def test_unreadable_files_are_refused_with_a_reason(data, name, message):
     assert message in refusal(data, name).message
+
+
+@pytest.mark.parametrize(
+    ("number_format", "scales"),
+    [
+        ("0%", True),
+        ("0.0%", True),
+        ("#,##0.00%;[Red]-0.00%", True),
+        ('0.0"%"', False),
+        ("0.0\\%", False),
+        ("General", False),
+        (None, False),
+    ],
+)
+def test_which_excel_formats_show_a_number_times_100(number_format, scales):
+    from goldenthread.platform.core.tabular import scales_by_100
+
+    assert scales_by_100(number_format) is scales

@@ -164,3 +164,13 @@ def test_the_main_navigation_links_to_benchmarking_on_an_organisation_host(membe
     assert 'href="/benchmarking/" aria-current="page">Benchmarking</a>' in html
     staff_home = client_for(None).get("/accounts/sign-in/").content.decode()
     assert ">Benchmarking</a>" not in staff_home
+
+
+def test_the_comparison_periods_are_chosen_from_lists_not_typed(member, org_a):
+    club, indicator, _ = club_with(org_a)
+    html = member.get(comparison_url(club, indicator)).content.decode()
+    assert '<select id="first" name="first">' in html
+    assert '<select id="last" name="last">' in html
+    assert f'<option value="{QUARTERS[0]}" selected>' in html
+    assert f'<option value="{QUARTERS[1]}" selected>' in html
+    assert '<input id="first"' not in html

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import sso, views
 
 app_name = "users"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/", views.user_detail, name="detail"),
     path("<int:pk>/deactivate/", views.user_deactivate_page, name="deactivate"),
     path("<int:pk>/mfa-reset/", views.user_mfa_reset_page, name="mfa-reset"),
+    path("<int:pk>/sso-unlink/", views.user_sso_unlink_page, name="sso-unlink"),
     path("mfa-policy/", views.user_mfa_policy_page, name="mfa-policy"),
     path("<int:pk>/reactivate/", views.user_reactivate_page, name="reactivate"),
     path(
@@ -24,4 +25,5 @@ urlpatterns = [
         name="sign-out-everywhere",
     ),
     path("session-timeout/", views.session_settings_page, name="session-settings"),
+    path("single-sign-on/", sso.sso_settings_page, name="sso-settings"),
 ]

@@ -18,6 +18,7 @@ from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from ...permissions import can_administer_users
 from ...selectors import mfa as mfa_selectors
 from ...selectors import organisation_settings as setting_selectors
+from ...selectors import sso as sso_selectors
 from ...selectors import users as user_selectors
 from ...services.importing import user_import_commit, user_import_preview
 from ...services.mfa import mfa_policy_set, mfa_reset
@@ -26,6 +27,7 @@ from ...services.session_lifetime import (
     session_settings_update,
     user_sign_out_everywhere,
 )
+from ...services.sso.sign_in import sso_link_remove
 from ...services.users import user_deactivate, user_invite, user_reactivate, user_update
 from .forms import (
     ImportForm,
@@ -63,11 +65,13 @@ def _filtered(request: HttpRequest):
 def user_list(request: HttpRequest) -> HttpResponse:
     _refuse_non_administrators(request)
     form, users = _filtered(request)
+    sso_configured = sso_selectors.sso_is_ready(sso_selectors.sso_configuration_get())
     rows = [
         {
             "user": user,
             "state": user_selectors.user_state(user),
             "mfa": mfa_selectors.mfa_state(user=user),
+            "sso": sso_selectors.sso_state(user=user, configured=sso_configured),
         }
         for user in users[:LIST_LIMIT]
     ]
@@ -79,7 +83,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "count": users.count(),
             "limit": LIST_LIMIT,
-            "not_set_up": user_selectors.NOT_SET_UP,
             "mfa_required_for_everyone": request.organisation.mfa_required_for_everyone,
             "query": request.GET.urlencode(),
         },
@@ -164,6 +167,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "state": user_selectors.user_state(user),
             "mfa_enrolled": mfa_selectors.mfa_enrolled(user=user),
             "mfa_factors": mfa_selectors.mfa_factors_in_words(user=user),
+            "sso_link": sso_selectors.sso_link_output(user=user),
             "audit": user_selectors.user_audit_list(reader=request.user, user=user)[:50],
         },
         status=400 if form.errors else 200,
@@ -224,6 +228,17 @@ def user_mfa_policy_page(request: HttpRequest) -> HttpResponse:
     if request.POST.get("came_from") == "settings":
         return redirect("users:session-settings")
     return redirect("users:list")
+
+
+@login_required
+@require_POST
+def user_sso_unlink_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(
+        request,
+        pk,
+        sso_link_remove,
+        "is unlinked from their identity at the provider: their next single sign-on links afresh.",
+    )
 
 
 @login_required

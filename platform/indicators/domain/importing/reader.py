@@ -45,6 +45,9 @@ class Row:
     # XLSX numeric cells of NUMBER_COLUMNS as exact Decimals (a float cell by its shortest
     # repr: 12.5, not 12.4999...); their text in `cells` is for showing only.
     numbers: dict[str, Decimal] = field(default_factory=dict)
+    # Columns whose XLSX cell was formatted as a percentage: `numbers` holds what Excel stores
+    # (0.125) and `cells` what it shows ("12.5%"); the importer decides what it means.
+    percent: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def read_file(data: bytes, *, file_name: str, columns: Columns) -> Table:
         cells = raw_row.cells
         values = {}
         numbers = {}
+        percent = set()
         for position, name in enumerate(names):
             if name is None:
                 continue
@@ -78,7 +82,17 @@ def read_file(data: bytes, *, file_name: str, columns: Columns) -> Table:
             values[name] = cell_text(value, column=name)
             if name in NUMBER_COLUMNS and _is_number(value):
                 numbers[name] = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        rows.append(Row(number=raw_row.number, cells=values, numbers=numbers))
+                if position in raw_row.percent:
+                    percent.add(name)
+                    values[name] = f"{format((numbers[name] * 100).normalize(), 'f')}%"
+        rows.append(
+            Row(
+                number=raw_row.number,
+                cells=values,
+                numbers=numbers,
+                percent=frozenset(percent),
+            )
+        )
     return Table(
         file_format=raw.file_format,
         columns=tuple(name for name in names if name is not None),

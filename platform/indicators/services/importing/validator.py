@@ -187,8 +187,23 @@ def _parse_state(text: str) -> str | None:
 
 def _number(row: Row, column: str, problems: list[Problem], *, percent_sign: bool = False):
     """A number cell: an XLSX number as it is (never read as text), else the text read by the
-    one parser (`to_decimal`)."""
+    one parser (`to_decimal`). An XLSX cell formatted as a percentage is what it shows: Excel
+    stores 12.5% as 0.125, which a percentage PI's value or target reads as 12.5; anywhere
+    else a percentage is refused, as a typed per cent sign is."""
     raw = row.numbers.get(column, row.cells.get(column, ""))
+    if column in row.percent:
+        if not percent_sign:
+            problems.append(
+                Problem(
+                    row.number,
+                    column,
+                    f"The {column} cell is formatted as a percentage ({row.cells[column]}), "
+                    "but only a percentage PI's value or target can be a percentage; format "
+                    "the cell as a number.",
+                )
+            )
+            return None
+        raw = row.numbers[column] * 100
     try:
         return to_decimal(raw, name=f"The {column}", percent_sign=percent_sign)
     except DomainError as error:

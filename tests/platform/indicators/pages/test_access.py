@@ -158,8 +158,14 @@ def test_anonymous_posts_change_nothing(org_a, people, pi, client_for, alpha):
         assert IndicatorValue.objects.get(pk=row.pk).workflow_status == "submitted"
 
 
-def test_the_nav_links_appear_on_organisation_hosts(org_a, people, as_user):
-    page = as_user(people.councillor).get("/").content.decode()
+def test_the_nav_links_appear_on_organisation_hosts_for_those_they_let_in(org_a, people, as_user):
+    page = as_user(people.officer).get("/").content.decode()
     for label in ("Indicators", "What I owe", "Approvals", "Report"):
         assert f">{label}</a>" in page
+    # A councillor reads PIs and the report but neither enters nor approves values.
+    page = as_user(people.councillor).get("/").content.decode()
+    for label in ("Indicators", "Report"):
+        assert f">{label}</a>" in page
+    for label in ("What I owe", "Approvals"):
+        assert f">{label}</a>" not in page
     assert 'href="/indicators/report/"' in page

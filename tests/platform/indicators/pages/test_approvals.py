@@ -17,7 +17,10 @@ def test_the_queue_lists_submitted_values_with_what_a_verifier_needs(
         enter(people, pi, "2024/25 Q1", "52")  # a draft: not in the queue
     html = as_user(people.verifier).get("/indicators/approvals/").content.decode()
     assert "PG 1</a> Household waste recycled: 2024/25 Q2" in html
-    assert "2024/25 Q1" not in html
+    assert "Household waste recycled: 2024/25 Q1" not in html  # no card for the draft
+    # The jump is visible: the previous period's value (a draft still) and the change.
+    assert "Previous value (2024/25 Q1)</dt><dd>52.0% (not yet approved)" in html
+    assert "Down 12.0 percentage points (−23.1%)" in html
     assert 'data-status="off_target"' in html and "Strike." in html
     assert f'action="/indicators/values/{waiting.pk}/approve/"' in html
     assert " disabled " not in html  # Vera neither entered nor submitted it

@@ -105,7 +105,9 @@ def test_bad_values_are_refused_beside_their_field_and_nothing_changes(
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
-    assert f'id="id_{field}_error"' in html and f'href="#id_{field}"' in html
+    # A refused period is said on the period picker, where another is chosen.
+    anchor = "entry-period" if field == "period" else f"id_{field}"
+    assert f'id="{anchor}_error"' in html and f'href="#{anchor}"' in html
     assert_form_markup(parse(response))
     with alpha():
         assert not IndicatorValue.objects.filter(indicator=pi).exists()
@@ -219,8 +221,16 @@ def test_what_i_owe_lists_late_values_with_due_dates_and_a_form_each(
 
 
 def test_a_provider_of_nothing_is_told_so(org_a, people, as_user):
-    html = as_user(people.councillor).get("/indicators/owe/").content.decode()
+    html = as_user(people.other_provider).get("/indicators/owe/").content.decode()
     assert "You are not a data provider for any indicator" in html
+
+
+def test_someone_who_enters_no_values_is_refused_what_i_owe(org_a, people, as_user):
+    """Not offered in their menu either (core.navigation asks the same rule)."""
+    for user in (people.councillor, people.verifier, people.manager):
+        response = as_user(user).get("/indicators/owe/")
+        assert response.status_code == 403
+        assert "You cannot see this page" in response.content.decode()
 
 
 # --- grid ---------------------------------------------------------------------------------
@@ -264,7 +274,9 @@ def test_the_grid_saves_many_values_at_once(org_a, people, two_pis, as_user, alp
         assert values_of(days) == {"2024/25 Q1": (Decimal("12"), "draft")}
 
 
-def test_the_grid_saves_nothing_when_any_cell_is_refused(org_a, people, two_pis, as_user, alpha):
+def test_the_grid_saves_the_valid_cells_and_shows_the_refused_ones_again(
+    org_a, people, two_pis, as_user, alpha
+):
     rate, days = two_pis
     with alpha():
         enter(people, rate, "2024/25 Q3", "55")
@@ -282,22 +294,26 @@ def test_the_grid_saves_nothing_when_any_cell_is_refused(org_a, people, two_pis,
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "2 of 4 values were refused, so none were saved." in html
+    title = "2 of 4 values refused and not saved. The other 2 saved and submitted for approval."
+    assert title in html
     key = cell(rate, "2024/25 Q2").removesuffix("-value")
     assert f'aria-describedby="{key}-error"' in html and f'id="{key}-error"' in html
     assert f'href="#{key}-value"' in html  # the summary links to the cell
     assert "The value must be a number, not &#x27;forty&#x27;." in html
     assert "whole number" in html
-    assert 'value="forty"' in html  # what was typed is kept
+    assert 'value="forty"' in html and 'value="12.5"' in html  # what was typed is kept
     page = parse(response)
     (summary,) = summaries(page)
-    assert page.by_id(summary.get("aria-labelledby")).text == (
-        "2 of 4 values were refused, so none were saved."
-    )
+    assert page.by_id(summary.get("aria-labelledby")).text == title
     assert f"#{key}-value" in summary_links(page, summary)
     assert_form_markup(page)
+    # The saved cells now show their submitted values, read-only.
+    assert f'id="{cell(rate, "2024/25 Q1")}"' not in html
     with alpha():
-        assert values_of(rate) == {"2024/25 Q3": (Decimal("55"), "draft")}
+        assert values_of(rate) == {
+            "2024/25 Q1": (Decimal("52"), "submitted"),
+            "2024/25 Q3": (Decimal("56"), "submitted"),
+        }
         assert values_of(days) == {}
 
 
@@ -314,3 +330,118 @@ def test_the_grid_shows_locked_and_future_periods_read_only(org_a, people, two_p
         f"/indicators/grid/?frequency=quarterly&year={next_year.code}"
     ).content.decode()
     assert future.count("Not started yet") == 8 and 'class="grid-input"' not in future
+
+
+def test_the_grid_asks_for_commentary_on_an_off_target_cell_and_saves_the_rest(
+    org_a, people, two_pis, as_user, alpha
+):
+    rate, days = two_pis  # rate's target is 50 in Q1 and Q2
+    client = as_user(people.provider)
+    key = cell(rate, "2024/25 Q2").removesuffix("-value")
+    response = client.post(
+        "/indicators/grid/",
+        {
+            "frequency": "quarterly",
+            "year": "2024/25",
+            cell(rate, "2024/25 Q1"): "52",
+            f"{key}-value": "30",  # off target, no commentary
+            cell(days, "2024/25 Q1"): "12",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    message = (
+        "PG 1 is off target for 2024/25 Q2: add commentary explaining why before submitting it."
+    )
+    assert message in html
+    # The summary goes straight to the cell's commentary box, which is open and described.
+    assert f'href="#{key}-commentary"' in html
+    assert '<details class="cell-more" open>' in html
+    assert f'name="{key}-commentary" rows="2" maxlength="10000" aria-invalid="true"' in html
+    assert_form_markup(parse(response))
+    with alpha():
+        assert values_of(rate) == {"2024/25 Q1": (Decimal("52"), "submitted")}
+        assert values_of(days) == {"2024/25 Q1": (Decimal("12"), "submitted")}
+        assert not Commentary.objects.filter(indicator=rate).exists()
+    # With commentary in its cell, the value is saved, commented and submitted.
+    done = client.post(
+        "/indicators/grid/",
+        {
+            "frequency": "quarterly",
+            "year": "2024/25",
+            f"{key}-value": "30",
+            f"{key}-commentary": "The contractor lost a month to strikes.",
+            "action": "submit",
+        },
+    )
+    assert done.status_code == 302
+    with alpha():
+        assert values_of(rate)["2024/25 Q2"] == (Decimal("30"), "submitted")
+        (note,) = Commentary.objects.filter(indicator=rate, period_code="2024/25 Q2")
+        assert note.text == "The contractor lost a month to strikes."
+        assert note.author == people.provider
+
+
+def test_drafts_saved_from_the_grid_are_submitted_later_unchanged(
+    org_a, people, two_pis, as_user, alpha
+):
+    rate, days = two_pis
+    client = as_user(people.provider)
+    typed = {
+        "frequency": "quarterly",
+        "year": "2024/25",
+        cell(rate, "2024/25 Q1"): "52",
+        cell(days, "2024/25 Q1"): "12",
+    }
+    assert client.post("/indicators/grid/", {**typed, "action": "save"}).status_code == 302
+    with alpha():
+        assert values_of(rate) == {"2024/25 Q1": (Decimal("52"), "draft")}
+    # The page comes back with the drafts in their boxes; submitting them as they are works.
+    page = client.get("/indicators/grid/?frequency=quarterly&year=2024/25").content.decode()
+    assert f'id="{cell(rate, "2024/25 Q1")}" name="{cell(rate, "2024/25 Q1")}" value="52"' in page
+    submitted = client.post("/indicators/grid/", {**typed, "action": "submit"}, follow=True)
+    assert "2 values saved and submitted for approval." in submitted.content.decode()
+    assert "Nothing was saved" not in submitted.content.decode()
+    with alpha():
+        assert values_of(rate) == {"2024/25 Q1": (Decimal("52"), "submitted")}
+        assert values_of(days) == {"2024/25 Q1": (Decimal("12"), "submitted")}
+        # Submitting an unchanged draft does not record a new entry.
+        assert AuditEntry.objects.filter(indicator=rate, action="value_changed").count() == 0
+
+
+def test_the_entry_page_reaches_another_quarter_without_typing_a_code(
+    org_a, people, pi, as_user, alpha
+):
+    client = as_user(people.provider)
+    html = client.get(f"/indicators/{pi.pk}/enter/").content.decode()
+    page = parse(html)
+    latest = previous_period(period_containing(PeriodType.QUARTER, timezone.localdate()))
+    earlier = previous_period(latest)
+    # One click: the recent quarters are links; the chosen one is marked.
+    links = {
+        a.text: a.get("href") for a in page.find_all("a") if "period=" in (a.get("href") or "")
+    }
+    label = earlier.label.split(" (")[0]
+    assert label in links
+    assert page.find_all("a", aria_current="page")
+    # The select lists earlier years too, grouped, with the latest ended quarter chosen.
+    select = page.by_id("entry-period")
+    assert select is not None and select.tag == "select"
+    assert f'<option value="{latest.code}" selected>' in html
+    assert 'optgroup label="Another period: ' in html
+    chosen = client.get(links[label]).content.decode()
+    assert f'<input type="hidden" name="period" value="{earlier.code}">' in chosen
+    assert f"<dd>{earlier.label}</dd>" in chosen
+    # Saving from there stores the value for that quarter.
+    with alpha():
+        from goldenthread.platform.indicators.models import Target
+
+        Target.objects.filter(indicator=pi).delete()
+    saved = client.post(
+        f"/indicators/{pi.pk}/enter/",
+        {"period": earlier.code, "value": "40", "action": "save"},
+    )
+    assert saved.status_code == 302
+    with alpha():
+        assert values_of(pi) == {earlier.code: (Decimal("40"), "draft")}

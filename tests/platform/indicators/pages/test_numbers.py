@@ -81,7 +81,7 @@ def test_the_inline_check_says_what_a_decimal_comma_was_read_as(org_a, people, p
     ]
 
 
-def test_the_grid_refuses_every_misread_cell_and_saves_nothing(
+def test_the_grid_refuses_every_misread_cell_and_saves_only_the_others(
     org_a, people, pi, count, as_user, alpha
 ):
     response = as_user(people.provider).post(
@@ -98,11 +98,12 @@ def test_the_grid_refuses_every_misread_cell_and_saves_nothing(
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "2 of 4 values were refused, so none were saved." in html
+    assert "2 of 4 values refused and not saved. The other 2 saved as drafts." in html
     assert escape("The value '12,5' looks like 12.5 written with a decimal comma") in html
     assert escape("The value '1,234' could be 1234 (a comma between thousands)") in html
     with alpha():
-        assert values_of(pi) == {} and values_of(count) == {}
+        assert values_of(pi) == {"2024/25 Q2": Decimal("12.5")}
+        assert values_of(count) == {"2024/25 Q1": Decimal("1234")}
 
 
 def test_the_grid_stores_unambiguous_numbers(org_a, people, pi, count, as_user, alpha):
@@ -133,7 +134,9 @@ def test_the_grid_stores_unambiguous_numbers(org_a, people, pi, count, as_user, 
         },
         follow=True,
     )
-    assert "Nothing was saved: no value was entered or changed." in again.content.decode()
+    assert "Nothing was saved: no value, commentary or note was entered or changed." in (
+        again.content.decode()
+    )
 
 
 # --- sensible defaults (item 5b) ------------------------------------------------------------
@@ -186,19 +189,54 @@ def test_a_far_move_is_confirmed_with_a_note_and_shown_to_the_verifier(
     assert "Confirmed by the provider: A new recycling contract started in April." in card
 
 
-def test_the_grid_sends_a_far_move_to_the_values_own_page(org_a, people, pi, as_user, alpha):
+def test_a_far_move_in_the_grid_is_saved_once_confirmed_with_a_note_in_its_cell(
+    org_a, people, pi, as_user, alpha
+):
     with alpha():
         enter(people, pi, "2024/25 Q1", "50")
-    response = as_user(people.provider).post(
+    client = as_user(people.provider)
+    key = cell(pi, "2024/25 Q2").removesuffix("-value")
+    refused = client.post(
         "/indicators/grid/",
-        {"frequency": "quarterly", "year": "2024/25", cell(pi, "2024/25 Q2"): "5"},
+        {"frequency": "quarterly", "year": "2024/25", f"{key}-value": "5", "action": "save"},
     )
-    assert response.status_code == 400
-    html = response.content.decode()
+    assert refused.status_code == 400
+    html = refused.content.decode()
     assert "5 is far from 50, the value for 2024/25 Q1: less than 1/3 of it." in html
-    assert "enter this value on its own page" in html
+    assert "Confirm the value and add a note explaining it to save it anyway." in html
+    # The summary sends the provider to the cell's own confirmation box, shown open.
+    assert f'href="#{key}-confirm"' in html
+    assert f'id="{key}-confirm" name="{key}-confirm" value="1" aria-invalid="true"' in html
     with alpha():
         assert values_of(pi) == {"2024/25 Q1": Decimal("50")}
+    # A tick without a note is not enough.
+    no_note = client.post(
+        "/indicators/grid/",
+        {
+            "frequency": "quarterly",
+            "year": "2024/25",
+            f"{key}-value": "5",
+            f"{key}-confirm": "1",
+            "action": "save",
+        },
+    )
+    assert no_note.status_code == 400
+    saved = client.post(
+        "/indicators/grid/",
+        {
+            "frequency": "quarterly",
+            "year": "2024/25",
+            f"{key}-value": "5",
+            f"{key}-confirm": "1",
+            f"{key}-note": "The depot closed for the quarter.",
+            "action": "save",
+        },
+    )
+    assert saved.status_code == 302
+    with alpha():
+        row = IndicatorValue.objects.get(indicator=pi, period_code="2024/25 Q2")
+        assert (row.value, row.large_change_confirmed) == (Decimal("5"), True)
+        assert row.out_of_range_note == "The depot closed for the quarter."
 
 
 def test_the_entry_page_names_a_percentages_default_range(

@@ -13,7 +13,7 @@ from goldenthread.platform.indicators.models import IndicatorValue, Target
 from goldenthread.platform.indicators.services.importing.commit import import_commit
 from goldenthread.platform.indicators.services.values import value_enter
 
-from .conftest import VALUE_HEADER, problems_of, value_rows, xlsx_bytes
+from .conftest import TARGET_HEADER, VALUE_HEADER, problems_of, value_rows, xlsx_bytes
 
 Q1 = "2024/25 Q1"
 
@@ -122,6 +122,83 @@ def test_xlsx_numbers_are_numbers_and_xlsx_text_is_read_like_csv(pis, people, st
     assert problems_of(job) == []
     import_commit(job=job, actor=people.provider)
     assert stored() == {("PCT 1", Q1): Decimal("12.5"), ("NUM 1", Q1): Decimal("1234567")}
+
+
+def formatted_xlsx(header: list[str], rows: list[list], formats: dict[str, str]) -> bytes:
+    """A workbook made by openpyxl whose cells in the named columns carry a number format, as
+    Excel saves a cell the uploader formatted as a percentage (12.5% stored as 0.125)."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    for column, number_format in formats.items():
+        letter = chr(ord("A") + header.index(column))
+        for cell in sheet[letter][1:]:
+            cell.number_format = number_format
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_an_xlsx_cell_formatted_as_a_percentage_is_read_as_it_shows(pis, people, start_import):
+    content = formatted_xlsx(
+        VALUE_HEADER,
+        value_rows(
+            {"indicator code": "PCT 1", "period": Q1, "value": 0.125},
+            {"indicator code": "PCT 1", "period": "2024/25 Q2", "value": 0.9},
+        ),
+        {"value": "0.0%"},
+    )
+    job = start_import(people.provider, content, name="values.xlsx")
+    assert problems_of(job) == []
+    import_commit(job=job, actor=people.provider)
+    assert stored() == {("PCT 1", Q1): Decimal("12.5"), ("PCT 1", "2024/25 Q2"): Decimal("90")}
+
+
+def test_a_percentage_formatted_cell_on_a_count_is_refused_and_a_literal_sign_is_not_scaled(
+    pis, people, start_import
+):
+    content = formatted_xlsx(
+        VALUE_HEADER,
+        value_rows({"indicator code": "NUM 1", "period": Q1, "value": 0.25}),
+        {"value": "0%"},
+    )
+    job = start_import(people.provider, content, name="values.xlsx")
+    assert problems_of(job) == [
+        (
+            2,
+            "value",
+            "The value cell is formatted as a percentage (25%), but only a percentage PI's "
+            "value or target can be a percentage; format the cell as a number.",
+        )
+    ]
+    # A format that only prints a sign ("0.0" followed by a quoted %) does not scale.
+    literal = formatted_xlsx(
+        VALUE_HEADER,
+        value_rows({"indicator code": "PCT 1", "period": Q1, "value": 12.5}),
+        {"value": '0.0"%"'},
+    )
+    job = start_import(people.provider, literal, name="values.xlsx")
+    assert problems_of(job) == []
+    import_commit(job=job, actor=people.provider)
+    assert stored() == {("PCT 1", Q1): Decimal("12.5")}
+
+
+def test_a_percentage_formatted_target_cell_is_read_as_it_shows(pis, people, start_import):
+    content = formatted_xlsx(
+        TARGET_HEADER,
+        [["PCT 1", Q1, 0.55, "", ""]],
+        {"target": "0%"},
+    )
+    job = start_import(people.officer, content, kind="targets", name="targets.xlsx")
+    assert problems_of(job) == []
+    import_commit(job=job, actor=people.officer)
+    assert Target.objects.get(indicator=pis.percentage, period_code=Q1).value == Decimal("55")
 
 
 def test_targets_in_a_csv_are_read_by_the_same_parser(pis, people, targets_csv, start_import):
