@@ -4,6 +4,8 @@ definition's schedule with its distribution list."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -37,6 +39,7 @@ from ..selectors.distribution import (
     frozen_pack_content,
     settings_as_data,
 )
+from ..templatetags.reporting import pack_running_left, pack_running_right
 from .common import reporting_page
 from .distribution_forms import (
     ArchiveFilterForm,
@@ -153,12 +156,17 @@ def archive_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def frozen_pack_page(request: HttpRequest, pk: int) -> HttpResponse:
     frozen = frozen_pack_get(pk=pk)
+    pack = frozen_pack_content(frozen)
     return render(
         request,
         "reporting/frozen_pack.html",
         {
             "frozen": frozen,
-            "pack": frozen_pack_content(frozen),
+            "pack": pack,
+            # The printed pages' running header, as on the preview (reporting/pack.html).
+            "running_query": urlencode(
+                {"left": pack_running_left(pack), "right": pack_running_right(pack)}
+            ),
             "formats": [(fmt, FORMAT_WORDS[fmt]) for fmt in available_formats()],
         },
     )
