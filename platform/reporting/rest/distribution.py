@@ -221,9 +221,13 @@ class DownloadApi(ReportingApi):
             )
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file."
-            ),
+            **{
+                (200, content_type.split(";")[0]): OpenApiResponse(
+                    OpenApiTypes.OBJECT if fmt == "json" else OpenApiTypes.BINARY,
+                    description=f"The pack as {fmt}.",
+                )
+                for fmt, content_type in FORMATS.items()
+            },
             **errors(*ITEM),
         },
     )
