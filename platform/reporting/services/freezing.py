@@ -102,11 +102,11 @@ def _progress(run_id: int, progress: int, phase: str, **extra) -> None:
     PackRun.objects.filter(pk=run_id).update(progress=progress, phase=phase, **extra)
 
 
-def previous_frozen_pack(*, definition_id: int, before: FrozenPack | None = None):
-    packs = FrozenPack.objects.filter(definition_id=definition_id)
-    if before is not None:
-        packs = packs.filter(pk__lt=before.pk)
-    return packs.order_by("-frozen_at", "-pk").first()
+def previous_frozen_pack(*, definition_id: int) -> FrozenPack | None:
+    """The definition's newest frozen pack: what the next one is compared with."""
+    return (
+        FrozenPack.objects.filter(definition_id=definition_id).order_by("-frozen_at", "-pk").first()
+    )
 
 
 def pack_run_execute(*, run_id: int) -> PackRun | None:
