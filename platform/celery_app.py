@@ -70,6 +70,16 @@ app.conf.beat_schedule = {
             "spread_seconds": 3600,
         },
     },
+    # Scheduled committee packs: each organisation's due schedules, each run at most once
+    # per quarter (a unique row), so running this hourly only catches up sooner after a stop.
+    "reporting-schedules": {
+        "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
+        "schedule": crontab(minute=15),
+        "kwargs": {
+            "task_name": "goldenthread.platform.reporting.tasks.run_schedules",
+            "spread_seconds": 1800,
+        },
+    },
     "indicator-reminders": {
         "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
         "schedule": crontab(hour=7, minute=0),

@@ -31,6 +31,7 @@ ORGANISATION_PAGES = [
     "/indicators/report/",
     "/reports/",
     "/reports/new/",
+    "/reports/packs/",
     "/partnerships/",
     "/benchmarking/",
     "/catalogue/",

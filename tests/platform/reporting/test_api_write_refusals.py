@@ -42,6 +42,35 @@ WRITES = {
         lambda w: Call(f"/{RPT}definitions/{_definition(w).pk}/"),
         204,
     ),
+    ("POST", f"{RPT}definitions/<int:pk>/freeze/"): Write(
+        OFFICER,
+        COUNCILLOR,
+        lambda w: Call(
+            f"/{RPT}definitions/{_definition(w).pk}/freeze/",
+            {"period": "2024/25 Q2", "committee": "Cabinet", "meeting_date": "2024-11-20"},
+        ),
+        202,
+    ),
+    ("PUT", f"{RPT}definitions/<int:pk>/schedule/"): Write(
+        OFFICER,
+        PROVIDER,
+        lambda w: Call(
+            f"/{RPT}definitions/{_definition(w).pk}/schedule/",
+            {"working_days": 10, "committee": "Cabinet"},
+        ),
+    ),
+    ("PUT", f"{RPT}definitions/<int:pk>/distribution-list/"): Write(
+        OFFICER,
+        COUNCILLOR,
+        lambda w: Call(
+            f"/{RPT}definitions/{_definition(w).pk}/distribution-list/", {"roles": ["councillor"]}
+        ),
+    ),
+    ("PUT", f"{RPT}distribution-settings/"): Write(
+        OFFICER,
+        COUNCILLOR,
+        lambda w: Call(f"/{RPT}distribution-settings/", {"attachments_allowed": True}, False),
+    ),
 }
 
 

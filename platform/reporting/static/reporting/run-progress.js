@@ -1,0 +1,42 @@
+// Progressive enhancement of a pack run's progress page: poll its status, update the
+// <progress> bar and its words, and reload the page once the run has finished (the reloaded
+// page says whether it worked). Without JavaScript the page's "Refresh" link does the same.
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-run-progress]");
+  if (!section || !window.fetch) { return; }
+  var bar = document.getElementById("run-progress-bar");
+  var phase = document.getElementById("run-progress-phase");
+  var text = document.getElementById("run-progress-text");
+  var url = section.getAttribute("data-status-url");
+  var lastAnnounced = -1;
+
+  function update(status) {
+    bar.value = status.progress;
+    bar.textContent = status.progress + "%";
+    phase.textContent = status.phase || "Working";
+    // Announce in steps of ten so a screen reader is not flooded.
+    var step = Math.floor(status.progress / 10) * 10;
+    if (step !== lastAnnounced) {
+      text.textContent = status.progress + "% done";
+      lastAnnounced = step;
+    }
+  }
+
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (status) {
+        if (!status) { return; }
+        update(status);
+        if (status.running) {
+          window.setTimeout(poll, 1000);
+        } else {
+          window.location.assign(status.url);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+
+  window.setTimeout(poll, 700);
+})();
