@@ -22,7 +22,7 @@ from pprint import pformat
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tenants.utils import schema_context
 from playwright.sync_api import BrowserContext, Page
 
@@ -31,6 +31,7 @@ from tests.fixtures.pages_data import ROLES, PagesData, build_pages_data
 pytestmark = pytest.mark.browser
 
 NARROW, ZOOMED = 320, 640
+TENANT = "goldenthread.platform.urls_tenant"
 HEIGHT = 640
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -59,6 +60,10 @@ FILLED = {
     "indicators:history": {"pk": "indicator"},
     "indicators:commentary": {"pk": "indicator"},
     "indicators:enter": {"pk": "indicator"},
+    "indicators:indicator-sub-areas": {"pk": "indicator"},
+    "indicators:sub-area-edit": {"pk": "sub_area"},
+    "accounts:security-key-remove": {"key_id": "security_key"},
+    "notifications:unsubscribe": {"token": "unsubscribe_token"},
     "users:detail": {"pk": "user"},
     "users:deactivate": {"pk": "user"},
     "partnerships:dashboard": {"partnership_id": "partnership"},
@@ -91,7 +96,8 @@ NOT_VISITED = {
     "indicators-import:job", "indicators-import:job-status", "indicators-import:job-commit",
     "indicators-import:template",
     "users:import", "users:import-commit", "users:mfa-reset", "users:reactivate",
-    "users:sign-out-everywhere",
+    "users:sign-out-everywhere", "users:sso-unlink",
+    "notifications:open", "notifications:read",
     "partnerships:indicator-targets", "partnerships:invitation", "partnerships:invitation-accept",
     "partnerships:invitation-decline", "partnerships:invitation-withdraw",
     "partnerships:agreement", "partnerships:agreement-amend", "partnerships:agreement-edit",
@@ -100,6 +106,15 @@ NOT_VISITED = {
     "accounts:api-key-revoke", "accounts:password-reset-confirm",
     "helpdesk:suspend", "helpdesk:resume",
 }  # fmt: skip
+# Pages that must be among those a role opens, so that data which no longer make them (a
+# refusal, a redirect) cannot drop them from the walk silently: url name -> role.
+MUST_OPEN = {
+    "indicators:sub-area-edit": "officer",
+    "indicators:indicator-sub-areas": "officer",
+    "accounts:security-key-remove": "officer",
+    "users:detail": "officer",  # of the provider, who came in by single sign-on
+    "notifications:unsubscribe": "provider",
+}
 # Not pages: the API, GraphQL, probes, and addresses that end a session.
 NOT_PAGES = (
     "api/v1/",
@@ -151,8 +166,6 @@ def _walk(patterns, prefix="", namespace=""):
 def page_addresses(urlconf: str, ids: dict) -> list[str]:
     """Every page address of the URLconf, ids filled from `ids`; fails for an address with
     ids that is in neither FILLED nor NOT_VISITED."""
-    from django.urls import reverse
-
     addresses, unknown = [], []
     for name, pattern in _walk(get_resolver(urlconf).url_patterns):
         if pattern.startswith(NOT_PAGES) or name in NOT_VISITED:
@@ -297,6 +310,11 @@ def test_every_page_of_each_role_reflows_and_passes_axe(
     )
     try:
         pages = reachable(client, addresses, django_db_blocker)
+        for name in [name for name, who in MUST_OPEN.items() if who == role]:
+            kwargs = {kwarg: data[key] for kwarg, key in FILLED[name].items()}
+            assert reverse(name, urlconf=TENANT, kwargs=kwargs) in pages, (
+                f"{name} did not open for {role}"
+            )
         problems = check_pages(context, base, pages, checked)
         assert problems == {}, pformat(problems, width=100)
     finally:

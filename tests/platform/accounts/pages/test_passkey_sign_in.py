@@ -126,3 +126,50 @@ def test_failed_passkeys_count_at_the_sign_in_door(org_a, with_passkey, client_f
     assert statuses[:9] == [400] * 9 and statuses[9] == 429
     locked = passkey(client, authenticator)  # the right passkey, during the lock
     assert locked.status_code == 429 and not is_signed_in(client)
+
+
+def test_while_sso_is_required_only_the_break_glass_administrator_uses_a_passkey(
+    org_a, make_user, client_for, oidc_provider
+):
+    """ "SSO required" turns off every way in but the identity provider's: a proven passkey is
+    refused (and no session begins) for everyone but the break-glass administrator."""
+    from tests.conftest import host_of
+    from tests.fixtures.oidc import configure_oidc
+
+    member = make_user(org_a, roles=[Role.MANAGER]).user
+    administrator = make_user(org_a, roles=[Role.ORGANISATION_ADMIN]).user
+    theirs, glass = SoftwareAuthenticator(), SoftwareAuthenticator()
+    add_key(client_for(org_a, user=member), theirs)
+    add_key(client_for(org_a, user=administrator), glass)
+    configure_oidc(
+        org_a,
+        oidc_provider,
+        actor=administrator,
+        base_urls=[f"http://{host_of(org_a)}"],
+        sso_required=True,
+        break_glass_user_id=administrator.pk,
+    )
+
+    client = client_for(org_a)
+    refused = passkey(client, theirs, next_url="/accounts/me/")
+    assert refused.status_code == 400
+    assert "passkeys are turned off here" in refused.content.decode()
+    assert not is_signed_in(client)
+    assert history(org_a, member.email)[-1:] != ["Signed in with a passkey"]
+
+    allowed = client_for(org_a)
+    done = passkey(allowed, glass, next_url="/accounts/me/")
+    assert done.status_code == 302
+    assert history(org_a, administrator.email)[-1] == "Signed in with a passkey"
+
+    # With SSO no longer required, the member's passkey opens again.
+    configure_oidc(
+        org_a,
+        oidc_provider,
+        actor=administrator,
+        base_urls=[f"http://{host_of(org_a)}"],
+        sso_required=False,
+    )
+    again = client_for(org_a)
+    assert passkey(again, theirs, next_url="/accounts/me/").status_code == 302
+    assert is_signed_in(again)
