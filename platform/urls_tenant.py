@@ -26,6 +26,11 @@ urlpatterns = [
         organisation_pages(include("goldenthread.shared_indicators.benchmarking.pages.urls")),
     ),
     path("planning/", organisation_pages(include("goldenthread.platform.planning.pages.urls"))),
+    # The public performance pages: no sign-in, but still only on organisation hosts.
+    path(
+        "performance/",
+        organisation_pages(include("goldenthread.platform.planning.pages.public_urls")),
+    ),
     path("users/", organisation_pages(include("goldenthread.platform.accounts.pages.users.urls"))),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,
