@@ -104,8 +104,14 @@ class PublicationListApi(_TeamApi):
         )
 
 
+@extend_schema_serializer(component_name="PublicationDecisionInput")
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why (required to refuse or withdraw; a note when approving).",
+    )
 
 
 def _decision(name: str, summary: str, doing, with_reason: bool):
@@ -114,13 +120,17 @@ def _decision(name: str, summary: str, doing, with_reason: bool):
             operation_id=f"planning_publications_{name}",
             summary=summary,
             tags=TAGS,
-            request=ReasonInput if with_reason else None,
+            request=ReasonInput,
             responses={200: PublicationOutput, **errors(*WRITE, 409)},
         )
         def post(self, request, pk: int):
             row = publication_get(pk=pk)
-            extra = {"reason": input_data(ReasonInput, request)["reason"]} if with_reason else {}
-            doing(actor=request.user, publication=row, **extra)
+            reason = input_data(ReasonInput, request)["reason"]
+            doing(
+                actor=request.user,
+                publication=row,
+                **({"reason": reason} if with_reason else {"note": reason}),
+            )
             return Response(PublicationOutput(publication_get(pk=pk)).data)
 
     DecisionApi.__name__ = f"Publication{name.title()}Api"

@@ -80,7 +80,7 @@ def _locked(publication: Publication) -> Publication:
 
 
 @transaction.atomic
-def publication_approve(*, actor: User, publication: Publication) -> Publication:
+def publication_approve(*, actor: User, publication: Publication, note: str = "") -> Publication:
     """Approve a proposal (someone other than its proposer); it replaces the item's
     decision in force, which stays shown until this one may be (embargo, pre-election)."""
     require_manage_publication(actor)
@@ -101,8 +101,9 @@ def publication_approve(*, actor: User, publication: Publication) -> Publication
     row.state = PublicationState.APPROVED
     row.decided_by = actor
     row.decided_at = timezone.now()
-    row.save(update_fields=["state", "decided_by", "decided_at"])
-    _audit(actor, "publication_approved", row, {"state": row.state})
+    row.decision_note = (note or "").strip()
+    row.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    _audit(actor, "publication_approved", row, {"state": row.state, "note": row.decision_note})
     public_cache_invalidate()
     return row
 
