@@ -97,7 +97,7 @@ def _manage_page(view):
 @_manage_page
 def publication_manage(request: HttpRequest) -> HttpResponse:
     """Everything decided about publication, newest first, and the proposal form."""
-    form = ProposeForm(request.POST or None)
+    form = ProposeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.publication_propose(
