@@ -75,7 +75,9 @@ def cached_public(build):
 
     @require_safe
     def view(request: HttpRequest, **kwargs) -> HttpResponse:
-        key = f"public-pages:{public_cache_generation()}:{request.get_full_path()}"
+        # The path only: the pages take no query, and a visitor must not be able to fill the
+        # cache with copies under made-up query strings.
+        key = f"public-pages:{public_cache_generation()}:{request.path}"
         hit = cache.get(key)
         if hit is None:
             hit = build(request, **kwargs)
