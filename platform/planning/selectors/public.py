@@ -29,7 +29,13 @@ from goldenthread.platform.indicators.templatetags.indicators import (
 
 from ..domain.choices import ActionState
 from ..domain.public import Pause, next_change, paused_now, shown
-from ..models import PreElectionPeriod, Publication, PublicationState
+from ..models import (
+    PreElectionPeriod,
+    Publication,
+    PublicationState,
+    StrategyIndicatorLink,
+    StrategyNode,
+)
 
 LICENCE_NAME = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -65,6 +71,8 @@ class PublicIndicator:
     polarity: str
     indicator: object = field(repr=False)  # for the number format only
     values: list[PublicValue] = field(default_factory=list)
+    # The top-level strategy nodes (the organisation's priorities) the PI counts towards.
+    priorities: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def latest(self) -> PublicValue | None:
@@ -96,10 +104,18 @@ class PublicSite:
     next_change_at: datetime | None
 
     def areas(self) -> list[tuple[str, list[PublicIndicator]]]:
-        grouped: dict[str, list[PublicIndicator]] = {}
+        """Headings with their measures: each priority a PI counts towards (in the strategy's
+        order), then service areas for PIs under no priority."""
+        by_priority: dict[tuple[int, str], list[PublicIndicator]] = {}
+        by_area: dict[str, list[PublicIndicator]] = {}
         for pi in self.indicators:
-            grouped.setdefault(pi.service_area or "Other measures", []).append(pi)
-        return sorted(grouped.items())
+            for priority in pi.priorities:
+                by_priority.setdefault(priority, []).append(pi)
+            if not pi.priorities:
+                by_area.setdefault(pi.service_area or "Other measures", []).append(pi)
+        return [(title, pis) for (_, title), pis in sorted(by_priority.items())] + sorted(
+            by_area.items()
+        )
 
 
 def _pauses() -> list[Pause]:
@@ -192,6 +208,7 @@ def _indicators(publications: list[Publication], *, now, pauses) -> list[PublicI
     result = {
         pk: _public_indicator(p.indicator) for pk, p in by_pi.items() if p.indicator is not None
     }
+    _add_priorities(result)
     for value in values:
         publication = by_pi[value.indicator_id]
         if publication.values_from and value.period_start < publication.values_from:
@@ -210,6 +227,31 @@ def _indicators(publications: list[Publication], *, now, pauses) -> list[PublicI
             )
         )
     return sorted(result.values(), key=lambda pi: pi.code)
+
+
+def _add_priorities(result: dict[int, PublicIndicator]) -> None:
+    """Two queries whatever the number of PIs: the links, and the (few) strategy nodes."""
+    links = list(
+        StrategyIndicatorLink.objects.filter(indicator_id__in=result).values_list(
+            "indicator_id", "node_id"
+        )
+    )
+    if not links:
+        return
+    nodes = {
+        pk: (parent, position, title)
+        for pk, parent, position, title in StrategyNode.objects.values_list(
+            "pk", "parent_id", "position", "title"
+        )
+    }
+    for pi_id, node_id in links:
+        while nodes.get(node_id, (None,))[0] is not None:
+            node_id = nodes[node_id][0]
+        if node_id in nodes:
+            _, position, title = nodes[node_id]
+            entry = (position, title)
+            if entry not in result[pi_id].priorities:
+                result[pi_id].priorities.append(entry)
 
 
 def _public_indicator(indicator) -> PublicIndicator:

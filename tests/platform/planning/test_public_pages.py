@@ -215,3 +215,14 @@ def test_cache_keys_carry_the_schema(scene, client_for, org_a):
     keys = [k.decode() for k in raw.scan_iter(match="*public-pages*")]
     assert keys and all(k.startswith(f"{org_a.schema_name}:") for k in keys)
     assert settings.CACHES["default"]["KEY_FUNCTION"] == "django_tenants.cache.make_key"
+
+
+def test_home_groups_measures_under_their_priority(scene, client_for, org_a, build, in_org):
+    priority = build.node(level=1)
+    priority.title = "A greener borough"
+    priority.save()
+    child = build.node(level=2, parent=priority)
+    child.indicators.add(scene["shown"])
+    cache.clear()
+    home = text_of(client_for(org_a).get("/performance/"))
+    assert home.index("A greener borough") < home.index("PUB-1")
