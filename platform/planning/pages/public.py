@@ -227,6 +227,7 @@ def _download_headers(site: PublicSite, suffix: str, slug: str) -> tuple[tuple[s
         ),
         ("Link", f'<{LICENCE_URL}>; rel="license"'),
         ("X-Licence", LICENCE_NAME),
+        ("X-Data-As-At", _stamp(site.as_at)),
     )
 
 

@@ -19,7 +19,7 @@ from ..selectors.public import (
 )
 from ..services import public as services
 from .common import PlanningApi, input_data, referenced
-from .schema import ITEM, READ, TAGS, WRITE, errors
+from .schema import ITEM, PAGE, READ, TAGS, WRITE, errors, paginated
 
 
 @extend_schema_serializer(component_name="Publication")
@@ -77,7 +77,8 @@ class PublicationListApi(_TeamApi):
         operation_id="planning_publications_list",
         summary="List publication decisions",
         tags=TAGS,
-        responses={200: PublicationOutput(many=True), **errors(*READ)},
+        parameters=PAGE,
+        responses={200: paginated(PublicationOutput, "Publication"), **errors(*READ)},
     )
     def get(self, request):
         return self.paginate(request, publication_list(), PublicationOutput)

@@ -18,6 +18,16 @@ from ..errors import Conflict, DomainError
 from ..models import Action, PreElectionPeriod, Publication, PublicationState
 from ..permissions import require_manage_publication, require_pre_election
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _sensible(moment: datetime, what: str) -> None:
+    """A date-time a person could mean: aware, and between 2000 and 2100."""
+    if timezone.is_naive(moment):
+        raise DomainError(f"{what} needs a date and a time with its time zone.")
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise DomainError(f"{what} must be between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
 
 def _audit(actor, action: str, row: Publication, new: dict) -> None:
     audit_record(
@@ -47,8 +57,10 @@ def publication_propose(
     if indicator is not None and not indicator.is_active:
         raise DomainError(f"{indicator.code} is retired and cannot be published.")
     now = timezone.now()
-    if embargo_until is not None and timezone.is_naive(embargo_until):
-        raise DomainError("The embargo needs a date and a time with its time zone.")
+    if embargo_until is not None:
+        _sensible(embargo_until, "The embargo")
+    if values_from is not None and not EARLIEST_YEAR - 50 <= values_from.year <= LATEST_YEAR:
+        raise DomainError("The first period published must start between 1950 and 2100.")
     row = Publication.objects.create(
         indicator=indicator,
         action=action,
@@ -155,8 +167,8 @@ def pre_election_create(
     name = (name or "").strip()
     if not name:
         raise DomainError("Give the pre-election period a name.", code="name_required")
-    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
-        raise DomainError("Start and end need a date and time with their time zone.")
+    _sensible(starts_at, "The start")
+    _sensible(ends_at, "The end")
     if ends_at <= starts_at:
         raise DomainError("The pre-election period must end after it starts.", code="invalid_dates")
     row = PreElectionPeriod.objects.create(

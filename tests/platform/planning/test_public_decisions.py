@@ -137,3 +137,17 @@ def test_rest_lists_decisions_to_the_team_only(people, pi, client_for, org_a):
         == 403
     )
     assert client_for(org_a).get("/api/v1/planning/pre-election-periods/").status_code in (401, 403)
+
+
+def test_dates_no_one_could_mean_are_refused(people, pi):
+    from datetime import datetime
+    from datetime import timezone as tz
+
+    far = datetime(1, 1, 24, tzinfo=tz.utc)
+    with pytest.raises(DomainError, match="between 2000 and 2100"):
+        publication_propose(actor=people["officer"], indicator=pi, embargo_until=far)
+    with pytest.raises(DomainError, match="between 2000 and 2100"):
+        pre_election_create(
+            actor=people["admin"], name="Polls", starts_at=far, ends_at=timezone.now()
+        )
+    assert not Publication.objects.exists() and not PreElectionPeriod.objects.exists()

@@ -87,6 +87,8 @@ def test_downloads_hold_the_same_values_with_the_licence(scene, client_for, org_
     response = anonymous.get("/performance/data/performance.csv")
     assert "OGL-v3" in response["Content-Disposition"]
     assert response["X-Licence"] == "Open Government Licence v3.0"
+    assert "open-government-licence/version/3" in response["Link"]
+    assert response["X-Data-As-At"]
     rows = list(csv.DictReader(io.StringIO(text_of(response))))
     assert sorted((r["measure_code"], r["value"]) for r in rows) == [
         ("OLD-5", "18.8"),
