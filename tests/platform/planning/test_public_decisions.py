@@ -3,7 +3,7 @@ changed), and the management page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -141,9 +141,8 @@ def test_rest_lists_decisions_to_the_team_only(people, pi, client_for, org_a):
 
 def test_dates_no_one_could_mean_are_refused(people, pi):
     from datetime import datetime
-    from datetime import timezone as tz
 
-    far = datetime(1, 1, 24, tzinfo=tz.utc)
+    far = datetime(1, 1, 24, tzinfo=UTC)
     with pytest.raises(DomainError, match="between 2000 and 2100"):
         publication_propose(actor=people["officer"], indicator=pi, embargo_until=far)
     with pytest.raises(DomainError, match="between 2000 and 2100"):
