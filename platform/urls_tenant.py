@@ -32,6 +32,11 @@ urlpatterns = [
         organisation_pages(include("goldenthread.platform.notifications.pages.urls")),
     ),
     path("reports/", organisation_pages(include("goldenthread.platform.reporting.pages.urls"))),
+    # The public performance pages: no sign-in, but still only on organisation hosts.
+    path(
+        "performance/",
+        organisation_pages(include("goldenthread.platform.planning.pages.public_urls")),
+    ),
     path("users/", organisation_pages(include("goldenthread.platform.accounts.pages.users.urls"))),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,

@@ -183,3 +183,24 @@ def require_edit_register(user: User, register) -> None:
 def require_auditor_log(user: User) -> None:
     if not can_view_auditor_log(user):
         _deny("Only organisation administrators may read the auditor access log.")
+
+
+# --- public performance pages (`services.public`) -----------------------------------------
+# Proposing and approving what is published, and setting pre-election periods, are the
+# performance team's (administrators and performance officers); the approver must be someone
+# other than the proposer (four eyes, enforced by the service). Pre-election periods are the
+# administrator's alone.
+
+
+def can_manage_publication(user: User) -> bool:
+    return can_configure(user)
+
+
+def require_manage_publication(user: User) -> None:
+    if not can_manage_publication(user):
+        _deny("Only administrators and performance officers decide what is published.")
+
+
+def require_pre_election(user: User) -> None:
+    if not (is_active_member(user) and user.has_role(Role.ORGANISATION_ADMIN)):
+        _deny("Only the organisation's administrator sets pre-election periods.")

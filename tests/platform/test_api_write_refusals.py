@@ -429,6 +429,75 @@ PLANNING = {
     ("DELETE", f"{PLN}strategy/nodes/<int:pk>/links/"): Write(ADMIN, COUNCILLOR, _unlink, 204),
 }
 
+
+# --- the public performance pages' decisions --------------------------------------------------
+
+
+def proposal(world: World, *, approved: bool = False):
+    from goldenthread.platform.planning.services.public import (
+        publication_approve,
+        publication_propose,
+    )
+
+    row = publication_propose(actor=world.user(OFFICER), indicator=pi(world))
+    if approved:
+        row = publication_approve(actor=world.user(ADMIN), publication=row)
+    return row
+
+
+def pre_election(world: World):
+    from goldenthread.platform.planning.services.public import pre_election_create
+
+    start = timezone.now() + timedelta(days=30)
+    return pre_election_create(
+        actor=world.user(ADMIN),
+        name="Elections",
+        starts_at=start,
+        ends_at=start + timedelta(days=9),
+    )
+
+
+PUBLIC = {
+    ("POST", f"{PLN}publications/"): Write(
+        OFFICER,
+        PROVIDER,
+        lambda w: Call(f"/{PLN}publications/", {"indicator": pi(w).pk}, False),
+        201,
+    ),
+    ("POST", f"{PLN}publications/<int:pk>/approve/"): Write(
+        ADMIN, COUNCILLOR, lambda w: Call(f"/{PLN}publications/{proposal(w).pk}/approve/", {})
+    ),
+    ("POST", f"{PLN}publications/<int:pk>/reject/"): Write(
+        ADMIN,
+        PROVIDER,
+        lambda w: Call(f"/{PLN}publications/{proposal(w).pk}/reject/", {"reason": "Not yet"}),
+    ),
+    ("POST", f"{PLN}publications/<int:pk>/withdraw/"): Write(
+        OFFICER,
+        COUNCILLOR,
+        lambda w: Call(
+            f"/{PLN}publications/{proposal(w, approved=True).pk}/withdraw/", {"reason": "Wrong"}
+        ),
+    ),
+    ("POST", f"{PLN}pre-election-periods/"): Write(
+        ADMIN,
+        OFFICER,
+        lambda w: Call(
+            f"/{PLN}pre-election-periods/",
+            {
+                "name": "Elections",
+                "starts_at": (timezone.now() + timedelta(days=40)).isoformat(),
+                "ends_at": (timezone.now() + timedelta(days=50)).isoformat(),
+            },
+            False,
+        ),
+        201,
+    ),
+    ("DELETE", f"{PLN}pre-election-periods/<int:pk>/"): Write(
+        ADMIN, OFFICER, lambda w: Call(f"/{PLN}pre-election-periods/{pre_election(w).pk}/"), 204
+    ),
+}
+
 # --- user administration ------------------------------------------------------------------
 
 
@@ -564,7 +633,7 @@ NOTIFICATIONS = {
     ),
 }
 
-WRITES = {**INDICATORS, **PLANNING, **ACCOUNTS, **NOTIFICATIONS}
+WRITES = {**INDICATORS, **PLANNING, **PUBLIC, **ACCOUNTS, **NOTIFICATIONS}
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,7 @@ from ..permissions import (
 )
 from .audit import audit_record
 from .common import STATUS_FIELDS, reassess
+from .public_cache import public_cache_invalidate
 from .value_notifications import value_step_notify, verifiers_to_tell
 
 
@@ -77,6 +78,9 @@ def _transition(
     row.workflow_status = to
     row.save(update_fields=["workflow_status", *fields, *STATUS_FIELDS, "updated_at"])
     new = {"workflow_status": row.workflow_status, "status": row.status}
+    if WorkflowStatus.APPROVED in (old["workflow_status"], to):
+        # An approved value appearing or leaving may change the public pages.
+        public_cache_invalidate()
     if decision is not None and decision.cover_for:
         # The history says when someone stood in for the PI's named verifier.
         new["cover_for"] = decision.cover_for

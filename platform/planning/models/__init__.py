@@ -5,6 +5,7 @@ from .actions import Action, ActionEscalation, ActionPlan, ActionUpdate, Milesto
 from .config import PlanningSettings
 from .digest import DigestDelivery, DigestRun
 from .evidence import EvidenceDocument
+from .public import PreElectionPeriod, Publication, PublicationState
 from .risks import Risk, RiskRegister, RiskReview
 from .strategy import StrategyIndicatorLink, StrategyNode
 
@@ -19,6 +20,9 @@ __all__ = [
     "EvidenceDocument",
     "Milestone",
     "PlanningSettings",
+    "PreElectionPeriod",
+    "Publication",
+    "PublicationState",
     "Risk",
     "RiskRegister",
     "RiskReview",

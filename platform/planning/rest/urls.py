@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import actions, evidence, reports, risks, strategy
+from . import actions, evidence, public, reports, risks, strategy
 
 urlpatterns = [
     path("settings/", reports.SettingsApi.as_view(), name="planning-settings"),
@@ -51,6 +51,30 @@ urlpatterns = [
         "exceptions/risks-review-overdue/",
         reports.ReviewOverdueApi.as_view(),
         name="planning-review-overdue",
+    ),
+    path("publications/", public.PublicationListApi.as_view(), name="planning-publications"),
+    path(
+        "publications/<int:pk>/approve/",
+        public.PublicationApproveApi.as_view(),
+        name="planning-publication-approve",
+    ),
+    path(
+        "publications/<int:pk>/reject/",
+        public.PublicationRejectApi.as_view(),
+        name="planning-publication-reject",
+    ),
+    path(
+        "publications/<int:pk>/withdraw/",
+        public.PublicationWithdrawApi.as_view(),
+        name="planning-publication-withdraw",
+    ),
+    path(
+        "pre-election-periods/", public.PreElectionListApi.as_view(), name="planning-pre-elections"
+    ),
+    path(
+        "pre-election-periods/<int:pk>/",
+        public.PreElectionApi.as_view(),
+        name="planning-pre-election",
     ),
     path("auditor-access-log/", reports.AuditorLogApi.as_view(), name="planning-auditor-log"),
 ]
