@@ -77,3 +77,12 @@ def test_refused_to_anonymous_and_another_organisation(
     assert beta.get(url).status_code == 404
     with schema_context(org_a.schema_name):
         assert IndicatorValue.objects.filter(indicator=counted_pi).count() == 22
+
+
+def test_the_pi_page_shows_the_forecast_panel(org_a, people, client_for, counted_pi):
+    page = client_for(org_a, user=people.officer).get(f"/indicators/{counted_pi.pk}/")
+    text = page.content.decode()
+    assert "Year-end forecast" in text
+    assert "Likely to meet the annual target" in text
+    assert "220 to 220" in text
+    assert "Seasonal share of past years, from 5 past years" in text
