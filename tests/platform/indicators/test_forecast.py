@@ -86,3 +86,27 @@ def test_the_pi_page_shows_the_forecast_panel(org_a, people, client_for, counted
     assert "Likely to meet the annual target" in text
     assert "220 to 220" in text
     assert "Seasonal share of past years, from 5 past years" in text
+
+
+def test_an_outlying_value_asks_for_confirmation_with_a_note(org_a, people, counted_pi):
+    from goldenthread.platform.core.errors import DomainError
+
+    with schema_context(org_a.schema_name):
+        # Q3 has been 30 for five years; 300 is far from it and from the recent values.
+        with pytest.raises(DomainError) as refused:
+            value_enter(
+                actor=people.provider, indicator=counted_pi, period_code="2026/27 Q3", value=300
+            )
+        assert refused.value.code == "confirmation_required"
+        assert "far from this indicator's own history" in refused.value.message
+        assert not IndicatorValue.objects.filter(period_code="2026/27 Q3").exists()
+        row = value_enter(
+            actor=people.provider, indicator=counted_pi, period_code="2026/27 Q3", value=300,
+            confirm_out_of_range=True, out_of_range_note="A one-off contract",
+        )  # fmt: skip
+        assert row.anomaly_confirmed and row.out_of_range_note == "A one-off contract"
+        # A usual Q3 is not flagged.
+        usual = value_enter(
+            actor=people.provider, indicator=counted_pi, period_code="2025/26 Q3", value=31
+        )
+        assert not usual.anomaly_confirmed
