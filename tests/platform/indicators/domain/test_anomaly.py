@@ -46,3 +46,15 @@ def test_threshold_is_configurable():
 def test_bad_rule_is_refused():
     with pytest.raises(ValueError, match="threshold cannot be negative"):
         AnomalyRule(threshold=-1)
+
+
+def test_the_false_alarm_benchmark_runs_on_the_demo_data():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[4] / "bench" / "anomaly_false_alarms.py"
+    out = subprocess.run(
+        [sys.executable, str(bench), "--series", "5"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "demo data: 0 of" in out
