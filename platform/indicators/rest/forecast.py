@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 
-from goldenthread.platform.core.openapi import errors, nullable_number
+from goldenthread.platform.core.openapi import errors
 from goldenthread.platform.indicators.domain.forecast import Forecast
 
 from ..selectors.forecast import indicator_forecast
@@ -41,22 +40,6 @@ def forecast_output(year, forecast: Forecast | None, places: int) -> dict[str, A
     }
 
 
-class ForecastSerializer(serializers.Serializer):
-    year = serializers.CharField(allow_null=True, help_text="The financial year forecast.")
-    available = serializers.BooleanField()
-    outturn = nullable_number(help_text="The projected year-end outturn.")
-    low = nullable_number(help_text="The 80% interval's lower end.")
-    high = nullable_number(help_text="The 80% interval's upper end.")
-    probability = serializers.FloatField(
-        allow_null=True, help_text="Chance (0-1) of meeting the annual target, by polarity."
-    )
-    words = serializers.CharField(
-        help_text="Likely / Uncertain / Unlikely to meet the annual target, or why there is none."
-    )
-    method = serializers.CharField(allow_null=True)
-    past_years = serializers.IntegerField(help_text="Whole past years the forecast used.")
-
-
 class IndicatorForecastApi(IndicatorsApi):
     """GET: the PI's year-end forecast for the year of its latest value."""
 
@@ -64,7 +47,7 @@ class IndicatorForecastApi(IndicatorsApi):
         operation_id="indicators_indicator_forecast",
         summary="A PI's year-end forecast with an 80% interval",
         tags=[schema.TAG],
-        responses={200: ForecastSerializer, **errors(404)},
+        responses={200: schema.ForecastSerializer, **errors(404)},
     )
     def get(self, request, pk):
         pi = indicator_get(pk=pk)

@@ -110,3 +110,40 @@ def test_an_outlying_value_asks_for_confirmation_with_a_note(org_a, people, coun
             actor=people.provider, indicator=counted_pi, period_code="2025/26 Q3", value=31
         )
         assert not usual.anomaly_confirmed
+
+
+def test_the_report_carries_forecasts_in_the_same_queries(
+    org_a, people, counted_pi, make_indicator, django_assert_max_num_queries
+):
+    from goldenthread.platform.indicators.selectors.report import performance_report
+
+    with schema_context(org_a.schema_name):
+        make_indicator(code="FC 3", unit_kind="number", rollup_rule="sum")  # no values
+        plain = performance_report(period_code="2026/27 Q2")
+        with django_assert_max_num_queries(6):
+            report = performance_report(period_code="2026/27 Q2", forecast=True)
+    assert plain.rows[0].forecast is None
+    by_code = {row.indicator.code: row.forecast for row in report.rows}
+    assert by_code["FC 1"].outturn == pytest.approx(220)
+    assert by_code["FC 1"].words == "Likely to meet the annual target"
+    assert not by_code["FC 3"].available
+
+
+def test_the_report_page_and_rest_show_the_forecast_on_request(
+    org_a, people, client_for, counted_pi
+):
+    client = client_for(org_a, user=people.officer)
+    page = client.get("/indicators/report/", {"period": "2026/27 Q2", "forecast": "on"})
+    text = page.content.decode()
+    assert '<th scope="col">Forecast</th>' in text
+    assert "Likely to meet the annual target: 220 (80% interval 220 to 220;" in text
+    without = client.get("/indicators/report/", {"period": "2026/27 Q2"}).content.decode()
+    assert '<th scope="col">Forecast</th>' not in without
+    body = client.get(
+        "/api/v1/indicators/report/", {"period": "2026/27 Q2", "forecast": "true"}
+    ).json()
+    rows = {row["code"]: row for row in body["rows"]}
+    assert (
+        rows["FC 1"]["forecast"]["outturn"] == "220"
+        and rows["FC 1"]["forecast"]["year"] == "2026/27"
+    )
