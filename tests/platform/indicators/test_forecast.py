@@ -147,3 +147,19 @@ def test_the_report_page_and_rest_show_the_forecast_on_request(
         rows["FC 1"]["forecast"]["outturn"] == "220"
         and rows["FC 1"]["forecast"]["year"] == "2026/27"
     )
+
+
+def test_the_verifier_sees_the_history_flag_with_the_note(org_a, people, client_for, counted_pi):
+    from goldenthread.platform.indicators.services.workflow import value_submit
+
+    with schema_context(org_a.schema_name):
+        row = value_enter(
+            actor=people.provider, indicator=counted_pi, period_code="2026/27 Q3", value=300,
+            confirm_out_of_range=True, out_of_range_note="A one-off contract",
+        )  # fmt: skip
+        value_submit(actor=people.provider, value=row)
+    html = client_for(org_a, user=people.verifier).get("/indicators/approvals/").content.decode()
+    assert "Far from the indicator&#x27;s own history" in html or (
+        "Far from the indicator's own history" in html
+    )
+    assert "A one-off contract" in html
