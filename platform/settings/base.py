@@ -400,6 +400,19 @@ INDICATOR_UNUSUAL_CHANGE = {
     "history": 9,
 }
 
+# When an entered value is far from the PI's own history, so the provider must confirm it with
+# a note (indicators.domain.anomaly.AnomalyRule): more than `threshold` robust spreads (scaled
+# median absolute deviation, at least 5% of the median) from both the same period's median in
+# the last 5 years (with at least 3 of them) and the median of the last 12 values (at least 6).
+INDICATOR_ANOMALY = {
+    "threshold": "4",
+    "minimum_relative_spread": "0.05",
+    "minimum_same_period": 3,
+    "minimum_recent": 6,
+    "recent": 12,
+    "years": 5,
+}
+
 # --- Celery, e-mail -------------------------------------------------------------------------
 # Environment modules fill CELERY_BROKER_URL in the same way as DATABASES.
 CELERY = celery_settings()

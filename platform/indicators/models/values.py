@@ -45,6 +45,8 @@ class IndicatorValue(PeriodFields):
     out_of_range_confirmed = models.BooleanField(default=False)
     # Confirmed by the provider as right although far from the previous period's value.
     large_change_confirmed = models.BooleanField(default=False)
+    # Far from the PI's own history (`domain.anomaly`), confirmed with the same note.
+    anomaly_confirmed = models.BooleanField(default=False)
     # The provider's note confirming an out-of-range or far-moved value.
     out_of_range_note = models.TextField(blank=True)
 

@@ -36,6 +36,7 @@ from ..domain.choices import (
 from ..models import Commentary, Indicator
 from ..permissions import can_comment, can_enter_values, can_manage_indicators, can_read
 from ..selectors.exports import audit_sheet, value_sheet
+from ..selectors.forecast import indicator_forecast
 from ..selectors.indicators import audit_list, indicator_sub_area_table, target_list, value_list
 from ..selectors.report import indicator_values_with_trends
 from ..services.values import commentary_add
@@ -108,6 +109,31 @@ def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=
         "can_manage": can_manage_indicators(request.user),
         "catalogue_changes": catalogue_changes(indicator),
         "providers": list(indicator.data_providers.all()),
+        "forecast": _forecast(indicator),
+    }
+
+
+def _forecast(indicator: Indicator) -> dict | None:
+    """The year-end forecast panel's words and figures (None: nothing to forecast)."""
+    found = indicator_forecast(indicator)
+    if found is None:
+        return None
+    year, forecast = found
+    places = indicator.decimal_places
+
+    def figure(number):
+        return None if number is None else f"{number:,.{places}f}"
+
+    return {
+        "year": year.label,
+        "available": forecast.available,
+        "outturn": figure(forecast.outturn),
+        "low": figure(forecast.low),
+        "high": figure(forecast.high),
+        "chance": None if forecast.probability is None else round(forecast.probability * 100),
+        "words": forecast.words,
+        "method": forecast.method,
+        "past_years": forecast.past_years,
     }
 
 
@@ -170,6 +196,7 @@ FIELD_LABELS = {
     "status": "Status",
     "out_of_range_confirmed": "Out of range confirmed",
     "large_change_confirmed": "Far from the previous period, confirmed",
+    "anomaly_confirmed": "Far from the indicator's own history, confirmed",
     "out_of_range_note": "Provider's note on the value",
     "text": "Commentary",
     "note": "Note",

@@ -641,6 +641,11 @@ class ReportForm(forms.Form):
     sub_areas = forms.BooleanField(
         label="Show values by area or group (wards, localities, groups)", required=False
     )
+    forecast = forms.BooleanField(
+        label="Show the year-end forecast (likely, uncertain or unlikely to meet the annual "
+        "target)",
+        required=False,
+    )
 
     def __init__(self, *args, periods=(), service_areas=(), **kwargs):
         super().__init__(*args, **kwargs)

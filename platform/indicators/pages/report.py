@@ -79,6 +79,8 @@ class ShownRow(NamedTuple):
     year: tuple[str, str, str, str, str] | None
     # The PI's sub-areas' rows, when asked for: (name, value, target, status badge) each.
     area_rows: tuple[tuple[str, str, str, SafeString], ...]
+    # The year-end forecast in words, when asked for; else "".
+    forecast: str = ""
 
 
 class _RowShower:
@@ -172,10 +174,29 @@ class _RowShower:
             row.target_words,
             year,
             area_rows,
+            forecast_words(row.forecast, pi.decimal_places),
         )
 
 
-def report_groups(report: Report, *, year_columns: bool = False) -> str:
+def forecast_words(forecast, places: int) -> str:
+    """The report's Forecast cell: the verdict, the outturn with its 80% interval, the method."""
+    if forecast is None:
+        return ""
+    if not forecast.available:
+        return forecast.words
+
+    def figure(number: float) -> str:
+        return f"{number:,.{places}f}"
+
+    return (
+        f"{forecast.words}: {figure(forecast.outturn)} (80% interval {figure(forecast.low)} to "
+        f"{figure(forecast.high)}; {forecast.method})"
+    )
+
+
+def report_groups(
+    report: Report, *, year_columns: bool = False, forecast_column: bool = False
+) -> str:
     """Each service area's part of the report (heading, table and rows) as HTML, in the
     selector's order."""
     shower = _RowShower(report)
@@ -189,6 +210,7 @@ def report_groups(report: Report, *, year_columns: bool = False) -> str:
             "period": report.period.label,
             "dash": DASH,
             "year_columns": year_columns,
+            "forecast_column": forecast_column,
         },
     )
 
@@ -235,11 +257,16 @@ def report_page(request: HttpRequest) -> HttpResponse:
             known_service_areas=areas,
             year_columns=form.cleaned_data.get("year_columns") or False,
             sub_areas=form.cleaned_data.get("sub_areas") or False,
+            forecast=form.cleaned_data.get("forecast") or False,
         )
     elif chosen is not None:
         problem = " ".join(str(m) for errors in form.errors.values() for m in errors)
     groups = (
-        report_groups(report, year_columns=form.cleaned_data.get("year_columns") or False)
+        report_groups(
+            report,
+            year_columns=form.cleaned_data.get("year_columns") or False,
+            forecast_column=form.cleaned_data.get("forecast") or False,
+        )
         if report
         else ""
     )

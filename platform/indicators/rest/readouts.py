@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
+from goldenthread.platform.indicators.domain.part_year import year_of
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION
 from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION
 
@@ -19,6 +20,7 @@ from ..selectors.indicators import audit_list, indicator_get
 from ..selectors.report import Reading, ReportRow, SubAreaRow, performance_report
 from . import schema
 from .base import IndicatorsApi, number, service_area_or_none
+from .forecast import forecast_output
 
 EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
@@ -107,6 +109,15 @@ def row_output(row: ReportRow) -> dict[str, Any]:
         ),
         "year": year_output(row),
         "sub_areas": [sub_area_output(area) for area in row.sub_areas],
+        **(
+            {
+                "forecast": forecast_output(
+                    year_of(row.current.period), row.forecast, pi.decimal_places
+                )
+            }
+            if row.forecast is not None
+            else {}
+        ),
     }
 
 
@@ -160,6 +171,9 @@ class ReportApi(IndicatorsApi):
             schema.query(
                 "sub_areas", "true: each row also has its sub-areas' figures.", OpenApiTypes.BOOL
             ),
+            schema.query(
+                "forecast", "true: each row also has its year-end forecast.", OpenApiTypes.BOOL
+            ),
         ],
         responses={200: schema.ReportSerializer, **schema.errors(400, 404)},
     )
@@ -172,6 +186,7 @@ class ReportApi(IndicatorsApi):
             approved_only=_yes(request, "approved_only"),
             year_columns=_yes(request, "year_columns"),
             sub_areas=_yes(request, "sub_areas"),
+            forecast=_yes(request, "forecast"),
         )
         return Response(
             {

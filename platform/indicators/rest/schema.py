@@ -248,6 +248,22 @@ class TargetDeleteSerializer(serializers.Serializer):
 # --- readouts ------------------------------------------------------------------------------
 
 
+class ForecastSerializer(serializers.Serializer):
+    year = serializers.CharField(allow_null=True, help_text="The financial year forecast.")
+    available = serializers.BooleanField()
+    outturn = nullable_number(help_text="The projected year-end outturn.")
+    low = nullable_number(help_text="The 80% interval's lower end.")
+    high = nullable_number(help_text="The 80% interval's upper end.")
+    probability = serializers.FloatField(
+        allow_null=True, help_text="Chance (0-1) of meeting the annual target, by polarity."
+    )
+    words = serializers.CharField(
+        help_text="Likely / Uncertain / Unlikely to meet the annual target, or why there is none."
+    )
+    method = serializers.CharField(allow_null=True)
+    past_years = serializers.IntegerField(help_text="Whole past years the forecast used.")
+
+
 class ReadingSerializer(serializers.Serializer):
     period = serializers.CharField()
     period_label = serializers.CharField()
@@ -318,6 +334,9 @@ class ReportRowSerializer(serializers.Serializer):
     same_period_last_year = TrendReadingSerializer()
     commentary = ReportCommentarySerializer(allow_null=True)
     year = ReportYearSerializer(allow_null=True, help_text="With ?year_columns=true.")
+    forecast = ForecastSerializer(
+        allow_null=True, required=False, help_text="With ?forecast=true: the year-end forecast."
+    )
     sub_areas = ReportSubAreaSerializer(many=True, help_text="With ?sub_areas=true.")
 
 

@@ -38,6 +38,7 @@ from goldenthread.platform.indicators.domain.calculation import (
     SubValue,
     roll_up,
 )
+from goldenthread.platform.indicators.domain.forecast import Forecast
 from goldenthread.platform.indicators.domain.part_year import (
     NO_YEAR_TO_DATE_TARGET,
     period_target,
@@ -52,6 +53,7 @@ from ..models import Indicator, IndicatorValue, PerformanceSettings, ServiceArea
 from ..models.indicators import period_type_of
 from ..services.common import assess_indicator, parse_code
 from .due import due_date_for
+from .forecast import PAST_YEARS, forecast_from_values
 from .report_data import (
     ReportCommentary,
     ReportIndicator,
@@ -133,6 +135,8 @@ class ReportRow(NamedTuple):
     target_words: str = ""
     year: YearColumns | None = None
     sub_areas: tuple[SubAreaRow, ...] = ()
+    # The year-end forecast of the current reading's year, when asked for (`forecast=True`).
+    forecast: Forecast | None = None
 
 
 @dataclass(frozen=True)
@@ -460,6 +464,42 @@ def _row(
     )
 
 
+def forecast_codes(year: Period, plan: _Plan) -> list[str]:
+    """The period codes a forecast of `year` reads: its periods and the five past years'."""
+    if len(plan.year_parts) < 2:
+        return []
+    pi_type = plan.year_parts[0].type
+    codes, back = [], year
+    for _ in range(PAST_YEARS + 1):
+        try:
+            codes.extend(p.code for p in sub_periods(back, pi_type))
+        except PeriodError:
+            break
+        back = previous_period(back)
+    return codes
+
+
+def _forecast(indicator: ReportIndicator, plan: _Plan, reader: _Reader) -> Forecast | None:
+    if len(plan.year_parts) < 2 or indicator.year_to_date:
+        return None  # a yearly PI, or one reported year to date (already a running total)
+    found = {}
+    for code in forecast_codes(plan.year, plan):
+        row = reader.values.get(code, NOTHING).get(indicator.id)
+        if row is None or row.value is None:
+            continue
+        if reader.approved_only and row.workflow_status != WorkflowStatus.APPROVED:
+            continue
+        found[code] = row.value
+    return forecast_from_values(
+        rule=indicator.rollup_rule,
+        polarity=indicator.polarity,
+        period_type=plan.year_parts[0].type,
+        year=plan.year,
+        values=found,
+        annual_target=reader.targets.get(plan.year.code, NOTHING).get(indicator.id),
+    )
+
+
 def performance_report(
     *,
     period_code: str,
@@ -471,6 +511,7 @@ def performance_report(
     known_service_areas: list[ReportServiceArea] | None = None,
     year_columns: bool = False,
     sub_areas: bool = False,
+    forecast: bool = False,
 ) -> Report:
     """The report for a period (usually a quarter): per PI, grouped by service area and sorted
     by code, the current value and target, status, the previous period's value with the
@@ -488,7 +529,9 @@ def performance_report(
     `year_columns`: each row also carries the year to date with its target, the year's
     target and last year's outturn (`YearColumns`), read in the same queries. `sub_areas`:
     each row also carries its sub-areas' figures for the current reading (`SubAreaRow`), read
-    in two more queries whatever the number of PIs.
+    in two more queries whatever the number of PIs. `forecast`: each row also carries the
+    year-end forecast of its year (`selectors.forecast`), from the year's and the five past
+    years' values, read in the same query as the rest.
     """
     report_period = parse_code(period_code)
     today = today or timezone.localdate()
@@ -519,9 +562,10 @@ def performance_report(
             return (plan.current, plan.previous, plan.last_year, plan.year_to_date, plan.outturn)
         return (plan.current, plan.previous, plan.last_year)
 
-    values = read.values(
-        {code for plan in plans.values() for span in spans(plan) for code in span.part_codes}
-    )
+    codes = {code for plan in plans.values() for span in spans(plan) for code in span.part_codes}
+    if forecast:
+        codes |= {code for plan in plans.values() for code in forecast_codes(plan.year, plan)}
+    values = read.values(codes)
     # Targets are compared with the current reading only (its own, or its parts' rolled up,
     # or the year's profiled), and the year to date's for the year columns.
     targets = read.targets(
@@ -543,6 +587,8 @@ def performance_report(
         plan = plan_of[(indicator.frequency, indicator.year_basis, indicator.year_to_date)]
         said = commentary.get(plan.current.code, NOTHING).get(indicator.id)
         row = _row(indicator, plan, reader, said, year_columns)
+        if forecast:
+            row = row._replace(forecast=_forecast(indicator, plan, reader))
         if areas_of is not None:
             row = row._replace(sub_areas=_sub_area_rows(indicator, plan, *areas_of))
         by_area[indicator.service_area].append(row)

@@ -13,10 +13,12 @@ from goldenthread.platform.core.periods import (
     PeriodError,
     PeriodType,
     parse_period,
+    same_period_last_year,
     sub_periods,
 )
 from goldenthread.platform.core.validation import clean_and_save as clean_and_save
 from goldenthread.platform.core.validation import to_decimal as to_decimal
+from goldenthread.platform.indicators.domain.anomaly import AnomalyRule, anomaly
 from goldenthread.platform.indicators.domain.calculation import Rollup
 from goldenthread.platform.indicators.domain.part_year import period_target, year_of
 from goldenthread.platform.indicators.domain.status import (
@@ -76,6 +78,32 @@ def target_period(indicator: Indicator, code: str) -> Period:
 def change_rule() -> ChangeRule:
     """When a value is far from the previous period's (settings.INDICATOR_UNUSUAL_CHANGE)."""
     return ChangeRule(**getattr(django_settings, "INDICATOR_UNUSUAL_CHANGE", {}))
+
+
+def anomaly_rule() -> AnomalyRule:
+    """When a value is far from the PI's own history (settings.INDICATOR_ANOMALY)."""
+    return AnomalyRule(**getattr(django_settings, "INDICATOR_ANOMALY", {}))
+
+
+def history_needed(indicator: Indicator, rule: AnomalyRule) -> int:
+    """How many earlier values the anomaly check reads: `rule.years` years of periods."""
+    per_year = {"week": 53, "month": 12, "quarter": 4, "tertial": 3, "half": 2}.get(
+        str(indicator.period_type), 1
+    )
+    return max(rule.recent, per_year * rule.years)
+
+
+def value_anomaly(
+    value: Decimal, period: Period, history: list[tuple[str, Decimal]], rule: AnomalyRule
+) -> str | None:
+    """`domain.anomaly.anomaly` with its references taken from `history` (oldest first, as
+    `value_history` gives it): the same period of past years, and the latest values."""
+    wanted, back = set(), period
+    for _ in range(rule.years):
+        back = same_period_last_year(back)
+        wanted.add(back.code)
+    same = [number for code, number in history if code in wanted]
+    return anomaly(value, same_period=same, recent=[n for _, n in history], rule=rule)
 
 
 def value_history(

@@ -34,14 +34,17 @@ from ..models.fields import DECIMAL_PLACES
 from ..permissions import can_comment, require_enter, require_enter_any
 from .audit import audit_record, changed_only, snapshot
 from .common import (
+    anomaly_rule,
     assess_indicator,
     change_rule,
     clean_and_save,
+    history_needed,
     indicator_period,
     settings_for,
     store_status,
     target_value_for,
     to_decimal,
+    value_anomaly,
     value_history,
 )
 
@@ -53,6 +56,7 @@ VALUE_AUDIT_FIELDS = (
     "workflow_status",
     "out_of_range_confirmed",
     "large_change_confirmed",
+    "anomaly_confirmed",
     "out_of_range_note",
     "status",
 )
@@ -73,7 +77,8 @@ class ValueCheck:
     `problems` refuse the value outright. `out_of_range` lists range messages: refused when
     the PI's policy is refuse, accepted with a confirmation and note when it is confirm.
     `unusual` says why the value is far from the previous period's (whatever the policy, it
-    is accepted with a confirmation and note: real jumps happen). `status` is the status the
+    is accepted with a confirmation and note: real jumps happen); `anomalous` likewise says why
+    it is far from the PI's own history (`domain.anomaly`). `status` is the status the
     value would get now (None when there are problems).
     """
 
@@ -87,10 +92,11 @@ class ValueCheck:
     out_of_range: tuple[str, ...] = ()
     unusual: tuple[str, ...] = ()
     status: StatusResult | None = None
+    anomalous: tuple[str, ...] = ()
 
     @property
     def needs_confirmation(self) -> bool:
-        return not self.refused and bool(self.out_of_range or self.unusual)
+        return not self.refused and bool(self.out_of_range or self.unusual or self.anomalous)
 
     @property
     def refused(self) -> bool:
@@ -101,7 +107,7 @@ class ValueCheck:
 
     @property
     def messages(self) -> list[str]:
-        return [*self.problems, *self.out_of_range, *self.unusual]
+        return [*self.problems, *self.out_of_range, *self.unusual, *self.anomalous]
 
     def confirmation_problem(self, *, confirmed: bool, note: str) -> DomainError | None:
         """The refusal of an out-of-range or unusual value, or None when it may be saved: the
@@ -112,7 +118,7 @@ class ValueCheck:
                 code="out_of_range",
                 extra={"problems": list(self.out_of_range)},
             )
-        unconfirmed = [*self.out_of_range, *self.unusual]
+        unconfirmed = [*self.out_of_range, *self.unusual, *self.anomalous]
         if unconfirmed and not (confirmed and note.strip()):
             return DomainError(
                 " ".join(unconfirmed)
@@ -243,15 +249,23 @@ def value_check(
         limits = indicator.valid_range
         out_of_range = [sentence(m) for m in check_value(draft.value, limits, unit=unit)]
     unusual: list[str] = []
+    anomalous: list[str] = []
     if not problems and draft.value is not None and period is not None:
         rule = rule or change_rule()
         if history is UNSET:
+            # One query for both checks: the anomaly check reads further back.
             history = value_history(
-                indicator=indicator, before=period, sub_area=sub_area, count=rule.history
+                indicator=indicator,
+                before=period,
+                sub_area=sub_area,
+                count=max(rule.history, history_needed(indicator, anomaly_rule())),
             )
-        far = unusual_change(draft.value, history, rule)
+        far = unusual_change(draft.value, history[-rule.history :], rule)
         if far:
             unusual.append(sentence(far))
+        odd = value_anomaly(draft.value, period, history, anomaly_rule())
+        if odd:
+            anomalous.append(sentence(odd))
     status = None
     if not problems and period is not None:
         if target is UNSET:
@@ -276,6 +290,7 @@ def value_check(
         out_of_range=tuple(out_of_range),
         unusual=tuple(unusual),
         status=status,
+        anomalous=tuple(anomalous),
     )
 
 
@@ -285,7 +300,8 @@ def kept_note(row: IndicatorValue | None, check: ValueCheck) -> str:
     note."""
     if row is None or row.value is None or row.value != check.value:
         return ""
-    return row.out_of_range_note if row.out_of_range_confirmed or row.large_change_confirmed else ""
+    flagged = row.out_of_range_confirmed or row.large_change_confirmed or row.anomaly_confirmed
+    return row.out_of_range_note if flagged else ""
 
 
 def _refuse_if_locked(row: IndicatorValue) -> None:
@@ -367,7 +383,8 @@ def value_enter(
     row.workflow_status = WorkflowStatus.DRAFT
     row.out_of_range_confirmed = bool(check.out_of_range)
     row.large_change_confirmed = bool(check.unusual)
-    row.out_of_range_note = out_of_range_note if check.out_of_range or check.unusual else ""
+    row.anomaly_confirmed = bool(check.anomalous)
+    row.out_of_range_note = out_of_range_note if check.needs_confirmation else ""
     store_status(row, check.status)
     after = snapshot(row, VALUE_AUDIT_FIELDS)
     if before is not None and before == after:

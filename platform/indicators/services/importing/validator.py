@@ -490,7 +490,8 @@ def validate_values(
         obj.workflow_status = WorkflowStatus.DRAFT
         obj.out_of_range_confirmed = bool(check.out_of_range)
         obj.large_change_confirmed = bool(check.unusual)
-        obj.out_of_range_note = note if check.out_of_range or check.unusual else ""
+        obj.anomaly_confirmed = bool(check.anomalous)
+        obj.out_of_range_note = note if check.needs_confirmation else ""
         store_status(obj, check.status)
         number_problems = _number_problems(obj, row.number)
         if number_problems:
