@@ -98,7 +98,7 @@ VARIATION_PRESENTATION: dict[Variation, SummaryPresentation] = {
     ),
     Variation.COMMON_CAUSE: SummaryPresentation(
         "Common cause variation",
-        "wave",
+        "circle-minus",
         "the latest value is within the routine variation of this measure",
     ),
     Variation.IMPROVING: SummaryPresentation(
@@ -142,12 +142,12 @@ ASSURANCE_PRESENTATION: dict[Assurance, SummaryPresentation] = {
     ),
     Assurance.CONSISTENTLY_MISSED: SummaryPresentation(
         "Target consistently missed",
-        "circle-xmark",
+        "octagon-cross",
         "the target lies beyond the process limit on the bad side",
     ),
     Assurance.HIT_AND_MISS: SummaryPresentation(
         "Target hit and miss",
-        "circle-half",
+        "diamond-question",
         "the target lies within the process limits, so it will be met some periods only",
     ),
 }
