@@ -22,7 +22,10 @@ def off_target_run(statuses: Iterable[Status | str | None]) -> int:
     for status in reversed(list(statuses)):
         if status is None:
             continue
-        status = Status(status)
+        try:
+            status = Status(status)
+        except ValueError:  # not a status we know: it cannot show the PI was off target
+            break
         if status in _PASSED_OVER:
             continue
         if status is not Status.OFF_TARGET:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from goldenthread.platform.core.periods import Period, PeriodType
+from goldenthread.platform.indicators.domain.persistence import off_target_run
 from goldenthread.platform.indicators.domain.spc import SpcError, SpcResult, xmr
 
 from ..domain.choices import ValueState
@@ -74,3 +75,66 @@ def indicator_spc(*, indicator: Indicator) -> SpcChart:
         baseline=baseline if not problem else None,
         baseline_problem=problem,
     )
+
+
+@dataclass(frozen=True)
+class Persistence:
+    """What persists for a PI: the off-target run up to its latest period, and whether its
+    SPC chart says special cause concerning."""
+
+    off_target_periods: int
+    special_cause_concerning: bool
+
+
+def persistence_by_indicator(indicators: list[Indicator]) -> dict[int, Persistence]:
+    """Persistence of each of `indicators`, in two queries (their overall values, oldest first,
+    and their SPC baselines) however many there are."""
+    ids = [indicator.pk for indicator in indicators]
+    if not ids:
+        return {}
+    rows: dict[int, list[IndicatorValue]] = {pk: [] for pk in ids}
+    own_type = {indicator.pk: str(indicator.period_type) for indicator in indicators}
+    for row in (
+        IndicatorValue.objects.filter(indicator_id__in=ids, sub_area__isnull=True)
+        .only(
+            "indicator_id",
+            "period_code",
+            "period_type",
+            "period_start",
+            "value",
+            "state",
+            "status",
+            "status_target",
+        )
+        .order_by("indicator_id", "period_start")
+    ):
+        if row.period_type == own_type[row.indicator_id]:
+            rows[row.indicator_id].append(row)
+    baselines = {b.indicator_id: b for b in SpcBaseline.objects.filter(indicator_id__in=ids)}
+    result = {}
+    for indicator in indicators:
+        series = rows[indicator.pk]
+        numbers = [r for r in series if r.state == ValueState.ENTERED and r.value is not None]
+        span = None
+        baseline = baselines.get(indicator.pk)
+        if baseline is not None:
+            try:
+                span = baseline_indices(
+                    numbers, baseline.first_period_code, baseline.last_period_code
+                )
+            except SpcError:
+                span = None
+        try:
+            chart = xmr(
+                [r.value for r in numbers],
+                polarity=indicator.polarity,
+                target=numbers[-1].status_target if numbers else None,
+                baseline=span,
+            )
+        except SpcError:
+            chart = xmr([r.value for r in numbers], polarity=indicator.polarity)
+        result[indicator.pk] = Persistence(
+            off_target_periods=off_target_run(r.status or None for r in series),
+            special_cause_concerning=chart.special_cause_concerning,
+        )
+    return result
