@@ -8,6 +8,7 @@ workflow stage), so the chart, the table and REST agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from goldenthread.platform.core.periods import Period, PeriodType
@@ -16,6 +17,7 @@ from goldenthread.platform.indicators.domain.spc import SpcError, SpcResult, xmr
 
 from ..domain.choices import ValueState
 from ..models import Indicator, IndicatorValue, SpcBaseline
+from ..models.indicators import period_type_of
 
 
 @dataclass(frozen=True)
@@ -86,37 +88,40 @@ class Persistence:
     special_cause_concerning: bool
 
 
-def persistence_by_indicator(indicators: list[Indicator]) -> dict[int, Persistence]:
-    """Persistence of each of `indicators`, in two queries (their overall values, oldest first,
-    and their SPC baselines) however many there are."""
-    ids = [indicator.pk for indicator in indicators]
+def persistence_by_indicator(
+    indicators: list, *, up_to: date | None = None
+) -> dict[int, Persistence]:
+    """Persistence of each of `indicators` (PIs, or the report's `ReportIndicator`s: anything
+    with `id`, `frequency`, `year_basis` and `polarity`), from their values of periods ending
+    by `up_to` (all when None), in two queries (the overall values, oldest first, and the SPC
+    baselines) however many there are. Keyed by PI id."""
+    ids = [indicator.id for indicator in indicators]
     if not ids:
         return {}
     rows: dict[int, list[IndicatorValue]] = {pk: [] for pk in ids}
-    own_type = {indicator.pk: str(indicator.period_type) for indicator in indicators}
-    for row in (
-        IndicatorValue.objects.filter(indicator_id__in=ids, sub_area__isnull=True)
-        .only(
-            "indicator_id",
-            "period_code",
-            "period_type",
-            "period_start",
-            "value",
-            "state",
-            "status",
-            "status_target",
-        )
-        .order_by("indicator_id", "period_start")
-    ):
+    own_type = {pi.id: str(period_type_of(pi.frequency, pi.year_basis)) for pi in indicators}
+    values = IndicatorValue.objects.filter(indicator_id__in=ids, sub_area__isnull=True)
+    if up_to is not None:
+        values = values.filter(period_end__lte=up_to)
+    for row in values.only(
+        "indicator_id",
+        "period_code",
+        "period_type",
+        "period_start",
+        "value",
+        "state",
+        "status",
+        "status_target",
+    ).order_by("indicator_id", "period_start"):
         if row.period_type == own_type[row.indicator_id]:
             rows[row.indicator_id].append(row)
     baselines = {b.indicator_id: b for b in SpcBaseline.objects.filter(indicator_id__in=ids)}
     result = {}
     for indicator in indicators:
-        series = rows[indicator.pk]
+        series = rows[indicator.id]
         numbers = [r for r in series if r.state == ValueState.ENTERED and r.value is not None]
         span = None
-        baseline = baselines.get(indicator.pk)
+        baseline = baselines.get(indicator.id)
         if baseline is not None:
             try:
                 span = baseline_indices(
@@ -133,8 +138,30 @@ def persistence_by_indicator(indicators: list[Indicator]) -> dict[int, Persisten
             )
         except SpcError:
             chart = xmr([r.value for r in numbers], polarity=indicator.polarity)
-        result[indicator.pk] = Persistence(
+        result[indicator.id] = Persistence(
             off_target_periods=off_target_run(r.status or None for r in series),
             special_cause_concerning=chart.special_cause_concerning,
         )
     return result
+
+
+def filter_report_groups(
+    groups: list, *, up_to: date, off_target_at_least: int | None, special_cause_concerning: bool
+) -> list:
+    """The report's (area, rows) groups kept to rows matching the persistence filters, as of
+    `up_to`: off target at least N periods in a row, and/or special cause concerning. Two
+    more queries for the whole report; groups left empty are dropped."""
+    if not off_target_at_least and not special_cause_concerning:
+        return groups
+    persistence = persistence_by_indicator(
+        [row.indicator for _, rows in groups for row in rows], up_to=up_to
+    )
+
+    def keep(row) -> bool:
+        found = persistence[row.indicator.id]
+        if off_target_at_least and found.off_target_periods < off_target_at_least:
+            return False
+        return not (special_cause_concerning and not found.special_cause_concerning)
+
+    kept = [(area, [row for row in rows if keep(row)]) for area, rows in groups]
+    return [(area, rows) for area, rows in kept if rows]
