@@ -305,3 +305,53 @@ def quartile_strip(
         minimum=low,
         maximum=high,
     )
+
+
+def xmr_chart(
+    *,
+    dom_id: str,
+    title: str,
+    description: str,
+    periods: Sequence[str],
+    values: Sequence[Decimal | float],
+    mean: float,
+    upper: float,
+    lower: float,
+    special: Sequence[bool],
+    texts: Sequence[str],
+    number: Callable[[Decimal], str],
+    legend_extra: tuple[SafeString, ...] = (),
+) -> LineChart | None:
+    """An XmR (SPC) chart: the values, their mean and the two process limits. Points that are
+    part of a special-cause signal are diamonds (class chart-special), the rest circles, so a
+    signal is told by shape as well as colour; the mean and limits are dashed lines named in
+    the legend."""
+
+    def level(figure: float) -> list[Decimal]:
+        return [Decimal(str(round(figure, 6)))] * len(periods)
+
+    return line_chart(
+        dom_id=dom_id,
+        title=title,
+        description=description,
+        css_class="chart-figure spc-chart",
+        periods=periods,
+        series=[
+            Series(
+                name="Value (diamond: special cause)",
+                values=[Decimal(str(v)) for v in values],
+                marker_shapes=[SHAPES["diamond" if flag else "circle"] for flag in special],
+                marker_classes=["chart-special" if flag else "chart-values" for flag in special],
+                marker_texts=texts,
+            ),
+            Series(name="Mean", values=level(mean), css_class="chart-median", shape=""),
+            Series(
+                name="Upper process limit", values=level(upper), css_class="chart-target", shape=""
+            ),
+            Series(
+                name="Lower process limit", values=level(lower), css_class="chart-target", shape=""
+            ),
+        ],
+        number=number,
+        legend_extra=legend_extra,
+    )

@@ -129,7 +129,44 @@ def _bulk(world: World) -> Call:
     return Call(f"/{IND}values/bulk/", {"items": [item]}, names_an_object=False)
 
 
+def spc_pi(world: World):
+    """A PI with 15 quarterly values (the fewest an SPC chart and its baseline take)."""
+    from goldenthread.platform.indicators.services.values import value_enter
+
+    row = pi(world)
+    for n, number in enumerate([10, 12, 11, 13, 12, 10, 11, 12, 13, 11, 12, 10, 12, 11, 13]):
+        year = 2019 + n // 4
+        value_enter(
+            actor=world.user(PROVIDER),
+            indicator=row,
+            period_code=f"{year}/{(year + 1) % 100:02d} Q{n % 4 + 1}",
+            value=number,
+        )
+    return row
+
+
+def _spc_baseline(world: World) -> Call:
+    body = {"first_period": "2019/20 Q1", "last_period": "2022/23 Q3", "reason": "New process"}
+    return Call(f"/{IND}{spc_pi(world).pk}/spc/baseline/", body)
+
+
+def _spc_clear(world: World) -> Call:
+    from goldenthread.platform.indicators.services.spc import spc_baseline_set
+
+    row = spc_pi(world)
+    spc_baseline_set(
+        actor=world.user(OFFICER),
+        indicator=row,
+        first_period_code="2019/20 Q1",
+        last_period_code="2022/23 Q3",
+        reason="New process",
+    )
+    return Call(f"/{IND}{row.pk}/spc/baseline/", {"reason": "Settled"})
+
+
 INDICATORS = {
+    ("POST", f"{IND}<int:pk>/spc/baseline/"): Write(OFFICER, PROVIDER, _spc_baseline),
+    ("DELETE", f"{IND}<int:pk>/spc/baseline/"): Write(OFFICER, PROVIDER, _spc_clear),
     ("POST", IND): Write(OFFICER, PROVIDER, lambda w: Call(f"/{IND}", new_pi_body(), False), 201),
     ("POST", f"{IND}adopt/"): Write(OFFICER, PROVIDER, _adopt, 201),
     ("PATCH", f"{IND}<int:pk>/"): Write(

@@ -84,6 +84,8 @@ class AuditAction(models.TextChoices):
     TARGET_SET = "target_set", "Target set"
     TARGET_DELETED = "target_deleted", "Target deleted"
     BASELINE_SET = "baseline_set", "Baseline set"
+    SPC_BASELINE_SET = "spc_baseline_set", "SPC limits baseline set"
+    SPC_BASELINE_CLEARED = "spc_baseline_cleared", "SPC limits baseline cleared"
     COMMENTARY_ADDED = "commentary_added", "Commentary added"
     SETTINGS_CHANGED = "settings_changed", "Settings changed"
 

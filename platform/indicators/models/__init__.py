@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .importing import ImportJob, ImportKind, ImportStatus
 from .indicators import Indicator, PerformanceSettings, ServiceArea, SubArea
 from .reminders import ReminderSent, ReminderStage
+from .spc import SpcBaseline
 from .targets import Baseline, Target
 from .values import Commentary, IndicatorValue
 
@@ -20,6 +21,7 @@ __all__ = [
     "ReminderSent",
     "ReminderStage",
     "ServiceArea",
+    "SpcBaseline",
     "SubArea",
     "Target",
 ]

@@ -45,6 +45,7 @@ from .chart import build_chart, build_sub_area_chart
 from .common import indicator_or_404, value_or_404
 from .forms import CommentaryForm, ReasonForm
 from .indicators import catalogue_changes
+from .spc import spc_context
 
 READ_REFUSED = "Your account cannot read this organisation's PIs."
 
@@ -110,6 +111,7 @@ def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=
         "catalogue_changes": catalogue_changes(indicator),
         "providers": list(indicator.data_providers.all()),
         "forecast": _forecast(indicator),
+        **spc_context(indicator),
     }
 
 

@@ -646,6 +646,15 @@ class ReportForm(forms.Form):
         "target)",
         required=False,
     )
+    off_target_at_least = forms.IntegerField(
+        label="Only PIs off target for at least this many periods in a row",
+        required=False,
+        min_value=1,
+        max_value=99,
+    )
+    special_cause_concerning = forms.BooleanField(
+        label="Only PIs whose SPC chart shows special cause concerning", required=False
+    )
 
     def __init__(self, *args, periods=(), service_areas=(), **kwargs):
         super().__init__(*args, **kwargs)

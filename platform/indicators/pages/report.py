@@ -29,6 +29,7 @@ from goldenthread.platform.core.periods import (
 from ..domain.choices import WorkflowStatus
 from ..permissions import can_read
 from ..selectors.report import Report, ReportRow, performance_report, service_areas
+from ..selectors.spc import filter_report_groups
 from ..services.common import parse_code
 from ..templatetags.indicators import number_format, reading_in, status_badge, trend_badge
 from .forms import ReportForm
@@ -230,6 +231,22 @@ def offered_periods(today) -> list[Period]:
     )
 
 
+def _filtered(report: Report, cleaned: dict) -> Report:
+    """The report kept to PIs matching the persistence filters (off target N periods in a
+    row, special cause concerning), judged up to the end of the report's period."""
+    at_least = cleaned.get("off_target_at_least")
+    concerning = cleaned.get("special_cause_concerning") or False
+    if not at_least and not concerning:
+        return report
+    groups = filter_report_groups(
+        report.groups,
+        up_to=report.period.end,
+        off_target_at_least=at_least,
+        special_cause_concerning=concerning,
+    )
+    return Report(period=report.period, groups=groups)
+
+
 @login_required
 @require_http_methods(["GET"])
 def report_page(request: HttpRequest) -> HttpResponse:
@@ -259,6 +276,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             sub_areas=form.cleaned_data.get("sub_areas") or False,
             forecast=form.cleaned_data.get("forecast") or False,
         )
+        report = _filtered(report, form.cleaned_data)
     elif chosen is not None:
         problem = " ".join(str(m) for errors in form.errors.values() for m in errors)
     groups = (

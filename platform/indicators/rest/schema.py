@@ -399,3 +399,44 @@ class BulkVerificationResultSerializer(serializers.Serializer):
     refused = BulkVerificationRefusalSerializer(
         many=True, help_text="The values left exactly as they were, each with the reason."
     )
+
+
+# --- SPC -----------------------------------------------------------------------------------
+
+
+class SpcBaselineSerializer(serializers.Serializer):
+    first_period = serializers.CharField()
+    last_period = serializers.CharField()
+    reason = serializers.CharField()
+    set_at = serializers.DateTimeField()
+
+
+class SpcPointSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    period_label = serializers.CharField()
+    value = serializers.CharField()
+    moving_range = serializers.CharField(allow_null=True)
+    in_baseline = serializers.BooleanField()
+    rules = serializers.ListField(
+        child=serializers.ChoiceField(["outside_limits", "shift", "trend", "two_of_three"])
+    )
+    rule_labels = serializers.ListField(child=serializers.CharField())
+
+
+class SpcSerializer(serializers.Serializer):
+    minimum_points = serializers.IntegerField()
+    enough_points = serializers.BooleanField()
+    mean = serializers.CharField(allow_null=True)
+    average_moving_range = serializers.CharField(allow_null=True)
+    upper_process_limit = serializers.CharField(allow_null=True)
+    lower_process_limit = serializers.CharField(allow_null=True)
+    upper_two_sigma = serializers.CharField(allow_null=True)
+    lower_two_sigma = serializers.CharField(allow_null=True)
+    target = serializers.CharField(allow_null=True)
+    variation = serializers.CharField()
+    variation_label = serializers.CharField()
+    assurance = serializers.CharField()
+    assurance_label = serializers.CharField()
+    baseline = SpcBaselineSerializer(allow_null=True)
+    baseline_problem = serializers.CharField(allow_blank=True)
+    points = SpcPointSerializer(many=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import bulk_verification, forecast, indicators, readouts, targets, values
+from . import bulk_verification, forecast, indicators, readouts, spc, targets, values
 
 app_name = "indicators-api"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("<int:pk>/commentary/", values.CommentaryListApi.as_view(), name="commentary-list"),
     path("<int:pk>/status/", readouts.IndicatorStatusApi.as_view(), name="indicator-status"),
     path("<int:pk>/forecast/", forecast.IndicatorForecastApi.as_view(), name="indicator-forecast"),
+    path("<int:pk>/spc/", spc.SpcApi.as_view(), name="indicator-spc"),
+    path("<int:pk>/spc/baseline/", spc.SpcBaselineApi.as_view(), name="indicator-spc-baseline"),
     path("<int:pk>/audit/", readouts.IndicatorAuditApi.as_view(), name="indicator-audit"),
     path("values/", values.ValueListApi.as_view(), name="value-list"),
     path("values/bulk/", values.ValueBulkUpsertApi.as_view(), name="value-bulk"),

@@ -12,6 +12,7 @@ from ..selectors.exceptions import (
     overdue_trend,
     pis_off_target,
     pis_off_target_without_action,
+    pis_special_cause_concerning,
 )
 from ..selectors.indicators import status_presentation
 from ..selectors.risks import risks_review_overdue
@@ -40,6 +41,7 @@ def exceptions_page(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "pis": pis_off_target_without_action(limit=LIMIT),
             "off_target": pis_off_target(limit=LIMIT),
+            "special_cause": pis_special_cause_concerning(limit=LIMIT),
             "high_risks": high_risks(limit=LIMIT),
             "off_target_shown": status_presentation(Status.OFF_TARGET),
             "risks": risks_review_overdue(limit=LIMIT),

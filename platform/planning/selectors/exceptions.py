@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from goldenthread.platform.indicators.domain.status import Status
 from goldenthread.platform.indicators.models import Indicator
+from goldenthread.platform.indicators.selectors.spc import persistence_by_indicator
 
 from ..domain.choices import ActionState, RiskState
 from ..models import Action, PlanningSettings, Risk
@@ -127,9 +128,20 @@ class Capped:
         return self.total - len(self.items)
 
 
+def _with_persistence(items: list[Indicator]) -> list[Indicator]:
+    """Each PI marked with `off_target_periods` (in a row, up to its latest) and
+    `special_cause_concerning` (its SPC chart); two queries for the lot."""
+    persistence = persistence_by_indicator(items)
+    for item in items:
+        item.off_target_periods = persistence[item.pk].off_target_periods
+        item.special_cause_concerning = persistence[item.pk].special_cause_concerning
+    return items
+
+
 def pis_off_target(*, limit: int) -> Capped:
     """Every active PI whose latest status is off target (by code), each marked with whether
-    an open action is linked to it; two queries."""
+    an open action is linked to it and how long it has been off target and whether SPC says
+    special cause concerning; four queries."""
     open_link = Action.indicators.through.objects.filter(
         indicator_id=OuterRef("pk"), action__state=ActionState.OPEN
     )
@@ -139,7 +151,18 @@ def pis_off_target(*, limit: int) -> Capped:
         .annotate(has_open_action=Exists(open_link))
         .order_by("code")
     )
-    return Capped(list(qs[:limit]), qs.count())
+    return Capped(_with_persistence(list(qs[:limit])), qs.count())
+
+
+def pis_special_cause_concerning(*, limit: int) -> Capped:
+    """Every active PI whose SPC chart says special cause concerning at its latest value,
+    whatever its status against target (a signal can come before a target is missed); three
+    queries. Judged in Python over every active PI's values, since the rules need the series."""
+    candidates = list(
+        Indicator.objects.filter(is_active=True).select_related("owner").order_by("code")
+    )
+    concerning = [pi for pi in _with_persistence(candidates) if pi.special_cause_concerning]
+    return Capped(concerning[:limit], len(concerning))
 
 
 def high_risks(*, limit: int, today: date | None = None) -> Capped:

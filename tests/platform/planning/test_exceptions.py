@@ -76,3 +76,45 @@ def test_actions_behind_their_straight_line(build):
     build.action(progress=45, **window)
     build.action(progress=0, start=today + timedelta(days=1), due=today + timedelta(days=9))
     assert [a.code for a in actions_behind(today=today)] == [behind.code]
+
+
+def _series(indicator, numbers_and_statuses):
+    from decimal import Decimal
+
+    from tests.factories import IndicatorValueFactory
+
+    for n, (number, status) in enumerate(numbers_and_statuses):
+        year = 2019 + n // 4
+        IndicatorValueFactory(
+            indicator=indicator,
+            period=f"{year}/{(year + 1) % 100:02d} Q{n % 4 + 1}",
+            value=Decimal(str(number)),
+            status=status,
+        )
+
+
+def test_off_target_in_a_row_and_special_cause_concerning(build, django_assert_max_num_queries):
+    from goldenthread.platform.planning.selectors.exceptions import (
+        pis_off_target,
+        pis_special_cause_concerning,
+    )
+    from tests.factories import IndicatorFactory
+
+    # Off target the last three quarters (after one on target); too few values for SPC.
+    red = IndicatorFactory(code="RED-3", polarity="higher")
+    _series(red, [(50, "on_target"), (40, "off_target"), (41, "off_target"), (39, "off_target")])
+    # The worked example's 15 values then 2: with all 16, mean 10.9375, mR-bar 32/15 = 2.1333,
+    # lower limit 10.9375 - 2.66 x 2.1333 = 5.2628, so 2 is below it: for a higher-is-better
+    # PI, special cause concerning (and on target, so only the SPC list shows it).
+    base = [10, 12, 11, 13, 12, 10, 11, 12, 13, 11, 12, 10, 12, 11, 13, 2]
+    falling = IndicatorFactory(code="SPC-LOW", polarity="higher")
+    _series(falling, [(n, "on_target") for n in base])
+    rising = IndicatorFactory(code="SPC-HIGH", polarity="lower")  # 2 is good when lower is better
+    _series(rising, [(n, "on_target") for n in base])
+    with django_assert_max_num_queries(4):
+        listed = {pi.code: pi for pi in pis_off_target(limit=100).items}
+    assert listed["RED-3"].off_target_periods == 3
+    assert listed["RED-3"].special_cause_concerning is False
+    with django_assert_max_num_queries(3):
+        concerning = [pi.code for pi in pis_special_cause_concerning(limit=100).items]
+    assert concerning == ["SPC-LOW"]

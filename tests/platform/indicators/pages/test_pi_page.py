@@ -140,3 +140,43 @@ def test_the_pi_page_links_to_its_evidence_documents(org_a, people, pi, as_user)
     link = f"/planning/evidence/indicator/{pi.pk}/"
     assert f'href="{link}"' in page
     assert as_user(people.officer).get(link).status_code == 200
+
+
+def test_the_spc_chart_summaries_and_table(org_a, people, make_indicator, as_user, alpha):
+    """The worked example of domain/test_spc.py on the page: limits of the first 15 values
+    (set as the baseline), a 16th value of 16 above the upper limit 15.5233."""
+    from goldenthread.platform.indicators.services.spc import spc_baseline_set
+    from tests.platform.indicators.rest.test_spc import BASE, enter_series, quarters
+
+    with alpha():
+        indicator = make_indicator(code="SPC P", unit_kind="number", decimal_places=2)
+        enter_series(people, indicator, [*BASE, 16])
+        spc_baseline_set(
+            actor=people.officer,
+            indicator=indicator,
+            first_period_code=quarters(15)[0],
+            last_period_code=quarters(15)[-1],
+            reason="Before the new IT",
+        )
+    html = as_user(people.councillor).get(f"/indicators/{indicator.pk}/").content.decode()
+    section = html[html.index('<section class="spc"') :]
+    section = section[: section.index("</section>")]
+    assert "<strong>Special cause improving</strong>" in section
+    assert "<strong>No assurance</strong>" in section
+    assert "Mean 11.53; process limits 7.54 to 15.52, calculated from 2019/20 Q1 to" in section
+    assert "Before the new IT" in section
+    chart = section[section.index('<figure class="chart-figure spc-chart"') :]
+    assert 'role="img"' in chart
+    # The signal is a diamond (by shape), the rest circles.
+    assert chart.count('class="chart-marker chart-special"') == 1
+    assert chart.count('class="chart-marker chart-values"') == 15
+    table = section[section.index('<table class="values-table spc-table">') :]
+    assert table.count("A point outside the process limits") == 1
+    assert re.findall(r'<abbr title="[^"]+">([^<]+)</abbr>', table)[0] == "2022/23 Q4"
+
+
+def test_too_few_points_for_spc_say_so(org_a, people, pi, as_user, alpha):
+    with alpha():
+        enter(people, pi, "2024/25 Q1", "52")
+    html = as_user(people.councillor).get(f"/indicators/{pi.pk}/").content.decode()
+    assert "Not enough points for SPC" in html and "(1 so far)" in html

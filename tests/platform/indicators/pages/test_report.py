@@ -329,3 +329,35 @@ def test_a_service_area_without_pis_is_reported_as_such(org_a, people, report_da
     assert response.status_code == 200 and not report_rows(html)
     assert "There are no indicators to report in this service area." in html
     assert "<!--" not in html.split('<main id="main-content"')[1]  # no placeholder left behind
+
+
+def test_persistence_filters_keep_the_report_to_matching_pis(org_a, people, report_data, as_user):
+    # R LO (lower is better, target 10) is 12 in 2024/25 Q2: off target one period in a row.
+    client = as_user(people.councillor)
+    html = client.get(URL + "&off_target_at_least=1").content.decode()
+    assert "Only PIs off target for at least this many periods in a row" in html
+    assert list(report_rows(html)) == ["R LO"]
+    assert report_rows(client.get(URL + "&off_target_at_least=2").content.decode()) == {}
+    # Too few values for SPC anywhere: no PI shows special cause concerning.
+    assert report_rows(client.get(URL + "&special_cause_concerning=on").content.decode()) == {}
+    bad = client.get(URL + "&off_target_at_least=0")
+    assert bad.status_code == 400 and "greater than or equal to 1" in bad.content.decode()
+
+
+def test_the_filtered_report_query_count_does_not_grow_with_the_number_of_pis(
+    org_a, people, make_indicator, as_user, alpha
+):
+    client = as_user(people.councillor)
+    url = URL + "&off_target_at_least=1&special_cause_concerning=on"
+    with alpha():
+        _add_pis(people, make_indicator, 3, "FQ")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    with alpha():
+        _add_pis(people, make_indicator, 27, "MQ")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    few_sql = [q["sql"][:90] for q in few.captured_queries]
+    many_sql = [q["sql"][:90] for q in many.captured_queries]
+    assert many_sql == few_sql

@@ -1,0 +1,162 @@
+"""XmR limits and the four Making Data Count rules, worked by hand.
+
+Worked example (15 monthly values, used as the baseline throughout):
+
+    x:   10 12 11 13 12 10 11 12 13 11 12 10 12 11 13      sum 173
+    mR:     2  1  2  1  2  1  1  1  2  1  2  2  1  2       sum 21
+
+    mean   = 173 / 15        = 11.5333
+    mR-bar = 21 / 14         = 1.5
+    limits = 11.5333 ± 2.66 × 1.5 = 11.5333 ± 3.99  ->  7.5433 .. 15.5233
+    sigma  = 1.5 / 1.128     = 1.3298;  2 sigma = 2.6596  ->  near lines 8.8737 .. 14.1929
+
+None of the rules fires on the baseline: no value beyond a limit, the longest run on one side
+of the mean is 2, the longest run of rises is 2 points, and no value passes a 2-sigma line.
+Each test then appends values after the baseline, whose limits stay fixed (so each signal is
+judged against the same worked limits).
+"""
+
+import pytest
+
+from goldenthread.platform.indicators.domain.persistence import off_target_run
+from goldenthread.platform.indicators.domain.spc import (
+    MINIMUM_POINTS,
+    Assurance,
+    Rule,
+    SpcError,
+    Variation,
+    xmr,
+)
+
+BASE = [10, 12, 11, 13, 12, 10, 11, 12, 13, 11, 12, 10, 12, 11, 13]
+
+
+def chart(extra=(), **kwargs):
+    return xmr(BASE + list(extra), baseline=(0, len(BASE) - 1), **kwargs)
+
+
+def flagged(result, rule):
+    return [p.index for p in result.points if rule in p.rules]
+
+
+def test_worked_limits():
+    result = xmr(BASE)
+    assert result.enough_points
+    assert result.mean == pytest.approx(11.5333, abs=1e-4)
+    assert result.average_moving_range == pytest.approx(1.5)
+    assert result.upper_limit == pytest.approx(15.5233, abs=1e-4)
+    assert result.lower_limit == pytest.approx(7.5433, abs=1e-4)
+    assert result.upper_near == pytest.approx(14.1929, abs=1e-4)
+    assert result.lower_near == pytest.approx(8.8737, abs=1e-4)
+    assert [p.moving_range for p in result.points[:4]] == [None, 2, 1, 2]
+    assert not any(p.rules for p in result.points)
+    assert result.variation is Variation.COMMON_CAUSE
+
+
+def test_point_outside_limits_by_polarity():
+    # 16 > 15.5233: outside the upper limit.
+    assert flagged(chart([16], polarity="higher"), Rule.OUTSIDE_LIMITS) == [15]
+    assert chart([16], polarity="higher").variation is Variation.IMPROVING
+    assert chart([16], polarity="lower").variation is Variation.CONCERNING
+    assert chart([16], polarity="none").variation is Variation.NEITHER_HIGH
+    # 7 < 7.5433: outside the lower limit; 15.5 is just inside the upper one.
+    assert flagged(chart([7], polarity="lower"), Rule.OUTSIDE_LIMITS) == [15]
+    assert chart([7], polarity="lower").variation is Variation.IMPROVING
+    assert chart([7], polarity="none").variation is Variation.NEITHER_LOW
+    assert flagged(chart([15.5]), Rule.OUTSIDE_LIMITS) == []
+
+
+def test_shift_of_seven():
+    # The baseline ends on 13 (above the mean, index 14); five more above make a run of 6:
+    # not yet a shift. A sixth more (index 20) makes 7 in a row above 11.5333.
+    six = [12, 12.5, 12, 13, 12.2]
+    assert flagged(chart(six), Rule.SHIFT) == []
+    result = chart([*six, 12.1], polarity="lower")
+    assert flagged(result, Rule.SHIFT) == list(range(14, 21))
+    assert result.variation is Variation.CONCERNING
+    # A value on the mean breaks the run.
+    assert flagged(chart([12, 12.5, 12, 173 / 15, 13, 12.2, 12.1]), Rule.SHIFT) == []
+
+
+def test_trend_of_six():
+    # After 13 the values fall to 9 then rise 9 -> 10 -> 10.5 -> 11 -> 11.2: five rising
+    # points, not a trend; one more rise (11.4) makes six (indices 15..20). All six stay below
+    # the mean, but with the 13 before them that is a run of 6, not a shift.
+    assert flagged(chart([9, 10, 10.5, 11, 11.2]), Rule.TREND) == []
+    result = chart([9, 10, 10.5, 11, 11.2, 11.4], polarity="higher")
+    assert flagged(result, Rule.TREND) == list(range(15, 21))
+    assert flagged(result, Rule.SHIFT) == []
+    assert result.variation is Variation.IMPROVING
+    # An equal value breaks a trend.
+    assert flagged(chart([9, 10, 10, 11, 11.2, 11.4]), Rule.TREND) == []
+    falling = chart([15, 14, 13.5, 12.8, 12.1, 11.9], polarity="higher")
+    assert flagged(falling, Rule.TREND) == list(range(15, 21))
+    assert falling.variation is Variation.CONCERNING
+
+
+def test_two_of_three_near_a_limit():
+    # 14.5 and 14.6 are beyond the upper 2-sigma line (14.1929) within three points.
+    result = chart([14.5, 12, 14.6], polarity="higher")
+    assert flagged(result, Rule.TWO_OF_THREE) == [15, 17]
+    assert flagged(result, Rule.OUTSIDE_LIMITS) == []
+    assert result.variation is Variation.IMPROVING
+    # Opposite sides do not count together; one near point alone does not either.
+    assert flagged(chart([14.5, 8.5, 12]), Rule.TWO_OF_THREE) == []
+    assert flagged(chart([14.5, 12, 12, 14.6]), Rule.TWO_OF_THREE) == []
+    low = chart([8.5, 8.7], polarity="higher")
+    assert flagged(low, Rule.TWO_OF_THREE) == [15, 16]
+    assert low.variation is Variation.CONCERNING
+
+
+def test_signal_earlier_but_latest_common_cause():
+    result = chart([16, 12], polarity="higher")
+    assert flagged(result, Rule.OUTSIDE_LIMITS) == [15]
+    assert result.variation is Variation.COMMON_CAUSE
+
+
+@pytest.mark.parametrize(
+    ("polarity", "target", "expected"),
+    [
+        ("higher", 7, Assurance.CONSISTENTLY_MET),  # below the lower limit 7.5433
+        ("higher", 16, Assurance.CONSISTENTLY_MISSED),  # above the upper limit 15.5233
+        ("higher", 12, Assurance.HIT_AND_MISS),
+        ("lower", 16, Assurance.CONSISTENTLY_MET),
+        ("lower", 7, Assurance.CONSISTENTLY_MISSED),
+        ("lower", 12, Assurance.HIT_AND_MISS),
+        ("none", 12, Assurance.NOT_APPLICABLE),
+        ("higher", None, Assurance.NOT_APPLICABLE),
+    ],
+)
+def test_assurance(polarity, target, expected):
+    assert xmr(BASE, polarity=polarity, target=target).assurance is expected
+
+
+def test_not_enough_points():
+    result = xmr(BASE[: MINIMUM_POINTS - 1] + [], polarity="higher", target=1)
+    assert not result.enough_points
+    assert result.mean is None and result.upper_limit is None
+    assert result.variation is Variation.NOT_ENOUGH_POINTS
+    assert result.variation_presentation.label == "Not enough points for SPC"
+    assert result.assurance is Assurance.NOT_APPLICABLE
+    assert not any(p.rules for p in result.points)
+
+
+def test_baseline_limits_extend_and_are_checked():
+    # Limits from the first 15 only; a later step change to ~20 is all outside the limits.
+    result = xmr(BASE + [20] * 10, baseline=(0, 14))
+    assert result.upper_limit == pytest.approx(15.5233, abs=1e-4)
+    assert [p.in_baseline for p in result.points].count(True) == 15
+    assert flagged(result, Rule.OUTSIDE_LIMITS) == list(range(15, 25))
+    with pytest.raises(SpcError, match="at least 15"):
+        xmr(BASE + [20] * 10, baseline=(0, 13))
+    with pytest.raises(SpcError, match="within the series"):
+        xmr(BASE + [20] * 10, baseline=(5, 30))
+
+
+def test_off_target_run():
+    assert off_target_run([]) == 0
+    assert off_target_run(["on_target", "off_target", "off_target"]) == 2
+    # Not due periods are passed over; a missing value ends the run.
+    assert off_target_run(["off_target", "not_due", "off_target", None]) == 2
+    assert off_target_run(["off_target", "missing", "off_target"]) == 1
+    assert off_target_run(["off_target", "warning"]) == 0
