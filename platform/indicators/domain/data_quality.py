@@ -43,7 +43,7 @@ CHECK_LABELS = {
 FAILED_WORDS = {
     "on_time": "submitted after the due date",
     "complete": "incomplete (a number or its parts are missing)",
-    "not_restated": "changed after approval",
+    "not_restated": "reopened after approval (restated)",
     "confirmations_explained": "an unusual figure was confirmed without a note",
     "commentary_when_off_target": "off target with no commentary",
     "evidence": "no evidence attached",

@@ -57,7 +57,7 @@ def test_calculated_pi_needs_its_parts():
 
 def test_restated_value_fails():
     q = value_quality(facts(restated=True))
-    assert q.failed == ("changed after approval",)
+    assert q.failed == ("reopened after approval (restated)",)
 
 
 def test_unexplained_confirmation_fails_and_explained_passes():
