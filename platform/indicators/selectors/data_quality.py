@@ -75,12 +75,12 @@ def quality_by_indicator(
     commented: set[tuple[int, str]] = set()
     if rows:
         reopened = set(
-            AuditEntry.objects.filter(periods, action=AuditAction.REOPENED).values_list(
-                "indicator_id", "period_code"
-            )
+            AuditEntry.objects.filter(periods, action=AuditAction.REOPENED)
+            .order_by()
+            .values_list("indicator_id", "period_code")
         )
         commented = set(
-            Commentary.objects.filter(periods).values_list("indicator_id", "period_code")
+            Commentary.objects.filter(periods).order_by().values_list("indicator_id", "period_code")
         )
     facts: dict[int, list[ValueFacts]] = defaultdict(list)
     for row in rows:

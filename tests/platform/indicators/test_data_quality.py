@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from django_tenants.utils import schema_context
 
-from goldenthread.platform.indicators.models import IndicatorValue
+from goldenthread.platform.indicators.models import IndicatorValue, PerformanceSettings
 from goldenthread.platform.indicators.selectors.data_quality import (
     data_quality_report,
     quality_by_indicator,
@@ -56,6 +56,7 @@ def test_scores_in_words_for_many_pis_in_fixed_queries(
     in_alpha, people, make_indicator, django_assert_max_num_queries
 ):
     clean, late, poor, empty = _setup(people, make_indicator)
+    PerformanceSettings.load()  # made on first use; the count is of a running organisation
     with django_assert_max_num_queries(4):
         scores = quality_by_indicator([clean, late, poor, empty])
     assert scores[clean.pk].summary == "Good (100%)"
