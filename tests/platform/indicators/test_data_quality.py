@@ -104,3 +104,13 @@ def test_page_and_rest_show_the_report_to_readers_only(
     anonymous = client_for(org_a)
     assert anonymous.get("/indicators/data-quality/").status_code == 302
     assert anonymous.get("/api/v1/indicators/data-quality/").status_code in (401, 403)
+
+
+def test_pi_page_shows_data_quality_beside_the_status(org_a, people, make_indicator, client_for):
+    with schema_context(org_a.schema_name):
+        _, late, _, _ = _setup(people, make_indicator)
+    html = client_for(org_a, user=people.councillor).get(f"/indicators/{late.pk}/").content.decode()
+    readout = html[html.index('class="summary-list latest-readout"') :]
+    readout = readout[: readout.index("</dl>")]
+    assert "<dt>Data quality</dt>" in readout
+    assert "Some concerns (67%): 2024/25 Q1 submitted after the due date" in readout
