@@ -21,6 +21,7 @@ from goldenthread.platform.core.exporting import export_response, page_export
 from goldenthread.platform.core.pages import refuse_unless, show_domain_error
 from goldenthread.platform.core.periods import Period, periods_between
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
+from goldenthread.platform.indicators.selectors.data_quality import quality_by_indicator
 
 from ..domain.choices import (
     AuditAction,
@@ -101,6 +102,7 @@ def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=
         "by_area_chart": build_sub_area_chart(indicator=indicator, table=by_area),
         "rows": [(item, targets.get(item.period.code)) for item in reversed(series)],
         "latest": series[-1] if series else None,
+        "data_quality": quality_by_indicator([indicator])[indicator.pk],
         "commentary": commentary,
         "needing_commentary": needing,
         "commentary_form": commentary_form,

@@ -252,6 +252,7 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=set_form.cleaned_data["reason"],
                 )
                 messages.success(request, f"The target for {target.period_code} is set.")
+                _advise(request, target)
                 return redirect("indicators:targets", pk=indicator.pk)
             if action == "profile" and profile_form.is_valid():
                 targets = target_profile_annual(
@@ -268,6 +269,7 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
                     f"The {targets[0].period_code} target is set and profiled into "
                     f"{len(targets) - 1} periods.",
                 )
+                _advise(request, targets[0])
                 return redirect("indicators:targets", pk=indicator.pk)
             if action == "delete":
                 target = target_get(indicator=indicator, pk=request.POST.get("target"))
@@ -300,6 +302,12 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if failed else 200,
     )
+
+
+def _advise(request: HttpRequest, target) -> None:
+    """Advice on the target just saved, shown after the redirect; it never blocks saving."""
+    for advice in getattr(target, "advice", []):
+        messages.warning(request, f"Advice on the {target.period_code} target: {advice.words}")
 
 
 def _period_hint(indicator: Indicator) -> str:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import approvals, detail, entry, grid, indicators, report, sub_areas
+from . import approvals, data_quality, detail, entry, grid, indicators, report, sub_areas
 
 app_name = "indicators"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("grid/", grid.value_grid_page, name="grid"),
     path("approvals/", approvals.approvals_page, name="approvals"),
     path("report/", report.report_page, name="report"),
+    path("data-quality/", data_quality.data_quality_page, name="data-quality"),
     path("sub-areas/", sub_areas.sub_area_list_page, name="sub-areas"),
     path("sub-areas/<int:pk>/", sub_areas.sub_area_edit_page, name="sub-area-edit"),
     path("values/approve-many/", approvals.values_bulk_page, name="approve-many"),

@@ -214,6 +214,11 @@ class DueValueSerializer(serializers.Serializer):
 # --- targets -------------------------------------------------------------------------------
 
 
+class TargetAdviceSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="unambitious, unrealistic or inconsistent_profile")
+    words = serializers.CharField()
+
+
 class TargetSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     indicator_id = serializers.IntegerField()
@@ -224,6 +229,12 @@ class TargetSerializer(serializers.Serializer):
     note = serializers.CharField()
     set_by_id = serializers.IntegerField(allow_null=True)
     set_at = serializers.DateTimeField()
+    advice = TargetAdviceSerializer(
+        many=True,
+        help_text="Advice on a target just set: unambitious (worse than current performance), "
+        "unrealistic (well beyond the best achieved) or inconsistent with the year's profile. "
+        "Never a refusal; empty when a target is read back.",
+    )
 
 
 class TargetProfileResultSerializer(serializers.Serializer):

@@ -26,6 +26,8 @@ def target_output(target: Target) -> dict[str, Any]:
         "note": target.note,
         "set_by_id": target.set_by_id,
         "set_at": target.set_at.isoformat(),
+        # Advice on a target just set (never a refusal); empty when read back later.
+        "advice": [{"code": a.key, "words": a.words} for a in getattr(target, "advice", [])],
     }
 
 

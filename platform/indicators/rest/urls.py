@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import bulk_verification, forecast, indicators, readouts, spc, targets, values
+from . import bulk_verification, data_quality, forecast, indicators, readouts, spc, targets, values
 
 app_name = "indicators-api"
 
@@ -58,6 +58,7 @@ urlpatterns = [
     path("values/<int:pk>/send-back/", values.ValueSendBackApi.as_view(), name="value-send-back"),
     path("values/<int:pk>/reopen/", values.ValueReopenApi.as_view(), name="value-reopen"),
     path("report/", readouts.ReportApi.as_view(), name="report"),
+    path("data-quality/", data_quality.DataQualityApi.as_view(), name="data-quality"),
     path("audit/", readouts.AuditListApi.as_view(), name="audit-list"),
     path("service-areas/", indicators.ServiceAreaListApi.as_view(), name="service-area-list"),
     path("sub-areas/", indicators.SubAreaListApi.as_view(), name="sub-area-list"),

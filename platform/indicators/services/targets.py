@@ -17,6 +17,7 @@ from goldenthread.platform.indicators.domain.targets import profile_annual_targe
 from ..domain.choices import AuditAction, UnitKind, WorkflowStatus
 from ..models import Baseline, Indicator, IndicatorValue, SubArea, Target
 from ..permissions import require_manage
+from ..selectors.target_advice import advice_for_target
 from .audit import audit_record, plain
 from .common import (
     STATUS_FIELDS,
@@ -124,7 +125,7 @@ def target_set(
     """Set (or change) the target of a PI for one of its periods, or for a longer period made
     of whole ones (the year), optionally for one sub-area."""
     require_manage(actor)
-    return _set_target(
+    target = _set_target(
         actor=actor,
         indicator=indicator,
         period_code=period_code,
@@ -132,6 +133,20 @@ def target_set(
         sub_area=sub_area,
         note=note,
         reason=reason,
+    )
+    _attach_advice(target, indicator)
+    return target
+
+
+def _attach_advice(target: Target, indicator: Indicator, *, cumulative: bool | None = None) -> None:
+    """Advice on the saved target (unambitious, unrealistic, out of line with its profile),
+    carried on the returned object for the page and REST to show; advice never blocks."""
+    target.advice = advice_for_target(
+        indicator=indicator,
+        period=target_period(indicator, target.period_code),
+        value=target.value,
+        sub_area=target.sub_area,
+        cumulative=cumulative,
     )
 
 
@@ -183,6 +198,9 @@ def target_profile_annual(
                 **common,
             )
         )
+    # The year's target is advised on once its periods are set, so the profile check sees
+    # them; a profile the service itself made is consistent, but ambition is still checked.
+    _attach_advice(targets[0], indicator, cumulative=method == "cumulative")
     return targets
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from goldenthread.platform.indicators.domain.status import Status
 from goldenthread.platform.indicators.models import Indicator
+from goldenthread.platform.indicators.selectors.data_quality import quality_by_indicator
 from goldenthread.platform.indicators.selectors.spc import persistence_by_indicator
 
 from ..domain.choices import ActionState, RiskState
@@ -140,8 +141,9 @@ def _with_persistence(items: list[Indicator]) -> list[Indicator]:
 
 def pis_off_target(*, limit: int) -> Capped:
     """Every active PI whose latest status is off target (by code), each marked with whether
-    an open action is linked to it and how long it has been off target and whether SPC says
-    special cause concerning; four queries."""
+    an open action is linked to it, how long it has been off target, whether SPC says special
+    cause concerning, and its data-quality score (`data_quality`); eight queries (two here,
+    two for persistence, four for the scores)."""
     open_link = Action.indicators.through.objects.filter(
         indicator_id=OuterRef("pk"), action__state=ActionState.OPEN
     )
@@ -151,7 +153,11 @@ def pis_off_target(*, limit: int) -> Capped:
         .annotate(has_open_action=Exists(open_link))
         .order_by("code")
     )
-    return Capped(_with_persistence(list(qs[:limit])), qs.count())
+    items = _with_persistence(list(qs[:limit]))
+    scores = quality_by_indicator(items)
+    for pi in items:
+        pi.data_quality = scores[pi.pk]
+    return Capped(items, qs.count())
 
 
 def pis_special_cause_concerning(*, limit: int) -> Capped:
