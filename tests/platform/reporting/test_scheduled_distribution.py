@@ -98,7 +98,7 @@ def test_a_scheduled_pack_is_made_once_and_each_recipient_gets_one_email(
         with finished_tasks() as finished:
             with schema_context(org_a.schema_name):  # beat firing twice
                 started = [run_schedules.delay() for _ in range(2)]
-            wait_for(lambda: all(t.id in finished for t in started), timeout=30, what="schedules")
+            wait_for(lambda: all(t.id in finished for t in started), timeout=120, what="schedules")
             starts = sorted(finished[t.id][1] for t in started)
             assert starts == [0, 1], "the second firing found the quarter's run already there"
 
@@ -111,7 +111,7 @@ def test_a_scheduled_pack_is_made_once_and_each_recipient_gets_one_email(
                         == 3
                     )
 
-            wait_for(delivered, timeout=60, what="three deliveries")
+            wait_for(delivered, timeout=180, what="three deliveries")
             with django_db_blocker.unblock(), schema_context(org_a.schema_name):
                 (run,) = PackRun.objects.filter(definition=definition)
                 frozen = FrozenPack.objects.get(definition=definition)

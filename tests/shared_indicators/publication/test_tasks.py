@@ -37,6 +37,12 @@ def run_in(member, task, *args):
         return task(*args)
 
 
+def publication_callbacks(callbacks) -> list:
+    """The on-commit callbacks that queue publication tasks (an approval also notifies people
+    and clears the public pages' cache on commit: those are other apps' business)."""
+    return [c for c in callbacks if c.__qualname__.startswith("_send_on_commit.")]
+
+
 def test_approving_a_value_queues_its_publication_on_commit(
     member, django_capture_on_commit_callbacks
 ):
@@ -46,9 +52,9 @@ def test_approving_a_value_queues_its_publication_on_commit(
         value_submit(actor=member.provider, value=row)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             value_approve(actor=member.verifier, value=row)
-    # One callback, sent only after commit (the worker must see the approval); the worker
-    # test follows it through the broker.
-    assert len(callbacks) == 1
+    # One publication callback, sent only after commit (the worker must see the approval); the
+    # worker test follows it through the broker.
+    assert len(publication_callbacks(callbacks)) == 1
 
 
 def test_submitting_or_reopening_queues_nothing(member, django_capture_on_commit_callbacks):
@@ -57,7 +63,7 @@ def test_submitting_or_reopening_queues_nothing(member, django_capture_on_commit
     with member.schema(), django_capture_on_commit_callbacks(execute=False) as callbacks:
         value_reopen(actor=member.officer, value=row, reason="Typo")
         value_submit(actor=member.provider, value=row)
-    assert callbacks == []
+    assert publication_callbacks(callbacks) == []
 
 
 def test_an_approved_value_is_published_with_provenance(member, bases):
