@@ -154,33 +154,15 @@ def user_invite(
     """Create a user without a password and e-mail them a one-time link to choose one (the
     same invitation the first administrator gets)."""
     require_administer_users(actor)
-    email = email.strip().lower()
-    roles = sorted(set(roles))
-    _raise_for(
-        check_new_user(
-            actor=actor,
-            email=email,
-            full_name=full_name,
-            roles=roles,
-            access_expires_at=access_expires_at,
-        )
-    )
-    user = user_create(
-        email=email, full_name=full_name, roles=roles, access_expires_at=access_expires_at
-    )
-    user_audit_record(
+    return _invite(
         actor=actor,
-        action=UserAuditAction.INVITED,
-        user=user,
-        new={
-            "email": user.email,
-            "full_name": user.full_name,
-            "roles": user.roles,
-            "access_expires_at": _when(access_expires_at),
-        },
+        actor_label="",
+        email=email,
+        full_name=full_name,
+        roles=roles,
+        access_expires_at=access_expires_at,
+        base_url=base_url,
     )
-    queue_invitation_email(user=user, base_url=base_url)
-    return user
 
 
 @transaction.atomic
@@ -197,11 +179,33 @@ def user_invite_from_command_line(
     as an administrator's (`user_invite`), the actor named `cli:<os user>`. Nobody at the
     vendor chooses or sees a password or the set-password link: it goes only to the person's
     mailbox, from a worker after commit."""
+    return _invite(
+        actor=None,
+        actor_label=actor_label,
+        email=email,
+        full_name=full_name,
+        roles=roles,
+        access_expires_at=access_expires_at,
+        base_url=base_url,
+    )
+
+
+def _invite(
+    *,
+    actor: User | None,
+    actor_label: str,
+    email: str,
+    full_name: str,
+    roles: list[str],
+    access_expires_at: datetime | None,
+    base_url: str,
+) -> User:
+    """The one invitation both doors make: checks, the user, the audit entry, the e-mail."""
     email = email.strip().lower()
     roles = sorted(set(roles))
     _raise_for(
         check_new_user(
-            actor=None,
+            actor=actor,
             email=email,
             full_name=full_name,
             roles=roles,
@@ -212,7 +216,7 @@ def user_invite_from_command_line(
         email=email, full_name=full_name, roles=roles, access_expires_at=access_expires_at
     )
     user_audit_record(
-        actor=None,
+        actor=actor,
         actor_label=actor_label,
         action=UserAuditAction.INVITED,
         user=user,
