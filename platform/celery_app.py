@@ -57,6 +57,12 @@ app.conf.beat_schedule = {
         "task": "goldenthread.platform.accounts.tasks.delete_old_authentication_events",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Publication messages the broker missed (it was down when a value was approved) are sent
+    # from the outbox in the public schema (`publication.models.OutboxMessage`).
+    "publication-outbox-relay": {
+        "task": "goldenthread.shared_indicators.publication.tasks.relay_outbox",
+        "schedule": 60,
+    },
     # Public-schema work (agreements live there), so a plain entry rather than a fan-out.
     "expire-partnership-agreements": {
         "task": "goldenthread.partnerships.tasks.expire_agreements",

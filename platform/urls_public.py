@@ -9,6 +9,9 @@ from goldenthread.platform.core.door import platform_page, platform_pages
 
 from .urls_common import urlpatterns as common_urlpatterns
 
+# A transient database error answers 503 with Retry-After (`core.unavailable`), not 500.
+handler500 = "goldenthread.platform.core.unavailable.database_unavailable_or_server_error"
+
 urlpatterns = [
     path("", platform_page(core_views.public_home), name="home"),
     path("helpdesk/", platform_pages(include("goldenthread.tenants.helpdesk_urls"))),

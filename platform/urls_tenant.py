@@ -11,6 +11,9 @@ from goldenthread.platform.planning.pages.home import home_page
 
 from .urls_common import urlpatterns as common_urlpatterns
 
+# A transient database error answers 503 with Retry-After (`core.unavailable`), not 500.
+handler500 = "goldenthread.platform.core.unavailable.database_unavailable_or_server_error"
+
 urlpatterns = [
     # The organisation home: "my items" (what I own, must update, and is overdue), or for a
     # councillor the scorecard of the priorities (planning.pages.home).

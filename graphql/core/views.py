@@ -24,6 +24,7 @@ import json
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -126,7 +127,16 @@ class OrganisationGraphQLView(GraphQLView):
                 refused = limit_errors(self.schema.graphql_schema, document, variables)
                 if refused:
                     return ExecutionResult(data=None, errors=refused)
-        return super().execute_graphql_request(request, data, query, variables, *args, **kwargs)
+        result = super().execute_graphql_request(request, data, query, variables, *args, **kwargs)
+        # graphql-core turns a resolver's exception into an error whose message is the
+        # exception's text: for a database error that is SQL and process ids. It leaves the
+        # view instead, and the URLconf's handler answers (`core.unavailable`): 503 with
+        # Retry-After for a transient one (connection lost, deadlock), else a plain 500.
+        for error in (result.errors if result else None) or ():
+            original = getattr(error, "original_error", None) or error
+            if isinstance(original, DatabaseError):
+                raise original
+        return result
 
     @property
     def graphiql(self) -> bool:

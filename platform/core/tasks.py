@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import zlib
 
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.celery_app import app
+
+logger = logging.getLogger(__name__)
+
+
+def send_or_log(task, *, args: list, headers: dict) -> bool:
+    """Send a task from an on-commit callback: when the broker cannot be reached, log it and
+    carry on, because the work that queued it has committed and the user must not be told it
+    failed. For messages that must not be lost, use an outbox instead (publication's)."""
+    try:
+        task.apply_async(args=args, headers=headers)
+    except Exception as error:  # kombu's OperationalError, a refused connection, a timeout
+        logger.warning("broker unavailable, %s%s not sent: %s", task.name, tuple(args), error)
+        return False
+    return True
 
 
 def _offset_for(schema_name: str, spread_seconds: int) -> int:

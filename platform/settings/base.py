@@ -14,6 +14,7 @@ from csp.constants import NONCE, NONE, SELF
 
 from .environment import LOCAL_STATE_DIR, REPO_ROOT, Environment, read_environment
 from .integrations import celery_settings, email_settings
+from .pooling import checked_pool_mode
 
 ENV: Environment = read_environment(debug_default=False)
 PLATFORM_DIR = Path(__file__).resolve().parents[1]
@@ -128,7 +129,8 @@ CSRF_FAILURE_VIEW = "goldenthread.platform.core.csrf_failure.csrf_failure"
 def database_settings(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     config["ENGINE"] = "django_tenants.postgresql_backend"
-    return {"default": config}
+    # A pooler in front (pgbouncer) must be in session mode: the schema is a session setting.
+    return {"default": checked_pool_mode(config)}
 
 
 # Environment modules call database_settings() once they know the URL (development and

@@ -37,6 +37,11 @@ def celery_settings() -> dict:
         "result_backend": None,
         "task_ignore_result": True,
         "task_acks_late": True,
+        # A worker process killed mid-task (SIGKILL, out of memory) puts the message back
+        # instead of acknowledging it as failed: with late acks alone the task would be lost.
+        # Every task is idempotent (publication reads the value afresh and keeps identical
+        # figures as they are), so running one again after a crash is safe.
+        "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
         "timezone": "Europe/London",

@@ -16,13 +16,16 @@ class BenchmarkingConfig(AppConfig):
         )
         from goldenthread.shared_indicators.publication.domain.listeners import (
             register_store_listener,
+            register_store_lock_taker,
         )
 
         from .selectors.bases import BASIS_TYPE, club_consent_bases, club_reader_disclosure
-        from .services.rankings.refresh import store_changed
+        from .services.rankings.refresh import lock_for_store_change, store_changed
 
         register_basis_provider(club_consent_bases)
         # The ranking table is derived from the store: it changes with it, in its transaction.
         register_store_listener(store_changed)
+        # ...and a publication takes the ranking locks before the store's (the lock order).
+        register_store_lock_taker(lock_for_store_change)
         # Owners see reads of their values, but not who the members of an anonymised club are.
         register_reader_disclosure(BASIS_TYPE, club_reader_disclosure)

@@ -4,8 +4,11 @@ member's schema (tenant-schemas-celery reads the `_schema_name` header on the wo
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from goldenthread.platform.celery_app import app
@@ -62,9 +65,79 @@ def publish_existing_task(indicator_codes: list[str]) -> int:
 
 
 def _send_on_commit(task, schema_name: str, *args) -> None:
-    # The schema is captured now and sent explicitly: by the time the outer transaction
+    """Write the message to the outbox in the current transaction, and send it once that
+    commits (`models.OutboxMessage`: if the broker is down then, the relay sends it later)."""
+    from .models import OutboxMessage
+
+    # The schema is captured now and stored explicitly: by the time the outer transaction
     # commits, the connection may have moved to another schema.
-    transaction.on_commit(lambda: task.apply_async(args=args, headers={SCHEMA_HEADER: schema_name}))
+    message = OutboxMessage.objects.create(
+        schema_name=schema_name, task_name=task.name, args=list(args)
+    )
+    transaction.on_commit(lambda: _send(message))
+
+
+def _send(message) -> bool:
+    """Send one outbox message to the broker and delete its row; False (row kept, error
+    noted) when the broker cannot be reached. Never raises: the caller's work has committed,
+    and the user must not see an error for it."""
+    from .models import OutboxMessage
+
+    task = app.tasks[message.task_name]
+    try:
+        task.apply_async(args=list(message.args), headers={SCHEMA_HEADER: message.schema_name})
+    except Exception as error:  # kombu's OperationalError, a refused connection, a timeout
+        logger.warning(
+            "broker unavailable, %s stays in the outbox for the relay: %s", message, error
+        )
+        try:
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                attempts=F("attempts") + 1, last_error=str(error)[:500]
+            )
+        except DatabaseError:
+            logger.exception("could not note the failed send of outbox message %s", message.pk)
+        return False
+    try:
+        OutboxMessage.objects.filter(pk=message.pk).delete()
+    except DatabaseError:  # sent; the relay will send it again, which is harmless
+        logger.exception("could not delete sent outbox message %s", message.pk)
+    return True
+
+
+RELAY_BATCH = 200
+RELAY_MIN_AGE_SECONDS = 10
+
+
+def relay_pending(*, min_age_seconds: float = RELAY_MIN_AGE_SECONDS) -> int:
+    """Send the outbox messages at least `min_age_seconds` old (younger ones are still being
+    sent by the request that wrote them), oldest first, each locked so that two relays never
+    send the same one; stops at the first broker failure. Returns how many were sent."""
+    from .models import OutboxMessage
+
+    cutoff = timezone.now() - timedelta(seconds=min_age_seconds)
+    sent = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(created_at__lte=cutoff)
+                .order_by("id")[:RELAY_BATCH]
+            )
+            for message in batch:
+                if not _send(message):
+                    return sent
+                sent += 1
+        if len(batch) < RELAY_BATCH:
+            return sent
+
+
+@app.task(ignore_result=True)
+def relay_outbox(min_age_seconds: float = RELAY_MIN_AGE_SECONDS) -> int:
+    """Beat's relay (public schema): what the broker missed goes now."""
+    sent = relay_pending(min_age_seconds=min_age_seconds)
+    if sent:
+        logger.info("relayed %d publication messages from the outbox", sent)
+    return sent
 
 
 def queue_publish_value(*, value_id: int) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from goldenthread.platform.accounts.models import User
+from goldenthread.platform.core.tasks import send_or_log
 
 from ..domain.choices import EmailState, Kind, email_state_for
 from ..models import Notification
@@ -102,9 +103,10 @@ def notify(*, event: Event, recipients: Iterable[User | None]) -> int:
     for pk in to_email:
         # Queued after commit (the worker must see the row), in this organisation's schema,
         # captured now: the connection may be elsewhere by the time the commit happens.
+        # A broker that is down is logged, not raised: the e-mail stays pending.
         transaction.on_commit(
-            lambda pk=pk: send_notification_email.apply_async(
-                args=[pk], headers={"_schema_name": schema}
+            lambda pk=pk: send_or_log(
+                send_notification_email, args=[pk], headers={"_schema_name": schema}
             )
         )
     return len(people)

@@ -52,7 +52,13 @@ def _lock(club: Club) -> None:
     """Lock the club's row until the transaction ends and bring `club` up to date with it:
     a change of labelling and the giving of consent (whose terms are the labelling) wait for
     each other."""
-    list(Club.objects.select_for_update().filter(pk=club.pk).values_list("pk"))
+    # The lock order of `rankings.refresh`: the club's ranking locks first, then its row, so
+    # that nothing holding the row ever waits for a ranking lock (a publication holding one
+    # could be waiting for us: a deadlock). NO KEY UPDATE lets foreign-key checks through.
+    rankings.lock_club_indicators(
+        ClubIndicator.objects.filter(club=club).values_list("id", flat=True)
+    )
+    list(Club.objects.select_for_update(no_key=True).filter(pk=club.pk).values_list("pk"))
     club.refresh_from_db()
 
 
@@ -336,7 +342,10 @@ def consent_withdraw(*, actor, organisation: Organisation, club: Club, indicator
     require_consent_manager(actor)
     membership = _membership_or_refuse(club, organisation)
     club_indicator = _club_indicator(club, indicator_code)
-    consents = membership.consents.select_for_update().filter(
+    # The ranking lock before the consent rows and the store's: the lock order of
+    # `rankings.refresh`, which the worker's publications follow too.
+    rankings.lock_club_indicators([club_indicator.id])
+    consents = membership.consents.select_for_update(no_key=True).filter(
         club_indicator=club_indicator, withdrawn_at__isnull=True
     )
     withdrawn = _withdraw_consents(consents, actor=actor)

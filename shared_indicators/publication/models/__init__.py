@@ -223,3 +223,29 @@ class CrossOrganisationRead(models.Model):
             f"{self.read_at:%Y-%m-%d %H:%M} {self.reader_organisation_id} read "
             f"{len(self.owner_ids)} organisations via {self.basis_type}"
         )
+
+
+class OutboxMessage(models.Model):
+    """A publication task to send to the broker, written in the transaction that makes it
+    necessary (an approval, a consent given, an agreement made active).
+
+    The transactional outbox (#16): sending straight to the broker after commit loses the
+    message when the broker is down at that moment, and the user would see an error for an
+    approval that did commit. So the message is a row first; after commit it is sent and the
+    row deleted, and when sending fails the row stays until `tasks.relay_outbox` (every
+    minute, on the worker) sends it once the broker is back. A message may be sent twice (sent,
+    then the process dies before deleting the row): the publication tasks are idempotent.
+    Public schema, so one relay finds every organisation's messages."""
+
+    schema_name = models.CharField(max_length=63)
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{tuple(self.args)} in {self.schema_name}"

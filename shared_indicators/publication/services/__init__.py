@@ -23,7 +23,7 @@ from goldenthread.platform.core.errors import DomainError
 from goldenthread.tenants.models import Organisation
 
 from ..domain.bases import BASIS_TYPES, BREAKDOWNS, COMMENTARY, TARGETS, Basis, active_bases_for
-from ..domain.listeners import store_changed
+from ..domain.listeners import store_changed, store_will_change
 from ..domain.snapshots import ValueSnapshot, snapshot_source
 from ..models import CrossOrganisationRead, PublicationGrant, PublishedValue, ReadInterface
 
@@ -170,6 +170,9 @@ def publish_value(
         bases = active_bases_for(organisation.pk, snapshot.indicator_code)
     if snapshot.is_breakdown:
         bases = [basis for basis in bases if BREAKDOWNS in basis.fields]
+    if not snapshot.is_breakdown:
+        # Derived data's locks (the rankings) before the store's own: one order everywhere.
+        store_will_change(organisation_id=organisation.pk, indicator_code=snapshot.indicator_code)
     _lock_key(organisation.pk, snapshot)
     key = _key_filter(organisation.pk, snapshot)
     current = PublishedValue.objects.select_for_update().filter(key, is_current=True).first()

@@ -25,9 +25,23 @@ Each refresh is one set-based statement per club indicator (O(members) for one p
 O(members x periods) for all), after an advisory lock on the club indicator: two transactions
 refreshing the same club indicator take turns, and the second one's statement starts after the
 first has committed, so it sees the first one's store rows as well as its own (READ COMMITTED
-takes a snapshot per statement). Locks are taken in club indicator order, and after every other lock
-of the transaction, so they cannot deadlock with each other or with the store's locks; the
-worker publishes each value in a transaction of its own, so it holds one only briefly.
+takes a snapshot per statement). The worker publishes each value in a transaction of its own,
+so it holds one only briefly.
+
+The lock order (one order, in every transaction that touches rankings; #16):
+  1. the ranking advisory locks, in club indicator id order (`lock_club_indicators`): all of
+     the club's before its row is locked (`services._lock`: consent given, labelling
+     switched), only the affected ones otherwise;
+  2. the club's row, if any, FOR NO KEY UPDATE (a refresh's foreign-key checks pass it);
+  3. the store's key lock and rows (`publication.services.publish_value`), the consent rows.
+So whoever waits for a ranking lock holds nothing the holder of that lock could want.
+A refresh statement's foreign-key checks lock consent and member rows too, so taking the
+ranking locks last (as this module once said) was not enough: a withdrawal holding a consent
+row waited for the ranking lock while a publication holding the ranking lock waited for that
+consent row, and PostgreSQL aborted one of them ("deadlock detected"). So publication takes
+its ranking locks before anything else (`lock_for_store_change`, a store lock taker), and the
+consent services take theirs before they lock a consent. Advisory transaction locks are
+re-entrant, so the refresh that takes them again later does not wait for itself.
 """
 
 from __future__ import annotations
@@ -181,6 +195,25 @@ def _lock(club_indicator_ids: Iterable[int]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(_LOCK, {"prefix": LOCK_PREFIX, "ids": ids})
+
+
+def lock_club_indicators(club_indicator_ids: Iterable[int]) -> None:
+    """Take the ranking locks of these club indicators now (step 2 of the lock order)."""
+    _lock(club_indicator_ids)
+
+
+def lock_for_store_change(*, organisation_id: int, indicator_code: str) -> None:
+    """Store lock taker: the ranking locks a publication of the code by the organisation
+    will need (every club indicator comparing it in the organisation's current clubs)."""
+    from ...models import ClubIndicator
+
+    _lock(
+        ClubIndicator.objects.filter(
+            catalogue_indicator__code=indicator_code,
+            club__memberships__organisation_id=organisation_id,
+            club__memberships__left_at__isnull=True,
+        ).values_list("id", flat=True)
+    )
 
 
 def _club_indicators(queryset) -> list:
