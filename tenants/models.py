@@ -125,6 +125,12 @@ class Organisation(TenantMixin):
         return self.status == OrganisationStatus.SUSPENDED
 
     @property
+    def licensed_modules_in_words(self) -> str:
+        """ "Performance indicators, Partnerships": the modules by their names, never codes."""
+        labels = dict(Module.choices)
+        return ", ".join(labels.get(code, code) for code in self.licensed_modules or [])
+
+    @property
     def is_council(self) -> bool:
         return self.type in COUNCIL_TYPES
 

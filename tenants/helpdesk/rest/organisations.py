@@ -66,12 +66,8 @@ def organisation_data(organisation: Organisation) -> dict:
 
 
 class OrganisationListApi(HelpdeskApi):
-    """Every organisation on the platform, or provision a new one (helpdesk leads)."""
-
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [IsHelpdeskLead()]
-        return super().get_permissions()
+    """Every organisation on the platform, or provision a new one (any helpdesk staff, as on
+    the console)."""
 
     @extend_schema_serializer(component_name="HelpdeskProvisionRequest")
     class ProvisionSerializer(serializers.Serializer):
@@ -144,9 +140,8 @@ class OrganisationApi(HelpdeskApi):
 
 
 class OrganisationSuspendApi(HelpdeskApi):
-    """Suspend an organisation (helpdesk leads): its host then shows only a suspended page."""
-
-    permission_classes = [IsHelpdeskLead]
+    """Suspend an organisation (any helpdesk staff, as on the console): its host then shows
+    only a suspended page and its API answers 403."""
 
     @extend_schema_serializer(component_name="HelpdeskSuspendRequest")
     class InputSerializer(serializers.Serializer):
@@ -171,9 +166,7 @@ class OrganisationSuspendApi(HelpdeskApi):
 
 
 class OrganisationResumeApi(HelpdeskApi):
-    """Give a suspended organisation its access back (helpdesk leads)."""
-
-    permission_classes = [IsHelpdeskLead]
+    """Give a suspended organisation its access back (any helpdesk staff)."""
 
     @extend_schema(
         operation_id="helpdesk_organisations_resume",
@@ -190,7 +183,8 @@ class OrganisationResumeApi(HelpdeskApi):
 
 
 class OrganisationModulesApi(HelpdeskApi):
-    """Set the modules an organisation holds (helpdesk leads); audited with before and after."""
+    """Set the modules an organisation holds: helpdesk leads only (it changes what is sold),
+    as on the console; audited with before and after."""
 
     permission_classes = [IsHelpdeskLead]
 

@@ -5,6 +5,7 @@ use, and this one is not for organisations' users)."""
 from __future__ import annotations
 
 from django.urls import include, path
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
@@ -27,8 +28,32 @@ class HelpdeskSchemaApi(PlatformApi, SpectacularAPIView):
         "DESCRIPTION": "The vendor's helpdesk: provisioning, suspension, licensed modules and "
         "usage of organisations. Platform host only; a helpdesk API key (issued after "
         "MFA on the helpdesk console) as `Authorization: Bearer <key>`.",
+        # One name for the module choices, whichever field carries them.
+        "ENUM_NAME_OVERRIDES": {"ModuleEnum": "goldenthread.tenants.models.Module"},
     }
 
     def _get_schema_response(self, request):
         self.patterns = helpdesk_patterns()
         return super()._get_schema_response(request)
+
+
+class HelpdeskKeyScheme(OpenApiAuthenticationExtension):
+    """Helpdesk API keys (`HelpdeskKeyAuthentication`), as the document describes them.
+    Registered on import of this module, which the helpdesk URLconf imports."""
+
+    target_class = "goldenthread.tenants.helpdesk.rest.base.HelpdeskKeyAuthentication"
+    name = "helpdeskApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "gt_public_<secret>",
+            "description": (
+                "A helpdesk API key, issued to a member of the helpdesk staff on the console's "
+                "API keys page against a current code from their authenticator app, sent as "
+                "`Authorization: Bearer gt_public_<secret>` to the platform's own host. An "
+                "organisation's key, a key issued any other way, a revoked key, or the key "
+                "of someone no longer active helpdesk staff is refused (401 or 403)."
+            ),
+        }

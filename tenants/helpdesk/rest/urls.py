@@ -4,7 +4,7 @@ a comment naming the area."""
 
 from django.urls import path
 
-from . import organisations
+from . import organisations, usage
 from .schema import HelpdeskSchemaApi
 
 urlpatterns = [
@@ -29,5 +29,11 @@ urlpatterns = [
         "organisations/<slug:slug>/modules/",
         organisations.OrganisationModulesApi.as_view(),
         name="modules",
+    ),
+    path("usage/", usage.UsageListApi.as_view(), name="usage"),
+    path(
+        "organisations/<slug:slug>/usage/",
+        usage.OrganisationUsageApi.as_view(),
+        name="organisation-usage",
     ),
 ]
