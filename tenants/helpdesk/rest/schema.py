@@ -28,8 +28,6 @@ class HelpdeskSchemaApi(PlatformApi, SpectacularAPIView):
         "DESCRIPTION": "The vendor's helpdesk: provisioning, suspension, licensed modules and "
         "usage of organisations. Platform host only; a helpdesk API key (issued after "
         "MFA on the helpdesk console) as `Authorization: Bearer <key>`.",
-        # One name for the module choices, whichever field carries them.
-        "ENUM_NAME_OVERRIDES": {"ModuleEnum": "goldenthread.tenants.models.Module"},
     }
 
     def _get_schema_response(self, request):
