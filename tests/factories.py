@@ -218,6 +218,10 @@ class OrganisationFactory(DjangoModelFactory):
     schema_name = factory.LazyAttribute(lambda organisation: organisation.slug.replace("-", "_"))
     name = factory.Sequence(lambda n: f"Factory Council {n}")
     type = "district"
+    # Every module, as `provision_organisation` gives (licensing is tested on its own).
+    licensed_modules = factory.LazyFunction(
+        lambda: ["performance", "planning", "partnerships", "benchmarking"]
+    )
 
 
 class PartnershipFactory(DjangoModelFactory):
