@@ -275,3 +275,29 @@ def test_a_task_without_a_module_declaration_is_refused_by_the_fan_out(db):
 
     with pytest.raises(ImproperlyConfigured, match="declares no licensed_module"):
         dispatch_to_organisations.apply(kwargs={"task_name": "tests.probe.undeclared"}).get()
+
+
+def test_a_benchmarking_mutation_refuses_an_organisation_without_benchmarking_and_writes_nothing(
+    org_a, client_for, make_user
+):
+    from goldenthread.shared_indicators.benchmarking.models import Club
+
+    admin = make_user(org_a, roles=["org_admin", "performance_officer"])
+    with schema_context(org_a.schema_name):
+        _, key = api_credential_issue(user=admin.user, name="probe")
+    _set_modules(org_a, [m for m in Module.values if m != Module.BENCHMARKING])
+    clubs = Club.objects.count()
+    answer = (
+        client_for(org_a)
+        .post(
+            "/graphql/",
+            json.dumps(
+                {"query": 'mutation { benchmarkingClubCreate(name: "Probe") { club { id } } }'}
+            ),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        .json()
+    )
+    assert answer["errors"][0]["extensions"]["reason"] == NOT_LICENSED_REASON
+    assert Club.objects.count() == clubs
