@@ -79,6 +79,7 @@ FILLED = {
     "benchmarking:members": {"club_id": "club"},
     "benchmarking:consent": {"club_id": "club"},
     "helpdesk:organisation": {"slug": "organisation_slug"},
+    "helpdesk:modules": {"slug": "organisation_slug"},
     "reporting:definition": {"pk": "report_definition"},
     "reporting:edit": {"pk": "report_definition"},
     "reporting:archive": {"pk": "report_definition"},
@@ -104,7 +105,7 @@ NOT_VISITED = {
     "partnerships:agreement-action",
     "benchmarking:comparison", "catalogue:detail",
     "accounts:api-key-revoke", "accounts:password-reset-confirm",
-    "helpdesk:suspend", "helpdesk:resume",
+    "helpdesk:suspend", "helpdesk:resume", "helpdesk:api-key-revoke",
     # Act or answer other than with a page: publication decisions (POST only), a run's status
     # (JSON) and a frozen pack's files.
     "public:approve", "public:reject", "public:withdraw", "public:pre-election-remove",
@@ -129,6 +130,7 @@ MUST_OPEN = {
 NOT_PAGES = (
     "api/v1/",
     "api/schema/",
+    "api/helpdesk/",
     "graphql/",
     "healthz",
     "accounts/sign-out/",
