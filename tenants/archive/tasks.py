@@ -1,0 +1,39 @@
+"""Celery tasks of the archive app: thin over the services."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from goldenthread.platform.celery_app import app
+
+
+@app.task(name="goldenthread.tenants.archive.tasks.export_organisation")
+def export_organisation(run_id: int) -> str | None:
+    """Write one export's archive (`services.exporting.export_run_execute`)."""
+    from .services.exporting import export_run_execute
+
+    with schema_context(get_public_schema_name()):
+        run = export_run_execute(run_id=run_id)
+    return run.status if run else None
+
+
+@app.task(name="goldenthread.tenants.archive.tasks.backup_this_organisation")
+def backup_this_organisation() -> int | None:
+    """The scheduled backup of the organisation whose schema the task runs in (queued once
+    per active organisation by `core.tasks.dispatch_to_organisations`), then retention."""
+    from goldenthread.tenants.models import Organisation
+
+    from .models import BackupTrigger
+    from .services.backups import backup_create, backups_prune
+
+    schema = connection.schema_name
+    if schema == get_public_schema_name():
+        return None
+    with schema_context(get_public_schema_name()):
+        organisation = Organisation.objects.get(schema_name=schema)
+        backup = backup_create(
+            organisation=organisation, actor="system:schedule", trigger=BackupTrigger.SCHEDULED
+        )
+        backups_prune(organisation=organisation)
+    return backup.pk
