@@ -38,6 +38,10 @@ urlpatterns = [
         organisation_pages(include("goldenthread.platform.planning.pages.public_urls")),
     ),
     path("users/", organisation_pages(include("goldenthread.platform.accounts.pages.users.urls"))),
+    path(
+        "organisation-data/",
+        organisation_pages(include("goldenthread.tenants.archive.pages.urls")),
+    ),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,
 ]

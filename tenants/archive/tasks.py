@@ -37,3 +37,15 @@ def backup_this_organisation() -> int | None:
         )
         backups_prune(organisation=organisation)
     return backup.pk
+
+
+@app.task(name="goldenthread.tenants.archive.tasks.backup_organisation_now")
+def backup_organisation_now(organisation_id: int, actor: str) -> int:
+    """A backup asked for in the console (`services.backups.backup_create`)."""
+    from goldenthread.tenants.models import Organisation
+
+    from .services.backups import backup_create
+
+    with schema_context(get_public_schema_name()):
+        organisation = Organisation.objects.get(pk=organisation_id)
+        return backup_create(organisation=organisation, actor=actor).pk

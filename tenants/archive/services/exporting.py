@@ -375,3 +375,28 @@ def export_run_execute(*, run_id: int) -> ExportRun | None:
     )
     run.refresh_from_db()
     return run
+
+
+def export_to_file(*, organisation: Organisation, target: Path, actor: str, reason: str) -> dict:
+    """The command line's export (run by an operator on the platform's own machine, so no
+    worker): written to `target` at once, audited with the reason like the console's."""
+    reason = reason.strip()
+    if not reason:
+        raise ArchiveRefused("Say whose request this export answers (--reason).")
+    target = Path(target)
+    if target.exists():
+        raise ArchiveRefused(f"{target} already exists; choose a new file name.")
+    partial = target.with_name(target.name + ".part")
+    try:
+        manifest = write_archive(organisation=organisation, target=partial, created_by=actor)
+        os.chmod(partial, 0o600)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    platform_audit_record(
+        actor=actor,
+        action=PlatformAuditAction.EXPORT_REQUESTED,
+        organisation=organisation,
+        detail={"via": "command line", "reason": reason[:500], "file": target.name},
+    )
+    return manifest
