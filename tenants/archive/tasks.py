@@ -6,6 +6,7 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.celery_app import app
+from goldenthread.platform.core.licensing import ALWAYS
 
 
 @app.task(name="goldenthread.tenants.archive.tasks.export_organisation")
@@ -18,7 +19,9 @@ def export_organisation(run_id: int) -> str | None:
     return run.status if run else None
 
 
-@app.task(name="goldenthread.tenants.archive.tasks.backup_this_organisation")
+@app.task(
+    name="goldenthread.tenants.archive.tasks.backup_this_organisation", licensed_module=ALWAYS
+)
 def backup_this_organisation() -> int | None:
     """The scheduled backup of the organisation whose schema the task runs in (queued once
     per active organisation by `core.tasks.dispatch_to_organisations`), then retention."""

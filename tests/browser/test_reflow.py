@@ -79,6 +79,7 @@ FILLED = {
     "benchmarking:members": {"club_id": "club"},
     "benchmarking:consent": {"club_id": "club"},
     "helpdesk:organisation": {"slug": "organisation_slug"},
+    "helpdesk:modules": {"slug": "organisation_slug"},
     "helpdesk:organisation-data": {"slug": "organisation_slug"},
     "reporting:definition": {"pk": "report_definition"},
     "reporting:edit": {"pk": "report_definition"},
@@ -105,7 +106,7 @@ NOT_VISITED = {
     "partnerships:agreement-action",
     "benchmarking:comparison", "catalogue:detail",
     "accounts:api-key-revoke", "accounts:password-reset-confirm",
-    "helpdesk:suspend", "helpdesk:resume",
+    "helpdesk:suspend", "helpdesk:resume", "helpdesk:api-key-revoke",
     # Exports and backups (tenants/archive): these data make none; the pages that act are
     # POST only, the status is JSON and the downloads are files.
     "archive:export", "archive:export-status", "archive:export-download",
@@ -136,6 +137,7 @@ MUST_OPEN = {
 NOT_PAGES = (
     "api/v1/",
     "api/schema/",
+    "api/helpdesk/",
     "graphql/",
     "healthz",
     "accounts/sign-out/",

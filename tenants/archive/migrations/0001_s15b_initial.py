@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('tenants', '0005_s15b_archive_audit_actions'),
+        ('tenants', '0005_s15c_helpdesk_api_keys'),
     ]
 
     operations = [
