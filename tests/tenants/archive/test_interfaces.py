@@ -246,3 +246,24 @@ def test_the_worker_writes_an_export_with_progress(
             PlatformAuditEvent.objects.filter(detail__export=run.pk).delete()
             with schema_context(org_a.schema_name):
                 admin.delete()
+
+
+def test_the_command_refuses_a_restore_without_the_typed_slug(org_a, archive_dirs):
+    from django.core.management.base import CommandError
+
+    from goldenthread.tenants.archive.models import OrganisationBackup
+
+    backup = OrganisationBackup.objects.create(
+        organisation=org_a,
+        schema_name=org_a.schema_name,
+        created_by="t",
+        trigger="manual",
+        file_name="x.dump",
+        size=1,
+        sha256="0" * 64,
+    )
+    with pytest.raises(CommandError, match="Type the organisation's slug"):
+        call_command("archive", "restore", org_a.slug, str(backup.pk), "--confirm", "alpha-x")
+    with pytest.raises(CommandError, match="no such backup"):
+        call_command("archive", "restore", "beta", str(backup.pk), "--confirm", "beta")
+    assert not PlatformAuditEvent.objects.filter(action="organisation.restored").exists()
