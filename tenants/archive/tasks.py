@@ -24,11 +24,13 @@ def export_organisation(run_id: int) -> str | None:
 )
 def backup_this_organisation() -> int | None:
     """The scheduled backup of the organisation whose schema the task runs in (queued once
-    per active organisation by `core.tasks.dispatch_to_organisations`), then retention."""
+    per active organisation by `core.tasks.dispatch_to_organisations`), then retention of its
+    backups and of its old exports."""
     from goldenthread.tenants.models import Organisation
 
     from .models import BackupTrigger
     from .services.backups import backup_create, backups_prune
+    from .services.exporting import exports_prune
 
     schema = connection.schema_name
     if schema == get_public_schema_name():
@@ -39,6 +41,7 @@ def backup_this_organisation() -> int | None:
             organisation=organisation, actor="system:schedule", trigger=BackupTrigger.SCHEDULED
         )
         backups_prune(organisation=organisation)
+        exports_prune(organisation=organisation)
     return backup.pk
 
 

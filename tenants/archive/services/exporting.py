@@ -92,8 +92,10 @@ def export_request_by_helpdesk(*, organisation: Organisation, staff_user, reason
 
 def export_download_record(*, run: ExportRun, actor: str) -> Path:
     """The archive's path, once the download is recorded in the platform audit log."""
-    if run.status != RunStatus.DONE or not run.file_name:
+    if run.status != RunStatus.DONE:
         raise ArchiveRefused("This export is not ready to download.")
+    if not run.file_name:
+        raise ArchiveRefused("This export's archive has been deleted; ask for a new export.")
     path = archive_dir() / run.file_name
     if not path.is_file():
         raise ArchiveRefused("This export's file is no longer kept; ask for a new export.")
@@ -400,3 +402,26 @@ def export_to_file(*, organisation: Organisation, target: Path, actor: str, reas
         detail={"via": "command line", "reason": reason[:500], "file": target.name},
     )
     return manifest
+
+
+def exports_prune(*, organisation: Organisation, now=None) -> int:
+    """Exports are for downloading, not for keeping: archives older than
+    `settings.EXPORT_RETENTION_DAYS` are deleted (their runs stay, saying so). Returns how many
+    files were deleted."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    old = ExportRun.objects.filter(
+        organisation=organisation, status=RunStatus.DONE, finished_at__lt=cutoff
+    ).exclude(file_name="")
+    count = 0
+    for run in old:
+        (archive_dir() / run.file_name).unlink(missing_ok=True)
+        run.file_name = ""
+        run.phase = f"Deleted after {settings.EXPORT_RETENTION_DAYS} days"
+        run.save(update_fields=["file_name", "phase"])
+        count += 1
+    return count

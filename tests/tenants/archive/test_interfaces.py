@@ -267,3 +267,31 @@ def test_the_command_refuses_a_restore_without_the_typed_slug(org_a, archive_dir
     with pytest.raises(CommandError, match="no such backup"):
         call_command("archive", "restore", "beta", str(backup.pk), "--confirm", "beta")
     assert not PlatformAuditEvent.objects.filter(action="organisation.restored").exists()
+
+
+def test_old_export_archives_are_deleted_and_say_so(org_a, admin_of_a, client_for, archive_dirs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from goldenthread.tenants.archive.services.exporting import exports_prune
+
+    old, recent = _done_run(org_a, archive_dirs), None
+    ExportRun.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=30))
+    recent = ExportRun.objects.create(
+        organisation=org_a,
+        requested_by="t",
+        requested_via=RequestedVia.ORGANISATION,
+        status=RunStatus.DONE,
+        finished_at=timezone.now(),
+        file_name="exports/recent.zip",
+    )
+    path = archive_dirs / "archives" / old.file_name
+
+    assert exports_prune(organisation=org_a) == 1
+
+    assert not path.exists()
+    recent.refresh_from_db()
+    assert recent.file_name == "exports/recent.zip"
+    response = client_for(org_a, user=admin_of_a.user).get(f"{EXPORTS}{old.pk}/download/")
+    assert response.status_code == 400 and "deleted" in response.json()["message"]
