@@ -152,3 +152,20 @@ def test_retention_deletes_old_backups_but_keeps_the_newest(committed, settings)
     assert set(kept.values_list("pk", flat=True)) == {backups[2].pk, backups[3].pk}
     assert not (settings.BACKUP_DIR / backups[0].file_name).exists()
     assert (settings.BACKUP_DIR / backups[3].file_name).exists()
+
+
+def test_the_nightly_fan_out_backs_up_each_organisation_in_its_own_schema(committed):
+    from goldenthread.platform.celery_app import app
+    from goldenthread.platform.core.licensing import ALWAYS, module_of_task
+    from goldenthread.tenants.archive.tasks import backup_this_organisation
+
+    entry = app.conf.beat_schedule["archive-backups"]
+    assert entry["kwargs"]["task_name"] == backup_this_organisation.name
+    assert module_of_task(app.tasks[backup_this_organisation.name]) == ALWAYS
+
+    org_a = committed("f")
+    with schema_context(org_a.schema_name):
+        backup_pk = backup_this_organisation()
+    backup = OrganisationBackup.objects.get(pk=backup_pk)
+    assert backup.organisation == org_a and backup.trigger == "scheduled"
+    assert backup.created_by == "system:schedule"
