@@ -30,5 +30,6 @@ urlpatterns = [
         "partnerships/",
         licensed(Module.PARTNERSHIPS, include("goldenthread.partnerships.rest.urls")),
     ),
+    path("archive/", licensed(ALWAYS, include("goldenthread.tenants.archive.rest.urls"))),
     *platform_urlpatterns,
 ]

@@ -68,6 +68,15 @@ app.conf.beat_schedule = {
         "task": "goldenthread.partnerships.tasks.expire_agreements",
         "schedule": 60 * 60,
     },
+    # Per-organisation backups (pg_dump of each schema) with retention, spread over 2 hours.
+    "archive-backups": {
+        "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
+        "schedule": crontab(hour=1, minute=15),
+        "kwargs": {
+            "task_name": "goldenthread.tenants.archive.tasks.backup_this_organisation",
+            "spread_seconds": 7200,
+        },
+    },
     "planning-overdue-digest": {
         "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
         "schedule": 60 * 60 * 24,

@@ -89,6 +89,11 @@ urlpatterns = [
             licensed(ALWAYS, include("goldenthread.platform.accounts.pages.users.urls"))
         ),
     ),
+    # Exporting the organisation's data: every organisation may, whatever it bought.
+    path(
+        "organisation-data/",
+        organisation_pages(licensed(ALWAYS, include("goldenthread.tenants.archive.pages.urls"))),
+    ),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,
 ]

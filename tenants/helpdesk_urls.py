@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .archive.pages import helpdesk as archive_views
 from .helpdesk import licensing_views, views
 
 app_name = "helpdesk"
@@ -10,6 +11,37 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/suspend/", views.organisation_suspend, name="suspend"),
     path("organisations/<slug:slug>/resume/", views.organisation_resume, name="resume"),
+    # Exports, backups and restores of one organisation (tenants/archive).
+    path(
+        "organisations/<slug:slug>/data/",
+        archive_views.organisation_data,
+        name="organisation-data",
+    ),
+    path(
+        "organisations/<slug:slug>/data/exports/<int:pk>/download/",
+        archive_views.export_download,
+        name="organisation-export-download",
+    ),
+    path(
+        "organisations/<slug:slug>/data/backup/",
+        archive_views.backup_now,
+        name="organisation-backup",
+    ),
+    path(
+        "organisations/<slug:slug>/data/backups/<int:pk>/restore/",
+        archive_views.restore_in_place,
+        name="organisation-restore",
+    ),
+    path(
+        "organisations/<slug:slug>/data/backups/<int:pk>/restore-copy/",
+        archive_views.restore_copy,
+        name="organisation-restore-copy",
+    ),
+    path(
+        "organisations/<slug:slug>/data/copies/<int:pk>/drop/",
+        archive_views.copy_drop,
+        name="organisation-copy-drop",
+    ),
 ]
 
 # Licensed modules, usage and helpdesk API keys (#15 items 5, 6, 10; s15c).

@@ -170,6 +170,14 @@ class PlatformAuditAction(models.TextChoices):
     HELPDESK_API_KEY_REVOKED = "helpdesk.api_key_revoked", "Helpdesk API key revoked"
     # A user chose a password through an invitation's or reset's one-time link.
     ACCOUNT_PASSWORD_SET = "account.password_set", "Password set by its user"
+    # Exports, imports, backups and restores (tenants/archive).
+    EXPORT_REQUESTED = "organisation.export_requested", "Export requested"
+    EXPORT_DOWNLOADED = "organisation.export_downloaded", "Export downloaded"
+    ORGANISATION_IMPORTED = "organisation.imported", "Organisation imported from an archive"
+    ORGANISATION_BACKED_UP = "organisation.backed_up", "Organisation backed up"
+    ORGANISATION_RESTORED = "organisation.restored", "Organisation restored in place"
+    ORGANISATION_RESTORED_COPY = "organisation.restored_copy", "Backup restored as a copy"
+    RESTORED_COPY_DROPPED = "organisation.restored_copy_dropped", "Restored copy dropped"
 
 
 class PlatformAuditEvent(models.Model):

@@ -36,6 +36,7 @@ SHARED_APPS = [
     "goldenthread.shared_indicators.publication",
     "goldenthread.shared_indicators.benchmarking",
     "goldenthread.partnerships",
+    "goldenthread.tenants.archive",  # exports, imports, backups and restores
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -289,6 +290,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = LOCAL_STATE_DIR / "media"
+# Organisation exports (ZIP archives) and per-schema backups (pg_dump files): both hold an
+# organisation's whole data, so keep them off the web root (tenants/archive).
+ARCHIVE_DIR = LOCAL_STATE_DIR / "archives"
+BACKUP_DIR = LOCAL_STATE_DIR / "backups"
+BACKUP_RETENTION_DAYS = 35
+BACKUP_KEEP_AT_LEAST = 7
+EXPORT_RETENTION_DAYS = 14
+ARCHIVE_IMPORT_LIMITS: dict = {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- caches: keys carry the schema so one organisation never reads another's entry ----------

@@ -80,6 +80,7 @@ FILLED = {
     "benchmarking:consent": {"club_id": "club"},
     "helpdesk:organisation": {"slug": "organisation_slug"},
     "helpdesk:modules": {"slug": "organisation_slug"},
+    "helpdesk:organisation-data": {"slug": "organisation_slug"},
     "reporting:definition": {"pk": "report_definition"},
     "reporting:edit": {"pk": "report_definition"},
     "reporting:archive": {"pk": "report_definition"},
@@ -106,6 +107,12 @@ NOT_VISITED = {
     "benchmarking:comparison", "catalogue:detail",
     "accounts:api-key-revoke", "accounts:password-reset-confirm",
     "helpdesk:suspend", "helpdesk:resume", "helpdesk:api-key-revoke",
+    # Exports and backups (tenants/archive): these data make none; the pages that act are
+    # POST only, the status is JSON and the downloads are files.
+    "archive:export", "archive:export-status", "archive:export-download",
+    "helpdesk:organisation-export-download", "helpdesk:organisation-backup",
+    "helpdesk:organisation-restore", "helpdesk:organisation-restore-copy",
+    "helpdesk:organisation-copy-drop",
     # Act or answer other than with a page: publication decisions (POST only), a run's status
     # (JSON) and a frozen pack's files.
     "public:approve", "public:reject", "public:withdraw", "public:pre-election-remove",
@@ -216,6 +223,12 @@ def site(session_organisations, django_db_blocker) -> Site:
                 f"reflow-{suffix}@helpdesk.example", PASSWORD, full_name="Helpdesk Person",
                 is_staff=True,
             )  # fmt: skip
+            # A lead, so that the lead-only console pages are walked too.
+            from django.contrib.auth.models import Group
+
+            from goldenthread.platform.accounts.permissions import HELPDESK_LEAD_GROUP
+
+            staff.groups.add(Group.objects.get_or_create(name=HELPDESK_LEAD_GROUP)[0])
     return Site(organisation, data, staff)
 
 

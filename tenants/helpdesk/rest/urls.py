@@ -8,7 +8,7 @@ paths (which, for a POST, would first fail the CSRF check with an HTML page)."""
 
 from django.urls import path
 
-from . import organisations, usage
+from . import archive, organisations, usage
 from .schema import HelpdeskSchemaApi
 
 urlpatterns = [
@@ -39,5 +39,28 @@ urlpatterns = [
         "organisations/<str:slug>/usage/",
         usage.OrganisationUsageApi.as_view(),
         name="organisation-usage",
+    ),
+    # Exports and backups (s15b, tenants/archive)
+    path("organisations/<slug:slug>/exports/", archive.ExportListApi.as_view(), name="exports"),
+    path(
+        "organisations/<slug:slug>/exports/<int:pk>/",
+        archive.ExportDetailApi.as_view(),
+        name="export",
+    ),
+    path(
+        "organisations/<slug:slug>/exports/<int:pk>/download/",
+        archive.ExportDownloadApi.as_view(),
+        name="export-download",
+    ),
+    path("organisations/<slug:slug>/backups/", archive.BackupListApi.as_view(), name="backups"),
+    path(
+        "organisations/<slug:slug>/backups/<int:pk>/restore/",
+        archive.RestoreApi.as_view(),
+        name="backup-restore",
+    ),
+    path(
+        "organisations/<slug:slug>/backups/<int:pk>/restore-copy/",
+        archive.RestoreCopyApi.as_view(),
+        name="backup-restore-copy",
     ),
 ]

@@ -1,0 +1,39 @@
+"""Reads of exports and backups, scoped to who asks."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from goldenthread.platform.core.errors import NotFound
+from goldenthread.tenants.models import Organisation
+
+from ..models import ExportRun, OrganisationBackup, RestoredCopy
+
+
+def export_runs_of(*, organisation: Organisation) -> QuerySet[ExportRun]:
+    return ExportRun.objects.filter(organisation=organisation)
+
+
+def export_run_get(*, organisation: Organisation, pk: int) -> ExportRun:
+    """An export of this organisation only: another organisation's id is not found."""
+    try:
+        return export_runs_of(organisation=organisation).get(pk=pk)
+    except (ExportRun.DoesNotExist, ValueError, TypeError):
+        raise NotFound("There is no such export.") from None
+
+
+def backups_of(*, organisation: Organisation) -> QuerySet[OrganisationBackup]:
+    return OrganisationBackup.objects.filter(organisation=organisation, deleted_at__isnull=True)
+
+
+def backup_get(*, organisation: Organisation, pk: int) -> OrganisationBackup:
+    try:
+        return backups_of(organisation=organisation).get(pk=pk)
+    except (OrganisationBackup.DoesNotExist, ValueError, TypeError):
+        raise NotFound("There is no such backup of this organisation.") from None
+
+
+def restored_copies_of(*, organisation: Organisation) -> QuerySet[RestoredCopy]:
+    return RestoredCopy.objects.filter(
+        backup__organisation=organisation, dropped_at__isnull=True
+    ).select_related("backup")
