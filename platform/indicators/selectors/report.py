@@ -38,6 +38,7 @@ from goldenthread.platform.indicators.domain.calculation import (
     SubValue,
     roll_up,
 )
+from goldenthread.platform.indicators.domain.data_quality import QualityScore
 from goldenthread.platform.indicators.domain.forecast import Forecast
 from goldenthread.platform.indicators.domain.part_year import (
     NO_YEAR_TO_DATE_TARGET,
@@ -52,6 +53,8 @@ from ..domain.choices import ValueState, WorkflowStatus
 from ..models import Indicator, IndicatorValue, PerformanceSettings, ServiceArea
 from ..models.indicators import period_type_of
 from ..services.common import assess_indicator, parse_code
+from .cost import ReportCost, report_costs
+from .data_quality import quality_by_indicator
 from .due import due_date_for
 from .forecast import PAST_YEARS, forecast_from_values
 from .report_data import (
@@ -137,6 +140,10 @@ class ReportRow(NamedTuple):
     sub_areas: tuple[SubAreaRow, ...] = ()
     # The year-end forecast of the current reading's year, when asked for (`forecast=True`).
     forecast: Forecast | None = None
+    # The cost beside the figure (`cost=True`, PIs with a cost measure; `selectors.cost`).
+    cost: ReportCost | None = None
+    # The PI's data-quality score (`data_quality=True`; `selectors.data_quality`).
+    data_quality: QualityScore | None = None
 
 
 @dataclass(frozen=True)
@@ -512,6 +519,8 @@ def performance_report(
     year_columns: bool = False,
     sub_areas: bool = False,
     forecast: bool = False,
+    cost: bool = False,
+    data_quality: bool = False,
 ) -> Report:
     """The report for a period (usually a quarter): per PI, grouped by service area and sorted
     by code, the current value and target, status, the previous period's value with the
@@ -531,7 +540,10 @@ def performance_report(
     each row also carries its sub-areas' figures for the current reading (`SubAreaRow`), read
     in two more queries whatever the number of PIs. `forecast`: each row also carries the
     year-end forecast of its year (`selectors.forecast`), from the year's and the five past
-    years' values, read in the same query as the rest.
+    years' values, read in the same query as the rest. `cost`: rows of PIs with a cost
+    measure carry its figure and unit cost for the same period (`selectors.cost`: one query,
+    plus the report's own for the cost PIs when there are any). `data_quality`: each row
+    carries its PI's data-quality score (`selectors.data_quality`: at most four queries).
     """
     report_period = parse_code(period_code)
     today = today or timezone.localdate()
@@ -592,8 +604,36 @@ def performance_report(
         if areas_of is not None:
             row = row._replace(sub_areas=_sub_area_rows(indicator, plan, *areas_of))
         by_area[indicator.service_area].append(row)
+    if cost or data_quality:
+        _add_cost_and_quality(
+            by_area,
+            cost=cost,
+            data_quality=data_quality,
+            period_code=period_code,
+            approved_only=approved_only,
+            today=today,
+        )
     # The PIs came in code order, and each service area's rows keep it.
     return Report(period=report_period, groups=sorted(by_area.items(), key=_area_order))
+
+
+def _add_cost_and_quality(
+    by_area: dict, *, cost: bool, data_quality: bool, period_code: str, approved_only, today
+) -> None:
+    rows = [row for area_rows in by_area.values() for row in area_rows]
+    costs = (
+        report_costs(rows=rows, period_code=period_code, approved_only=approved_only, today=today)
+        if cost
+        else {}
+    )
+    quality = quality_by_indicator([row.indicator for row in rows]) if data_quality else {}
+    for area, area_rows in by_area.items():
+        by_area[area] = [
+            row._replace(
+                cost=costs.get(row.indicator.id), data_quality=quality.get(row.indicator.id)
+            )
+            for row in area_rows
+        ]
 
 
 def _sub_area_reader(
