@@ -25,9 +25,11 @@ from goldenthread.platform.core.periods import (
     periods_between,
     previous_period,
 )
+from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION
 
 from ..domain.choices import WorkflowStatus
 from ..permissions import can_read
+from ..selectors.cost import ReportCost
 from ..selectors.report import Report, ReportRow, performance_report, service_areas
 from ..selectors.spc import filter_report_groups
 from ..services.common import parse_code
@@ -82,6 +84,10 @@ class ShownRow(NamedTuple):
     area_rows: tuple[tuple[str, str, str, SafeString], ...]
     # The year-end forecast in words, when asked for; else "".
     forecast: str = ""
+    # The cost beside the figure in words (unit cost, its trend, the cost PI), when asked for.
+    cost: str = ""
+    # The PI's data-quality score in words, when asked for.
+    data_quality: str = ""
 
 
 class _RowShower:
@@ -176,7 +182,21 @@ class _RowShower:
             year,
             area_rows,
             forecast_words(row.forecast, pi.decimal_places),
+            cost_words(row.cost),
+            row.data_quality.summary if row.data_quality is not None else "",
         )
+
+
+def cost_words(cost: ReportCost | None) -> str:
+    """The report's Cost cell: the unit cost with its trend in words, or the spend alone."""
+    if cost is None:
+        return ""
+    if cost.unit_cost is None:
+        if cost.cost is None:
+            return f"No cost figure ({cost.cost_code})"
+        return f"Spend £{cost.cost:,.0f} ({cost.cost_code}); no unit cost"
+    trend = TREND_PRESENTATION[cost.trend].label
+    return f"£{cost.unit_cost:,.2f} per unit ({cost.cost_code}); {trend.lower()}"
 
 
 def forecast_words(forecast, places: int) -> str:
@@ -196,7 +216,12 @@ def forecast_words(forecast, places: int) -> str:
 
 
 def report_groups(
-    report: Report, *, year_columns: bool = False, forecast_column: bool = False
+    report: Report,
+    *,
+    year_columns: bool = False,
+    forecast_column: bool = False,
+    cost_column: bool = False,
+    quality_column: bool = False,
 ) -> str:
     """Each service area's part of the report (heading, table and rows) as HTML, in the
     selector's order."""
@@ -212,6 +237,8 @@ def report_groups(
             "dash": DASH,
             "year_columns": year_columns,
             "forecast_column": forecast_column,
+            "cost_column": cost_column,
+            "quality_column": quality_column,
         },
     )
 
@@ -275,6 +302,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
             year_columns=form.cleaned_data.get("year_columns") or False,
             sub_areas=form.cleaned_data.get("sub_areas") or False,
             forecast=form.cleaned_data.get("forecast") or False,
+            cost=form.cleaned_data.get("cost") or False,
+            data_quality=form.cleaned_data.get("data_quality") or False,
         )
         report = _filtered(report, form.cleaned_data)
     elif chosen is not None:
@@ -284,6 +313,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
             report,
             year_columns=form.cleaned_data.get("year_columns") or False,
             forecast_column=form.cleaned_data.get("forecast") or False,
+            cost_column=form.cleaned_data.get("cost") or False,
+            quality_column=form.cleaned_data.get("data_quality") or False,
         )
         if report
         else ""

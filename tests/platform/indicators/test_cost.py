@@ -217,3 +217,25 @@ def test_the_pairing_form_is_refused_to_a_councillor(org_a, people, costed, clie
     assert response.status_code == 403
     with schema_context(org_a.schema_name):
         assert not CostPairing.objects.exists()
+
+
+def test_the_report_page_shows_cost_and_data_quality_columns_in_words(
+    org_a, people, costed, client_for
+):
+    helped, spend = costed
+    pair(client_for(org_a, user=people.officer), helped, spend)
+    client = client_for(org_a, user=people.councillor)
+    page = client.get("/indicators/report/?period=2024/25 Q3").content.decode()
+    assert '<th scope="col">Cost</th>' not in page
+    page = client.get(
+        "/indicators/report/?period=2024/25 Q3&cost=on&data_quality=on"
+    ).content.decode()
+    assert '<th scope="col">Cost</th>' in page and '<th scope="col">Data quality</th>' in page
+    assert "£200.00 per unit (HH COST); no change" in page
+    # Drafts are not scored yet: the words say so rather than showing an empty number.
+    assert "Not yet assessed" in page
+    response = client.get("/api/v1/indicators/report/?period=2024/25 Q3&data_quality=true")
+    row = next(r for r in response.json()["rows"] if r["code"] == "HH 1")
+    assert (
+        row["data_quality"]["words"] == "Not yet assessed" and row["data_quality"]["score"] is None
+    )
