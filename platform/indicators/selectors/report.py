@@ -50,13 +50,13 @@ from goldenthread.platform.indicators.domain.status import Polarity, Status, Tol
 from goldenthread.platform.indicators.domain.trends import Trend, trend
 
 from ..domain.choices import ValueState, WorkflowStatus
+from ..domain.forecast import PAST_YEARS, forecast_from_values
 from ..models import Indicator, IndicatorValue, PerformanceSettings, ServiceArea
 from ..models.indicators import period_type_of
 from ..services.common import assess_indicator, parse_code
 from .cost import ReportCost, report_costs
 from .data_quality import quality_by_indicator
 from .due import due_date_for
-from .forecast import PAST_YEARS, forecast_from_values
 from .report_data import (
     ReportCommentary,
     ReportIndicator,
