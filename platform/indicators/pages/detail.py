@@ -218,7 +218,7 @@ FIELD_LABELS = {
     "status": "Status",
     "out_of_range_confirmed": "Out of range confirmed",
     "large_change_confirmed": "Far from the previous period, confirmed",
-    "anomaly_confirmed": "Far from the indicator's own history, confirmed",
+    "anomaly_confirmed": "Far from the indicator's own history or its peers, confirmed",
     "out_of_range_note": "Provider's note on the value",
     "text": "Commentary",
     "note": "Note",
