@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from goldenthread.platform.indicators.models import AuditEntry, CostPairing
+from goldenthread.platform.indicators.models import AuditEntry, CostPairing, Indicator
 
 QUARTERS = ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3"]
 
@@ -239,3 +239,44 @@ def test_the_report_page_shows_cost_and_data_quality_columns_in_words(
     assert (
         row["data_quality"]["words"] == "Not yet assessed" and row["data_quality"]["score"] is None
     )
+
+
+def test_clubs_compare_unit_cost_as_a_catalogue_indicator_under_consent_only(
+    org_a, people, costed, make_indicator, client_for
+):
+    """A unit cost adopted from the catalogue goes through the publication store under club
+    consent like any value, and a club compares it; without consent nothing is published."""
+    from datetime import date
+
+    from goldenthread.platform.core.periods import parse_period
+    from goldenthread.shared_indicators.benchmarking import selectors
+    from goldenthread.shared_indicators.models import CatalogueIndicator
+    from tests.shared_indicators.benchmarking.helpers import make_club, make_org, publish, unique
+
+    helped, _ = costed
+    unit_cost = CatalogueIndicator.objects.create(
+        code=unique("UC "), title="Cost per household helped", unit="money",
+        polarity="lower", frequency="quarterly", decimal_places=2,
+    )  # fmt: skip
+    peers = [make_org() for _ in range(4)]
+    club = make_club(org_a, peers, unit_cost, minimum=3, name="Cost club")
+    with schema_context(org_a.schema_name):
+        cost_pi = make_indicator(code="UC 1", unit_kind="money", polarity="lower")
+        Indicator.objects.filter(pk=cost_pi.pk).update(
+            catalogue_code=unit_cost.code, catalogue_indicator=unit_cost
+        )
+    response = pair(client_for(org_a, user=people.officer), helped, cost_pi, "unit_cost")
+    assert response.status_code == 200, response.content
+    page = client_for(org_a, user=people.councillor).get(f"/indicators/{helped.pk}/")
+    assert "so benchmarking clubs can compare it" in page.content.decode()
+    for org, value in [(org_a, 210), *zip(peers, (190, 205, 230, 250), strict=True)]:
+        assert publish(org, unit_cost, "2024/25 Q3", value) is not None
+    stranger = make_org()  # not in the club: no consent, nothing published
+    assert publish(stranger, unit_cost, "2024/25 Q3", 5) is None
+    view = selectors.comparison_for(
+        reader=org_a, reader_user=None, interface="page", club=club,
+        indicator_code=unit_cost.code, periods=[parse_period("2024/25 Q3")],
+        today=date(2026, 1, 1),
+    )  # fmt: skip
+    [period] = view.comparison.periods
+    assert period.summary.count == 5 and period.you.value == Decimal("210")
