@@ -652,6 +652,10 @@ class ReportForm(forms.Form):
     data_quality = forms.BooleanField(
         label="Show each PI's data-quality score (good, some concerns or poor)", required=False
     )
+    persistence = forms.BooleanField(
+        label="Show how many periods in a row each PI has been off target, and SPC concerns",
+        required=False,
+    )
     off_target_at_least = forms.IntegerField(
         label="Only PIs off target for at least this many periods in a row",
         required=False,

@@ -88,6 +88,8 @@ class ShownRow(NamedTuple):
     cost: str = ""
     # The PI's data-quality score in words, when asked for.
     data_quality: str = ""
+    # Off target N periods in a row and SPC's special cause concerning, in words, when asked.
+    persistence: str = ""
 
 
 class _RowShower:
@@ -184,7 +186,17 @@ class _RowShower:
             forecast_words(row.forecast, pi.decimal_places),
             cost_words(row.cost),
             row.data_quality.summary if row.data_quality is not None else "",
+            persistence_words(row.persistence),
         )
+
+
+def persistence_words(found) -> str:
+    """The report's Persistence cell: the off-target run and the SPC verdict, in words."""
+    if found is None:
+        return ""
+    n = found.off_target_periods
+    run = f"Off target {n} period{'s' if n != 1 else ''} in a row" if n else "Not off target"
+    return f"{run}; special cause concerning" if found.special_cause_concerning else run
 
 
 def cost_words(cost: ReportCost | None) -> str:
@@ -222,6 +234,7 @@ def report_groups(
     forecast_column: bool = False,
     cost_column: bool = False,
     quality_column: bool = False,
+    persistence_column: bool = False,
 ) -> str:
     """Each service area's part of the report (heading, table and rows) as HTML, in the
     selector's order."""
@@ -239,6 +252,7 @@ def report_groups(
             "forecast_column": forecast_column,
             "cost_column": cost_column,
             "quality_column": quality_column,
+            "persistence_column": persistence_column,
         },
     )
 
@@ -304,6 +318,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             forecast=form.cleaned_data.get("forecast") or False,
             cost=form.cleaned_data.get("cost") or False,
             data_quality=form.cleaned_data.get("data_quality") or False,
+            persistence=form.cleaned_data.get("persistence") or False,
         )
         report = _filtered(report, form.cleaned_data)
     elif chosen is not None:
@@ -315,6 +330,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             forecast_column=form.cleaned_data.get("forecast") or False,
             cost_column=form.cleaned_data.get("cost") or False,
             quality_column=form.cleaned_data.get("data_quality") or False,
+            persistence_column=form.cleaned_data.get("persistence") or False,
         )
         if report
         else ""

@@ -127,6 +127,16 @@ def row_output(row: ReportRow) -> dict[str, Any]:
             if row.data_quality is not None
             else {}
         ),
+        **(
+            {
+                "persistence": {
+                    "off_target_periods": row.persistence.off_target_periods,
+                    "special_cause_concerning": row.persistence.special_cause_concerning,
+                }
+            }
+            if row.persistence is not None
+            else {}
+        ),
     }
 
 
@@ -217,6 +227,12 @@ class ReportApi(IndicatorsApi):
                 "true: each row also has its PI's data-quality score in words.",
                 OpenApiTypes.BOOL,
             ),
+            schema.query(
+                "persistence",
+                "true: each row also has how many periods in a row its PI has been off target "
+                "and whether SPC says special cause concerning, as of the period's end.",
+                OpenApiTypes.BOOL,
+            ),
         ],
         responses={200: schema.ReportSerializer, **schema.errors(400, 404)},
     )
@@ -232,6 +248,7 @@ class ReportApi(IndicatorsApi):
             forecast=_yes(request, "forecast"),
             cost=_yes(request, "cost"),
             data_quality=_yes(request, "data_quality"),
+            persistence=_yes(request, "persistence"),
         )
         return Response(
             {

@@ -269,6 +269,13 @@ class ReportCostSerializer(serializers.Serializer):
     trend_label = serializers.CharField()
 
 
+class ReportPersistenceSerializer(serializers.Serializer):
+    off_target_periods = serializers.IntegerField(
+        help_text="Periods in a row off target up to the latest by the period's end."
+    )
+    special_cause_concerning = serializers.BooleanField()
+
+
 class DataQualityCellSerializer(serializers.Serializer):
     score = serializers.IntegerField(allow_null=True, help_text="Percent; null if not assessed.")
     words = serializers.CharField(help_text="Good, Some concerns, Poor or Not yet assessed.")
@@ -373,6 +380,9 @@ class ReportRowSerializer(serializers.Serializer):
     )
     data_quality = DataQualityCellSerializer(
         required=False, help_text="With ?data_quality=true: the PI's data-quality score."
+    )
+    persistence = ReportPersistenceSerializer(
+        required=False, help_text="With ?persistence=true: off target in a row, SPC concern."
     )
 
 

@@ -66,6 +66,7 @@ from .report_data import (
     StoredValue,
     service_areas,
 )
+from .spc import Persistence, persistence_by_indicator
 
 __all__ = [
     "Reading",
@@ -144,6 +145,9 @@ class ReportRow(NamedTuple):
     cost: ReportCost | None = None
     # The PI's data-quality score (`data_quality=True`; `selectors.data_quality`).
     data_quality: QualityScore | None = None
+    # Off target N periods in a row and SPC's special cause concerning, as of the report
+    # period's end (`persistence=True`; `selectors.spc.persistence_by_indicator`).
+    persistence: Persistence | None = None
 
 
 @dataclass(frozen=True)
@@ -521,6 +525,7 @@ def performance_report(
     forecast: bool = False,
     cost: bool = False,
     data_quality: bool = False,
+    persistence: bool = False,
 ) -> Report:
     """The report for a period (usually a quarter): per PI, grouped by service area and sorted
     by code, the current value and target, status, the previous period's value with the
@@ -544,6 +549,8 @@ def performance_report(
     measure carry its figure and unit cost for the same period (`selectors.cost`: one query,
     plus the report's own for the cost PIs when there are any). `data_quality`: each row
     carries its PI's data-quality score (`selectors.data_quality`: at most four queries).
+    `persistence`: each row carries how many periods in a row its PI has been off target and
+    whether SPC says special cause concerning, up to the report period's end (two queries).
     """
     report_period = parse_code(period_code)
     today = today or timezone.localdate()
@@ -604,21 +611,31 @@ def performance_report(
         if areas_of is not None:
             row = row._replace(sub_areas=_sub_area_rows(indicator, plan, *areas_of))
         by_area[indicator.service_area].append(row)
-    if cost or data_quality:
+    if cost or data_quality or persistence:
         _add_cost_and_quality(
             by_area,
             cost=cost,
             data_quality=data_quality,
+            persistence=persistence,
             period_code=period_code,
             approved_only=approved_only,
             today=today,
+            up_to=report_period.end,
         )
     # The PIs came in code order, and each service area's rows keep it.
     return Report(period=report_period, groups=sorted(by_area.items(), key=_area_order))
 
 
 def _add_cost_and_quality(
-    by_area: dict, *, cost: bool, data_quality: bool, period_code: str, approved_only, today
+    by_area: dict,
+    *,
+    cost: bool,
+    data_quality: bool,
+    persistence: bool,
+    period_code: str,
+    approved_only,
+    today,
+    up_to: date,
 ) -> None:
     rows = [row for area_rows in by_area.values() for row in area_rows]
     costs = (
@@ -626,11 +643,15 @@ def _add_cost_and_quality(
         if cost
         else {}
     )
-    quality = quality_by_indicator([row.indicator for row in rows]) if data_quality else {}
+    indicators = [row.indicator for row in rows]
+    quality = quality_by_indicator(indicators) if data_quality else {}
+    runs = persistence_by_indicator(indicators, up_to=up_to) if persistence else {}
     for area, area_rows in by_area.items():
         by_area[area] = [
             row._replace(
-                cost=costs.get(row.indicator.id), data_quality=quality.get(row.indicator.id)
+                cost=costs.get(row.indicator.id),
+                data_quality=quality.get(row.indicator.id),
+                persistence=runs.get(row.indicator.id),
             )
             for row in area_rows
         ]
