@@ -9,7 +9,9 @@ settings.INDICATOR_ANOMALY. Two sets:
   is a false alarm;
 * simulated monthly PIs with known behaviour (season, trend, 5% noise, 6 years): the false
   alarms on clean values, and how many of the injected errors (a value x10 or /10, a typing
-  slip) are caught.
+  slip) are caught;
+* simulated benchmarking clubs (the peer comparison, `peer_anomaly`): each member's value
+  against the others', clean and with one x10 or /10 error per club.
 
 No database: the check is pure.
 
@@ -38,7 +40,11 @@ from goldenthread.platform.devtools.seeding.performance import (  # noqa: E402
     DISTRICT_PIS,
     SAFETY_PIS,
 )
-from goldenthread.platform.indicators.domain.anomaly import AnomalyRule, anomaly  # noqa: E402
+from goldenthread.platform.indicators.domain.anomaly import (  # noqa: E402
+    AnomalyRule,
+    anomaly,
+    peer_anomaly,
+)
 
 RULE = AnomalyRule(**settings.INDICATOR_ANOMALY)
 
@@ -89,6 +95,26 @@ def _simulated(count: int, rng: random.Random) -> tuple[int, int, int, int]:
     return clean, false_alarms, injected, caught
 
 
+def _peers(count: int, rng: random.Random) -> tuple[int, int, int, int]:
+    """Clubs of 6 to 30 members whose values differ by council (a spread of 15% around a
+    level, some skew); each member's own value is checked against the others' (clean), then
+    replaced by x10 or /10 (an error)."""
+    clean = false_alarms = injected = caught = 0
+    for _ in range(count):
+        level = rng.uniform(5, 500)
+        size = rng.randint(RULE.minimum_peers + 1, 30)
+        values = [Decimal(str(round(level * rng.lognormvariate(0, 0.15), 2))) for _ in range(size)]
+        for i, own in enumerate(values):
+            others = values[:i] + values[i + 1 :]
+            clean += 1
+            false_alarms += peer_anomaly(own, peers=others, rule=RULE) is not None
+        own, others = values[0], values[1:]
+        wrong = own * (Decimal(10) if rng.random() < 0.5 else Decimal("0.1"))
+        injected += 1
+        caught += peer_anomaly(wrong, peers=others, rule=RULE) is not None
+    return clean, false_alarms, injected, caught
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, default=300)
@@ -108,6 +134,12 @@ def main(argv: list[str]) -> int:
         f"({caught / injected:.2f})"
     )
     print(f"ratio caught / false-alarm rate: {caught / injected / max(rate, 1e-9):.0f}x")
+    clean, false_alarms, injected, caught = _peers(args.series, random.Random(args.seed))
+    rate = false_alarms / clean
+    print(f"peers: false-alarm rate {rate:.4f} ({false_alarms} of {clean} members' values)")
+    print(
+        f"peers: caught {caught} of {injected} injected x10 / x0.1 errors ({caught / injected:.2f})"
+    )
     return 0
 
 

@@ -12,6 +12,14 @@ import graphene
 from django.utils import timezone
 
 from goldenthread.graphql.core.enums import Frequency, Polarity
+from goldenthread.graphql.core.insight import (
+    Figure,
+    SpcSummary,
+    YearEndForecast,
+    forecast_of,
+    spc_of,
+)
+from goldenthread.platform.indicators.domain.choices import default_rollup_rule
 
 from . import dataloaders
 from .resolvers import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, check_page, page_of, reader_of
@@ -151,6 +159,48 @@ class BenchmarkingMemberSeries(graphene.ObjectType):
     points = graphene.List(
         graphene.NonNull(BenchmarkingSeriesPoint), required=True, description="By period."
     )
+    spc = graphene.Field(
+        SpcSummary,
+        required=True,
+        description="The SPC chart of this series' values (shown periods with a value).",
+    )
+    forecast = graphene.Field(
+        YearEndForecast,
+        required=True,
+        annual_target=graphene.Decimal(description="A year's target, for the chance of it."),
+        description="The year-end forecast of the latest value's year, from this series.",
+    )
+
+    def resolve_spc(root, info):
+        return spc_of(_figures(root), polarity=root.polarity)
+
+    def resolve_forecast(root, info, annual_target=None):
+        return forecast_of(
+            _figures(root), rule=root.rollup, polarity=root.polarity, annual_target=annual_target
+        )
+
+
+class SeriesWithRules:
+    """A member's series with what its SPC and forecast need of the compared indicator (its
+    polarity, and how its periods add up to a year); everything else is the series'."""
+
+    def __init__(self, series, *, polarity: str, rollup: str) -> None:
+        self._series, self.polarity, self.rollup = series, polarity, rollup
+
+    def __getattr__(self, name):
+        return getattr(self._series, name)
+
+
+def _figures(series) -> list[Figure]:
+    return [Figure(point.period, point.value) for point in series.points]
+
+
+def _rollup_of(club_indicator) -> str:
+    """The club's roll-up rule where it has one, else the catalogue unit's usual one."""
+    if club_indicator.rollup_rule:
+        return club_indicator.rollup_rule
+    unit = club_indicator.catalogue_indicator.unit
+    return str(default_rollup_rule(is_calculated=False, unit_kind=unit))
 
 
 class BenchmarkingGroupResult(graphene.ObjectType):
@@ -379,7 +429,10 @@ class BenchmarkingComparison(graphene.ObjectType):
         if root.comparison is None:
             return []
         series = root.comparison
-        return page_of(series.series, series.series_offset, first=first, offset=offset)
+        page = page_of(series.series, series.series_offset, first=first, offset=offset)
+        polarity = root.club_indicator.catalogue_indicator.polarity
+        rollup = _rollup_of(root.club_indicator)
+        return [SeriesWithRules(item, polarity=polarity, rollup=rollup) for item in page]
 
     def resolve_group(root, info):
         return None if root.comparison is None else root.comparison.group

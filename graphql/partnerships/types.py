@@ -9,6 +9,13 @@ import json
 import graphene
 from graphene.types.generic import GenericScalar
 
+from goldenthread.graphql.core.insight import (
+    Figure,
+    SpcSummary,
+    YearEndForecast,
+    forecast_of,
+    spc_of,
+)
 from goldenthread.partnerships.domain.choices import (
     Aggregation,
     LawfulBasis,
@@ -18,6 +25,7 @@ from goldenthread.partnerships.domain.choices import (
 )
 from goldenthread.partnerships.domain.periods import MAX_DASHBOARD_PERIODS
 from goldenthread.partnerships.selectors.dashboard import DEFAULT_PERIODS
+from goldenthread.platform.indicators.domain.calculation import Rollup
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION, Status
 from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION, Trend
 
@@ -210,6 +218,35 @@ class SharedIndicator(graphene.ObjectType):
         required=True,
         description="Oldest first.",
     )
+    spc = graphene.Field(
+        SpcSummary,
+        required=True,
+        description="The SPC chart of the figures given (complete ones), against the latest "
+        "target; ask for enough periods (up to the dashboard's limit) to reach the minimum.",
+    )
+    forecast = graphene.Field(
+        YearEndForecast,
+        required=True,
+        annual_target=graphene.Decimal(description="The year's target, for the chance of it."),
+        description="The year-end forecast of the latest figure's year, from the figures given.",
+    )
+
+    def resolve_spc(root, info):
+        figures = root["figures"]
+        targets = [figure.target for figure in figures if figure.target is not None]
+        return spc_of(
+            _insight_figures(figures),
+            polarity=root["polarity"],
+            target=targets[-1] if targets else None,
+        )
+
+    def resolve_forecast(root, info, annual_target=None):
+        return forecast_of(
+            _insight_figures(root["figures"]),
+            rule=_ROLLUP_OF_AGGREGATION.get(root["aggregation"], Rollup.AVERAGE),
+            polarity=root["polarity"],
+            annual_target=annual_target,
+        )
 
     @staticmethod
     def wrap(item) -> dict:
@@ -227,6 +264,18 @@ class SharedIndicator(graphene.ObjectType):
             "catalogue_based": indicator.is_catalogue_based,
             "figures": item.figures,
         }
+
+
+# How a partnership's figures add up over a year, for its forecast (means stay means).
+_ROLLUP_OF_AGGREGATION = {
+    Aggregation.SUM: Rollup.SUM,
+    Aggregation.RECOMPUTE: Rollup.RECOMPUTE,
+}
+
+
+def _insight_figures(figures) -> list[Figure]:
+    # A figure missing a member has no value (never a partial sum): a gap on the chart.
+    return [Figure(figure.period, figure.value) for figure in figures]
 
 
 class AgreementAcceptance(graphene.ObjectType):

@@ -424,6 +424,9 @@ INDICATOR_ANOMALY = {
     "minimum_recent": 6,
     "recent": 12,
     "years": 5,
+    # Against consented benchmarking peers (same catalogue indicator and period).
+    "peer_threshold": "4",
+    "minimum_peers": 5,
 }
 
 # --- Celery, e-mail -------------------------------------------------------------------------

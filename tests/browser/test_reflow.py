@@ -94,7 +94,7 @@ NOT_VISITED = {
     "planning:node-delete", "planning:node-unlink", "planning:milestone-complete",
     "planning:evidence-upload", "planning:evidence",
     "indicators:approve", "indicators:send-back", "indicators:reopen", "indicators:check",
-    "indicators:accept-catalogue",
+    "indicators:accept-catalogue", "indicators:cost-pairing", "indicators:spc-baseline",
     "indicators-import:job", "indicators-import:job-status", "indicators-import:job-commit",
     "indicators-import:template",
     "users:import", "users:import-commit", "users:mfa-reset", "users:reactivate",

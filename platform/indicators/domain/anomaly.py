@@ -30,15 +30,18 @@ class AnomalyRule:
     minimum_recent: int = 6  # latest values for a recent reference
     recent: int = 12
     years: int = 5  # past years of the same period looked at
+    # Consented benchmarking peers' values for the same catalogue indicator and period.
+    peer_threshold: Decimal = Decimal(4)  # usual spreads from the peers' median
+    minimum_peers: int = 5  # fewer peers say too little about what is usual
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "minimum_relative_spread"):
+        for name in ("threshold", "minimum_relative_spread", "peer_threshold"):
             number = getattr(self, name)
             if not isinstance(number, Decimal):
                 object.__setattr__(self, name, Decimal(str(number)))
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} cannot be negative")
-        if self.minimum_same_period < 2 or self.minimum_recent < 2:
+        if self.minimum_same_period < 2 or self.minimum_recent < 2 or self.minimum_peers < 2:
             raise ValueError("a reference needs at least 2 values")
 
 
@@ -83,4 +86,26 @@ def anomaly(
     return (
         f"{show(value)} is far from this indicator's own history (more than "
         f"{show(rule.threshold)} times the usual spread): {reasons}"
+    )
+
+
+def peer_anomaly(value: Decimal, *, peers: Sequence[Decimal], rule: AnomalyRule) -> str | None:
+    """Why `value` is far from consented benchmarking peers' values for the same indicator and
+    period, or None. Flagged only with at least `rule.minimum_peers` peers, outside the range
+    they span, and more than `rule.peer_threshold` usual spreads (MAD x 1.4826, at least
+    `minimum_relative_spread` of the median) from their median: councils differ, so only a
+    value unlike any peer's, by far, is worth a second look (a misplaced decimal point)."""
+    peers = list(peers)
+    if len(peers) < rule.minimum_peers:
+        return None
+    if min(peers) <= value <= max(peers):
+        return None
+    ref = reference("peers", peers, rule)
+    if ref.spread == 0 or abs(value - ref.median) <= rule.peer_threshold * ref.spread:
+        return None
+    return (
+        f"{show(value)} is far from the values {len(peers)} benchmarking peers published for "
+        f"this period (median {show(ref.median)}, from {show(min(peers))} to "
+        f"{show(max(peers))}; more than {show(rule.peer_threshold)} times their usual spread "
+        f"of {show(ref.spread.quantize(Decimal('0.01')))})"
     )

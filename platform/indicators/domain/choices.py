@@ -86,6 +86,8 @@ class AuditAction(models.TextChoices):
     BASELINE_SET = "baseline_set", "Baseline set"
     SPC_BASELINE_SET = "spc_baseline_set", "SPC limits baseline set"
     SPC_BASELINE_CLEARED = "spc_baseline_cleared", "SPC limits baseline cleared"
+    COST_PAIRING_SET = "cost_pairing_set", "Cost measure paired"
+    COST_PAIRING_CLEARED = "cost_pairing_cleared", "Cost measure unpaired"
     COMMENTARY_ADDED = "commentary_added", "Commentary added"
     SETTINGS_CHANGED = "settings_changed", "Settings changed"
 
@@ -96,3 +98,10 @@ class YearBasis(models.TextChoices):
     FINANCIAL_YEAR = "financial_year", "Financial year (April to March)"
     CALENDAR_YEAR = "calendar_year", "Calendar year"
     ACADEMIC_YEAR = "academic_year", "Academic year (September to August)"
+
+
+class CostMeasure(models.TextChoices):
+    """What a PI's paired cost PI measures (see `domain.cost`)."""
+
+    SPEND = "spend", "Spend in the period (unit cost = spend / this PI's value)"
+    UNIT_COST = "unit_cost", "Unit cost already (cost per unit of activity)"

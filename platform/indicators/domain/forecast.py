@@ -32,10 +32,17 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from goldenthread.platform.core.periods import (
+    Period,
+    PeriodError,
+    PeriodType,
+    previous_period,
+    sub_periods,
+)
 from goldenthread.platform.indicators.domain.calculation import Rollup
 from goldenthread.platform.indicators.domain.status import Polarity
 
@@ -246,3 +253,51 @@ def year_end_forecast(
         else _probability(center, low, high, goal, polarity)
     )
     return Forecast(center, low, high, probability, words_for(probability), method, len(past))
+
+
+# --- A year's forecast from values by period code --------------------------------------------
+
+PAST_YEARS = 5
+
+
+def _shift(year: Period, back: int) -> Period:
+    for _ in range(back):
+        year = previous_period(year)
+    return year
+
+
+def forecast_from_values(
+    *,
+    rule: str,
+    polarity: str,
+    period_type: PeriodType,
+    year: Period,
+    values: Mapping[str, Decimal],
+    annual_target: Decimal | None,
+) -> Forecast | None:
+    """The forecast of `year` from `values` by period code; None for a PI whose periods are
+    whole years (nothing to project within a year) or do not fit into one."""
+    try:
+        periods = sub_periods(year, period_type)
+    except PeriodError:
+        return None
+    if len(periods) < 2:
+        return None
+    so_far = []
+    for period in periods:
+        if period.code not in values:
+            break
+        so_far.append(values[period.code])
+    past = []
+    for back in range(1, PAST_YEARS + 1):
+        past_periods = sub_periods(_shift(year, back), period_type)
+        if len(past_periods) == len(periods):
+            past.append([values.get(p.code) for p in past_periods])
+    return year_end_forecast(
+        rule=Rollup(rule),
+        periods_in_year=len(periods),
+        year_so_far=so_far,
+        past_years=past,
+        target=annual_target,
+        polarity=polarity,
+    )

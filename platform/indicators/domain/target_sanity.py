@@ -14,13 +14,19 @@ target, never a refusal:
   unit at the PI's decimal places.
 
 A PI with no polarity (data only) or in a band gets no ambition advice: there is no "better".
+
+For a catalogue PI in a benchmarking club, the peers' quartiles of the latest period the club
+shows are given as a guide (`peer_quartile_advice`), with the quartile the target would sit in.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+
+from .numbers import round_half_up
 
 UNREALISTIC_MARGIN = Decimal("0.10")
 
@@ -41,7 +47,8 @@ def _better(a: Decimal, b: Decimal, polarity: str) -> bool:
 
 
 def _fmt(number: Decimal, decimal_places: int) -> str:
-    return f"{number:,.{decimal_places}f}"
+    # Half up, as council reports round (a Decimal's own format rounds half to even).
+    return f"{round_half_up(number, decimal_places):,.{decimal_places}f}"
 
 
 def target_advice(
@@ -96,3 +103,48 @@ def target_advice(
                 )
             )
     return advice
+
+
+MINIMUM_PEERS_FOR_QUARTILES = 4
+QUARTILE_WORDS = (
+    "the best quartile",
+    "the second quartile",
+    "the third quartile",
+    "the worst quartile",
+)
+
+
+def peer_quartiles(values: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
+    """Lower quartile, median and upper quartile (the inclusive method, as a spreadsheet's
+    QUARTILE.INC)."""
+    q1, q2, q3 = statistics.quantiles(sorted(values), n=4, method="inclusive")
+    return q1, q2, q3
+
+
+def peer_quartile_advice(
+    *,
+    target: Decimal,
+    polarity: str,
+    decimal_places: int,
+    club: str,
+    period_label: str,
+    values: Sequence[Decimal],
+) -> Advice | None:
+    """The club's peers' quartiles as a guide, and which quartile the target would be in (by
+    polarity; best first). None with fewer than `MINIMUM_PEERS_FOR_QUARTILES` peers."""
+    if len(values) < MINIMUM_PEERS_FOR_QUARTILES:
+        return None
+    q1, q2, q3 = peer_quartiles(values)
+    dp = decimal_places
+    words = (
+        f"Guide: in {club}, {len(values)} peers' values for {period_label} have a lower "
+        f"quartile of {_fmt(q1, dp)}, a median of {_fmt(q2, dp)} and an upper quartile of "
+        f"{_fmt(q3, dp)}"
+    )
+    if polarity in ("higher", "lower"):
+        if polarity == "higher":  # 0: at or above the upper quartile
+            rank = sum(1 for bound in (q1, q2, q3) if target < bound)
+        else:  # 0: at or below the lower quartile
+            rank = sum(1 for bound in (q1, q2, q3) if target > bound)
+        words += f"; the target would be in {QUARTILE_WORDS[rank]}"
+    return Advice("peer_quartiles", words + ".")

@@ -1,6 +1,7 @@
 """The performance core's tables, one set per organisation schema."""
 
 from .audit import AuditEntry
+from .cost import CostPairing
 from .importing import ImportJob, ImportKind, ImportStatus
 from .indicators import Indicator, PerformanceSettings, ServiceArea, SubArea
 from .reminders import ReminderSent, ReminderStage
@@ -12,6 +13,7 @@ __all__ = [
     "AuditEntry",
     "Baseline",
     "Commentary",
+    "CostPairing",
     "ImportJob",
     "ImportKind",
     "ImportStatus",

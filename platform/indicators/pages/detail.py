@@ -44,6 +44,7 @@ from ..services.values import commentary_add
 from ..services.workflow import value_reopen
 from .chart import build_chart, build_sub_area_chart
 from .common import indicator_or_404, value_or_404
+from .cost import cost_context
 from .forms import CommentaryForm, ReasonForm
 from .indicators import catalogue_changes
 from .spc import spc_context
@@ -65,7 +66,13 @@ def _commentary_periods(indicator: Indicator, series) -> list[Period]:
     return sorted(seen.values(), key=lambda p: p.start, reverse=True)
 
 
-def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=None) -> dict:
+def _detail_context(
+    request: HttpRequest,
+    indicator: Indicator,
+    commentary_form=None,
+    cost_form=None,
+    spc_baseline_form=None,
+) -> dict:
     series = indicator_values_with_trends(indicator=indicator)
     own_type = str(indicator.period_type)
     targets = {
@@ -113,8 +120,19 @@ def _detail_context(request: HttpRequest, indicator: Indicator, commentary_form=
         "catalogue_changes": catalogue_changes(indicator),
         "providers": list(indicator.data_providers.all()),
         "forecast": _forecast(indicator),
-        **spc_context(indicator),
+        **spc_context(indicator, user=request.user, form=spc_baseline_form),
+        **cost_context(request, indicator, form=cost_form),
     }
+
+
+def render_detail(request: HttpRequest, indicator: Indicator, *, status: int = 200, **forms):
+    """The PI page again, with a form of one of its sections as it was sent (and its errors)."""
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        _detail_context(request, indicator, **forms),
+        status=status,
+    )
 
 
 def _forecast(indicator: Indicator) -> dict | None:
@@ -200,7 +218,7 @@ FIELD_LABELS = {
     "status": "Status",
     "out_of_range_confirmed": "Out of range confirmed",
     "large_change_confirmed": "Far from the previous period, confirmed",
-    "anomaly_confirmed": "Far from the indicator's own history, confirmed",
+    "anomaly_confirmed": "Far from the indicator's own history or its peers, confirmed",
     "out_of_range_note": "Provider's note on the value",
     "text": "Commentary",
     "note": "Note",

@@ -134,10 +134,14 @@ def _field_for(error: DomainError, indicator: Indicator) -> str | None:
     return number_field if error.code == "invalid" else None
 
 
-def _check(indicator: Indicator, form: ValueEntryForm) -> ValueCheck | None:
+def _check(indicator: Indicator, form: ValueEntryForm, request_user) -> ValueCheck | None:
     try:
         return value_check(
-            indicator=indicator, sub_area=form.chosen_sub_area(), **form.service_arguments()
+            indicator=indicator,
+            sub_area=form.chosen_sub_area(),
+            reader_user=request_user,
+            interface="page",
+            **form.service_arguments(),
         )
     except (DomainError, KeyError):
         return None
@@ -190,7 +194,7 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "save")
         if action == "check":
-            check = _check(indicator, form)
+            check = _check(indicator, form, request.user)
         else:
             try:
                 row = _save(request, indicator, form, submit=action == "submit")
@@ -200,7 +204,7 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(field, error.message)
                 else:
                     show_domain_error(form, error)
-                check = _check(indicator, form)
+                check = _check(indicator, form, request.user)
             else:
                 done = (
                     "saved and submitted for approval" if action == "submit" else "saved as a draft"
@@ -277,6 +281,7 @@ def _save(
         commentary=data.get("commentary") or "",
         submit=submit,
         sub_area=form.chosen_sub_area(),
+        interface="page",
         **form.service_arguments(),
     )
 
@@ -325,5 +330,11 @@ def value_check_api(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse(
             {"refused": True, "messages": problems, "status": None, "html": html}, status=400
         )
-    check = value_check(indicator=indicator, **form.service_arguments())
+    check = value_check(
+        indicator=indicator,
+        sub_area=form.chosen_sub_area(),
+        reader_user=request.user,
+        interface="page",
+        **form.service_arguments(),
+    )
     return JsonResponse(check_payload(indicator, check))

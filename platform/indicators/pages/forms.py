@@ -646,6 +646,16 @@ class ReportForm(forms.Form):
         "target)",
         required=False,
     )
+    cost = forms.BooleanField(
+        label="Show the cost beside performance (unit cost and its trend)", required=False
+    )
+    data_quality = forms.BooleanField(
+        label="Show each PI's data-quality score (good, some concerns or poor)", required=False
+    )
+    persistence = forms.BooleanField(
+        label="Show how many periods in a row each PI has been off target, and SPC concerns",
+        required=False,
+    )
     off_target_at_least = forms.IntegerField(
         label="Only PIs off target for at least this many periods in a row",
         required=False,

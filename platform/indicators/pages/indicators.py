@@ -250,6 +250,7 @@ def targets_page(request: HttpRequest, pk: int) -> HttpResponse:
                     sub_area=set_form.chosen_sub_area(),
                     note=set_form.cleaned_data["note"],
                     reason=set_form.cleaned_data["reason"],
+                    interface="page",
                 )
                 messages.success(request, f"The target for {target.period_code} is set.")
                 _advise(request, target)

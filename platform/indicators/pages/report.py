@@ -25,9 +25,11 @@ from goldenthread.platform.core.periods import (
     periods_between,
     previous_period,
 )
+from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION
 
 from ..domain.choices import WorkflowStatus
 from ..permissions import can_read
+from ..selectors.cost import ReportCost
 from ..selectors.report import Report, ReportRow, performance_report, service_areas
 from ..selectors.spc import filter_report_groups
 from ..services.common import parse_code
@@ -82,6 +84,12 @@ class ShownRow(NamedTuple):
     area_rows: tuple[tuple[str, str, str, SafeString], ...]
     # The year-end forecast in words, when asked for; else "".
     forecast: str = ""
+    # The cost beside the figure in words (unit cost, its trend, the cost PI), when asked for.
+    cost: str = ""
+    # The PI's data-quality score in words, when asked for.
+    data_quality: str = ""
+    # Off target N periods in a row and SPC's special cause concerning, in words, when asked.
+    persistence: str = ""
 
 
 class _RowShower:
@@ -176,7 +184,31 @@ class _RowShower:
             year,
             area_rows,
             forecast_words(row.forecast, pi.decimal_places),
+            cost_words(row.cost),
+            row.data_quality.summary if row.data_quality is not None else "",
+            persistence_words(row.persistence),
         )
+
+
+def persistence_words(found) -> str:
+    """The report's Persistence cell: the off-target run and the SPC verdict, in words."""
+    if found is None:
+        return ""
+    n = found.off_target_periods
+    run = f"Off target {n} period{'s' if n != 1 else ''} in a row" if n else "Not off target"
+    return f"{run}; special cause concerning" if found.special_cause_concerning else run
+
+
+def cost_words(cost: ReportCost | None) -> str:
+    """The report's Cost cell: the unit cost with its trend in words, or the spend alone."""
+    if cost is None:
+        return ""
+    if cost.unit_cost is None:
+        if cost.cost is None:
+            return f"No cost figure ({cost.cost_code})"
+        return f"Spend £{cost.cost:,.0f} ({cost.cost_code}); no unit cost"
+    trend = TREND_PRESENTATION[cost.trend].label
+    return f"£{cost.unit_cost:,.2f} per unit ({cost.cost_code}); {trend.lower()}"
 
 
 def forecast_words(forecast, places: int) -> str:
@@ -196,7 +228,13 @@ def forecast_words(forecast, places: int) -> str:
 
 
 def report_groups(
-    report: Report, *, year_columns: bool = False, forecast_column: bool = False
+    report: Report,
+    *,
+    year_columns: bool = False,
+    forecast_column: bool = False,
+    cost_column: bool = False,
+    quality_column: bool = False,
+    persistence_column: bool = False,
 ) -> str:
     """Each service area's part of the report (heading, table and rows) as HTML, in the
     selector's order."""
@@ -212,6 +250,9 @@ def report_groups(
             "dash": DASH,
             "year_columns": year_columns,
             "forecast_column": forecast_column,
+            "cost_column": cost_column,
+            "quality_column": quality_column,
+            "persistence_column": persistence_column,
         },
     )
 
@@ -275,6 +316,9 @@ def report_page(request: HttpRequest) -> HttpResponse:
             year_columns=form.cleaned_data.get("year_columns") or False,
             sub_areas=form.cleaned_data.get("sub_areas") or False,
             forecast=form.cleaned_data.get("forecast") or False,
+            cost=form.cleaned_data.get("cost") or False,
+            data_quality=form.cleaned_data.get("data_quality") or False,
+            persistence=form.cleaned_data.get("persistence") or False,
         )
         report = _filtered(report, form.cleaned_data)
     elif chosen is not None:
@@ -284,6 +328,9 @@ def report_page(request: HttpRequest) -> HttpResponse:
             report,
             year_columns=form.cleaned_data.get("year_columns") or False,
             forecast_column=form.cleaned_data.get("forecast") or False,
+            cost_column=form.cleaned_data.get("cost") or False,
+            quality_column=form.cleaned_data.get("data_quality") or False,
+            persistence_column=form.cleaned_data.get("persistence") or False,
         )
         if report
         else ""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import approvals, data_quality, detail, entry, grid, indicators, report, sub_areas
+from . import approvals, cost, data_quality, detail, entry, grid, indicators, report, spc, sub_areas
 
 app_name = "indicators"
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path("<int:pk>/sub-areas/", sub_areas.indicator_sub_areas_page, name="indicator-sub-areas"),
     path("<int:pk>/history/", detail.indicator_history_page, name="history"),
     path("<int:pk>/commentary/", detail.commentary_add_page, name="commentary"),
+    path("<int:pk>/cost/", cost.cost_pairing_page, name="cost-pairing"),
+    path("<int:pk>/spc/baseline/", spc.spc_baseline_page, name="spc-baseline"),
     path("<int:pk>/enter/", entry.value_entry_page, name="enter"),
     path("<int:pk>/check/", entry.value_check_api, name="check"),
 ]

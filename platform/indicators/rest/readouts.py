@@ -10,11 +10,14 @@ from rest_framework.response import Response
 
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
+from goldenthread.platform.indicators.domain.cost import UNIT_COST_PLACES
+from goldenthread.platform.indicators.domain.data_quality import QualityScore
 from goldenthread.platform.indicators.domain.part_year import year_of
 from goldenthread.platform.indicators.domain.status import STATUS_PRESENTATION
 from goldenthread.platform.indicators.domain.trends import TREND_PRESENTATION
 
 from ..models import AuditEntry
+from ..selectors.cost import ReportCost
 from ..selectors.exports import audit_sheet
 from ..selectors.indicators import audit_list, indicator_get
 from ..selectors.report import Reading, ReportRow, SubAreaRow, performance_report
@@ -118,6 +121,46 @@ def row_output(row: ReportRow) -> dict[str, Any]:
             if row.forecast is not None
             else {}
         ),
+        **({"cost": report_cost_output(row.cost)} if row.cost is not None else {}),
+        **(
+            {"data_quality": quality_cell_output(row.data_quality)}
+            if row.data_quality is not None
+            else {}
+        ),
+        **(
+            {
+                "persistence": {
+                    "off_target_periods": row.persistence.off_target_periods,
+                    "special_cause_concerning": row.persistence.special_cause_concerning,
+                }
+            }
+            if row.persistence is not None
+            else {}
+        ),
+    }
+
+
+def report_cost_output(cost: ReportCost) -> dict[str, Any]:
+    def money(value):
+        return None if value is None else f"{value:.{UNIT_COST_PLACES}f}"
+
+    return {
+        "cost_indicator": cost.cost_code,
+        "measure": cost.measure,
+        "cost": number(cost.cost),
+        "unit_cost": money(cost.unit_cost),
+        "previous_unit_cost": money(cost.previous_unit_cost),
+        "trend": str(cost.trend),
+        "trend_label": TREND_PRESENTATION[cost.trend].label,
+    }
+
+
+def quality_cell_output(score: QualityScore) -> dict[str, Any]:
+    return {
+        "score": score.percent,
+        "words": score.words,
+        "summary": score.summary,
+        "failed": list(score.failed),
     }
 
 
@@ -174,6 +217,22 @@ class ReportApi(IndicatorsApi):
             schema.query(
                 "forecast", "true: each row also has its year-end forecast.", OpenApiTypes.BOOL
             ),
+            schema.query(
+                "cost",
+                "true: rows of PIs with a cost measure also have their cost and unit cost.",
+                OpenApiTypes.BOOL,
+            ),
+            schema.query(
+                "data_quality",
+                "true: each row also has its PI's data-quality score in words.",
+                OpenApiTypes.BOOL,
+            ),
+            schema.query(
+                "persistence",
+                "true: each row also has how many periods in a row its PI has been off target "
+                "and whether SPC says special cause concerning, as of the period's end.",
+                OpenApiTypes.BOOL,
+            ),
         ],
         responses={200: schema.ReportSerializer, **schema.errors(400, 404)},
     )
@@ -187,6 +246,9 @@ class ReportApi(IndicatorsApi):
             year_columns=_yes(request, "year_columns"),
             sub_areas=_yes(request, "sub_areas"),
             forecast=_yes(request, "forecast"),
+            cost=_yes(request, "cost"),
+            data_quality=_yes(request, "data_quality"),
+            persistence=_yes(request, "persistence"),
         )
         return Response(
             {

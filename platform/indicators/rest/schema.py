@@ -259,6 +259,30 @@ class TargetDeleteSerializer(serializers.Serializer):
 # --- readouts ------------------------------------------------------------------------------
 
 
+class ReportCostSerializer(serializers.Serializer):
+    cost_indicator = serializers.CharField(help_text="The cost PI's code.")
+    measure = serializers.CharField(help_text="spend or unit_cost.")
+    cost = nullable_number(help_text="The cost PI's figure for the period.")
+    unit_cost = serializers.CharField(allow_null=True, help_text="To the penny, or null.")
+    previous_unit_cost = serializers.CharField(allow_null=True)
+    trend = serializers.CharField(help_text="Of the unit cost: falling is improving.")
+    trend_label = serializers.CharField()
+
+
+class ReportPersistenceSerializer(serializers.Serializer):
+    off_target_periods = serializers.IntegerField(
+        help_text="Periods in a row off target up to the latest by the period's end."
+    )
+    special_cause_concerning = serializers.BooleanField()
+
+
+class DataQualityCellSerializer(serializers.Serializer):
+    score = serializers.IntegerField(allow_null=True, help_text="Percent; null if not assessed.")
+    words = serializers.CharField(help_text="Good, Some concerns, Poor or Not yet assessed.")
+    summary = serializers.CharField(help_text="The words with the failed checks.")
+    failed = serializers.ListField(child=serializers.CharField())
+
+
 class ForecastSerializer(serializers.Serializer):
     year = serializers.CharField(allow_null=True, help_text="The financial year forecast.")
     available = serializers.BooleanField()
@@ -349,6 +373,17 @@ class ReportRowSerializer(serializers.Serializer):
         allow_null=True, required=False, help_text="With ?forecast=true: the year-end forecast."
     )
     sub_areas = ReportSubAreaSerializer(many=True, help_text="With ?sub_areas=true.")
+    cost = ReportCostSerializer(
+        allow_null=True,
+        required=False,
+        help_text="With ?cost=true: the PI's cost and unit cost; null without a cost measure.",
+    )
+    data_quality = DataQualityCellSerializer(
+        required=False, help_text="With ?data_quality=true: the PI's data-quality score."
+    )
+    persistence = ReportPersistenceSerializer(
+        required=False, help_text="With ?persistence=true: off target in a row, SPC concern."
+    )
 
 
 class ReportSerializer(serializers.Serializer):

@@ -72,6 +72,7 @@ class TargetListApi(IndicatorsApi):
             sub_area=sub_area_or_none(data.get("sub_area_id")),
             note=data["note"],
             reason=data["reason"],
+            interface="rest",
         )
         return Response(target_output(target), status=status.HTTP_201_CREATED)
 

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from . import bulk_verification, data_quality, forecast, indicators, readouts, spc, targets, values
+from . import (
+    bulk_verification,
+    cost,
+    data_quality,
+    forecast,
+    indicators,
+    readouts,
+    spc,
+    targets,
+    values,
+)
 
 app_name = "indicators-api"
 
@@ -36,6 +46,7 @@ urlpatterns = [
     path("<int:pk>/commentary/", values.CommentaryListApi.as_view(), name="commentary-list"),
     path("<int:pk>/status/", readouts.IndicatorStatusApi.as_view(), name="indicator-status"),
     path("<int:pk>/forecast/", forecast.IndicatorForecastApi.as_view(), name="indicator-forecast"),
+    path("<int:pk>/cost/", cost.IndicatorCostApi.as_view(), name="indicator-cost"),
     path("<int:pk>/spc/", spc.SpcApi.as_view(), name="indicator-spc"),
     path("<int:pk>/spc/baseline/", spc.SpcBaselineApi.as_view(), name="indicator-spc-baseline"),
     path("<int:pk>/audit/", readouts.IndicatorAuditApi.as_view(), name="indicator-audit"),

@@ -144,7 +144,12 @@ class IndicatorValueListApi(IndicatorsApi):
         pi = indicator_get(pk=pk)
         serializer = ValueInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        row = value_enter(actor=request.user, indicator=pi, **value_arguments(serializer.data))
+        row = value_enter(
+            actor=request.user,
+            indicator=pi,
+            interface="rest",
+            **value_arguments(serializer.data),
+        )
         return Response(value_output(value_get(pk=row.pk)), status=status.HTTP_201_CREATED)
 
 

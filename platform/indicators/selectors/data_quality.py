@@ -38,7 +38,10 @@ def _facts(row: IndicatorValue, indicator: Indicator, settings, reopened, commen
         has_numerator=row.numerator is not None,
         has_denominator=row.denominator is not None,
         restated=key in reopened,
-        confirmed_unusual=row.out_of_range_confirmed or row.large_change_confirmed,
+        # Out of range, far from the previous period, or far from its history or its peers.
+        confirmed_unusual=(
+            row.out_of_range_confirmed or row.large_change_confirmed or row.anomaly_confirmed
+        ),
         confirmation_note=row.out_of_range_note,
         off_target=row.status == Status.OFF_TARGET,
         has_commentary=key in commented,

@@ -38,6 +38,7 @@ from goldenthread.platform.indicators.domain.calculation import (
     SubValue,
     roll_up,
 )
+from goldenthread.platform.indicators.domain.data_quality import QualityScore
 from goldenthread.platform.indicators.domain.forecast import Forecast
 from goldenthread.platform.indicators.domain.part_year import (
     NO_YEAR_TO_DATE_TARGET,
@@ -49,11 +50,13 @@ from goldenthread.platform.indicators.domain.status import Polarity, Status, Tol
 from goldenthread.platform.indicators.domain.trends import Trend, trend
 
 from ..domain.choices import ValueState, WorkflowStatus
+from ..domain.forecast import PAST_YEARS, forecast_from_values
 from ..models import Indicator, IndicatorValue, PerformanceSettings, ServiceArea
 from ..models.indicators import period_type_of
 from ..services.common import assess_indicator, parse_code
+from .cost import ReportCost, report_costs
+from .data_quality import quality_by_indicator
 from .due import due_date_for
-from .forecast import PAST_YEARS, forecast_from_values
 from .report_data import (
     ReportCommentary,
     ReportIndicator,
@@ -63,6 +66,7 @@ from .report_data import (
     StoredValue,
     service_areas,
 )
+from .spc import Persistence, persistence_by_indicator
 
 __all__ = [
     "Reading",
@@ -137,6 +141,13 @@ class ReportRow(NamedTuple):
     sub_areas: tuple[SubAreaRow, ...] = ()
     # The year-end forecast of the current reading's year, when asked for (`forecast=True`).
     forecast: Forecast | None = None
+    # The cost beside the figure (`cost=True`, PIs with a cost measure; `selectors.cost`).
+    cost: ReportCost | None = None
+    # The PI's data-quality score (`data_quality=True`; `selectors.data_quality`).
+    data_quality: QualityScore | None = None
+    # Off target N periods in a row and SPC's special cause concerning, as of the report
+    # period's end (`persistence=True`; `selectors.spc.persistence_by_indicator`).
+    persistence: Persistence | None = None
 
 
 @dataclass(frozen=True)
@@ -512,6 +523,9 @@ def performance_report(
     year_columns: bool = False,
     sub_areas: bool = False,
     forecast: bool = False,
+    cost: bool = False,
+    data_quality: bool = False,
+    persistence: bool = False,
 ) -> Report:
     """The report for a period (usually a quarter): per PI, grouped by service area and sorted
     by code, the current value and target, status, the previous period's value with the
@@ -531,7 +545,12 @@ def performance_report(
     each row also carries its sub-areas' figures for the current reading (`SubAreaRow`), read
     in two more queries whatever the number of PIs. `forecast`: each row also carries the
     year-end forecast of its year (`selectors.forecast`), from the year's and the five past
-    years' values, read in the same query as the rest.
+    years' values, read in the same query as the rest. `cost`: rows of PIs with a cost
+    measure carry its figure and unit cost for the same period (`selectors.cost`: one query,
+    plus the report's own for the cost PIs when there are any). `data_quality`: each row
+    carries its PI's data-quality score (`selectors.data_quality`: at most four queries).
+    `persistence`: each row carries how many periods in a row its PI has been off target and
+    whether SPC says special cause concerning, up to the report period's end (two queries).
     """
     report_period = parse_code(period_code)
     today = today or timezone.localdate()
@@ -592,8 +611,50 @@ def performance_report(
         if areas_of is not None:
             row = row._replace(sub_areas=_sub_area_rows(indicator, plan, *areas_of))
         by_area[indicator.service_area].append(row)
+    if cost or data_quality or persistence:
+        _add_cost_and_quality(
+            by_area,
+            cost=cost,
+            data_quality=data_quality,
+            persistence=persistence,
+            period_code=period_code,
+            approved_only=approved_only,
+            today=today,
+            up_to=report_period.end,
+        )
     # The PIs came in code order, and each service area's rows keep it.
     return Report(period=report_period, groups=sorted(by_area.items(), key=_area_order))
+
+
+def _add_cost_and_quality(
+    by_area: dict,
+    *,
+    cost: bool,
+    data_quality: bool,
+    persistence: bool,
+    period_code: str,
+    approved_only,
+    today,
+    up_to: date,
+) -> None:
+    rows = [row for area_rows in by_area.values() for row in area_rows]
+    costs = (
+        report_costs(rows=rows, period_code=period_code, approved_only=approved_only, today=today)
+        if cost
+        else {}
+    )
+    indicators = [row.indicator for row in rows]
+    quality = quality_by_indicator(indicators) if data_quality else {}
+    runs = persistence_by_indicator(indicators, up_to=up_to) if persistence else {}
+    for area, area_rows in by_area.items():
+        by_area[area] = [
+            row._replace(
+                cost=costs.get(row.indicator.id),
+                data_quality=quality.get(row.indicator.id),
+                persistence=runs.get(row.indicator.id),
+            )
+            for row in area_rows
+        ]
 
 
 def _sub_area_reader(

@@ -3,14 +3,16 @@ an annual target, its periods' targets. Three queries whatever the history's len
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from goldenthread.platform.core.periods import Period, PeriodType, sub_periods
 
 from ..domain.calculation import Rollup
 from ..domain.choices import ValueState
-from ..domain.target_sanity import Advice, target_advice
+from ..domain.target_sanity import Advice, peer_quartile_advice, target_advice
 from ..models import Indicator, IndicatorValue, SubArea, Target
+from .peers import PeerValues, latest_peer_values
 
 YEAR_TYPES = (PeriodType.FINANCIAL_YEAR, PeriodType.CALENDAR_YEAR, PeriodType.ACADEMIC_YEAR)
 
@@ -22,13 +24,20 @@ def advice_for_target(
     value: Decimal,
     sub_area: SubArea | None = None,
     cumulative: bool | None = None,
+    reader_user=None,
+    interface: str | None = None,
 ) -> list[Advice]:
     """Words of advice on `value` as the target of `indicator` for `period` (never a block).
 
     Current performance is the latest entered value of the PI's own period type (for the same
     sub-area, or overall); the history is every such value. A cumulative profile (the
     default for a year-to-date PI) ends at the year's figure, so the year is compared with
-    its last period's target rather than the sum."""
+    its last period's target rather than the sum.
+
+    With `reader_user` and `interface` (a person setting one target by page or REST), a
+    catalogue PI's consented benchmarking peers are read (`selectors.peers`, logged as a
+    read): their values widen "what has been achieved" for the unrealistic check, and each
+    club's quartiles are given as a guide. Overall targets only: peers publish whole areas."""
     history = list(
         IndicatorValue.objects.filter(
             indicator=indicator,
@@ -56,12 +65,30 @@ def advice_for_target(
         cumulative = indicator.year_to_date
     if profile and cumulative:
         profile, sums = profile[-1:], False
-    return target_advice(
+    peers: Sequence[PeerValues] = ()
+    if reader_user is not None and interface and sub_area is None:
+        peers = latest_peer_values(
+            indicator=indicator, up_to=period, reader_user=reader_user, interface=interface
+        )
+    advice = target_advice(
         target=value,
         polarity=indicator.polarity,
         decimal_places=indicator.decimal_places,
         current=history[-1] if history else None,
         history=history,
+        peer_values=[number for club in peers for number in club.values],
         profile=profile,
         profile_sums=sums,
     )
+    for club in peers:
+        guide = peer_quartile_advice(
+            target=value,
+            polarity=indicator.polarity,
+            decimal_places=indicator.decimal_places,
+            club=club.club,
+            period_label=club.period.label,
+            values=club.values,
+        )
+        if guide is not None:
+            advice.append(guide)
+    return advice

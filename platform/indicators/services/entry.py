@@ -28,13 +28,28 @@ from goldenthread.platform.core.errors import DomainError
 
 from ..domain.choices import ValueState
 from ..models import Indicator, IndicatorValue, PerformanceSettings, SubArea
+from ..selectors.peers import PeerValues
 from .common import settings_for
-from .values import commentary_add, value_enter
+from .values import commentary_add, peers_for_entry, value_enter
 from .workflow import value_submit
 
 
+def value_save(*, interface: str | None = None, **arguments: Any) -> IndicatorValue:
+    """`_value_save`, with a catalogue PI's benchmarking peers read first, outside the
+    transaction, when a person saves one value through `interface` (see `value_enter`)."""
+    if interface:
+        arguments["peers"] = peers_for_entry(
+            indicator=arguments["indicator"],
+            period_code=arguments["period_code"],
+            sub_area=arguments.get("sub_area"),
+            actor=arguments["actor"],
+            interface=interface,
+        )
+    return _value_save(**arguments)
+
+
 @transaction.atomic
-def value_save(
+def _value_save(
     *,
     actor: User,
     indicator: Indicator,
@@ -50,9 +65,11 @@ def value_save(
     submit: bool = False,
     settings: PerformanceSettings | None = None,
     sub_area: SubArea | None = None,
+    peers: Sequence[PeerValues] | None = None,
 ) -> IndicatorValue:
     """Enter (or keep) a value as a draft, add its commentary if any, and submit it if asked;
-    all or nothing for this value. An unchanged draft is simply submitted (or left as it is)."""
+    all or nothing for this value. An unchanged draft is simply submitted (or left as it is).
+    `peers`: as `value_enter`'s (the peer comparison)."""
     row = value_enter(
         actor=actor,
         indicator=indicator,
@@ -66,6 +83,7 @@ def value_save(
         reason=reason,
         settings=settings,
         sub_area=sub_area,
+        peers=peers,
     )
     text = (commentary or "").strip()
     if text:

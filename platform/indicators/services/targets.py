@@ -121,9 +121,11 @@ def target_set(
     sub_area: SubArea | None = None,
     note: str = "",
     reason: str = "",
+    interface: str | None = None,
 ) -> Target:
     """Set (or change) the target of a PI for one of its periods, or for a longer period made
-    of whole ones (the year), optionally for one sub-area."""
+    of whole ones (the year), optionally for one sub-area. `interface` ("page", "rest"): the
+    door a person set it through, for the advice's read of benchmarking peers (none without)."""
     require_manage(actor)
     target = _set_target(
         actor=actor,
@@ -134,11 +136,18 @@ def target_set(
         note=note,
         reason=reason,
     )
-    _attach_advice(target, indicator)
+    _attach_advice(target, indicator, actor=actor, interface=interface)
     return target
 
 
-def _attach_advice(target: Target, indicator: Indicator, *, cumulative: bool | None = None) -> None:
+def _attach_advice(
+    target: Target,
+    indicator: Indicator,
+    *,
+    cumulative: bool | None = None,
+    actor: User | None = None,
+    interface: str | None = None,
+) -> None:
     """Advice on the saved target (unambitious, unrealistic, out of line with its profile),
     carried on the returned object for the page and REST to show; advice never blocks."""
     target.advice = advice_for_target(
@@ -147,6 +156,8 @@ def _attach_advice(target: Target, indicator: Indicator, *, cumulative: bool | N
         value=target.value,
         sub_area=target.sub_area,
         cumulative=cumulative,
+        reader_user=actor,
+        interface=interface,
     )
 
 

@@ -16,6 +16,7 @@ from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import Conflict, DomainError, PermissionDenied
 from goldenthread.platform.core.periods import Period
 from goldenthread.platform.core.validation import validation_message
+from goldenthread.platform.indicators.domain.anomaly import peer_anomaly
 from goldenthread.platform.indicators.domain.calculation import (
     CalculationError,
     calculated_value,
@@ -32,6 +33,7 @@ from ..domain.choices import AuditAction, OutOfRangePolicy, UnitKind, ValueState
 from ..models import Commentary, Indicator, IndicatorValue, PerformanceSettings, SubArea
 from ..models.fields import DECIMAL_PLACES
 from ..permissions import can_comment, require_enter, require_enter_any
+from ..selectors.peers import PeerValues, peer_values_for_period
 from .audit import audit_record, changed_only, snapshot
 from .common import (
     anomaly_rule,
@@ -218,11 +220,18 @@ def value_check(
     history: list[tuple[str, Decimal]] = UNSET,
     rule: ChangeRule | None = None,
     today=None,
+    reader_user=None,
+    interface: str | None = None,
+    peers: Sequence[PeerValues] | None = None,
 ) -> ValueCheck:
     """Check a value for a PI and period and work out its status, saving nothing.
 
     Pass `settings`, `target`, `history` (the earlier values, oldest first, as
     `value_history` gives them) and `rule` when checking many values at once to save queries.
+    With `reader_user` and `interface`, an overall value of a catalogue PI is also compared
+    with the values consented benchmarking peers published for the period
+    (`domain.anomaly.peer_anomaly`); the read is logged as the comparison's. Or pass
+    `peers` read already (`peers_for_entry`), as the services do before their transaction.
     """
     problems: list[str] = []
     period: Period | None = None
@@ -266,6 +275,18 @@ def value_check(
         odd = value_anomaly(draft.value, period, history, anomaly_rule())
         if odd:
             anomalous.append(sentence(odd))
+        elif sub_area is None and (peers is not None or (reader_user and interface)):
+            if peers is None:
+                peers = peers_for_entry(
+                    indicator=indicator,
+                    period_code=period.code,
+                    sub_area=None,
+                    actor=reader_user,
+                    interface=interface,
+                )
+            odd = _far_from_peers(draft.value, peers)
+            if odd:
+                anomalous.append(sentence(odd))
     status = None
     if not problems and period is not None:
         if target is UNSET:
@@ -294,6 +315,33 @@ def value_check(
     )
 
 
+def peers_for_entry(
+    *, indicator: Indicator, period_code: str, sub_area: SubArea | None, actor, interface: str
+) -> list[PeerValues]:
+    """Consented benchmarking peers' values for an overall value of a catalogue PI being
+    entered (`selectors.peers`; the read is logged). Read before a service's transaction, so
+    the log of the read stays when the value is refused (the person saw the peers' figures)."""
+    if sub_area is not None or not indicator.catalogue_code:
+        return []
+    try:
+        period = indicator_period(indicator, period_code)
+    except DomainError:
+        return []  # the check itself says what is wrong with the period
+    return peer_values_for_period(
+        indicator=indicator, period=period, reader_user=actor, interface=interface
+    )
+
+
+def _far_from_peers(value: Decimal, peers: Sequence[PeerValues]) -> str | None:
+    """The first club whose peers' values for the period make `value` an outlier, in words."""
+    rule = anomaly_rule()
+    for club in peers:
+        odd = peer_anomaly(value, peers=club.values, rule=rule)
+        if odd:
+            return f"{odd} in {club.club}"
+    return None
+
+
 def kept_note(row: IndicatorValue | None, check: ValueCheck) -> str:
     """The note a stored value was confirmed with, while the value is unchanged: a confirmed
     value saved again (re-submitted after being sent back, imported again) needs no new
@@ -319,8 +367,22 @@ def _refuse_if_locked(row: IndicatorValue) -> None:
         )
 
 
+def value_enter(*, interface: str | None = None, **arguments: Any) -> IndicatorValue:
+    """`_value_enter`, with a catalogue PI's benchmarking peers read first (outside the
+    transaction) when a person enters one value through `interface` ("page", "rest")."""
+    if interface and arguments.get("peers") is None:
+        arguments["peers"] = peers_for_entry(
+            indicator=arguments["indicator"],
+            period_code=arguments["period_code"],
+            sub_area=arguments.get("sub_area"),
+            actor=arguments["actor"],
+            interface=interface,
+        )
+    return _value_enter(**arguments)
+
+
 @transaction.atomic
-def value_enter(
+def _value_enter(
     *,
     actor: User,
     indicator: Indicator,
@@ -334,8 +396,13 @@ def value_enter(
     out_of_range_note: str = "",
     reason: str = "",
     settings: PerformanceSettings | None = None,
+    peers: Sequence[PeerValues] | None = None,
 ) -> IndicatorValue:
     """Enter or correct the value of a PI for a period (and sub-area), as a draft.
+
+    `peers` (`peers_for_entry`, read by `value_enter` when a person enters one value through
+    a page or REST): a catalogue PI's value is also compared with the values consented
+    benchmarking peers published for the period. Bulk doors leave it out.
 
     Refused when the period does not match the PI's frequency, the number is invalid, the value
     is out of range (unless the PI allows confirming it and `confirm_out_of_range` is given
@@ -354,6 +421,7 @@ def value_enter(
         state=state,
         sub_area=sub_area,
         settings=settings,
+        peers=peers,
     )
     if check.problems:
         raise DomainError(" ".join(check.problems), extra={"problems": list(check.problems)})

@@ -9,7 +9,13 @@ from rest_framework.response import Response
 from .. import permissions
 from ..models import AuditorAccessLog, PlanningSettings
 from ..selectors.actions import actions_behind, decorate, overdue_actions
-from ..selectors.exceptions import overdue_by_person, overdue_trend, pis_off_target_without_action
+from ..selectors.exceptions import (
+    overdue_by_person,
+    overdue_trend,
+    pis_off_target_without_action,
+    pis_special_cause_concerning,
+    with_insight,
+)
 from ..selectors.home import my_items
 from ..selectors.risks import risks_review_overdue
 from ..selectors.search import search
@@ -30,6 +36,38 @@ class BriefIndicator(serializers.Serializer):
     title = serializers.CharField()
     latest_status = serializers.CharField(allow_null=True)
     owner_id = serializers.IntegerField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="PlanningDataQuality")
+class DataQualityOutput(serializers.Serializer):
+    score = serializers.IntegerField(
+        source="percent", allow_null=True, help_text="Percent; null if not assessed."
+    )
+    words = serializers.CharField(help_text="Good, Some concerns, Poor or Not yet assessed.")
+    summary = serializers.CharField(help_text="The words with the failed checks and periods.")
+    failed = serializers.ListField(child=serializers.CharField())
+
+
+class _WithInsight(serializers.ListSerializer):
+    """Reads the page's persistence and data quality for its PIs at once (`with_insight`:
+    a fixed number of queries per page, whatever its size)."""
+
+    def to_representation(self, data):
+        return super().to_representation(with_insight(list(data)))
+
+
+@extend_schema_serializer(component_name="PlanningIndicatorException")
+class IndicatorException(BriefIndicator):
+    off_target_periods = serializers.IntegerField(
+        help_text="Periods in a row off target, up to the latest (0 when on target)."
+    )
+    special_cause_concerning = serializers.BooleanField(
+        help_text="Whether the PI's SPC chart shows special cause concerning at its latest value."
+    )
+    data_quality = DataQualityOutput()
+
+    class Meta:
+        list_serializer_class = _WithInsight
 
 
 @extend_schema_serializer(component_name="PlanningItemBrief")
@@ -168,17 +206,38 @@ class ActionsBehindApi(PlanningApi):
 
 
 class PisOffTargetApi(PlanningApi):
-    """Active PIs off target with no open action linked to them."""
+    """Active PIs off target with no open action linked to them, each with how many periods
+    in a row it has been off target, whether SPC says special cause concerning, and its
+    data-quality score in words (as the exceptions page shows them)."""
 
     @extend_schema(
         operation_id="planning_exceptions_pis_off_target",
         summary="List PIs off target",
         tags=TAGS,
         parameters=PAGE,
-        responses={200: paginated_schema(BriefIndicator, "PiOffTarget"), **errors(*READ)},
+        responses={200: paginated_schema(IndicatorException, "PiOffTarget"), **errors(*READ)},
     )
     def get(self, request):
-        return self.paginate(request, pis_off_target_without_action(), BriefIndicator)
+        return self.paginate(request, pis_off_target_without_action(), IndicatorException)
+
+
+class PisSpecialCauseApi(PlanningApi):
+    """Active PIs whose SPC chart shows special cause concerning at their latest value,
+    whatever their status against target, with the same persistence and data quality."""
+
+    @extend_schema(
+        operation_id="planning_exceptions_pis_special_cause_concerning",
+        summary="List PIs whose SPC chart shows special cause concerning",
+        tags=TAGS,
+        parameters=PAGE,
+        responses={
+            200: paginated_schema(IndicatorException, "PiSpecialCauseConcerning"),
+            **errors(*READ),
+        },
+    )
+    def get(self, request):
+        items = pis_special_cause_concerning().items
+        return self.paginate(request, items, IndicatorException)
 
 
 class ReviewOverdueApi(PlanningApi):

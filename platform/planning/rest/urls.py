@@ -48,6 +48,11 @@ urlpatterns = [
     path("exceptions/actions-behind/", reports.ActionsBehindApi.as_view(), name="planning-behind"),
     path("exceptions/pis-off-target/", reports.PisOffTargetApi.as_view(), name="planning-pis-off"),
     path(
+        "exceptions/pis-special-cause-concerning/",
+        reports.PisSpecialCauseApi.as_view(),
+        name="planning-pis-special-cause",
+    ),
+    path(
         "exceptions/risks-review-overdue/",
         reports.ReviewOverdueApi.as_view(),
         name="planning-review-overdue",

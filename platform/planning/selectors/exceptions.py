@@ -153,14 +153,20 @@ def pis_off_target(*, limit: int) -> Capped:
         .annotate(has_open_action=Exists(open_link))
         .order_by("code")
     )
-    items = _with_persistence(list(qs[:limit]))
+    return Capped(with_insight(list(qs[:limit])), qs.count())
+
+
+def with_insight(items: list[Indicator]) -> list[Indicator]:
+    """`_with_persistence`, and each PI's data-quality score as `data_quality`; six queries
+    for the lot (the page's lists and REST's pages alike)."""
+    _with_persistence(items)
     scores = quality_by_indicator(items)
     for pi in items:
         pi.data_quality = scores[pi.pk]
-    return Capped(items, qs.count())
+    return items
 
 
-def pis_special_cause_concerning(*, limit: int) -> Capped:
+def pis_special_cause_concerning(*, limit: int | None = None) -> Capped:
     """Every active PI whose SPC chart says special cause concerning at its latest value,
     whatever its status against target (a signal can come before a target is missed); three
     queries. Judged in Python over every active PI's values, since the rules need the series."""
@@ -168,7 +174,7 @@ def pis_special_cause_concerning(*, limit: int) -> Capped:
         Indicator.objects.filter(is_active=True).select_related("owner").order_by("code")
     )
     concerning = [pi for pi in _with_persistence(candidates) if pi.special_cause_concerning]
-    return Capped(concerning[:limit], len(concerning))
+    return Capped(concerning[:limit] if limit else concerning, len(concerning))
 
 
 def high_risks(*, limit: int, today: date | None = None) -> Capped:

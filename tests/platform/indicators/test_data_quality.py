@@ -114,3 +114,16 @@ def test_pi_page_shows_data_quality_beside_the_status(org_a, people, make_indica
     readout = readout[: readout.index("</dl>")]
     assert "<dt>Data quality</dt>" in readout
     assert "Some concerns (67%): 2024/25 Q1 submitted after the due date" in readout
+
+
+def test_an_anomaly_confirmed_without_a_note_counts_against_the_score(
+    in_alpha, people, make_indicator
+):
+    pi = make_indicator(code="DQ 5")
+    row = _submitted(people, pi, "2024/25 Q1", "70")
+    # As a value far from its history, confirmed, whose note was later lost (e.g. an import).
+    IndicatorValue.objects.filter(pk=row.pk).update(anomaly_confirmed=True, out_of_range_note="")
+    score = quality_by_indicator([pi])[pi.pk]
+    assert "2024/25 Q1 an unusual figure was confirmed without a note" in score.failed
+    IndicatorValue.objects.filter(pk=row.pk).update(out_of_range_note="A one-off contract")
+    assert quality_by_indicator([pi])[pi.pk].summary == "Good (100%)"

@@ -1,4 +1,5 @@
-"""XmR limits and the four Making Data Count rules, worked by hand.
+"""XmR limits and the four Making Data Count rules: worked by hand, and on a published example
+(SAS/QC's tyre diameters, at the end of this module).
 
 Worked example (15 monthly values, used as the baseline throughout):
 
@@ -160,3 +161,50 @@ def test_off_target_run():
     assert off_target_run(["off_target", "not_due", "off_target", None]) == 2
     assert off_target_run(["off_target", "missing", "off_target"]) == 1
     assert off_target_run(["off_target", "warning"]) == 0
+
+
+# --- A published example ------------------------------------------------------------------
+# SAS/QC User's Guide, "Example 9.4 Displaying Individual Measurements on an EWMA Chart"
+# (https://support.sas.com/documentation/cdl/en/qcug/63964/HTML/default/
+# qcug_macontrol_a0000000363.htm): the diameters of the steel belts of 30 tyres, and the
+# limits SAS's IRCHART statement prints for them (Output 9.4.1): mean 24.0083, average moving
+# range 0.056897, individuals limits 23.8571 and 24.1596, sigma 0.050423. SAS multiplies
+# the average moving range by 3 / d2 = 2.6587; Wheeler and Making Data Count round that to
+# 2.66, which moves the limits by 0.000075; with the half unit of SAS's printing (0.00005),
+# our limits agree with the printed ones to within 0.000125.
+TYRES = [
+    24.05, 23.99, 23.95, 23.93, 23.97, 24.02, 24.06, 24.10, 23.98, 24.03,
+    23.91, 24.06, 24.06, 23.96, 23.98, 24.06, 24.01, 24.00, 23.93, 23.92,
+    24.09, 24.11, 24.05, 23.98, 23.98, 24.06, 24.02, 24.06, 23.97, 23.96,
+]  # fmt: skip
+
+
+def test_the_published_sas_tyre_example_gives_its_printed_mean_and_limits():
+    result = xmr(TYRES)
+    assert result.mean == pytest.approx(24.0083, abs=0.00005)
+    assert result.average_moving_range == pytest.approx(0.056897, abs=0.0000005)
+    assert result.lower_limit == pytest.approx(23.8571, abs=0.000125)
+    assert result.upper_limit == pytest.approx(24.1596, abs=0.000125)
+    # With SAS's exact constant, the printed limits exactly (to their printed places).
+    exact = 3 / 1.128379 * result.average_moving_range
+    assert round(result.mean - exact, 4) == 23.8571 and round(result.mean + exact, 4) == 24.1596
+    # Sigma from the average moving range, as SAS's _STDDEV_ (d2 = 1.128).
+    assert (result.upper_near - result.mean) / 2 == pytest.approx(0.050423, abs=0.00002)
+    # Every diameter lies between the printed limits, so no point is outside them.
+    assert not flagged(result, Rule.OUTSIDE_LIMITS)
+
+
+def test_the_published_limits_judge_new_tyres_by_each_rule():
+    """The tyres' published limits as the baseline, then later tyres showing each signal."""
+    # One tyre beyond the printed upper limit 24.1596.
+    assert flagged(xmr([*TYRES, 24.17], baseline=(0, 29)), Rule.OUTSIDE_LIMITS) == [30]
+    # Seven tyres in a row above the printed mean 24.0083 (a shift).
+    shifted = xmr([*TYRES, *[24.03] * 7], baseline=(0, 29))
+    assert 36 in flagged(shifted, Rule.SHIFT)
+    # Six rises in a row, all within the limits (a trend).
+    rising = xmr([*TYRES, 23.90, 23.92, 23.94, 23.96, 23.98, 24.00], baseline=(0, 29))
+    assert 35 in flagged(rising, Rule.TREND)
+    # Two of three tyres beyond 2 sigma (24.0083 + 2 x 0.0504 = 24.1092) but inside 24.1596.
+    near = xmr([*TYRES, 24.12, 24.00, 24.13], baseline=(0, 29))
+    assert 32 in flagged(near, Rule.TWO_OF_THREE)
+    assert flagged(near, Rule.OUTSIDE_LIMITS) == []
