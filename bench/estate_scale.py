@@ -230,6 +230,7 @@ def spread(site: Site, organisations: int, requests: int, *, conn_max_age) -> tu
     connections.settings["default"]["CONN_MAX_AGE"] = conn_max_age
     times: list[float] = []
     cache_bytes: list[int] = []
+    errors: list[BaseException] = []
     lock = threading.Lock()
 
     def worker(offset: int) -> None:
@@ -250,6 +251,8 @@ def spread(site: Site, organisations: int, requests: int, *, conn_max_age) -> tu
             with lock:
                 times.extend(mine)
                 cache_bytes.append(used)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread below
+            errors.append(exc)
         finally:
             connections.close_all()
 
@@ -259,6 +262,8 @@ def spread(site: Site, organisations: int, requests: int, *, conn_max_age) -> tu
     for thread in threads:
         thread.join()
     connections.settings["default"]["CONN_MAX_AGE"] = 60
+    if errors:
+        raise SystemExit(f"a request thread failed: {errors[0]!r}")
     return statistics.median(times) * 1000, statistics.mean(cache_bytes) / 2**20
 
 
