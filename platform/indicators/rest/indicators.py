@@ -17,6 +17,7 @@ from ..selectors.indicators import (
     INDICATOR_FILTERS,
     indicator_get,
     indicator_list,
+    indicator_list_for_api,
     sub_area_get,
 )
 from ..services.common import to_decimal
@@ -189,7 +190,7 @@ class IndicatorListApi(IndicatorsApi):
         if download:
             sheet = indicator_sheet(indicators=indicator_list(filters=filters))
             return export_response(fmt=download, stem="indicators", sheet=sheet)
-        return self.paginate(request, indicator_list(filters=filters), indicator_output)
+        return self.paginate(request, indicator_list_for_api(filters=filters), indicator_output)
 
     @extend_schema(
         operation_id="indicators_create",
