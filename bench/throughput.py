@@ -1,4 +1,4 @@
-"""Benchmark: REST throughput under gunicorn with the settings of `infra/gunicorn.conf.py`.
+"""Benchmark: REST throughput under gunicorn with the settings production uses.
 
     .venv/bin/python bench/throughput.py [--duration 15] [--concurrency 8 32] [--pis 100] [--keep]
 
@@ -7,8 +7,9 @@ Issue #16's P6: at concurrency 8 the authenticated PI list should serve at least
 
 In one run, on a throw-away `<DATABASE_URL's name>_bench` database (dropped at the end): one
 organisation with `--pis` PIs (eight quarters of values and targets each, as `report.py` fills
-them) and an API key; gunicorn started from `infra/gunicorn.conf.py` with DEBUG off; then, for
-each concurrency, `wrk` (Debian's package; a small Python driver when it is missing) against
+them) and an API key; gunicorn started with `goldenthread.platform.gunicorn_conf` (as in
+production) and DEBUG off; then, for each concurrency, `wrk` (Debian's package; a small
+Python driver when it is missing) against
   * `/healthz` (database and broker ping, no sign-in) — the baseline,
   * `/api/v1/me/` with the API key (host routing, authentication, budgets, one row),
   * `/api/v1/indicators/` with the API key (the first page of the PI list),
@@ -101,7 +102,7 @@ def start_gunicorn(port: int, log_dir: Path) -> subprocess.Popen:
         "gunicorn",
         "goldenthread.platform.wsgi:application",
         "-c",
-        str(REPO / "infra" / "gunicorn.conf.py"),
+        "python:goldenthread.platform.gunicorn_conf",
         "--bind",
         f"127.0.0.1:{port}",
         "--access-logfile",

@@ -1,4 +1,5 @@
-"""gunicorn settings for production, the demo and the throughput benchmark (`bench/throughput.py`).
+"""gunicorn settings for production (infra/Dockerfile, compose), `make demo` and
+`bench/throughput.py`: `gunicorn -c python:goldenthread.platform.gunicorn_conf …`.
 
 Chosen by measurement on a 2-core machine (see infra/README.md, "Web server settings"); every
 value can be overridden by the GUNICORN_* variables below without editing this file.
