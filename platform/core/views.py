@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
@@ -26,11 +27,13 @@ def public_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/public_home.html")
 
 
+@csrf_exempt
 @platform_page
 def organisation_api_on_public_host(request: HttpRequest) -> JsonResponse:
     """Every `/api/…` path the public host does not serve: the organisation API lives on the
     organisation's host, so here it is a 404 in the API error body (never a 500 from a query
-    against tables the public schema does not have)."""
+    against tables the public schema does not have). CSRF-exempt because it acts on nothing:
+    a POST to an unknown API path is a 404 in JSON like a GET, not the HTML CSRF page."""
     return JsonResponse(error_body(NO_ORGANISATION_HERE, code="not_found"), status=404)
 
 
