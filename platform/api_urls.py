@@ -15,5 +15,6 @@ urlpatterns = [
     path("notifications/", include("goldenthread.platform.notifications.rest.urls")),
     path("reporting/", include("goldenthread.platform.reporting.rest.urls")),
     path("partnerships/", include("goldenthread.partnerships.rest.urls")),
+    path("support/", include("goldenthread.tenants.support.rest.urls")),
     *platform_urlpatterns,
 ]

@@ -37,6 +37,7 @@ urlpatterns = [
         "performance/",
         organisation_pages(include("goldenthread.platform.planning.pages.public_urls")),
     ),
+    path("support/", organisation_pages(include("goldenthread.tenants.support.pages.urls"))),
     path("users/", organisation_pages(include("goldenthread.platform.accounts.pages.users.urls"))),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,

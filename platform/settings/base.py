@@ -35,6 +35,7 @@ SHARED_APPS = [
     "goldenthread.shared_indicators.publication",
     "goldenthread.shared_indicators.benchmarking",
     "goldenthread.partnerships",
+    "goldenthread.tenants.support",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -92,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A helpdesk visitor's session holds only while its support access is live; read-only
+    # access refuses every write; every request of theirs is logged for the organisation.
+    "goldenthread.tenants.support.pages.middleware.SupportAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # An ended session (idle or too old) is refused before anything else looks at the user,
     # the MFA enrolment step and the auditor's access log included.
