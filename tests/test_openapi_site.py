@@ -14,6 +14,7 @@ AREAS = (
     "accounts",
     "notifications",
     "reporting",
+    "support",
 )
 
 

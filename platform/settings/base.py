@@ -359,6 +359,9 @@ SPECTACULAR_SETTINGS = {
         "MonitoringZoneEnum": "goldenthread.platform.planning.domain.choices.MonitoringZone",
         # Every kind's setting is one of the same three deliveries.
         "NotificationDeliveryEnum": "goldenthread.platform.notifications.domain.choices.Delivery",
+        # Support: two fields named "kind" (an access's, a request's).
+        "SupportAccessKindEnum": "goldenthread.tenants.support.domain.choices.AccessKind",
+        "SupportRequestKindEnum": "goldenthread.tenants.support.domain.choices.RequestKind",
     },
 }
 

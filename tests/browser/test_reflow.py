@@ -79,6 +79,8 @@ FILLED = {
     "benchmarking:members": {"club_id": "club"},
     "benchmarking:consent": {"club_id": "club"},
     "helpdesk:organisation": {"slug": "organisation_slug"},
+    "support:request": {"pk": "support_request"},
+    "helpdesk:support:request": {"pk": "support_request"},
     "reporting:definition": {"pk": "report_definition"},
     "reporting:edit": {"pk": "report_definition"},
     "reporting:archive": {"pk": "report_definition"},
@@ -105,6 +107,11 @@ NOT_VISITED = {
     "benchmarking:comparison", "catalogue:detail",
     "accounts:api-key-revoke", "accounts:password-reset-confirm",
     "helpdesk:suspend", "helpdesk:resume",
+    # Support: POST-only actions, and the one-time hand-off (tests/browser/test_support_access.py
+    # walks the visitor's pages under the banner).
+    "support:suggestion-vote", "support:announcement-dismiss", "support:access-revoke",
+    "support:enter", "helpdesk:support:open", "helpdesk:support:approve", "helpdesk:support:end",
+    "helpdesk:support:announcement-end",
     # Act or answer other than with a page: publication decisions (POST only), a run's status
     # (JSON) and a frozen pack's files.
     "public:approve", "public:reject", "public:withdraw", "public:pre-election-remove",
@@ -124,6 +131,7 @@ MUST_OPEN = {
     "accounts:security-key-remove": "officer",
     "users:detail": "officer",  # of the provider, who came in by single sign-on
     "notifications:unsubscribe": "provider",
+    "support:request": "officer",
 }
 # Not pages: the API, GraphQL, probes, and addresses that end a session.
 NOT_PAGES = (

@@ -144,7 +144,9 @@ def test_an_expired_hand_off_is_refused(org_a, grant, staff, staff_client):
 
     access = grant()
     token, _ = handoff_issue(actor=staff.user, access_id=access.pk)
-    SupportHandoff.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    SupportHandoff.objects.filter(access=access).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     assert Client(HTTP_HOST=host_of(org_a)).get(f"/support/enter/{token}/").status_code == 403
 
 
@@ -221,7 +223,7 @@ def test_only_administrators_grant_and_the_page_uses_words(
         ).status_code
         == 403
     )
-    assert not SupportAccess.objects.exists()
+    assert not SupportAccess.objects.filter(organisation=org_a).exists()
 
     page = admin_a_client.get("/support/access/")
     assert page.status_code == 200
@@ -230,7 +232,7 @@ def test_only_administrators_grant_and_the_page_uses_words(
         "/support/access/", {"staff": staff.user.pk, "duration": "8", "reason": "Ticket 42"}
     )
     assert made.status_code == 302
-    access = SupportAccess.objects.get()
+    access = SupportAccess.objects.get(organisation=org_a)
     assert not access.allow_write
     assert access.is_live()
     listing = admin_a_client.get("/support/access/").content.decode()
@@ -293,7 +295,7 @@ def test_break_glass_needs_a_written_reason_and_bounded_hours(org_a, staff):
         break_glass_request(
             actor=staff.user, organisation=org_a, reason="Council cannot sign in at all", hours=9
         )
-    assert not SupportAccess.objects.exists()
+    assert not SupportAccess.objects.filter(organisation=org_a).exists()
 
 
 def test_break_glass_with_one_staff_member_opens_nothing(org_a, staff, staff_client, open_on_host):
@@ -302,7 +304,7 @@ def test_break_glass_with_one_staff_member_opens_nothing(org_a, staff, staff_cli
         {"organisation": org_a.pk, "reason": "The council's only admin is locked out", "hours": 2},
     )
     assert asked.status_code == 302
-    access = SupportAccess.objects.get()
+    access = SupportAccess.objects.get(organisation=org_a)
     assert not access.is_live()
     # Approving one's own request is refused; the hand-off is refused while it waits.
     staff_client.post(f"/helpdesk/support/access/{access.pk}/approve/")
