@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +16,7 @@ from goldenthread.platform.core.pages import show_domain_error
 from goldenthread.tenants.helpdesk.permissions import helpdesk_staff_required
 from goldenthread.tenants.selectors import primary_host
 
+from ..domain.choices import HANDOFF_SECONDS
 from ..models import SupportRequest
 from ..selectors.access import accesses_of_staff, break_glass_waiting, recent_accesses
 from ..selectors.announcements import announcement_list
@@ -70,7 +71,9 @@ def access_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @helpdesk_staff_required
 def open_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """Issues a one-time hand-off and sends the browser to the organisation's host."""
+    """Issues a one-time hand-off and shows the link that spends it on the organisation's
+    host. A link, not a redirect: the page's CSP (`form-action 'self'`) rightly stops a form
+    from redirecting to another host."""
     try:
         token, access = handoff_issue(actor=request.user, access_id=pk)
     except DomainError as exc:
@@ -79,7 +82,15 @@ def open_page(request: HttpRequest, pk: int) -> HttpResponse:
     enter = reverse(
         "support:enter", kwargs={"token": token}, urlconf="goldenthread.platform.urls_tenant"
     )
-    return HttpResponseRedirect(_host_url(request, primary_host(access.organisation)) + enter)
+    return render(
+        request,
+        "support/console/open.html",
+        {
+            "access": access,
+            "url": _host_url(request, primary_host(access.organisation)) + enter,
+            "seconds": HANDOFF_SECONDS,
+        },
+    )
 
 
 @require_POST
