@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .helpdesk import views
+from .helpdesk import licensing_views, views
 
 app_name = "helpdesk"
 urlpatterns = [
@@ -11,4 +11,20 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/suspend/", views.organisation_suspend, name="suspend"),
     path("organisations/<slug:slug>/resume/", views.organisation_resume, name="resume"),
+]
+
+# Licensed modules, usage and helpdesk API keys (#15 items 5, 6, 10; s15c).
+urlpatterns += [
+    path(
+        "organisations/<slug:slug>/modules/",
+        licensing_views.organisation_modules,
+        name="modules",
+    ),
+    path("usage/", licensing_views.usage_dashboard, name="usage"),
+    path("api-keys/", licensing_views.api_keys, name="api-keys"),
+    path(
+        "api-keys/<int:credential_id>/revoke/",
+        licensing_views.api_key_revoke,
+        name="api-key-revoke",
+    ),
 ]

@@ -81,6 +81,7 @@ FILLED = {
     "helpdesk:organisation": {"slug": "organisation_slug"},
     "support:request": {"pk": "support_request"},
     "helpdesk:support:request": {"pk": "support_request"},
+    "helpdesk:modules": {"slug": "organisation_slug"},
     "reporting:definition": {"pk": "report_definition"},
     "reporting:edit": {"pk": "report_definition"},
     "reporting:archive": {"pk": "report_definition"},
@@ -106,12 +107,12 @@ NOT_VISITED = {
     "partnerships:agreement-action",
     "benchmarking:comparison", "catalogue:detail",
     "accounts:api-key-revoke", "accounts:password-reset-confirm",
-    "helpdesk:suspend", "helpdesk:resume",
     # Support: POST-only actions, and the one-time hand-off (tests/browser/test_support_access.py
     # walks the visitor's pages under the banner).
     "support:suggestion-vote", "support:announcement-dismiss", "support:access-revoke",
     "support:enter", "helpdesk:support:open", "helpdesk:support:approve", "helpdesk:support:end",
     "helpdesk:support:announcement-end",
+    "helpdesk:suspend", "helpdesk:resume", "helpdesk:api-key-revoke",
     # Act or answer other than with a page: publication decisions (POST only), a run's status
     # (JSON) and a frozen pack's files.
     "public:approve", "public:reject", "public:withdraw", "public:pre-election-remove",
@@ -137,6 +138,7 @@ MUST_OPEN = {
 NOT_PAGES = (
     "api/v1/",
     "api/schema/",
+    "api/helpdesk/",
     "graphql/",
     "healthz",
     "accounts/sign-out/",
