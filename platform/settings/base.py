@@ -362,6 +362,8 @@ SPECTACULAR_SETTINGS = {
         # Support: two fields named "kind" (an access's, a request's).
         "SupportAccessKindEnum": "goldenthread.tenants.support.domain.choices.AccessKind",
         "SupportRequestKindEnum": "goldenthread.tenants.support.domain.choices.RequestKind",
+        "SupportRequestStatusEnum": "goldenthread.tenants.support.domain.choices.RequestStatus",
+        "AnnouncementKindEnum": "goldenthread.tenants.support.domain.choices.AnnouncementKind",
         # Licensed modules, in the helpdesk API's fields (code, modules, licensed_modules).
         "ModuleEnum": "goldenthread.tenants.models.Module",
     },

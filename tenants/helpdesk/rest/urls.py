@@ -4,7 +4,7 @@ a comment naming the area."""
 
 from django.urls import path
 
-from . import organisations, usage
+from . import organisations, support, usage
 from .schema import HelpdeskSchemaApi
 
 urlpatterns = [
@@ -35,5 +35,21 @@ urlpatterns = [
         "organisations/<slug:slug>/usage/",
         usage.OrganisationUsageApi.as_view(),
         name="organisation-usage",
+    ),
+    # Announcements, the request queue and break-glass (#15 items 1, 7, 8; s15a).
+    path("announcements/", support.AnnouncementListApi.as_view(), name="announcements"),
+    path(
+        "announcements/<int:pk>/end/",
+        support.AnnouncementEndApi.as_view(),
+        name="announcement-end",
+    ),
+    path("requests/", support.RequestListApi.as_view(), name="requests"),
+    path("requests/<int:pk>/answer/", support.RequestAnswerApi.as_view(), name="request-answer"),
+    path("support-access/", support.AccessListApi.as_view(), name="support-access"),
+    path("break-glass/", support.BreakGlassApi.as_view(), name="break-glass"),
+    path(
+        "break-glass/<int:pk>/approve/",
+        support.BreakGlassApproveApi.as_view(),
+        name="break-glass-approve",
     ),
 ]
