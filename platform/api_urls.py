@@ -31,5 +31,6 @@ urlpatterns = [
         licensed(Module.PARTNERSHIPS, include("goldenthread.partnerships.rest.urls")),
     ),
     path("archive/", licensed(ALWAYS, include("goldenthread.tenants.archive.rest.urls"))),
+    path("support/", licensed(ALWAYS, include("goldenthread.tenants.support.rest.urls"))),
     *platform_urlpatterns,
 ]

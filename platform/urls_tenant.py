@@ -94,6 +94,11 @@ urlpatterns = [
         "organisation-data/",
         organisation_pages(licensed(ALWAYS, include("goldenthread.tenants.archive.pages.urls"))),
     ),
+    path(
+        "support/",
+        # Every organisation has support: not a licensed module.
+        organisation_pages(licensed(ALWAYS, include("goldenthread.tenants.support.pages.urls"))),
+    ),
     path("api/v1/", include("goldenthread.platform.api_urls")),
     *common_urlpatterns,
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .archive.pages import helpdesk as archive_views
 from .helpdesk import licensing_views, views
@@ -6,6 +6,7 @@ from .helpdesk import licensing_views, views
 app_name = "helpdesk"
 urlpatterns = [
     path("", views.organisation_list, name="organisations"),
+    path("support/", include("goldenthread.tenants.support.pages.console_urls")),
     path("staff-sign-ins/", views.staff_sign_ins, name="staff-sign-ins"),
     path("organisations/new/", views.organisation_provision, name="provision"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),

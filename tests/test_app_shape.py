@@ -21,6 +21,7 @@ APPS = [
     ("platform/notifications", "notifications", ()),
     ("platform/reporting", "reporting", ()),
     ("partnerships", "partnerships", ()),
+    ("tenants/support", "support", ()),
     ("shared_indicators", "shared_indicators", ("publication", "benchmarking")),
     ("shared_indicators/publication", "publication", ()),
     ("shared_indicators/benchmarking", "benchmarking", ()),

@@ -15,6 +15,7 @@ AREAS = (
     "notifications",
     "reporting",
     "archive",
+    "support",
 )
 
 

@@ -9,11 +9,12 @@ from tests.platform.reporting.test_api_write_refusals import WRITES as REPORTING
 from tests.platform.test_api_write_refusals import WRITES as PLATFORM
 from tests.refusals import rest_writes
 from tests.tenants.archive.test_api_write_refusals import WRITES as ARCHIVE
+from tests.tenants.support.test_api_write_refusals import WRITES as SUPPORT
 
 
 def test_every_rest_write_has_its_refusal_cases_and_every_case_a_write():
     served = rest_writes()
-    covered = {*PLATFORM, *PARTNERSHIPS, *REPORTING, *ARCHIVE}
+    covered = {*PLATFORM, *PARTNERSHIPS, *REPORTING, *ARCHIVE, *SUPPORT}
     assert sorted(served - covered) == [], "REST writes without refusal cases"
     assert sorted(covered - served) == [], "refusal cases for writes that do not exist"
     assert len(served) >= 50

@@ -37,6 +37,7 @@ SHARED_APPS = [
     "goldenthread.shared_indicators.benchmarking",
     "goldenthread.partnerships",
     "goldenthread.tenants.archive",  # exports, imports, backups and restores
+    "goldenthread.tenants.support",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -94,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A helpdesk visitor's session holds only while its support access is live; read-only
+    # access refuses every write; every request of theirs is logged for the organisation.
+    "goldenthread.tenants.support.pages.middleware.SupportAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # An ended session (idle or too old) is refused before anything else looks at the user,
     # the MFA enrolment step and the auditor's access log included.
@@ -366,6 +370,11 @@ SPECTACULAR_SETTINGS = {
         "MonitoringZoneEnum": "goldenthread.platform.planning.domain.choices.MonitoringZone",
         # Every kind's setting is one of the same three deliveries.
         "NotificationDeliveryEnum": "goldenthread.platform.notifications.domain.choices.Delivery",
+        # Support: two fields named "kind" (an access's, a request's).
+        "SupportAccessKindEnum": "goldenthread.tenants.support.domain.choices.AccessKind",
+        "SupportRequestKindEnum": "goldenthread.tenants.support.domain.choices.RequestKind",
+        "SupportRequestStatusEnum": "goldenthread.tenants.support.domain.choices.RequestStatus",
+        "AnnouncementKindEnum": "goldenthread.tenants.support.domain.choices.AnnouncementKind",
         # Licensed modules, in the helpdesk API's fields (code, modules, licensed_modules).
         "ModuleEnum": "goldenthread.tenants.models.Module",
     },

@@ -79,6 +79,8 @@ FILLED = {
     "benchmarking:members": {"club_id": "club"},
     "benchmarking:consent": {"club_id": "club"},
     "helpdesk:organisation": {"slug": "organisation_slug"},
+    "support:request": {"pk": "support_request"},
+    "helpdesk:support:request": {"pk": "support_request"},
     "helpdesk:modules": {"slug": "organisation_slug"},
     "helpdesk:organisation-data": {"slug": "organisation_slug"},
     "reporting:definition": {"pk": "report_definition"},
@@ -106,6 +108,11 @@ NOT_VISITED = {
     "partnerships:agreement-action",
     "benchmarking:comparison", "catalogue:detail",
     "accounts:api-key-revoke", "accounts:password-reset-confirm",
+    # Support: POST-only actions, and the one-time hand-off (tests/browser/test_support_access.py
+    # walks the visitor's pages under the banner).
+    "support:suggestion-vote", "support:announcement-dismiss", "support:access-revoke",
+    "support:enter", "helpdesk:support:open", "helpdesk:support:approve", "helpdesk:support:end",
+    "helpdesk:support:announcement-end",
     "helpdesk:suspend", "helpdesk:resume", "helpdesk:api-key-revoke",
     # Exports and backups (tenants/archive): these data make none; the pages that act are
     # POST only, the status is JSON and the downloads are files.
@@ -132,6 +139,7 @@ MUST_OPEN = {
     "accounts:security-key-remove": "officer",
     "users:detail": "officer",  # of the provider, who came in by single sign-on
     "notifications:unsubscribe": "provider",
+    "support:request": "officer",
 }
 # Not pages: the API, GraphQL, probes, and addresses that end a session.
 NOT_PAGES = (

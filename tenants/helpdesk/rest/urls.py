@@ -8,7 +8,7 @@ paths (which, for a POST, would first fail the CSRF check with an HTML page)."""
 
 from django.urls import path
 
-from . import archive, organisations, usage
+from . import archive, organisations, support, usage
 from .schema import HelpdeskSchemaApi
 
 urlpatterns = [
@@ -62,5 +62,21 @@ urlpatterns = [
         "organisations/<slug:slug>/backups/<int:pk>/restore-copy/",
         archive.RestoreCopyApi.as_view(),
         name="backup-restore-copy",
+    ),
+    # Announcements, the request queue and break-glass (#15 items 1, 7, 8; s15a).
+    path("announcements/", support.AnnouncementListApi.as_view(), name="announcements"),
+    path(
+        "announcements/<int:pk>/end/",
+        support.AnnouncementEndApi.as_view(),
+        name="announcement-end",
+    ),
+    path("requests/", support.RequestListApi.as_view(), name="requests"),
+    path("requests/<int:pk>/answer/", support.RequestAnswerApi.as_view(), name="request-answer"),
+    path("support-access/", support.AccessListApi.as_view(), name="support-access"),
+    path("break-glass/", support.BreakGlassApi.as_view(), name="break-glass"),
+    path(
+        "break-glass/<int:pk>/approve/",
+        support.BreakGlassApproveApi.as_view(),
+        name="break-glass-approve",
     ),
 ]

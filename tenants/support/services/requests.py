@@ -1,0 +1,161 @@
+"""Support requests and improvement suggestions: raised by an organisation's users,
+triaged and answered by the helpdesk, voted on by other organisations' users."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+from ..domain.choices import RequestKind, RequestStatus
+from ..models import SuggestionVote, SupportReply, SupportRequest
+from ..permissions import can_raise_requests, is_helpdesk_staff
+
+
+def _clean_page(page_url: str) -> str:
+    """Only a path on the host it was raised from is kept (never another site's address)."""
+    page_url = (page_url or "").strip()[:500]
+    return page_url if page_url.startswith("/") and not page_url.startswith("//") else ""
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor,
+    organisation,
+    kind: str,
+    subject: str,
+    description: str,
+    page_url: str = "",
+    user_agent: str = "",
+) -> SupportRequest:
+    if not can_raise_requests(actor):
+        raise PermissionDenied("Sign in with your own account to raise a request.")
+    problems = {}
+    if kind not in RequestKind.values:
+        problems["kind"] = "Choose whether this is a support request or a suggestion."
+    if not (subject or "").strip():
+        problems["subject"] = "Enter a short subject."
+    elif len(subject.strip()) > 150:
+        problems["subject"] = "The subject must be 150 characters or fewer."
+    if not (description or "").strip():
+        problems["description"] = "Describe the problem or the improvement."
+    elif len(description) > 5000:
+        problems["description"] = "The description must be 5,000 characters or fewer."
+    if problems:
+        raise DomainError(next(iter(problems.values())), extra={"fields": problems})
+    now = timezone.now()
+    return SupportRequest.objects.create(
+        organisation=organisation,
+        kind=kind,
+        subject=subject.strip(),
+        description=description.strip(),
+        page_url=_clean_page(page_url),
+        user_agent=(user_agent or "")[:500],
+        requester_id=actor.pk,
+        requester_name=actor.full_name or actor.email,
+        requester_email=actor.email,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+@transaction.atomic
+def request_answer(
+    *, actor, request_id: int, body: str = "", status: str | None = None, base_url: str = ""
+) -> SupportRequest:
+    """The helpdesk replies and/or sets the status; the requester is e-mailed on commit."""
+    if not is_helpdesk_staff(actor):
+        raise PermissionDenied("Only helpdesk staff answer requests.")
+    row = (
+        SupportRequest.objects.select_for_update()
+        .select_related("organisation")
+        .filter(pk=request_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("There is no such request.")
+    body = (body or "").strip()
+    if status is not None and status not in RequestStatus.values:
+        raise DomainError("Choose a status from the list.", extra={"fields": {"status": "x"}})
+    new_status = status or row.status
+    if not body and new_status == row.status:
+        raise DomainError(
+            "Write a reply or choose a new status.", extra={"fields": {"body": "empty"}}
+        )
+    reply = SupportReply.objects.create(
+        request=row,
+        from_helpdesk=True,
+        author_name=f"{actor.full_name or actor.email} (Golden Thread helpdesk)",
+        body=body,
+        status_before=row.status,
+        status_after=new_status,
+    )
+    row.status = new_status
+    row.updated_at = timezone.now()
+    row.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: notify_requester(reply_id=reply.pk, base_url=base_url))
+    return row
+
+
+def notify_requester(*, reply_id: int, base_url: str = "") -> None:
+    reply = SupportReply.objects.select_related("request__organisation").get(pk=reply_id)
+    send_mail(
+        subject=f"Your request \u201c{reply.request.subject}\u201d: "
+        f"{reply.request.get_status_display()}",
+        message=render_to_string(
+            "support/emails/request_update.txt", {"reply": reply, "base_url": base_url}
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[reply.request.requester_email],
+    )
+
+
+@transaction.atomic
+def request_comment(*, actor, organisation, request_id: int, body: str) -> SupportReply:
+    """The requester adds to their own request (e.g. answers the helpdesk's question)."""
+    row = (
+        SupportRequest.objects.select_for_update()
+        .filter(pk=request_id, organisation=organisation, requester_id=getattr(actor, "pk", None))
+        .first()
+    )
+    if row is None or not can_raise_requests(actor):
+        raise NotFound("There is no such request of yours.")
+    body = (body or "").strip()
+    if not body:
+        raise DomainError("Write your message.", extra={"fields": {"body": "empty"}})
+    status = RequestStatus.UNDER_REVIEW if row.status == RequestStatus.WAITING else row.status
+    reply = SupportReply.objects.create(
+        request=row,
+        from_helpdesk=False,
+        author_name=actor.full_name or actor.email,
+        body=body[:5000],
+        status_before=row.status,
+        status_after=status,
+    )
+    row.status = status
+    row.updated_at = timezone.now()
+    row.save(update_fields=["status", "updated_at"])
+    return reply
+
+
+@transaction.atomic
+def suggestion_vote(*, actor, organisation, request_id: int) -> SuggestionVote:
+    """A user of another organisation supports a suggestion, once."""
+    if not can_raise_requests(actor):
+        raise PermissionDenied("Sign in with your own account to vote.")
+    row = SupportRequest.objects.filter(pk=request_id, kind=RequestKind.SUGGESTION).first()
+    if row is None or row.organisation_id == organisation.pk:
+        # Your own organisation's suggestions are not shown for voting: not found.
+        raise NotFound("There is no such suggestion to vote on.")
+    try:
+        with transaction.atomic():
+            return SuggestionVote.objects.create(
+                request=row, organisation=organisation, user_id=actor.pk
+            )
+    except IntegrityError as exc:
+        raise Conflict("You have already voted for this suggestion.") from exc
