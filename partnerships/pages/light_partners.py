@@ -203,7 +203,13 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            return redirect(joined.sign_in_url + "?joined=1")
+            # A page here rather than a redirect: the new host is another origin, and the
+            # Content-Security-Policy's form-action 'self' stops a form's redirect there.
+            return render(
+                request,
+                "partnerships/join_done.html",
+                {"joined": joined, "partnership": invitation.partnership},
+            )
     indicators = PartnershipIndicator.objects.filter(
         partnership=invitation.partnership, code__in=invitation.indicator_codes
     )

@@ -73,6 +73,7 @@ FILLED = {
     "partnerships:signatories": {"partnership_id": "partnership"},
     "partnerships:agreement-new": {"partnership_id": "partnership"},
     "partnerships:indicators": {"partnership_id": "partnership"},
+    "partnerships:new-partners": {"partnership_id": "partnership"},
     "benchmarking:club": {"club_id": "club"},
     "benchmarking:history": {"club_id": "club"},
     "benchmarking:labelling": {"club_id": "club"},
@@ -102,6 +103,9 @@ NOT_VISITED = {
     "partnerships:invitation-decline", "partnerships:invitation-withdraw",
     "partnerships:agreement", "partnerships:agreement-amend", "partnerships:agreement-edit",
     "partnerships:agreement-action",
+    # Light partner organisations: a withdrawal (POST only), the one-time acceptance link, and
+    # the submission page only light organisations open (tests/browser/test_light_partner.py).
+    "partnerships:new-partner-withdraw", "light-partner-join", "partnerships:contribution-submit",
     "benchmarking:comparison", "catalogue:detail",
     "accounts:api-key-revoke", "accounts:password-reset-confirm",
     "helpdesk:suspend", "helpdesk:resume",
