@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .deletion import pages as deletion_pages
 from .helpdesk import views
 
 app_name = "helpdesk"
@@ -10,4 +11,12 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/suspend/", views.organisation_suspend, name="suspend"),
     path("organisations/<slug:slug>/resume/", views.organisation_resume, name="resume"),
+    # Deleting an organisation (tenants.deletion).
+    path("deletions/", deletion_pages.deletion_list, name="deletions"),
+    path("organisations/<slug:slug>/delete/", deletion_pages.deletion_request, name="delete"),
+    path(
+        "organisations/<slug:slug>/delete/cancel/",
+        deletion_pages.deletion_cancel,
+        name="delete-cancel",
+    ),
 ]
