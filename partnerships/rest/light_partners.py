@@ -129,14 +129,19 @@ class LightInvitationsApi(OrganisationApi):
 class LightInvitationWithdrawApi(OrganisationApi):
     """POST to withdraw an invitation that has not been accepted; its link stops working."""
 
+    @extend_schema_serializer(component_name="LightPartnerWithdrawInput")
+    class Input(serializers.Serializer):
+        """Nothing to send; an empty object."""
+
     @documented(
         "light_invitations_withdraw",
         "Withdraw an invitation to a body not on the platform",
-        request=None,
+        request=Input,
         ok={200: LightInvitationSerializer},
-        refusals=(403, 404, 409),
+        refusals=(400, 403, 404, 409),
     )
     def post(self, request: Request, invitation_id: int) -> Response:
+        self.Input(data=request.data).is_valid(raise_exception=True)
         invitation = LightPartnerInvitation.objects.filter(pk=invitation_id).first()
         if invitation is None:
             raise NotFound("There is no such invitation.")
