@@ -46,6 +46,7 @@ class LightPartnerInvitation(models.Model):
     invited_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    withdraw_reason = models.TextField(blank=True)
     # SET_NULL: a light organisation deleted later leaves the invitation on record.
     organisation = models.ForeignKey(
         "tenants.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -131,7 +131,9 @@ class LightInvitationWithdrawApi(OrganisationApi):
 
     @extend_schema_serializer(component_name="LightPartnerWithdrawInput")
     class Input(serializers.Serializer):
-        """Nothing to send; an empty object."""
+        reason = serializers.CharField(
+            required=False, allow_blank=True, default="", help_text="Why, for the record."
+        )
 
     @documented(
         "light_invitations_withdraw",
@@ -141,12 +143,16 @@ class LightInvitationWithdrawApi(OrganisationApi):
         refusals=(400, 403, 404, 409),
     )
     def post(self, request: Request, invitation_id: int) -> Response:
-        self.Input(data=request.data).is_valid(raise_exception=True)
+        given = self.Input(data=request.data)
+        given.is_valid(raise_exception=True)
         invitation = LightPartnerInvitation.objects.filter(pk=invitation_id).first()
         if invitation is None:
             raise NotFound("There is no such invitation.")
         partnership_get_for(reader=request.organisation, partnership_id=invitation.partnership_id)
         invitation = light.light_invitation_withdraw(
-            invitation=invitation, organisation=request.organisation, actor=request.user
+            invitation=invitation,
+            organisation=request.organisation,
+            actor=request.user,
+            reason=given.validated_data["reason"],
         )
         return Response(output(invitation))

@@ -440,7 +440,11 @@ def _agreement(invitation, organisation, administrator) -> AgreementVersion:
 
 @transaction.atomic
 def light_invitation_withdraw(
-    *, invitation: LightPartnerInvitation, organisation: Organisation, actor: User
+    *,
+    invitation: LightPartnerInvitation,
+    organisation: Organisation,
+    actor: User,
+    reason: str = "",
 ) -> LightPartnerInvitation:
     """The lead takes back an invitation not yet accepted; its link stops working."""
     require_lead_membership_admin(
@@ -452,7 +456,8 @@ def light_invitation_withdraw(
             f"This invitation is {invitation.get_status_display().lower()}.", code="wrong_state"
         )
     invitation.status = LightInvitationStatus.WITHDRAWN
-    invitation.save(update_fields=["status"])
+    invitation.withdraw_reason = (reason or "").strip()
+    invitation.save(update_fields=["status", "withdraw_reason"])
     return invitation
 
 
