@@ -131,6 +131,7 @@ def _reader():
         region="london",
         admin_email=f"admin@{READER_SLUG}.example",
         admin_name="Bench Admin",
+        licensed_modules=["performance", "planning", "partnerships", "benchmarking"],
     ).organisation
 
 
@@ -171,6 +172,7 @@ def _build():
                 name=f"Bench Council {i:04d}",
                 type="district",
                 region=regions[i % len(regions)],
+                licensed_modules=["performance", "benchmarking"],
             )
             for i in range(1, ORGANISATIONS)
         )

@@ -97,6 +97,7 @@ def organisations():
                 type=kind,
                 admin_email=f"admin@{slug}.example",
                 admin_name=f"Admin {index:02d}",
+                licensed_modules=["performance", "planning", "partnerships", "benchmarking"],
             ).organisation
             print(f"provisioned {slug}")
         made.append(found)

@@ -240,6 +240,7 @@ def main() -> None:
         type="district",
         admin_email=f"admin@{slug}.example",
         admin_name="Bench Admin",
+        licensed_modules=["performance", "planning", "partnerships", "benchmarking"],
     )
     organisation = made.organisation
     schema = organisation.schema_name

@@ -4,16 +4,31 @@ view an `OrganisationApi`) plus the platform's (`api_urls_platform`)."""
 from django.urls import include, path
 
 from goldenthread.platform.accounts.rest.views import MeApi
+from goldenthread.platform.core.licensing import ALWAYS, licensed
+from goldenthread.tenants.models import Module
 
 from .api_urls_platform import urlpatterns as platform_urlpatterns
 
 urlpatterns = [
-    path("me/", MeApi.as_view(), name="api-me"),
-    path("accounts/", include("goldenthread.platform.accounts.rest.urls")),
-    path("planning/", include("goldenthread.platform.planning.rest.urls")),
-    path("indicators/", include("goldenthread.platform.indicators.rest.urls")),
-    path("notifications/", include("goldenthread.platform.notifications.rest.urls")),
-    path("reporting/", include("goldenthread.platform.reporting.rest.urls")),
-    path("partnerships/", include("goldenthread.partnerships.rest.urls")),
+    path("me/", licensed(ALWAYS, MeApi.as_view()), name="api-me"),
+    path("accounts/", licensed(ALWAYS, include("goldenthread.platform.accounts.rest.urls"))),
+    path(
+        "planning/", licensed(Module.PLANNING, include("goldenthread.platform.planning.rest.urls"))
+    ),
+    path(
+        "indicators/",
+        licensed(Module.PERFORMANCE, include("goldenthread.platform.indicators.rest.urls")),
+    ),
+    path(
+        "notifications/", licensed(ALWAYS, include("goldenthread.platform.notifications.rest.urls"))
+    ),
+    path(
+        "reporting/",
+        licensed(Module.PERFORMANCE, include("goldenthread.platform.reporting.rest.urls")),
+    ),
+    path(
+        "partnerships/",
+        licensed(Module.PARTNERSHIPS, include("goldenthread.partnerships.rest.urls")),
+    ),
     *platform_urlpatterns,
 ]

@@ -3,6 +3,8 @@
 
 from django.urls import include, path
 
+from goldenthread.platform.core.licensing import ALWAYS, licensed
+
 urlpatterns = [
-    path("catalogue/", include("goldenthread.shared_indicators.rest.urls")),
+    path("catalogue/", licensed(ALWAYS, include("goldenthread.shared_indicators.rest.urls"))),
 ]

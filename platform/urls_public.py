@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("catalogue/", platform_pages(include("goldenthread.shared_indicators.pages.urls"))),
     path("api/v1/", include("goldenthread.platform.api_urls_platform")),
+    # The helpdesk REST API (helpdesk API keys only; tenants.helpdesk.rest).
+    path("api/helpdesk/v1/", include(("goldenthread.tenants.helpdesk.rest.urls", "helpdesk-api"))),
     *common_urlpatterns,
     re_path(r"^api/", core_views.organisation_api_on_public_host),
 ]

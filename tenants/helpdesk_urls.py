@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .deletion import pages as deletion_pages
-from .helpdesk import views
+from .helpdesk import licensing_views, views
 
 app_name = "helpdesk"
 urlpatterns = [
@@ -18,5 +18,21 @@ urlpatterns = [
         "organisations/<slug:slug>/delete/cancel/",
         deletion_pages.deletion_cancel,
         name="delete-cancel",
+    ),
+]
+
+# Licensed modules, usage and helpdesk API keys (#15 items 5, 6, 10; s15c).
+urlpatterns += [
+    path(
+        "organisations/<slug:slug>/modules/",
+        licensing_views.organisation_modules,
+        name="modules",
+    ),
+    path("usage/", licensing_views.usage_dashboard, name="usage"),
+    path("api-keys/", licensing_views.api_keys, name="api-keys"),
+    path(
+        "api-keys/<int:credential_id>/revoke/",
+        licensing_views.api_key_revoke,
+        name="api-key-revoke",
     ),
 ]

@@ -130,6 +130,12 @@ class Organisation(TenantMixin):
         return self.status == OrganisationStatus.SUSPENDED
 
     @property
+    def licensed_modules_in_words(self) -> str:
+        """ "Performance indicators, Partnerships": the modules by their names, never codes."""
+        labels = dict(Module.choices)
+        return ", ".join(labels.get(code, code) for code in self.licensed_modules or [])
+
+    @property
     def is_council(self) -> bool:
         return self.type in COUNCIL_TYPES
 
@@ -164,6 +170,9 @@ class PlatformAuditAction(models.TextChoices):
     ORGANISATION_PROVISIONED = "organisation.provisioned", "Organisation provisioned"
     ORGANISATION_SUSPENDED = "organisation.suspended", "Organisation suspended"
     ORGANISATION_RESUMED = "organisation.resumed", "Organisation resumed"
+    ORGANISATION_MODULES_CHANGED = "organisation.modules_changed", "Licensed modules changed"
+    HELPDESK_API_KEY_ISSUED = "helpdesk.api_key_issued", "Helpdesk API key issued"
+    HELPDESK_API_KEY_REVOKED = "helpdesk.api_key_revoked", "Helpdesk API key revoked"
     # Deleting an organisation (tenants.deletion): requested, cancelled in the grace
     # period, purged. The purge's record outlives the organisation's row.
     ORGANISATION_DELETION_REQUESTED = "organisation.deletion_requested", "Deletion requested"
@@ -203,3 +212,22 @@ class PlatformAuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor}"
+
+
+class HelpdeskApiKey(models.Model):
+    """The mark that makes a public-schema API key a key for the helpdesk REST API.
+
+    Only `tenants.services.helpdesk_api_key_issue` writes it, after the staff member proved
+    a second factor there and then; the helpdesk API refuses any public-schema key without
+    it. So a key issued any other way (or before MFA) cannot use the helpdesk API.
+    """
+
+    credential = models.OneToOneField(
+        "accounts.ApiCredential", on_delete=models.CASCADE, related_name="helpdesk_key"
+    )
+    # How the second factor was proved at issue ("totp" or "security_key").
+    proved_with = models.CharField(max_length=20)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Helpdesk key {self.credential}"

@@ -66,6 +66,10 @@ def modules_in_words(codes: list[str] | None) -> str:
 DETAIL_WORDS = {
     "modules": ("Licensed modules", modules_in_words),
     "licensed_modules": ("Licensed modules", modules_in_words),
+    # A change of modules (tenants.modules): what the organisation held before and after.
+    "before": ("Modules before", modules_in_words),
+    "after": ("Modules after", modules_in_words),
+    "previous_reason": ("Reason it was suspended", None),
     "type": ("Type", lambda code: dict(OrganisationType.choices).get(code, code)),
     "region": ("Region", lambda code: dict(Region.choices).get(code, code)),
 }

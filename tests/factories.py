@@ -34,8 +34,12 @@ def provision_organisation(
 ) -> Organisation:
     from django_tenants.utils import schema_context
 
+    from goldenthread.tenants.models import Module
     from goldenthread.tenants.services import organisation_create
 
+    # Test organisations hold every module unless a test says otherwise (module licensing
+    # is tested on its own, tests/platform/core/test_licensing.py).
+    extra.setdefault("licensed_modules", list(Module.values))
     result = organisation_create(
         name=name,
         slug=slug,
@@ -214,6 +218,10 @@ class OrganisationFactory(DjangoModelFactory):
     schema_name = factory.LazyAttribute(lambda organisation: organisation.slug.replace("-", "_"))
     name = factory.Sequence(lambda n: f"Factory Council {n}")
     type = "district"
+    # Every module, as `provision_organisation` gives (licensing is tested on its own).
+    licensed_modules = factory.LazyFunction(
+        lambda: ["performance", "planning", "partnerships", "benchmarking"]
+    )
 
 
 class PartnershipFactory(DjangoModelFactory):

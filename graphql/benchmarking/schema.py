@@ -10,7 +10,9 @@ from goldenthread.graphql.core.limits import (
     register_period_field,
 )
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.licensing import graphql_fields
 from goldenthread.shared_indicators.benchmarking import selectors
+from goldenthread.tenants.models import Module
 
 from . import resolvers
 from .history import BenchmarkingClubEvent, resolve_club_history
@@ -149,3 +151,9 @@ def _register_list_sizes() -> None:
 
 
 _register_list_sizes()
+
+# Every root field here needs the benchmarking module (core.licensing).
+FIELD_MODULES = {
+    **graphql_fields(BenchmarkingQuery, Module.BENCHMARKING),
+    **graphql_fields(BenchmarkingMutation, Module.BENCHMARKING),
+}

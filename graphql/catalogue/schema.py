@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 
 from goldenthread.graphql.core.enums import Frequency, Polarity
+from goldenthread.platform.core.licensing import ALWAYS, graphql_fields
 
 from . import resolvers
 from .types import CatalogueIndicator
@@ -44,3 +45,7 @@ class CatalogueQuery(graphene.ObjectType):
 
     def resolve_catalogue_indicator(root, info, code):
         return resolvers.resolve_catalogue_indicator(info, code=code)
+
+
+# The national catalogue is platform reference data every organisation reads alike.
+FIELD_MODULES = graphql_fields(CatalogueQuery, ALWAYS)

@@ -31,6 +31,7 @@ from graphene_django.views import GraphQLView
 from rest_framework import exceptions
 
 from goldenthread.platform.accounts.rest.authentication import ApiCredentialAuthentication
+from goldenthread.platform.core.licensing import ModuleMiddleware
 from goldenthread.platform.core.throttling import THROTTLED_MESSAGE, api_budget_wait
 from graphql import ExecutionContext, ExecutionResult, GraphQLError, parse, specified_rules
 
@@ -186,4 +187,10 @@ def graphiql_policy(view: type[GraphQLView]) -> dict[str, list[str]]:
 
 GRAPHIQL_CSP = graphiql_policy(OrganisationGraphQLView)
 
-graphql_view = csrf_exempt(csp_update(GRAPHIQL_CSP)(OrganisationGraphQLView.as_view(graphiql=True)))
+# Licensed modules: each root field answers only for an organisation holding its module
+# (`core.licensing`; the modules are declared by each area's FIELD_MODULES).
+graphql_view = csrf_exempt(
+    csp_update(GRAPHIQL_CSP)(
+        OrganisationGraphQLView.as_view(graphiql=True, middleware=[ModuleMiddleware()])
+    )
+)

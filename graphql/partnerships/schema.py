@@ -10,6 +10,8 @@ from goldenthread.graphql.core.limits import (
     register_period_field,
 )
 from goldenthread.partnerships.domain.periods import MAX_DASHBOARD_PERIODS
+from goldenthread.platform.core.licensing import graphql_fields
+from goldenthread.tenants.models import Module
 
 from . import resolvers
 from .types import CrossOrganisationRead, Partnership
@@ -75,3 +77,6 @@ class PartnershipsQuery(graphene.ObjectType):
 
     def resolve_reads_of_our_data(root, info, first, offset):
         return resolvers.resolve_reads_of_our_data(info, first=first, offset=offset)
+
+
+FIELD_MODULES = graphql_fields(PartnershipsQuery, Module.PARTNERSHIPS)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnerships', '0002_partnership_invitation'),
-        ('tenants', '0005_s15d_light_partner_deletion'),
+        ('tenants', '0006_s15d_light_partner_deletion'),
     ]
 
     operations = [

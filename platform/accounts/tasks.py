@@ -32,14 +32,14 @@ def send_invitation_email(user_id: int, base_url: str) -> bool:
     return True
 
 
-@app.task
+@app.task(licensed_module="always")  # every organisation has sign-in
 def clear_expired_sessions() -> int:
     """Sessions live in each organisation's schema, so each needs its own sweep."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
 
 
-@app.task
+@app.task(licensed_module="always")  # core.licensing
 def delete_old_authentication_events() -> int:
     """Retention of the sign-in record, in the schema this task runs for (each organisation's
     through `core.tasks.dispatch_to_organisations`, and the public one for helpdesk staff)."""

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from goldenthread.partnerships import permissions as partnership_rules
 from goldenthread.platform.accounts import permissions as account_rules
+from goldenthread.platform.core.licensing import request_may_see_url_name
 from goldenthread.platform.indicators import permissions as indicator_rules
 from goldenthread.platform.notifications import permissions as notification_rules
 from goldenthread.platform.planning import permissions as planning_rules
@@ -215,6 +216,10 @@ def main_navigation(request: HttpRequest, *, on_organisation_host: bool) -> list
         if entry.on_organisation_host not in (None, on_organisation_host):
             continue
         if not entry.allowed(request):
+            continue
+        # What the organisation did not buy is not offered: the route's own module
+        # declaration decides, as it does for the page (`core.licensing`).
+        if on_organisation_host and not request_may_see_url_name(request, entry.url_name):
             continue
         items.append(NavItem(entry.key, entry.label, reverse(entry.url_name), entry.here(request)))
     return items

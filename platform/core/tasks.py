@@ -16,16 +16,23 @@ def _offset_for(schema_name: str, spread_seconds: int) -> int:
 
 @app.task
 def dispatch_to_organisations(task_name: str, spread_seconds: int = 600) -> int:
-    """Queue `task_name` once for every active organisation, in that organisation's schema,
-    spread over `spread_seconds` so that hundreds of organisations do not start together."""
+    """Queue `task_name` once for every active organisation that holds the task's licensed
+    module (`core.licensing`), in that organisation's schema, spread over `spread_seconds` so
+    that hundreds of organisations do not start together. A task that declares no module is
+    refused (ImproperlyConfigured) rather than run everywhere."""
     from goldenthread.tenants.models import Organisation, OrganisationStatus
 
+    from .licensing import ALWAYS, module_of_task
+
     task = app.tasks[task_name]
-    schemas = (
-        Organisation.objects.filter(status=OrganisationStatus.ACTIVE)
-        .exclude(schema_name=get_public_schema_name())
-        .values_list("schema_name", flat=True)
+    module = module_of_task(task)
+    organisations = Organisation.objects.filter(status=OrganisationStatus.ACTIVE).exclude(
+        schema_name=get_public_schema_name()
     )
+    if module != ALWAYS:
+        # One query for all organisations: JSON containment on the licensed list.
+        organisations = organisations.filter(licensed_modules__contains=[module])
+    schemas = organisations.values_list("schema_name", flat=True)
     count = 0
     for schema_name in schemas:
         with schema_context(schema_name):

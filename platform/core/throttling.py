@@ -28,6 +28,8 @@ from django.db import connection
 from django.http import HttpRequest
 from rest_framework.throttling import BaseThrottle
 
+from .api_usage import count_api_call
+
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -79,6 +81,8 @@ def api_budget_wait(*, user: Any, credential: Any) -> int | None:
     Anonymous callers are not counted here (they are refused before anything runs)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
+    # The helpdesk's usage gauge: one Redis HINCRBY per API call, no database write.
+    count_api_call(connection.schema_name)
     if credential is not None and getattr(credential, "pk", None) is not None:
         rate = parse_rate(settings.API_RATES["credential"])
         wait = _spend("credential", str(credential.pk), rate)

@@ -19,7 +19,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.accounts.services import user_create
-from goldenthread.tenants.models import Organisation
+from goldenthread.tenants.models import Module, Organisation
 from goldenthread.tenants.services import ensure_public_organisation, organisation_create
 
 from .catalogue_seed import seed_national_catalogue
@@ -131,6 +131,8 @@ def _ensure_organisation(
         parent_county=parent,
         admin_email=administrator.email(spec.slug),
         admin_name=administrator.full_name,
+        # The demo shows the whole product: every organisation holds every module.
+        licensed_modules=list(Module.values),
     )
     # The administrator lives in the new organisation's schema, not the current one.
     with schema_context(provisioned.organisation.schema_name):

@@ -10,7 +10,7 @@ from .services.importing.tasks import import_commit_task, import_preview_task
 __all__ = ["import_commit_task", "import_preview_task", "send_reminders"]
 
 
-@app.task
+@app.task(licensed_module="performance")  # core.licensing
 def send_reminders() -> int:
     """Send this organisation's due reminders and escalations (run per organisation by
     `dispatch_to_organisations` from beat); returns how many e-mails went out."""

@@ -24,7 +24,7 @@ def send_notification_email(notification_id: int) -> bool:
     return notification_email_send(notification_id=notification_id)
 
 
-@app.task
+@app.task(licensed_module="always")  # every organisation has notifications
 def send_daily_digest(today: str | None = None) -> dict:
     """This organisation's daily digests (run per organisation by `dispatch_to_organisations`
     from beat)."""

@@ -22,7 +22,10 @@ def generate_pack(run_id: int) -> str:
     return run.status if run is not None else "nothing to do"
 
 
-@app.task(name="goldenthread.platform.reporting.tasks.run_schedules")
+@app.task(
+    name="goldenthread.platform.reporting.tasks.run_schedules",
+    licensed_module="performance",  # core.licensing: packs are of the performance module
+)
 def run_schedules() -> int:
     """Start the scheduled packs now due in this organisation (run per organisation by
     `core.tasks.dispatch_to_organisations` from beat); returns how many were started."""

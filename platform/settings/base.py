@@ -356,6 +356,8 @@ SPECTACULAR_SETTINGS = {
         "MonitoringZoneEnum": "goldenthread.platform.planning.domain.choices.MonitoringZone",
         # Every kind's setting is one of the same three deliveries.
         "NotificationDeliveryEnum": "goldenthread.platform.notifications.domain.choices.Delivery",
+        # Licensed modules, in the helpdesk API's fields (code, modules, licensed_modules).
+        "ModuleEnum": "goldenthread.tenants.models.Module",
     },
 }
 

@@ -105,6 +105,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "admin_count": selectors.organisation_admin_count(organisation=organisation),
             "deletion": pending_deletion(organisation=organisation),
             "modules": selectors.modules_in_words(organisation.licensed_modules),
+            "is_lead": is_helpdesk_lead(request.user),
             "events": [
                 (event, selectors.audit_detail_in_words(event.detail))
                 for event in selectors.platform_audit_events(organisation=organisation)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('tenants', '0005_s15d_light_partner_deletion'),
+        ('tenants', '0006_s15d_light_partner_deletion'),
     ]
 
     operations = [

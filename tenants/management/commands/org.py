@@ -1,4 +1,4 @@
-"""`goldenthread org create|list|suspend|resume`: organisation lifecycle from the shell."""
+"""`goldenthread org create|list|suspend|resume|modules`: organisation lifecycle from the shell."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.tenants.cli_support import cli_actor, command_error, split_list
 from goldenthread.tenants.models import (
+    Module,
     Organisation,
     OrganisationStatus,
     OrganisationType,
     Region,
 )
+from goldenthread.tenants.modules import organisation_modules_set
 from goldenthread.tenants.selectors import organisation_get, organisation_list, primary_host
 from goldenthread.tenants.services import (
     organisation_create,
@@ -52,6 +54,17 @@ class Command(BaseCommand):
 
         resume = actions.add_parser("resume", help="Resume a suspended organisation.")
         resume.add_argument("slug")
+
+        modules = actions.add_parser(
+            "modules", help="Set the licensed modules of an organisation (audited)."
+        )
+        modules.add_argument("slug")
+        modules.add_argument(
+            "modules",
+            nargs="*",
+            metavar="MODULE",
+            help=f"Every module it holds from now on: {', '.join(Module.values)} (none: none).",
+        )
 
     def handle(self, *args, **options):
         handler = getattr(self, f"handle_{options['action']}")
@@ -116,6 +129,17 @@ class Command(BaseCommand):
         organisation_suspend(organisation=organisation, reason=options["reason"], actor=cli_actor())
         self.stdout.write(
             self.style.SUCCESS(f"Suspended {organisation.name}: {organisation.status_reason}")
+        )
+
+    def handle_modules(self, options) -> None:
+        organisation = organisation_get(slug=options["slug"])
+        before = organisation.licensed_modules_in_words or "none"
+        organisation_modules_set(
+            organisation=organisation, modules=options["modules"], actor=cli_actor()
+        )
+        after = organisation.licensed_modules_in_words or "none"
+        self.stdout.write(
+            self.style.SUCCESS(f"{organisation.name}'s modules: {after} (were: {before}).")
         )
 
     def handle_resume(self, options) -> None:

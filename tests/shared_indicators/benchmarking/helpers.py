@@ -20,7 +20,7 @@ from goldenthread.shared_indicators.benchmarking import services
 from goldenthread.shared_indicators.models import CatalogueIndicator
 from goldenthread.shared_indicators.publication.domain.snapshots import ValueSnapshot
 from goldenthread.shared_indicators.publication.services import publish_value
-from goldenthread.tenants.models import Organisation
+from goldenthread.tenants.models import Module, Organisation
 
 
 @dataclass
@@ -53,7 +53,7 @@ def make_org(name: str | None = None, *, type: str = "district", region: str = "
         name=name or f"Council {slug}",
         type=type,
         region=region,
-        **extra,
+        **{"licensed_modules": list(Module.values), **extra},
     )
 
 

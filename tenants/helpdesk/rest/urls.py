@@ -1,0 +1,55 @@
+"""The helpdesk REST API, mounted at /api/helpdesk/v1/ on the platform host only
+(`platform/urls_public.py`). One line per endpoint; each helper adds theirs at the end, under
+a comment naming the area.
+
+Slugs are matched as `<str:slug>` (any segment), so a malformed one reaches the view and is
+answered 404 in the API error body, not by the platform host's catch-all for unknown /api/
+paths (which, for a POST, would first fail the CSRF check with an HTML page)."""
+
+from django.urls import path
+
+from . import deletion, organisations, usage
+from .schema import HelpdeskSchemaApi
+
+urlpatterns = [
+    path("schema/", HelpdeskSchemaApi.as_view(), name="helpdesk-api-schema"),
+    path("organisations/", organisations.OrganisationListApi.as_view(), name="organisations"),
+    path(
+        "organisations/<str:slug>/",
+        organisations.OrganisationApi.as_view(),
+        name="organisation",
+    ),
+    path(
+        "organisations/<str:slug>/suspend/",
+        organisations.OrganisationSuspendApi.as_view(),
+        name="suspend",
+    ),
+    path(
+        "organisations/<str:slug>/resume/",
+        organisations.OrganisationResumeApi.as_view(),
+        name="resume",
+    ),
+    path(
+        "organisations/<str:slug>/modules/",
+        organisations.OrganisationModulesApi.as_view(),
+        name="modules",
+    ),
+    path("usage/", usage.UsageListApi.as_view(), name="usage"),
+    path(
+        "organisations/<str:slug>/usage/",
+        usage.OrganisationUsageApi.as_view(),
+        name="organisation-usage",
+    ),
+    # Deleting an organisation (s15d).
+    path("deletions/", deletion.DeletionListApi.as_view(), name="deletions"),
+    path(
+        "organisations/<str:slug>/deletion/",
+        deletion.OrganisationDeletionApi.as_view(),
+        name="organisation-deletion",
+    ),
+    path(
+        "organisations/<str:slug>/deletion/cancel/",
+        deletion.OrganisationDeletionCancelApi.as_view(),
+        name="organisation-deletion-cancel",
+    ),
+]
