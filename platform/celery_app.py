@@ -63,6 +63,11 @@ app.conf.beat_schedule = {
         "task": "goldenthread.shared_indicators.publication.tasks.relay_outbox",
         "schedule": 60,
     },
+    # Organisations whose deletion's grace period has ended (public schema, plain entry).
+    "purge-deleted-organisations": {
+        "task": "goldenthread.tenants.deletion.tasks.purge_due_organisations",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # Public-schema work (agreements live there), so a plain entry rather than a fan-out.
     "expire-partnership-agreements": {
         "task": "goldenthread.partnerships.tasks.expire_agreements",

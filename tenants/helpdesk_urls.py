@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from .archive.pages import helpdesk as archive_views
+from .deletion import pages as deletion_pages
 from .helpdesk import licensing_views, views
 
 app_name = "helpdesk"
@@ -42,6 +43,14 @@ urlpatterns = [
         "organisations/<slug:slug>/data/copies/<int:pk>/drop/",
         archive_views.copy_drop,
         name="organisation-copy-drop",
+    ),
+    # Deleting an organisation (tenants.deletion).
+    path("deletions/", deletion_pages.deletion_list, name="deletions"),
+    path("organisations/<slug:slug>/delete/", deletion_pages.deletion_request, name="delete"),
+    path(
+        "organisations/<slug:slug>/delete/cancel/",
+        deletion_pages.deletion_cancel,
+        name="delete-cancel",
     ),
 ]
 

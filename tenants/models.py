@@ -19,6 +19,7 @@ class OrganisationType(models.TextChoices):
     FIRE = "fire", "Fire and rescue service"
     HEALTH = "health", "Health body"
     VOLUNTARY = "voluntary", "Voluntary sector body"
+    PARISH = "parish", "Parish or town council"
     OTHER = "other", "Other"
 
 
@@ -100,6 +101,10 @@ class Organisation(TenantMixin):
     )
     status_reason = models.CharField(max_length=500, blank=True)
     licensed_modules = models.JSONField(default=list, blank=True)
+    # Created by accepting a partnership's invitation, not by the helpdesk: a small body
+    # (parish council, voluntary group) licensed for partnerships only, whose administrator
+    # may approve its own submissions (see partnerships.services.light_partners).
+    is_light_partner = models.BooleanField(default=False)
     # Administrators always need MFA; this makes everyone in the organisation need it.
     mfa_required_for_everyone = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -168,6 +173,13 @@ class PlatformAuditAction(models.TextChoices):
     ORGANISATION_MODULES_CHANGED = "organisation.modules_changed", "Licensed modules changed"
     HELPDESK_API_KEY_ISSUED = "helpdesk.api_key_issued", "Helpdesk API key issued"
     HELPDESK_API_KEY_REVOKED = "helpdesk.api_key_revoked", "Helpdesk API key revoked"
+    # Deleting an organisation (tenants.deletion): requested, cancelled in the grace
+    # period, purged. The purge's record outlives the organisation's row.
+    ORGANISATION_DELETION_REQUESTED = "organisation.deletion_requested", "Deletion requested"
+    ORGANISATION_DELETION_CANCELLED = "organisation.deletion_cancelled", "Deletion cancelled"
+    ORGANISATION_PURGED = "organisation.purged", "Organisation deleted (purged)"
+    # A partnership's invitation accepted by a body not yet on the platform.
+    LIGHT_PARTNER_CREATED = "organisation.light_partner_created", "Light partner created"
     # A user chose a password through an invitation's or reset's one-time link.
     ACCOUNT_PASSWORD_SET = "account.password_set", "Password set by its user"
     # Exports, imports, backups and restores (tenants/archive).

@@ -166,6 +166,7 @@ def organisation_create(
     url_scheme: str = "http",
     port: int | None = None,
     actor: str = "system",
+    invite_administrator: bool = True,
 ) -> ProvisionedOrganisation:
     """Create an organisation: its row, its schema (cloned from the template), its host and
     its first administrator, and record who did it.
@@ -215,7 +216,10 @@ def organisation_create(
         administrator = user_create(
             email=admin_email, full_name=admin_name.strip(), roles=list(ADMINISTRATOR_ROLES)
         )
-    queue_invitation(organisation=organisation, user_id=administrator.pk, base_url=site_url)
+    # Not when the administrator is the person creating it, who chooses their password in
+    # the same step (a light partner accepting its invitation: partnerships.light_partners).
+    if invite_administrator:
+        queue_invitation(organisation=organisation, user_id=administrator.pk, base_url=site_url)
     platform_audit_record(
         actor=actor,
         action=PlatformAuditAction.ORGANISATION_PROVISIONED,
@@ -227,7 +231,7 @@ def organisation_create(
             "type": organisation.type,
             "administrator": administrator.email,
             # Where the set-password link went (only there); nobody was given a password.
-            "invitation_sent_to": administrator.email,
+            "invitation_sent_to": administrator.email if invite_administrator else "",
             "modules": organisation.licensed_modules,
         },
     )

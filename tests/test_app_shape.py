@@ -26,6 +26,7 @@ APPS = [
     ("shared_indicators/publication", "publication", ()),
     ("shared_indicators/benchmarking", "benchmarking", ()),
     ("tenants/archive", "archive", ()),
+    ("tenants/deletion", "deletion", ()),
 ]
 ROOM_FILES = {"__init__.py", "apps.py", "permissions.py", "tasks.py", "errors.py", "admin.py"}
 ROOM_PACKAGES = {"models", "domain", "services", "selectors", "pages", "rest"}

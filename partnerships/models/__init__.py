@@ -361,3 +361,21 @@ class SubmissionReminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminder {self.indicator_id} {self.organisation_id} {self.period_code}"
+
+
+from .light_partners import LightInvitationStatus, LightPartnerInvitation  # noqa: E402
+
+__all__ = [
+    "AgreementAcceptance",
+    "AgreementVersion",
+    "CascadedTarget",
+    "DataSharingAgreement",
+    "LightInvitationStatus",
+    "LightPartnerInvitation",
+    "Partnership",
+    "PartnershipIndicator",
+    "PartnershipInvitation",
+    "PartnershipMember",
+    "PartnershipTarget",
+    "SubmissionReminder",
+]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import forming as views_forming
+from . import light_partners as views_light
 from . import manage as views_manage
 from . import views
 
@@ -9,6 +10,17 @@ urlpatterns = [
     path("", views.partnership_list, name="list"),
     path("new/", views_forming.partnership_new, name="new"),
     path("contributions/", views.contributions, name="contributions"),
+    path(
+        "contributions/<int:indicator_id>/submit/",
+        views_light.contribution_submit,
+        name="contribution-submit",
+    ),
+    path("<int:partnership_id>/new-partners/", views_light.new_partners, name="new-partners"),
+    path(
+        "new-partners/<int:invitation_id>/withdraw/",
+        views_light.new_partner_withdraw,
+        name="new-partner-withdraw",
+    ),
     path("access-log/", views.access_log, name="access-log"),
     path("<int:partnership_id>/", views.partnership_dashboard_page, name="dashboard"),
     path("<int:partnership_id>/report/", views.partnership_report, name="report"),

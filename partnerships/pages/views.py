@@ -248,10 +248,17 @@ def contributions(request: HttpRequest) -> HttpResponse:
     rows = []
     for target in targets:
         entry_url = None
-        if target.local_indicator is not None:
+        if request.organisation.is_light_partner:
+            # A light partner reports here, in one step (services.light_partners).
+            entry_url = reverse("partnerships:contribution-submit", args=[target.indicator.pk])
+        elif target.local_indicator is not None:
             entry_url = _entry_url(target.local_indicator.pk)
         rows.append({"target": target, "entry_url": entry_url})
-    return render(request, "partnerships/contributions.html", {"rows": rows})
+    return render(
+        request,
+        "partnerships/contributions.html",
+        {"rows": rows, "light": request.organisation.is_light_partner},
+    )
 
 
 def _entry_url(indicator_id: int) -> str:

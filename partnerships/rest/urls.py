@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import light_partners as apis_light
 from . import manage as apis_manage
 from . import views as apis
 
@@ -13,6 +14,16 @@ urlpatterns = [
         "invitations/<int:invitation_id>/<slug:action>/",
         apis_manage.InvitationActionApi.as_view(),
         name="invitation-action",
+    ),
+    path(
+        "<int:pk>/light-invitations/",
+        apis_light.LightInvitationsApi.as_view(),
+        name="light-invitations",
+    ),
+    path(
+        "light-invitations/<int:invitation_id>/withdraw/",
+        apis_light.LightInvitationWithdrawApi.as_view(),
+        name="light-invitation-withdraw",
     ),
     path("<int:pk>/dashboard/", apis.PartnershipDashboardApi.as_view(), name="dashboard"),
     path("<int:pk>/members/", apis_manage.MemberListApi.as_view(), name="member-list"),

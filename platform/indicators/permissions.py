@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db import connection
+
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.errors import PermissionDenied
 
@@ -113,6 +115,13 @@ def _person(user: User | None) -> str:
     return user.full_name or user.email
 
 
+def _light_partner_here() -> bool:
+    """A light partner organisation (a parish council brought in by a partnership, often one
+    clerk) approves its own figures: there is nobody else to. Read from the request's
+    organisation (django-tenants' `connection.tenant`), never from the user."""
+    return bool(getattr(connection.tenant, "is_light_partner", False))
+
+
 def verification_decision(user: User, value, action: Verification) -> VerificationDecision:
     """May `user` approve or send back `value` (a submitted `IndicatorValue`)? THE rule; see
     the module docstring. Reads `value.indicator.verifier` (select it with the value to avoid
@@ -150,7 +159,11 @@ def verification_decision(user: User, value, action: Verification) -> Verificati
         return VerificationDecision(
             False, "Only a verifier or a performance officer may send values back.", "not_verifier"
         )
-    if action is Verification.APPROVE and user.pk in (value.entered_by_id, value.submitted_by_id):
+    if (
+        action is Verification.APPROVE
+        and user.pk in (value.entered_by_id, value.submitted_by_id)
+        and not _light_partner_here()
+    ):
         return VerificationDecision(
             False,
             "You entered or submitted this value, so someone else must approve it.",

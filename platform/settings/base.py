@@ -38,6 +38,7 @@ SHARED_APPS = [
     "goldenthread.partnerships",
     "goldenthread.tenants.archive",  # exports, imports, backups and restores
     "goldenthread.tenants.support",
+    "goldenthread.tenants.deletion",  # deleting organisations: request, grace, purge (s15d)
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -463,3 +464,12 @@ LOGGING = {
 }
 
 REPO_DIR = REPO_ROOT
+
+# --- deleting organisations; light partner organisations (docs/architecture.md) ------------
+# Days an organisation stays suspended after deletion is asked for, before the purge.
+ORGANISATION_DELETION_GRACE_DAYS = 30
+# What a partnership may do without the helpdesk: invite bodies not yet on the platform.
+LIGHT_PARTNER_INVITATION_DAYS = 14  # how long an invitation's link works
+LIGHT_PARTNERS_PER_PARTNERSHIP = 25  # light organisations created through one partnership
+LIGHT_PARTNER_INVITATIONS_PER_DAY = 20  # invitations one partnership may send in 24 hours
+LIGHT_PARTNERS_PER_DAY = 50  # light organisations the whole platform creates in 24 hours

@@ -17,6 +17,7 @@ from goldenthread.platform.accounts.permissions import is_helpdesk_lead
 from goldenthread.platform.accounts.selectors.sessions import sign_in_history_all
 from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.tenants import selectors, services
+from goldenthread.tenants.deletion.selectors import pending_deletion
 from goldenthread.tenants.models import Organisation
 
 from .forms import OrganisationFilterForm, OrganisationProvisionForm, OrganisationSuspendForm
@@ -102,6 +103,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "org": organisation,
             "domains": organisation.domains.order_by("-is_primary", "domain"),
             "admin_count": selectors.organisation_admin_count(organisation=organisation),
+            "deletion": pending_deletion(organisation=organisation),
             "modules": selectors.modules_in_words(organisation.licensed_modules),
             "is_lead": is_helpdesk_lead(request.user),
             "events": [

@@ -73,6 +73,7 @@ FILLED = {
     "partnerships:signatories": {"partnership_id": "partnership"},
     "partnerships:agreement-new": {"partnership_id": "partnership"},
     "partnerships:indicators": {"partnership_id": "partnership"},
+    "partnerships:new-partners": {"partnership_id": "partnership"},
     "benchmarking:club": {"club_id": "club"},
     "benchmarking:history": {"club_id": "club"},
     "benchmarking:labelling": {"club_id": "club"},
@@ -83,6 +84,7 @@ FILLED = {
     "helpdesk:support:request": {"pk": "support_request"},
     "helpdesk:modules": {"slug": "organisation_slug"},
     "helpdesk:organisation-data": {"slug": "organisation_slug"},
+    "helpdesk:delete": {"slug": "organisation_slug"},
     "reporting:definition": {"pk": "report_definition"},
     "reporting:edit": {"pk": "report_definition"},
     "reporting:archive": {"pk": "report_definition"},
@@ -106,6 +108,9 @@ NOT_VISITED = {
     "partnerships:invitation-decline", "partnerships:invitation-withdraw",
     "partnerships:agreement", "partnerships:agreement-amend", "partnerships:agreement-edit",
     "partnerships:agreement-action",
+    # Light partner organisations: a withdrawal (POST only), the one-time acceptance link, and
+    # the submission page only light organisations open (tests/browser/test_light_partner.py).
+    "partnerships:new-partner-withdraw", "light-partner-join", "partnerships:contribution-submit",
     "benchmarking:comparison", "catalogue:detail",
     "accounts:api-key-revoke", "accounts:password-reset-confirm",
     # Support: POST-only actions, and the one-time hand-off (tests/browser/test_support_access.py
@@ -120,6 +125,7 @@ NOT_VISITED = {
     "helpdesk:organisation-export-download", "helpdesk:organisation-backup",
     "helpdesk:organisation-restore", "helpdesk:organisation-restore-copy",
     "helpdesk:organisation-copy-drop",
+    "helpdesk:delete-cancel",
     # Act or answer other than with a page: publication decisions (POST only), a run's status
     # (JSON) and a frozen pack's files.
     "public:approve", "public:reject", "public:withdraw", "public:pre-election-remove",

@@ -149,6 +149,30 @@ def _accept_invitation(world: World) -> Call:
     return Call(f"/{A}invitations/{invitation.pk}/accept/", {})
 
 
+def _light_invite(world: World) -> Call:
+    led = partnership(world)
+    shared_indicator(world, led)
+    body = {"body_name": "Little Snoring Parish Council", "body_type": "parish"}
+    body["email"] = f"clerk-{next(_numbers)}@snoring.example"
+    return Call(f"/{A}{led.pk}/light-invitations/", body)
+
+
+def _light_withdraw(world: World) -> Call:
+    from goldenthread.partnerships.services import light_partners
+
+    led = partnership(world)
+    shared_indicator(world, led)
+    invitation = light_partners.light_partner_invite(
+        partnership=led,
+        organisation=world.home,
+        actor=world.user(ADMIN),
+        body_name="Great Snoring Village Hall",
+        body_type="voluntary",
+        email=f"hall-{next(_numbers)}@snoring.example",
+    )
+    return Call(f"/{A}light-invitations/{invitation.pk}/withdraw/", {})
+
+
 WRITES = {
     ("POST", A): Write(ADMIN, OFFICER, _create, 201),
     ("PUT", f"{A}<int:pk>/signatories/"): Write(ADMIN, OFFICER, _signatories),
@@ -160,6 +184,10 @@ WRITES = {
     ("POST", f"{A}agreements/<int:version_id>/<slug:action>/"): Write(ADMIN, PROVIDER, _send),
     ("POST", f"{A}invitations/<int:invitation_id>/<slug:action>/"): Write(
         ADMIN, OFFICER, _accept_invitation
+    ),
+    ("POST", f"{A}<int:pk>/light-invitations/"): Write(ADMIN, OFFICER, _light_invite, 201),
+    ("POST", f"{A}light-invitations/<int:invitation_id>/withdraw/"): Write(
+        ADMIN, OFFICER, _light_withdraw
     ),
 }
 

@@ -8,7 +8,7 @@ paths (which, for a POST, would first fail the CSRF check with an HTML page)."""
 
 from django.urls import path
 
-from . import archive, organisations, support, usage
+from . import archive, deletion, organisations, support, usage
 from .schema import HelpdeskSchemaApi
 
 urlpatterns = [
@@ -78,5 +78,17 @@ urlpatterns = [
         "break-glass/<int:pk>/approve/",
         support.BreakGlassApproveApi.as_view(),
         name="break-glass-approve",
+    ),
+    # Deleting an organisation (s15d).
+    path("deletions/", deletion.DeletionListApi.as_view(), name="deletions"),
+    path(
+        "organisations/<str:slug>/deletion/",
+        deletion.OrganisationDeletionApi.as_view(),
+        name="organisation-deletion",
+    ),
+    path(
+        "organisations/<str:slug>/deletion/cancel/",
+        deletion.OrganisationDeletionCancelApi.as_view(),
+        name="organisation-deletion-cancel",
     ),
 ]
