@@ -72,7 +72,7 @@ def test_each_chart_is_a_picture_with_alt_text_and_its_table(charted_pack):
     assert len(chart_tables) == len(charts)
     first = [[cell.text for cell in row.cells] for row in chart_tables[0].rows]
     assert first[0][0] == "Period" and len(first) == 1 + len(QUARTERS)
-    assert ["61.5%", "60.0%"] == first[1][1:]
+    assert first[1][1:] == ["61.5%", "60.0%"]
 
 
 def test_the_word_chart_is_drawn_from_the_svg_of_the_page(charted_pack):
