@@ -13,7 +13,7 @@ import pytest
 from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
-from goldenthread.platform.indicators.models import IndicatorValue
+from goldenthread.platform.indicators.models import Commentary, IndicatorValue
 from goldenthread.platform.reporting.services import (
     definition_create,
     pack_freeze,
@@ -25,6 +25,11 @@ Q2 = "2024/25 Q2"
 # Code -> the approved value frozen (percentages shown with one decimal place).
 FROZEN = {"FZ1": "61.5", "FZ2": "72.2", "FZ3": "38.4", "FZ4": "55.6"}
 CORRECTED = "13.7"
+COMMENTARY = (
+    "Performance improved this quarter after the new contract started; the service expects "
+    "to meet its target by the year end, subject to staffing and the winter pressures that "
+    "usually affect demand in the third quarter."
+)
 
 
 @pytest.fixture
@@ -36,6 +41,17 @@ def frozen_and_corrected(org_a, people, definition_data):
                 indicator=indicator, period=Q2, value=Decimal(value), workflow_status="approved"
             )
             TargetFactory(indicator=indicator, period=Q2, value=Decimal("50"))
+            # A committee's usual commentary: long enough to press on the other columns.
+            Commentary.objects.create(
+                indicator=indicator, period_code=Q2, author=people.officer, text=COMMENTARY
+            )
+            # A lower figure the quarter before: each PI's short-term trend reads "Improving".
+            IndicatorValueFactory(
+                indicator=indicator,
+                period="2024/25 Q1",
+                value=Decimal(value) - 10,
+                workflow_status="approved",
+            )
         definition = definition_create(
             user=people.officer, data=definition_data(title="Frozen PDF pack")
         )
@@ -68,6 +84,8 @@ def check_pdf(content: bytes) -> None:
         assert code in whole, code
         assert f"{value}%" in whole, value
     assert CORRECTED not in whole
+    # Words whole: a trend never split mid-word to squeeze a column ("Improvin" / "g").
+    assert whole.count("Improving") >= len(FROZEN), whole
     assert "Frozen PDF pack" in pages[0]
     # Numbered "Page n of N" from the first page after the cover (which carries none).
     assert "Page 1 of" not in pages[0]

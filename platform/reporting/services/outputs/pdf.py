@@ -32,6 +32,11 @@ h4, h5, h6 { bookmark-level: none; }
 /* Break words only between letters of one too long for its column: "anywhere" would let the
    table layout squeeze every column to one letter wide. */
 .pack-table th, .pack-table td { overflow-wrap: break-word; hyphens: manual; }
+/* ...but never in the short words of a status, a trend or a figure: WeasyPrint counts
+   break-word when it sizes columns, so "Improving" came out as "Improvin" + "g". */
+.pack-table .trend-badge, .pack-table .status-badge, .pack-table .pack-number {
+  overflow-wrap: normal;
+}
 .pack-table { font-size: 7.5pt; }
 .pack-table .pack-commentary { min-width: 0; width: 22%; }
 .pack-table th, .pack-table td { padding: 1mm 1mm; }
