@@ -90,6 +90,13 @@ FILLED = {
     "reporting:archive": {"pk": "report_definition"},
     "reporting:pack": {"pk": "report_definition"},
     "reporting:version": {"pk": "report_definition", "number": "report_version"},
+    "reporting:freeze": {"pk": "report_definition"},
+    "reporting:schedule": {"pk": "report_definition"},
+    "reporting:run": {"pk": "pack_run"},
+    "reporting:frozen": {"pk": "frozen_pack"},
+    "reporting:compare": {"pk": "frozen_pack"},
+    "public:measure": {"pk": "published_measure"},
+    "public:action": {"pk": "published_action"},
 }
 # Addresses with ids these data do not make (a record of another kind, a one-time link) or
 # that act rather than show (POST-only forms): not visited. A new page with an id must be
@@ -130,12 +137,6 @@ NOT_VISITED = {
     # (JSON) and a frozen pack's files.
     "public:approve", "public:reject", "public:withdraw", "public:pre-election-remove",
     "reporting:run-status", "reporting:frozen-download",
-    # Pages these data do not make yet (a frozen pack, its generation run, a published
-    # measure): a gap to close by adding them to the data. The public pages have their own
-    # anonymous 320 px test (tests/browser/test_public_pages.py); the frozen-pack pages are
-    # in the CSP walk (tests/browser/test_content_security_policy.py).
-    "reporting:freeze", "reporting:schedule", "reporting:run", "reporting:frozen",
-    "reporting:compare", "public:measure",
 }  # fmt: skip
 # Pages that must be among those a role opens, so that data which no longer make them (a
 # refusal, a redirect) cannot drop them from the walk silently: url name -> role.
@@ -146,6 +147,13 @@ MUST_OPEN = {
     "users:detail": "officer",  # of the provider, who came in by single sign-on
     "notifications:unsubscribe": "provider",
     "support:request": "officer",
+    "reporting:freeze": "officer",
+    "reporting:schedule": "officer",
+    "reporting:run": "officer",
+    "reporting:frozen": "councillor",
+    "reporting:compare": "councillor",
+    "public:measure": "councillor",
+    "public:action": "councillor",
 }
 # Not pages: the API, GraphQL, probes, and addresses that end a session.
 NOT_PAGES = (

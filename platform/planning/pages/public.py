@@ -37,6 +37,7 @@ from ..selectors.public import (
     LICENCE_URL,
     PublicIndicator,
     PublicSite,
+    public_action,
     public_indicator,
     public_site,
 )
@@ -116,6 +117,13 @@ def public_measure(request: HttpRequest, pk: int) -> Cached:
     """One published measure: its values over time, chart and table, commentary."""
     site, pi = public_indicator(pk=pk)
     return _page(request, "planning/public/measure.html", site, pi=pi, chart=_chart(pi))
+
+
+@cached_public
+def public_action_page(request: HttpRequest, pk: int) -> Cached:
+    """One published action: what it is, its progress, state and dates."""
+    site, action = public_action(pk=pk)
+    return _page(request, "planning/public/action.html", site, action=action)
 
 
 @cached_public

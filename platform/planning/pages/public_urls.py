@@ -5,13 +5,21 @@
 from django.urls import path
 
 from . import public_manage as manage
-from .public import public_csv, public_data, public_home, public_json, public_measure
+from .public import (
+    public_action_page,
+    public_csv,
+    public_data,
+    public_home,
+    public_json,
+    public_measure,
+)
 
 app_name = "public"
 
 urlpatterns = [
     path("", public_home, name="home"),
     path("measures/<int:pk>/", public_measure, name="measure"),
+    path("actions/<int:pk>/", public_action_page, name="action"),
     path("data/", public_data, name="data"),
     path("data/performance.csv", public_csv, name="csv"),
     path("data/performance.json", public_json, name="json"),

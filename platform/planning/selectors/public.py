@@ -155,13 +155,18 @@ def _label(code: str) -> str:
         return code
 
 
-def public_site(*, now: datetime | None = None, indicator_pk: int | None = None) -> PublicSite:
-    """Everything public now (or one PI's part of it), in a fixed number of queries."""
+def public_site(
+    *, now: datetime | None = None, indicator_pk: int | None = None, action_pk: int | None = None
+) -> PublicSite:
+    """Everything public now (or one PI's or one action's part of it), in a fixed number of
+    queries."""
     now = now or timezone.now()
     pauses = _pauses()
     rows = Publication.objects.filter(state__in=IN_FORCE).order_by("-decided_at", "-id")
     if indicator_pk is not None:
         rows = rows.filter(indicator_id=indicator_pk)
+    if action_pk is not None:
+        rows = rows.filter(action_id=action_pk)
     rows = list(rows.select_related("indicator__service_area", "action"))
     chosen = _in_force(rows, now=now, pauses=pauses)
     embargoes = [r.embargo_until for r in rows if r.state != PublicationState.WITHDRAWN]
@@ -308,6 +313,16 @@ def public_indicator(*, pk: int, now: datetime | None = None) -> tuple[PublicSit
         if pi.pk == pk:
             return site, pi
     raise NotFound("There is no published measure here.")
+
+
+def public_action(*, pk: int, now: datetime | None = None) -> tuple[PublicSite, PublicAction]:
+    """One published action, or NotFound (never published, not yet approved, embargoed,
+    approved during a pre-election period, withdrawn: the visitor cannot tell which)."""
+    site = public_site(now=now, action_pk=pk)
+    for action in site.actions:
+        if action.pk == pk:
+            return site, action
+    raise NotFound("There is no published action here.")
 
 
 # --- for the performance team (signed in) -------------------------------------------------

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.error_summary import error_items
-from goldenthread.platform.core.errors import DomainError, NotFound, PermissionDenied
+from goldenthread.platform.core.errors import DomainError, PermissionDenied
 from goldenthread.platform.core.pages import show_domain_error
 
 from .. import permissions, services
@@ -27,18 +27,17 @@ from ..selectors import (
     frozen_pack_compare,
     frozen_pack_get,
     frozen_pack_list,
-    frozen_pack_render,
     pack_run_get,
     schedule_get,
 )
 from ..selectors.definitions import definition_versions
 from ..selectors.distribution import (
-    FORMAT_WORDS,
-    available_formats,
     distribution_settings_get,
     frozen_pack_content,
     settings_as_data,
 )
+from ..services import frozen_pack_render
+from ..services.outputs import FORMAT_WORDS, FROZEN_FORMATS
 from ..templatetags.reporting import pack_running_left, pack_running_right
 from .common import reporting_page
 from .distribution_forms import (
@@ -167,7 +166,7 @@ def frozen_pack_page(request: HttpRequest, pk: int) -> HttpResponse:
             "running_query": urlencode(
                 {"left": pack_running_left(pack), "right": pack_running_right(pack)}
             ),
-            "formats": [(fmt, FORMAT_WORDS[fmt]) for fmt in available_formats()],
+            "formats": [(fmt, FORMAT_WORDS[fmt]) for fmt in FROZEN_FORMATS],
         },
     )
 
@@ -177,8 +176,6 @@ def frozen_pack_page(request: HttpRequest, pk: int) -> HttpResponse:
 def frozen_pack_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     frozen = frozen_pack_get(pk=pk)
     rendered = frozen_pack_render(frozen_pack=frozen, fmt=fmt)
-    if rendered is None:
-        raise NotFound(f"This pack cannot be downloaded as '{fmt}'.")
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     return response

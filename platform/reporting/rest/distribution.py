@@ -28,11 +28,12 @@ from ..selectors import (
     frozen_pack_compare,
     frozen_pack_get,
     frozen_pack_list,
-    frozen_pack_render,
     pack_run_get,
     schedule_get,
 )
-from ..selectors.distribution import FORMATS, distribution_settings_get, settings_as_data
+from ..selectors.distribution import distribution_settings_get, settings_as_data
+from ..services import frozen_pack_render
+from ..services.outputs import CONTENT_TYPES, FROZEN_FORMATS
 from .definitions import ITEM, READ, TAGS, WRITE, ReportingApi
 
 
@@ -216,8 +217,7 @@ class DownloadApi(ReportingApi):
                 "fmt",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                enum=list(FORMATS),
-                description="html and json always; pdf, docx, xlsx, csv where installed.",
+                enum=list(FROZEN_FORMATS),
             )
         ],
         responses={
@@ -226,15 +226,13 @@ class DownloadApi(ReportingApi):
                     OpenApiTypes.OBJECT if fmt == "json" else OpenApiTypes.BINARY,
                     description=f"The pack as {fmt}.",
                 )
-                for fmt, content_type in FORMATS.items()
+                for fmt, content_type in CONTENT_TYPES.items()
             },
             **errors(*ITEM),
         },
     )
     def get(self, request, pk, fmt):
         rendered = frozen_pack_render(frozen_pack=frozen_pack_get(pk=pk), fmt=fmt)
-        if rendered is None:
-            raise NotFound(f"This pack cannot be downloaded as '{fmt}'.")
         response = HttpResponse(rendered.content, content_type=rendered.content_type)
         response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
         return response

@@ -6,7 +6,6 @@ from .distribution import (
     frozen_pack_compare,
     frozen_pack_get,
     frozen_pack_list,
-    frozen_pack_render,
     pack_run_get,
     schedule_get,
 )
@@ -20,7 +19,6 @@ __all__ = [
     "frozen_pack_compare",
     "frozen_pack_get",
     "frozen_pack_list",
-    "frozen_pack_render",
     "pack_run_get",
     "schedule_get",
     "pack_build",

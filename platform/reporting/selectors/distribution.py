@@ -1,15 +1,11 @@
 """Reads of frozen packs, their runs, comparisons and downloads, schedules and distribution
-lists. Every download renders from the frozen pack's stored JSON, never from today's data."""
+lists. (A frozen pack's files are drawn by `services.frozen_outputs`.)"""
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.utils.text import slugify
 
 from goldenthread.platform.core.errors import NotFound
 
@@ -24,30 +20,6 @@ from ..models import (
     ReportDefinition,
 )
 from .definitions import _id
-
-FORMATS = {
-    "html": "text/html; charset=utf-8",
-    "json": "application/json",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-FORMAT_WORDS = {
-    "html": "Web page (HTML)",
-    "json": "Data (JSON)",
-    "pdf": "PDF",
-    "docx": "Word",
-    "xlsx": "Excel",
-    "csv": "CSV",
-}
-
-
-@dataclass(frozen=True)
-class Rendered:
-    content: bytes
-    content_type: str
-    filename: str
 
 
 def frozen_pack_list(
@@ -87,57 +59,6 @@ def frozen_pack_compare(
     if other is None:
         return None, None
     return other, compare_packs(frozen_pack_content(other), frozen_pack_content(frozen_pack))
-
-
-def output_renderer(fmt: str):
-    """The `outputs` renderer of a format (`services.outputs.<fmt>.render_<fmt>(pack)`), or None
-    when that output is not installed."""
-    try:
-        module = importlib.import_module(f"goldenthread.platform.reporting.services.outputs.{fmt}")
-    except ImportError:
-        return None
-    return getattr(module, f"render_{fmt}", None)
-
-
-def available_formats() -> list[str]:
-    return [fmt for fmt in FORMATS if fmt in ("html", "json") or output_renderer(fmt) is not None]
-
-
-def frozen_pack_render(*, frozen_pack: FrozenPack, fmt: str) -> Rendered | None:
-    """The frozen pack in `fmt`, from its stored JSON; None for a format not available."""
-    if fmt not in FORMATS:
-        return None
-    name = f"{slugify(frozen_pack.title)[:60] or 'pack'}-{slugify(frozen_pack.period_code)}"
-    name = f"{name}-frozen-{frozen_pack.pk}.{fmt}"
-    pack = frozen_pack_content(frozen_pack)
-    if fmt == "json":
-        import json
-
-        content = json.dumps(frozen_pack.pack, ensure_ascii=False, indent=1).encode()
-    elif fmt == "html":
-        content = render_to_string(
-            "reporting/frozen_pack_download.html",
-            {"pack": pack, "frozen": frozen_pack, "css": _pack_css()},
-        ).encode()
-    elif stored := frozen_pack.files.filter(format=fmt).values_list("content", flat=True).first():
-        content = bytes(stored)
-    else:
-        render = output_renderer(fmt)
-        if render is None:
-            return None
-        content = render(pack)
-        if isinstance(content, tuple):  # (bytes, content type, filename) forms
-            content = content[0]
-    return Rendered(content=content, content_type=FORMATS[fmt], filename=name)
-
-
-def _pack_css() -> str:
-    # The download is a file on someone's disk: its stylesheet travels inside it.
-    from django.contrib.staticfiles import finders
-
-    path = finders.find("reporting/pack.css")
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
 
 
 def pack_run_get(*, pk: Any) -> PackRun:

@@ -2,6 +2,7 @@
 
 from .definitions import definition_archive, definition_create, definition_update
 from .freezing import pack_freeze, pack_run_execute
+from .frozen_outputs import frozen_pack_render
 from .scheduling import (
     distribution_list_save,
     distribution_settings_update,
@@ -15,6 +16,7 @@ __all__ = [
     "definition_update",
     "distribution_list_save",
     "distribution_settings_update",
+    "frozen_pack_render",
     "pack_freeze",
     "pack_run_execute",
     "run_due_schedules",

@@ -19,7 +19,8 @@ from django.utils import timezone
 from goldenthread.platform.accounts.models import User
 
 from ..models import DistributionList, FrozenPack, PackDelivery
-from ..selectors.distribution import distribution_settings_get, frozen_pack_render
+from ..selectors.distribution import distribution_settings_get
+from .frozen_outputs import frozen_pack_render
 
 
 def recipients_of(distribution: DistributionList | None) -> list[User]:
@@ -50,17 +51,14 @@ def _base_url() -> str:
 def _attachment(frozen: FrozenPack, allowed: bool, max_kb: int):
     if not allowed:
         return None, ""
-    for fmt in ("pdf", "html"):
-        rendered = frozen_pack_render(frozen_pack=frozen, fmt=fmt)
-        if rendered is None:
-            continue
-        if len(rendered.content) > max_kb * 1024:
-            return None, (
-                f"The pack is larger than the {max_kb} KB this organisation attaches to "
-                "e-mails, so it is not attached: use the link."
-            )
-        return rendered, ""
-    return None, ""
+    # The PDF the worker drew while freezing.
+    rendered = frozen_pack_render(frozen_pack=frozen, fmt="pdf")
+    if len(rendered.content) > max_kb * 1024:
+        return None, (
+            f"The pack is larger than the {max_kb} KB this organisation attaches to "
+            "e-mails, so it is not attached: use the link."
+        )
+    return rendered, ""
 
 
 def pack_distribute(*, frozen_pack: FrozenPack) -> int:

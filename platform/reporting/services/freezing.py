@@ -19,7 +19,8 @@ from ..domain.pack import Pack
 from ..models import FrozenPack, FrozenPackFile, PackRun, ReportDefinition, RunStatus
 from ..permissions import require_write
 from ..selectors import definition_version_get, pack_build, parse_report_period
-from ..selectors.distribution import output_renderer
+from .frozen_outputs import STORED_FORMATS
+from .outputs import render
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +29,10 @@ UNEXPECTED = (
     "try again, and tell your administrator if it happens again."
 )
 
-# The slow outputs, drawn once by the worker when the pack is frozen (the others are quick
-# enough to make on each download from the stored JSON).
-PRE_RENDERED = (("pdf", 30, "Drawing the PDF"), ("docx", 55, "Writing the Word document"))
+# The slow outputs (`frozen_outputs.STORED_FORMATS`), drawn once by the worker when the pack
+# is frozen (the others are quick enough to make on each download from the stored JSON): the
+# progress and words the run shows while each is drawn.
+DRAWING = {"pdf": (30, "Drawing the PDF"), "docx": (55, "Writing the Word document")}
 
 
 def _checked_committee(committee: str, meeting_date) -> tuple[str, date]:
@@ -168,11 +170,10 @@ def _freeze(run: PackRun) -> None:
         previous=Pack.from_json(previous.pack) if previous else None,
     )
     files = {}
-    for fmt, progress, phase in PRE_RENDERED:
-        render = output_renderer(fmt)
-        if render is not None:
-            _progress(run.pk, progress, phase)
-            files[fmt] = render(pack)
+    for fmt in STORED_FORMATS:
+        progress, phase = DRAWING[fmt]
+        _progress(run.pk, progress, phase)
+        files[fmt] = render(pack, fmt).content
     _progress(run.pk, 75, "Storing the frozen pack")
     with transaction.atomic():
         locked = PackRun.objects.select_for_update().get(pk=run.pk)

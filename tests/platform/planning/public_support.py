@@ -91,6 +91,15 @@ def build_scene(people, build):
     open_action = build.action(code="ACT-1", title="Open the new depot", progress=40)
     publish(action=open_action, officer=officer, admin=admin)
     hidden_action = build.action(code="ACT-2", title="Secret restructure", progress=10)
+    proposed_action = build.action(code="ACT-3", title="Hidden proposal", progress=20)
+    publication_propose(actor=officer, action=proposed_action)  # never approved
+    embargoed_action = build.action(code="ACT-4", title="Hidden until later", progress=30)
+    publish(action=embargoed_action, officer=officer, admin=admin, embargo=now + timedelta(days=2))
+    paused_action = build.action(code="ACT-5", title="Hidden by the election", progress=50)
+    publish(action=paused_action, officer=officer, admin=admin, ago=timedelta(days=1))
+    withdrawn_action = build.action(code="ACT-6", title="Hidden once withdrawn", progress=60)
+    withdrawn_action_pub = publish(action=withdrawn_action, officer=officer, admin=admin)
+    publication_withdraw(actor=admin, publication=withdrawn_action_pub, reason="Cancelled")
     return {
         "shown": shown,
         "old_value": old,
@@ -99,6 +108,13 @@ def build_scene(people, build):
         "early": early,
         "action": open_action,
         "hidden_action": hidden_action,
+        "hidden_actions": [
+            hidden_action,
+            proposed_action,
+            embargoed_action,
+            paused_action,
+            withdrawn_action,
+        ],
     }
 
 

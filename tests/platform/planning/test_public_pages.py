@@ -47,6 +47,7 @@ def every_public_url(scene):
         f"/performance/measures/{scene['shown'].pk}/",
         f"/performance/measures/{scene['kept'].pk}/",
         f"/performance/measures/{scene['early'].pk}/",
+        f"/performance/actions/{scene['action'].pk}/",
     ]
 
 
@@ -70,6 +71,7 @@ def test_anonymous_visitor_sees_exactly_the_published_values(scene, client_for, 
             "BETA-1",
             "ACT-2",
             "Secret restructure",
+            "Hidden",
         ):
             assert words not in body, (url, words)
     home = text_of(anonymous.get("/performance/"))
@@ -109,6 +111,22 @@ def test_unpublished_and_other_organisations_ids_are_not_found(scene, client_for
     for pi in [*scene["hidden_pis"], scene["beta"]]:
         assert anonymous.get(f"/performance/measures/{pi.pk}/").status_code == 404
     assert anonymous.get("/performance/measures/999999/").status_code == 404
+
+
+def test_a_published_action_has_its_own_page_and_no_other_action_does(scene, client_for, org_a):
+    anonymous = client_for(org_a)
+    page = text_of(anonymous.get(f"/performance/actions/{scene['action'].pk}/"))
+    assert "ACT-1: Open the new depot" in page and "40% complete" in page
+    home = text_of(anonymous.get("/performance/"))
+    assert f'href="/performance/actions/{scene["action"].pk}/"' in home
+    # Never proposed, proposed only, embargoed, approved during the pre-election period,
+    # withdrawn: the same 404 for each, so a visitor cannot tell which.
+    for action in scene["hidden_actions"]:
+        response = anonymous.get(f"/performance/actions/{action.pk}/")
+        assert response.status_code == 404, action.code
+        assert action.title not in text_of(response)
+    assert anonymous.get("/performance/actions/999999/").status_code == 404
+    assert client_for(org_a).post(f"/performance/actions/{scene['action'].pk}/").status_code == 405
 
 
 def test_public_host_has_no_public_pages(scene, client_for):

@@ -234,7 +234,8 @@ def test_attachments_only_when_allowed_within_the_cap_and_the_setting_is_audited
     mail.outbox = []
     pack_distribute(frozen_pack=third)
     ((name, content, _type),) = mail.outbox[0].attachments
-    assert name.endswith((".pdf", ".html")) and len(content) > 0
+    assert name.endswith(".pdf") and content.startswith(b"%PDF")
+    assert content == bytes(third.files.get(format="pdf").content)  # the one drawn when frozen
 
     distribution_settings_update(user=people.admin, attachments_allowed=True, attachment_max_kb=1)
     _other, fourth = _freeze_again(people, definition)

@@ -16,10 +16,11 @@ from goldenthread.platform.indicators.models import IndicatorValue
 from goldenthread.platform.reporting.domain.comparison import compare_packs
 from goldenthread.platform.reporting.domain.pack import Pack
 from goldenthread.platform.reporting.models import FrozenPack, PackRun, RunStatus
-from goldenthread.platform.reporting.selectors import frozen_pack_compare, frozen_pack_render
+from goldenthread.platform.reporting.selectors import frozen_pack_compare
 from goldenthread.platform.reporting.services import (
     definition_create,
     definition_update,
+    frozen_pack_render,
     pack_freeze,
     pack_run_execute,
 )
@@ -202,31 +203,34 @@ def test_a_failed_run_says_why_in_words_and_freezes_nothing(definition, people, 
 def test_slow_outputs_are_drawn_once_by_the_worker_and_served_as_stored(
     definition, people, monkeypatch
 ):
-    """PDF and Word are drawn while freezing (in the worker) and stored with the pack; a
-    download serves the stored file without drawing again. The renderer here stands in for
-    the outputs' module (tested on its own), counting its calls."""
-    from goldenthread.platform.reporting.selectors import distribution
-    from goldenthread.platform.reporting.services import freezing
+    """PDF and Word are drawn while freezing (in the worker) by the one `outputs.render` and
+    stored with the pack; a download serves the stored file without drawing again, and the
+    quick formats are drawn by that same `render` from the stored JSON. The spy only counts
+    the calls and hands them to the real renderer."""
+    from goldenthread.platform.reporting.services import freezing, frozen_outputs
+    from goldenthread.platform.reporting.services.outputs import render
 
     drawn = []
 
-    def renderer(fmt):
-        def draw(pack):
-            drawn.append(fmt)
-            return f"{fmt}:{pack.period_code}:{len(pack.sections)}".encode()
+    def spy(pack, fmt, **kwargs):
+        drawn.append(fmt)
+        return render(pack, fmt, **kwargs)
 
-        return draw if fmt in ("pdf", "docx") else None
-
-    monkeypatch.setattr(freezing, "output_renderer", renderer)
+    monkeypatch.setattr(freezing, "render", spy)
+    monkeypatch.setattr(frozen_outputs, "render", spy)
+    pi("F9", {Q2: "60"})
     frozen = freeze(people.officer, definition)
     assert sorted(drawn) == ["docx", "pdf"]
     assert sorted(frozen.files.values_list("format", flat=True)) == ["docx", "pdf"]
 
-    monkeypatch.setattr(distribution, "output_renderer", renderer)
     rendered = frozen_pack_render(frozen_pack=frozen, fmt="pdf")
-    assert rendered.content == f"pdf:{Q2}:1".encode()
+    assert rendered.content == bytes(frozen.files.get(format="pdf").content)
+    assert rendered.content.startswith(b"%PDF")
     assert rendered.content_type == "application/pdf" and rendered.filename.endswith(".pdf")
     assert sorted(drawn) == ["docx", "pdf"]  # not drawn again
+    for fmt in ("xlsx", "csv", "html", "json"):
+        assert frozen_pack_render(frozen_pack=frozen, fmt=fmt).filename.endswith(f".{fmt}")
+    assert sorted(drawn) == ["csv", "docx", "html", "json", "pdf", "xlsx"]
     stored = frozen.files.get(format="pdf")
     with pytest.raises(Conflict):
         stored.save()

@@ -136,3 +136,21 @@ def test_csv_holds_the_figures_marks_the_draft_and_disarms_text(pack):
     assert heading in by_code["PI 3"]["Not yet approved"]
     assert by_code["PI 1"]["Not yet approved"] == ""
     assert by_code["PI 4"]["Indicator"] == "'" + HOSTILE
+
+
+def test_pdf_keeps_the_words_of_statuses_and_trends_whole():
+    """A full committee table (ten columns, long commentary) squeezes the narrow columns;
+    their words must wrap between words, never inside one ("Improvin" / "g"). The pack is the
+    benchmark's (bench/reporting_outputs.py), built in memory."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "bench" / "reporting_outputs.py"
+    spec = importlib.util.spec_from_file_location("reporting_outputs_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    pack = bench.make_pack(24)
+    pages = PdfReader(io.BytesIO(render(pack, "pdf").content)).pages
+    text = "\n".join(page.extract_text() for page in pages)
+    assert text.count("Improving") == 2 * 24  # each row's short- and long-term trend
+    assert "Improvin\n" not in text

@@ -9,9 +9,21 @@ from goldenthread.platform.core.exporting import Number
 
 from ...domain.pack import NUMBER, Pack, PackCell
 
+# The files of a pack offered for download while it is previewed.
 FORMATS = ("pdf", "docx", "xlsx", "csv")
-FORMAT_WORDS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "csv": "CSV"}
+# A frozen pack also offers its page as one self-contained HTML file and its stored data.
+FROZEN_FORMATS = ("html", "json", *FORMATS)
+FORMAT_WORDS = {
+    "html": "Web page (HTML)",
+    "json": "Data (JSON)",
+    "pdf": "PDF",
+    "docx": "Word",
+    "xlsx": "Excel",
+    "csv": "CSV",
+}
 CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -3,8 +3,10 @@
 Headings use Word's own "Title" / "Heading 1-2" styles, so the navigation pane and a table
 of contents work; each section's table has its header row repeated on every page; the
 footer holds "Page N of M" as Word fields and the data's as-at time; a figure not yet
-approved carries its mark in the cell, and the cover says what the mark means. Charts are
-given as their table equivalent: the section's table holds each charted PI's figures.
+approved carries its mark in the cell, and the cover says what the mark means. Charts are the
+pages' own charts (the same `core.charts` SVG, drawn to PNG: `chart_images`), each with its
+alternative text (the picture's description, which Word reads out) and, below it, its table
+equivalent: the same numbers, period by period.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import _Cell
 
-from ...domain.pack import COUNT_WORDS, NUMBER, Pack, PackSection
+from goldenthread.platform.indicators.templatetags.indicators import number_format
+
+from ...domain.pack import COUNT_WORDS, NUMBER, Pack, PackChart, PackSection
+from .chart_images import chart_png
 from .common import as_at_words, cell_words, legend
 
 COUNT_KEYS = ("on_target", "warning", "off_target", "missing", "other")
@@ -167,11 +172,41 @@ def _section(document, section: PackSection) -> None:
             continue
         rows = [[(cell_words(cell), cell.unapproved) for cell in row.cells] for row in group.rows]
         _table(document, headings, rows, numeric)
-    if section.charts:
-        document.add_paragraph(
-            "The charts of this section are given as their figures: each charted indicator's "
-            "row in the table above."
+    for index, chart in enumerate(section.charts, start=1):
+        _chart(document, chart, index)
+
+
+def _chart_words(chart: PackChart, formatted) -> str:
+    """The chart in words, for its picture's alternative text."""
+    lines = [f"{chart.title}. {chart.description}".strip()]
+    for series in chart.series:
+        points = ", ".join(
+            f"{label} {formatted(value)}"
+            for label, value in zip(chart.period_labels, series.values, strict=False)
         )
+        lines.append(f"{series.name}: {points}.")
+    return " ".join(lines)
+
+
+def _chart(document, chart: PackChart, index: int) -> None:
+    formatted = number_format(chart.unit, chart.decimals, "—")
+    png = chart_png(chart, index)
+    if png is None:
+        return
+    document.add_heading(chart.title, level=3)
+    picture = document.add_picture(io.BytesIO(png), width=Cm(16))
+    # Word's "alt text": read out by screen readers, shown where the picture cannot be.
+    properties = picture._inline.docPr
+    properties.set("title", chart.title)
+    properties.set("descr", _chart_words(chart, formatted))
+    if chart.description:
+        document.add_paragraph(chart.description)
+    headings = ["Period", *(series.name for series in chart.series)]
+    rows = [
+        [(label, False), *((formatted(series.values[i]), False) for series in chart.series)]
+        for i, label in enumerate(chart.period_labels)
+    ]
+    _table(document, headings, rows, numeric=set(range(1, len(headings))))
 
 
 def render_docx(pack: Pack) -> bytes:
