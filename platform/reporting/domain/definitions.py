@@ -59,6 +59,13 @@ LAYOUT_HINTS = {
     ),
     SUMMARY: "How many PIs are on target, warning, off target or missing, per section.",
 }
+# Optional PI columns (committee and corporate priorities layouts), as the quarterly report has.
+COST, DATA_QUALITY, PERSISTENCE = "cost", "data_quality", "persistence"
+EXTRA_COLUMN_WORDS = {
+    COST: "Cost: the cost PI's figure and the unit cost beside each PI with a cost measure",
+    DATA_QUALITY: "Data quality: each PI's data-quality score in words",
+    PERSISTENCE: "Off target in a row: periods off target in a row, and SPC special cause",
+}
 SECTION_WORDS = {PIS: "Performance indicators", ACTIONS: "Actions", RISKS: "Risks"}
 MAX_TEXT = 20_000
 MAX_TITLE = 200
@@ -90,6 +97,9 @@ class DefinitionSpec:
     approved_only: bool = True
     include_retired: bool = False
     charts: bool = False
+    cost: bool = False
+    data_quality: bool = False
+    persistence: bool = False
     cover_subtitle: str = ""
     cover_text: str = ""
 
@@ -109,6 +119,15 @@ class DefinitionSpec:
             else FILTER_WORDS[name]
             for name in self.filters
         ]
+
+    @property
+    def extra_columns(self) -> tuple[str, ...]:
+        """The optional PI columns chosen, in a fixed order."""
+        return tuple(name for name in EXTRA_COLUMN_WORDS if getattr(self, name))
+
+    @property
+    def extra_column_words(self) -> list[str]:
+        return [EXTRA_COLUMN_WORDS[name].split(":")[0] for name in self.extra_columns]
 
     def section(self, kind: str) -> SectionSpec | None:
         return next((section for section in self.sections if section.kind == kind), None)
@@ -130,6 +149,9 @@ class DefinitionSpec:
             "approved_only": self.approved_only,
             "include_retired": self.include_retired,
             "charts": self.charts,
+            "cost": self.cost,
+            "data_quality": self.data_quality,
+            "persistence": self.persistence,
             "cover_subtitle": self.cover_subtitle,
             "cover_text": self.cover_text,
         }
@@ -185,6 +207,10 @@ class DefinitionSpec:
             approved_only=_flag(data.get("approved_only", True)),
             include_retired=_flag(data.get("include_retired", False)),
             charts=_flag(data.get("charts", False)),
+            # Versions saved before these options read as without them.
+            cost=_flag(data.get("cost", False)),
+            data_quality=_flag(data.get("data_quality", False)),
+            persistence=_flag(data.get("persistence", False)),
             cover_subtitle=cover_subtitle,
             cover_text=cover_text,
         )

@@ -101,6 +101,24 @@ class DefinitionForm(forms.Form):
         label="Charts of each PI's quarters (corporate priorities layout)", required=False
     )
     include_retired = forms.BooleanField(label="Include retired PIs", required=False)
+    # Optional PI columns, as the quarterly report has (committee and priorities layouts).
+    cost = forms.BooleanField(
+        label="Show the cost beside each PI",
+        required=False,
+        help_text="The cost PI's figure for the period and the unit cost, for PIs with a cost "
+        "measure (committee and corporate priorities layouts).",
+    )
+    data_quality = forms.BooleanField(
+        label="Show each PI's data-quality score",
+        required=False,
+        help_text="In words, with the checks that failed.",
+    )
+    persistence = forms.BooleanField(
+        label="Show how many periods in a row each PI has been off target",
+        required=False,
+        help_text="With “special cause concerning” where its SPC chart says so, as of the "
+        "period's end.",
+    )
     cover_subtitle = forms.CharField(
         label="Cover subtitle",
         max_length=300,

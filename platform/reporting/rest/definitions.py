@@ -84,6 +84,17 @@ class DefinitionInput(serializers.Serializer):
     approved_only = serializers.BooleanField(required=False, default=True)
     include_retired = serializers.BooleanField(required=False, default=False)
     charts = serializers.BooleanField(required=False, default=False)
+    cost = serializers.BooleanField(
+        required=False, default=False, help_text="A Cost and a Unit cost column beside each PI."
+    )
+    data_quality = serializers.BooleanField(
+        required=False, default=False, help_text="A Data quality column, in words."
+    )
+    persistence = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="An “Off target in a row” column, with the SPC verdict.",
+    )
     cover_subtitle = serializers.CharField(
         required=False, allow_blank=True, max_length=300, default=""
     )

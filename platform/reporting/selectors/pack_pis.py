@@ -49,6 +49,7 @@ from .pack_cells import (
     target_cell,
     trend_cell,
 )
+from .pack_insight import report_options
 
 SHORT_TERM = "Against the previous period"
 LONG_TERM = "Against the same period last year"
@@ -64,7 +65,14 @@ class Grouping:
 
 
 def _report(
-    spec: DefinitionSpec, period: Period, ids, today, areas, *, year_columns: bool = False
+    spec: DefinitionSpec,
+    period: Period,
+    ids,
+    today,
+    areas,
+    *,
+    year_columns: bool = False,
+    options: dict[str, bool] | None = None,
 ) -> list[ReportRow]:
     return performance_report(
         period_code=period.code,
@@ -74,6 +82,7 @@ def _report(
         today=today,
         known_service_areas=areas,
         year_columns=year_columns,
+        **(options or {}),
     ).rows
 
 
@@ -82,7 +91,8 @@ def pi_rows(
 ) -> list[ReportRow]:
     """The report's rows for the PIs in scope (`ids`; None for every PI), after the exception
     filters: a PI is kept when it meets any chosen filter."""
-    rows = _report(spec, period, ids, today, areas)
+    # The optional columns' figures ride on the period's own report (`pack_insight`).
+    rows = _report(spec, period, ids, today, areas, options=report_options(spec))
     if not spec.filters:
         return rows
     wanted = {FILTER_STATUSES[name] for name in spec.filters if name in FILTER_STATUSES}

@@ -54,7 +54,7 @@ from ..domain.pack import (
     count_statuses,
 )
 from ..models import ReportDefinition, ReportDefinitionVersion
-from . import pack_pis, pack_planning
+from . import pack_insight, pack_pis, pack_planning
 from .pack_cells import count_cell
 
 
@@ -220,15 +220,25 @@ def _pis_section(spec, section: SectionSpec, period, scope: _Scope, today, areas
             today=today,
             areas=areas,
         )
-        columns = pack_pis.priorities_columns(year)
+        columns = pack_pis.priorities_columns(year) + pack_insight.extra_columns(spec)
         groups = pack_pis.grouped(
-            rows, grouping, lambda row: pack_pis.priorities_row(row, readings)
+            rows,
+            grouping,
+            lambda row: pack_insight.with_extra_cells(
+                pack_pis.priorities_row(row, readings), row, spec
+            ),
         )
         if spec.charts:
             charts = tuple(pack_pis.priorities_chart(row, year, readings) for row in rows)
     else:
-        columns = pack_pis.COMMITTEE_COLUMNS
-        groups = pack_pis.grouped(rows, grouping, lambda row: pack_pis.committee_row(row, period))
+        columns = pack_pis.COMMITTEE_COLUMNS + pack_insight.extra_columns(spec)
+        groups = pack_pis.grouped(
+            rows,
+            grouping,
+            lambda row: pack_insight.with_extra_cells(
+                pack_pis.committee_row(row, period), row, spec
+            ),
+        )
     return PackSection(
         key=section.key,
         title=section.title,

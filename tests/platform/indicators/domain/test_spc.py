@@ -208,3 +208,37 @@ def test_the_published_limits_judge_new_tyres_by_each_rule():
     near = xmr([*TYRES, 24.12, 24.00, 24.13], baseline=(0, 29))
     assert 32 in flagged(near, Rule.TWO_OF_THREE)
     assert flagged(near, Rule.OUTSIDE_LIMITS) == []
+
+
+# --- a published rule outcome: NHS-R's "Plot the Dots" (NHSRplotthedots) -----------------------
+#
+# NHSRplotthedots is the NHS-R Community's R package for Making Data Count charts. Its test
+# suite (tests/testthat/test-ptd_spc_standard.R, the test that "only reports special cause for
+# 2 of 3 points close to limits when they are on the same side of the mean", added with the
+# fix its 0.2.2 release notes give as issue #143) publishes a series and its expected outcome:
+# sixteen values alternating 1, -1, with the 15th set to 5.5 and the 16th to -5.5; both last
+# points are expected to be common cause. Worked here (no outlier screening, as ours):
+#
+#     mean   = 0 (the fourteen alternating values sum to 0, and 5.5 - 5.5 = 0)
+#     mR     = 2 thirteen times, then |5.5 - (-1)| = 6.5 and |-5.5 - 5.5| = 11: sum 43.5
+#     mR-bar = 43.5 / 15 = 2.9;  limits ±2.66 x 2.9 = ±7.714;  2 sigma = 2 x 2.9 / 1.128 = ±5.142
+#
+# So 5.5 is beyond the upper 2-sigma line and -5.5 beyond the lower one, both inside the
+# limits: one point beyond each line is not two of three on the same side. (With the
+# package's default outlier screening, mR-bar = 32.5 / 14 = 2.321 and the outcome is the same.)
+PLOT_THE_DOTS_2_IN_3 = [1, -1] * 7 + [5.5, -5.5]
+
+
+def test_the_published_plot_the_dots_series_two_of_three_needs_one_side():
+    result = xmr(PLOT_THE_DOTS_2_IN_3)
+    assert result.mean == pytest.approx(0)
+    assert result.average_moving_range == pytest.approx(2.9)
+    assert result.upper_near == pytest.approx(5.1418, abs=1e-4)
+    assert result.upper_limit == pytest.approx(7.714)
+    # As published: the last two points are common cause, and so is every other.
+    assert not any(point.rules for point in result.points)
+    assert result.variation is Variation.COMMON_CAUSE
+    # Our check that the rule itself is alive on this series: the same two points on one
+    # side (5.5 then 5.5) are two of three beyond the upper 2-sigma line.
+    same_side = xmr([1, -1] * 7 + [5.5, 5.5])
+    assert flagged(same_side, Rule.TWO_OF_THREE) == [14, 15]
