@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from goldenthread.platform import telemetry
+        from goldenthread.platform import metrics, telemetry
 
         telemetry.configure()
+        metrics.configure()
