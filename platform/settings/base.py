@@ -368,6 +368,9 @@ SPECTACULAR_SETTINGS = {
 # their keys and their session together), counted per organisation. Over budget: 429 with
 # Retry-After.
 API_RATES = {"credential": ENV.api_rate_per_credential, "user": ENV.api_rate_per_user}
+# An API key's "last used" is written at most once per this many seconds (the account page
+# shows it to the minute; a write on every authenticated read cost throughput, issue #16).
+API_KEY_LAST_USED_RESOLUTION = 5 * 60
 
 # --- GraphQL --------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "goldenthread.graphql.api.schema"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from rest_framework import authentication, exceptions
@@ -53,8 +56,22 @@ class ApiCredentialAuthentication(authentication.BaseAuthentication):
         user = credential.user
         if not user.is_active or user.access_has_expired:
             raise exceptions.AuthenticationFailed("The account behind this API key is not active.")
-        ApiCredential.objects.filter(pk=credential.pk).update(last_used_at=timezone.now())
+        record_use(credential)
         return user, credential
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+def record_use(credential: ApiCredential) -> None:
+    """Keep `last_used_at` true to within `API_KEY_LAST_USED_RESOLUTION` without writing on
+    every request: a read served with a key should not cost a row lock, a WAL record and a
+    dead tuple (measured: the write was a large share of an authenticated list's time, and two
+    clients using one key queued behind each other's update). The key was just read, so
+    whether it is stale needs no extra query."""
+    now = timezone.now()
+    resolution = timedelta(seconds=settings.API_KEY_LAST_USED_RESOLUTION)
+    if credential.last_used_at is not None and now - credential.last_used_at < resolution:
+        return
+    ApiCredential.objects.filter(pk=credential.pk).update(last_used_at=now)
+    credential.last_used_at = now

@@ -17,6 +17,7 @@ from ..selectors.indicators import (
     INDICATOR_FILTERS,
     indicator_get,
     indicator_list,
+    indicator_list_for_api,
     sub_area_get,
 )
 from ..services.common import to_decimal
@@ -49,6 +50,12 @@ from .base import (
 EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
 
+def _ids(pi: Indicator, annotated: str, relation: str) -> list[int]:
+    """Ids in the relation's own order (sub-areas by kind and name)."""
+    ids = getattr(pi, annotated, None)
+    return list(ids) if ids is not None else [item.pk for item in getattr(pi, relation).all()]
+
+
 def indicator_output(pi: Indicator) -> dict[str, Any]:
     return {
         "id": pi.pk,
@@ -61,7 +68,8 @@ def indicator_output(pi: Indicator) -> dict[str, Any]:
         ),
         "owner_id": pi.owner_id,
         "verifier_id": pi.verifier_id,
-        "data_provider_ids": sorted(user.pk for user in pi.data_providers.all()),
+        # Read as arrays by the list's one query (`indicator_list_for_api`), else prefetched.
+        "data_provider_ids": sorted(_ids(pi, "data_provider_ids", "data_providers")),
         "tags": pi.tags,
         "is_active": pi.is_active,
         "unit_kind": pi.unit_kind,
@@ -80,7 +88,7 @@ def indicator_output(pi: Indicator) -> dict[str, Any]:
         "rollup_rule": pi.rollup_rule,
         "year_to_date": pi.year_to_date,
         "falls_back_to_annual_target": pi.falls_back_to_annual_target,
-        "sub_area_ids": [area.pk for area in pi.sub_areas.all()],
+        "sub_area_ids": _ids(pi, "sub_area_ids", "sub_areas"),
         "valid_minimum": number(pi.valid_minimum),
         "valid_maximum": number(pi.valid_maximum),
         "whole_numbers": pi.whole_numbers,
@@ -189,7 +197,7 @@ class IndicatorListApi(IndicatorsApi):
         if download:
             sheet = indicator_sheet(indicators=indicator_list(filters=filters))
             return export_response(fmt=download, stem="indicators", sheet=sheet)
-        return self.paginate(request, indicator_list(filters=filters), indicator_output)
+        return self.paginate(request, indicator_list_for_api(filters=filters), indicator_output)
 
     @extend_schema(
         operation_id="indicators_create",
