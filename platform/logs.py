@@ -91,3 +91,15 @@ def logging_config(log_format: str) -> dict:
         "root": {"handlers": ["console"], "level": "INFO"},
         "loggers": {"django.db.backends": {"level": "WARNING"}},
     }
+
+
+def _leave_logging_alone(**_kwargs) -> None:
+    """Celery configures logging only when nobody answers `setup_logging`: answering it
+    keeps Django's LOGGING (so a worker writes the same JSON lines, with the task's trace and
+    organisation) instead of Celery's own format on the root logger."""
+
+
+def keep_django_logging_in_celery() -> None:
+    from celery.signals import setup_logging
+
+    setup_logging.connect(_leave_logging_alone, weak=False, dispatch_uid="goldenthread_logging")

@@ -114,3 +114,18 @@ def test_production_logs_json_and_development_text(monkeypatch):
 
     assert importlib.reload(base).LOG_FORMAT == "json"
     assert importlib.reload(development).LOG_FORMAT == "text"
+
+
+def test_a_celery_worker_keeps_the_platform_log_format(monkeypatch):
+    from goldenthread.platform.celery_app import app
+
+    monkeypatch.setattr(app.log, "already_setup", False)  # as in a fresh worker process
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    formatters = [h.formatter for h in handlers]
+
+    # What a worker process runs at start-up to configure logging
+    app.log.setup_logging_subsystem(loglevel="INFO")
+
+    assert root.handlers == handlers
+    assert [h.formatter for h in root.handlers] == formatters
