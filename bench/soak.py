@@ -44,6 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 SLUG = "benchsoak"
 WRITE_EVERY = 12  # one request in this many is a write
+IDLE_RECONNECT_SECONDS = 4  # under gunicorn's keep-alive of 5 s
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -201,6 +202,7 @@ def drive(args, port, facts, results: Results) -> float:
 
     def client(offset: float) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        last_used = time.monotonic()
         next_at = time.monotonic() + offset
         while True:
             now = time.monotonic()
@@ -209,6 +211,13 @@ def drive(args, port, facts, results: Results) -> float:
             if next_at > now:
                 time.sleep(next_at - now)
             next_at += interval
+            if time.monotonic() - last_used > IDLE_RECONNECT_SECONDS:
+                # gunicorn closes a keep-alive connection idle for `keepalive` seconds (5);
+                # a client sending on it then gets a broken pipe, as a browser or a pooling
+                # HTTP client would not (they reopen). A thread that waited its turn for a
+                # write can be idle that long on a loaded machine.
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             with count_lock:
                 counter[0] += 1
                 n = counter[0]
@@ -242,6 +251,7 @@ def drive(args, port, facts, results: Results) -> float:
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             results.add(kind, time.perf_counter() - started, error)
+            last_used = time.monotonic()
 
     threads = [
         threading.Thread(target=client, args=(i * interval / args.concurrency,))
