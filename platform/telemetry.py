@@ -6,11 +6,11 @@ It is carried in a context variable set by `OrganisationSpanMiddleware` for requ
 the Celery task hooks in `celery_app` for tasks, and `OrganisationSpanProcessor` copies it onto
 every span as the span starts, so SQL spans inside a request or a task carry it too.
 
-Metrics: the platform records no custom metrics yet and configures no meter provider, so the
-instrumentations' own metrics are no-ops. When metrics are added, the organisation must never
-be a metric label or attribute: with 2,000 organisations it would multiply every time series
-by 2,000 and exceed the SDK's default cardinality limit of 2,000 streams per instrument. Use
-exemplars or the trace attribute to get from a metric to an organisation instead.
+Metrics live in `platform.metrics`, on a meter provider of their own that is deliberately not
+the global one (so the instrumentations' own metrics, which would carry an organisation's host,
+stay no-ops). The organisation is never a metric attribute: with 2,000 organisations it would
+multiply every time series by 2,000 and exceed the SDK's default cardinality limit of 2,000
+streams per instrument. It reaches the exemplars instead, beside the trace id.
 """
 
 from __future__ import annotations

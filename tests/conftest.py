@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.live",
     "tests.fixtures.worker",
+    "tests.fixtures.metrics",
     "tests.fixtures.browser",
     "tests.fixtures.cache",
     "tests.fixtures.oidc",

@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from goldenthread.platform import telemetry
+        from goldenthread.platform import logs, metrics, telemetry
 
         telemetry.configure()
+        metrics.configure()
+        logs.keep_django_logging_in_celery()

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+
+from goldenthread.platform.logs import logging_config
 
 from .environment import LOCAL_STATE_DIR, REPO_ROOT, Environment, read_environment
 from .integrations import celery_settings, email_settings
@@ -86,6 +89,8 @@ TENANT_LIMIT_SET_CALLS = True
 MIDDLEWARE = [
     # First: orchestrators probe by IP address, before any host check or HTTPS redirect.
     "goldenthread.platform.core.probes.ProbeMiddleware",
+    # Request id, per-route metrics and the access log line (inside the request's span).
+    "goldenthread.platform.core.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "goldenthread.platform.core.middleware.PermissionsPolicyMiddleware",
@@ -454,14 +459,12 @@ DEFAULT_FROM_EMAIL = ENV.default_from_email
 OTEL_TRACES_EXPORTER = ENV.otel_exporter
 OTEL_EXPORTER_OTLP_ENDPOINT = ENV.otel_endpoint
 OTEL_SERVICE_NAME = ENV.otel_service_name
+# console | otlp | none (`platform.metrics`); development prints to the console.
+OTEL_METRICS_EXPORTER = os.environ.get("OTEL_METRICS_EXPORTER") or "none"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# json (one object per line with trace id, organisation, request id) | text.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or "json"
+LOGGING = logging_config(LOG_FORMAT)
 
 REPO_DIR = REPO_ROOT
 

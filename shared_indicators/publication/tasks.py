@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from goldenthread.platform import metrics
 from goldenthread.platform.celery_app import app
 from goldenthread.tenants.models import Organisation
 
@@ -49,6 +50,13 @@ def publish_value_task(value_id: int) -> int | None:
     if snapshot is None:
         return None
     row = publish_value(organisation=organisation, snapshot=snapshot)
+    if row is not None:
+        # Committed by now (publish_value is atomic and this task runs outside a
+        # transaction): partners' reads see the row from this moment.
+        metrics.record_publication_lag(
+            seconds=(timezone.now() - snapshot.approved_at).total_seconds(),
+            organisation=organisation.schema_name,
+        )
     return row.pk if row is not None else None
 
 

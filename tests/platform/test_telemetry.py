@@ -151,9 +151,10 @@ def test_the_platform_refuses_to_start_with_an_unknown_exporter():
 
 
 def test_no_meter_provider_is_installed():
-    """The organisation must never be a metric label (see `telemetry`'s docstring). There are
-    no custom metrics yet, so no SDK meter provider is installed and the instrumentations'
-    metrics are no-ops; this fails when one is installed, to make its author check labels."""
+    """The organisation must never be a metric label (see `telemetry`'s docstring). The
+    platform's metrics use a provider of their own (`platform.metrics`), so no SDK meter
+    provider is installed globally and the instrumentations' metrics (whose attributes include
+    the organisation's host) are no-ops; this fails when one is installed globally."""
     from opentelemetry import metrics
     from opentelemetry.sdk.metrics import MeterProvider
 
