@@ -157,6 +157,12 @@ class Cell:
         return "/".join(self.typed.get(name, "") for name in ("value", "numerator", "denominator"))
 
     @property
+    def seen_text(self) -> str:
+        """What goes back in the `seen` field: what was first shown, while the version is
+        still the one first shown (a refused cell shown again), else what is shown now."""
+        return self.seen if self.seen is not None else self.shown
+
+    @property
     def stale(self) -> bool:
         return self.version != value_version(self.row)
 
@@ -168,7 +174,7 @@ class Cell:
         if other.error_code != "stale_value":
             # Anything but someone else's change: the next save still answers to the version
             # first shown, so a change made meanwhile is not overwritten unseen.
-            self.version = other.version
+            self.version, self.seen = other.version, other.seen
 
     def changed(self) -> bool:
         if not any(self.typed.values()):
