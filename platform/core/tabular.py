@@ -22,6 +22,11 @@ columns mean is the importer's business. The rules, the same for all of them:
   and iterate a million empty rows): rows are read as stored and columns are capped as they
   are read.
 
+- **Memory**: the reading itself runs in a forked child process whose address space is capped
+  (`core.bounded`, `settings.TABULAR_READ_MEMORY_MB`): whatever a file unpacks to, the web
+  process or worker that received it does not grow, and a file that needs more is refused
+  as too large to read, naming the limit.
+
 Row numbers are the ones a spreadsheet shows (the header is row 1); blank rows are skipped but
 still counted, and a quoted CSV cell spanning lines is one row.
 """
@@ -37,6 +42,8 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+
+from .bounded import MemoryCeilingReached, run_with_memory_ceiling
 
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -182,6 +189,19 @@ def read_table(data: bytes, *, file_name: str, limits: TabularLimits) -> RawTabl
             f"The file is larger than {_megabytes(limits.max_bytes)}, the limit for "
             f"{limits.name} files."
         )
+    try:
+        return run_with_memory_ceiling(_read_checked, data, file_name=file_name, limits=limits)
+    except MemoryCeilingReached as reached:
+        raise TabularFileError(
+            f"The file is too large to read: reading it needed more than {reached.megabytes} "
+            f"MB of memory, the limit for reading an uploaded file "
+            "(settings.TABULAR_READ_MEMORY_MB). Split it into smaller files, and check that "
+            "it holds only the rows and columns you mean to import."
+        ) from None
+
+
+def _read_checked(data: bytes, *, file_name: str, limits: TabularLimits) -> RawTable:
+    """`read_table`'s reading, in the child process with the memory ceiling."""
     suffix = PurePath(file_name or "").suffix.lower()
     if data.startswith(ZIP_MAGIC):
         return _read_xlsx(data, limits=limits)
@@ -314,6 +334,8 @@ def _read_xlsx(data: bytes, *, limits: TabularLimits) -> RawTable:
     try:
         # data_only=False: a formula is read as the text that was typed, never evaluated.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except MemoryError:  # not a broken file: the memory ceiling (`core.bounded`) says so
+        raise
     except Exception:  # openpyxl raises many types (and its own) for broken packages
         raise _unreadable_workbook() from None
     header: tuple[str, ...] | None = None
@@ -336,7 +358,7 @@ def _read_xlsx(data: bytes, *, limits: TabularLimits) -> RawTable:
             rows.append(RawRow(number=number, cells=cells, percent=percent))
             if len(rows) > limits.max_rows:
                 raise _too_many_rows(limits)
-    except TabularFileError:
+    except (TabularFileError, MemoryError):
         raise
     except Exception:  # malformed sheet XML surfaces only while the rows are parsed
         raise _unreadable_workbook() from None

@@ -34,7 +34,7 @@ from ..permissions import can_enter_any_values, can_enter_values, can_manage_ind
 from ..selectors.due import DueItem
 from ..selectors.owed import owed_by
 from ..services.entry import value_save
-from ..services.values import ValueCheck, value_check
+from ..services.values import StaleValue, ValueCheck, value_check, value_version
 from ..templatetags.indicators import pi_number
 from .common import indicator_or_404, safe_next
 from .forms import ValueEntryForm
@@ -44,7 +44,7 @@ DUE_SOON_DAYS = 30
 
 def _form_for_item(item: DueItem, index: int) -> ValueEntryForm:
     row = item.value
-    initial: dict[str, Any] = {"period": item.period.code}
+    initial: dict[str, Any] = {"period": item.period.code, "version": value_version(row)}
     if row is not None:
         initial.update(
             {
@@ -120,6 +120,7 @@ def _field_for(error: DomainError, indicator: Indicator) -> str | None:
         "commentary_required": "commentary",
         "locked": None,
         "submitted": None,
+        "stale_value": None,
     }
     if error.code in by_code:
         return by_code[error.code]
@@ -178,6 +179,7 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {
         "period": period.code if period else requested,
         "sub_area": sub_area.pk if sub_area else "",
+        "version": value_version(existing),
     }
     if existing is not None:
         initial.update(
@@ -199,6 +201,8 @@ def value_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 row = _save(request, indicator, form, submit=action == "submit")
             except DomainError as error:
+                if isinstance(error, StaleValue):
+                    form.show_version(error.extra["current"]["version"])
                 field = _field_for(error, indicator)
                 if field and field in form.fields:
                     form.add_error(field, error.message)
@@ -282,6 +286,7 @@ def _save(
         submit=submit,
         sub_area=form.chosen_sub_area(),
         interface="page",
+        version=data.get("version") or None,
         **form.service_arguments(),
     )
 

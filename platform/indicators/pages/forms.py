@@ -557,6 +557,9 @@ class ValueEntryForm(SubAreaChoice, forms.Form):
         max_length=1000,
         help_text="Only needed when correcting a value.",
     )
+    # The version of the value the page showed (`services.values.value_version`): a save
+    # made after someone else changed it is refused and shows theirs.
+    version = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -567,6 +570,12 @@ class ValueEntryForm(SubAreaChoice, forms.Form):
             "denominator": data.get("denominator") or None,
             "state": data.get("state") or ValueState.ENTERED,
         }
+
+    def show_version(self, version: str) -> None:
+        """After a stale save: the form keeps what was typed but now answers to the version
+        stored, so saving again replaces it deliberately."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = version
 
 
 class ReasonForm(forms.Form):

@@ -39,6 +39,7 @@ from ..domain.numbers import NumberNotUnderstood, parse_number
 from ..models import Indicator, IndicatorValue
 from ..permissions import can_manage_indicators
 from ..services.entry import values_save_each
+from ..services.values import value_version
 from .entry import _plain
 
 GRID_FREQUENCIES = {
@@ -89,6 +90,11 @@ class Cell:
         self.commentary = ""
         self.confirm = False
         self.note = ""
+        # The version of the value this page showed, and the numbers it showed: sent back
+        # with the save so that a cell someone else changed meanwhile is refused, not
+        # overwritten, and a cell this person did not touch is left alone.
+        self.version = value_version(row)
+        self.seen: str | None = None
         if row is not None:
             self.typed = {
                 "value": _plain(row.value) if not indicator.is_calculated else "",
@@ -140,16 +146,41 @@ class Cell:
         self.commentary = (data.get(f"{self.key}-commentary") or "").strip()
         self.confirm = bool(data.get(f"{self.key}-confirm"))
         self.note = (data.get(f"{self.key}-note") or "").strip()
+        posted = data.get(f"{self.key}-version")
+        if posted:
+            self.version = posted
+            self.seen = data.get(f"{self.key}-seen")
+
+    @property
+    def shown(self) -> str:
+        """The numbers in the cell's boxes, as one text (what `seen` holds)."""
+        return "/".join(self.typed.get(name, "") for name in ("value", "numerator", "denominator"))
+
+    @property
+    def seen_text(self) -> str:
+        """What goes back in the `seen` field: what was first shown, while the version is
+        still the one first shown (a refused cell shown again), else what is shown now."""
+        return self.seen if self.seen is not None else self.shown
+
+    @property
+    def stale(self) -> bool:
+        return self.version != value_version(self.row)
 
     def keep_typing_of(self, other: Cell) -> None:
         """Show what was typed in a refused cell again, with the reason."""
         self.typed, self.commentary = other.typed, other.commentary
         self.confirm, self.note = other.confirm, other.note
         self.error, self.error_code = other.error, other.error_code
+        if other.error_code != "stale_value":
+            # Anything but someone else's change: the next save still answers to the version
+            # first shown, so a change made meanwhile is not overwritten unseen.
+            self.version, self.seen = other.version, other.seen
 
     def changed(self) -> bool:
         if not any(self.typed.values()):
             return False
+        if self.stale and self.seen is not None and self.seen == self.shown:
+            return False  # untouched here, changed by someone else: theirs stays
         if self.row is None:
             return True
         stored = {
@@ -182,6 +213,7 @@ class Cell:
             "commentary": self.commentary,
             "confirm_out_of_range": self.confirm,
             "out_of_range_note": self.note,
+            "version": self.version,
         }
 
 

@@ -173,6 +173,10 @@ class ValueSerializer(serializers.Serializer):
     approved_by_id = serializers.IntegerField(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
     status = StoredStatusSerializer()
+    version = serializers.CharField(
+        help_text="Changes whenever the value is saved; send it back as `version` when "
+        "saving, to be refused (409 stale_value) instead of overwriting someone else's change."
+    )
 
 
 class ComparedValueSerializer(serializers.Serializer):

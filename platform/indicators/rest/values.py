@@ -21,7 +21,12 @@ from ..selectors.due import DueItem, late_values, values_due_soon
 from ..selectors.exports import value_sheet
 from ..selectors.indicators import indicator_get, value_get, value_list
 from ..selectors.report import indicator_values_with_trends
-from ..services.values import commentary_add, value_enter, values_bulk_upsert_by_reference
+from ..services.values import (
+    commentary_add,
+    value_enter,
+    value_version,
+    values_bulk_upsert_by_reference,
+)
 from ..services.workflow import value_approve, value_reopen, value_send_back, value_submit
 from . import schema
 from .base import IndicatorsApi, NumberField, number, sub_area_or_none
@@ -61,6 +66,7 @@ def value_output(row: IndicatorValue) -> dict[str, Any]:
             "tolerance_amount": number(row.status_tolerance_amount),
             "polarity": row.status_polarity or None,
         },
+        "version": value_version(row),
     }
 
 
@@ -75,6 +81,18 @@ class ValueInput(serializers.Serializer):
     confirm_out_of_range = serializers.BooleanField(required=False, default=False)
     out_of_range_note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            'The `version` of the value as you read it ("0" if none was stored). When '
+            "someone else has changed the value since, the save is refused with 409 "
+            "`stale_value`, `extra.current` holding what is stored now, who changed it, when "
+            "and its version; send that version to replace it. Left out: no check."
+        ),
+    )
 
 
 def value_arguments(data: dict[str, Any]) -> dict[str, Any]:

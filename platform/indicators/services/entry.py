@@ -66,10 +66,11 @@ def _value_save(
     settings: PerformanceSettings | None = None,
     sub_area: SubArea | None = None,
     peers: Sequence[PeerValues] | None = None,
+    version: str | None = None,
 ) -> IndicatorValue:
     """Enter (or keep) a value as a draft, add its commentary if any, and submit it if asked;
     all or nothing for this value. An unchanged draft is simply submitted (or left as it is).
-    `peers`: as `value_enter`'s (the peer comparison)."""
+    `peers`, `version`: as `value_enter`'s (the peer comparison; refusing a stale save)."""
     row = value_enter(
         actor=actor,
         indicator=indicator,
@@ -84,6 +85,7 @@ def _value_save(
         settings=settings,
         sub_area=sub_area,
         peers=peers,
+        version=version,
     )
     text = (commentary or "").strip()
     if text:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -66,6 +68,64 @@ VALUE_AUDIT_FIELDS = (
 
 class _Unset:
     pass
+
+
+# The version of a value that is not stored yet (`value_version`).
+NEW_VALUE_VERSION = "0"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def value_version(row: IndicatorValue | None) -> str:
+    """The token a form, a grid cell or a REST client sends back with a save, so that a save
+    made from an out-of-date reading is refused (`StaleValue`) instead of silently replacing
+    someone else's change. It is `updated_at` in whole microseconds (every save of the row
+    moves it), as text; `NEW_VALUE_VERSION` when nothing is stored yet."""
+    if row is None or row.updated_at is None:
+        return NEW_VALUE_VERSION
+    return str((row.updated_at - _EPOCH) // timedelta(microseconds=1))
+
+
+class StaleValue(Conflict):
+    """Someone else saved the value after this person read it: their save is refused and
+    `extra["current"]` says what is stored now, who changed it and when, and its version
+    (send that version back to replace it deliberately)."""
+
+    code = "stale_value"
+
+
+def _shown(row: IndicatorValue) -> str:
+    if row.state != ValueState.ENTERED:
+        return row.get_state_display().lower()
+    if row.value is None:
+        return "empty"
+    return format(row.value.normalize(), "f")
+
+
+def _stale(row: IndicatorValue, indicator: Indicator) -> StaleValue:
+    who = row.entered_by
+    name = (who.full_name or who.email) if who is not None else "someone else"
+    when = timezone.localtime(row.updated_at)
+    return StaleValue(
+        f"{name} changed the {row.period_code} value of {indicator.code} at "
+        f"{when:%H:%M:%S} on {when:%d %B %Y} while you were editing it: it is now "
+        f"{_shown(row)}. Your value was not saved. Save again to replace theirs with yours, "
+        "or keep theirs.",
+        extra={
+            "current": {
+                "value": None if row.value is None else str(row.value.normalize()),
+                "numerator": None if row.numerator is None else str(row.numerator.normalize()),
+                "denominator": (
+                    None if row.denominator is None else str(row.denominator.normalize())
+                ),
+                "state": row.state,
+                "workflow_status": row.workflow_status,
+                "changed_by_id": row.entered_by_id,
+                "changed_by": name,
+                "changed_at": row.updated_at.isoformat(),
+                "version": value_version(row),
+            }
+        },
+    )
 
 
 UNSET: Any = _Unset()
@@ -397,8 +457,13 @@ def _value_enter(
     reason: str = "",
     settings: PerformanceSettings | None = None,
     peers: Sequence[PeerValues] | None = None,
+    version: str | None = None,
 ) -> IndicatorValue:
     """Enter or correct the value of a PI for a period (and sub-area), as a draft.
+
+    `version` (`value_version` of the value as the person saw it; None for doors that do not
+    carry one — the import, the bulk upsert without it): when the stored value has moved on
+    since, and this save would change it, it is refused with `StaleValue` (no lost update).
 
     `peers` (`peers_for_entry`, read by `value_enter` when a person enters one value through
     a page or REST): a catalogue PI's value is also compared with the values consented
@@ -440,6 +505,7 @@ def _value_enter(
         row.indicator = indicator
         _refuse_if_locked(row)
         before = snapshot(row, VALUE_AUDIT_FIELDS)
+        stored = copy.copy(row)  # as it is now, for a stale save's message
     else:
         row = IndicatorValue(indicator=indicator, sub_area=sub_area)
         row.set_period(period)
@@ -457,13 +523,20 @@ def _value_enter(
     after = snapshot(row, VALUE_AUDIT_FIELDS)
     if before is not None and before == after:
         return row  # nothing changed: no new audit row, no new "entered by"
+    # The row is locked (select_for_update), so the version compared here is the one this save
+    # replaces; a second saver waits for the first's commit and then sees its new version.
+    if before is not None and version not in (None, "") and version != value_version(row):
+        raise _stale(stored, indicator)
     row.entered_by = actor
     row.entered_at = timezone.now()
     try:
-        row.full_clean(validate_constraints=before is None)
+        row.full_clean(validate_constraints=False)  # the one constraint: `_insert_or_stale`
     except ValidationError as error:
         raise DomainError(validation_message(error)) from None
-    row.save()
+    if before is None:
+        _insert_or_stale(row, indicator)
+    else:
+        row.save()
     if before is None:
         old, new = None, after
     else:
@@ -481,6 +554,24 @@ def _value_enter(
     return row
 
 
+def _insert_or_stale(row: IndicatorValue, indicator: Indicator) -> None:
+    """Insert a new value; when another person inserted the same PI, period and sub-area
+    between our read and our insert (nothing was there to lock), theirs is kept and this save
+    is refused as stale, naming their value."""
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        theirs = (
+            IndicatorValue.objects.select_related("entered_by")
+            .filter(indicator=indicator, period_code=row.period_code, sub_area=row.sub_area)
+            .first()
+        )
+        if theirs is None:
+            raise
+        raise _stale(theirs, indicator) from None
+
+
 BULK_ITEM_KEYS = {
     "indicator",
     "period_code",
@@ -492,6 +583,7 @@ BULK_ITEM_KEYS = {
     "confirm_out_of_range",
     "out_of_range_note",
     "reason",
+    "version",
 }
 
 

@@ -1,0 +1,98 @@
+"""Reading an uploaded file in a child process with a memory ceiling (#16 item 6).
+
+An uploaded table is small on the wire and can be huge once read: a few hundred KB of XLSX
+can declare a million-row dimension or unpack into hundreds of MB of shared strings, and a
+parser that believes it grows the process that runs it by gigabytes. So the parse runs in a
+forked child whose address space is capped (`resource.setrlimit(RLIMIT_AS)`) at what it
+already has plus `settings.TABULAR_READ_MEMORY_MB`: going over raises MemoryError in the
+child, which dies and gives its memory back, and the caller gets `MemoryCeilingReached` to
+turn into a clear refusal naming the limit. The web process or the worker that asked keeps
+its size whatever the file holds.
+
+The child only computes: it touches no database connection, socket or lock of the parent's
+(the result comes back pickled through a pipe), and leaves with `os._exit`, so nothing the
+parent owns is flushed or closed twice.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+
+DEFAULT_MEMORY_MB = 512
+
+T = TypeVar("T")
+
+
+class MemoryCeilingReached(Exception):
+    """The child needed more than `megabytes` MB to do the work, and was stopped."""
+
+    def __init__(self, megabytes: int):
+        super().__init__(f"more than {megabytes} MB of memory was needed")
+        self.megabytes = megabytes
+
+
+def memory_ceiling_mb() -> int:
+    return int(getattr(settings, "TABULAR_READ_MEMORY_MB", DEFAULT_MEMORY_MB))
+
+
+def _address_space_bytes() -> int:
+    """The process's current virtual size (VmSize): the ceiling is set above it, since a fork
+    of a large process (threads' stacks, mapped libraries) starts with a large one."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _child(connection, work: Callable[..., Any], args, kwargs, ceiling: int) -> None:
+    try:
+        try:
+            limit = _address_space_bytes() + ceiling
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            outcome: tuple[str, Any] = ("result", work(*args, **kwargs))
+        except MemoryError:
+            outcome = ("memory", None)
+        except Exception as error:  # the caller re-raises it as the work raised it
+            outcome = ("error", error)
+        try:
+            connection.send(outcome)
+        except MemoryError:
+            connection.send(("memory", None))
+        except Exception as error:  # an unpicklable result or error: said plainly
+            connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        connection.close()
+        os._exit(0)
+
+
+def run_with_memory_ceiling(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`work(*args, **kwargs)` in a forked child allowed `memory_ceiling_mb()` MB more than it
+    starts with; its result, or its exception raised here; `MemoryCeilingReached` when it ran
+    out of memory or died (an out-of-memory kill)."""
+    megabytes = memory_ceiling_mb()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_child, args=(sender, work, args, kwargs, megabytes * 1024 * 1024), daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        kind, payload = receiver.recv()  # before join: a large result must not fill the pipe
+    except EOFError:
+        kind, payload = "memory", None
+    finally:
+        receiver.close()
+        child.join()
+    if kind == "result":
+        return payload
+    if kind == "error":
+        raise payload
+    raise MemoryCeilingReached(megabytes)
