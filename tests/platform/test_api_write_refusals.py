@@ -150,6 +150,22 @@ def _spc_baseline(world: World) -> Call:
     return Call(f"/{IND}{spc_pi(world).pk}/spc/baseline/", body)
 
 
+def _cost_pair(world: World) -> Call:
+    spend = pi(world, unit_kind="money", polarity="lower")
+    return Call(f"/{IND}{pi(world).pk}/cost/", {"cost_indicator": spend.pk, "measure": "spend"})
+
+
+def _cost_unpair(world: World) -> Call:
+    from goldenthread.platform.indicators.services.cost import cost_pairing_set
+
+    row = pi(world)
+    spend = pi(world, unit_kind="money", polarity="lower")
+    cost_pairing_set(
+        actor=world.user(OFFICER), indicator=row, cost_indicator=spend, measure="spend"
+    )
+    return Call(f"/{IND}{row.pk}/cost/")
+
+
 def _spc_clear(world: World) -> Call:
     from goldenthread.platform.indicators.services.spc import spc_baseline_set
 
@@ -166,6 +182,8 @@ def _spc_clear(world: World) -> Call:
 
 INDICATORS = {
     ("POST", f"{IND}<int:pk>/spc/baseline/"): Write(OFFICER, PROVIDER, _spc_baseline),
+    ("PUT", f"{IND}<int:pk>/cost/"): Write(OFFICER, PROVIDER, _cost_pair),
+    ("DELETE", f"{IND}<int:pk>/cost/"): Write(OFFICER, PROVIDER, _cost_unpair),
     ("DELETE", f"{IND}<int:pk>/spc/baseline/"): Write(OFFICER, PROVIDER, _spc_clear),
     ("POST", IND): Write(OFFICER, PROVIDER, lambda w: Call(f"/{IND}", new_pi_body(), False), 201),
     ("POST", f"{IND}adopt/"): Write(OFFICER, PROVIDER, _adopt, 201),
