@@ -93,6 +93,7 @@ def start_gunicorn(port: int, log_dir: Path) -> subprocess.Popen:
         **os.environ,
         "DEBUG": "0",
         "OTEL_TRACES_EXPORTER": "none",
+        "OTEL_METRICS_EXPORTER": "none",
         "API_RATE_PER_CREDENTIAL": budget,
         "API_RATE_PER_USER": budget,
     }
@@ -110,7 +111,11 @@ def start_gunicorn(port: int, log_dir: Path) -> subprocess.Popen:
         "--error-logfile",
         str(log_dir / "gunicorn.log"),
     ]
-    process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
+    # The application's own request log lines go to a file too, as a server's would.
+    log = (log_dir / "app.log").open("w")
+    process = subprocess.Popen(  # noqa: S603
+        command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
