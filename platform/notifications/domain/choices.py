@@ -14,6 +14,8 @@ class Kind(models.TextChoices):
     VALUE_REOPENED = "value_reopened", "An approved value was reopened"
     VALUE_REMINDER = "value_reminder", "Reminders about values due or late"
     OVERDUE_ACTIONS = "overdue_actions", "The digest of overdue actions in my team"
+    # Administrators only (tenants.support): the helpdesk opened emergency access.
+    BREAK_GLASS_OPENED = "break_glass_opened", "Emergency helpdesk access was opened"
 
 
 class Delivery(models.TextChoices):

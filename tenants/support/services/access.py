@@ -207,25 +207,44 @@ def break_glass_approve(*, actor, access_id: int, base_url: str = "") -> Support
 
 
 def notify_break_glass(*, access_id: int) -> int:
-    """E-mails every active administrator of the organisation that emergency access is open,
-    by whom, why and until when. Returns how many were e-mailed."""
+    """Tells every active administrator of the organisation that emergency access is open,
+    by whom, why and until when: in the app (the notifications list) always, and by e-mail
+    as each chose for this kind (straight away, in the daily digest, or not at all). Returns
+    how many administrators were told."""
+    from goldenthread.platform.notifications.domain.choices import Kind
+    from goldenthread.platform.notifications.services.notify import (
+        Event,
+        notify_and_let_caller_send,
+    )
+
     access = SupportAccess.objects.select_related("organisation").get(pk=access_id)
-    with schema_context(access.organisation.schema_name):
-        recipients = list(
+    event = Event(
+        kind=Kind.BREAK_GLASS_OPENED,
+        key=f"break_glass:{access.pk}",
+        title=(
+            f"Emergency helpdesk access to {access.organisation.name} is open until "
+            f"{timezone.localtime(access.ends_at):%d %b %Y, %H:%M}: {access.staff_name}"
+        ),
+        link="/support/access/",
+    )
+    with schema_context(access.organisation.schema_name), transaction.atomic():
+        administrators = list(
             User.objects.filter(is_active=True, roles__contains=[Role.ORGANISATION_ADMIN])
             .exclude(email__endswith="@" + SUPPORT_EMAIL_DOMAIN)
-            .values_list("email", flat=True)
+            .order_by("pk")
         )
-    if not recipients:
-        return 0
-    body = render_to_string("support/emails/break_glass.txt", {"access": access})
-    send_mail(
-        subject=f"Emergency helpdesk access to {access.organisation.name} is open",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
-    return len(recipients)
+        # Recorded in the app for each; e-mailed now to those who want it straight away
+        # (their notification is marked sent in the same transaction).
+        to_email = notify_and_let_caller_send(event=event, recipients=administrators)
+        if to_email:
+            body = render_to_string("support/emails/break_glass.txt", {"access": access})
+            send_mail(
+                subject=f"Emergency helpdesk access to {access.organisation.name} is open",
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email for user in to_email],
+            )
+    return len(administrators)
 
 
 def live_access_for(*, organisation, staff_id: int) -> SupportAccess | None:

@@ -1,0 +1,63 @@
+"""An approved break-glass is told to the organisation's administrators in the app (their
+notifications list) and by e-mail as each chose for the kind; nobody else is told."""
+
+from __future__ import annotations
+
+from django.core import mail
+from django_tenants.utils import schema_context
+
+from goldenthread.platform.notifications.models import Notification
+from goldenthread.platform.notifications.services.preferences import preferences_set
+from goldenthread.tenants.support.services.access import break_glass_approve, break_glass_request
+
+
+def _open_break_glass(org, staff, staff2, capture):
+    access = break_glass_request(
+        actor=staff.user,
+        organisation=org,
+        reason="The council's only administrator is locked out",
+        hours=2,
+    )
+    with capture(execute=True):
+        break_glass_approve(actor=staff2.user, access_id=access.pk)
+    return access
+
+
+def test_administrators_are_told_in_the_app_and_by_e_mail_as_they_chose(
+    org_a, admin_a, make_user, staff, staff2, django_capture_on_commit_callbacks, admin_a_client
+):
+    quiet_admin = make_user(org_a, roles=["org_admin"], email="quiet@alpha.example")
+    officer = make_user(org_a, roles=["performance_officer"], email="officer@alpha.example")
+    with schema_context(org_a.schema_name):
+        preferences_set(user=quiet_admin.user, choices={"break_glass_opened": "off"})
+
+    _open_break_glass(org_a, staff, staff2, django_capture_on_commit_callbacks)
+
+    with schema_context(org_a.schema_name):
+        told = dict(
+            Notification.objects.filter(kind="break_glass_opened").values_list(
+                "recipient__email", "email_state"
+            )
+        )
+    assert told[admin_a.user.email] == "sent"
+    assert told["quiet@alpha.example"] == "none"
+    assert officer.user.email not in told
+    assert not any(email.endswith("support.goldenthread.invalid") for email in told)
+    [message] = mail.outbox
+    assert admin_a.user.email in message.to
+    assert "quiet@alpha.example" not in message.to  # chose "off": in the app only
+    assert set(message.to) == {email for email, state in told.items() if state == "sent"}
+    inbox = admin_a_client.get("/notifications/").content.decode()
+    assert "Emergency helpdesk access to Alpha District Council is open" in inbox
+
+
+def test_a_request_waiting_for_approval_tells_nobody(org_a, admin_a, staff):
+    break_glass_request(
+        actor=staff.user,
+        organisation=org_a,
+        reason="The council's only administrator is locked out",
+        hours=2,
+    )
+    with schema_context(org_a.schema_name):
+        assert not Notification.objects.exists()
+    assert mail.outbox == []
