@@ -18,6 +18,11 @@ class Kind(models.TextChoices):
     BREAK_GLASS_OPENED = "break_glass_opened", "Emergency helpdesk access was opened"
 
 
+# Kinds only an organisation's administrators receive: the settings page offers them to
+# administrators only.
+ADMINISTRATOR_KINDS = frozenset({Kind.BREAK_GLASS_OPENED})
+
+
 class Delivery(models.TextChoices):
     """How a person wants the e-mails of one kind. The in-app list keeps every notification
     whatever they choose."""

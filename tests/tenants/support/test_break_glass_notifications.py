@@ -61,3 +61,13 @@ def test_a_request_waiting_for_approval_tells_nobody(org_a, admin_a, staff):
     with schema_context(org_a.schema_name):
         assert not Notification.objects.exists()
     assert mail.outbox == []
+
+
+def test_the_settings_page_offers_the_kind_to_administrators_only(
+    org_a, admin_a_client, make_user, client_for
+):
+    label = "Emergency helpdesk access was opened"
+    assert label in admin_a_client.get("/notifications/settings/").content.decode()
+    officer = make_user(org_a, roles=["performance_officer"])
+    page = client_for(org_a, user=officer.user).get("/notifications/settings/")
+    assert page.status_code == 200 and label not in page.content.decode()
