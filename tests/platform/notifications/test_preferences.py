@@ -172,6 +172,7 @@ def test_the_settings_page_saves_each_choice(org_a, people, client_for, in_alpha
         "value_reopened": "off",
         "value_reminder": "immediate",
         "overdue_actions": "immediate",
+        "support_request_answered": "digest",
     }
     answer = client.post("/notifications/settings/", choices)
     assert answer.status_code == 302

@@ -71,3 +71,62 @@ def test_the_settings_page_offers_the_kind_to_administrators_only(
     officer = make_user(org_a, roles=["performance_officer"])
     page = client_for(org_a, user=officer.user).get("/notifications/settings/")
     assert page.status_code == 200 and label not in page.content.decode()
+
+
+# --- support request replies ------------------------------------------------------------------
+
+
+def _raise_request(org, person):
+    from goldenthread.tenants.support.services.requests import request_create
+
+    with schema_context(org.schema_name):
+        return request_create(
+            actor=person.user,
+            organisation=org,
+            kind="support",
+            subject="Export fails",
+            description="The export page shows an error every time.",
+        )
+
+
+def test_a_reply_tells_the_requester_in_the_app_and_by_e_mail_by_default(
+    org_a, make_user, staff, django_capture_on_commit_callbacks, client_for
+):
+    from goldenthread.tenants.support.services.requests import request_answer
+
+    asker = make_user(org_a, roles=["manager"], email="asker@alpha.example")
+    other = make_user(org_a, roles=["manager"], email="other@alpha.example")
+    row = _raise_request(org_a, asker)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_answer(actor=staff.user, request_id=row.pk, body="Fixed now.", status="resolved")
+
+    with schema_context(org_a.schema_name):
+        told = list(
+            Notification.objects.filter(kind="support_request_answered").values_list(
+                "recipient__email", "email_state", "link"
+            )
+        )
+    assert told == [("asker@alpha.example", "sent", f"/support/requests/{row.pk}/")]
+    assert [message.to for message in mail.outbox] == [["asker@alpha.example"]]
+    inbox = client_for(org_a, user=asker.user).get("/notifications/").content.decode()
+    assert "The helpdesk answered" in inbox and "Resolved" in inbox
+    assert (
+        "Export fails"
+        not in client_for(org_a, user=other.user).get("/notifications/").content.decode()
+    )
+
+
+def test_a_requester_who_chose_off_is_told_in_the_app_only(
+    org_a, make_user, staff, django_capture_on_commit_callbacks
+):
+    from goldenthread.tenants.support.services.requests import request_answer
+
+    asker = make_user(org_a, roles=["manager"], email="asker@alpha.example")
+    with schema_context(org_a.schema_name):
+        preferences_set(user=asker.user, choices={"support_request_answered": "off"})
+    row = _raise_request(org_a, asker)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_answer(actor=staff.user, request_id=row.pk, status="planned")
+    with schema_context(org_a.schema_name):
+        assert Notification.objects.get(kind="support_request_answered").email_state == "none"
+    assert mail.outbox == []
