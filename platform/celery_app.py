@@ -74,6 +74,15 @@ app.conf.beat_schedule = {
         "schedule": 60 * 60,
     },
     # Per-organisation backups (pg_dump of each schema) with retention, spread over 2 hours.
+    # Helpdesk visitors' accounts of ended support accesses deactivated (tenants.support).
+    "close-ended-support-accesses": {
+        "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
+        "schedule": 60 * 60,
+        "kwargs": {
+            "task_name": "goldenthread.tenants.support.tasks.close_ended_support_accesses",
+            "spread_seconds": 600,
+        },
+    },
     "archive-backups": {
         "task": "goldenthread.platform.core.tasks.dispatch_to_organisations",
         "schedule": crontab(hour=1, minute=15),

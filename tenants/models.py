@@ -190,6 +190,14 @@ class PlatformAuditAction(models.TextChoices):
     ORGANISATION_RESTORED = "organisation.restored", "Organisation restored in place"
     ORGANISATION_RESTORED_COPY = "organisation.restored_copy", "Backup restored as a copy"
     RESTORED_COPY_DROPPED = "organisation.restored_copy_dropped", "Restored copy dropped"
+    # Helpdesk support access (tenants.support): the organisation's grant and its end, and
+    # break-glass (emergency access without a grant) asked, approved by a second staff
+    # member, and ended (revoked, or its hours ran out).
+    SUPPORT_ACCESS_GRANTED = "support.access_granted", "Support access granted"
+    SUPPORT_ACCESS_REVOKED = "support.access_revoked", "Support access revoked"
+    BREAK_GLASS_REQUESTED = "support.break_glass_requested", "Emergency access requested"
+    BREAK_GLASS_APPROVED = "support.break_glass_approved", "Emergency access approved"
+    BREAK_GLASS_ENDED = "support.break_glass_ended", "Emergency access ended"
 
 
 class PlatformAuditEvent(models.Model):

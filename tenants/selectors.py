@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.accounts.models import Role, User
@@ -10,6 +14,7 @@ from goldenthread.platform.core.errors import NotFound
 from goldenthread.platform.core.words import joined
 
 from .models import Module, Organisation, OrganisationType, PlatformAuditEvent, Region
+from .support.domain.choices import AccessKind
 
 
 def organisation_list(*, search: str = "", status: str = "") -> QuerySet[Organisation]:
@@ -62,6 +67,20 @@ def modules_in_words(codes: list[str] | None) -> str:
     return joined([labels.get(code, code) for code in codes or []])
 
 
+ENDED_HOW = {"revoked": "Revoked", "expired": "Its time ran out"}
+
+
+def _when_in_words(value: str | None) -> str | None:
+    """An ISO timestamp of the detail as "6 Dec 2026, 14:05" (local time)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
 # How the platform audit log's detail keys and coded values are said on the console.
 DETAIL_WORDS = {
     "modules": ("Licensed modules", modules_in_words),
@@ -72,6 +91,15 @@ DETAIL_WORDS = {
     "previous_reason": ("Reason it was suspended", None),
     "type": ("Type", lambda code: dict(OrganisationType.choices).get(code, code)),
     "region": ("Region", lambda code: dict(Region.choices).get(code, code)),
+    # Support access (tenants.support).
+    "access_id": ("Support access number", None),
+    "kind": ("Kind of access", lambda code: dict(AccessKind.choices).get(code, code)),
+    "staff_email": ("Helpdesk staff member", None),
+    "requested_by": ("Asked for by", None),
+    "allow_write": ("Access", lambda write: "Read and change" if write else "Read only"),
+    "ends_at": ("Ends", _when_in_words),
+    "hours": ("Hours asked for", None),
+    "how": ("How it ended", lambda how: ENDED_HOW.get(how, how)),
 }
 
 

@@ -1,4 +1,4 @@
-"""`goldenthread org create|list|suspend|resume`."""
+"""`goldenthread org create|list|suspend|resume|delete|cancel-deletion`."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def test_the_operator_cannot_choose_the_administrators_password(db):
     ("extra", "message"),
     [
         (("--slug", "alpha"), "--slug: An organisation with the slug 'alpha' already exists."),
-        (("--type", "parish"), "argument --type: invalid choice: 'parish'"),
+        (("--type", "hamlet"), "argument --type: invalid choice: 'hamlet'"),
         (("--type", "district", "--ons-code", "E10000001"), "--ons-code: A district council"),
         (("--parent-county", "nowhere"), "--parent-county: No organisation has the slug"),
         (("--type", "district", "--parent-county", "alpha"), "must be a county council"),
@@ -111,19 +111,66 @@ def test_create_refuses_bad_input_and_creates_nothing(org_a, extra, message):
     assert not schema_exists("org_gamma")
 
 
-def test_list_shows_slug_name_type_status_and_host(org_a, org_b, fresh):
+def test_list_shows_type_status_and_modules_in_words(org_a, org_b, fresh):
+    from goldenthread.tenants.modules import organisation_modules_set
     from goldenthread.tenants.services import organisation_suspend
 
     organisation_suspend(organisation=fresh(org_b), reason="Testing")
+    organisation_modules_set(organisation=fresh(org_a), modules=["performance"], actor="test")
     lines = run("list").splitlines()
 
-    assert lines[0].split() == ["SLUG", "NAME", "TYPE", "STATUS", "HOST"]
+    def cells(line):
+        return [cell.strip() for cell in line.split("  ") if cell.strip()]
+
+    assert cells(lines[0]) == ["SLUG", "NAME", "TYPE", "STATUS", "MODULES", "HOST"]
     alpha = next(line for line in lines if line.startswith("alpha "))
     beta = next(line for line in lines if line.startswith("beta "))
-    assert alpha.split() == ["alpha", "Alpha", "District", "Council", "district", "active",
-                             "alpha.localhost"]  # fmt: skip
-    assert beta.split()[-2:] == ["suspended", "beta.localhost"]
+    assert cells(alpha) == [
+        "alpha", "Alpha District Council", "District council", "Active",
+        "Performance indicators", "alpha.localhost",
+    ]  # fmt: skip
+    assert cells(beta)[3] == "Suspended"
+    assert "district" not in cells(alpha) and "performance" not in cells(alpha)  # no codes
     assert not any(line.startswith("platform ") for line in lines)  # the public row is hidden
+
+
+def test_delete_suspends_records_the_cli_actor_and_cancel_puts_it_back(org_a, fresh):
+    output = run("delete", "alpha", "--reason", "The council's written request of 1 December")
+    assert "Alpha District Council is suspended and will be deleted after" in output
+    assert fresh(org_a).is_suspended
+    requested = PlatformAuditEvent.objects.get(
+        organisation=org_a, action="organisation.deletion_requested"
+    )
+    assert requested.actor.startswith("cli:")
+    alpha = next(line for line in run("list").splitlines() if line.startswith("alpha "))
+    assert "Suspended, to be deleted after" in alpha
+
+    assert "Deletion of Alpha District Council cancelled; it is active again." in run(
+        "cancel-deletion", "alpha"
+    )
+    assert not fresh(org_a).is_suspended
+    cancelled = PlatformAuditEvent.objects.get(
+        organisation=org_a, action="organisation.deletion_cancelled"
+    )
+    assert cancelled.actor.startswith("cli:")
+
+
+def test_delete_and_cancel_refuse_what_they_cannot_do(org_a, fresh):
+    from goldenthread.tenants.deletion.models import OrganisationDeletion
+
+    with pytest.raises(CommandError, match="reason"):
+        run("delete", "alpha", "--reason", "   ")
+    with pytest.raises(CommandError, match="No organisation has the slug 'nowhere'"):
+        run("delete", "nowhere", "--reason", "Asked in writing")
+    with pytest.raises(CommandError, match="No deletion of Alpha District Council is pending"):
+        run("cancel-deletion", "alpha")
+    assert not OrganisationDeletion.objects.exists()
+    assert not fresh(org_a).is_suspended
+
+    run("delete", "alpha", "--reason", "Asked in writing")
+    with pytest.raises(CommandError, match="already been requested"):
+        run("delete", "alpha", "--reason", "Asked again")
+    assert OrganisationDeletion.objects.count() == 1
 
 
 def test_suspend_and_resume_by_slug(org_a, fresh):
@@ -158,9 +205,9 @@ def goldenthread(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_the_command_line_exits_non_zero_with_a_clear_message(session_organisations):
-    bad_type = goldenthread("org", *CREATE_GAMMA[:5], "--type", "parish", *CREATE_GAMMA[7:])
+    bad_type = goldenthread("org", *CREATE_GAMMA[:5], "--type", "hamlet", *CREATE_GAMMA[7:])
     assert bad_type.returncode != 0
-    assert "invalid choice: 'parish'" in bad_type.stderr
+    assert "invalid choice: 'hamlet'" in bad_type.stderr
 
     unknown = goldenthread("org", "resume", "no-such-org")
     assert unknown.returncode == 1

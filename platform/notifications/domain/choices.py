@@ -14,6 +14,15 @@ class Kind(models.TextChoices):
     VALUE_REOPENED = "value_reopened", "An approved value was reopened"
     VALUE_REMINDER = "value_reminder", "Reminders about values due or late"
     OVERDUE_ACTIONS = "overdue_actions", "The digest of overdue actions in my team"
+    # Administrators only (tenants.support): the helpdesk opened emergency access.
+    BREAK_GLASS_OPENED = "break_glass_opened", "Emergency helpdesk access was opened"
+    # The requester (tenants.support): a reply or a new status on their own request.
+    SUPPORT_REQUEST_ANSWERED = "support_request_answered", "The helpdesk answered my request"
+
+
+# Kinds only an organisation's administrators receive: the settings page offers them to
+# administrators only.
+ADMINISTRATOR_KINDS = frozenset({Kind.BREAK_GLASS_OPENED})
 
 
 class Delivery(models.TextChoices):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from goldenthread.platform.accounts.models import Role
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.pages import refuse_unless
 
@@ -25,7 +26,11 @@ from .inbox import REFUSED
 def preferences_page(request: HttpRequest) -> HttpResponse:
     refuse_unless(can_have_notifications(request.user), REFUSED)
     current = preferences_of(user=request.user)
-    form = PreferencesForm(request.POST or None, initial_choices=current)
+    form = PreferencesForm(
+        request.POST or None,
+        initial_choices=current,
+        administrator=request.user.has_role(Role.ORGANISATION_ADMIN),
+    )
     if request.method == "POST" and form.is_valid():
         preferences_set(user=request.user, choices=dict(form.cleaned_data))
         messages.success(request, "Your notification settings are saved.")

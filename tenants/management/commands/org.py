@@ -1,4 +1,5 @@
-"""`goldenthread org create|list|suspend|resume|modules`: organisation lifecycle from the shell."""
+"""`goldenthread org create|list|suspend|resume|modules|delete|cancel-deletion`: organisation
+lifecycle from the shell."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.tenants.cli_support import cli_actor, command_error, split_list
+from goldenthread.tenants.deletion.models import DeletionStatus, OrganisationDeletion
+from goldenthread.tenants.deletion.selectors import pending_deletion
+from goldenthread.tenants.deletion.services import deletion_cancel, deletion_request
 from goldenthread.tenants.models import (
     Module,
     Organisation,
@@ -24,7 +28,7 @@ from goldenthread.tenants.services import (
 
 
 class Command(BaseCommand):
-    help = "Create, list, suspend and resume organisations."
+    help = "Create, list, suspend, resume and delete organisations."
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -66,8 +70,22 @@ class Command(BaseCommand):
             help=f"Every module it holds from now on: {', '.join(Module.values)} (none: none).",
         )
 
+        delete = actions.add_parser(
+            "delete",
+            help="Ask for an organisation to be deleted after the grace period (suspended now).",
+        )
+        delete.add_argument("slug")
+        delete.add_argument(
+            "--reason", required=True, help="Why, e.g. the customer's written request."
+        )
+
+        cancel = actions.add_parser(
+            "cancel-deletion", help="Call off a pending deletion (the organisation as before)."
+        )
+        cancel.add_argument("slug")
+
     def handle(self, *args, **options):
-        handler = getattr(self, f"handle_{options['action']}")
+        handler = getattr(self, f"handle_{options['action'].replace('-', '_')}")
         try:
             handler(options)
         except (ValidationError, DomainError) as exc:
@@ -108,9 +126,23 @@ class Command(BaseCommand):
 
     def handle_list(self, options) -> None:
         organisations = list(organisation_list())
-        headers = ("SLUG", "NAME", "TYPE", "STATUS", "HOST")
+        # Pending deletions in one query, so the status can say when each will be purged.
+        purge_after = dict(
+            OrganisationDeletion.objects.filter(status=DeletionStatus.PENDING).values_list(
+                "organisation_id", "purge_after"
+            )
+        )
+        headers = ("SLUG", "NAME", "TYPE", "STATUS", "MODULES", "HOST")
         rows = [
-            (org.slug, org.name, org.type, org.status, primary_host(org)) for org in organisations
+            (
+                org.slug,
+                org.name,
+                org.get_type_display(),
+                self._status_in_words(org, purge_after.get(org.pk)),
+                org.licensed_modules_in_words or "None",
+                primary_host(org),
+            )
+            for org in organisations
         ]
         widths = [
             max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)
@@ -123,6 +155,42 @@ class Command(BaseCommand):
             )
         suspended = sum(1 for org in organisations if org.status == OrganisationStatus.SUSPENDED)
         self.stdout.write(f"{len(organisations)} organisations, {suspended} suspended.")
+
+    @staticmethod
+    def _status_in_words(organisation: Organisation, purge_after) -> str:
+        status = organisation.get_status_display()
+        if purge_after is not None:
+            return f"{status}, to be deleted after {purge_after:%d %B %Y}"
+        return status
+
+    def handle_delete(self, options) -> None:
+        organisation = organisation_get(slug=options["slug"])
+        deletion = deletion_request(
+            organisation=organisation, actor=cli_actor(), reason=options["reason"]
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{organisation.name} is suspended and will be deleted after "
+                f"{deletion.purge_after:%d %B %Y}."
+            )
+        )
+        self.stdout.write(
+            f"  Until then: goldenthread org cancel-deletion {organisation.slug} puts it back."
+        )
+
+    def handle_cancel_deletion(self, options) -> None:
+        organisation = organisation_get(slug=options["slug"])
+        deletion = pending_deletion(organisation=organisation)
+        if deletion is None:
+            raise CommandError(f"No deletion of {organisation.name} is pending.")
+        deletion_cancel(deletion=deletion, actor=cli_actor())
+        organisation.refresh_from_db()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Deletion of {organisation.name} cancelled; it is "
+                f"{organisation.get_status_display().lower()} again."
+            )
+        )
 
     def handle_suspend(self, options) -> None:
         organisation = organisation_get(slug=options["slug"])

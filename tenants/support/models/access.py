@@ -38,6 +38,9 @@ class SupportAccess(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.CharField(max_length=254, blank=True)
+    # When the end (revocation or expiry) was acted on: the visitor's account deactivated
+    # and, for emergency access that ran out, its end recorded (`services.access_close`).
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

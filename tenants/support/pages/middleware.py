@@ -10,7 +10,8 @@ support_account_for`) carries the id of the access it was opened under. On every
 * a read-only access refuses every unsafe method (POST, PUT, PATCH, DELETE) and every GraphQL
   mutation, whatever the view would have allowed; signing out is the one exception;
 * no helpdesk visitor issues API keys (a key would outlive the access);
-* every request, allowed or refused, is written to the access log the organisation reads.
+* every request, allowed or refused, is written to the access log the organisation reads;
+* a refused request of an ended access deactivates the visitor's account (`access_close`).
 
 A session of a helpdesk visitor's account without a live access id is ended as well: the
 account can be entered by no other way.
@@ -30,7 +31,7 @@ from goldenthread.platform.core.responses import error_response
 from ..domain.choices import SUPPORT_EMAIL_DOMAIN
 from ..models import SupportAccess
 from ..permissions import is_support_account
-from ..services.access import log_request
+from ..services.access import access_close, log_request
 
 SESSION_KEY = "support_access_id"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -101,6 +102,9 @@ class SupportAccessMiddleware:
                 code="support_access_ended",
             )
             if access is not None:
+                # The grant has ended: its visitor's account goes inactive now, not only at
+                # the periodic cleanup.
+                access_close(access=access)
                 log_request(
                     access=access,
                     method=request.method,

@@ -16,13 +16,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from goldenthread.tenants.models import PlatformAuditAction
+from goldenthread.tenants.services import platform_audit_record
 
 from ..domain.choices import (
     BREAK_GLASS_MAX_HOURS,
@@ -67,7 +69,7 @@ def grant_create(
     if ends_at > now + timedelta(days=GRANT_MAX_DAYS):
         raise DomainError(f"Support access lasts at most {GRANT_MAX_DAYS} days.", code="invalid")
     staff = _staff_member(staff_id)
-    return SupportAccess.objects.create(
+    access = SupportAccess.objects.create(
         organisation=organisation,
         kind=AccessKind.GRANT,
         staff_id=staff.pk,
@@ -80,6 +82,24 @@ def grant_create(
         approved_at=now,
         created_at=now,
         ends_at=ends_at,
+    )
+    _audit(access, actor=actor.email, action=PlatformAuditAction.SUPPORT_ACCESS_GRANTED)
+    return access
+
+
+def _audit(access: SupportAccess, *, actor: str, action: str, **extra) -> None:
+    """The platform's own record of a support access event (beside the access's row), so the
+    platform audit log and the organisation's console page show who let whom in, and when."""
+    detail = {
+        "access_id": access.pk,
+        "kind": access.kind,
+        "staff_email": access.staff_email,
+        "allow_write": access.allow_write,
+        "ends_at": access.ends_at.isoformat() if access.ends_at else None,
+        **extra,
+    }
+    platform_audit_record(
+        actor=actor, action=action, organisation=access.organisation, detail=detail
     )
 
 
@@ -102,6 +122,13 @@ def access_revoke(*, actor, organisation, access_id: int) -> SupportAccess:
     access.revoked_at = timezone.now()
     access.revoked_by = actor.email
     access.save(update_fields=["revoked_at", "revoked_by"])
+    if access.kind == AccessKind.BREAK_GLASS:
+        _audit(
+            access, actor=actor.email, action=PlatformAuditAction.BREAK_GLASS_ENDED, how="revoked"
+        )
+    else:
+        _audit(access, actor=actor.email, action=PlatformAuditAction.SUPPORT_ACCESS_REVOKED)
+    access_close(access=access)
     return access
 
 
@@ -124,7 +151,7 @@ def break_glass_request(
         raise DomainError(
             f"Emergency access lasts 1 to {BREAK_GLASS_MAX_HOURS} hours.", code="invalid"
         )
-    return SupportAccess.objects.create(
+    access = SupportAccess.objects.create(
         organisation=organisation,
         kind=AccessKind.BREAK_GLASS,
         staff_id=actor.pk,
@@ -134,6 +161,14 @@ def break_glass_request(
         reason=reason,
         hours=hours,
     )
+    _audit(
+        access,
+        actor=actor.email,
+        action=PlatformAuditAction.BREAK_GLASS_REQUESTED,
+        reason=reason,
+        hours=hours,
+    )
+    return access
 
 
 @transaction.atomic
@@ -161,30 +196,55 @@ def break_glass_approve(*, actor, access_id: int, base_url: str = "") -> Support
     access.approved_by_email = actor.email
     access.ends_at = now + timedelta(hours=access.hours or 1)
     access.save(update_fields=["approved_at", "approved_by_email", "ends_at"])
+    _audit(
+        access,
+        actor=actor.email,
+        action=PlatformAuditAction.BREAK_GLASS_APPROVED,
+        requested_by=access.staff_email,
+    )
     transaction.on_commit(lambda: notify_break_glass(access_id=access.pk))
     return access
 
 
 def notify_break_glass(*, access_id: int) -> int:
-    """E-mails every active administrator of the organisation that emergency access is open,
-    by whom, why and until when. Returns how many were e-mailed."""
+    """Tells every active administrator of the organisation that emergency access is open,
+    by whom, why and until when: in the app (the notifications list) always, and by e-mail
+    as each chose for this kind (straight away, in the daily digest, or not at all). Returns
+    how many administrators were told."""
+    from goldenthread.platform.notifications.domain.choices import Kind
+    from goldenthread.platform.notifications.services.notify import (
+        Event,
+        notify_and_let_caller_send,
+    )
+
     access = SupportAccess.objects.select_related("organisation").get(pk=access_id)
-    with schema_context(access.organisation.schema_name):
-        recipients = list(
+    event = Event(
+        kind=Kind.BREAK_GLASS_OPENED,
+        key=f"break_glass:{access.pk}",
+        title=(
+            f"Emergency helpdesk access to {access.organisation.name} is open until "
+            f"{timezone.localtime(access.ends_at):%d %b %Y, %H:%M}: {access.staff_name}"
+        ),
+        link="/support/access/",
+    )
+    with schema_context(access.organisation.schema_name), transaction.atomic():
+        administrators = list(
             User.objects.filter(is_active=True, roles__contains=[Role.ORGANISATION_ADMIN])
             .exclude(email__endswith="@" + SUPPORT_EMAIL_DOMAIN)
-            .values_list("email", flat=True)
+            .order_by("pk")
         )
-    if not recipients:
-        return 0
-    body = render_to_string("support/emails/break_glass.txt", {"access": access})
-    send_mail(
-        subject=f"Emergency helpdesk access to {access.organisation.name} is open",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
-    return len(recipients)
+        # Recorded in the app for each; e-mailed now to those who want it straight away
+        # (their notification is marked sent in the same transaction).
+        to_email = notify_and_let_caller_send(event=event, recipients=administrators)
+        if to_email:
+            body = render_to_string("support/emails/break_glass.txt", {"access": access})
+            send_mail(
+                subject=f"Emergency helpdesk access to {access.organisation.name} is open",
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email for user in to_email],
+            )
+    return len(administrators)
 
 
 def live_access_for(*, organisation, staff_id: int) -> SupportAccess | None:
@@ -266,11 +326,62 @@ def _spend(*, organisation, token: str) -> tuple[SupportAccess, User] | None:
     return access, support_account_for(access)
 
 
+def support_account_email(staff_id: int) -> str:
+    return f"helpdesk-{staff_id}@{SUPPORT_EMAIL_DOMAIN}"
+
+
+def access_close(*, access: SupportAccess, now=None) -> bool:
+    """Once an access is no longer live (revoked, or its end has passed): deactivate the
+    helpdesk visitor's account in the organisation's schema, unless the same staff member
+    holds another live access there, and record the end of an emergency access that ran
+    out. Done once per access (`closed_at`, claimed by a conditional update), whichever
+    comes first of the revocation, the visitor's next request and the periodic cleanup
+    (`tasks.close_ended_support_accesses`). Returns whether this call closed it."""
+    now = now or timezone.now()
+    if access.is_live(now) or (access.approved_at is None and access.revoked_at is None):
+        return False  # still live, or a request still waiting for its second approver
+    claimed = SupportAccess.objects.filter(pk=access.pk, closed_at__isnull=True).update(
+        closed_at=now
+    )
+    if not claimed:
+        return False
+    access.closed_at = now
+    organisation = access.organisation
+    if live_access_for(organisation=organisation, staff_id=access.staff_id) is None:
+        with schema_context(organisation.schema_name):
+            User.objects.filter(email=support_account_email(access.staff_id)).update(
+                is_active=False
+            )
+    if access.kind == AccessKind.BREAK_GLASS and access.revoked_at is None:
+        _audit(
+            access,
+            actor="system:expiry",
+            action=PlatformAuditAction.BREAK_GLASS_ENDED,
+            how="expired",
+        )
+    return True
+
+
+def ended_accesses_close(*, organisation, now=None) -> int:
+    """The periodic cleanup for one organisation: closes every access that has ended and
+    was not closed yet. Returns how many were closed."""
+    now = now or timezone.now()
+    ended = (
+        SupportAccess.objects.select_related("organisation")
+        .filter(organisation=organisation, closed_at__isnull=True)
+        .filter(
+            models.Q(revoked_at__isnull=False)
+            | models.Q(approved_at__isnull=False, ends_at__lte=now)
+        )
+    )
+    return sum(access_close(access=access, now=now) for access in ended)
+
+
 def support_account_for(access: SupportAccess) -> User:
     """The account in the current (organisation's) schema through which this staff member
     works: made on first use, named for them. No usable password; an address at a domain
     that receives no mail; never an administrator."""
-    email = f"helpdesk-{access.staff_id}@{SUPPORT_EMAIL_DOMAIN}"
+    email = support_account_email(access.staff_id)
     user = User.objects.filter(email=email).first()
     name = f"{access.staff_name} (Golden Thread helpdesk)"[:200]
     if user is None:

@@ -103,16 +103,42 @@ def request_answer(
 
 
 def notify_requester(*, reply_id: int, base_url: str = "") -> None:
-    reply = SupportReply.objects.select_related("request__organisation").get(pk=reply_id)
-    send_mail(
-        subject=f"Your request \u201c{reply.request.subject}\u201d: "
-        f"{reply.request.get_status_display()}",
-        message=render_to_string(
-            "support/emails/request_update.txt", {"reply": reply, "base_url": base_url}
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[reply.request.requester_email],
+    """Tells the requester of the helpdesk's reply or new status: in the app (when their
+    account is still active) and by e-mail as they chose for this kind, straight away by
+    default."""
+    from django_tenants.utils import schema_context
+
+    from goldenthread.platform.accounts.models import User
+    from goldenthread.platform.notifications.domain.choices import Kind
+    from goldenthread.platform.notifications.services.notify import (
+        Event,
+        notify_and_let_caller_send,
     )
+
+    reply = SupportReply.objects.select_related("request__organisation").get(pk=reply_id)
+    request = reply.request
+    status = request.get_status_display()
+    event = Event(
+        kind=Kind.SUPPORT_REQUEST_ANSWERED,
+        key=f"support_reply:{reply.pk}",
+        title=f"The helpdesk answered \u201c{request.subject}\u201d: {status}",
+        link=f"/support/requests/{request.pk}/",
+    )
+    with schema_context(request.organisation.schema_name), transaction.atomic():
+        requester = User.objects.filter(pk=request.requester_id).first()
+        if requester is None:
+            email_now = True  # no account to record against: e-mail as before
+        else:
+            email_now = bool(notify_and_let_caller_send(event=event, recipients=[requester]))
+        if email_now:
+            send_mail(
+                subject=f"Your request \u201c{request.subject}\u201d: {status}",
+                message=render_to_string(
+                    "support/emails/request_update.txt", {"reply": reply, "base_url": base_url}
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[request.requester_email],
+            )
 
 
 @transaction.atomic

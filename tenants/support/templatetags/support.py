@@ -42,3 +42,12 @@ def support_help_link(context) -> dict:
         "show": can_raise_requests(user),
         "query": urlencode({"page": request.get_full_path()[:500]}),
     }
+
+
+@register.filter
+def helpdesk_support_account(user) -> bool:
+    """Whether `user` is an account a helpdesk staff member works through (the user list
+    marks it, so the organisation's administrators know it is not one of their people)."""
+    from ..permissions import is_support_account
+
+    return is_support_account(user)

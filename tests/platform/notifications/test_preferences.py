@@ -172,11 +172,15 @@ def test_the_settings_page_saves_each_choice(org_a, people, client_for, in_alpha
         "value_reopened": "off",
         "value_reminder": "immediate",
         "overdue_actions": "immediate",
+        "support_request_answered": "digest",
     }
     answer = client.post("/notifications/settings/", choices)
     assert answer.status_code == 302
     with schema_context(org_a.schema_name):
-        assert preferences_of(user=people.provider) == choices
+        saved = preferences_of(user=people.provider)
+    assert {kind: saved[kind] for kind in choices} == choices
+    # Kinds for administrators only are neither offered to nor set for anyone else.
+    assert saved["break_glass_opened"] == "immediate"
 
 
 def test_the_settings_form_is_labelled_and_its_errors_are_summarised(
