@@ -22,6 +22,10 @@ In one run, against a throw-away database `<name>_estate` beside the one DATABAS
   (schema after schema). The new migrations are written to a temporary copy of the accounts
   migration package (MIGRATION_MODULES), never to the source tree.
 
+--time-limit MINUTES stops growing once that long has passed since the start (at least 20
+organisations) and measures at the size reached, which every line of the report names; progress
+(count, time, median provisioning time of the last 25) is printed every 25 organisations.
+
 --lock-check S adds S synthetic schemas (an empty django_migrations table each) at the end and
 reads every history as the migrate check does, reporting the most locks one batch held.
 """
@@ -70,6 +74,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ),
     )
     parser.add_argument("--lock-check", type=int, default=0, metavar="SCHEMAS")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=0,
+        metavar="MINUTES",
+        help=(
+            "Stop growing the estate once MINUTES have passed since the start and measure at "
+            "the size reached (reported as such); 0 (default) grows to -n whatever it takes."
+        ),
+    )
     parser.add_argument("--keep", action="store_true", help="Leave the database for inspection.")
     # make bench passes the same arguments to every benchmark; ignore the others'.
     args, _unknown = parser.parse_known_args(argv)
@@ -425,6 +439,7 @@ def run(args: argparse.Namespace) -> None:
     django.setup()
     migrations = Migrations()
     migrations.activate()
+    run_started = time.perf_counter()
     try:
         started = time.perf_counter()
         bring_all_up_to_date()
@@ -432,16 +447,32 @@ def run(args: argparse.Namespace) -> None:
         report = Report()
         site = Site()
         times: list[float] = []
-        size = max(args.organisations, BASELINE)
+        target = max(args.organisations, BASELINE)
+        deadline = run_started + args.time_limit * 60 if args.time_limit else None
         provision(0)  # warm-up, not counted
-        for index in range(1, size + 1):
+        size = 0
+        for index in range(1, target + 1):
             provisioned, elapsed = provision(index)
             times.append(elapsed)
             site.sign_in(provisioned)
-            if index % max(1, size // 20) == 0:
-                print(f"  provisioned {index}/{size} (last: {elapsed * 1000:.0f} ms)", flush=True)
+            size = index
+            if index % max(1, min(25, target // 20)) == 0:
+                window = statistics.median(times[-25:]) * 1000
+                print(
+                    f"  provisioned {index}/{target} at {time.strftime('%H:%M:%S')} "
+                    f"({time.perf_counter() - run_started:.0f} s in; median of the last 25: "
+                    f"{window:.0f} ms)",
+                    flush=True,
+                )
             if index == BASELINE:
                 measure(BASELINE, report, site, migrations, slow=True)
+            if deadline and index >= BASELINE + 10 and time.perf_counter() > deadline:
+                print(
+                    f"  time limit ({args.time_limit:g} min) reached: stopping at {size} of "
+                    f"{target} organisations; measuring at {size}",
+                    flush=True,
+                )
+                break
         # Around the 10th (6th-15th, so ten samples) against the last ten.
         around_tenth = statistics.median(times[5:15]) * 1000
         last = statistics.median(times[-10:]) * 1000
