@@ -165,7 +165,7 @@ def test_a_district_can_name_its_county(db):
         ({"slug": "alpha"}, "slug", "already exists"),
         ({"slug": "Not a slug!"}, "slug", "lower-case letters"),
         ({"slug": "helpdesk"}, "slug", "reserved"),
-        ({"type": "parish"}, "type", "not a valid choice"),
+        ({"type": "hamlet"}, "type", "not a valid choice"),
         ({"type": "district", "ons_code": "E10000123"}, "ons_code", "starting E07"),
         ({"ons_code": "12345"}, "ons_code", "looks like E07000123"),
         ({"licensed_modules": ["performance", "astrology"]}, "licensed_modules", "astrology"),
