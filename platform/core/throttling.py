@@ -51,42 +51,10 @@ def parse_rate(rate: str) -> list[Window]:
     return windows
 
 
-# Every window of one budget in ONE round trip to Redis (it was three per window, twelve per
-# request for two budgets of two windows: a sixth of an authenticated read's time, issue #16).
-# Per window: open it (the time, with the window's expiry) unless open, count the request,
-# give the counter the window's expiry on its first count. Returns count and opening time per
-# window. Atomic: Redis runs a script without interleaving other clients' commands.
-_SPEND_SCRIPT = """
-local result = {}
-for i, key in ipairs(KEYS) do
-  local seconds = tonumber(ARGV[i + 1])
-  redis.call('SET', key .. ':opened', ARGV[1], 'EX', seconds, 'NX')
-  local used = redis.call('INCR', key)
-  if used == 1 then redis.call('EXPIRE', key, seconds) end
-  result[#result + 1] = used
-  result[#result + 1] = redis.call('GET', key .. ':opened')
-end
-return result
-"""
-
-
-def _redis_client():
-    """The raw client behind the Redis cache, or None when the cache is another backend."""
-    from django.core.cache.backends.redis import RedisCache
-
-    if not isinstance(cache, RedisCache):
-        return None
-    return cache._cache.get_client(write=True)  # noqa: SLF001 - Django exposes no other way
-
-
 def _counts(keys: list[str], windows: list[Window], now: float) -> list[tuple[int, float]]:
-    """(requests counted, time opened) per window, after counting this one."""
-    client = _redis_client()
-    if client is not None:
-        # The cache's own key function (prefix, version) for names only we read.
-        names = [cache.make_key(key) for key in keys]
-        flat = client.eval(_SPEND_SCRIPT, len(names), now, *(w.seconds for w in windows))
-        return [(int(flat[i]), float(flat[i + 1] or now)) for i in range(0, len(flat), 2)]
+    """(requests counted, time opened) per window, after counting this one: ADD opens the
+    window (its time and a zero count, with the window's expiry) unless open, INCR counts
+    atomically in Redis."""
     counts = []
     for key, window in zip(keys, windows, strict=True):
         cache.add(f"{key}:opened", now, timeout=window.seconds)
@@ -96,7 +64,9 @@ def _counts(keys: list[str], windows: list[Window], now: float) -> list[tuple[in
         except ValueError:  # expired between the two calls
             cache.set(key, 1, timeout=window.seconds)
             used = 1
-        counts.append((used, cache.get(f"{key}:opened") or now))
+        # When it opened matters only to a refusal's Retry-After.
+        opened = (cache.get(f"{key}:opened") or now) if used > window.requests else now
+        counts.append((used, opened))
     return counts
 
 

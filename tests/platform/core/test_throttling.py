@@ -187,3 +187,29 @@ def test_the_api_schema_documents_429_on_every_operation_that_takes_credentials(
         throttled = operation["responses"].get("429")
         assert throttled is not None, (method, route)
         assert "Retry-After" in throttled["headers"]
+
+
+def test_a_window_opened_by_the_earlier_cache_calls_still_counts_and_refuses(
+    org_a, make_user, client_for, settings
+):
+    """A window opened earlier (its opening time stored by the cache API) goes on counting and
+    refuses with a Retry-After within the window."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    settings.API_RATES = {"credential": "2/minute", "user": "1000/minute"}
+    user = make_user(org_a).user
+    key = key_for(org_a, user)
+    with schema_context(org_a.schema_name):
+        from goldenthread.platform.accounts.models import ApiCredential
+
+        credential = ApiCredential.objects.filter(user=user).get()
+        window = f"api-budget:{connection.schema_name}:credential:{credential.pk}:60"
+        # In the schema: the cache's key function prefixes keys with it.
+        cache.set(f"{window}:opened", 12345.5, timeout=60)  # stored pickled by the cache API
+        cache.set(window, 1, timeout=60)
+    client = client_for(org_a)
+
+    assert call(client, key).status_code == 200  # the second request of the window
+    refused = call(client, key)
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
