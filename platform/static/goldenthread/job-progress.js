@@ -1,9 +1,9 @@
-// Progressive enhancement of a background job's progress page (an import, a pack run): poll
-// the job's status, update the <progress> bar and its words, and reload the page once the job
-// has finished (the reloaded page says how it went). The page marks its section with
-// data-job-progress and data-status-url, and the bar, the phase label and the words with
-// data-progress-bar, data-progress-phase and data-progress-text. Without JavaScript the
-// page's "Refresh" link does the same.
+// Progressive enhancement of a background job's progress page (an import, a pack run, an
+// export): poll the job's status, update the <progress> bar and its words, and reload the
+// page once the job has finished (the reloaded page says how it went). The page marks its
+// section with data-job-progress and data-status-url, and the bar, the phase label and the
+// words with data-progress-bar, data-progress-phase and data-progress-text. Without
+// JavaScript the page's "Refresh" link does the same.
 (function () {
   "use strict";
   var section = document.querySelector("[data-job-progress]");
