@@ -62,6 +62,7 @@ urlpatterns += [
         name="modules",
     ),
     path("usage/", licensing_views.usage_dashboard, name="usage"),
+    path("usage/refresh/", licensing_views.usage_refresh, name="usage-refresh"),
     path("api-keys/", licensing_views.api_keys, name="api-keys"),
     path(
         "api-keys/<int:credential_id>/revoke/",

@@ -271,3 +271,69 @@ class ClubFactory(DjangoModelFactory):
 
         for organisation in [self.administering_organisation, *(extracted or ())]:
             ClubMembership.objects.create(club=self, organisation=organisation)
+
+
+# A partnership set up through the services (agreements are behaviour, not rows to write):
+# the shape several end-to-end tests start from.
+
+
+@dataclass
+class SharedPartnership:
+    partnership: object
+    version: object  # the agreement's version, sent for acceptance
+    code: str  # the partnership PI whose values the agreement shares
+
+
+def partnership_sharing_values(
+    *,
+    lead: Organisation,
+    lead_admin,
+    member: Organisation,
+    member_admin,
+    code: str,
+    name: str,
+    type: str = "lsp",
+    polarity: str = "higher",
+    title: str = "Agreement",
+    purpose: str = "Reporting",
+) -> SharedPartnership:
+    """`lead` leads a partnership with `member` in it and one partnership PI `code` (summed);
+    an agreement sharing its values, which both organisations have
+    accepted, is in force from 1 April 2024."""
+    from datetime import date
+
+    from goldenthread.partnerships import services
+
+    starts_on = date(2024, 4, 1)
+    partnership = services.partnership_create(
+        organisation=lead, actor=lead_admin, name=name, type=type, starts_on=starts_on
+    )
+    services.partnership_member_add(
+        partnership=partnership, organisation=lead, actor=lead_admin, member=member
+    )
+    services.partnership_indicator_create(
+        partnership=partnership,
+        organisation=lead,
+        actor=lead_admin,
+        aggregation="sum",
+        code=code,
+        title=f"Partnership PI {code}",
+        polarity=polarity,
+    )
+    version = services.agreement_create(
+        partnership=partnership,
+        organisation=lead,
+        actor=lead_admin,
+        title=title,
+        parties=[lead, member],
+        indicator_codes=[code],
+        fields=["values"],
+        purpose=purpose,
+        lawful_basis="not_personal",
+        retention_months=12,
+        starts_on=starts_on,
+    )
+    services.agreement_send_for_acceptance(version=version, organisation=lead, actor=lead_admin)
+    services.agreement_accept(version=version, organisation=lead, actor=lead_admin)
+    services.agreement_accept(version=version, organisation=member, actor=member_admin)
+    return SharedPartnership(partnership=partnership, version=version, code=code)

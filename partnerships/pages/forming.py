@@ -188,14 +188,21 @@ def _answer_page(request, invitation, accept_form, decline_form) -> HttpResponse
     )
 
 
-@partnership_page
-@require_POST
-def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def _invitation_to_answer(request: HttpRequest, invitation_id: int):
+    """The invitation, if it is to this organisation and the user may answer for it: only
+    the invited organisation's administrators accept or decline."""
     invitation = invitation_get(organisation=request.organisation, invitation_id=invitation_id)
     refuse_unless(
         invitation.organisation_id == request.organisation.pk, "This is not your invitation."
     )
     refuse_unless(can_manage_membership(request.user), ADMINS_ONLY)
+    return invitation
+
+
+@partnership_page
+@require_POST
+def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = _invitation_to_answer(request, invitation_id)
     form = AcceptInvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -220,11 +227,7 @@ def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @partnership_page
 @require_POST
 def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = invitation_get(organisation=request.organisation, invitation_id=invitation_id)
-    refuse_unless(
-        invitation.organisation_id == request.organisation.pk, "This is not your invitation."
-    )
-    refuse_unless(can_manage_membership(request.user), ADMINS_ONLY)
+    invitation = _invitation_to_answer(request, invitation_id)
     form = DeclineInvitationForm(request.POST)
     if form.is_valid():
         try:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django_tenants.utils import schema_context
+
+from tests.factories import partnership_sharing_values
 
 
 @pytest.mark.django_db
@@ -26,7 +27,6 @@ def test_the_expiry_sweep_is_scheduled_and_runs_in_the_public_schema(parties):
 def test_an_approval_in_the_police_reaches_the_countys_dashboard(
     partnership_organisations, celery_worker, django_db_blocker, client_for
 ):
-    from goldenthread.partnerships import services
     from goldenthread.platform.accounts.services import user_create
     from goldenthread.platform.indicators.services import values, workflow
     from goldenthread.platform.indicators.services.indicators import indicator_create
@@ -47,43 +47,18 @@ def test_an_approval_in_the_police_reaches_the_countys_dashboard(
     with django_db_blocker.unblock():
         county_admin, police_admin = person(county, "org_admin"), person(police, "org_admin")
         provider, verifier = person(police, "data_provider"), person(police, "verifier")
-        partnership = services.partnership_create(
-            organisation=county,
-            actor=county_admin,
+        partnership = partnership_sharing_values(
+            lead=county,
+            lead_admin=county_admin,
+            member=police,
+            member_admin=police_admin,
+            code=code,
             name=f"Community safety {tag}",
             type="community_safety",
-            starts_on=date(2024, 4, 1),
-        )
-        services.partnership_member_add(
-            partnership=partnership, organisation=county, actor=county_admin, member=police
-        )
-        services.partnership_indicator_create(
-            partnership=partnership,
-            organisation=county,
-            actor=county_admin,
-            aggregation="sum",
-            code=code,
-            title="Anti-social behaviour incidents",
             polarity="lower",
-        )
-        version = services.agreement_create(
-            partnership=partnership,
-            organisation=county,
-            actor=county_admin,
             title=f"CSP agreement {tag}",
-            parties=[county, police],
-            indicator_codes=[code],
-            fields=["values"],
             purpose="Community safety reporting",
-            lawful_basis="not_personal",
-            retention_months=12,
-            starts_on=date(2024, 4, 1),
-        )
-        services.agreement_send_for_acceptance(
-            version=version, organisation=county, actor=county_admin
-        )
-        services.agreement_accept(version=version, organisation=county, actor=county_admin)
-        services.agreement_accept(version=version, organisation=police, actor=police_admin)
+        ).partnership
 
         with schema_context(police.schema_name):
             pi = indicator_create(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +17,7 @@ from goldenthread.platform.accounts.models import User
 from goldenthread.platform.accounts.services import api_credential_issue
 from goldenthread.platform.core.api_usage import api_calls_by_schema
 from goldenthread.platform.planning.models import EvidenceDocument
-from goldenthread.tenants import usage
+from goldenthread.tenants import usage, usage_figures
 from tests.factories import IndicatorFactory, IndicatorValueFactory, provision_organisation
 
 
@@ -133,3 +133,99 @@ def test_the_dashboard_is_refused_to_organisation_users_and_off_the_platform_hos
     assert client_for(org_a, user=admin).get("/helpdesk/usage/").status_code == 404
     person = make_user(public_org, email="plain@goldenthread.example").user
     assert client_for(None, user=person).get("/helpdesk/usage/").status_code == 403
+
+
+# --- kept figures (tenants.usage_figures) ---------------------------------------------------
+
+
+def measure_reads(captured) -> int:
+    """Queries that read an organisation's schema for a measure (the UNION ALL statements
+    and the catalogue's sizes), as opposed to the organisations list or the session."""
+    return sum(
+        1 for q in captured if "UNION ALL" in q["sql"] or "pg_total_relation_size" in q["sql"]
+    )
+
+
+def as_of_words(as_of) -> str:
+    return f"Figures as of {timezone.localtime(as_of):%H:%M}"
+
+
+def alpha_pis_on_the_page(staff_client) -> int:
+    text = staff_client.get("/helpdesk/usage/").content.decode()
+    row = text.split("Alpha District Council</a>", 1)[1].split("</tr>", 1)[0]
+    cells = row.split("<td>")
+    return int(cells[5].split("</td>")[0])  # modules, 30 days, 90 days, last sign-in, PIs
+
+
+def test_the_dashboard_shows_kept_figures_and_when_they_were_computed(staff_client, org_a, org_b):
+    with CaptureQueriesContext(connection) as first:
+        page = staff_client.get("/helpdesk/usage/")
+    assert page.status_code == 200
+    as_of = usage_figures.usage_figures().as_of
+    assert as_of_words(as_of) in page.content.decode()
+    assert measure_reads(first) == 5  # computed: users, PIs, values, files, storage
+    shown = alpha_pis_on_the_page(staff_client)
+    with schema_context(org_a.schema_name):
+        IndicatorFactory()
+
+    # A second look within the kept time reads no schema and shows the same figures and time,
+    # on the page, in the download and through the API alike.
+    with CaptureQueriesContext(connection) as second:
+        page = staff_client.get("/helpdesk/usage/")
+    assert measure_reads(second) == 0
+    assert as_of_words(as_of) in page.content.decode()
+    assert alpha_pis_on_the_page(staff_client) == shown
+    download = staff_client.get("/helpdesk/usage/?export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][8] == "PIs" and rows[0][-1] == "Figures as of"
+    alpha = next(row for row in rows if row[1] == "alpha")
+    assert int(alpha[8]) == shown
+    assert datetime.fromisoformat(alpha[-1]) == as_of.replace(microsecond=0)
+
+
+def test_recomputing_shows_new_figures_and_a_new_time(staff_client, org_a, org_b):
+    staff_client.get("/helpdesk/usage/")
+    before = usage_figures.usage_figures()
+    shown = alpha_pis_on_the_page(staff_client)
+    with schema_context(org_a.schema_name):
+        IndicatorFactory()
+
+    response = staff_client.post("/helpdesk/usage/refresh/", follow=True)
+    assert response.redirect_chain == [("/helpdesk/usage/", 302)]
+    after = usage_figures.usage_figures()
+    assert after.as_of > before.as_of
+    text = response.content.decode()
+    assert "Usage figures recomputed at" in text
+    assert as_of_words(after.as_of) in text
+    assert alpha_pis_on_the_page(staff_client) == shown + 1
+
+
+def test_recomputing_costs_six_queries_and_reads_fresh_organisation_rows(org_a, org_b, fresh):
+    with CaptureQueriesContext(connection) as computing:
+        usage_figures.usage_figures_refresh()
+    assert reads(computing) == 6
+    # Names, statuses and modules are not kept with the figures: a change shows at once.
+    alpha = fresh(org_a)
+    alpha.licensed_modules = ["partnerships"]
+    alpha.save(update_fields=["licensed_modules"])
+    kept = next(r for r in usage_figures.usage_figures().rows if r.organisation.slug == "alpha")
+    assert kept.modules_in_words == "Partnerships"
+
+
+def test_an_organisation_provisioned_since_makes_the_next_look_recompute(org_a, org_b):
+    before = usage_figures.usage_figures()
+    provision_organisation(slug="usage-epsilon", name="Epsilon")
+    after = usage_figures.usage_figures()
+    assert "usage-epsilon" in {row.organisation.slug for row in after.rows}
+    assert after.as_of > before.as_of
+
+
+def test_recomputing_is_refused_to_anyone_but_helpdesk_staff_and_needs_a_post(
+    staff_client, org_a, make_user, client_for, public_org
+):
+    admin = make_user(org_a, roles=["org_admin"], is_staff=True).user
+    assert client_for(org_a, user=admin).post("/helpdesk/usage/refresh/").status_code == 404
+    person = make_user(public_org, email="plain-refresh@goldenthread.example").user
+    assert client_for(None, user=person).post("/helpdesk/usage/refresh/").status_code == 403
+    assert staff_client.get("/helpdesk/usage/refresh/").status_code == 405
+    assert usage_figures._kept() is None  # none of these computed anything

@@ -287,6 +287,15 @@ class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+def _with_reason(request, pk, change) -> Response:
+    """Retire or reactivate PI `pk` (`change`) with the request's optional reason; answer
+    the PI as it now is."""
+    serializer = ReasonInput(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    change(actor=request.user, indicator=indicator_get(pk=pk), **serializer.data)
+    return Response(indicator_output(indicator_get(pk=pk)))
+
+
 class IndicatorRetireApi(IndicatorsApi):
     @extend_schema(
         operation_id="indicators_retire",
@@ -296,10 +305,7 @@ class IndicatorRetireApi(IndicatorsApi):
         responses={200: schema.IndicatorSerializer, **schema.errors(400, 403, 404, 409)},
     )
     def post(self, request, pk):
-        serializer = ReasonInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        indicator_retire(actor=request.user, indicator=indicator_get(pk=pk), **serializer.data)
-        return Response(indicator_output(indicator_get(pk=pk)))
+        return _with_reason(request, pk, indicator_retire)
 
 
 class IndicatorReactivateApi(IndicatorsApi):
@@ -311,10 +317,7 @@ class IndicatorReactivateApi(IndicatorsApi):
         responses={200: schema.IndicatorSerializer, **schema.errors(400, 403, 404, 409)},
     )
     def post(self, request, pk):
-        serializer = ReasonInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        indicator_reactivate(actor=request.user, indicator=indicator_get(pk=pk), **serializer.data)
-        return Response(indicator_output(indicator_get(pk=pk)))
+        return _with_reason(request, pk, indicator_reactivate)
 
 
 class IndicatorAcceptCatalogueVersionApi(IndicatorsApi):

@@ -359,41 +359,32 @@ def indicator_accept_catalogue_version(*, actor: User, indicator: Indicator) -> 
 @transaction.atomic
 def indicator_retire(*, actor: User, indicator: Indicator, reason: str = "") -> Indicator:
     """Stop collecting a PI; its values and history stay."""
-    require_manage(actor)
-    indicator = _lock(indicator)
-    if not indicator.is_active:
-        raise DomainError(f"{indicator.code} is already retired.")
-    indicator.is_active = False
-    indicator.retired_at = timezone.now()
-    indicator.save(update_fields=["is_active", "retired_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.RETIRED,
-        obj=indicator,
-        indicator=indicator,
-        old={"is_active": True},
-        new={"is_active": False},
-        reason=reason,
-    )
-    return indicator
+    return _set_active(actor=actor, indicator=indicator, active=False, reason=reason)
 
 
 @transaction.atomic
 def indicator_reactivate(*, actor: User, indicator: Indicator, reason: str = "") -> Indicator:
+    return _set_active(actor=actor, indicator=indicator, active=True, reason=reason)
+
+
+def _set_active(*, actor: User, indicator: Indicator, active: bool, reason: str) -> Indicator:
+    """Retire (active=False) or reactivate a PI under its row lock, audited; refused if it
+    is already so."""
     require_manage(actor)
     indicator = _lock(indicator)
-    if indicator.is_active:
-        raise DomainError(f"{indicator.code} is already active.")
-    indicator.is_active = True
-    indicator.retired_at = None
+    if indicator.is_active == active:
+        state = "active" if active else "retired"
+        raise DomainError(f"{indicator.code} is already {state}.")
+    indicator.is_active = active
+    indicator.retired_at = None if active else timezone.now()
     indicator.save(update_fields=["is_active", "retired_at", "updated_at"])
     audit_record(
         actor=actor,
-        action=AuditAction.REACTIVATED,
+        action=AuditAction.REACTIVATED if active else AuditAction.RETIRED,
         obj=indicator,
         indicator=indicator,
-        old={"is_active": False},
-        new={"is_active": True},
+        old={"is_active": not active},
+        new={"is_active": active},
         reason=reason,
     )
     return indicator

@@ -17,6 +17,7 @@ from ..selectors.exceptions import (
     with_insight,
 )
 from ..selectors.home import my_items
+from ..selectors.home_parts import home_parts
 from ..selectors.risks import risks_review_overdue
 from ..selectors.search import search
 from ..services.configuration import planning_settings_update
@@ -112,7 +113,8 @@ class MyItemsApi(PlanningApi):
         responses={200: MyItemsOutput, **errors(*READ)},
     )
     def get(self, request):
-        items = my_items(user=request.user)
+        # As on Home: only what the organisation's modules allow (PIs and values: performance).
+        items = my_items(user=request.user, parts=home_parts(request))
         return Response(
             {
                 "actions": ActionOutput(items.actions, many=True).data,

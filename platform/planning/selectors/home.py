@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -109,17 +110,63 @@ class MyItems:
         return sorted(items, key=lambda entry: entry["when"])
 
 
-def my_items(*, user: User, today: date | None = None) -> MyItems:
-    """The signed-in user's items; a fixed number of queries however much they own."""
+def my_items(
+    *, user: User, today: date | None = None, parts: Collection[str] | None = None
+) -> MyItems:
+    """The signed-in user's items; a fixed number of queries however much they own.
+    `parts` (`home_parts`: actions, risks, strategy, indicators, values, approvals)
+    limits them to what the organisation's modules allow; what is left out is not queried.
+    None: every part."""
     today = today or timezone.localdate()
-    settings = PlanningSettings.load()
-    tolerance = settings.action_tolerance_points
+
+    def wanted(part: str) -> bool:
+        return parts is None or part in parts
+
+    items = MyItems()
+    settings = PlanningSettings.load() if wanted("actions") or wanted("risks") else None
+    if wanted("actions"):
+        _add_actions(items, user=user, today=today, tolerance=settings.action_tolerance_points)
+    if wanted("risks"):
+        items.risks = decorate_risks(
+            Risk.objects.select_related("register", "owner")
+            .filter(owner=user, state=RiskState.OPEN)
+            .order_by("review_date", "code")[:LIST_LIMIT],
+            matrix=settings.matrix,
+            today=today,
+        )
+    if wanted("indicators"):
+        items.indicators = list(
+            indicators_with_status()
+            .filter(Q(owner=user) | Q(data_providers=user), is_active=True)
+            .distinct()
+            .order_by("code")[:LIST_LIMIT]
+        )
+        for indicator in items.indicators:
+            indicator.status_presentation = status_presentation(indicator.latest_status)
+    if wanted("values"):
+        owed = owed_by(user=user, today=today, within_days=SOON_DAYS)
+        items.late_values = owed.late[:LIST_LIMIT]
+        items.values_due_soon = owed.due_soon[:LIST_LIMIT]
+        items.values_sent_back = owed.sent_back[:LIST_LIMIT]
+        items.value_drafts = owed.drafts[:LIST_LIMIT]
+    if wanted("strategy"):
+        items.nodes = list(
+            StrategyNode.objects.filter(owner=user).order_by("level", "code")[:LIST_LIMIT]
+        )
+        items.plans = list(ActionPlan.objects.filter(owner=user, is_active=True)[:LIST_LIMIT])
+    if wanted("approvals"):
+        items.approvals_waiting = approvals_waiting_count(user=user)
+    return items
+
+
+def _add_actions(items: MyItems, *, user: User, today: date, tolerance) -> None:
+    """My open actions, my team's that need attention, and those I lead as councillor."""
     open_milestones = Prefetch(
         "milestones",
         queryset=Milestone.objects.filter(completed_on__isnull=True).order_by("due_date"),
         to_attr="open_milestones",
     )
-    mine = decorate(
+    items.actions = decorate(
         Action.objects.select_related(*ACTION_RELATED)
         .prefetch_related(open_milestones)
         .filter(assigned_to=user, state=ActionState.OPEN)
@@ -136,12 +183,11 @@ def my_items(*, user: User, today: date | None = None) -> MyItems:
         today=today,
         tolerance=tolerance,
     )
-    attention = [
+    items.managed_attention = [
         a for a in managed if a.status in (ActionStatus.OVERDUE, ActionStatus.CHECK_PROGRESS)
     ][:LIST_LIMIT]
-    councillor = []
     if user.has_role("councillor"):
-        councillor = decorate(
+        items.councillor_actions = decorate(
             Action.objects.select_related(*ACTION_RELATED)
             .filter(lead_councillor=user)
             .exclude(state=ActionState.CANCELLED)
@@ -149,33 +195,3 @@ def my_items(*, user: User, today: date | None = None) -> MyItems:
             today=today,
             tolerance=tolerance,
         )
-    risks = decorate_risks(
-        Risk.objects.select_related("register", "owner")
-        .filter(owner=user, state=RiskState.OPEN)
-        .order_by("review_date", "code")[:LIST_LIMIT],
-        matrix=settings.matrix,
-        today=today,
-    )
-    indicators = list(
-        indicators_with_status()
-        .filter(Q(owner=user) | Q(data_providers=user), is_active=True)
-        .distinct()
-        .order_by("code")[:LIST_LIMIT]
-    )
-    for indicator in indicators:
-        indicator.status_presentation = status_presentation(indicator.latest_status)
-    owed = owed_by(user=user, today=today, within_days=SOON_DAYS)
-    return MyItems(
-        actions=mine,
-        managed_attention=attention,
-        councillor_actions=councillor,
-        risks=risks,
-        indicators=indicators,
-        nodes=list(StrategyNode.objects.filter(owner=user).order_by("level", "code")[:LIST_LIMIT]),
-        plans=list(ActionPlan.objects.filter(owner=user, is_active=True)[:LIST_LIMIT]),
-        late_values=owed.late[:LIST_LIMIT],
-        values_due_soon=owed.due_soon[:LIST_LIMIT],
-        values_sent_back=owed.sent_back[:LIST_LIMIT],
-        value_drafts=owed.drafts[:LIST_LIMIT],
-        approvals_waiting=approvals_waiting_count(user=user),
-    )

@@ -1,5 +1,6 @@
-"""Helpdesk REST: usage per organisation — counts only (`tenants.usage`), every organisation
-in six round trips however many there are."""
+"""Helpdesk REST: usage per organisation — counts only, the same kept figures as the console's
+dashboard (`tenants.usage_figures`: computed in six round trips however many organisations
+there are, then kept for minutes), each row saying when they were computed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from goldenthread.platform.core.openapi import errors
-from goldenthread.tenants import usage
+from goldenthread.tenants import usage, usage_figures
 
 from .base import HelpdeskApi, organisation_or_404
 
@@ -35,9 +36,12 @@ class UsageSerializer(serializers.Serializer):
     database_bytes = serializers.IntegerField(help_text="The schema's tables and indexes.")
     file_bytes = serializers.IntegerField(help_text="Evidence files.")
     api_calls_30_days = serializers.IntegerField(help_text="REST and GraphQL calls, 30 days.")
+    figures_as_of = serializers.DateTimeField(
+        help_text="When these figures were computed (they are kept for a few minutes)."
+    )
 
 
-def usage_data(row: usage.OrganisationUsage) -> dict:
+def usage_data(row: usage.OrganisationUsage, as_of) -> dict:
     return {
         "slug": row.organisation.slug,
         "name": row.organisation.name,
@@ -50,6 +54,7 @@ def usage_data(row: usage.OrganisationUsage) -> dict:
         "database_bytes": row.database_bytes,
         "file_bytes": row.file_bytes,
         "api_calls_30_days": row.api_calls_30,
+        "figures_as_of": as_of,
     }
 
 
@@ -63,7 +68,9 @@ class UsageListApi(HelpdeskApi):
         responses={200: UsageSerializer(many=True), **errors(403)},
     )
     def get(self, request: Request) -> Response:
-        return Response(UsageSerializer([usage_data(r) for r in usage.usage_all()], many=True).data)
+        figures = usage_figures.usage_figures()
+        data = [usage_data(row, figures.as_of) for row in figures.rows]
+        return Response(UsageSerializer(data, many=True).data)
 
 
 class OrganisationUsageApi(HelpdeskApi):
@@ -76,5 +83,5 @@ class OrganisationUsageApi(HelpdeskApi):
         responses={200: UsageSerializer, **errors(403, 404)},
     )
     def get(self, request: Request, slug: str) -> Response:
-        (row,) = usage.usage_for([organisation_or_404(slug)])
-        return Response(UsageSerializer(usage_data(row)).data)
+        row, as_of = usage_figures.usage_figures_of(organisation_or_404(slug))
+        return Response(UsageSerializer(usage_data(row, as_of)).data)

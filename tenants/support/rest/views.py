@@ -39,6 +39,16 @@ def _requester(request: Request) -> None:
         raise PermissionDenied("Sign in with your own account to raise and follow requests.")
 
 
+def _list_schema(operation_id: str, summary: str, output, page_name: str, meanings=None):
+    """The schema of one of support's paginated lists: a page of `output`, or 403."""
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        tags=TAGS,
+        responses={200: paginated(output, page_name), **errors(403, meanings=meanings)},
+    )
+
+
 @extend_schema_serializer(component_name="SupportAccess")
 class AccessOutput(serializers.Serializer):
     id = serializers.IntegerField()
@@ -93,14 +103,12 @@ class GrantInput(serializers.Serializer):
 
 
 class AccessListApi(OrganisationApi):
-    @extend_schema(
-        operation_id="support_access_list",
-        summary="List the helpdesk's support accesses to this organisation",
-        tags=TAGS,
-        responses={
-            200: paginated(AccessOutput, "PaginatedSupportAccessList"),
-            **errors(403, meanings=ACCESS_MEANINGS),
-        },
+    @_list_schema(
+        "support_access_list",
+        "List the helpdesk's support accesses to this organisation",
+        AccessOutput,
+        "PaginatedSupportAccessList",
+        ACCESS_MEANINGS,
     )
     def get(self, request: Request) -> Response:
         _admin(request)
@@ -153,32 +161,30 @@ class LogOutput(serializers.Serializer):
     refused = serializers.BooleanField(help_text="true: the request was refused.")
 
 
+def log_output(entry) -> dict:
+    return {
+        "at": entry.at,
+        "staff_email": entry.staff_email,
+        "kind_label": entry.access.get_kind_display(),
+        "method": entry.method,
+        "path": entry.path,
+        "status_code": entry.status_code,
+        "refused": entry.refused,
+    }
+
+
 class AccessLogApi(OrganisationApi):
-    @extend_schema(
-        operation_id="support_access_log",
-        summary="Every request the helpdesk made on this organisation's host",
-        tags=TAGS,
-        responses={
-            200: paginated(LogOutput, "PaginatedSupportAccessLog"),
-            **errors(403, meanings=ACCESS_MEANINGS),
-        },
+    @_list_schema(
+        "support_access_log",
+        "Every request the helpdesk made on this organisation's host",
+        LogOutput,
+        "PaginatedSupportAccessLog",
+        ACCESS_MEANINGS,
     )
     def get(self, request: Request) -> Response:
         _admin(request)
         rows = access_log_of(organisation=self.organisation).select_related("access")
-        return self.paginate(
-            request,
-            rows,
-            lambda e: {
-                "at": e.at,
-                "staff_email": e.staff_email,
-                "kind_label": e.access.get_kind_display(),
-                "method": e.method,
-                "path": e.path,
-                "status_code": e.status_code,
-                "refused": e.refused,
-            },
-        )
+        return self.paginate(request, rows, log_output)
 
 
 @extend_schema_serializer(component_name="SupportReply")
@@ -249,11 +255,11 @@ class RequestInput(serializers.Serializer):
 
 
 class RequestListApi(OrganisationApi):
-    @extend_schema(
-        operation_id="support_requests_list",
-        summary="List my support requests and suggestions",
-        tags=TAGS,
-        responses={200: paginated(RequestOutput, "PaginatedSupportRequestList"), **errors(403)},
+    @_list_schema(
+        "support_requests_list",
+        "List my support requests and suggestions",
+        RequestOutput,
+        "PaginatedSupportRequestList",
     )
     def get(self, request: Request) -> Response:
         _requester(request)
@@ -322,11 +328,11 @@ def suggestion_output(row) -> dict:
 
 
 class SuggestionListApi(OrganisationApi):
-    @extend_schema(
-        operation_id="support_suggestions_list",
-        summary="Other organisations' improvement suggestions, to vote on",
-        tags=TAGS,
-        responses={200: paginated(SuggestionOutput, "PaginatedSuggestionList"), **errors(403)},
+    @_list_schema(
+        "support_suggestions_list",
+        "Other organisations' improvement suggestions, to vote on",
+        SuggestionOutput,
+        "PaginatedSuggestionList",
     )
     def get(self, request: Request) -> Response:
         _requester(request)

@@ -7,20 +7,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 
 from tests.factories import PASSWORD
 from tests.fixtures.html import parse
-from tests.fixtures.pages_data import ROLES, build_pages_data
-
-
-@pytest.fixture
-def pages_data(org_a):
-    connection.set_tenant(org_a)
-    data = build_pages_data()
-    connection.set_schema_to_public()
-    return data
-
+from tests.fixtures.pages_data import ROLES
 
 PAGE_ME = "/accounts/me/"
 

@@ -317,3 +317,18 @@ def test_pagination_and_targets_listing(org_a, people, client_for, make_indicato
     client = client_for(org_a, user=people.manager)
     page = client.get(BASE, {"page_size": 2, "page": 2}).json()
     assert page["count"] == 5 and [pi["code"] for pi in page["results"]] == ["P 2", "P 3"]
+
+
+def test_a_pi_is_retired_and_reactivated_with_a_reason(org_a, people, client_for, alpha_pi):
+    client = client_for(org_a, user=people.officer)
+    retired = post(client, f"{BASE}{alpha_pi.pk}/retire/", {"reason": "Merged"})
+    assert retired.status_code == 200 and retired.json()["is_active"] is False
+    again = post(client, f"{BASE}{alpha_pi.pk}/retire/", {})
+    assert again.status_code == 400 and "already retired" in again.json()["message"]
+    back = post(client, f"{BASE}{alpha_pi.pk}/reactivate/", {"reason": "Back"})
+    assert back.status_code == 200 and back.json()["is_active"] is True
+    with schema_context(org_a.schema_name):
+        reasons = AuditEntry.objects.filter(object_id=str(alpha_pi.pk)).values_list(
+            "reason", flat=True
+        )
+        assert {"Merged", "Back"} <= set(reasons)

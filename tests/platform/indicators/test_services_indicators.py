@@ -12,6 +12,7 @@ from goldenthread.platform.indicators.services.indicators import (
     indicator_adopt,
     indicator_create,
     indicator_delete,
+    indicator_reactivate,
     indicator_retire,
     indicator_update,
     performance_settings_update,
@@ -257,6 +258,27 @@ def test_a_pi_with_values_is_retired_not_deleted(in_alpha, people, make_indicato
     assert not pi.is_active and pi.retired_at
     with pytest.raises(DomainError, match="retired"):
         value_enter(actor=people.provider, indicator=pi, period_code="2024/25 Q2", value="50")
+
+
+def test_retiring_and_reactivating_are_audited_and_refused_when_already_so(
+    in_alpha, people, make_indicator
+):
+    pi = make_indicator()
+    with pytest.raises(DomainError, match=f"{pi.code} is already active"):
+        indicator_reactivate(actor=people.officer, indicator=pi)
+    with pytest.raises(PermissionDenied):
+        indicator_retire(actor=people.provider, indicator=pi)
+    indicator_retire(actor=people.officer, indicator=pi, reason="Merged")
+    with pytest.raises(DomainError, match=f"{pi.code} is already retired"):
+        indicator_retire(actor=people.officer, indicator=pi)
+    indicator_reactivate(actor=people.officer, indicator=pi, reason="Back in the plan")
+    pi.refresh_from_db()
+    assert pi.is_active and pi.retired_at is None
+    trail = AuditEntry.objects.filter(object_id=str(pi.pk)).order_by("pk")
+    assert [(e.action, e.old, e.new, e.reason) for e in trail if e.action != "created"] == [
+        ("retired", {"is_active": True}, {"is_active": False}, "Merged"),
+        ("reactivated", {"is_active": False}, {"is_active": True}, "Back in the plan"),
+    ]
 
 
 def test_a_pi_without_values_can_be_deleted_and_the_trail_remains(in_alpha, people, make_indicator):

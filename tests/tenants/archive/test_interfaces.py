@@ -139,6 +139,9 @@ def test_the_export_page_asks_for_an_export_and_shows_its_progress(org_a, admin_
     assert response.status_code == 302 and response["Location"].endswith(f"/exports/{run.pk}/")
     page = client.get(response["Location"]).content.decode()
     assert "<progress" in page and "Waiting to start" in page
+    # The shared progress script finds the section and the bar by their data attributes.
+    assert "goldenthread/job-progress.js" in page
+    assert "data-job-progress" in page and "data-progress-bar" in page
     status = client.get(f"/organisation-data/exports/{run.pk}/status/").json()
     assert status["running"] is True and status["progress"] == 0
 

@@ -22,7 +22,7 @@ from goldenthread.tenants.models import (
     OrganisationStatus,
     PlatformAuditEvent,
 )
-from tests.factories import PASSWORD, provision_organisation
+from tests.factories import PASSWORD, partnership_sharing_values, provision_organisation
 
 STAFF = "helpdesk@goldenthread.example"
 
@@ -41,7 +41,6 @@ def doomed(db):
 def shared_value(doomed, org_a, make_user):
     """Alpha leads a partnership with `doomed`; both sign an agreement; `doomed` approves a
     value, which is published to the store. Returns (partnership, version, code, alpha admin)."""
-    from goldenthread.partnerships import services as p
     from goldenthread.platform.indicators.services import values, workflow
     from goldenthread.platform.indicators.services.indicators import indicator_create
     from goldenthread.shared_indicators.publication.services import publish_existing_for
@@ -50,41 +49,14 @@ def shared_value(doomed, org_a, make_user):
     admin = make_user(doomed, roles=["org_admin", "performance_officer"]).user
     verifier = make_user(doomed, roles=["verifier"]).user
     code = f"DEL-{_tag()}"
-    partnership = p.partnership_create(
-        organisation=org_a,
-        actor=lead_admin,
-        name=f"LSP {code}",
-        type="lsp",
-        starts_on=date(2024, 4, 1),
-    )
-    p.partnership_member_add(
-        partnership=partnership, organisation=org_a, actor=lead_admin, member=doomed
-    )
-    p.partnership_indicator_create(
-        partnership=partnership,
-        organisation=org_a,
-        actor=lead_admin,
-        aggregation="sum",
+    shared = partnership_sharing_values(
+        lead=org_a,
+        lead_admin=lead_admin,
+        member=doomed,
+        member_admin=admin,
         code=code,
-        title="Litter picks",
-        polarity="higher",
+        name=f"LSP {code}",
     )
-    version = p.agreement_create(
-        partnership=partnership,
-        organisation=org_a,
-        actor=lead_admin,
-        title="Agreement",
-        parties=[org_a, doomed],
-        indicator_codes=[code],
-        fields=["values"],
-        purpose="Reporting",
-        lawful_basis="not_personal",
-        retention_months=12,
-        starts_on=date(2024, 4, 1),
-    )
-    p.agreement_send_for_acceptance(version=version, organisation=org_a, actor=lead_admin)
-    p.agreement_accept(version=version, organisation=org_a, actor=lead_admin)
-    p.agreement_accept(version=version, organisation=doomed, actor=admin)
     with schema_context(doomed.schema_name):
         pi = indicator_create(
             actor=admin,
@@ -101,8 +73,8 @@ def shared_value(doomed, org_a, make_user):
         workflow.value_submit(actor=admin, value=row)
         workflow.value_approve(actor=verifier, value=row)
     assert publish_existing_for(organisation=doomed, indicator_codes=[code]) == 1
-    version.refresh_from_db()
-    return partnership, version, code, lead_admin
+    shared.version.refresh_from_db()
+    return shared.partnership, shared.version, code, lead_admin
 
 
 def _past_grace(deletion):

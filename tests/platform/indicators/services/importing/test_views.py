@@ -179,13 +179,11 @@ def test_the_progress_page_works_without_javascript(org_a, people, client_for):
             phase="Checking rows",
         )
     html = client_for(org_a, user=people.provider).get(f"{BASE}{job.pk}/").content.decode()
-    assert '<progress id="import-progress-bar" max="100" value="35"' in html
-    assert (
-        '<label for="import-progress-bar" id="import-progress-phase">Checking rows</label>' in html
-    )
+    assert '<progress id="import-progress-bar" data-progress-bar max="100" value="35"' in html
+    assert 'id="import-progress-phase" data-progress-phase>Checking rows</label>' in html
     assert "35% done" in html
     assert f'href="{BASE}{job.pk}/">Refresh to see the latest progress' in html
-    assert "import-progress.js" in html
+    assert "goldenthread/job-progress.js" in html and "data-job-progress" in html
 
 
 def test_an_unreadable_file_is_reported_on_the_preview(org_a, people, alpha_pis, client_for):

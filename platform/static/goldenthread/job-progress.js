@@ -1,13 +1,16 @@
-// Progressive enhancement of the import progress page: poll the job's status and update the
-// <progress> bar and its text; reload once the job has finished. Without JavaScript the page
-// still works: its "Refresh" link shows the latest progress.
+// Progressive enhancement of a background job's progress page (an import, a pack run, an
+// export): poll the job's status, update the <progress> bar and its words, and reload the
+// page once the job has finished (the reloaded page says how it went). The page marks its
+// section with data-job-progress and data-status-url, and the bar, the phase label and the
+// words with data-progress-bar, data-progress-phase and data-progress-text. Without
+// JavaScript the page's "Refresh" link does the same.
 (function () {
   "use strict";
-  var section = document.querySelector("[data-import-progress]");
+  var section = document.querySelector("[data-job-progress]");
   if (!section || !window.fetch) { return; }
-  var bar = document.getElementById("import-progress-bar");
-  var phase = document.getElementById("import-progress-phase");
-  var text = document.getElementById("import-progress-text");
+  var bar = section.querySelector("[data-progress-bar]");
+  var phase = section.querySelector("[data-progress-phase]");
+  var text = section.querySelector("[data-progress-text]");
   var url = section.getAttribute("data-status-url");
   var lastAnnounced = -1;
 
@@ -38,5 +41,5 @@
       .catch(function () { window.setTimeout(poll, 3000); });
   }
 
-  window.setTimeout(poll, 1000);
+  window.setTimeout(poll, 700);
 })();
