@@ -277,7 +277,7 @@ def test_pages_freeze_show_progress_archive_pack_and_comparison(
     assert posted.status_code == 302
     run_url = posted["Location"]
     waiting = officer.get(run_url)
-    assert b"data-run-progress" in waiting.content and b"Refresh" in waiting.content
+    assert b"data-job-progress" in waiting.content and b"Refresh" in waiting.content
     status = officer.get(run_url + "status/").json()
     assert status["running"] is True and status["status"] == "queued"
     with schema_context(org_a.schema_name):

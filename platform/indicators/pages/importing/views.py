@@ -127,17 +127,10 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     try:
+        # Queued for the worker, which reads the file again: the job page shows its progress.
         job = import_commit(job=job, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        if job.status == ImportStatus.COMMITTED:
-            counts = job.counts
-            messages.success(
-                request,
-                f"Imported {counts.get('new', 0)} new and {counts.get('changed', 0)} changed "
-                f"{'targets' if job.kind == ImportKind.TARGETS else 'values'}.",
-            )
     return redirect("indicators-import:job", pk=job.pk)
 
 
