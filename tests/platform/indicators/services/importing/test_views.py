@@ -71,7 +71,7 @@ def test_a_provider_uploads_previews_and_commits(org_a, people, alpha_pis, clien
         assert IndicatorValue.objects.count() == 0
     # When the import is confirmed, the page follows the worker's progress
     waiting = client.post(f"{BASE}{job.pk}/commit/", follow=True)
-    assert "<h2 id=\"job-progress-title\">Importing</h2>" in waiting.content.decode()
+    assert '<h2 id="job-progress-title">Importing</h2>' in waiting.content.decode()
     run_task(client, import_commit_task, response["Location"])
     # Then both values are saved and the page says so
     done = client.get(response["Location"]).content.decode()
