@@ -240,6 +240,11 @@ def user_import_commit(*, actor: User, user_import: UserImport, base_url: str) -
     user_import = UserImport.objects.select_for_update().get(pk=user_import.pk)
     if user_import.status == UserImportStatus.COMMITTED:
         raise Conflict("This spreadsheet was already imported.", code="already_imported")
+    if user_import.status == UserImportStatus.CHECKING:
+        raise Conflict(
+            "This spreadsheet is still being checked; import it once its preview is shown.",
+            code="not_checked",
+        )
     if not user_import.can_commit:
         raise DomainError(
             "This spreadsheet has problems; correct them and upload it again.",
