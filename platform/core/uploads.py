@@ -2,8 +2,9 @@
 the worker (#16 item 6).
 
 A file is small on the wire and can be enormous once read, so no web request parses one:
-pages and REST endpoints call `check_upload_size` (it looks at the length and nothing else),
-store the bytes on the import's job record and queue a Celery task. The task reads the file
+pages and REST endpoints take the bytes with `received_bytes` and services check them with
+`check_upload_size` (both look at the length and nothing else), store them on the import's
+job record and queue a Celery task. The task reads the file
 with `core.tabular.read_table`, whose memory-capped child is then forked from the worker, and
 records what it found on the job: its state, every problem (row, column, reason) and the
 preview. Pages poll the job (`static/goldenthread/job-progress.js`), REST answers 202 with a

@@ -77,15 +77,13 @@ RESULT_FIELDS = [
 ]
 
 
-def run_preview(
-    *, job: ImportJob, table: Table | None = None, progress: Callable | None = None
-) -> ImportJob:
-    """Check the job's file and record what importing it would do."""
+def run_preview(*, job: ImportJob, progress: Callable | None = None) -> ImportJob:
+    """The worker's step: read and check the job's file and record what importing it would
+    do."""
+    if progress:
+        progress("Reading the file", 0, 1)
     try:
-        if table is None:
-            if progress:
-                progress("Reading the file", 0, 1)
-            table = read_job_file(job)
+        table = read_job_file(job)
     except ImportFileError as error:
         validation = file_problem(job.kind, error.message)
     else:
