@@ -55,3 +55,13 @@ def backup_organisation_now(organisation_id: int, actor: str) -> int:
     with schema_context(get_public_schema_name()):
         organisation = Organisation.objects.get(pk=organisation_id)
         return backup_create(organisation=organisation, actor=actor).pk
+
+
+@app.task(name="goldenthread.tenants.archive.tasks.restore_backup")
+def restore_backup(run_id: int) -> str | None:
+    """A restore asked for in the console (`services.restores.restore_run_execute`)."""
+    from .services.restores import restore_run_execute
+
+    with schema_context(get_public_schema_name()):
+        run = restore_run_execute(run_id=run_id)
+    return run.status if run else None

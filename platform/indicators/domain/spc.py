@@ -9,19 +9,23 @@ the individual values x1..xn:
   sigma is estimated as mR-bar / 1.128, the d2 constant for ranges of two points);
 - a "near the limit" line each side at mean ± 2 sigma, for the two-of-three rule.
 
-The four rules MDC uses, each reported in words and with a code:
+The four rules MDC uses, each reported in words and with a code, as the MDC team's own
+testing document for its Single Chart Tool (v5.0) sets them out, with its default of 6 points
+for the shift and the trend (the tool lets an analyst choose 7 for both instead):
 
 - `outside_limits`: a point above the upper or below the lower process limit;
-- `shift`: 7 or more consecutive points on the same side of the mean (a point on the mean
+- `shift`: 6 or more consecutive points on the same side of the mean (a point on the mean
   breaks the run);
 - `trend`: 6 or more consecutive points each higher (or each lower) than the one before
-  (an equal value breaks the run);
-- `two_of_three`: two of any three consecutive points beyond the 2-sigma line on the same side
-  (the points beyond the line are marked).
+  (an equal value breaks the run; a trend may cross the mean);
+- `two_of_three`: in any three consecutive points all on the same side of the mean, two or
+  three lie beyond the 2-sigma line on that side; those points are marked. A point beyond the
+  process limit itself does not count here (it is the `outside_limits` signal).
 
 Minimum: a chart needs at least `MINIMUM_POINTS` (15) values; with fewer the limits are too
 unsteady to judge, so the result says "not enough points for SPC" and no rule is applied. A
-baseline chosen by an officer must itself hold at least that many points.
+baseline chosen by an officer must itself hold at least that many points. (MDC's tool shows
+limits from 13 points; its testing document allows a larger minimum "such as 15".)
 
 Baseline: by default the limits come from every point. An officer may fix them from a chosen
 run of points (for example the periods before a change of process); the mean and limits from
@@ -53,7 +57,8 @@ from enum import StrEnum
 from goldenthread.platform.indicators.domain.status import Polarity
 
 MINIMUM_POINTS = 15
-SHIFT_LENGTH = 7
+# MDC's default run lengths (its tool offers 7 instead; NHSRplotthedots uses 7 for both).
+SHIFT_LENGTH = 6
 TREND_LENGTH = 6
 LIMIT_FACTOR = 2.66
 D2 = 1.128
@@ -252,13 +257,19 @@ def apply_rules(
             for i in range(start, end + 2):
                 _mark(flags, dirs, i, Rule.TREND, "high" if sign > 0 else "low")
     upper_near, lower_near = mean + 2 * sigma, mean - 2 * sigma
+    sides = [_sign(x - mean) for x in values]
+    # Near a limit: beyond the 2-sigma line yet within the process limit (a point beyond the
+    # limit already signals on its own, and MDC does not count it towards two of three).
+    near = [(upper_near < x <= upper) - (lower <= x < lower_near) for x in values]
     for i in range(len(values) - 2):
         window = range(i, i + 3)
-        for side, beyond in (("high", lambda x: x > upper_near), ("low", lambda x: x < lower_near)):
-            hits = [j for j in window if beyond(values[j])]
-            if len(hits) >= 2:
-                for j in hits:
-                    _mark(flags, dirs, j, Rule.TWO_OF_THREE, side)
+        side = sides[i]
+        if side == 0 or any(sides[j] != side for j in window):
+            continue
+        hits = [j for j in window if near[j] == side]
+        if len(hits) >= 2:
+            for j in hits:
+                _mark(flags, dirs, j, Rule.TWO_OF_THREE, "high" if side > 0 else "low")
     return flags, dirs
 
 

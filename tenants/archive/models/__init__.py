@@ -106,3 +106,56 @@ class RestoredCopy(models.Model):
 
     def __str__(self) -> str:
         return self.schema_name
+
+
+class RestoreKind(models.TextChoices):
+    IN_PLACE = "in_place", "In place"
+    COPY = "copy", "As a copy for inspection"
+
+
+class RestoreRun(models.Model):
+    """One restore asked for in the console or its REST API, carried out by a worker (a
+    restore runs pg_restore and psql for as long as the schema takes, which is no work for a
+    web request). The page and the API read its state and progress from here."""
+
+    organisation = models.ForeignKey(
+        "tenants.Organisation", on_delete=models.CASCADE, related_name="restore_runs"
+    )
+    backup = models.ForeignKey(
+        OrganisationBackup, on_delete=models.PROTECT, related_name="restore_runs"
+    )
+    kind = models.CharField(max_length=10, choices=RestoreKind.choices)
+    requested_by = models.CharField(max_length=254)
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    phase = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What the restore left: the safety backup taken before an in-place restore, or the copy.
+    safety_backup = models.ForeignKey(
+        OrganisationBackup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    copy = models.ForeignKey(
+        RestoredCopy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-requested_at"])]
+        constraints = [
+            # One restore of an organisation at a time, held by the database: two leads
+            # pressing the button together cannot queue two.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="archive_one_restore_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Restore {self.pk} of {self.organisation_id} ({self.kind}, {self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)

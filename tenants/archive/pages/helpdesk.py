@@ -1,7 +1,8 @@
 """The console's data pages for one organisation (public host, helpdesk leads): exports on
 the organisation's request, backups, restores in place (typed confirmation) or as a copy for
 inspection, and dropping such copies. Every action is in the platform audit log (the
-services write it)."""
+services write it). Exports, backups and restores are carried out by the worker; the data
+page shows their state and progress."""
 
 from __future__ import annotations
 
@@ -14,19 +15,18 @@ from goldenthread.platform.core.errors import DomainError, NotFound
 from goldenthread.tenants import selectors as organisation_selectors
 from goldenthread.tenants.helpdesk.permissions import helpdesk_lead_required
 
+from ..models import RestoreKind
 from ..selectors import (
     backup_get,
     backups_of,
     export_run_get,
     export_runs_of,
+    restore_runs_of,
     restored_copies_of,
 )
-from ..services.backups import (
-    backup_restore_copy,
-    backup_restore_in_place,
-    restored_copy_drop,
-)
+from ..services.backups import restored_copy_drop
 from ..services.exporting import export_download_record, export_request_by_helpdesk
+from ..services.restores import restore_request
 from .forms import HelpdeskExportForm, RestoreInPlaceForm
 
 
@@ -45,12 +45,16 @@ def _backup(organisation, pk: int):
 
 
 def _page(request, organisation, *, export_form=None, status=200):
+    runs = export_runs_of(organisation=organisation)[:20]
+    restores = restore_runs_of(organisation=organisation)[:20]
     return render(
         request,
         "archive/helpdesk/organisation_data.html",
         {
             "org": organisation,
-            "runs": export_runs_of(organisation=organisation)[:20],
+            "runs": runs,
+            "restores": restores,
+            "under_way": any(r.is_running for r in [*runs, *restores]),
             "backups": backups_of(organisation=organisation)[:50],
             "copies": restored_copies_of(organisation=organisation),
             "export_form": export_form or HelpdeskExportForm(),
@@ -120,9 +124,10 @@ def restore_in_place(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = RestoreInPlaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            backup_restore_in_place(
+            restore_request(
                 backup=backup,
                 actor=request.user.email,
+                kind=RestoreKind.IN_PLACE,
                 confirmation=form.cleaned_data["confirmation"],
             )
         except DomainError as exc:
@@ -130,8 +135,8 @@ def restore_in_place(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{organisation.name} was restored to its backup of "
-                f"{backup.created_at:%d %B %Y %H:%M}.",
+                f"The restore of {organisation.name} to its backup of "
+                f"{backup.created_at:%d %B %Y %H:%M} is under way; this page shows its progress.",
             )
             return redirect("helpdesk:organisation-data", slug=slug)
     return render(
@@ -148,11 +153,13 @@ def restore_copy(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = _organisation(slug)
     backup = _backup(organisation, pk)
     try:
-        copy = backup_restore_copy(backup=backup, actor=request.user.email)
+        restore_request(backup=backup, actor=request.user.email, kind=RestoreKind.COPY)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"The backup was restored as the schema {copy.schema_name}.")
+        messages.success(
+            request, "The backup is being restored as a copy; this page shows its progress."
+        )
     return redirect("helpdesk:organisation-data", slug=slug)
 
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from goldenthread.platform.core.errors import NotFound
 from goldenthread.tenants.models import Organisation
 
-from ..models import ExportRun, OrganisationBackup, RestoredCopy
+from ..models import ExportRun, OrganisationBackup, RestoredCopy, RestoreRun
 
 
 def export_runs_of(*, organisation: Organisation) -> QuerySet[ExportRun]:
@@ -37,3 +37,17 @@ def restored_copies_of(*, organisation: Organisation) -> QuerySet[RestoredCopy]:
     return RestoredCopy.objects.filter(
         backup__organisation=organisation, dropped_at__isnull=True
     ).select_related("backup")
+
+
+def restore_runs_of(*, organisation: Organisation) -> QuerySet[RestoreRun]:
+    return RestoreRun.objects.filter(organisation=organisation).select_related(
+        "backup", "safety_backup", "copy"
+    )
+
+
+def restore_run_get(*, organisation: Organisation, pk: int) -> RestoreRun:
+    """A restore of this organisation only: another organisation's id is not found."""
+    try:
+        return restore_runs_of(organisation=organisation).get(pk=pk)
+    except (RestoreRun.DoesNotExist, ValueError, TypeError):
+        raise NotFound("There is no such restore of this organisation.") from None

@@ -24,6 +24,7 @@ import hashlib
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -185,12 +186,10 @@ def _run_script(lines: list[str], sql: Path, after: list[str], work: Path) -> No
     _run(["psql", "-X", "-q", "--single-transaction", "-f", str(script)], what="psql")
 
 
-def backup_restore_in_place(
-    *, backup: OrganisationBackup, actor: str, confirmation: str
-) -> OrganisationBackup:
-    """Replace the organisation's schema by the backup (one transaction). The caller types the
-    organisation's slug as `confirmation`. A safety backup of the schema as it is now is taken
-    first and returned, so the restore itself can be undone."""
+def restorable_in_place(*, backup: OrganisationBackup, confirmation: str) -> Organisation:
+    """The organisation `backup` may replace, or `ArchiveRefused` saying why not. Checked when
+    a restore is asked for (so a wrong confirmation is answered at once) and again by the
+    worker just before it restores (the organisation may have migrated in between)."""
     organisation = backup.organisation
     if organisation is None or backup.deleted_at is not None:
         raise ArchiveRefused(
@@ -209,7 +208,34 @@ def backup_restore_in_place(
             "The backup was taken at a different database version than the organisation is "
             "at now: restore it as a copy for inspection instead."
         )
+    return organisation
+
+
+def restorable_as_copy(*, backup: OrganisationBackup) -> None:
+    if backup.deleted_at is not None:
+        raise ArchiveRefused("This backup's file has been deleted under the retention rules.")
+
+
+def _no_phase(phase: str, progress: int) -> None:
+    """The default `on_phase`: the command line and the tests need no progress."""
+
+
+def backup_restore_in_place(
+    *,
+    backup: OrganisationBackup,
+    actor: str,
+    confirmation: str,
+    on_phase: Callable[[str, int], None] = _no_phase,
+) -> OrganisationBackup:
+    """Replace the organisation's schema by the backup (one transaction). The caller types the
+    organisation's slug as `confirmation`. A safety backup of the schema as it is now is taken
+    first and returned, so the restore itself can be undone. `on_phase(words, percent)` is
+    told as each step starts."""
+    organisation = restorable_in_place(backup=backup, confirmation=confirmation)
+    schema = organisation.schema_name
+    on_phase("Taking a safety backup of the data as they are now", 10)
     safety = backup_create(organisation=organisation, actor=actor, trigger=BackupTrigger.MANUAL)
+    on_phase("Restoring the backup", 50)
     with tempfile.TemporaryDirectory(prefix="gt-restore-") as tmp:
         work = Path(tmp)
         sql = _restore_sql(backup, work)
@@ -229,12 +255,17 @@ def backup_restore_in_place(
     return safety
 
 
-def backup_restore_copy(*, backup: OrganisationBackup, actor: str) -> RestoredCopy:
+def backup_restore_copy(
+    *,
+    backup: OrganisationBackup,
+    actor: str,
+    on_phase: Callable[[str, int], None] = _no_phase,
+) -> RestoredCopy:
     """Restore the backup beside the live organisation under `<schema>_r<time>`, for
     inspection. The live schema is untouched (renamed aside and back inside the same
     transaction)."""
-    if backup.deleted_at is not None:
-        raise ArchiveRefused("This backup's file has been deleted under the retention rules.")
+    restorable_as_copy(backup=backup)
+    on_phase("Restoring the backup beside the organisation", 30)
     schema = backup.schema_name
     copy_name = f"{schema}_r{timezone.now():%Y%m%d%H%M%S}"[:63]
     if schema_exists(copy_name):

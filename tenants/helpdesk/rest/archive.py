@@ -1,7 +1,8 @@
 """Helpdesk REST endpoints for one organisation's exports and backups (tenants/archive):
 export on the organisation's request (with the reason), its progress and download; the
-backups, a backup now, and restores in place (typed slug) or as a copy. Helpdesk leads
-only, as on the console; every action is in the platform audit log (the services write it).
+backups, a backup now, and restores in place (typed slug) or as a copy, queued for the
+worker (202 with the restore, whose state and progress are then read). Helpdesk leads only,
+as on the console; every action is in the platform audit log (the services write it).
 """
 
 from __future__ import annotations
@@ -13,21 +14,21 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from goldenthread.platform.core.openapi import errors
+from goldenthread.tenants.archive.models import RestoreKind
 from goldenthread.tenants.archive.rest.exports import ExportRunOutput
 from goldenthread.tenants.archive.selectors import (
     backup_get,
     backups_of,
     export_run_get,
     export_runs_of,
-)
-from goldenthread.tenants.archive.services.backups import (
-    backup_restore_copy,
-    backup_restore_in_place,
+    restore_run_get,
+    restore_runs_of,
 )
 from goldenthread.tenants.archive.services.exporting import (
     export_download_record,
     export_request_by_helpdesk,
 )
+from goldenthread.tenants.archive.services.restores import restore_request
 
 from .base import HelpdeskApi, IsHelpdeskLead, organisation_or_404
 
@@ -58,10 +59,29 @@ class RestoreInput(serializers.Serializer):
     )
 
 
-@extend_schema_serializer(component_name="HelpdeskRestoredCopy")
-class RestoredCopyOutput(serializers.Serializer):
-    schema_name = serializers.CharField()
-    created_at = serializers.DateTimeField()
+@extend_schema_serializer(component_name="HelpdeskRestore")
+class RestoreRunOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    backup = serializers.IntegerField(source="backup_id", help_text="The backup restored.")
+    kind = serializers.CharField(help_text="in_place or copy.")
+    requested_by = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    status = serializers.CharField(help_text="queued, running, done or failed.")
+    progress = serializers.IntegerField(help_text="Percent, 0 to 100.")
+    phase = serializers.CharField(help_text="What the worker is doing, in words.")
+    error = serializers.CharField(help_text="Why it failed (empty unless failed).")
+    finished_at = serializers.DateTimeField(allow_null=True)
+    safety_backup = serializers.IntegerField(
+        source="safety_backup_id",
+        allow_null=True,
+        help_text="In place: the backup of the data as they were just before.",
+    )
+    copy_schema = serializers.SerializerMethodField(
+        help_text="As a copy: the schema the backup was restored into."
+    )
+
+    def get_copy_schema(self, run) -> str | None:
+        return run.copy.schema_name if run.copy_id else None
 
 
 class LeadApi(HelpdeskApi):
@@ -161,34 +181,63 @@ class BackupListApi(LeadApi):
 class RestoreApi(LeadApi):
     @extend_schema(
         operation_id="helpdesk_backups_restore",
-        summary="Replace an organisation's data by one of its backups",
+        summary="Replace an organisation's data by one of its backups (by the worker)",
         description=(
-            "Typed confirmation: `confirmation` must be the organisation's slug. A safety "
-            "backup of the data as they are now is taken first and answered."
+            "Typed confirmation: `confirmation` must be the organisation's slug. Answered at "
+            "once with the queued restore; the worker takes a safety backup of the data as "
+            "they are now first. Poll the restore until `status` is `done` or `failed`."
         ),
         tags=TAGS,
         request=RestoreInput,
-        responses={200: BackupOutput, **errors(400, 403, 404)},
+        responses={202: RestoreRunOutput, **errors(400, 403, 404)},
     )
     def post(self, request, slug, pk):
         backup = backup_get(organisation=organisation_or_404(slug), pk=pk)
         data = RestoreInput(data=request.data)
         data.is_valid(raise_exception=True)
-        safety = backup_restore_in_place(
-            backup=backup, actor=self.actor, confirmation=data.validated_data["confirmation"]
+        run = restore_request(
+            backup=backup,
+            actor=self.actor,
+            kind=RestoreKind.IN_PLACE,
+            confirmation=data.validated_data["confirmation"],
         )
-        return Response(BackupOutput(safety).data)
+        return Response(RestoreRunOutput(run).data, status=status.HTTP_202_ACCEPTED)
 
 
 class RestoreCopyApi(LeadApi):
     @extend_schema(
         operation_id="helpdesk_backups_restore_copy",
-        summary="Restore a backup beside the organisation, for inspection",
+        summary="Restore a backup beside the organisation, for inspection (by the worker)",
+        description="Poll the restore; when done, `copy_schema` names the copy.",
         tags=TAGS,
         request=None,
-        responses={201: RestoredCopyOutput, **errors(400, 403, 404)},
+        responses={202: RestoreRunOutput, **errors(400, 403, 404)},
     )
     def post(self, request, slug, pk):
         backup = backup_get(organisation=organisation_or_404(slug), pk=pk)
-        copy = backup_restore_copy(backup=backup, actor=self.actor)
-        return Response(RestoredCopyOutput(copy).data, status=status.HTTP_201_CREATED)
+        run = restore_request(backup=backup, actor=self.actor, kind=RestoreKind.COPY)
+        return Response(RestoreRunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RestoreListApi(LeadApi):
+    @extend_schema(
+        operation_id="helpdesk_restores_list",
+        summary="An organisation's restores, newest first",
+        tags=TAGS,
+        responses={200: RestoreRunOutput(many=True), **errors(403, 404)},
+    )
+    def get(self, request, slug):
+        runs = restore_runs_of(organisation=organisation_or_404(slug))[:50]
+        return Response(RestoreRunOutput(runs, many=True).data)
+
+
+class RestoreDetailApi(LeadApi):
+    @extend_schema(
+        operation_id="helpdesk_restores_retrieve",
+        summary="One restore of an organisation: its state and progress",
+        tags=TAGS,
+        responses={200: RestoreRunOutput, **errors(403, 404)},
+    )
+    def get(self, request, slug, pk):
+        run = restore_run_get(organisation=organisation_or_404(slug), pk=pk)
+        return Response(RestoreRunOutput(run).data)

@@ -63,6 +63,12 @@ urlpatterns = [
         archive.RestoreCopyApi.as_view(),
         name="backup-restore-copy",
     ),
+    path("organisations/<slug:slug>/restores/", archive.RestoreListApi.as_view(), name="restores"),
+    path(
+        "organisations/<slug:slug>/restores/<int:pk>/",
+        archive.RestoreDetailApi.as_view(),
+        name="restore",
+    ),
     # Announcements, the request queue and break-glass (#15 items 1, 7, 8; s15a).
     path("announcements/", support.AnnouncementListApi.as_view(), name="announcements"),
     path(

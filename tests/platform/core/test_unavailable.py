@@ -5,6 +5,8 @@ shows the client nothing of the SQL or the server's process ids; nothing is half
 The fault is real: the request's own PostgreSQL backend is terminated while the request waits
 for it, which is what every client sees when the server restarts (`57P01 admin_shutdown`). Only
 that one backend of this run's test database is terminated; the shared server keeps running.
+That covers each interface (pages, REST, GraphQL) in this process; the whole server restarted
+under gunicorn, and the connections re-established afterwards, is `test_postgres_restart.py`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from goldenthread.platform.indicators.models import Indicator
 from goldenthread.tenants.archive.errors import ArchiveRefused
-from goldenthread.tenants.archive.models import OrganisationBackup, RestoredCopy
+from goldenthread.tenants.archive.models import OrganisationBackup, RestoredCopy, RestoreRun
 from goldenthread.tenants.archive.services.backups import (
     backup_create,
     backup_restore_copy,
@@ -47,6 +47,7 @@ def committed(django_db_setup, django_db_blocker, settings, tmp_path):
                 )
                 for (schema,) in cursor.fetchall():
                     cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            RestoreRun.objects.filter(organisation=organisation).delete()
             RestoredCopy.objects.filter(backup__schema_name=organisation.schema_name).delete()
             OrganisationBackup.objects.filter(schema_name=organisation.schema_name).delete()
             PlatformAuditEvent.objects.filter(organisation=organisation).delete()

@@ -4,7 +4,12 @@ place needs the typed slug; refusals change nothing."""
 
 from __future__ import annotations
 
-from goldenthread.tenants.archive.models import ExportRun, OrganisationBackup, RequestedVia
+from goldenthread.tenants.archive.models import (
+    ExportRun,
+    OrganisationBackup,
+    RequestedVia,
+    RestoreRun,
+)
 from goldenthread.tenants.models import PlatformAuditEvent
 from tests.tenants.test_helpdesk_api import (  # noqa: F401 - fixtures
     api,
@@ -59,6 +64,7 @@ def test_a_restore_in_place_over_the_api_needs_the_typed_slug(api, lead_key, org
     assert refused.status_code == 400
     assert "Type the organisation's slug" in refused.json()["message"]
     assert not PlatformAuditEvent.objects.filter(action="organisation.restored").exists()
+    assert not RestoreRun.objects.exists()  # nothing queued for the worker
     assert (
         api("post", f"/organisations/beta/backups/{backup.pk}/restore/", lead_key).status_code
         == 404

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.permissions import HELPDESK_LEAD_GROUP
-from goldenthread.tenants.archive.models import ExportRun, RequestedVia, RunStatus
+from goldenthread.tenants.archive.models import ExportRun, RequestedVia, RestoreRun, RunStatus
 from goldenthread.tenants.models import Organisation, PlatformAuditEvent
 from tests.fixtures.worker import wait_for
 
@@ -198,6 +198,7 @@ def test_a_restore_in_place_needs_the_typed_slug(org_a, staff, client_for, archi
     assert response.status_code == 400
     assert "Type the organisation&#x27;s slug" in response.content.decode()
     assert not PlatformAuditEvent.objects.filter(action="organisation.restored").exists()
+    assert not RestoreRun.objects.exists()  # nothing queued for the worker
     # another organisation's backup is not found under this one
     other = f"/helpdesk/organisations/beta/data/backups/{backup.pk}/restore/"
     assert lead.get(other).status_code == 404

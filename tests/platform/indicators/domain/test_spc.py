@@ -1,5 +1,6 @@
-"""XmR limits and the four Making Data Count rules: worked by hand, and on a published example
-(SAS/QC's tyre diameters, at the end of this module).
+"""XmR limits and the four Making Data Count rules: worked by hand, and on published examples
+(SAS/QC's tyre diameters and a Plot the Dots series, at the end of this module; the MDC team's
+own examples are in test_spc_published.py).
 
 Worked example (15 monthly values, used as the baseline throughout):
 
@@ -67,29 +68,29 @@ def test_point_outside_limits_by_polarity():
     assert flagged(chart([15.5]), Rule.OUTSIDE_LIMITS) == []
 
 
-def test_shift_of_seven():
-    # The baseline ends on 13 (above the mean, index 14); five more above make a run of 6:
-    # not yet a shift. A sixth more (index 20) makes 7 in a row above 11.5333.
-    six = [12, 12.5, 12, 13, 12.2]
-    assert flagged(chart(six), Rule.SHIFT) == []
-    result = chart([*six, 12.1], polarity="lower")
-    assert flagged(result, Rule.SHIFT) == list(range(14, 21))
+def test_shift_of_six():
+    # The baseline ends on 13 (above the mean, index 14); four more above make a run of 5:
+    # not yet a shift. A fifth more (index 19) makes 6 in a row above 11.5333.
+    five = [12, 12.5, 12, 13]
+    assert flagged(chart(five), Rule.SHIFT) == []
+    result = chart([*five, 12.2], polarity="lower")
+    assert flagged(result, Rule.SHIFT) == list(range(14, 20))
     assert result.variation is Variation.CONCERNING
     # A value on the mean breaks the run.
-    assert flagged(chart([12, 12.5, 12, 173 / 15, 13, 12.2, 12.1]), Rule.SHIFT) == []
+    assert flagged(chart([12, 12.5, 173 / 15, 12, 13, 12.2]), Rule.SHIFT) == []
 
 
 def test_trend_of_six():
-    # After 13 the values fall to 9 then rise 9 -> 10 -> 10.5 -> 11 -> 11.2: five rising
-    # points, not a trend; one more rise (11.4) makes six (indices 15..20). All six stay below
-    # the mean, but with the 13 before them that is a run of 6, not a shift.
-    assert flagged(chart([9, 10, 10.5, 11, 11.2]), Rule.TREND) == []
-    result = chart([9, 10, 10.5, 11, 11.2, 11.4], polarity="higher")
+    # After 13 the values fall to 9 then rise 9 -> 10 -> 10.5 -> 11 -> 11.8: five rising
+    # points, not a trend; one more rise (12) makes six (indices 15..20). The trend crosses
+    # the mean (four below, two above), so it is not a shift as well.
+    assert flagged(chart([9, 10, 10.5, 11, 11.8]), Rule.TREND) == []
+    result = chart([9, 10, 10.5, 11, 11.8, 12], polarity="higher")
     assert flagged(result, Rule.TREND) == list(range(15, 21))
     assert flagged(result, Rule.SHIFT) == []
     assert result.variation is Variation.IMPROVING
     # An equal value breaks a trend.
-    assert flagged(chart([9, 10, 10, 11, 11.2, 11.4]), Rule.TREND) == []
+    assert flagged(chart([9, 10, 10, 11, 11.8, 12]), Rule.TREND) == []
     falling = chart([15, 14, 13.5, 12.8, 12.1, 11.9], polarity="higher")
     assert flagged(falling, Rule.TREND) == list(range(15, 21))
     assert falling.variation is Variation.CONCERNING
@@ -104,9 +105,22 @@ def test_two_of_three_near_a_limit():
     # Opposite sides do not count together; one near point alone does not either.
     assert flagged(chart([14.5, 8.5, 12]), Rule.TWO_OF_THREE) == []
     assert flagged(chart([14.5, 12, 12, 14.6]), Rule.TWO_OF_THREE) == []
-    low = chart([8.5, 8.7], polarity="higher")
-    assert flagged(low, Rule.TWO_OF_THREE) == [15, 16]
+    # All three points must be on the near points' side of the mean: 11 (below 11.5333) in
+    # place of 12 leaves 14.5 and 14.6 without a signal.
+    assert flagged(chart([14.5, 11, 14.6]), Rule.TWO_OF_THREE) == []
+    low = chart([11, 8.5, 8.7], polarity="higher")
+    assert flagged(low, Rule.TWO_OF_THREE) == [16, 17]
     assert low.variation is Variation.CONCERNING
+    # The last two near points with 13 (above the mean) before them: no three on one side.
+    assert flagged(chart([8.5, 8.7]), Rule.TWO_OF_THREE) == []
+
+
+def test_a_point_beyond_the_limit_does_not_count_towards_two_of_three():
+    # 14.5 is near the upper limit, 16 beyond it: the 16 is an outside-limits signal only,
+    # and one near point is not two of three.
+    result = chart([14.5, 16, 12])
+    assert flagged(result, Rule.OUTSIDE_LIMITS) == [16]
+    assert flagged(result, Rule.TWO_OF_THREE) == []
 
 
 def test_signal_earlier_but_latest_common_cause():
@@ -198,14 +212,15 @@ def test_the_published_limits_judge_new_tyres_by_each_rule():
     """The tyres' published limits as the baseline, then later tyres showing each signal."""
     # One tyre beyond the printed upper limit 24.1596.
     assert flagged(xmr([*TYRES, 24.17], baseline=(0, 29)), Rule.OUTSIDE_LIMITS) == [30]
-    # Seven tyres in a row above the printed mean 24.0083 (a shift).
-    shifted = xmr([*TYRES, *[24.03] * 7], baseline=(0, 29))
-    assert 36 in flagged(shifted, Rule.SHIFT)
+    # Six tyres in a row above the printed mean 24.0083 (a shift).
+    shifted = xmr([*TYRES, *[24.03] * 6], baseline=(0, 29))
+    assert 35 in flagged(shifted, Rule.SHIFT)
     # Six rises in a row, all within the limits (a trend).
     rising = xmr([*TYRES, 23.90, 23.92, 23.94, 23.96, 23.98, 24.00], baseline=(0, 29))
     assert 35 in flagged(rising, Rule.TREND)
-    # Two of three tyres beyond 2 sigma (24.0083 + 2 x 0.0504 = 24.1092) but inside 24.1596.
-    near = xmr([*TYRES, 24.12, 24.00, 24.13], baseline=(0, 29))
+    # Two of three tyres beyond 2 sigma (24.0083 + 2 x 0.0504 = 24.1092) but inside 24.1596,
+    # the third above the mean too.
+    near = xmr([*TYRES, 24.12, 24.05, 24.13], baseline=(0, 29))
     assert 32 in flagged(near, Rule.TWO_OF_THREE)
     assert flagged(near, Rule.OUTSIDE_LIMITS) == []
 
@@ -238,7 +253,8 @@ def test_the_published_plot_the_dots_series_two_of_three_needs_one_side():
     # As published: the last two points are common cause, and so is every other.
     assert not any(point.rules for point in result.points)
     assert result.variation is Variation.COMMON_CAUSE
-    # Our check that the rule itself is alive on this series: the same two points on one
-    # side (5.5 then 5.5) are two of three beyond the upper 2-sigma line.
-    same_side = xmr([1, -1] * 7 + [5.5, 5.5])
-    assert flagged(same_side, Rule.TWO_OF_THREE) == [14, 15]
+    # Our check that the rule itself is alive on this series: two 5.5s with a 1 between them
+    # (all three above the mean, 12 / 17 = 0.706) are two of three beyond the upper 2-sigma
+    # line (0.706 + 2 x (41.5 / 16) / 1.128 = 5.305), inside the limit (7.61).
+    same_side = xmr([1, -1] * 7 + [5.5, 1, 5.5])
+    assert flagged(same_side, Rule.TWO_OF_THREE) == [14, 16]
