@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from goldenthread.platform.celery_app import app
 
 from .services.emails import send_invitation, send_password_reset
+
+logger = logging.getLogger(__name__)
 
 
 @app.task
@@ -64,3 +68,24 @@ def send_mfa_reset_email(user_id: int, base_url: str) -> bool:
         return False
     send_mfa_reset(user=user, base_url=base_url)
     return True
+
+
+@app.task
+def user_import_check_task(import_id: int) -> str:
+    """Read and check an uploaded spreadsheet of people to invite (the web only kept it)."""
+    from .models import UserImport
+    from .services.importing import user_import_check, user_import_fail
+
+    user_import = UserImport.objects.select_related("created_by").filter(pk=import_id).first()
+    if user_import is None:
+        return "gone"
+    try:
+        return user_import_check(user_import).status
+    except Exception:
+        logger.exception("User import %s failed on the worker", import_id)
+        user_import_fail(
+            user_import,
+            "The file could not be checked because of an error on our side; it has been "
+            "logged. Nobody was invited. Try again, or ask for help.",
+        )
+        raise

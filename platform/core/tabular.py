@@ -176,19 +176,33 @@ def _megabytes(count: int) -> str:
     return f"{count / (1024 * 1024):g} MB"
 
 
+def too_large(size: int, *, limits: TabularLimits) -> TabularFileError | None:
+    """The refusal of a file of `size` bytes, if that is over `limits.max_bytes`."""
+    if size <= limits.max_bytes:
+        return None
+    return TabularFileError(
+        f"The file is larger than {_megabytes(limits.max_bytes)}, the limit for "
+        f"{limits.name} files."
+    )
+
+
+def check_size(data: bytes, *, limits: TabularLimits) -> None:
+    """Refuse an empty file or one over `limits.max_bytes`: the one check that is safe to make
+    where a file is received (it reads nothing but the length), before reading it elsewhere."""
+    refusal = too_large(len(data), limits=limits)
+    if refusal is not None:
+        raise refusal
+    if not data or not data.strip():
+        raise TabularFileError("The file is empty.")
+
+
 def read_table(data: bytes, *, file_name: str, limits: TabularLimits) -> RawTable:
     """Read `data` (see the module docstring for the rules) within `limits`.
 
     Raises TabularFileError for an empty, oversized, binary, unreadable or unsupported file,
     and for one with more rows or columns than the limits allow."""
     limits = limits.configured()
-    if not data or not data.strip():
-        raise TabularFileError("The file is empty.")
-    if len(data) > limits.max_bytes:
-        raise TabularFileError(
-            f"The file is larger than {_megabytes(limits.max_bytes)}, the limit for "
-            f"{limits.name} files."
-        )
+    check_size(data, limits=limits)
     try:
         return run_with_memory_ceiling(_read_checked, data, file_name=file_name, limits=limits)
     except MemoryCeilingReached as reached:

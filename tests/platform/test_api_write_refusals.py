@@ -578,10 +578,11 @@ def deactivated(world: World):
 
 
 def user_import(world: World):
-    from goldenthread.platform.accounts.services.importing import user_import_preview
+    """A checked spreadsheet import: kept by the web's step, checked by the worker's."""
+    from tests.platform.accounts.user_imports import checked_import
 
     content = f"name,email,roles\nNew Person,{unique('new').replace(' ', '')}@x.example,\n"
-    return user_import_preview(actor=world.user(ADMIN), file_name="p.csv", content=content.encode())
+    return checked_import(actor=world.user(ADMIN), file_name="p.csv", content=content.encode())
 
 
 def enrolled_person(world: World):
@@ -634,7 +635,7 @@ ACCOUNTS = {
             names_an_object=False,
             files={"file": ("p.csv", b"name,email,roles\nA,a-refusals@x.example,\n")},
         ),
-        201,
+        202,  # kept for the worker to check
     ),
     ("POST", f"{USR}imports/<int:pk>/commit/"): Write(
         ADMIN, OFFICER, lambda w: Call(f"/{USR}imports/{user_import(w).pk}/commit/")

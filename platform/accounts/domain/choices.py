@@ -27,8 +27,10 @@ class OrganisationSetting(models.TextChoices):
 
 
 class UserImportStatus(models.TextChoices):
+    CHECKING = "checking", "Checking the file"
     PREVIEWED = "previewed", "Checked, not yet imported"
     COMMITTED = "committed", "Imported"
+    FAILED = "failed", "Failed"
 
 
 class UserState(models.TextChoices):

@@ -64,8 +64,9 @@ class OrganisationSettingChange(models.Model):
 
 
 class UserImport(models.Model):
-    """A spreadsheet of people to invite, checked (the preview) and later committed all at
-    once. The checked rows are kept, not the file: the commit checks them again."""
+    """A spreadsheet of people to invite: kept as uploaded while the worker checks it, then
+    checked (the preview) and later committed all at once. Once checked, the rows are kept
+    and the file is let go: the commit checks the rows again, not the file."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_imports"
@@ -73,8 +74,12 @@ class UserImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     status = models.CharField(
-        max_length=20, choices=UserImportStatus.choices, default=UserImportStatus.PREVIEWED
+        max_length=20, choices=UserImportStatus.choices, default=UserImportStatus.CHECKING
     )
+    # The uploaded bytes, until the worker has read them (the web never does).
+    content = models.BinaryField(default=bytes, blank=True)
+    # Why the check failed on the worker (an error of ours, logged), when it did.
+    message = models.TextField(blank=True)
     # [{"row": 2, "full_name": …, "email": …, "roles": [...], "access_expires_at": iso|None}]
     rows = models.JSONField(default=list)
     # [{"row": 3, "message": "…"}]; a file with any problem cannot be committed.
@@ -86,6 +91,10 @@ class UserImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == UserImportStatus.CHECKING
 
     @property
     def can_commit(self) -> bool:

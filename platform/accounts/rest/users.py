@@ -5,6 +5,7 @@ a spreadsheet (preview, then commit). Views parse and answer; `services.users` a
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
@@ -17,15 +18,17 @@ from goldenthread.platform.core.door import OrganisationApi
 from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
 from goldenthread.platform.core.openapi import errors
 from goldenthread.platform.core.openapi import paginated as core_paginated
+from goldenthread.platform.core.uploads import received_bytes
 
 from .. import permissions
-from ..domain.choices import UserAuditAction, UserState
+from ..domain.choices import UserAuditAction, UserImportStatus, UserState
 from ..models import Role, User, UserImport
 from ..selectors import users as user_selectors
 from ..selectors.exports import user_audit_sheet
 from ..selectors.mfa import mfa_state
 from ..selectors.sso import sso_configuration_get, sso_is_ready, sso_state
-from ..services.importing import user_import_commit, user_import_preview
+from ..services.importing import LIMITS as IMPORT_LIMITS
+from ..services.importing import user_import_commit, user_import_receive
 from ..services.mfa import mfa_reset
 from ..services.users import user_deactivate, user_invite, user_reactivate, user_update
 
@@ -327,7 +330,12 @@ class RowOutput(serializers.Serializer):
 class ImportOutput(serializers.Serializer):
     id = serializers.IntegerField()
     file_name = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=UserImportStatus.choices,
+        help_text="`checking` while the worker reads the file: ask again (the `Retry-After` "
+        "header says when); then `previewed`, `committed`, or `failed` (see `message`).",
+    )
+    message = serializers.CharField(help_text="Why the check failed, when it did.")
     can_commit = serializers.BooleanField()
     rows = RowOutput(many=True)
     problems = ProblemOutput(many=True)
@@ -340,6 +348,7 @@ def import_output(user_import: UserImport) -> dict:
         "id": user_import.pk,
         "file_name": user_import.file_name,
         "status": user_import.status,
+        "message": user_import.message,
         "can_commit": user_import.can_commit,
         "rows": user_import.rows,
         "problems": user_import.problems,
@@ -348,8 +357,21 @@ def import_output(user_import: UserImport) -> dict:
     }
 
 
+# How long a client should wait before asking again about an import being checked.
+RETRY_AFTER_SECONDS = 1
+
+
+def import_response(user_import: UserImport, *, status: int = 200) -> Response:
+    """The import; while the worker is still checking it, with `Retry-After`."""
+    response = Response(import_output(user_import), status=status)
+    if user_import.is_running:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 class UserImportApi(UsersApi):
-    """Check a spreadsheet of people to invite; nothing is written but the preview."""
+    """Keep a spreadsheet of people to invite and have the worker check it; nothing is
+    written but the import and, once checked, its preview."""
 
     parser_classes = [MultiPartParser, FormParser]
 
@@ -365,16 +387,23 @@ class UserImportApi(UsersApi):
         summary="Check a spreadsheet of users to invite (preview)",
         tags=TAGS,
         request={"multipart/form-data": InputSerializer},
-        responses={201: ImportOutput, **_errors(400, 403)},
-        description="Every problem is listed with its spreadsheet row number; commit the "
-        "preview to invite everyone, or no one.",
+        responses={202: ImportOutput, **_errors(400, 403)},
+        description="Answers 202 at once, with the import in state `checking` and its "
+        "address in `Location`: the file is read and checked on a worker, never in this "
+        "request. Ask the `Location` until the state is `previewed`; then every problem is "
+        "listed with its spreadsheet row number, and committing the preview invites everyone, "
+        "or no one. Only an empty file or one over the size limit is refused here (400).",
     )
     def post(self, request):
         upload = _input(self.InputSerializer, request)["file"]
-        user_import = user_import_preview(
-            actor=request.user, file_name=upload.name, content=upload.read()
+        user_import = user_import_receive(
+            actor=request.user,
+            file_name=upload.name,
+            content=received_bytes(upload, limits=IMPORT_LIMITS),
         )
-        return Response(import_output(user_import), status=201)
+        response = import_response(user_import, status=202)
+        response["Location"] = reverse("accounts-user-import", kwargs={"pk": user_import.pk})
+        return response
 
 
 class UserImportDetailApi(UsersApi):
@@ -386,7 +415,7 @@ class UserImportDetailApi(UsersApi):
     )
     def get(self, request, pk: int):
         user_import = user_selectors.user_import_get(reader=request.user, import_id=pk)
-        return Response(import_output(user_import))
+        return import_response(user_import)
 
 
 class UserImportCommitApi(UsersApi):

@@ -6,6 +6,10 @@ spreadsheet row number, and nothing is written until the administrator commits a
 without problems. The commit checks the rows again (someone may have been invited meanwhile)
 and creates everyone in one transaction, or no one.
 
+The web never reads the file: `user_import_receive` checks its size, keeps it and queues
+`user_import_check_task`; the worker reads it (`user_import_check`, inside read_table's
+memory-capped child) and records the preview, which the page polls for (see `core.uploads`).
+
 Columns (header names are matched without regard to case, spaces or underscores):
 `name`, `email`, `roles` (codes or labels, separated by `;`, `,` or `|`) and, optionally,
 `access ends` (a date; required for auditors).
@@ -29,6 +33,7 @@ from goldenthread.platform.core.tabular import (
     is_blank,
     read_table,
 )
+from goldenthread.platform.core.uploads import check_upload_size
 
 from ..domain.choices import UserAuditAction, UserImportStatus
 from ..models import Role, User, UserImport
@@ -170,16 +175,48 @@ def check_rows(*, actor: User, content: bytes, file_name: str) -> tuple[list[dic
 
 
 @transaction.atomic
-def user_import_preview(*, actor: User, file_name: str, content: bytes) -> UserImport:
-    """Check a spreadsheet and keep what importing it would do. Writes no user."""
+def user_import_receive(*, actor: User, file_name: str, content: bytes) -> UserImport:
+    """Keep a spreadsheet of people to invite and queue its check on the worker (sent when
+    this transaction commits). Only its size is checked here; nothing is read or written but
+    the import itself."""
     require_administer_users(actor)
-    rows, problems = check_rows(actor=actor, content=content, file_name=file_name)
-    return UserImport.objects.create(
+    check_upload_size(content, limits=LIMITS)
+    user_import = UserImport.objects.create(
         created_by=actor,
         file_name=(file_name or "upload")[:255],
-        rows=rows,
-        problems=problems[:MAX_PROBLEMS],
+        content=content,
+        status=UserImportStatus.CHECKING,
     )
+    from ..tasks import user_import_check_task
+
+    transaction.on_commit(lambda: user_import_check_task.delay(user_import.pk))
+    return user_import
+
+
+def user_import_check(user_import: UserImport) -> UserImport:
+    """The worker's step: read and check the kept file and record the preview (every problem
+    with its row), letting the file go. Safe to run twice: a checked import is left alone."""
+    if user_import.status != UserImportStatus.CHECKING:
+        return user_import
+    rows, problems = check_rows(
+        actor=user_import.created_by,
+        content=bytes(user_import.content),
+        file_name=user_import.file_name,
+    )
+    user_import.rows = rows
+    user_import.problems = problems[:MAX_PROBLEMS]
+    user_import.status = UserImportStatus.PREVIEWED
+    user_import.content = b""
+    user_import.save(update_fields=["rows", "problems", "status", "content"])
+    return user_import
+
+
+def user_import_fail(user_import: UserImport, message: str) -> None:
+    """Stop a check that broke on the worker, so that nobody waits for it."""
+    user_import.status = UserImportStatus.FAILED
+    user_import.message = message
+    user_import.content = b""
+    user_import.save(update_fields=["status", "message", "content"])
 
 
 def _stored_rows(user_import: UserImport) -> list[dict]:
@@ -203,6 +240,11 @@ def user_import_commit(*, actor: User, user_import: UserImport, base_url: str) -
     user_import = UserImport.objects.select_for_update().get(pk=user_import.pk)
     if user_import.status == UserImportStatus.COMMITTED:
         raise Conflict("This spreadsheet was already imported.", code="already_imported")
+    if user_import.status == UserImportStatus.CHECKING:
+        raise Conflict(
+            "This spreadsheet is still being checked; import it once its preview is shown.",
+            code="not_checked",
+        )
     if not user_import.can_commit:
         raise DomainError(
             "This spreadsheet has problems; correct them and upload it again.",

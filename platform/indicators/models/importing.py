@@ -1,7 +1,7 @@
 """Imports of values and targets from CSV or XLSX files: one row per upload.
 
-The file is kept with the job so that its preview and commit can run later, in a request or
-on a Celery worker, and always from the same bytes the uploader saw previewed.
+The file is kept with the job so that its preview and commit run on a Celery worker (never in
+the web request that received it), always from the same bytes the uploader saw previewed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    """An uploaded file, what checking it found, and how far a background run has got.
+    """An uploaded file, what checking it found, and how far its run on the worker has got.
 
     `problems` is a list of `{"row", "column", "message"}` (row None for the whole file);
     `changes` a list of `{"row", "code", "period", "sub_area", "kind", "old", "new"}` with
@@ -42,7 +42,6 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
-    in_background = models.BooleanField(default=False)
 
     phase = models.CharField(max_length=40, blank=True)
     total_rows = models.PositiveIntegerField(default=0)

@@ -1,45 +1,39 @@
-// Progressive enhancement of a background job's progress page (an import, a pack run, an
-// export): poll the job's status, update the <progress> bar and its words, and reload the
-// page once the job has finished (the reloaded page says how it went). The page marks its
-// section with data-job-progress and data-status-url, and the bar, the phase label and the
-// words with data-progress-bar, data-progress-phase and data-progress-text. Without
-// JavaScript the page's "Refresh" link does the same.
+// The one poller for work the Celery worker does while a page waits (an import's check or
+// commit, a pack run, an export): ask the panel's status URL every second, move the
+// <progress> bar and its words, and load the finished page once the job stops running.
+// Without JavaScript the panel's "Refresh" link shows the same. See includes/job_progress.html.
 (function () {
   "use strict";
-  var section = document.querySelector("[data-job-progress]");
-  if (!section || !window.fetch) { return; }
-  var bar = section.querySelector("[data-progress-bar]");
-  var phase = section.querySelector("[data-progress-phase]");
-  var text = section.querySelector("[data-progress-text]");
-  var url = section.getAttribute("data-status-url");
-  var lastAnnounced = -1;
+  var panel = document.querySelector("[data-job-progress]");
+  if (!panel || !window.fetch) { return; }
+  var bar = document.getElementById("job-progress-bar");
+  var phase = document.getElementById("job-progress-phase");
+  var words = document.getElementById("job-progress-text");
+  var statusUrl = panel.getAttribute("data-status-url");
+  var spokenTenth = -1;
 
-  function update(status) {
-    bar.value = status.progress;
-    bar.textContent = status.progress + "%";
-    phase.textContent = status.phase || "Working";
-    // Announce in steps of ten so a screen reader is not flooded.
-    var step = Math.floor(status.progress / 10) * 10;
-    if (step !== lastAnnounced) {
-      text.textContent = status.progress + "% done";
-      lastAnnounced = step;
+  function show(state) {
+    bar.value = state.progress;
+    bar.textContent = state.progress + "%";
+    phase.textContent = state.phase || "Working";
+    // A screen reader hears only every tenth percent, not every poll.
+    var tenth = Math.floor(state.progress / 10);
+    if (tenth !== spokenTenth) {
+      words.textContent = state.progress + "% done";
+      spokenTenth = tenth;
     }
   }
 
-  function poll() {
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+  function ask() {
+    fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (status) {
-        if (!status) { return; }
-        update(status);
-        if (status.running) {
-          window.setTimeout(poll, 1000);
-        } else {
-          window.location.assign(status.url);
-        }
+      .then(function (state) {
+        if (!state) { return; }
+        show(state);
+        if (state.running) { window.setTimeout(ask, 1000); } else { window.location.assign(state.url); }
       })
-      .catch(function () { window.setTimeout(poll, 3000); });
+      .catch(function () { window.setTimeout(ask, 3000); });
   }
 
-  window.setTimeout(poll, 700);
+  window.setTimeout(ask, 700);
 })();

@@ -141,7 +141,7 @@ def test_the_export_page_asks_for_an_export_and_shows_its_progress(org_a, admin_
     assert "<progress" in page and "Waiting to start" in page
     # The shared progress script finds the section and the bar by their data attributes.
     assert "goldenthread/job-progress.js" in page
-    assert "data-job-progress" in page and "data-progress-bar" in page
+    assert "data-job-progress" in page and 'id="job-progress-bar"' in page
     status = client.get(f"/organisation-data/exports/{run.pk}/status/").json()
     assert status["running"] is True and status["progress"] == 0
 

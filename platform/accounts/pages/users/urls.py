@@ -12,6 +12,7 @@ urlpatterns = [
     path("invite/", views.user_invite_page, name="invite"),
     path("import/", views.user_import_upload, name="import-upload"),
     path("import/<int:pk>/", views.user_import_detail, name="import"),
+    path("import/<int:pk>/status.json", views.user_import_status, name="import-status"),
     path("import/<int:pk>/commit/", views.user_import_commit_page, name="import-commit"),
     path("<int:pk>/", views.user_detail, name="detail"),
     path("<int:pk>/deactivate/", views.user_deactivate_page, name="deactivate"),

@@ -7,14 +7,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.core.exporting import export_response, page_export
 from goldenthread.platform.core.pages import refuse_unless, show_domain_error
+from goldenthread.platform.core.uploads import received_bytes
 
 from ...permissions import can_administer_users
 from ...selectors import mfa as mfa_selectors
@@ -22,7 +24,8 @@ from ...selectors import organisation_settings as setting_selectors
 from ...selectors import sso as sso_selectors
 from ...selectors import users as user_selectors
 from ...selectors.exports import user_audit_sheet
-from ...services.importing import user_import_commit, user_import_preview
+from ...services.importing import LIMITS as IMPORT_LIMITS
+from ...services.importing import user_import_commit, user_import_receive
 from ...services.mfa import mfa_policy_set, mfa_reset
 from ...services.session_lifetime import (
     session_settings_get,
@@ -323,10 +326,17 @@ def user_import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        user_import = user_import_preview(
-            actor=request.user, file_name=upload.name, content=upload.read()
-        )
-        return redirect("users:import", pk=user_import.pk)
+        try:
+            # Kept and queued, not read: the worker checks it while the next page waits.
+            user_import = user_import_receive(
+                actor=request.user,
+                file_name=upload.name,
+                content=received_bytes(upload, limits=IMPORT_LIMITS),
+            )
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("users:import", pk=user_import.pk)
     return render(
         request, "accounts/users/import.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -338,6 +348,23 @@ def _import_page(request: HttpRequest, user_import, *, problems=None, status=200
         "accounts/users/import_preview.html",
         {"user_import": user_import, "problems": problems or user_import.problems},
         status=status,
+    )
+
+
+@login_required
+@require_GET
+def user_import_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the import page's poller asks while the worker checks the file."""
+    _refuse_non_administrators(request)
+    user_import = user_selectors.user_import_get(reader=request.user, import_id=pk)
+    return JsonResponse(
+        {
+            "status": user_import.status,
+            "running": user_import.is_running,
+            "phase": user_import.get_status_display(),
+            "progress": 0 if user_import.is_running else 100,
+            "url": reverse("users:import", kwargs={"pk": user_import.pk}),
+        }
     )
 
 

@@ -1,4 +1,7 @@
-"""Import pages: upload, the preview with every problem and change, the commit, progress."""
+"""Import pages: upload, the preview with every problem and change, the commit, progress.
+
+The upload page only stores the file and queues its check (`import_start`); the job page
+polls while the worker reads and checks it, then shows the preview to confirm."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from goldenthread.platform.core.errors import DomainError
 from ...models import ImportJob, ImportKind, ImportStatus
 from ...selectors.importing.downloads import template_csv, template_xlsx
 from ...services.importing.commit import import_commit
-from ...services.importing.preview import background_threshold, can_import, import_start
+from ...services.importing.preview import can_import, import_start
 from .forms import UploadForm
 
 RECENT_JOBS = 10
@@ -65,7 +68,6 @@ def upload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "kinds": kinds,
             "jobs": jobs,
-            "background_threshold": background_threshold(),
         },
         status=400 if form.errors else 200,
     )
@@ -106,6 +108,10 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "is_previewed": job.status == ImportStatus.PREVIEWED,
             "noun": "targets" if job.kind == ImportKind.TARGETS else "values",
+            "progress_title": "Importing"
+            if job.status == ImportStatus.COMMITTING
+            else "Checking the file",
+            "progress_note": f"{job.total_rows} rows." if job.total_rows else "",
         },
     )
 
@@ -121,17 +127,10 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     try:
+        # Queued for the worker, which reads the file again: the job page shows its progress.
         job = import_commit(job=job, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        if job.status == ImportStatus.COMMITTED:
-            counts = job.counts
-            messages.success(
-                request,
-                f"Imported {counts.get('new', 0)} new and {counts.get('changed', 0)} changed "
-                f"{'targets' if job.kind == ImportKind.TARGETS else 'values'}.",
-            )
     return redirect("indicators-import:job", pk=job.pk)
 
 

@@ -2,7 +2,8 @@
 
 `reader` turns bytes into numbered rows of text, `validator` checks every row against the
 organisation's PIs and says what would change, `preview` and `commit` run those for an
-`ImportJob` (in the request for small files, on a Celery worker through `tasks` for large
-ones), and `views` are the pages. Rules about values live in `services.values.value_check`
-and the domain functions; this package only applies them to many rows at once.
+`ImportJob` on a Celery worker through `tasks` (the web only stores the upload and queues
+them; see `core.uploads`), and `views` are the pages. Rules about values live in
+`services.values.value_check` and the domain functions; this package only applies them to
+many rows at once.
 """

@@ -260,8 +260,8 @@ COMMIT_FIELDS = [
 
 
 def import_commit(*, job: ImportJob, actor: User) -> ImportJob:
-    """Step 2: import a checked file, all or nothing, in the request for a small file or on
-    a Celery worker (queued when this transaction commits) for a large one.
+    """Step 2: queue the import of a checked file, all or nothing, on a Celery worker (sent
+    when this transaction commits): the commit reads the file again, so never in a request.
 
     Only the uploader may commit their own job, and only one whose preview found no
     problems and something to change.
@@ -277,15 +277,13 @@ def import_commit(*, job: ImportJob, actor: User) -> ImportJob:
             "changes nothing.",
             code="not_ready",
         )
-    if job.in_background:
-        job.status = ImportStatus.COMMITTING
-        job.progress, job.processed_rows, job.phase, job.message = 0, 0, "Waiting to start", ""
-        job.save(update_fields=COMMIT_FIELDS)
-        from .tasks import import_commit_task
+    job.status = ImportStatus.COMMITTING
+    job.progress, job.processed_rows, job.phase, job.message = 0, 0, "Waiting to start", ""
+    job.save(update_fields=COMMIT_FIELDS)
+    from .tasks import import_commit_task
 
-        transaction.on_commit(lambda: import_commit_task.delay(job.pk))
-        return job
-    return run_commit(job=job)
+    transaction.on_commit(lambda: import_commit_task.delay(job.pk))
+    return job
 
 
 def run_commit(*, job: ImportJob, progress: Progress | None = None) -> ImportJob:
@@ -316,15 +314,15 @@ def run_commit(*, job: ImportJob, progress: Progress | None = None) -> ImportJob
         job.message = refused.message
         job.save(update_fields=RESULT_FIELDS)
     except ImportFileError as error:
-        _fail(job, f"Nothing was imported: {error.message}")
+        fail_job(job, f"Nothing was imported: {error.message}")
     except DatabaseError as error:
         logger.exception("Import %s failed while writing", job.pk)
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        _fail(job, f"Nothing was imported: the database refused the import ({detail}).")
+        fail_job(job, f"Nothing was imported: the database refused the import ({detail}).")
     return job
 
 
-def _fail(job: ImportJob, message: str) -> None:
+def fail_job(job: ImportJob, message: str) -> None:
     job.status = ImportStatus.FAILED
     job.message = message
     job.phase = ""

@@ -1,28 +1,27 @@
-"""Step 1: read and check a file, and record on its ImportJob what importing it would do."""
+"""Step 1: keep an uploaded file as an ImportJob (the web), then read and check it and record
+what importing it would do (the worker).
+
+The web request never reads the file: it checks the size it was told, stores the bytes and
+queues `import_preview_task`. Reading happens on the Celery worker, inside the memory-capped
+child of `core.tabular.read_table`, so a hostile workbook can cost a worker's child its
+ceiling but never a web process its memory (#16 item 6)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.errors import DomainError, PermissionDenied
+from goldenthread.platform.core.uploads import check_upload_size
 
 from ...domain.importing.columns import COLUMNS_FOR_KIND
-from ...domain.importing.reader import ImportFileError, Table, read_file
+from ...domain.importing.reader import LIMITS, ImportFileError, Table, read_file
 from ...models import ImportJob, ImportKind, ImportStatus
 from ...permissions import MANAGER_ROLES, can_manage_indicators, can_read
 from .validator import Validation, file_problem, validate
-
-DEFAULT_BACKGROUND_ROWS = 10_000
-
-
-def background_threshold() -> int:
-    """Files with this many rows or more are checked and imported on a Celery worker."""
-    return int(getattr(settings, "INDICATOR_IMPORT_BACKGROUND_ROWS", DEFAULT_BACKGROUND_ROWS))
 
 
 def can_import(user: User, kind: str = ImportKind.VALUES) -> bool:
@@ -78,12 +77,13 @@ RESULT_FIELDS = [
 ]
 
 
-def run_preview(
-    *, job: ImportJob, table: Table | None = None, progress: Callable | None = None
-) -> ImportJob:
-    """Check the job's file and record what importing it would do."""
+def run_preview(*, job: ImportJob, progress: Callable | None = None) -> ImportJob:
+    """The worker's step: read and check the job's file and record what importing it would
+    do."""
+    if progress:
+        progress("Reading the file", 0, 1)
     try:
-        table = table or read_job_file(job)
+        table = read_job_file(job)
     except ImportFileError as error:
         validation = file_problem(job.kind, error.message)
     else:
@@ -102,28 +102,19 @@ def run_preview(
 
 
 def import_start(*, actor: User, kind: str, file_name: str, content: bytes) -> ImportJob:
-    """Keep an uploaded file as an ImportJob and check it: at once for a small file, on a
-    Celery worker (queued when this transaction commits) for one of
-    `background_threshold()` rows or more."""
+    """Keep an uploaded file as an ImportJob and queue its check on a Celery worker (sent when
+    this transaction commits). Only the size is checked here: the file is not read."""
     require_import(actor, kind)
+    check_upload_size(content, limits=LIMITS)
     job = ImportJob.objects.create(
         kind=kind,
         created_by=actor,
         file_name=(file_name or "upload")[:255],
         content=content,
         status=ImportStatus.PREVIEWING,
+        phase="Waiting to start",
     )
-    try:
-        table = read_job_file(job)
-    except ImportFileError:
-        return run_preview(job=job)
-    job.total_rows = len(table.rows)
-    if job.total_rows >= background_threshold():
-        from .tasks import import_preview_task
+    from .tasks import import_preview_task
 
-        job.in_background = True
-        job.phase = "Waiting to start"
-        job.save(update_fields=["total_rows", "in_background", "phase"])
-        transaction.on_commit(lambda: import_preview_task.delay(job.pk))
-        return job
-    return run_preview(job=job, table=table)
+    transaction.on_commit(lambda: import_preview_task.delay(job.pk))
+    return job

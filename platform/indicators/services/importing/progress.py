@@ -17,7 +17,7 @@ from ...models import ImportJob
 MIN_SECONDS_BETWEEN_WRITES = 0.3
 
 
-PREVIEW_PHASES = {"Checking rows": (0, 100)}
+PREVIEW_PHASES = {"Reading the file": (0, 10), "Checking rows": (10, 100)}
 # Where each step of a commit sits on the bar; the job reaches 100 when it is committed.
 COMMIT_PHASES = {
     "Checking rows again": (0, 40),

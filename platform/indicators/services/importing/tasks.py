@@ -1,37 +1,47 @@
-"""Celery tasks for large imports: thin wrappers that run a job's preview or commit in the
-organisation's schema (carried by tenant-schemas-celery) with progress reporting."""
+"""Celery tasks of the import: thin wrappers that run a job's preview or commit in the
+organisation's schema (carried by tenant-schemas-celery) with progress reporting. Every
+uploaded file is read here, on the worker, never in the web request that received it."""
 
 from __future__ import annotations
+
+import logging
 
 from goldenthread.platform.celery_app import app
 
 from ...models import ImportJob, ImportStatus
-from .commit import run_commit
+from .commit import fail_job, run_commit
 from .preview import run_preview
 from .progress import COMMIT_PHASES, PREVIEW_PHASES, JobProgress
+
+logger = logging.getLogger(__name__)
+
+
+def _run(job_id: int, *, expected: str, phases: dict, step) -> str:
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None or job.status != expected:
+        return "nothing to do"
+    progress = JobProgress(job.pk, phases=phases)
+    try:
+        step(job=job, progress=progress)
+    except Exception:
+        # The page polls until the job stops running: a job left "checking" would spin forever.
+        logger.exception("Import %s failed on the worker", job.pk)
+        fail_job(
+            job,
+            "The file could not be processed because of an error on our side; it "
+            "has been logged. Nothing was imported. Try again, or ask for help.",
+        )
+        raise
+    finally:
+        progress.close()
+    return job.status
 
 
 @app.task(name="goldenthread.platform.indicators.importing.tasks.import_preview_task")
 def import_preview_task(job_id: int) -> str:
-    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
-    if job is None or job.status != ImportStatus.PREVIEWING:
-        return "nothing to do"
-    progress = JobProgress(job.pk, phases=PREVIEW_PHASES)
-    try:
-        run_preview(job=job, progress=progress)
-    finally:
-        progress.close()
-    return job.status
+    return _run(job_id, expected=ImportStatus.PREVIEWING, phases=PREVIEW_PHASES, step=run_preview)
 
 
 @app.task(name="goldenthread.platform.indicators.importing.tasks.import_commit_task")
 def import_commit_task(job_id: int) -> str:
-    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
-    if job is None or job.status != ImportStatus.COMMITTING:
-        return "nothing to do"
-    progress = JobProgress(job.pk, phases=COMMIT_PHASES)
-    try:
-        run_commit(job=job, progress=progress)
-    finally:
-        progress.close()
-    return job.status
+    return _run(job_id, expected=ImportStatus.COMMITTING, phases=COMMIT_PHASES, step=run_commit)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.models import Role, User, UserAuditEntry
+from tests.platform.accounts.user_imports import check_uploaded_page
 from tests.refusals import database_state
 
 NON_ADMIN_ROLES = [role for role in Role.values if role != Role.ORGANISATION_ADMIN]
@@ -96,11 +97,15 @@ def test_an_administrator_imports_from_a_spreadsheet_with_a_preview(org_a, admin
     client = client_for(org_a, user=admin)
     bad = b"name,email,roles\nA,a@pages-import.example,verifier\nB,b@pages-import.example,x\n"
     uploaded = client.post("/users/import/", {"file": SimpleUploadedFile("p.csv", bad)})
-    assert uploaded.status_code == 302
+    # The page waits for the worker (polling), which the test's transaction stands in for
+    waiting = client.get(uploaded["Location"]).content.decode()
+    assert "Checking the file" in waiting and "job-progress.js" in waiting
+    check_uploaded_page(org_a, uploaded)
     preview = client.get(uploaded["Location"]).content.decode()
     assert "1 problem to fix" in preview and "Unknown role(s): x." in preview
     two_roles = b'name,email,roles\nA,a@pages-import.example,"verifier, data_provider"\n'
     uploaded = client.post("/users/import/", {"file": SimpleUploadedFile("r.csv", two_roles)})
+    check_uploaded_page(org_a, uploaded)
     roles_shown = client.get(uploaded["Location"]).content.decode()
     assert "<td>Data provider and Verifier</td>" in roles_shown  # labels, not codes
     assert "data_provider" not in roles_shown
@@ -108,6 +113,7 @@ def test_an_administrator_imports_from_a_spreadsheet_with_a_preview(org_a, admin
         f"Person {n},p{n}@pages-import.example,verifier\n" for n in range(300)
     )
     uploaded = client.post("/users/import/", {"file": SimpleUploadedFile("p.csv", good.encode())})
+    check_uploaded_page(org_a, uploaded)
     preview = client.get(uploaded["Location"]).content.decode()
     assert "Invite 300 people" in preview
     committed = client.post(uploaded["Location"] + "commit/")
@@ -131,17 +137,18 @@ def _pages(pk: int, import_pk: int):
         ("get", "/users/import/", None),
         ("post", "/users/import/", None),
         ("get", f"/users/import/{import_pk}/", None),
+        ("get", f"/users/import/{import_pk}/status.json", None),
         ("post", f"/users/import/{import_pk}/commit/", None),
     ]
 
 
 @pytest.fixture
 def target(org_a, admin, make_user):
-    from goldenthread.platform.accounts.services.importing import user_import_preview
+    from tests.platform.accounts.user_imports import checked_import
 
     person = make_user(org_a, roles=[Role.VERIFIER]).user
     with schema_context(org_a.schema_name):
-        preview = user_import_preview(
+        preview = checked_import(
             actor=admin, file_name="p.csv", content=b"name,email,roles\nX,x@alpha.example,\n"
         )
     return person.pk, preview.pk
@@ -184,6 +191,7 @@ def test_every_page_is_refused_to_anonymous_visitors_and_another_organisation(
     if unknown:
         assert elsewhere.post(f"/users/{person_pk}/deactivate/").status_code == 404
     assert elsewhere.get(f"/users/import/{import_pk}/").status_code == 404
+    assert elsewhere.get(f"/users/import/{import_pk}/status.json").status_code == 404
     changed = [t for t, digest in database_state(*schemas).items() if before.get(t) != digest]
     assert [t for t in changed if not t.endswith("django_session")] == []
 

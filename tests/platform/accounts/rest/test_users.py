@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.models import Role, User, UserAuditEntry, UserImport
 from goldenthread.platform.accounts.services import api_credential_issue
+from tests.platform.accounts.user_imports import check_on_worker
 from tests.refusals import database_state
 
 USERS = "/api/v1/accounts/users/"
@@ -89,13 +90,21 @@ def test_an_administrator_invites_changes_and_extends_an_auditor_by_api(
 def test_an_administrator_imports_users_from_a_spreadsheet_by_api(org_a, admin, client_for):
     client = client_for(org_a, user=admin)
     content = b"name,email,roles\nOne,one@api-import.example,verifier\nTwo,bad,verifier\n"
-    preview = client.post(f"{USERS}imports/", {"file": SimpleUploadedFile("p.csv", content)}).json()
-    assert preview["can_commit"] is False
+    kept = client.post(f"{USERS}imports/", {"file": SimpleUploadedFile("p.csv", content)})
+    # Accepted, not read: the worker checks it, and the client asks the Location until then
+    assert kept.status_code == 202 and kept["Retry-After"] == "1"
+    assert kept.json()["status"] == "checking" and kept.json()["problems"] == []
+    assert kept["Location"] == f"{USERS}imports/{kept.json()['id']}/"
+    assert client.get(kept["Location"]).json()["status"] == "checking"
+    check_on_worker(org_a, kept.json()["id"])
+    preview = client.get(kept["Location"]).json()
+    assert preview["status"] == "previewed" and preview["can_commit"] is False
     assert preview["problems"] == [{"row": 3, "message": "'bad' is not an e-mail address."}]
     refused = client.post(f"{USERS}imports/{preview['id']}/commit/")
     assert refused.status_code == 400 and refused.json()["extra"]["problems"]
     good = b"name,email,roles\nOne,one@api-import.example,verifier\n"
     preview = client.post(f"{USERS}imports/", {"file": SimpleUploadedFile("p.csv", good)}).json()
+    check_on_worker(org_a, preview["id"])
     assert client.get(f"{USERS}imports/{preview['id']}/").json()["rows"][0]["row"] == 2
     done = client.post(f"{USERS}imports/{preview['id']}/commit/")
     assert done.status_code == 200 and done.json()["status"] == "committed"
@@ -164,11 +173,11 @@ def _writes(pk: int, import_pk: int) -> list[tuple[str, str, dict | None]]:
 
 @pytest.fixture
 def target(org_a, admin, make_user):
-    from goldenthread.platform.accounts.services.importing import user_import_preview
+    from tests.platform.accounts.user_imports import checked_import
 
     person = make_user(org_a, roles=[Role.VERIFIER]).user
     with schema_context(org_a.schema_name):
-        preview = user_import_preview(
+        preview = checked_import(
             actor=admin, file_name="p.csv", content=b"name,email,roles\nX,x@alpha.example,\n"
         )
     return person.pk, preview.pk

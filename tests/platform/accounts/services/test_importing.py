@@ -9,11 +9,9 @@ from django_tenants.utils import schema_context
 from openpyxl import Workbook
 
 from goldenthread.platform.accounts.models import Role, User, UserAuditEntry, UserImport
-from goldenthread.platform.accounts.services.importing import (
-    user_import_commit,
-    user_import_preview,
-)
+from goldenthread.platform.accounts.services.importing import user_import_commit
 from goldenthread.platform.core.errors import DomainError, PermissionDenied
+from tests.platform.accounts.user_imports import checked_import
 
 BASE = "http://alpha.localhost/"
 
@@ -48,7 +46,7 @@ def test_three_hundred_users_are_invited_from_an_xlsx_at_once(
     rows.append(["Ann Auditor", "ann@audit.example", "auditor", date(2099, 3, 31)])
     with schema_context(org_a.schema_name):
         before = User.objects.count()
-        preview = user_import_preview(actor=admin, file_name="people.xlsx", content=xlsx_of(rows))
+        preview = checked_import(actor=admin, file_name="people.xlsx", content=xlsx_of(rows))
         assert preview.problems == [] and len(preview.rows) == 300 and preview.can_commit
         assert User.objects.count() == before  # a preview writes no user
         with django_capture_on_commit_callbacks() as emails:
@@ -83,7 +81,7 @@ def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_written(
     )
     with schema_context(org_a.schema_name):
         before = User.objects.count()
-        preview = user_import_preview(actor=admin, file_name="people.csv", content=content)
+        preview = checked_import(actor=admin, file_name="people.csv", content=content)
         by_row = {}
         for problem in preview.problems:
             by_row.setdefault(problem["row"], []).append(problem["message"])
@@ -105,7 +103,7 @@ def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_written(
 def test_a_row_gone_wrong_since_the_preview_refuses_the_whole_commit(org_a, admin, make_user):
     content = csv_of("One,one@alpha.example,verifier,", "Two,two@alpha.example,verifier,")
     with schema_context(org_a.schema_name):
-        preview = user_import_preview(actor=admin, file_name="people.csv", content=content)
+        preview = checked_import(actor=admin, file_name="people.csv", content=content)
         assert preview.can_commit
     make_user(org_a, roles=[], email="two@alpha.example")  # invited meanwhile
     with schema_context(org_a.schema_name):
@@ -122,17 +120,17 @@ def test_importers_give_roles_they_do_not_hold_and_non_admins_cannot_import(org_
     officer = make_user(org_a, roles=[Role.PERFORMANCE_OFFICER]).user
     content = csv_of("Pat,pat@alpha.example,performance officer,")
     with schema_context(org_a.schema_name):
-        preview = user_import_preview(actor=actor, file_name="p.csv", content=content)
+        preview = checked_import(actor=actor, file_name="p.csv", content=content)
         assert preview.problems == []
         count = UserImport.objects.count()
         with pytest.raises(PermissionDenied):
-            user_import_preview(actor=officer, file_name="p.csv", content=content)
+            checked_import(actor=officer, file_name="p.csv", content=content)
         assert UserImport.objects.count() == count
 
 
 def test_a_file_without_the_columns_or_not_a_table_is_refused_as_a_whole(org_a, admin):
     with schema_context(org_a.schema_name):
-        missing = user_import_preview(actor=admin, file_name="p.csv", content=b"who,what\na,b\n")
+        missing = checked_import(actor=admin, file_name="p.csv", content=b"who,what\na,b\n")
         assert "missing the column(s) 'name', 'email', 'roles'" in missing.problems[0]["message"]
-        binary = user_import_preview(actor=admin, file_name="p.csv", content=b"%PDF-1.4 ...")
+        binary = checked_import(actor=admin, file_name="p.csv", content=b"%PDF-1.4 ...")
         assert "PDF" in binary.problems[0]["message"]

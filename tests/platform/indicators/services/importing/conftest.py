@@ -66,13 +66,11 @@ def targets_csv():
 
 @pytest.fixture
 def start_import():
-    """start_import(user, content, kind="values", name="values.csv") -> ImportJob (checked)."""
-    from goldenthread.platform.indicators.services.importing.preview import import_start
+    """start_import(user, content, kind="values", name="values.csv") -> ImportJob, kept by the
+    web's step and checked by the worker's (run here, in the test's transaction)."""
+    from .steps import start_and_check
 
-    def start(user, content: bytes, *, kind: str = "values", name: str = "values.csv"):
-        return import_start(actor=user, kind=kind, file_name=name, content=content)
-
-    return start
+    return start_and_check
 
 
 def problems_of(job) -> list[tuple]:

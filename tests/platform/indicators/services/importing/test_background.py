@@ -68,25 +68,24 @@ def _job(organisation, pk: int) -> ImportJob:
 
 @pytest.mark.worker
 def test_a_large_file_is_checked_and_imported_on_the_worker(
-    celery_worker, import_organisation, django_db_blocker, settings
+    celery_worker, import_organisation, django_db_blocker
 ):
     organisation, officer = import_organisation
-    settings.INDICATOR_IMPORT_BACKGROUND_ROWS = 1_000
     with django_db_blocker.unblock():
-        # When a file of 1,200 rows (over the threshold) is uploaded
+        # When a file of 1,200 rows is uploaded
         with schema_context(organisation.schema_name):
             job = import_start(
                 actor=officer, kind="values", file_name="big.csv", content=big_file()
             )
-        # Then it is queued for the worker rather than checked in the request
-        assert job.in_background and job.status == "previewing"
-        assert job.total_rows == PIS * MONTHS
+        # Then it is kept unread and queued for the worker
+        assert job.status == "previewing" and job.total_rows == 0
         # And the worker checks it, reaching 100%
         checked = wait_for(
             lambda: (j := _job(organisation, job.pk)).status == "previewed" and j,
             what="the background preview",
         )
         assert checked.progress == 100 and checked.problems == []
+        assert checked.total_rows == PIS * MONTHS
         assert checked.counts["new"] == PIS * MONTHS
         with schema_context(organisation.schema_name):
             assert IndicatorValue.objects.count() == 0

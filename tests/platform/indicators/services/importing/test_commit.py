@@ -9,12 +9,12 @@ from django.db import connection
 
 from goldenthread.platform.core.errors import Conflict, PermissionDenied
 from goldenthread.platform.indicators.models import AuditEntry, IndicatorValue, Target
-from goldenthread.platform.indicators.services.importing.commit import import_commit
 from goldenthread.platform.indicators.services.targets import target_set
 from goldenthread.platform.indicators.services.values import value_enter
 from goldenthread.platform.indicators.services.workflow import value_approve, value_submit
 
 from .conftest import VALUE_HEADER, problems_of, value_rows, xlsx_bytes
+from .steps import commit_and_write
 
 
 def test_commit_saves_every_row_as_a_draft_with_its_status_and_audit(
@@ -32,7 +32,7 @@ def test_commit_saves_every_row_as_a_draft_with_its_status_and_audit(
         name="q1.csv",
     )
     # When the provider commits the preview
-    job = import_commit(job=job, actor=people.provider)
+    job = commit_and_write(job=job, actor=people.provider)
     # Then both values are saved as drafts, with the status the domain gives them
     assert job.status == "committed"
     assert job.counts["new"] == 2
@@ -60,7 +60,7 @@ def test_commit_changes_a_draft_and_audits_old_and_new(
         people.officer,
         values_csv({"indicator code": "PI 1", "period": "2024/25 Q1", "value": "45"}),
     )
-    import_commit(job=job, actor=people.officer)
+    commit_and_write(job=job, actor=people.officer)
     row.refresh_from_db()
     assert (row.value, row.entered_by) == (Decimal("45"), people.officer)
     entry = AuditEntry.objects.get(action="value_changed", object_id=str(row.pk))
@@ -81,7 +81,7 @@ def test_a_hostile_note_is_stored_as_the_text_that_was_typed(
     )
     job = start_import(people.provider, content, name="values.xlsx")
     # When it is imported
-    job = import_commit(job=job, actor=people.provider)
+    job = commit_and_write(job=job, actor=people.provider)
     # Then the formula is kept as plain text, never evaluated
     row = IndicatorValue.objects.get()
     assert row.out_of_range_confirmed is True
@@ -105,7 +105,7 @@ def test_commit_checks_again_and_writes_nothing_when_a_row_became_locked(
     # When the Q2 value is submitted and approved before the commit
     value_submit(actor=people.officer, value=existing)
     value_approve(actor=people.verifier, value=existing)
-    job = import_commit(job=job, actor=people.provider)
+    job = commit_and_write(job=job, actor=people.provider)
     # Then nothing is written, and the job shows the new preview with the new problem
     assert job.status == "previewed"
     assert job.message.startswith("Nothing was imported: the rows have problems now")
@@ -125,13 +125,13 @@ def test_commit_refuses_when_the_data_changed_from_what_was_previewed(
     )
     # Someone else enters a draft for the same period after the preview said "new"
     value_enter(actor=people.officer, indicator=pi, period_code="2024/25 Q1", value="9")
-    job = import_commit(job=job, actor=people.provider)
+    job = commit_and_write(job=job, actor=people.provider)
     assert job.status == "previewed"
     assert "the data changed since the preview" in job.message
     assert [(c["kind"], c["old"], c["new"]) for c in job.changes] == [("changed", "9", "10")]
     assert IndicatorValue.objects.get().value == Decimal("9")
     # And committing the new preview then works
-    job = import_commit(job=job, actor=people.provider)
+    job = commit_and_write(job=job, actor=people.provider)
     assert job.status == "committed"
     assert IndicatorValue.objects.get().value == Decimal("10")
 
@@ -156,7 +156,7 @@ def test_a_failure_part_way_through_the_commit_leaves_nothing_written(
             "CHECK (value <> 5000)"
         )
     # When the import is committed
-    job = import_commit(job=job, actor=people.officer)
+    job = commit_and_write(job=job, actor=people.officer)
     # Then it fails, and not one value or audit row was written
     assert job.status == "failed"
     assert "the database refused the import" in job.message
@@ -174,11 +174,11 @@ def test_only_the_uploader_may_commit_and_only_once(
         values_csv({"indicator code": "PI 1", "period": "2024/25 Q1", "value": "10"}),
     )
     with pytest.raises(PermissionDenied):
-        import_commit(job=job, actor=people.officer)
+        commit_and_write(job=job, actor=people.officer)
     assert IndicatorValue.objects.count() == 0
-    import_commit(job=job, actor=people.provider)
+    commit_and_write(job=job, actor=people.provider)
     with pytest.raises(Conflict, match="already been imported"):
-        import_commit(job=job, actor=people.provider)
+        commit_and_write(job=job, actor=people.provider)
     assert IndicatorValue.objects.count() == 1
 
 
@@ -194,7 +194,7 @@ def test_a_file_with_problems_cannot_be_committed(
         ),
     )
     with pytest.raises(Conflict, match="has problems"):
-        import_commit(job=job, actor=people.provider)
+        commit_and_write(job=job, actor=people.provider)
     assert IndicatorValue.objects.count() == 0
 
 
@@ -213,7 +213,7 @@ def test_importing_targets_sets_them_and_reassesses_open_values(
         kind="targets",
         name="targets.csv",
     )
-    job = import_commit(job=job, actor=people.officer)
+    job = commit_and_write(job=job, actor=people.officer)
     assert job.status == "committed"
     assert {(t.period_code, t.value, t.note) for t in Target.objects.filter(indicator=pi)} == {
         ("2024/25 Q1", Decimal("50"), "Stretch"),

@@ -10,10 +10,10 @@ import pytest
 
 from goldenthread.platform.core.errors import DomainError
 from goldenthread.platform.indicators.models import IndicatorValue, Target
-from goldenthread.platform.indicators.services.importing.commit import import_commit
 from goldenthread.platform.indicators.services.values import value_enter
 
 from .conftest import TARGET_HEADER, VALUE_HEADER, problems_of, value_rows, xlsx_bytes
+from .steps import commit_and_write
 
 Q1 = "2024/25 Q1"
 
@@ -72,7 +72,7 @@ def test_a_csv_with_decimal_commas_lists_each_and_writes_nothing(
     ]
     assert not job.can_commit
     with pytest.raises(DomainError):
-        import_commit(job=job, actor=people.provider)
+        commit_and_write(job=job, actor=people.provider)
     assert stored() == {}
 
 
@@ -89,7 +89,7 @@ def test_a_csv_of_numbers_written_plainly_is_stored_as_meant(pis, people, values
     )
     assert problems_of(job) == []
     assert job.counts["skipped"] == 1
-    import_commit(job=job, actor=people.provider)
+    commit_and_write(job=job, actor=people.provider)
     assert stored() == {
         ("NUM 1", Q1): Decimal("1234"),
         ("NUM 1", "2024/25 Q2"): Decimal("1234567"),
@@ -120,7 +120,7 @@ def test_xlsx_numbers_are_numbers_and_xlsx_text_is_read_like_csv(pis, people, st
     )
     job = start_import(people.provider, fixed, name="values.xlsx")
     assert problems_of(job) == []
-    import_commit(job=job, actor=people.provider)
+    commit_and_write(job=job, actor=people.provider)
     assert stored() == {("PCT 1", Q1): Decimal("12.5"), ("NUM 1", Q1): Decimal("1234567")}
 
 
@@ -156,7 +156,7 @@ def test_an_xlsx_cell_formatted_as_a_percentage_is_read_as_it_shows(pis, people,
     )
     job = start_import(people.provider, content, name="values.xlsx")
     assert problems_of(job) == []
-    import_commit(job=job, actor=people.provider)
+    commit_and_write(job=job, actor=people.provider)
     assert stored() == {("PCT 1", Q1): Decimal("12.5"), ("PCT 1", "2024/25 Q2"): Decimal("90")}
 
 
@@ -185,7 +185,7 @@ def test_a_percentage_formatted_cell_on_a_count_is_refused_and_a_literal_sign_is
     )
     job = start_import(people.provider, literal, name="values.xlsx")
     assert problems_of(job) == []
-    import_commit(job=job, actor=people.provider)
+    commit_and_write(job=job, actor=people.provider)
     assert stored() == {("PCT 1", Q1): Decimal("12.5")}
 
 
@@ -197,7 +197,7 @@ def test_a_percentage_formatted_target_cell_is_read_as_it_shows(pis, people, sta
     )
     job = start_import(people.officer, content, kind="targets", name="targets.xlsx")
     assert problems_of(job) == []
-    import_commit(job=job, actor=people.officer)
+    commit_and_write(job=job, actor=people.officer)
     assert Target.objects.get(indicator=pis.percentage, period_code=Q1).value == Decimal("55")
 
 
@@ -224,7 +224,7 @@ def test_targets_in_a_csv_are_read_by_the_same_parser(pis, people, targets_csv, 
         kind="targets",
         name="targets.csv",
     )
-    import_commit(job=job, actor=people.officer)
+    commit_and_write(job=job, actor=people.officer)
     assert list(Target.objects.values_list("value", flat=True)) == [Decimal("55")]
 
 
@@ -255,7 +255,7 @@ def test_150_per_cent_is_refused_or_needs_a_note(pis, people, values_csv, start_
         ),
     )
     assert problems_of(job) == []
-    import_commit(job=job, actor=people.provider)
+    commit_and_write(job=job, actor=people.provider)
     row = IndicatorValue.objects.get()
     assert row.out_of_range_confirmed and row.out_of_range_note == "Arrears collected."
 
@@ -293,7 +293,7 @@ def test_a_far_move_needs_a_note_in_the_import(pis, people, values_csv, start_im
         ),
     )
     assert problems_of(job) == []
-    import_commit(job=job, actor=people.provider)
+    commit_and_write(job=job, actor=people.provider)
     row = IndicatorValue.objects.get(period_code="2025/26 Q1")
     assert row.large_change_confirmed and not row.out_of_range_confirmed
     assert row.out_of_range_note == "New contract."
