@@ -12,7 +12,7 @@ import os
 # so a few threads per process keep the cores busy.
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # Clients (a load balancer) reuse connections; a short keep-alive avoids a TCP handshake per
 # request without holding threads idle for long.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
