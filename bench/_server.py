@@ -24,8 +24,8 @@ UNREACHED_BUDGET = "100000000/minute"
 @contextmanager
 def bench_database(*, keep: bool, environment: dict[str, str] | None = None) -> Iterator[str]:
     """A fresh `<DATABASE_URL's name>_bench` database for the block (dropped after it unless
-    `keep`), with the services it needs running and DEBUG off; yields its name. `environment`
-    is set too (defaults only: what the caller's environment says wins)."""
+    `keep`), with the services it needs running, DEBUG off and Django set up on it; yields
+    its name. `environment` is set too (defaults only: the caller's environment wins)."""
     from goldenthread.platform.devtools.database import (
         drop_database,
         ensure_database,
@@ -45,6 +45,9 @@ def bench_database(*, keep: bool, environment: dict[str, str] | None = None) -> 
         os.environ.setdefault(
             "DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development"
         )
+        import django
+
+        django.setup()
         try:
             yield name
         finally:
@@ -62,9 +65,6 @@ def bench_organisation(*, name: str, slug: str, pis: int) -> tuple[Any, dict]:
     """Migrates the bench database and provisions one organisation with `pis` PIs (eight
     quarters of values and targets each, `report.populate`), then ANALYZEs its tables.
     Returns (organisation, the facts `populate` returns). Call inside `bench_database`."""
-    import django
-
-    django.setup()
     from django.core.management import call_command
     from django.db import connection
     from django_tenants.utils import schema_context

@@ -21,6 +21,7 @@ from ..selectors.indicators import (
     indicator_get,
     indicator_list,
     indicator_list_for_api,
+    indicator_page_for_api,
     sub_area_get,
 )
 from ..services.common import to_decimal
@@ -216,7 +217,14 @@ class IndicatorListApi(IndicatorsApi):
         if download:
             sheet = indicator_sheet(indicators=indicator_list(filters=filters))
             return export_response(fmt=download, stem="indicators", sheet=sheet)
-        return self.paginate(request, indicator_list_for_api(filters=filters), indicator_row_output)
+        return self.paginate_rows(
+            request,
+            lambda offset, limit: indicator_page_for_api(
+                filters=filters, offset=offset, limit=limit
+            ),
+            lambda: indicator_list_for_api(filters=filters),
+            indicator_row_output,
+        )
 
     @extend_schema(
         operation_id="indicators_create",
