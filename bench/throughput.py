@@ -103,7 +103,9 @@ end
 
 
 def load_wrk(port, path, headers, concurrency, duration, script) -> dict:
-    command = ["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{duration}s", "-s", script]
+    # A 10-s timeout: on a loaded machine a slow answer is a latency, not an error.
+    command = ["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{duration}s", "--timeout", "10s"]
+    command += ["-s", script]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(f"http://127.0.0.1:{port}{path}")
@@ -174,24 +176,30 @@ def measure(load, port, endpoints, concurrency, args, script) -> dict[str, list[
     return rounds
 
 
+def _ratios(results: list[dict], base: list[dict], key: str) -> list[float]:
+    """Per-round ratios; a round whose health check answered nothing in time has none."""
+    return [r[key] / b[key] for r, b in zip(results, base, strict=True) if b[key] > 0]
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
 def summarise(rounds: dict[str, list[dict]]) -> dict[str, dict]:
     """Per endpoint: medians over the rounds, and the medians of the per-round ratios against
     the health check of the same round."""
     base = rounds["healthz"]
     summary = {}
     for name, results in rounds.items():
+        shares = _ratios(results, base, "rps")
         summary[name] = {
-            "rps": statistics.median(r["rps"] for r in results),
-            "p50": statistics.median(r["p50"] for r in results),
-            "p99": statistics.median(r["p99"] for r in results),
+            "rps": _median([r["rps"] for r in results]),
+            "p50": _median([r["p50"] for r in results]),
+            "p99": _median([r["p99"] for r in results]),
             "errors": sum(r["errors"] for r in results),
-            "share": statistics.median(
-                r["rps"] / b["rps"] for r, b in zip(results, base, strict=True)
-            ),
-            "p99_ratio": statistics.median(
-                r["p99"] / b["p99"] for r, b in zip(results, base, strict=True)
-            ),
-            "shares": [r["rps"] / b["rps"] for r, b in zip(results, base, strict=True)],
+            "share": _median(shares),
+            "p99_ratio": _median(_ratios(results, base, "p99")),
+            "shares": shares,
         }
     return summary
 
