@@ -1,7 +1,7 @@
 """Benchmark: REST throughput under gunicorn with the settings production uses.
 
     .venv/bin/python bench/throughput.py [--duration 4] [--rounds 5] [--concurrency 8 32]
-        [--servers 2x4 4x2 3x3 4x1sync] [--pis 100] [--keep] [--python-driver]
+        [--servers 2x4 4x2 3x3 4x1sync] [--pis 100] [--keep] [--python-driver] [--recycle]
 
 Issue #16's P6: at concurrency 8 the authenticated PI list should serve at least 60% of
 `/healthz`'s requests per second on the same server, with a p99 under twice the health check's.
@@ -17,6 +17,8 @@ concurrency, `wrk` (Debian's package; a small Python driver when it is missing) 
   * `/api/v1/indicators/` with the API key (the first page of the PI list),
 in `--rounds` rounds of `--duration` seconds per endpoint, alternating (healthz, me, PI list,
 healthz, …) after a warm-up: a change in the machine's load falls on every endpoint alike.
+Workers are not recycled (`--recycle` keeps `max_requests`): a worker importing the
+application afresh in the middle of a round stalls that round and nothing else.
 Prints each endpoint's median requests per second, p50 and p99 over the rounds and the
 medians of the per-round ratios against the health check, with the load average.
 """
@@ -57,6 +59,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pis", type=int, default=100)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--python-driver", action="store_true", help="do not use wrk")
+    parser.add_argument(
+        "--recycle",
+        action="store_true",
+        help="keep gunicorn_conf's worker recycling (max_requests); off by default, since a"
+        " worker re-importing the application mid-round stalls that round",
+    )
     args, _unknown = parser.parse_known_args(argv)  # run_all passes its own arguments on
     return args
 
@@ -267,6 +275,8 @@ def run(args: argparse.Namespace, work: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if not args.recycle:
+        os.environ["GUNICORN_MAX_REQUESTS"] = "0"
     from _server import bench_database
 
     with bench_database(keep=args.keep), tempfile.TemporaryDirectory() as work:
