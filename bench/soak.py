@@ -32,7 +32,6 @@ import contextlib
 import http.client
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -70,34 +69,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def prepare(pis: int) -> dict:
     """The organisation, its PIs and values, keys for a reader, an officer and a verifier, and
     the ids of the values the writes cycle through."""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    from _server import bench_organisation
     from django_tenants.utils import schema_context
-    from report import populate
 
     from goldenthread.platform.accounts.models import User
     from goldenthread.platform.accounts.services import api_credential_issue
     from goldenthread.platform.indicators.models import Indicator, IndicatorValue
-    from goldenthread.tenants.services import organisation_create
 
-    call_command("migrate", verbosity=0)
-    organisation = organisation_create(
-        name="Bench Soak Council",
-        slug=SLUG,
-        type="unitary",
-        admin_email="admin@benchsoak.example",
-        admin_name="Bench Administrator",
-    ).organisation
+    organisation, facts = bench_organisation(name="Bench Soak Council", slug=SLUG, pis=pis)
     with schema_context(organisation.schema_name):
-        facts = populate(pis=pis, years=2)
         # Submitting an off-target value may need commentary first; the cycle is about load,
         # not that rule, so it is off for these PIs (set-up, not measured).
         Indicator.objects.update(commentary_required_when_off_target=False)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
         keys = {}
         for name, email in (
             ("reader", facts["reader"].email),
@@ -303,7 +286,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run(args: argparse.Namespace, work: Path) -> bool:
-    from throughput import free_port, start_gunicorn
+    from _server import free_port, start_gunicorn, stop
 
     facts = prepare(args.pis)
     from django.db import connections
@@ -335,13 +318,7 @@ def run(args: argparse.Namespace, work: Path) -> bool:
         sampling.set()
         sampler.join()
     finally:
-        for process in (gunicorn, worker):
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in (gunicorn, worker):
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop(gunicorn, worker)
     load_after = os.getloadavg()
 
     sent = sum(len(v) for v in results.latencies.values())
@@ -384,36 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.no_recycle:
         os.environ["GUNICORN_MAX_REQUESTS"] = "0"
-    from goldenthread.platform.devtools.database import (
-        drop_database,
-        ensure_database,
-        with_database_name,
-    )
-    from goldenthread.platform.devtools.services import available_services
+    from _server import bench_database
 
-    with available_services(), tempfile.TemporaryDirectory() as work:
-        name = f"{os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}_bench"
-        bench_url = with_database_name(os.environ["DATABASE_URL"], name)
-        drop_database(bench_url)
-        ensure_database(bench_url)
-        os.environ["DATABASE_URL"] = bench_url
-        os.environ["DEBUG"] = "0"
-        os.environ.setdefault("LOG_FORMAT", "json")
-        os.environ.setdefault("OTEL_METRICS_EXPORTER", "none")
-        os.environ.setdefault(
-            "DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development"
-        )
-        try:
+    environment = {"LOG_FORMAT": "json", "OTEL_METRICS_EXPORTER": "none"}
+    with bench_database(keep=args.keep, environment=environment):
+        with tempfile.TemporaryDirectory() as work:
             met = run(args, Path(work))
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if args.keep:
-                print(f"kept {name}")
-            else:
-                drop_database(bench_url)
-                print(f"dropped {name}")
     return 0 if met else 1
 
 

@@ -1,6 +1,7 @@
 """Benchmark: REST throughput under gunicorn with the settings production uses.
 
-    .venv/bin/python bench/throughput.py [--duration 15] [--concurrency 8 32] [--pis 100] [--keep]
+    .venv/bin/python bench/throughput.py [--duration 4] [--rounds 5] [--concurrency 8 32]
+        [--servers 2x4 4x2 3x3 4x1sync] [--pis 100] [--keep] [--python-driver] [--recycle]
 
 Issue #16's P6: at concurrency 8 the authenticated PI list should serve at least 60% of
 `/healthz`'s requests per second on the same server, with a p99 under twice the health check's.
@@ -8,13 +9,18 @@ Issue #16's P6: at concurrency 8 the authenticated PI list should serve at least
 In one run, on a throw-away `<DATABASE_URL's name>_bench` database (dropped at the end): one
 organisation with `--pis` PIs (eight quarters of values and targets each, as `report.py` fills
 them) and an API key; gunicorn started with `goldenthread.platform.gunicorn_conf` (as in
-production) and DEBUG off; then, for each concurrency, `wrk` (Debian's package; a small
-Python driver when it is missing) against
+production) and DEBUG off, once per `--servers` entry (`WxT`: W workers of T threads;
+`Wx1sync`: W sync workers; none given: the settings module's own). Then, for each
+concurrency, `wrk` (Debian's package; a small Python driver when it is missing) against
   * `/healthz` (database and broker ping, no sign-in) — the baseline,
   * `/api/v1/me/` with the API key (host routing, authentication, budgets, one row),
   * `/api/v1/indicators/` with the API key (the first page of the PI list),
-each for `--duration` seconds after a short warm-up. Prints requests per second, p50 and p99,
-and the ratios against the health check measured in the same run.
+in `--rounds` rounds of `--duration` seconds per endpoint, alternating (healthz, me, PI list,
+healthz, …) after a warm-up: a change in the machine's load falls on every endpoint alike.
+Workers are not recycled (`--recycle` keeps `max_requests`): a worker importing the
+application afresh in the middle of a round stalls that round and nothing else.
+Prints each endpoint's median requests per second, p50 and p99 over the rounds and the
+medians of the per-round ratios against the health check, with the load average.
 """
 
 from __future__ import annotations
@@ -24,8 +30,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +38,6 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 SLUG = "benchthroughput"
 TARGET_RPS_SHARE = 0.60
@@ -43,90 +46,58 @@ TARGET_P99_RATIO = 2.0
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--duration", type=int, default=4, help="seconds per endpoint a round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    parser.add_argument(
+        "--servers",
+        nargs="+",
+        default=[None],
+        type=server_spec,
+        help="gunicorn shapes to compare: WxT (W workers x T threads) or Wx1sync",
+    )
     parser.add_argument("--pis", type=int, default=100)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--python-driver", action="store_true", help="do not use wrk")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--recycle",
+        action="store_true",
+        help="keep gunicorn_conf's worker recycling (max_requests); off by default, since a"
+        " worker re-importing the application mid-round stalls that round",
+    )
+    args, _unknown = parser.parse_known_args(argv)  # run_all passes its own arguments on
+    return args
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def server_spec(text: str) -> dict | None:
+    """ "2x4" -> 2 gthread workers of 4 threads; "4x1sync" -> 4 sync workers."""
+    match = re.fullmatch(r"(\d+)x(\d+)(sync)?", text)
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"not a server shape: {text!r} (write e.g. 2x4 or 4x1sync)"
+        )
+    workers, threads, sync = int(match[1]), int(match[2]), bool(match[3])
+    if sync and threads != 1:
+        raise argparse.ArgumentTypeError(f"a sync worker has one thread: {text!r}")
+    return {
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "sync" if sync else "gthread",
+        "label": text,
+    }
 
 
 def prepare(pis: int) -> tuple[str, str]:
     """The organisation, its PIs and an API key of a reader; returns (host, key)."""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    from _server import bench_organisation
     from django_tenants.utils import schema_context
-    from report import populate
 
     from goldenthread.platform.accounts.services import api_credential_issue
-    from goldenthread.tenants.services import organisation_create
 
-    call_command("migrate", verbosity=0)
-    organisation = organisation_create(
-        name="Bench Throughput Council",
-        slug=SLUG,
-        type="unitary",
-        admin_email="admin@benchthroughput.example",
-        admin_name="Bench Administrator",
-    ).organisation
+    organisation, facts = bench_organisation(name="Bench Throughput Council", slug=SLUG, pis=pis)
     with schema_context(organisation.schema_name):
-        facts = populate(pis=pis, years=2)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
         _, key = api_credential_issue(user=facts["reader"], name="throughput bench")
     return organisation.get_primary_domain().domain, key
-
-
-def start_gunicorn(port: int, log_dir: Path) -> subprocess.Popen:
-    # Budgets far above the load: their counting is measured, their 429s would not be.
-    budget = "100000000/minute"
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "OTEL_TRACES_EXPORTER": "none",
-        "OTEL_METRICS_EXPORTER": "none",
-        "API_RATE_PER_CREDENTIAL": budget,
-        "API_RATE_PER_USER": budget,
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "goldenthread.platform.wsgi:application",
-        "-c",
-        "python:goldenthread.platform.gunicorn_conf",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--access-logfile",
-        "/dev/null",
-        "--error-logfile",
-        str(log_dir / "gunicorn.log"),
-    ]
-    # The application's own request log lines go to a file too, as a server's would.
-    log = (log_dir / "app.log").open("w")
-    process = subprocess.Popen(  # noqa: S603
-        command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/livez")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("gunicorn did not start; see " + str(log_dir / "gunicorn.log"))
 
 
 WRK_SCRIPT = """
@@ -140,7 +111,9 @@ end
 
 
 def load_wrk(port, path, headers, concurrency, duration, script) -> dict:
-    command = ["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{duration}s", "-s", script]
+    # A 10-s timeout: on a loaded machine a slow answer is a latency, not an error.
+    command = ["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{duration}s", "--timeout", "10s"]
+    command += ["-s", script]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(f"http://127.0.0.1:{port}{path}")
@@ -200,13 +173,81 @@ def load_python(port, path, headers, concurrency, duration, _script=None) -> dic
     }
 
 
+def measure(load, port, endpoints, concurrency, args, script) -> dict[str, list[dict]]:
+    """Every endpoint, `args.rounds` times, alternating; a list of results per endpoint."""
+    for path, headers in endpoints.values():
+        load(port, path, headers, concurrency, 2, script)  # warm-up
+    rounds: dict[str, list[dict]] = {name: [] for name in endpoints}
+    for _ in range(args.rounds):
+        for name, (path, headers) in endpoints.items():
+            rounds[name].append(load(port, path, headers, concurrency, args.duration, script))
+    return rounds
+
+
+def _ratios(results: list[dict], base: list[dict], key: str) -> list[float]:
+    """Per-round ratios; a round whose health check answered nothing in time has none."""
+    return [r[key] / b[key] for r, b in zip(results, base, strict=True) if b[key] > 0]
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def summarise(rounds: dict[str, list[dict]]) -> dict[str, dict]:
+    """Per endpoint: medians over the rounds, and the medians of the per-round ratios against
+    the health check of the same round."""
+    base = rounds["healthz"]
+    summary = {}
+    for name, results in rounds.items():
+        shares = _ratios(results, base, "rps")
+        summary[name] = {
+            "rps": _median([r["rps"] for r in results]),
+            "p50": _median([r["p50"] for r in results]),
+            "p99": _median([r["p99"] for r in results]),
+            "errors": sum(r["errors"] for r in results),
+            "share": _median(shares),
+            "p99_ratio": _median(_ratios(results, base, "p99")),
+            "shares": shares,
+        }
+    return summary
+
+
+def report(label: str, concurrency: int, args, summary: dict, load_avg: tuple) -> bool:
+    print(
+        f"\nserver {label}, concurrency {concurrency}, {args.rounds} rounds of"
+        f" {args.duration} s per endpoint; load average {load_avg[0]:.2f} before,"
+        f" {os.getloadavg()[0]:.2f} after (1 min)"
+    )
+    print(
+        f"{'endpoint':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f" {'rps/healthz':>12} {'p99/healthz':>12}  per-round rps/healthz"
+    )
+    for name, r in summary.items():
+        rounds = " ".join(f"{share:.2f}" for share in r["shares"])
+        print(
+            f"{name:<10} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
+            f"{r['errors']:>7} {r['share']:>12.2f} {r['p99_ratio']:>12.2f}  {rounds}"
+        )
+    errors = any(r["errors"] for r in summary.values())
+    if concurrency != 8:
+        return not errors
+    pis = summary["PI list"]
+    ok = pis["share"] >= TARGET_RPS_SHARE and pis["p99_ratio"] < TARGET_P99_RATIO
+    print(
+        f"P6: PI list {pis['share']:.0%} of healthz's req/s (goal >= 60%), p99 "
+        f"{pis['p99_ratio']:.2f}x healthz's (goal < 2x): {'met' if ok else 'NOT met'}"
+        " (medians of the per-round ratios)"
+    )
+    return ok and not errors
+
+
 def run(args: argparse.Namespace, work: Path) -> bool:
+    from _server import free_port, start_gunicorn, stop
+
     host, key = prepare(args.pis)
     from django.db import connections
 
     connections.close_all()
-    port = free_port()
-    gunicorn = start_gunicorn(port, work)
     script = work / "report.lua"
     script.write_text(WRK_SCRIPT)
     load = load_python if args.python_driver or not shutil.which("wrk") else load_wrk
@@ -217,69 +258,29 @@ def run(args: argparse.Namespace, work: Path) -> bool:
         "PI list": ("/api/v1/indicators/", {"Host": host, "Authorization": f"Bearer {key}"}),
     }
     met = True
-    try:
-        for concurrency in args.concurrency:
-            results = {}
-            for name, (path, headers) in endpoints.items():
-                load(port, path, headers, concurrency, 2, str(script))  # warm-up
-                results[name] = load(port, path, headers, concurrency, args.duration, str(script))
-            base = results["healthz"]
-            print(f"\nconcurrency {concurrency}, {args.duration} s each")
-            print(
-                f"{'endpoint':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
-                f" {'rps/healthz':>12} {'p99/healthz':>12}"
-            )
-            for name, r in results.items():
-                print(
-                    f"{name:<10} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
-                    f"{r['errors']:>7} {r['rps'] / base['rps']:>12.2f} "
-                    f"{r['p99'] / base['p99']:>12.2f}"
-                )
-            if concurrency == 8:
-                pis = results["PI list"]
-                share, p99_ratio = pis["rps"] / base["rps"], pis["p99"] / base["p99"]
-                ok = share >= TARGET_RPS_SHARE and p99_ratio < TARGET_P99_RATIO
-                met = met and ok and not any(r["errors"] for r in results.values())
-                print(
-                    f"P6: PI list {share:.0%} of healthz's req/s (goal >= 60%), p99 "
-                    f"{p99_ratio:.2f}x healthz's (goal < 2x): {'met' if ok else 'NOT met'}"
-                )
-    finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=30)
+    for server in args.servers:
+        port = free_port()
+        shape = {k: v for k, v in (server or {}).items() if k != "label"}
+        label = server["label"] if server else "from gunicorn_conf"
+        gunicorn = start_gunicorn(port, work, **shape)
+        try:
+            for concurrency in args.concurrency:
+                load_avg = os.getloadavg()
+                rounds = measure(load, port, endpoints, concurrency, args, str(script))
+                met = report(label, concurrency, args, summarise(rounds), load_avg) and met
+        finally:
+            stop(gunicorn)
     return met
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from goldenthread.platform.devtools.database import (
-        drop_database,
-        ensure_database,
-        with_database_name,
-    )
-    from goldenthread.platform.devtools.services import available_services
+    if not args.recycle:
+        os.environ["GUNICORN_MAX_REQUESTS"] = "0"
+    from _server import bench_database
 
-    with available_services(), tempfile.TemporaryDirectory() as work:
-        name = f"{os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}_bench"
-        bench_url = with_database_name(os.environ["DATABASE_URL"], name)
-        drop_database(bench_url)
-        ensure_database(bench_url)
-        os.environ["DATABASE_URL"] = bench_url
-        os.environ["DEBUG"] = "0"
-        os.environ.setdefault(
-            "DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development"
-        )
-        try:
-            met = run(args, Path(work))
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if args.keep:
-                print(f"kept {name}")
-            else:
-                drop_database(bench_url)
-                print(f"dropped {name}")
+    with bench_database(keep=args.keep), tempfile.TemporaryDirectory() as work:
+        met = run(args, Path(work))
     return 0 if met else 1
 
 

@@ -9,10 +9,13 @@ import os
 
 # Threads share a process's memory and Django's connection per thread; processes give
 # parallelism past the GIL. The work per request is mostly waiting on PostgreSQL and Redis,
-# so a few threads per process keep the cores busy.
+# so a few threads per process keep the cores busy. Compared on 2 cores with
+# `bench/throughput.py --servers 2x4 4x2 3x3 4x1sync` (infra/README.md): 2 x 4 served the
+# most requests at concurrency 8 and 32; more processes than cores, or sync workers, served
+# fewer. GUNICORN_WORKER_CLASS=sync is there for such comparisons.
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # Clients (a load balancer) reuse connections; a short keep-alive avoids a TCP handshake per
 # request without holding threads idle for long.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

@@ -21,7 +21,7 @@ from django.utils import timezone
 RETENTION_DAYS = 100
 
 
-def _client():
+def redis_client():
     """The raw Redis client behind the default cache, or None when the cache is not Redis."""
     inner = getattr(cache, "_cache", None)
     get_client = getattr(inner, "get_client", None)
@@ -30,7 +30,7 @@ def _client():
     return get_client(write=True)
 
 
-def _key(day: date) -> str:
+def api_usage_key(day: date) -> str:
     prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
     return f"{prefix}:api-calls:{day.isoformat()}"
 
@@ -38,10 +38,10 @@ def _key(day: date) -> str:
 def count_api_call(schema_name: str) -> None:
     """One more API call for the organisation of `schema_name`, today. Never fails the
     request: a Redis hiccup loses one count, not the caller's answer."""
-    client = _client()
+    client = redis_client()
     if client is None:
         return
-    key = _key(timezone.localdate())
+    key = api_usage_key(timezone.localdate())
     try:
         pipe = client.pipeline(transaction=False)
         pipe.hincrby(key, schema_name, 1)
@@ -54,13 +54,13 @@ def count_api_call(schema_name: str) -> None:
 def api_calls_by_schema(*, days: int, today: date | None = None) -> dict[str, int]:
     """Calls in the last `days` days (today included) per schema, every organisation at once
     (one pipelined round trip)."""
-    client = _client()
+    client = redis_client()
     if client is None:
         return {}
     today = today or timezone.localdate()
     pipe = client.pipeline(transaction=False)
     for offset in range(days):
-        pipe.hgetall(_key(today - timedelta(days=offset)))
+        pipe.hgetall(api_usage_key(today - timedelta(days=offset)))
     totals: dict[str, int] = {}
     for day in pipe.execute():
         for schema, count in day.items():

@@ -39,7 +39,7 @@ from goldenthread.platform.accounts.rest.authentication import ApiCredentialAuth
 
 from .api_errors import exception_handler
 from .errors import NotFound, PermissionDenied
-from .pagination import DEFAULT_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, Pagination
+from .pagination import DEFAULT_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, Pagination, RowsWithTotal
 from .throttling import ApiBudgetThrottle
 
 if TYPE_CHECKING:
@@ -105,6 +105,24 @@ class _Api(APIView):
         else:
             data = [serialize(item) for item in page]
         return paginator.get_paginated_response(data)
+
+    def paginate_rows(
+        self,
+        request: Request,
+        fetch: RowsWithTotal,
+        items: Callable[[], Iterable[Any]],
+        serialize: Callable[[Any], Any],
+    ) -> Response:
+        """`paginate`, with the page and the count read in one query: `fetch(offset, limit)`
+        gives the slice's rows and the total beside them. `items()` (the same list, built only
+        when needed) and `paginate` answer what that cannot: `?page=last`, a page past the
+        end."""
+        paginator = Pagination()
+        found = paginator.page_with_total(fetch, request, view=self)
+        if found is None:
+            return self.paginate(request, items(), serialize)
+        rows, respond = found
+        return respond([serialize(row) for row in rows])
 
 
 class OrganisationApi(_Api):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
@@ -11,13 +12,16 @@ from rest_framework.response import Response
 from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
 
 from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
+from ..models.indicators import period_type_of
 from ..permissions import require_manage
 from ..selectors.exports import indicator_sheet
 from ..selectors.indicators import (
+    INDICATOR_API_COLUMNS,
     INDICATOR_FILTERS,
     indicator_get,
     indicator_list,
     indicator_list_for_api,
+    indicator_page_for_api,
     sub_area_get,
 )
 from ..services.common import to_decimal
@@ -50,58 +54,74 @@ from .base import (
 EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
 
-def _ids(pi: Indicator, annotated: str, relation: str) -> list[int]:
-    """Ids in the relation's own order (sub-areas by kind and name)."""
-    ids = getattr(pi, annotated, None)
-    return list(ids) if ids is not None else [item.pk for item in getattr(pi, relation).all()]
+def _row_of(pi: Indicator) -> dict[str, Any]:
+    """A PI instance as the row `indicator_list_for_api` reads (one body for both)."""
+    row = {name: getattr(pi, name, None) for name in INDICATOR_API_COLUMNS}
+    row["data_provider_ids"] = [user.pk for user in pi.data_providers.all()]
+    row["sub_area_ids"] = [area.pk for area in pi.sub_areas.all()]  # by kind and name
+    row["service_area_name"] = pi.service_area.name if pi.service_area else None
+    row["catalogue_version"] = pi.catalogue_indicator.version if pi.is_adopted else None
+    return row
 
 
 def indicator_output(pi: Indicator) -> dict[str, Any]:
+    return indicator_row_output(_row_of(pi))
+
+
+def indicator_row_output(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A PI's body from its plain values (the list's rows; `_row_of` for one instance): no
+    model instance is built for a page of the list."""
+    adopted = row["catalogue_indicator_id"] is not None
+    adopted_version = row["adopted_catalogue_version"]
     return {
-        "id": pi.pk,
-        "code": pi.code,
-        "title": pi.title,
-        "definition": pi.definition,
-        "calculation_notes": pi.calculation_notes,
+        "id": row["id"],
+        "code": row["code"],
+        "title": row["title"],
+        "definition": row["definition"],
+        "calculation_notes": row["calculation_notes"],
         "service_area": (
-            {"id": pi.service_area.pk, "name": pi.service_area.name} if pi.service_area else None
+            {"id": row["service_area_id"], "name": row["service_area_name"]}
+            if row["service_area_id"] is not None
+            else None
         ),
-        "owner_id": pi.owner_id,
-        "verifier_id": pi.verifier_id,
-        # Read as arrays by the list's one query (`indicator_list_for_api`), else prefetched.
-        "data_provider_ids": sorted(_ids(pi, "data_provider_ids", "data_providers")),
-        "tags": pi.tags,
-        "is_active": pi.is_active,
-        "unit_kind": pi.unit_kind,
-        "unit_label": pi.unit_label,
-        "polarity": pi.polarity,
-        "band_lower": number(pi.band_lower),
-        "band_upper": number(pi.band_upper),
-        "frequency": pi.frequency,
-        "year_basis": pi.year_basis,
-        "period_type": str(pi.period_type),
-        "decimal_places": pi.decimal_places,
-        "is_calculated": pi.is_calculated,
-        "numerator_label": pi.numerator_label,
-        "denominator_label": pi.denominator_label,
-        "factor": number(pi.factor),
-        "rollup_rule": pi.rollup_rule,
-        "year_to_date": pi.year_to_date,
-        "falls_back_to_annual_target": pi.falls_back_to_annual_target,
-        "sub_area_ids": _ids(pi, "sub_area_ids", "sub_areas"),
-        "valid_minimum": number(pi.valid_minimum),
-        "valid_maximum": number(pi.valid_maximum),
-        "whole_numbers": pi.whole_numbers,
-        "out_of_range_policy": pi.out_of_range_policy,
-        "tolerance_kind": pi.tolerance_kind,
-        "tolerance_amount": number(pi.tolerance_amount),
-        "commentary_required_when_off_target": pi.commentary_required_when_off_target,
-        "due_day_of_following_month": pi.due_day_of_following_month,
-        "due_lag_months": pi.due_lag_months,
-        "catalogue_code": pi.catalogue_code or None,
-        "adopted_catalogue_version": pi.adopted_catalogue_version,
-        "catalogue_update_available": pi.catalogue_update_available,
-        "latest_status": getattr(pi, "latest_status", None),
+        "owner_id": row["owner_id"],
+        "verifier_id": row["verifier_id"],
+        "data_provider_ids": sorted(row["data_provider_ids"] or ()),
+        "tags": row["tags"],
+        "is_active": row["is_active"],
+        "unit_kind": row["unit_kind"],
+        "unit_label": row["unit_label"],
+        "polarity": row["polarity"],
+        "band_lower": number(row["band_lower"]),
+        "band_upper": number(row["band_upper"]),
+        "frequency": row["frequency"],
+        "year_basis": row["year_basis"],
+        "period_type": str(period_type_of(row["frequency"], row["year_basis"])),
+        "decimal_places": row["decimal_places"],
+        "is_calculated": row["is_calculated"],
+        "numerator_label": row["numerator_label"],
+        "denominator_label": row["denominator_label"],
+        "factor": number(row["factor"]),
+        "rollup_rule": row["rollup_rule"],
+        "year_to_date": row["year_to_date"],
+        "falls_back_to_annual_target": row["falls_back_to_annual_target"],
+        "sub_area_ids": list(row["sub_area_ids"] or ()),
+        "valid_minimum": number(row["valid_minimum"]),
+        "valid_maximum": number(row["valid_maximum"]),
+        "whole_numbers": row["whole_numbers"],
+        "out_of_range_policy": row["out_of_range_policy"],
+        "tolerance_kind": row["tolerance_kind"],
+        "tolerance_amount": number(row["tolerance_amount"]),
+        "commentary_required_when_off_target": row["commentary_required_when_off_target"],
+        "due_day_of_following_month": row["due_day_of_following_month"],
+        "due_lag_months": row["due_lag_months"],
+        "catalogue_code": row["catalogue_code"] or None,
+        "adopted_catalogue_version": adopted_version,
+        # As `Indicator.catalogue_update_available`, from the catalogue entry's version.
+        "catalogue_update_available": (
+            adopted and adopted_version is not None and row["catalogue_version"] > adopted_version
+        ),
+        "latest_status": row["latest_status"],
     }
 
 
@@ -197,7 +217,14 @@ class IndicatorListApi(IndicatorsApi):
         if download:
             sheet = indicator_sheet(indicators=indicator_list(filters=filters))
             return export_response(fmt=download, stem="indicators", sheet=sheet)
-        return self.paginate(request, indicator_list_for_api(filters=filters), indicator_output)
+        return self.paginate_rows(
+            request,
+            lambda offset, limit: indicator_page_for_api(
+                filters=filters, offset=offset, limit=limit
+            ),
+            lambda: indicator_list_for_api(filters=filters),
+            indicator_row_output,
+        )
 
     @extend_schema(
         operation_id="indicators_create",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 
 from goldenthread.platform.core.errors import NotFound
 from goldenthread.platform.core.periods import Period, parse_period
@@ -85,25 +87,121 @@ def indicator_list(
     return qs.order_by("code")
 
 
-def indicator_list_for_api(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Indicator]:
-    """`indicator_list` reading only what the REST list returns, in one query: the ids of the
-    data providers and sub-areas as arrays beside each PI (two correlated `ARRAY(SELECT …)`),
-    not their rows in two more queries, and no owner or verifier rows (the list gives their
-    ids). The list is the API's busiest read (issue #16, P6)."""
+# What the REST list returns of a PI, read as plain values (no model instances): the PI's own
+# columns, two of its relations' columns and the annotations below.
+INDICATOR_API_COLUMNS = (
+    "id",
+    "code",
+    "title",
+    "definition",
+    "calculation_notes",
+    "service_area_id",
+    "owner_id",
+    "verifier_id",
+    "tags",
+    "is_active",
+    "unit_kind",
+    "unit_label",
+    "polarity",
+    "band_lower",
+    "band_upper",
+    "frequency",
+    "year_basis",
+    "decimal_places",
+    "is_calculated",
+    "numerator_label",
+    "denominator_label",
+    "factor",
+    "rollup_rule",
+    "year_to_date",
+    "falls_back_to_annual_target",
+    "valid_minimum",
+    "valid_maximum",
+    "whole_numbers",
+    "out_of_range_policy",
+    "tolerance_kind",
+    "tolerance_amount",
+    "commentary_required_when_off_target",
+    "due_day_of_following_month",
+    "due_lag_months",
+    "catalogue_code",
+    "catalogue_indicator_id",
+    "adopted_catalogue_version",
+    "latest_status",
+)
+
+
+def indicator_list_for_api(
+    *, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Indicator, dict[str, Any]]:
+    """`indicator_list` as rows of plain values, reading only what the REST list returns, in
+    one query: the PI's columns, its service area's name and its catalogue entry's version
+    (two joins), and the ids of its data providers and sub-areas as arrays beside it (two
+    correlated `ARRAY(SELECT …)`), not their rows in more queries. Building model instances
+    and their related objects cost more than the query itself; the list is the API's busiest
+    read (issue #16, P6). `indicators.rest.indicators.indicator_row_output` turns a row into
+    the same body as a PI's."""
     providers = Indicator.data_providers.through.objects.filter(indicator=OuterRef("pk"))
     sub_areas = Indicator.sub_areas.through.objects.filter(indicator=OuterRef("pk"))
     return (
         indicator_list(filters=filters)
         .select_related(None)
-        .select_related("service_area", "catalogue_indicator")
         .prefetch_related(None)
         .annotate(
             data_provider_ids=ArraySubquery(providers.order_by("user_id").values("user_id")),
             sub_area_ids=ArraySubquery(
                 sub_areas.order_by("subarea__kind", "subarea__name").values("subarea_id")
             ),
+            service_area_name=F("service_area__name"),
+            catalogue_version=F("catalogue_indicator__version"),
+        )
+        .values(
+            *INDICATOR_API_COLUMNS,
+            "data_provider_ids",
+            "sub_area_ids",
+            "service_area_name",
+            "catalogue_version",
         )
     )
+
+
+# The total beside each row of a page (`COUNT(*) OVER ()`, computed before LIMIT): a page and
+# the count in one statement instead of a COUNT and then the page.
+_TOTAL = "rows_in_all"
+
+
+def _with_total(rows: QuerySet) -> QuerySet:
+    return rows.annotate(**{_TOTAL: Window(Count("*"))})
+
+
+@functools.cache
+def _unfiltered_page_sql() -> tuple[str, tuple]:
+    """The unfiltered list's SQL, compiled by the ORM once per process (compiling it cost more
+    than running it: about 2.5 ms a request, issue #16 P6). Table names are not
+    schema-qualified (the search path selects the organisation), so one text serves every
+    organisation; only LIMIT and OFFSET vary."""
+    sql, params = _with_total(indicator_list_for_api()).query.sql_with_params()
+    return f"{sql} LIMIT %s OFFSET %s", tuple(params)
+
+
+def indicator_page_for_api(
+    *, filters: Mapping[str, Any] | None = None, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """One page of `indicator_list_for_api`'s rows and how many rows the list has in all (None
+    when the page is empty), in one query. The unfiltered list, the busiest, runs from SQL
+    compiled once; a filtered one is compiled for its filters."""
+    if any(value not in (None, "") for value in (filters or {}).values()):
+        rows = list(_with_total(indicator_list_for_api(filters=filters))[offset : offset + limit])
+    else:
+        sql, params = _unfiltered_page_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, limit, offset))
+            names = [column.name for column in cursor.description]
+            rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    total = None
+    for row in rows:
+        total = row.pop(_TOTAL)
+    return rows, total
 
 
 def indicator_get(*, pk: Any) -> Indicator:

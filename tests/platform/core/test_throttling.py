@@ -213,3 +213,124 @@ def test_a_window_opened_by_the_earlier_cache_calls_still_counts_and_refuses(
     assert call(client, key).status_code == 200  # the second request of the window
     refused = call(client, key)
     assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+
+
+# --- On Redis: one round trip per request (the budgets and the usage count in one script) ---
+
+
+class RedisCommands:
+    """The commands Redis receives from clients while the block runs, seen by MONITOR (the
+    server's own account, so a fallback to several calls cannot pass unnoticed). Commands a
+    script runs inside Redis are not round trips and are left out."""
+
+    def __init__(self):
+        import redis
+
+        url = django_settings.CACHES["default"]["LOCATION"]
+        self._watcher = redis.Redis.from_url(url)
+        # The end marker's own client, connected (its SELECT sent) before the block.
+        self._marker = redis.Redis.from_url(url)
+        self._db = self._watcher.connection_pool.connection_kwargs.get("db", 0)
+        self.commands: list[str] = []
+
+    def __enter__(self):
+        self._marker.ping()
+        self._monitor = self._watcher.monitor().__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        marker = f"end-of-block-{id(self)}"
+        self._marker.echo(marker)
+        while True:
+            seen = self._monitor.next_command()
+            if marker in seen["command"]:
+                break
+            if seen["client_type"] != "lua" and seen["db"] == self._db:
+                self.commands.append(seen["command"].split(" ", 1)[0].upper())
+        self._monitor.__exit__(*exc)
+
+
+def test_an_authenticated_request_spends_its_budgets_in_one_redis_round_trip(
+    org_a, make_user, client_for, settings
+):
+    settings.API_RATES = {"credential": "30/minute,1000/hour", "user": "60/minute,2000/hour"}
+    key = key_for(org_a, make_user(org_a).user)
+    client = client_for(org_a)
+    assert call(client, key).status_code == 200  # loads the script on a fresh server
+
+    with RedisCommands() as redis_seen:
+        assert call(client, key).status_code == 200
+
+    assert redis_seen.commands == ["EVALSHA"]
+
+
+def test_a_refusal_is_also_one_round_trip_and_does_not_spend_the_users_budget(
+    org_a, make_user, client_for, settings
+):
+    settings.API_RATES = {"credential": "1/minute", "user": "2/minute"}
+    user = make_user(org_a).user
+    first, second = key_for(org_a, user, "first"), key_for(org_a, user, "second")
+    client = client_for(org_a)
+    assert call(client, first).status_code == 200
+
+    with RedisCommands() as redis_seen:
+        refused = call(client, first)
+
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    assert redis_seen.commands == ["EVALSHA"]
+    # The refused call did not spend the user's second request.
+    assert call(client, second).status_code == 200
+    assert call(client, second).status_code == 429
+
+
+def test_a_window_rolls_over_when_it_ends(org_a, make_user, client_for, settings):
+    """The counter expires with its window: the next request opens a new one and is served;
+    while it is open, Retry-After is the time left in it."""
+    import redis
+    from django.core.cache import cache
+    from django.db import connection
+
+    settings.API_RATES = {"credential": "2/minute,100/hour", "user": "1000/minute"}
+    user = make_user(org_a).user
+    key = key_for(org_a, user)
+    client = client_for(org_a)
+    assert [call(client, key).status_code for _ in range(3)] == [200, 200, 429]
+    with schema_context(org_a.schema_name):
+        from goldenthread.platform.accounts.models import ApiCredential
+
+        credential = ApiCredential.objects.filter(user=user).get()
+        minute = cache.make_key(
+            f"api-budget:{connection.schema_name}:credential:{credential.pk}:60"
+        )
+        hour = cache.make_key(
+            f"api-budget:{connection.schema_name}:credential:{credential.pk}:3600"
+        )
+    server = redis.Redis.from_url(django_settings.CACHES["default"]["LOCATION"])
+    assert int(server.get(minute)) == 3 and 3590 <= server.ttl(hour) <= 3600
+    server.pexpire(minute, 20_000)  # the minute's window has 20 s left
+    refused = call(client, key)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 20
+
+    server.delete(minute)  # what its expiry does when the window ends
+
+    assert [call(client, key).status_code for _ in range(3)] == [200, 200, 429]
+    assert int(server.get(hour)) == 7  # the hour's window went on counting throughout
+
+
+def test_without_redis_the_cache_api_still_counts_and_refuses(
+    org_a, make_user, client_for, settings
+):
+    """The bare development default (locmem): the same budgets, counted call by call."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+        }
+    }
+    settings.API_RATES = {"credential": "2/minute", "user": "1000/minute"}
+    key = key_for(org_a, make_user(org_a).user)
+    client = client_for(org_a)
+
+    statuses = [call(client, key).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
