@@ -2,32 +2,40 @@
 
     make bench                                               # N = 60 (the quick default)
     .venv/bin/python bench/estate_scale.py -n 400            # issue #16's P5 size
-    GT_BENCH_ORGANISATIONS=2000 make bench                   # the full estate (P9), ~1 hour
-    .venv/bin/python bench/estate_scale.py -n 2000 --skip-django-tenants --lock-check 3000
+    .venv/bin/python bench/estate_scale.py -n 2000 --skip-django-tenants --lock-check 3000 --keep
+    .venv/bin/python bench/estate_scale.py --reuse --skip-django-tenants --lock-check 3000
 
-In one run, against a throw-away database `<name>_estate` beside the one DATABASE_URL names
-(dropped at the end unless --keep), it provisions organisations one by one with
-`organisation_create` and, once at 10 organisations and once at N, measures:
+Against a throw-away database `<name>_estate` beside the one DATABASE_URL names (dropped at the
+end unless --keep; --reuse measures on the estate a --keep run left, without growing it, and
+keeps it), it provisions organisations one by one with `organisation_create` and measures once
+at 10 organisations on the way and once at N:
 
-- provisioning: each organisation's `organisation_create` time (median of the 6th to 15th
-  against the median of the last ten), and the catalogue reads of the template copy
-  (`copy_schema_statements`) beside the old scan of pg_class by schema name;
-- requests: the home page of one signed-in organisation, 4 threads on persistent
-  connections spread over 4 organisations against spread over every organisation, and the
-  catalogue-cache memory each backend holds afterwards (`pg_backend_memory_contexts`); the
-  same spread over every organisation again with a connection per request (CONN_MAX_AGE 0);
+- the template copy's catalogue reads (`copy_schema_statements`) beside the old scan of
+  pg_class by schema name, and one signed-in organisation's home page;
+- requests in interleaved rounds (bench/_estate_requests.py): 4 threads spread over 4
+  organisations, 4 spread over every organisation with DATABASE_SCHEMAS_PER_CONNECTION (a
+  connection retired after serving that many schemas), and 4 spread over every organisation
+  with no limit; each arm's threads keep their connections between rounds as a web server's
+  do, and the arms take turns, so load changes fall on all alike. The largest private memory
+  (RssAnon, from /proc) and catalogue cache of any backend each arm used;
 - migrations: no-op `goldenthread migrate` against django-tenants' `migrate_schemas`, and one
-  new migration (a nullable indexed column on the users table) across every organisation by
-  `goldenthread migrate` (pilot + replay, 4 connections) against `migrate_schemas --tenant`
-  (schema after schema). The new migrations are written to a temporary copy of the accounts
-  migration package (MIGRATION_MODULES), never to the source tree.
+  new migration (a nullable indexed column on the users table, written to a temporary copy of
+  the accounts migration package) by `goldenthread migrate` (pilot + replay, 4 connections)
+  against `migrate_schemas --tenant` (schema after schema);
+- at N only, provisioning alternately in this estate and in a second database of 10
+  organisations in the same cluster (`<name>_estate_small`), each from a process of its own
+  (bench/_provisioner.py), --provision-pairs of each: the ratio of the medians is the
+  "N-th against 10th" figure taken under the same conditions. Provisioning times while growing
+  are printed too, but they are minutes apart and carry the machine's load changes.
 
 --time-limit MINUTES stops growing once that long has passed since the start (at least 20
 organisations) and measures at the size reached, which every line of the report names; progress
 (count, time, median provisioning time of the last 25) is printed every 25 organisations.
 
---lock-check S adds S synthetic schemas (an empty django_migrations table each) at the end and
-reads every history as the migrate check does, reporting the most locks one batch held.
+--lock-check S brings the estate to S organisations with synthetic ones (a row and a schema
+holding only a copy of the template's migration history, so the check finds them up to date),
+runs the no-op `goldenthread migrate` on the server's own lock settings, reports the most locks
+one history batch holds, and removes them.
 """
 
 from __future__ import annotations
@@ -38,15 +46,19 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
+from _estate_requests import THREADS, Arm, Site, interleaved_rounds, single_organisation
+from _provisioner import Provisioner
+from _throwaway import throwaway_database, timed_organisation_create
+
 BENCH_SUFFIX = "_estate"
+SMALL_SUFFIX = "_small"  # beside the estate: BASELINE organisations, for provisioning
+SLUG_PREFIX = "estate-"
 BASELINE = 10
 DEFAULT_ORGANISATIONS = int(os.environ.get("GT_BENCH_ORGANISATIONS", "60"))
 MIGRATION_PACKAGE = "gt_bench_accounts_migrations"
-THREADS = 4
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -84,7 +96,34 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "the size reached (reported as such); 0 (default) grows to -n whatever it takes."
         ),
     )
-    parser.add_argument("--keep", action="store_true", help="Leave the database for inspection.")
+    parser.add_argument(
+        "--keep", action="store_true", help="Leave the databases for inspection or --reuse."
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help=(
+            "Measure at the size of the estate a --keep run left (no growing, no measurement "
+            "at 10); the database is kept."
+        ),
+    )
+    parser.add_argument("--rounds", type=int, default=6, help="Interleaved request rounds.")
+    parser.add_argument(
+        "--round-requests", type=int, default=200, help="Requests per arm and round."
+    )
+    parser.add_argument(
+        "--schemas-per-connection",
+        type=int,
+        default=None,
+        metavar="K",
+        help="DATABASE_SCHEMAS_PER_CONNECTION for the spread (default: the setting's).",
+    )
+    parser.add_argument(
+        "--provision-pairs",
+        type=int,
+        default=8,
+        help="Organisations provisioned in each estate, alternately, at the end.",
+    )
     # make bench passes the same arguments to every benchmark; ignore the others'.
     args, _unknown = parser.parse_known_args(argv)
     return args
@@ -137,7 +176,28 @@ class Migrations:
             "    ]\n"
         )
         self.leaf = name
+        # The template's up-to-date check reads the migration graph once per process; a
+        # release would be a new process.
+        from goldenthread.tenants.template_schema import tenant_migration_nodes
+
+        tenant_migration_nodes.cache_clear()
         return name
+
+    def skip_recorded(self) -> None:
+        """Number new migrations after those an earlier run of a reused estate recorded (their
+        files went with that run; their columns stay)."""
+        from django.db import connection
+
+        from goldenthread.tenants.template_schema import template_schema_name
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(DISTINCT name) FROM (SELECT app, name FROM public.django_migrations "
+                f"UNION ALL SELECT app, name FROM {template_schema_name()}.django_migrations) h "
+                "WHERE app = 'accounts' AND name LIKE %s",
+                ["9%_bench_probe"],
+            )
+            self.count = cursor.fetchone()[0]
 
     def cleanup(self) -> None:
         sys.path.remove(str(self.root))
@@ -148,17 +208,7 @@ class Migrations:
 
 
 def provision(index: int):
-    from goldenthread.tenants.services import organisation_create
-
-    started = time.perf_counter()
-    provisioned = organisation_create(
-        name=f"Estate Council {index}",
-        slug=f"estate-{index}",
-        type="district",
-        admin_email=f"admin@estate-{index}.example",
-        admin_name="Estate Administrator",
-    )
-    return provisioned, time.perf_counter() - started
+    return timed_organisation_create(slug=f"{SLUG_PREFIX}{index}", name=f"Estate Council {index}")
 
 
 def catalogue_reads() -> tuple[float, float]:
@@ -191,94 +241,39 @@ def catalogue_reads() -> tuple[float, float]:
 # --- requests -------------------------------------------------------------------------------
 
 
-class Site:
-    """A signed-in session cookie per organisation, for in-process requests to its host."""
+def requests_interleaved(size: int, report: Report, site: Site, args) -> None:
+    """Spread over 4 organisations against spread over every one (with the configured schema
+    limit per connection, and without one), in interleaved rounds; each backend's memory."""
+    from django.conf import settings
 
-    def __init__(self) -> None:
-        self.sessions: list[tuple[str, str]] = []  # (host, session cookie)
-
-    def sign_in(self, provisioned) -> None:
-        from django.conf import settings
-        from django.test import Client
-        from django_tenants.utils import schema_context
-
-        from goldenthread.tenants.services import organisation_host
-
-        host = organisation_host(provisioned.organisation.slug)
-        client = Client(HTTP_HOST=host)
-        with schema_context(provisioned.organisation.schema_name):
-            client.force_login(provisioned.administrator)
-        self.sessions.append((host, client.cookies[settings.SESSION_COOKIE_NAME].value))
-
-    def client(self, index: int):
-        from django.conf import settings
-        from django.test import Client
-
-        host, cookie = self.sessions[index]
-        client = Client(HTTP_HOST=host)
-        client.cookies[settings.SESSION_COOKIE_NAME] = cookie
-        return client
-
-
-def get(client) -> float:
-    started = time.perf_counter()
-    response = client.get("/")
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise SystemExit(f"GET / answered {response.status_code}, not 200")
-    return elapsed
-
-
-def single_organisation(site: Site, count: int = 60) -> float:
-    client = site.client(0)
-    get(client)
-    return statistics.median(get(client) for _ in range(count)) * 1000
-
-
-def spread(site: Site, organisations: int, requests: int, *, conn_max_age) -> tuple[float, float]:
-    """THREADS threads each sending requests/THREADS requests, organisation after
-    organisation among the first `organisations`. Returns (median ms, mean MiB of catalogue
-    cache per backend afterwards)."""
-    from django.db import connection, connections
-
-    connections.settings["default"]["CONN_MAX_AGE"] = conn_max_age
-    times: list[float] = []
-    cache_bytes: list[int] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def worker(offset: int) -> None:
-        clients: dict[int, object] = {}
-        mine = []
-        try:
-            for n in range(requests // THREADS):
-                index = (offset + n * THREADS) % organisations
-                client = clients.get(index) or clients.setdefault(index, site.client(index))
-                mine.append(get(client))
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT coalesce(sum(total_bytes), 0) FROM pg_backend_memory_contexts "
-                    "WHERE name IN ('CacheMemoryContext', 'CatCacheMemoryContext') "
-                    "OR parent = 'CacheMemoryContext'"
-                )
-                used = cursor.fetchone()[0]
-            with lock:
-                times.extend(mine)
-                cache_bytes.append(used)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    connections.settings["default"]["CONN_MAX_AGE"] = 60
-    if errors:
-        raise SystemExit(f"a request thread failed: {errors[0]!r}")
-    return statistics.median(times) * 1000, statistics.mean(cache_bytes) / 2**20
+    limit = args.schemas_per_connection
+    if limit is None:
+        limit = settings.DATABASE_SCHEMAS_PER_CONNECTION
+    over4 = Arm("over 4", site, min(4, size), limit)
+    over_all = Arm("over all", site, size, limit)
+    unlimited = Arm("over all, no limit", site, size, 0)
+    print(
+        f"  {args.rounds} rounds of {args.round_requests} requests per arm, {THREADS} threads "
+        f"each; DATABASE_SCHEMAS_PER_CONNECTION {limit}",
+        flush=True,
+    )
+    interleaved_rounds([over4, over_all, unlimited], args.rounds, args.round_requests)
+    report.add("spread over 4, median (ms)", size, over4.median_ms())
+    report.add(f"spread over all, limit {limit} schemas, median (ms)", size, over_all.median_ms())
+    report.add("spread over all, no limit, median (ms)", size, unlimited.median_ms())
+    for arm in (over4, over_all, unlimited):
+        report.add(
+            f"largest backend private memory, {arm.label} (MiB)", size, arm.largest_private_mib()
+        )
+        report.add(f"largest catalogue cache, {arm.label} (MiB)", size, arm.largest_cache_mib())
+    report.add(f"backends used, over all with limit {limit}", size, len(over_all.backends))
+    served = args.rounds * args.round_requests // THREADS
+    print(
+        f"  spread over all / over 4: {over_all.median_ms() / over4.median_ms():.2f}x with the "
+        f"limit, {unlimited.median_ms() / over4.median_ms():.2f}x without (each unlimited "
+        f"backend served up to {min(served, size)} organisations)",
+        flush=True,
+    )
 
 
 # --- migrations -----------------------------------------------------------------------------
@@ -304,7 +299,14 @@ def bring_all_up_to_date() -> None:
 
 
 def measure(
-    size: int, report: Report, site: Site, migrations: Migrations, *, slow: bool, sample: int = 0
+    size: int,
+    report: Report,
+    site: Site,
+    migrations: Migrations,
+    args: argparse.Namespace,
+    *,
+    slow: bool,
+    sample: int = 0,
 ):
     print(f"\n-- at {size} organisations", flush=True)
     new_ms, old_ms = catalogue_reads()
@@ -312,17 +314,7 @@ def measure(
     report.add("old pg_class scan by schema name (ms)", size, old_ms)
 
     report.add("one organisation's home page, median (ms)", size, single_organisation(site))
-    # Every organisation twice (cold, then warm), the same count over 4; one pass with a
-    # connection per request (every request is cold there anyway).
-    requests = max(2 * size, 200)
-    over4, cache4 = spread(site, 4, requests, conn_max_age=None)
-    overall, cache_all = spread(site, size, requests, conn_max_age=None)
-    per_request, _ = spread(site, size, max(size, 100), conn_max_age=0)
-    report.add("spread over 4, persistent connections, median (ms)", size, over4)
-    report.add("spread over all, persistent connections, median (ms)", size, overall)
-    report.add("spread over all, connection per request, median (ms)", size, per_request)
-    report.add("catalogue cache per backend, over 4 (MiB)", size, cache4)
-    report.add("catalogue cache per backend, over all (MiB)", size, cache_all)
+    requests_interleaved(size, report, site, args)
 
     bring_all_up_to_date()
     report.add("no-op goldenthread migrate (s)", size, timed_command("migrate"))
@@ -355,7 +347,7 @@ def sampled_migrate_schemas(site: Site, size: int, sample: int, *, shared: bool 
     from goldenthread.tenants.services import schema_name_for
 
     step = size / sample
-    schemas = [schema_name_for(f"estate-{int(n * step) + 1}") for n in range(sample)]
+    schemas = [schema_name_for(f"{SLUG_PREFIX}{int(n * step) + 1}") for n in range(sample)]
     public = timed_command("migrate_schemas", shared=True) if shared else 0.0
     each = [timed_command("migrate_schemas", tenant=True, schema_name=schema) for schema in schemas]
     estimate = public + statistics.mean(each) * size
@@ -368,42 +360,153 @@ def sampled_migrate_schemas(site: Site, size: int, sample: int, *, shared: bool 
 
 
 def lock_check(schemas: int) -> None:
-    """Synthetic: many schemas with a history table each; read them as the check does."""
+    """The no-op migrate check at `schemas` organisations under the server's own lock
+    settings: the estate's organisations plus synthetic ones (an organisation row whose schema
+    holds only a copy of the template's migration history, so the check finds it up to date).
+    The synthetic ones are removed afterwards."""
     from django.db import connection, transaction
 
+    from goldenthread.tenants.models import Organisation
     from goldenthread.tenants.template_schema import (
         HISTORY_BATCH,
         applied_migrations_by_schema,
+        template_schema_name,
     )
 
-    print(f"\n-- lock check: {schemas} synthetic schemas", flush=True)
-    names = [f"estate_lock_{n}" for n in range(schemas)]
-    for start in range(0, schemas, 100):
-        with transaction.atomic(), connection.cursor() as cursor:
-            for name in names[start : start + 100]:
-                cursor.execute(
-                    f"CREATE SCHEMA {name}; CREATE TABLE {name}.django_migrations "
-                    "(id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
-                    "app varchar(255), name varchar(255), applied timestamptz)"
+    organisations = Organisation.objects.exclude(schema_name="public").count()
+    extra = max(0, schemas - organisations)
+    names = [f"estate_lock_{n}" for n in range(extra)]
+    template = template_schema_name()
+    print(f"\n-- lock check: {organisations} organisations and {extra} synthetic ones", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_locks_per_transaction")
+        per_transaction = cursor.fetchone()[0]
+        cursor.execute("SHOW max_connections")
+        print(
+            f"  max_locks_per_transaction {per_transaction}, max_connections "
+            f"{cursor.fetchone()[0]}",
+            flush=True,
+        )
+    try:
+        for start in range(0, extra, 100):
+            with transaction.atomic(), connection.cursor() as cursor:
+                for name in names[start : start + 100]:
+                    cursor.execute(
+                        f"CREATE SCHEMA {name}; CREATE TABLE {name}.django_migrations "
+                        f"(LIKE {template}.django_migrations INCLUDING ALL); INSERT INTO "
+                        f"{name}.django_migrations SELECT * FROM {template}.django_migrations"
+                    )
+                Organisation.objects.bulk_create(
+                    Organisation(
+                        schema_name=name, name=name, slug=name.replace("_", "-"), type="district"
+                    )
+                    for name in names[start : start + 100]
                 )
-    cursor_sql = "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()"
-    most = 0
-    started = time.perf_counter()
-    for start in range(0, schemas, HISTORY_BATCH):
-        with transaction.atomic():
-            applied_migrations_by_schema(names[start : start + HISTORY_BATCH])
-            with connection.cursor() as cursor:
-                cursor.execute(cursor_sql)
-                most = max(most, cursor.fetchone()[0])
-    whole = time.perf_counter() - started
-    started = time.perf_counter()
-    histories = applied_migrations_by_schema(names)
+        every = list(
+            Organisation.objects.exclude(schema_name="public").values_list("schema_name", flat=True)
+        )
+        elapsed = timed_command("migrate")
+        print(
+            f"  no-op goldenthread migrate over {len(every)} organisations: {elapsed:.1f} s",
+            flush=True,
+        )
+        most = 0
+        for start in range(0, len(every), HISTORY_BATCH):
+            with transaction.atomic():
+                applied_migrations_by_schema(every[start : start + HISTORY_BATCH])
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()")
+                    most = max(most, cursor.fetchone()[0])
+        print(f"  at most {most} locks held at once (batches of {HISTORY_BATCH})", flush=True)
+    finally:
+        remove_synthetic_organisations()
+
+
+def remove_synthetic_organisations() -> None:
+    """The lock check's organisations, also those an interrupted run left."""
+    from django.db import connection, transaction
+
+    from goldenthread.tenants.models import Organisation
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'estate\\_lock\\_%'")
+        names = [row[0] for row in cursor.fetchall()]
+    Organisation.objects.filter(schema_name__startswith="estate_lock_")._raw_delete("default")
+    for start in range(0, len(names), 100):
+        with transaction.atomic(), connection.cursor() as cursor:
+            batch = names[start : start + 100]
+            cursor.execute("; ".join(f"DROP SCHEMA {name} CASCADE" for name in batch))
+
+
+# --- provisioning, in the large estate and in a small one, alternately ---------------------
+
+
+def provisioning_interleaved(
+    report: Report, size: int, next_index: int, args: argparse.Namespace
+) -> None:
+    """Provisioning in this estate against a database of BASELINE organisations in the same
+    cluster, alternately, each from a process of its own: the next organisation here against
+    the BASELINE-th there, then the next of each, `pairs` times."""
+    from django.db import connection
+
+    from goldenthread.platform.devtools.database import (
+        database_name,
+        drop_database,
+        ensure_database,
+        with_database_name,
+    )
+
+    large_url = os.environ["DATABASE_URL"]
+    small_url = with_database_name(large_url, f"{database_name(large_url)}{SMALL_SUFFIX}")
+    connection.close()
+    drop_database(small_url)
+    ensure_database(small_url)
     print(
-        f"  read {len(histories)} histories in {time.perf_counter() - started:.2f} s "
-        f"(batched in transactions: {whole:.2f} s); at most {most} locks held at once "
-        f"(batches of {HISTORY_BATCH})",
+        f"\n-- provisioning: {args.provision_pairs} pairs, here and in {database_name(small_url)}",
         flush=True,
     )
+    small = large = None
+    try:
+        small = Provisioner(small_url, "small estate")
+        large = Provisioner(large_url, "large estate")
+        for index in range(1, BASELINE):  # untimed; the first also warms the process up
+            small.provision(f"small-{index}")
+        pairs = args.provision_pairs
+        next_here = next_index
+        large.provision(f"{SLUG_PREFIX}{next_here}")  # warm-up
+        times: dict[str, list[float]] = {"small": [], "large": []}
+        for pair in range(pairs):
+            steps = [
+                ("small", small, f"small-{BASELINE + pair}"),
+                ("large", large, f"{SLUG_PREFIX}{next_here + 1 + pair}"),
+            ]
+            for label, process, slug in steps if pair % 2 == 0 else reversed(steps):
+                times[label].append(process.provision(slug))
+        small_ms = statistics.median(times["small"]) * 1000
+        large_ms = statistics.median(times["large"]) * 1000
+        print(
+            f"  small estate, organisations {BASELINE} to {BASELINE + pairs - 1}: "
+            + ", ".join(f"{t * 1000:.0f}" for t in times["small"])
+            + " ms",
+            flush=True,
+        )
+        print(
+            f"  this estate, organisations {next_here + 1} to {next_here + pairs}: "
+            + ", ".join(f"{t * 1000:.0f}" for t in times["large"])
+            + " ms",
+            flush=True,
+        )
+        report.add("provisioning, alternating, small estate (10th on), median (ms)", size, small_ms)
+        report.add("provisioning, alternating, this estate, median (ms)", size, large_ms)
+        print(f"  provisioning here / at {BASELINE}: {large_ms / small_ms:.2f}x", flush=True)
+    finally:
+        for process in (small, large):
+            if process is not None:
+                process.close()
+        if args.keep:
+            print(f"kept {database_name(small_url)}", flush=True)
+        else:
+            drop_database(small_url)
 
 
 def ratio_lines(report: Report, size: int) -> None:
@@ -414,15 +517,20 @@ def ratio_lines(report: Report, size: int) -> None:
             return "n/a"
 
     print(f"\n== ratios measured in this run ({size} against {BASELINE} organisations)")
-    for label in report.rows:
-        print(f"  {label}: {size}/{BASELINE} = {ratio(label, label, size, BASELINE)}")
+    for label, sizes in report.rows.items():
+        if {size, BASELINE} <= sizes.keys():
+            print(f"  {label}: {size}/{BASELINE} = {ratio(label, label, size, BASELINE)}")
+    over4 = "spread over 4, median (ms)"
+    for label in [row for row in report.rows if row.startswith("spread over all")]:
+        print(f"  at {size}: {label} / {over4}: {ratio(label, over4, size, size)}")
     print(
-        "  spread over all / over 4 (persistent): "
-        f"{ratio('spread over all, persistent connections, median (ms)', 'spread over 4, persistent connections, median (ms)', size, size)}"  # noqa: E501
-    )
-    print(
-        "  spread over all, connection per request / over 4 (persistent): "
-        f"{ratio('spread over all, connection per request, median (ms)', 'spread over 4, persistent connections, median (ms)', size, size)}"  # noqa: E501
+        f"  at {size}: provisioning, alternating, this estate / small estate: "
+        + ratio(
+            "provisioning, alternating, this estate, median (ms)",
+            "provisioning, alternating, small estate (10th on), median (ms)",
+            size,
+            size,
+        )
     )
     for at in (BASELINE, size):
         print(
@@ -433,60 +541,83 @@ def ratio_lines(report: Report, size: int) -> None:
         )
 
 
+def grow(args: argparse.Namespace, report: Report, site: Site, migrations: Migrations) -> int:
+    """Provision organisations one by one up to -n (or the time limit), measuring once at
+    BASELINE on the way; returns the size reached."""
+    run_started = time.perf_counter()
+    times: list[float] = []
+    target = max(args.organisations, BASELINE)
+    deadline = run_started + args.time_limit * 60 if args.time_limit else None
+    provision(0)  # warm-up, not counted
+    size = 0
+    for index in range(1, target + 1):
+        provisioned, elapsed = provision(index)
+        times.append(elapsed)
+        site.sign_in(provisioned.organisation, provisioned.administrator)
+        size = index
+        if index % max(1, min(25, target // 20)) == 0:
+            window = statistics.median(times[-25:]) * 1000
+            print(
+                f"  provisioned {index}/{target} at {time.strftime('%H:%M:%S')} "
+                f"({time.perf_counter() - run_started:.0f} s in; median of the last 25: "
+                f"{window:.0f} ms)",
+                flush=True,
+            )
+        if index == BASELINE:
+            measure(BASELINE, report, site, migrations, args, slow=True)
+        if deadline and index >= BASELINE + 10 and time.perf_counter() > deadline:
+            print(
+                f"  time limit ({args.time_limit:g} min) reached: stopping at {size} of "
+                f"{target} organisations; measuring at {size}",
+                flush=True,
+            )
+            break
+    # Around the 10th (6th-15th, so ten samples) against the last ten: taken minutes apart,
+    # so under whatever load each moment had (the alternating measurement below is fair).
+    around_tenth = statistics.median(times[5:15]) * 1000
+    last = statistics.median(times[-10:]) * 1000
+    report.rows["provisioning while growing, median of ten (ms)"] = {
+        BASELINE: around_tenth,
+        size: last,
+    }
+    print(f"  provisioning: around the 10th {around_tenth:.0f} ms, last ten {last:.0f} ms")
+    from django.db import connection
+
+    connection.close()  # this thread touched every schema while provisioning
+    return size
+
+
 def run(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
     migrations = Migrations()
     migrations.activate()
-    run_started = time.perf_counter()
     try:
         started = time.perf_counter()
         bring_all_up_to_date()
         print(f"public and template schemas migrated in {time.perf_counter() - started:.1f} s")
         report = Report()
         site = Site()
-        times: list[float] = []
-        target = max(args.organisations, BASELINE)
-        deadline = run_started + args.time_limit * 60 if args.time_limit else None
-        provision(0)  # warm-up, not counted
-        size = 0
-        for index in range(1, target + 1):
-            provisioned, elapsed = provision(index)
-            times.append(elapsed)
-            site.sign_in(provisioned)
-            size = index
-            if index % max(1, min(25, target // 20)) == 0:
-                window = statistics.median(times[-25:]) * 1000
-                print(
-                    f"  provisioned {index}/{target} at {time.strftime('%H:%M:%S')} "
-                    f"({time.perf_counter() - run_started:.0f} s in; median of the last 25: "
-                    f"{window:.0f} ms)",
-                    flush=True,
-                )
-            if index == BASELINE:
-                measure(BASELINE, report, site, migrations, slow=True)
-            if deadline and index >= BASELINE + 10 and time.perf_counter() > deadline:
-                print(
-                    f"  time limit ({args.time_limit:g} min) reached: stopping at {size} of "
-                    f"{target} organisations; measuring at {size}",
-                    flush=True,
-                )
-                break
-        # Around the 10th (6th-15th, so ten samples) against the last ten.
-        around_tenth = statistics.median(times[5:15]) * 1000
-        last = statistics.median(times[-10:]) * 1000
-        report.rows["provisioning, median of ten (ms)"] = {BASELINE: around_tenth, size: last}
-        print(f"  provisioning: around the 10th {around_tenth:.0f} ms, last ten {last:.0f} ms")
+        if args.reuse:
+            migrations.skip_recorded()
+            remove_synthetic_organisations()
+            last_index = site.sign_in_existing(SLUG_PREFIX)
+            size = len(site.sessions)
+            print(f"reusing the estate: {size} organisations signed in", flush=True)
+        else:
+            size = last_index = grow(args, report, site, migrations)
         if size > BASELINE:
             measure(
                 size,
                 report,
                 site,
                 migrations,
+                args,
                 slow=not args.skip_django_tenants,
                 sample=args.baseline_sample,
             )
+            provisioning_interleaved(report, size, last_index + 1, args)
         ratio_lines(report, size)
         if args.lock_check:
             lock_check(args.lock_check)
@@ -496,36 +627,8 @@ def run(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from goldenthread.platform.devtools.database import (
-        database_name,
-        drop_database,
-        ensure_database,
-        with_database_name,
-    )
-    from goldenthread.platform.devtools.services import available_services
-
-    with available_services():
-        configured = os.environ["DATABASE_URL"]
-        bench_name = f"{database_name(configured)}{BENCH_SUFFIX}"
-        bench_url = with_database_name(configured, bench_name)
-        drop_database(bench_url)  # left over from an interrupted run
-        ensure_database(bench_url)
-        print(f"benchmark database: {bench_name} (beside {database_name(configured)})")
-        os.environ["DATABASE_URL"] = bench_url
-        os.environ.setdefault(
-            "DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development"
-        )
-        try:
-            run(args)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if args.keep:
-                print(f"kept {bench_name}")
-            else:
-                drop_database(bench_url)
-                print(f"dropped {bench_name}")
+    with throwaway_database(BENCH_SUFFIX, keep=args.keep, reuse=args.reuse):
+        run(args)
     return 0
 
 

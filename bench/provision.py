@@ -23,10 +23,11 @@ and the ratio of the schema medians, checks the targets and drops the database.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
+
+from _throwaway import throwaway_database, timed_organisation_create
 
 BENCH_SUFFIX = "_bench"
 TARGET_SECONDS_PER_ORGANISATION = 1.0
@@ -43,19 +44,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def provision_one(index: int) -> float:
-    """The whole of provisioning: row, copied schema, domain, administrator (with a generated
-    password, so its hashing is included), audit."""
-    from goldenthread.tenants.services import organisation_create
-
-    started = time.perf_counter()
-    organisation_create(
-        name=f"Bench Provisioned {index}",
-        slug=f"bench-provisioned-{index}",
-        type="district",
-        admin_email=f"admin@bench-provisioned-{index}.example",
-        admin_name="Bench Administrator",
+    _, elapsed = timed_organisation_create(
+        slug=f"bench-provisioned-{index}", name=f"Bench Provisioned {index}"
     )
-    return time.perf_counter() - started
+    return elapsed
 
 
 def copy_one(index: int) -> float:
@@ -138,38 +130,8 @@ def run(count: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from goldenthread.platform.devtools.database import (
-        database_name,
-        drop_database,
-        ensure_database,
-        with_database_name,
-    )
-    from goldenthread.platform.devtools.services import available_services
-
-    with available_services():
-        configured = os.environ["DATABASE_URL"]
-        # Named after the configured database so that benchmarks of two checkouts sharing a
-        # server do not drop each other's; it can never be the configured database itself.
-        bench_name = f"{database_name(configured)}{BENCH_SUFFIX}"
-        bench_url = with_database_name(configured, bench_name)
-        drop_database(bench_url)  # left over from an interrupted run
-        ensure_database(bench_url)
-        print(f"benchmark database: {bench_name} (beside {database_name(configured)})")
-        os.environ["DATABASE_URL"] = bench_url
-        os.environ.setdefault(
-            "DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development"
-        )
-        try:
-            run(args.organisations)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if args.keep:
-                print(f"kept {bench_name}")
-            else:
-                drop_database(bench_url)
-                print(f"dropped {bench_name}")
+    with throwaway_database(BENCH_SUFFIX, keep=args.keep):
+        run(args.organisations)
     return 0
 
 

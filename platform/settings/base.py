@@ -139,10 +139,16 @@ CSRF_FAILURE_VIEW = "goldenthread.platform.core.csrf_failure.csrf_failure"
 
 def database_settings(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    config["ENGINE"] = "django_tenants.postgresql_backend"
+    # django-tenants' backend, counting the schemas each connection serves (tenants/database).
+    config["ENGINE"] = "goldenthread.tenants.database"
     # A pooler in front (pgbouncer) must be in session mode: the schema is a session setting.
     return {"default": checked_pool_mode(config)}
 
+
+# A connection is closed after the request in which it has served this many organisation
+# schemas, bounding each PostgreSQL backend's catalogue cache (tenants/connection_lifetime.py,
+# infra/README.md "PostgreSQL for a large estate"); 0 = no limit.
+DATABASE_SCHEMAS_PER_CONNECTION = ENV.database_schemas_per_connection
 
 # Environment modules call database_settings() once they know the URL (development and
 # test may start an embedded PostgreSQL first; production insists on DATABASE_URL).

@@ -27,7 +27,7 @@ SAFE = {
 
 def variables_read_by_settings() -> set[str]:
     source = ENVIRONMENT_MODULE.read_text()
-    return set(re.findall(r'(?:os\.environ\.get|_flag)\(\s*"([A-Z0-9_]+)"', source))
+    return set(re.findall(r'(?:os\.environ\.get|_flag|_number)\(\s*"([A-Z0-9_]+)"', source))
 
 
 def import_production_settings(
