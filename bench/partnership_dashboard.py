@@ -1,11 +1,12 @@
 """Benchmark: the partnership dashboard over GraphQL against a raw SQL fetch of the same rows.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gt_<you> \
-        .venv/bin/python bench/partnership_dashboard.py [--repeat 15] [--recreate]
+        .venv/bin/python bench/partnership_dashboard.py [--repeat 15] [--recreate] [--database NAME]
 
-It never touches the database DATABASE_URL names: it creates (once) `gt_bench_partnerships` on
-the same server, migrates it, and provisions 12 organisations (a county, eight districts, the
-police, fire and health). They form one partnership with 35 shared indicators and one active
+It never touches the database DATABASE_URL names: it creates (once) `gt_bench_partnerships`
+(or `--database`, so that two people measuring at once do not share one) on the same server,
+migrates it, and provisions 12 organisations (a county, eight districts, the police, fire and
+health). They form one partnership with 35 shared indicators and one active
 agreement, signed by every party through the real services. The store then holds 12 members
 × 35 indicators × 8 quarters of published values, written through `publish_value` (the
 publication pipeline's one writer) on the first run and reused afterwards.
@@ -42,27 +43,28 @@ SLUG_PREFIX = "bench-pt"
 PARTNERSHIP = "Benchmark county-wide partnership"
 
 
-def bench_database_url(source_url: str) -> str:
+def bench_database_url(source_url: str, name: str = BENCH_DATABASE) -> str:
     parts = urlsplit(source_url)
     if parts.scheme not in {"postgres", "postgresql"}:
         raise SystemExit(f"DATABASE_URL must be a PostgreSQL URL, not {parts.scheme}://")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"--database must be letters, digits and underscores, not {name!r}")
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def ensure_database(url: str, *, recreate: bool) -> None:
     import psycopg
 
+    name = urlsplit(url).path.lstrip("/")
     admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
-        ).fetchone()
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and recreate:
-            admin.execute(f'DROP DATABASE "{BENCH_DATABASE}" WITH (FORCE)')
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             exists = None
         if not exists:
-            admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-            print(f"created database {BENCH_DATABASE}")
+            admin.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
 
 
 def setup(bench_url: str) -> None:
@@ -345,11 +347,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--recreate", action="store_true")
+    parser.add_argument("--database", default=BENCH_DATABASE, help="its own database's name")
     options = parser.parse_args()
     source = os.environ.get("DATABASE_URL")
     if not source:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL server (its database is not touched).")
-    url = bench_database_url(source)
+    url = bench_database_url(source, options.database)
     ensure_database(url, recreate=options.recreate)
     setup(url)
     orgs = organisations()
