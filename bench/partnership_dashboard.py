@@ -11,10 +11,12 @@ agreement, signed by every party through the real services. The store then holds
 × 35 indicators × 8 quarters of published values, written through `publish_value` (the
 publication pipeline's one writer) on the first run and reused afterwards.
 
-Measured, each `--repeat` times after one warm-up:
+Measured, each `--repeat` times after one warm-up, interleaved (one of each in turn):
 * the dashboard GraphQL query (every indicator, 8 quarters, the partnership figure with
   status and trends, every member's contribution with provenance) posted to /graphql/ on the
-  county's host through the whole Django stack, with the number of SQL queries it ran;
+  county's host through the whole Django stack, with the number of SQL queries it ran and the
+  CPU time this process spent on it (steadier than wall time on a shared machine);
+* `partnership_dashboard` alone (the figures the GraphQL query serialises, built in Python);
 * one raw SQL statement fetching the same published rows (current values under the county's
   agreement grants, those indicators, periods and members).
 Prints medians and the ratio.
@@ -232,6 +234,16 @@ def fill_store(partnership, orgs) -> None:
     print(f"published {source} values in {time.perf_counter() - started:.1f} s")
 
 
+def analyse() -> None:
+    """Fresh planner statistics for the store, as autovacuum would have after the fill (without
+    them PostgreSQL guesses one row per table and plans both the dashboard's query and the raw
+    fetch badly)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE publication_publishedvalue, publication_publicationgrant")
+
+
 DASHBOARD = """
 query Dashboard($id: ID!, $asOf: Date!) {
   partnership(id: $id) {
@@ -276,7 +288,7 @@ def measure(partnership, orgs, repeat: int) -> dict:
     from django_tenants.utils import schema_context
 
     from goldenthread.partnerships.selectors import readable_bases
-    from goldenthread.partnerships.selectors.dashboard import window_for
+    from goldenthread.partnerships.selectors.dashboard import partnership_dashboard, window_for
     from goldenthread.platform.core.periods import previous_period, same_period_last_year
 
     county = orgs[0]
@@ -287,15 +299,31 @@ def measure(partnership, orgs, repeat: int) -> dict:
         {"query": DASHBOARD, "variables": {"id": str(partnership.pk), "asOf": AS_OF.isoformat()}}
     )
 
+    cpu_times: list[float] = []
+
     def graphql() -> tuple[float, int, dict]:
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = client.post("/graphql/", data=body, content_type="application/json")
             elapsed = time.perf_counter() - started
+            cpu_times.append(time.process_time() - cpu)
         data = response.json()
         if response.status_code != 200 or "errors" in data:
             raise SystemExit(f"GraphQL failed: {response.status_code} {str(data)[:500]}")
         return elapsed, len(queries), data
+
+    def dashboard() -> float:
+        connection.set_schema_to_public()
+        started = time.perf_counter()
+        partnership_dashboard(
+            partnership=partnership,
+            reader=county,
+            reader_user=f"bench@{county.slug}.example",
+            interface="graphql",
+            periods=8,
+            as_of=AS_OF,
+        )
+        return time.perf_counter() - started
 
     indicators = list(partnership.indicators.all())
     codes = [i.code for i in indicators]
@@ -314,14 +342,17 @@ def measure(partnership, orgs, repeat: int) -> dict:
         return time.perf_counter() - started, len(rows)
 
     graphql()
+    dashboard()
     raw()
-    graphql_times, counts, raw_times = [], set(), []
+    cpu_times.clear()
+    graphql_times, counts, raw_times, dashboard_times = [], set(), [], []
     rows = 0
     data = {}
     for _ in range(repeat):
         elapsed, count, data = graphql()
         graphql_times.append(elapsed)
         counts.add(count)
+        dashboard_times.append(dashboard())
         connection.set_schema_to_public()
         elapsed, rows = raw()
         raw_times.append(elapsed)
@@ -334,6 +365,8 @@ def measure(partnership, orgs, repeat: int) -> dict:
     return {
         "graphql_median_ms": statistics.median(graphql_times) * 1000,
         "graphql_p95_ms": sorted(graphql_times)[int(len(graphql_times) * 0.95) - 1] * 1000,
+        "graphql_cpu_median_ms": statistics.median(cpu_times) * 1000,
+        "dashboard_median_ms": statistics.median(dashboard_times) * 1000,
         "raw_median_ms": statistics.median(raw_times) * 1000,
         "queries": sorted(counts),
         "rows": rows,
@@ -344,6 +377,7 @@ def measure(partnership, orgs, repeat: int) -> dict:
 
 
 def main() -> None:
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--recreate", action="store_true")
@@ -358,6 +392,7 @@ def main() -> None:
     orgs = organisations()
     partnership = partnership_with_agreement(orgs)
     fill_store(partnership, orgs)
+    analyse()
     result = measure(partnership, orgs, options.repeat)
     print(
         f"{MEMBERS} members × {INDICATORS} indicators × {len(QUARTERS)} quarters: "
@@ -368,8 +403,13 @@ def main() -> None:
         f"GraphQL dashboard: median {result['graphql_median_ms']:.0f} ms "
         f"(p95 {result['graphql_p95_ms']:.0f} ms), SQL queries per request {result['queries']}"
     )
+    print(
+        f"  of which CPU in this process: median {result['graphql_cpu_median_ms']:.0f} ms; "
+        f"partnership_dashboard alone: median {result['dashboard_median_ms']:.0f} ms"
+    )
     print(f"raw SQL fetch of the same rows: median {result['raw_median_ms']:.1f} ms")
-    print(f"ratio: {result['graphql_median_ms'] / result['raw_median_ms']:.0f}×")
+    print(f"ratio: {result['graphql_median_ms'] / result['raw_median_ms']:.1f}×")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

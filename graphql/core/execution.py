@@ -7,12 +7,15 @@ resolver. graphql-core builds a `GraphQLResolveInfo`, collects the (absent) argu
 the middleware chain and walks `complete_value` for each of them; that is most of the time it
 spends. So:
 
-* **Plain leaves are read directly.** A field with no arguments, graphene's default resolver
-  and a scalar type is read the way that resolver reads it (`dict.get`, else `getattr`, with
-  the field's default) and serialised with the scalar's own `serialize`. Anything unusual
-  (null where the type forbids it, an exception as the value, a value that does not
-  serialise) goes through the ordinary path, which raises the ordinary error at the ordinary
-  path. Which fields qualify is worked out once per (type, selection) in a request.
+* **Plain fields are read directly.** A field with no arguments, graphene's default resolver
+  and a scalar or object type (one with no `is_type_of` check) is read the way that resolver
+  reads it (`dict.get`, else `getattr`, with the field's default); a scalar is serialised
+  with its own `serialize`, an object's selection executed as `complete_object_value` would.
+  Anything unusual (null where the type forbids it, an exception raised or given as the
+  value, a value that does not serialise) goes through the ordinary path, which raises the
+  ordinary error at the ordinary path; an error inside an object is located and propagated
+  as `execute_field` does. Which fields qualify is worked out once per (type, selection) in a
+  request.
 * **Root-only middleware runs on root fields only.** A middleware that declares
   `root_fields_only = True` (licensing's `ModuleMiddleware`) is not wrapped around the other
   fields it would wave through. A middleware without the flag still sees every field, and
@@ -29,6 +32,7 @@ from functools import partial
 from typing import Any
 
 from graphene.types.resolver import attr_resolver, dict_or_attr_resolver, dict_resolver
+from graphql.error import located_error
 from graphql.execution.execute import get_field_def
 from graphql.pyutils import Path
 
@@ -41,13 +45,15 @@ from graphql import (
 )
 
 _DEFAULT_RESOLVERS = (dict_or_attr_resolver, attr_resolver, dict_resolver)
+_ORDINARY = object()  # a value read directly raised: take the ordinary path
 
-# A plan entry: (response name, field nodes, leaf) where leaf is None for the ordinary path,
-# else (attribute name, default value, serialize, nullable).
+# A plan entry: (response name, field nodes, how) where how is None for the ordinary path,
+# else (attribute name, default value, nullable, serialize for a scalar or None, object type
+# for an object or None).
 _Plan = list[tuple[str, list, tuple | None]]
 
 
-def _plain_leaf(field_def) -> tuple | None:
+def _direct_read(field_def) -> tuple | None:
     """How to read a field directly, or None when it needs the ordinary path."""
     if field_def is None or field_def.args:
         return None
@@ -63,11 +69,14 @@ def _plain_leaf(field_def) -> tuple | None:
     nullable = not isinstance(field_type, GraphQLNonNull)
     if not nullable:
         field_type = field_type.of_type
-    # Enums are left to graphql-core: graphene serialises them by name, not value.
-    if not isinstance(field_type, GraphQLScalarType):
-        return None
     attname, default = resolve.args
-    return (attname, default, field_type.serialize, nullable)
+    if isinstance(field_type, GraphQLScalarType):
+        return (attname, default, nullable, field_type.serialize, None)
+    # An object type that needs no check of what it is given; lists, interfaces, unions and
+    # enums (graphene serialises those by name) are left to graphql-core.
+    if isinstance(field_type, GraphQLObjectType) and field_type.is_type_of is None:
+        return (attname, default, nullable, None, field_type)
+    return None
 
 
 class SynchronousExecutionContext(ExecutionContext):
@@ -116,7 +125,7 @@ class SynchronousExecutionContext(ExecutionContext):
             (
                 name,
                 nodes,
-                _plain_leaf(get_field_def(self.schema, parent_type, nodes[0]))
+                _direct_read(get_field_def(self.schema, parent_type, nodes[0]))
                 if shortcut
                 else None,
             )
@@ -134,18 +143,23 @@ class SynchronousExecutionContext(ExecutionContext):
     ) -> dict[str, Any]:
         results: dict[str, Any] = {}
         is_dict = isinstance(source_value, dict)
-        for name, nodes, leaf in self._plan(parent_type, fields):
-            if leaf is not None:
-                attname, default, serialize, nullable = leaf
-                if is_dict:
-                    value = source_value.get(attname, default)
-                else:
-                    value = getattr(source_value, attname, default)
+        for name, nodes, direct in self._plan(parent_type, fields):
+            if direct is not None:
+                attname, default, nullable, serialize, object_type = direct
+                try:
+                    if is_dict:
+                        value = source_value.get(attname, default)
+                    else:
+                        value = getattr(source_value, attname, default)
+                except Exception:
+                    value = _ORDINARY  # the ordinary path reports it
                 if value is None or value is Undefined:
                     if nullable:
                         results[name] = None
                         continue
-                elif not isinstance(value, Exception):
+                elif value is _ORDINARY or isinstance(value, Exception):
+                    pass
+                elif serialize is not None:
                     try:
                         serialized = serialize(value)
                     except Exception:
@@ -153,12 +167,29 @@ class SynchronousExecutionContext(ExecutionContext):
                     if serialized is not None and serialized is not Undefined:
                         results[name] = serialized
                         continue
+                else:
+                    results[name] = self._object(parent_type, object_type, value, nodes, path, name)
+                    continue
             result = self.execute_field(
                 parent_type, source_value, nodes, Path(path, name, parent_type.name)
             )
             if result is not Undefined:
                 results[name] = result
         return results
+
+    def _object(self, parent_type, object_type, value, nodes, path, name):
+        """An object field's value completed as `complete_object_value` would, with its
+        errors located and propagated (or nulled) as `execute_field` would."""
+        field_path = Path(path, name, parent_type.name)
+        try:
+            return self.execute_fields(
+                object_type, value, field_path, self.collect_subfields(object_type, nodes)
+            )
+        except Exception as raw_error:
+            field_type = get_field_def(self.schema, parent_type, nodes[0]).type
+            error = located_error(raw_error, nodes, field_path.as_list())
+            self.handle_field_error(error, field_type, field_path)
+            return None
 
     def execute_field(self, parent_type, source, field_nodes, path):
         self._parent_is_root = parent_type in self._root_types
