@@ -99,7 +99,7 @@ class SynchronousExecutionContext(ExecutionContext):
             )
             if root is not None
         }
-        self._plans: dict[tuple[GraphQLObjectType, int], tuple[dict, _Plan]] = {}
+        self._plans: dict[int, tuple[dict, GraphQLObjectType, _Plan]] = {}
 
     @property
     def middleware_manager(self):
@@ -114,12 +114,12 @@ class SynchronousExecutionContext(ExecutionContext):
         self._middleware = manager
 
     def _plan(self, parent_type: GraphQLObjectType, fields: dict) -> _Plan:
-        # `fields` is the executor's cached selection for this type (one dict per request and
-        # selection), kept in the entry so that its id cannot be reused for another.
-        key = (parent_type, id(fields))
+        # `fields` is the executor's cached selection for this type (one dict per request,
+        # type and selection), kept in the entry so that its id cannot be reused for another.
+        key = id(fields)
         entry = self._plans.get(key)
-        if entry is not None and entry[0] is fields:
-            return entry[1]
+        if entry is not None and entry[0] is fields and entry[1] is parent_type:
+            return entry[2]
         shortcut = self._root_only_middleware and parent_type not in self._root_types
         plan = [
             (
@@ -131,7 +131,7 @@ class SynchronousExecutionContext(ExecutionContext):
             )
             for name, nodes in fields.items()
         ]
-        self._plans[key] = (fields, plan)
+        self._plans[key] = (fields, parent_type, plan)
         return plan
 
     def execute_fields(
