@@ -376,12 +376,30 @@ def measure(partnership, orgs, repeat: int) -> dict:
     }
 
 
+def freeze_as_a_worker_does(skip: bool) -> str:
+    """Do what a gunicorn worker does once it has loaded the application (`gunicorn_conf`),
+    so that the figures are those of a worker; code before it had no such step."""
+    try:
+        from goldenthread.platform.gunicorn_conf import freeze_loaded_objects
+    except ImportError:
+        return "not frozen (this code has no freeze_loaded_objects)"
+    if skip:
+        return "not frozen (--no-freeze)"
+    freeze_loaded_objects()
+    return "loaded objects frozen, as in a gunicorn worker"
+
+
 def main() -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--recreate", action="store_true")
     parser.add_argument("--database", default=BENCH_DATABASE, help="its own database's name")
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave the loaded objects in the collector's reach (gunicorn workers freeze them)",
+    )
     options = parser.parse_args()
     source = os.environ.get("DATABASE_URL")
     if not source:
@@ -393,6 +411,7 @@ def main() -> None:
     partnership = partnership_with_agreement(orgs)
     fill_store(partnership, orgs)
     analyse()
+    print(f"collector: {freeze_as_a_worker_does(options.no_freeze)}")
     result = measure(partnership, orgs, options.repeat)
     print(
         f"{MEMBERS} members × {INDICATORS} indicators × {len(QUARTERS)} quarters: "
