@@ -91,9 +91,10 @@ _ROW_COLUMNS = (
 
 @dataclass(slots=True, eq=False)
 class PublishedRow:
-    """One published value (a revision) as the dashboard reads it, with the reader's bases
-    on it (`reader_bases`, by id) and the fields they let it see (`fields`). Its attributes
-    are named as `PublishedValue`'s, so pages, REST and GraphQL read it in the same way."""
+    """One published value (a revision) as the dashboard reads it, with the reader's bases it
+    is visible through (`reader_bases`, in id order) and the fields they let the reader see
+    (`fields`). Its attributes are named as `PublishedValue`'s, so pages, REST, templates and
+    GraphQL read it as they read the model."""
 
     id: int
     organisation_id: int
@@ -198,6 +199,8 @@ class PeriodFigure:
     target: Decimal | None
     status: StatusResult
     contributions: list[MemberContribution]
+    # The figures the trends compare with. One outside the window shown carries its
+    # aggregate, target and status but no contributions (only its value is read).
     previous: PeriodFigure | None = None
     short_trend: Trend = Trend.NOT_COMPARABLE
     last_year: PeriodFigure | None = None
@@ -446,7 +449,14 @@ def partnership_dashboard(
     for indicator in indicators:
         assessor = _Assessor(indicator)
         figures: dict[Period, PeriodFigure] = {}
+        window = set(windows[indicator.pk])
         for period in sorted(needed[indicator.pk]):
+            if period not in window:
+                # Read only for its value, by the trends of the periods shown.
+                figures[period] = _comparison_figure(
+                    indicator, assessor, period, expected, current, targets, cascaded
+                )
+                continue
             figures[period] = _figure(
                 indicator,
                 assessor,
@@ -550,11 +560,7 @@ def _figure(
         contributions=arrived,
         factor=indicator.factor,
     )
-    target = targets.get((indicator_id, code))
-    if target is None and indicator.aggregation == Aggregation.SUM and expected:
-        shares = [cascaded.get((indicator_id, code, org_id)) for org_id in expected]
-        if all(share is not None for share in shares):
-            target = sum(shares, Decimal(0))
+    target = _partnership_target(indicator, code, expected, targets, cascaded)
     return PeriodFigure(
         indicator=indicator,
         period=period,
@@ -563,6 +569,53 @@ def _figure(
         status=assessor(result.value, target, result.state),
         contributions=contributions,
     )
+
+
+def _comparison_figure(
+    indicator, assessor: _Assessor, period: Period, expected, current, targets, cascaded
+) -> PeriodFigure:
+    """The figure of a period outside the window, which the trends compare with: the same
+    aggregate as `_figure` (which gives `aggregate` only what was published, and the rules
+    look only at the expected members), without each member's contribution."""
+    code = period.code
+    arrived = []
+    for organisation_id in expected:
+        published = current.get((indicator.code, code, organisation_id))
+        if published is not None:
+            arrived.append(
+                Contribution(
+                    member=organisation_id,
+                    value=published.value,
+                    numerator=published.numerator,
+                    denominator=published.denominator,
+                    value_state=published.value_state,
+                )
+            )
+    result = aggregate(
+        rule=indicator.aggregation,
+        expected=expected,
+        contributions=arrived,
+        factor=indicator.factor,
+    )
+    target = _partnership_target(indicator, code, expected, targets, cascaded)
+    return PeriodFigure(
+        indicator=indicator,
+        period=period,
+        aggregate=result,
+        target=target,
+        status=assessor(result.value, target, result.state),
+        contributions=[],
+    )
+
+
+def _partnership_target(indicator, code: str, expected, targets, cascaded) -> Decimal | None:
+    """The partnership's target, else (for a sum) the members' cascaded shares added up."""
+    target = targets.get((indicator.pk, code))
+    if target is None and indicator.aggregation == Aggregation.SUM and expected:
+        shares = [cascaded.get((indicator.pk, code, org_id)) for org_id in expected]
+        if all(share is not None for share in shares):
+            target = sum(shares, Decimal(0))
+    return target
 
 
 def _log_reads(reader, reader_user, rows, basis_by_id, interface) -> None:
