@@ -174,8 +174,10 @@ def _stable(answer, scenario, version) -> str:
     for old in sorted(replacements, key=len, reverse=True):
         text = text.replace(old, replacements[old])
     for label, pk in (("<version>", scenario.version.pk), ("<version 2>", version.pk)):
-        text = re.sub(rf'("agreement_?[vV]ersion_?[iI]d": )"?{pk}"?', rf'\1"{label}"', text)
+        version_id = rf'("agreement_?[vV]ersion_?[iI]d": )"?{pk}(?![0-9])"?'
+        text = re.sub(version_id, rf'\1"{label}"', text)
     text = re.sub(r'"\d{4}-\d\d-\d\dT[0-9:.]+(\+00:00|Z)"', '"<time>"', text)
+    text = re.sub(rf'"id": {scenario.partnership.pk}(?=[,\n])', '"id": "<partnership id>"', text)
     return text
 
 
