@@ -1,19 +1,22 @@
 """Benchmark: the partnership dashboard over GraphQL against a raw SQL fetch of the same rows.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gt_<you> \
-        .venv/bin/python bench/partnership_dashboard.py [--repeat 15] [--recreate]
+        .venv/bin/python bench/partnership_dashboard.py [--repeat 15] [--recreate] [--database NAME]
 
-It never touches the database DATABASE_URL names: it creates (once) `gt_bench_partnerships` on
-the same server, migrates it, and provisions 12 organisations (a county, eight districts, the
-police, fire and health). They form one partnership with 35 shared indicators and one active
+It never touches the database DATABASE_URL names: it creates (once) `gt_bench_partnerships`
+(or `--database`, so that two people measuring at once do not share one) on the same server,
+migrates it, and provisions 12 organisations (a county, eight districts, the police, fire and
+health). They form one partnership with 35 shared indicators and one active
 agreement, signed by every party through the real services. The store then holds 12 members
 × 35 indicators × 8 quarters of published values, written through `publish_value` (the
 publication pipeline's one writer) on the first run and reused afterwards.
 
-Measured, each `--repeat` times after one warm-up:
+Measured, each `--repeat` times after one warm-up, interleaved (one of each in turn):
 * the dashboard GraphQL query (every indicator, 8 quarters, the partnership figure with
   status and trends, every member's contribution with provenance) posted to /graphql/ on the
-  county's host through the whole Django stack, with the number of SQL queries it ran;
+  county's host through the whole Django stack, with the number of SQL queries it ran and the
+  CPU time this process spent on it (steadier than wall time on a shared machine);
+* `partnership_dashboard` alone (the figures the GraphQL query serialises, built in Python);
 * one raw SQL statement fetching the same published rows (current values under the county's
   agreement grants, those indicators, periods and members).
 Prints medians and the ratio.
@@ -42,27 +45,28 @@ SLUG_PREFIX = "bench-pt"
 PARTNERSHIP = "Benchmark county-wide partnership"
 
 
-def bench_database_url(source_url: str) -> str:
+def bench_database_url(source_url: str, name: str = BENCH_DATABASE) -> str:
     parts = urlsplit(source_url)
     if parts.scheme not in {"postgres", "postgresql"}:
         raise SystemExit(f"DATABASE_URL must be a PostgreSQL URL, not {parts.scheme}://")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"--database must be letters, digits and underscores, not {name!r}")
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def ensure_database(url: str, *, recreate: bool) -> None:
     import psycopg
 
+    name = urlsplit(url).path.lstrip("/")
     admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
-        ).fetchone()
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and recreate:
-            admin.execute(f'DROP DATABASE "{BENCH_DATABASE}" WITH (FORCE)')
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             exists = None
         if not exists:
-            admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-            print(f"created database {BENCH_DATABASE}")
+            admin.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
 
 
 def setup(bench_url: str) -> None:
@@ -230,6 +234,16 @@ def fill_store(partnership, orgs) -> None:
     print(f"published {source} values in {time.perf_counter() - started:.1f} s")
 
 
+def analyse() -> None:
+    """Fresh planner statistics for the store, as autovacuum would have after the fill (without
+    them PostgreSQL guesses one row per table and plans both the dashboard's query and the raw
+    fetch badly)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE publication_publishedvalue, publication_publicationgrant")
+
+
 DASHBOARD = """
 query Dashboard($id: ID!, $asOf: Date!) {
   partnership(id: $id) {
@@ -274,7 +288,7 @@ def measure(partnership, orgs, repeat: int) -> dict:
     from django_tenants.utils import schema_context
 
     from goldenthread.partnerships.selectors import readable_bases
-    from goldenthread.partnerships.selectors.dashboard import window_for
+    from goldenthread.partnerships.selectors.dashboard import partnership_dashboard, window_for
     from goldenthread.platform.core.periods import previous_period, same_period_last_year
 
     county = orgs[0]
@@ -285,15 +299,31 @@ def measure(partnership, orgs, repeat: int) -> dict:
         {"query": DASHBOARD, "variables": {"id": str(partnership.pk), "asOf": AS_OF.isoformat()}}
     )
 
+    cpu_times: list[float] = []
+
     def graphql() -> tuple[float, int, dict]:
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = client.post("/graphql/", data=body, content_type="application/json")
             elapsed = time.perf_counter() - started
+            cpu_times.append(time.process_time() - cpu)
         data = response.json()
         if response.status_code != 200 or "errors" in data:
             raise SystemExit(f"GraphQL failed: {response.status_code} {str(data)[:500]}")
         return elapsed, len(queries), data
+
+    def dashboard() -> float:
+        connection.set_schema_to_public()
+        started = time.perf_counter()
+        partnership_dashboard(
+            partnership=partnership,
+            reader=county,
+            reader_user=f"bench@{county.slug}.example",
+            interface="graphql",
+            periods=8,
+            as_of=AS_OF,
+        )
+        return time.perf_counter() - started
 
     indicators = list(partnership.indicators.all())
     codes = [i.code for i in indicators]
@@ -312,14 +342,17 @@ def measure(partnership, orgs, repeat: int) -> dict:
         return time.perf_counter() - started, len(rows)
 
     graphql()
+    dashboard()
     raw()
-    graphql_times, counts, raw_times = [], set(), []
+    cpu_times.clear()
+    graphql_times, counts, raw_times, dashboard_times = [], set(), [], []
     rows = 0
     data = {}
     for _ in range(repeat):
         elapsed, count, data = graphql()
         graphql_times.append(elapsed)
         counts.add(count)
+        dashboard_times.append(dashboard())
         connection.set_schema_to_public()
         elapsed, rows = raw()
         raw_times.append(elapsed)
@@ -332,6 +365,8 @@ def measure(partnership, orgs, repeat: int) -> dict:
     return {
         "graphql_median_ms": statistics.median(graphql_times) * 1000,
         "graphql_p95_ms": sorted(graphql_times)[int(len(graphql_times) * 0.95) - 1] * 1000,
+        "graphql_cpu_median_ms": statistics.median(cpu_times) * 1000,
+        "dashboard_median_ms": statistics.median(dashboard_times) * 1000,
         "raw_median_ms": statistics.median(raw_times) * 1000,
         "queries": sorted(counts),
         "rows": rows,
@@ -341,20 +376,42 @@ def measure(partnership, orgs, repeat: int) -> dict:
     }
 
 
+def freeze_as_a_worker_does(skip: bool) -> str:
+    """Do what a gunicorn worker does once it has loaded the application (`gunicorn_conf`),
+    so that the figures are those of a worker; code before it had no such step."""
+    try:
+        from goldenthread.platform.gunicorn_conf import freeze_loaded_objects
+    except ImportError:
+        return "not frozen (this code has no freeze_loaded_objects)"
+    if skip:
+        return "not frozen (--no-freeze)"
+    freeze_loaded_objects()
+    return "loaded objects frozen, as in a gunicorn worker"
+
+
 def main() -> None:
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--recreate", action="store_true")
+    parser.add_argument("--database", default=BENCH_DATABASE, help="its own database's name")
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave the loaded objects in the collector's reach (gunicorn workers freeze them)",
+    )
     options = parser.parse_args()
     source = os.environ.get("DATABASE_URL")
     if not source:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL server (its database is not touched).")
-    url = bench_database_url(source)
+    url = bench_database_url(source, options.database)
     ensure_database(url, recreate=options.recreate)
     setup(url)
     orgs = organisations()
     partnership = partnership_with_agreement(orgs)
     fill_store(partnership, orgs)
+    analyse()
+    print(f"collector: {freeze_as_a_worker_does(options.no_freeze)}")
     result = measure(partnership, orgs, options.repeat)
     print(
         f"{MEMBERS} members × {INDICATORS} indicators × {len(QUARTERS)} quarters: "
@@ -365,8 +422,13 @@ def main() -> None:
         f"GraphQL dashboard: median {result['graphql_median_ms']:.0f} ms "
         f"(p95 {result['graphql_p95_ms']:.0f} ms), SQL queries per request {result['queries']}"
     )
+    print(
+        f"  of which CPU in this process: median {result['graphql_cpu_median_ms']:.0f} ms; "
+        f"partnership_dashboard alone: median {result['dashboard_median_ms']:.0f} ms"
+    )
     print(f"raw SQL fetch of the same rows: median {result['raw_median_ms']:.1f} ms")
-    print(f"ratio: {result['graphql_median_ms'] / result['raw_median_ms']:.0f}×")
+    print(f"ratio: {result['graphql_median_ms'] / result['raw_median_ms']:.1f}×")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -59,8 +59,12 @@ class StatusReading(graphene.ObjectType):
 
     @staticmethod
     def of(status) -> dict:
-        status = Status(status)
-        return {"code": str(status), "label": STATUS_PRESENTATION[status].label}
+        """The reading of a status: one shared dict per status (read, never changed)."""
+        reading = _STATUS_READINGS.get(status)
+        if reading is None:
+            status = Status(status)  # refuses an unknown status
+            reading = {"code": str(status), "label": STATUS_PRESENTATION[status].label}
+        return reading
 
 
 class TrendReading(graphene.ObjectType):
@@ -72,8 +76,22 @@ class TrendReading(graphene.ObjectType):
 
     @staticmethod
     def of(trend) -> dict:
-        trend = Trend(trend)
-        return {"code": str(trend), "label": TREND_PRESENTATION[trend].label}
+        """The reading of a trend: one shared dict per trend (read, never changed)."""
+        reading = _TREND_READINGS.get(trend)
+        if reading is None:
+            trend = Trend(trend)  # refuses an unknown trend
+            reading = {"code": str(trend), "label": TREND_PRESENTATION[trend].label}
+        return reading
+
+
+# The readings are built once: a dashboard asks for ~4,000 of them. Keyed by the enum members,
+# which hash and compare as their string values.
+_STATUS_READINGS = {
+    status: {"code": str(status), "label": STATUS_PRESENTATION[status].label} for status in Status
+}
+_TREND_READINGS = {
+    trend: {"code": str(trend), "label": TREND_PRESENTATION[trend].label} for trend in Trend
+}
 
 
 class Provenance(graphene.ObjectType):
@@ -131,17 +149,33 @@ class MemberContribution(graphene.ObjectType):
     provenance = graphene.Field(Provenance)
     history = graphene.List(graphene.NonNull(PublishedRevision), required=True)
 
-    def resolve_organisation(root, info):
-        return root.member.organisation
 
-    def resolve_role(root, info):
-        return root.member.role
+class ContributionView:
+    """A contribution as `MemberContribution` reads it: every field a plain attribute, so the
+    executor reads it without a resolver (`graphql.core.execution`). Computed on demand."""
 
-    def resolve_target(root, info):
-        return root.own_target
+    __slots__ = ("contribution",)
 
-    def resolve_status(root, info):
-        return StatusReading.of(root.status.status) if root.status else None
+    def __init__(self, contribution):
+        self.contribution = contribution
+
+    organisation = property(lambda self: self.contribution.member.organisation)
+    role = property(lambda self: self.contribution.member.role)
+    state = property(lambda self: self.contribution.state)
+    value = property(lambda self: self.contribution.value)
+    numerator = property(lambda self: self.contribution.numerator)
+    denominator = property(lambda self: self.contribution.denominator)
+    target = property(lambda self: self.contribution.own_target)
+    cascaded_target = property(lambda self: self.contribution.cascaded_target)
+    commentary = property(lambda self: self.contribution.commentary)
+    restated = property(lambda self: self.contribution.restated)
+    provenance = property(lambda self: self.contribution.provenance)
+    history = property(lambda self: self.contribution.history)
+
+    @property
+    def status(self) -> dict | None:
+        status = self.contribution.status
+        return StatusReading.of(status.status) if status else None
 
 
 class PartnershipFigure(graphene.ObjectType):
@@ -168,35 +202,45 @@ class PartnershipFigure(graphene.ObjectType):
     contributions = graphene.List(graphene.NonNull(MemberContribution), required=True)
     provenance = graphene.List(graphene.NonNull(Provenance), required=True)
 
-    def resolve_period_code(root, info):
-        return root.period.code
-
-    def resolve_period_label(root, info):
-        return root.period.label
-
-    def resolve_complete(root, info):
-        return root.aggregate.complete
-
-    def resolve_partial_value(root, info):
-        return root.aggregate.partial_value
-
-    def resolve_status(root, info):
-        return StatusReading.of(root.status.status)
-
-    def resolve_previous_value(root, info):
-        return root.previous.value if root.previous else None
-
-    def resolve_last_year_value(root, info):
-        return root.last_year.value if root.last_year else None
-
-    def resolve_short_trend(root, info):
-        return TrendReading.of(root.short_trend)
-
-    def resolve_long_trend(root, info):
-        return TrendReading.of(root.long_trend)
-
     def resolve_missing_members(root, info):
-        return [member.organisation for member in root.missing_members]
+        return [member.organisation for member in root.figure.missing_members]
+
+    def resolve_contributions(root, info):
+        return [ContributionView(c) for c in root.figure.contributions]
+
+    def resolve_provenance(root, info):
+        return root.figure.provenance
+
+
+class FigureView:
+    """A partnership figure as `PartnershipFigure` reads it: plain attributes, computed on
+    demand, so that the executor needs no resolver for them; the lists keep their resolvers
+    (one call per figure)."""
+
+    __slots__ = ("figure",)
+
+    def __init__(self, figure):
+        self.figure = figure
+
+    period_code = property(lambda self: self.figure.period.code)
+    period_label = property(lambda self: self.figure.period.label)
+    value = property(lambda self: self.figure.value)
+    complete = property(lambda self: self.figure.aggregate.complete)
+    partial_value = property(lambda self: self.figure.aggregate.partial_value)
+    target = property(lambda self: self.figure.target)
+    status = property(lambda self: StatusReading.of(self.figure.status.status))
+    short_trend = property(lambda self: TrendReading.of(self.figure.short_trend))
+    long_trend = property(lambda self: TrendReading.of(self.figure.long_trend))
+
+    @property
+    def previous_value(self):
+        previous = self.figure.previous
+        return previous.value if previous else None
+
+    @property
+    def last_year_value(self):
+        last_year = self.figure.last_year
+        return last_year.value if last_year else None
 
 
 class SharedIndicator(graphene.ObjectType):
@@ -230,6 +274,9 @@ class SharedIndicator(graphene.ObjectType):
         annual_target=graphene.Decimal(description="The year's target, for the chance of it."),
         description="The year-end forecast of the latest figure's year, from the figures given.",
     )
+
+    def resolve_figures(root, info):
+        return [FigureView(figure) for figure in root["figures"]]
 
     def resolve_spc(root, info):
         figures = root["figures"]

@@ -194,6 +194,10 @@ class ModuleMiddleware:
     module its area declared in `FIELD_MODULES`; an undeclared root field never answers.
     On the public host the resolvers' own `require_organisation` refuses as before."""
 
+    # It looks at root fields only, so the executor need not wrap it around the others
+    # (`graphql.core.execution`).
+    root_fields_only = True
+
     def __init__(self, field_modules: dict[str, str] | None = None):
         self._field_modules = field_modules
 

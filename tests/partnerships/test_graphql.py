@@ -228,3 +228,32 @@ def test_the_query_count_does_not_depend_on_members_indicators_or_periods(scenar
         ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4"],
     )
     assert large == small
+
+
+def test_an_agreement_past_its_end_date_shows_nothing_at_once(scenario, client_for):
+    """The end date is checked on every read: the day after it, before the nightly expiry
+    has marked the version expired, the dashboard already shows nothing through it (read
+    twice first, so nothing computed earlier may linger)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from goldenthread.partnerships.models import AgreementVersion
+
+    parties = scenario.parties
+    version = sign_all(scenario)
+    code = scenario.indicators["mean"].code
+    approve(parties.police, code, "2024/25 Q4", 60)
+    for _ in range(2):
+        _, before = contributions_of(dashboard(client_for, parties.county, scenario), code)
+        assert Decimal(before[parties.police.name]["value"]) == 60
+
+    # Time passes: the version's last day was yesterday; nothing has run since.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    AgreementVersion.objects.filter(pk=version.pk).update(ends_on=yesterday)
+    assert AgreementVersion.objects.get(pk=version.pk).status == "active"
+
+    figure, after = contributions_of(dashboard(client_for, parties.county, scenario), code)
+    assert figure["value"] is None
+    assert after[parties.police.name]["value"] is None
+    assert after[parties.police.name]["provenance"] is None
