@@ -3,11 +3,17 @@
 An uploaded table is small on the wire and can be huge once read: a few hundred KB of XLSX
 can declare a million-row dimension or unpack into hundreds of MB of shared strings, and a
 parser that believes it grows the process that runs it by gigabytes. So the parse runs in a
-forked child whose address space is capped (`resource.setrlimit(RLIMIT_AS)`) at what it
-already has plus `settings.TABULAR_READ_MEMORY_MB`: going over raises MemoryError in the
-child, which dies and gives its memory back, and the caller gets `MemoryCeilingReached` to
-turn into a clear refusal naming the limit. The web process or the worker that asked keeps
-its size whatever the file holds.
+forked child allowed `settings.TABULAR_READ_MEMORY_MB` of memory of its own, by two guards.
+Its address space is capped (`resource.setrlimit(RLIMIT_AS)`) at what it already has plus the
+ceiling, so a new mapping beyond that raises MemoryError in the child. But a fork also
+inherits the parent's freed heap, which the child can fill without any new mapping (seen: a
+shared-strings bomb read whole under a 64 MB ceiling in a large test process). So the parent
+also watches the child's own pages (private clean and dirty, /proc/<pid>/smaps_rollup) while
+it waits, and kills it once they pass the ceiling; the child freezes the objects it inherited
+(`gc.freeze()`) so that its collections do not copy their pages. Either way the child dies
+and gives its memory back, and the caller gets `MemoryCeilingReached` to turn into a clear
+refusal naming the limit. The web process or the worker that asked keeps its size whatever
+the file holds.
 
 The child only computes: it touches no database connection, socket or lock of the parent's
 (the result comes back pickled through a pipe), and leaves with `os._exit`, so nothing the
@@ -16,6 +22,7 @@ parent owns is flushed or closed twice.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -51,9 +58,32 @@ def _address_space_bytes() -> int:
     return 0
 
 
+# How often the waiting parent looks at the child's memory: a parser allocates in steps far
+# smaller than a ceiling, so the child overshoots by little before it is stopped.
+WATCH_INTERVAL_SECONDS = 0.02
+
+
+def _own_bytes(pid: int) -> int:
+    """The pages process `pid` alone holds (private clean + private dirty): what it costs the
+    machine beyond the pages it still shares with its parent. 0 once it has gone, or where
+    the kernel has no smaps_rollup (before Linux 4.14: the address-space cap alone then)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1]) * 1024
+    except OSError:
+        return 0
+    return total
+
+
 def _child(connection, work: Callable[..., Any], args, kwargs, ceiling: int) -> None:
     try:
         try:
+            # A collection would write to every inherited object's header and so copy the
+            # parent's heap page by page into the child: counted against the ceiling.
+            gc.freeze()
             limit = _address_space_bytes() + ceiling
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             outcome: tuple[str, Any] = ("result", work(*args, **kwargs))
@@ -84,8 +114,16 @@ def run_with_memory_ceiling(work: Callable[..., T], *args: Any, **kwargs: Any) -
     )
     child.start()
     sender.close()
+    ceiling = megabytes * 1024 * 1024
     try:
-        kind, payload = receiver.recv()  # before join: a large result must not fill the pipe
+        while not receiver.poll(WATCH_INTERVAL_SECONDS):
+            if not child.is_alive():
+                break
+            if _own_bytes(child.pid) > ceiling:
+                child.kill()
+                raise MemoryCeilingReached(megabytes)
+        # Received before join: a large result must not fill the pipe.
+        kind, payload = receiver.recv()
     except EOFError:
         kind, payload = "memory", None
     finally:
