@@ -141,6 +141,12 @@ def database_settings(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     # django-tenants' backend, counting the schemas each connection serves (tenants/database).
     config["ENGINE"] = "goldenthread.tenants.database"
+    # Parameters bound by the server, and a statement run twice on a connection prepared:
+    # PostgreSQL then plans it once instead of on every request (the PI list's plan took
+    # longer than running it). Plans stay right across organisations: PostgreSQL re-parses
+    # a prepared statement whenever search_path differs from its last use. Poolers must be
+    # in session mode anyway (below), where prepared statements belong to one client.
+    config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
     # A pooler in front (pgbouncer) must be in session mode: the schema is a session setting.
     return {"default": checked_pool_mode(config)}
 
