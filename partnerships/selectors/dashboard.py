@@ -554,20 +554,8 @@ def _figure(
                 breakdowns=breakdowns.get(key, []),
             )
         )
-    result = aggregate(
-        rule=indicator.aggregation,
-        expected=expected,
-        contributions=arrived,
-        factor=indicator.factor,
-    )
-    target = _partnership_target(indicator, code, expected, targets, cascaded)
-    return PeriodFigure(
-        indicator=indicator,
-        period=period,
-        aggregate=result,
-        target=target,
-        status=assessor(result.value, target, result.state),
-        contributions=contributions,
+    return _period_figure(
+        indicator, assessor, period, expected, arrived, targets, cascaded, contributions
     )
 
 
@@ -591,20 +579,35 @@ def _comparison_figure(
                     value_state=published.value_state,
                 )
             )
+    return _period_figure(indicator, assessor, period, expected, arrived, targets, cascaded, [])
+
+
+def _period_figure(
+    indicator,
+    assessor: _Assessor,
+    period: Period,
+    expected,
+    arrived,
+    targets,
+    cascaded,
+    contributions,
+) -> PeriodFigure:
+    """The partnership's figure for one period: the aggregate of what `arrived` from the
+    expected members, its target and status, with `contributions` to show beside it."""
     result = aggregate(
         rule=indicator.aggregation,
         expected=expected,
         contributions=arrived,
         factor=indicator.factor,
     )
-    target = _partnership_target(indicator, code, expected, targets, cascaded)
+    target = _partnership_target(indicator, period.code, expected, targets, cascaded)
     return PeriodFigure(
         indicator=indicator,
         period=period,
         aggregate=result,
         target=target,
         status=assessor(result.value, target, result.state),
-        contributions=[],
+        contributions=contributions,
     )
 
 
