@@ -532,15 +532,7 @@ def _figure(
             status = assessor(
                 published.value, share if share is not None else own, published.value_state
             )
-            arrived.append(
-                Contribution(
-                    member=organisation_id,
-                    value=published.value,
-                    numerator=published.numerator,
-                    denominator=published.denominator,
-                    value_state=published.value_state,
-                )
-            )
+            arrived.append(_arrived(organisation_id, published))
         contributions.append(
             MemberContribution(
                 member=member,
@@ -570,16 +562,19 @@ def _comparison_figure(
     for organisation_id in expected:
         published = current.get((indicator.code, code, organisation_id))
         if published is not None:
-            arrived.append(
-                Contribution(
-                    member=organisation_id,
-                    value=published.value,
-                    numerator=published.numerator,
-                    denominator=published.denominator,
-                    value_state=published.value_state,
-                )
-            )
+            arrived.append(_arrived(organisation_id, published))
     return _period_figure(indicator, assessor, period, expected, arrived, targets, cascaded, [])
+
+
+def _arrived(organisation_id: int, published) -> Contribution:
+    """What the aggregation rules read of one member's published value."""
+    return Contribution(
+        member=organisation_id,
+        value=published.value,
+        numerator=published.numerator,
+        denominator=published.denominator,
+        value_state=published.value_state,
+    )
 
 
 def _period_figure(
