@@ -36,8 +36,8 @@ class SchemaCollector(Collector):
     def can_fast_delete(self, objs: Any, from_field: Any = None) -> bool:
         # A fast delete would issue `DELETE FROM <table>`: take the slow path instead, where
         # `related_objects` finds nothing to delete there.
-        model = getattr(objs, "model", None) or getattr(getattr(objs, "_meta", None), "model", None)
-        if from_field is not None and model is not None and not self._in_this_schema(model):
+        # (With `from_field`, `objs` is the related model itself.)
+        if from_field is not None and not self._in_this_schema(objs._meta.model):
             return False
         return super().can_fast_delete(objs, from_field=from_field)
 
