@@ -50,34 +50,22 @@ class SchemaCollector(Collector):
 def instance_delete(
     instance: Model, *, using: str | None = None, keep_parents: bool = False
 ) -> tuple[int, dict[str, int]]:
-    """`Model.delete()` (Django 5.2's) with `SchemaCollector`."""
-    if not instance._is_pk_set():
+    """What `Model.delete()` does, with `SchemaCollector` doing the collecting."""
+    if instance.pk is None:
         raise ValueError(
-            f"{instance._meta.object_name} object can't be deleted because its "
-            f"{instance._meta.pk.attname} attribute is set to None."
+            f"This {instance._meta.verbose_name} was never saved, so it cannot be deleted."
         )
-    using = using or router.db_for_write(instance.__class__, instance=instance)
+    using = using or router.db_for_write(type(instance), instance=instance)
     collector = SchemaCollector(using=using, origin=instance)
     collector.collect([instance], keep_parents=keep_parents)
     return collector.delete()
 
 
 def queryset_delete(queryset: QuerySet) -> tuple[int, dict[str, int]]:
-    """`QuerySet.delete()` (Django 5.2's, with its checks) with `SchemaCollector`."""
-    queryset._not_support_combined_queries("delete")
-    if queryset.query.is_sliced:
-        raise TypeError("Cannot use 'limit' or 'offset' with delete().")
-    if queryset.query.distinct_fields:
-        raise TypeError("Cannot call delete() after .distinct(*fields).")
-    if queryset._fields is not None:
-        raise TypeError("Cannot call delete() after .values() or .values_list()")
-    query = queryset._chain()
-    query._for_write = True  # find the related rows on the database that deletes them
-    query.query.select_for_update = False
-    query.query.select_related = False
-    query.query.clear_ordering(force=True)
-    collector = SchemaCollector(using=query.db, origin=queryset)
-    collector.collect(query)
-    deleted = collector.delete()
-    queryset._result_cache = None
-    return deleted
+    """What `QuerySet.delete()` does, with `SchemaCollector` doing the collecting: the rows
+    are read and collected as instances (a user table is small, and reading it first also
+    makes slices and ordering harmless)."""
+    using = router.db_for_write(queryset.model)
+    collector = SchemaCollector(using=using, origin=queryset)
+    collector.collect(list(queryset.using(using)))
+    return collector.delete()

@@ -114,5 +114,5 @@ def test_an_organisations_user_is_deleted_with_what_points_at_it_in_its_schema(o
 def test_a_user_never_saved_cannot_be_deleted(org_a):
     from goldenthread.platform.accounts.models import User
 
-    with schema_context(org_a.schema_name), pytest.raises(ValueError, match="can't be deleted"):
+    with schema_context(org_a.schema_name), pytest.raises(ValueError, match="cannot be deleted"):
         User(email="ghost@alpha.example").delete()
