@@ -356,7 +356,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON only: DRF's browsable API pages use inline styles the Content-Security-Policy
     # refuses, and offer forms for writes; people read the API at /api/docs/ instead.
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["goldenthread.platform.core.renderers.ApiJSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "goldenthread.platform.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "goldenthread.platform.core.api_errors.exception_handler",
