@@ -3,11 +3,12 @@
     make bench                                   # every benchmark
     .venv/bin/python bench/import_values.py [--rows 10000] [--repeat 3] [--keep]
 
-In a throw-away database `gt_bench_import` on the server DATABASE_URL names (never that
-database itself; dropped at the end unless --keep), one organisation gets 100 monthly PIs with
-a valid range and targets, and a file of N values (100 PIs x N/100 months). Then, in one run
-and alternating, each method saves all N values inside a transaction that is rolled back
-afterwards, so every round starts from the same empty table:
+In a throw-away database `<configured name>_bench_import` on the server DATABASE_URL names
+(`_throwaway.throwaway_database`: never that database itself; dropped at the end unless
+--keep), one organisation gets 100 monthly PIs with a valid range and targets, and a file of
+N values (100 PIs x N/100 months). Then, in one run and alternating, each method saves all N
+values inside a transaction that is rolled back afterwards, so every round starts from the
+same empty table:
 
 - **import commit**: `read_file` + `commit_table`, the product's path: every row checked again
   under row locks (`validate_values`, the same checks as the preview), statuses from the pure
@@ -32,7 +33,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-BENCH_DATABASE = "gt_bench_import"
+from _throwaway import throwaway_database
+
+BENCH_SUFFIX = "_bench_import"
 TARGET_RATIO = 10.0
 PIS = 100
 
@@ -239,40 +242,10 @@ def run(rows: int, repeat: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from goldenthread.platform.devtools.database import (
-        database_name,
-        drop_database,
-        ensure_database,
-        with_database_name,
-    )
-    from goldenthread.platform.devtools.services import available_services
-
-    with available_services():
-        configured = os.environ["DATABASE_URL"]
-        if database_name(configured) == BENCH_DATABASE:
-            print(f"DATABASE_URL names {BENCH_DATABASE} itself; name another database.")
-            return 2
-        bench_url = with_database_name(configured, BENCH_DATABASE)
-        drop_database(bench_url)  # left over from an interrupted run
-        ensure_database(bench_url)
-        print(f"benchmark database: {BENCH_DATABASE} (beside {database_name(configured)})")
-        os.environ["DATABASE_URL"] = bench_url
-        # Query logging would cost the one-by-one method far more than the import.
-        os.environ["DEBUG"] = "0"
-        os.environ.setdefault(
-            "DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development"
-        )
-        try:
-            run(args.rows, args.repeat)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if args.keep:
-                print(f"kept {BENCH_DATABASE}")
-            else:
-                drop_database(bench_url)
-                print(f"dropped {BENCH_DATABASE}")
+    # Query logging would cost the one-by-one method far more than the import.
+    os.environ["DEBUG"] = "0"
+    with throwaway_database(BENCH_SUFFIX, keep=args.keep):
+        run(args.rows, args.repeat)
     return 0
 
 

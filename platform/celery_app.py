@@ -10,6 +10,8 @@ from celery.schedules import crontab
 from celery.signals import task_postrun, task_prerun
 from tenant_schemas_celery.app import CeleryApp, get_schema_name_from_task, switch_schema
 
+from goldenthread.tenants.connection_lifetime import retire_after_task
+
 _SWITCH_SCHEMA_UID = "tenant_schemas_switch_schema"  # as tenant-schemas-celery connects it
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.platform.settings.development")
@@ -159,3 +161,10 @@ def _untag_task(task_id=None, **_kwargs) -> None:
     token = _organisation_tokens.pop(task_id, None)
     if token is not None:
         telemetry.current_organisation.reset(token)
+
+
+# A worker's connection is retired after the task in which it has served
+# DATABASE_SCHEMAS_PER_CONNECTION organisation schemas, as a web thread's is after a request
+# (tenants/connection_lifetime.py decides for both). Connected after tenant-schemas-celery's
+# own task_postrun receiver, which puts the connection back in the public schema first.
+task_postrun.connect(retire_after_task, weak=False, dispatch_uid="goldenthread_retire_connections")

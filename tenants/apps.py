@@ -10,8 +10,8 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished
 
-        from .connection_lifetime import retire_connections_past_schema_limit
+        from .connection_lifetime import retire_after_request
 
-        request_finished.connect(
-            retire_connections_past_schema_limit, dispatch_uid="gt_retire_connections"
-        )
+        # Celery's task_postrun receiver is connected with the worker's other ones, in
+        # platform/celery_app.py.
+        request_finished.connect(retire_after_request, dispatch_uid="gt_retire_connections")

@@ -8,6 +8,8 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from goldenthread.platform.core.door import organisation_on_host
 from goldenthread.platform.core.responses import error_response
 
+from .hosts import organisation_serving_host
+
 API_PREFIXES = ("/api/", "/graphql")
 
 
@@ -26,6 +28,14 @@ class OrganisationMiddleware(TenantMainMiddleware):
     `request.organisation` is the host's organisation, or None on the public host; the
     organisation door (`platform.core.door`) refuses the public host on that basis.
     """
+
+    def get_tenant(self, domain_model, hostname):
+        # django-tenants' own lookup compiles a select_related query on every request and
+        # needs the search path switched to public first; this one does neither.
+        organisation = organisation_serving_host(hostname)
+        if organisation is None:
+            raise domain_model.DoesNotExist(hostname)
+        return organisation
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         request.organisation = None  # fails closed until a host has selected one

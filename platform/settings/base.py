@@ -151,9 +151,9 @@ def database_settings(url: str) -> dict:
     return {"default": checked_pool_mode(config)}
 
 
-# A connection is closed after the request in which it has served this many organisation
-# schemas, bounding each PostgreSQL backend's catalogue cache (tenants/connection_lifetime.py,
-# infra/README.md "PostgreSQL for a large estate"); 0 = no limit.
+# A connection is closed after the request (or Celery task) in which it has served this many
+# organisation schemas, bounding each PostgreSQL backend's catalogue cache
+# (tenants/connection_lifetime.py, infra/README.md "PostgreSQL for a large estate"); 0 = no limit.
 DATABASE_SCHEMAS_PER_CONNECTION = ENV.database_schemas_per_connection
 
 # Environment modules call database_settings() once they know the URL (development and
@@ -356,7 +356,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON only: DRF's browsable API pages use inline styles the Content-Security-Policy
     # refuses, and offer forms for writes; people read the API at /api/docs/ instead.
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["goldenthread.platform.core.renderers.ApiJSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "goldenthread.platform.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "goldenthread.platform.core.api_errors.exception_handler",

@@ -161,7 +161,6 @@ def _sample_outputs(officer, provider) -> dict[str, dict]:
         value_output,
     )
     from goldenthread.platform.indicators.selectors.due import DueItem
-    from goldenthread.platform.indicators.selectors.indicators import indicator_get
     from goldenthread.platform.indicators.selectors.report import performance_report
     from goldenthread.platform.indicators.services.indicators import (
         indicator_create,
@@ -186,7 +185,7 @@ def _sample_outputs(officer, provider) -> dict[str, dict]:
     area = sub_area_create(actor=officer, kind="ward", name="Docs Ward")
     row = performance_report(period_code="2024/25 Q1", indicator_ids=[pi.pk]).rows[0]
     return {
-        "indicator": indicator_output(indicator_get(pk=pi.pk)),
+        "indicator": indicator_output(pi.pk),
         "value": value_output(value),
         "target": target_output(target),
         "baseline": baseline_output(baseline),

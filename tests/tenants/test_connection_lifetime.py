@@ -1,10 +1,12 @@
-"""A database connection is retired after the request in which it has served
-DATABASE_SCHEMAS_PER_CONNECTION organisation schemas, so a PostgreSQL backend never caches the
-catalogue of a whole large estate — and never in the middle of a request.
+"""A database connection is retired after the request, or the Celery task, in which it has
+served DATABASE_SCHEMAS_PER_CONNECTION organisation schemas, so a PostgreSQL backend never
+caches the catalogue of a whole large estate — and never in the middle of a request or task.
 
 Requests are served in a thread of their own (as a web server's are), with its own
 connection outside the test's transaction, to the committed organisations Alpha and Beta.
-Backend process ids tell connections apart: a retired connection's backend has ended.
+Tasks run on the run's real Celery worker (a thread with its own connection, consuming from
+the real broker). Backend process ids tell connections apart: a retired connection's backend
+has ended.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from django.test import Client, override_settings
 from django.urls import path
 from django_tenants.utils import schema_context
 
+from tests.fixtures import probe_tasks
 from tests.fixtures.threads import allow_database_in_this_thread
+from tests.fixtures.worker import _close_worker_connections, finished_tasks, wait_for
 
 
 def backend_pid() -> int:
@@ -137,3 +141,162 @@ def test_below_the_limit_or_without_one_the_connection_is_kept(server, hosts, li
 
     assert len({answer["pids"][0] for answer in answers}) == 1
     assert all(answer["open_after"] for answer in answers)
+
+
+# --- Celery workers --------------------------------------------------------------------------
+#
+# Celery's Django fixup closes every connection before and after each task unless Celery's own
+# CELERY_DB_REUSE_MAX is set (Celery 5.6+ no longer follows CONN_MAX_AGE there): by default a
+# worker's backend lives for one task, and the schema limit is what bounds it once connections
+# are reused across tasks. The tests below make the run's worker reuse them as
+# CELERY_DB_REUSE_MAX would, except the first, which pins the default.
+
+
+class Worker:
+    """Runs `tests.probe.visit_schemas` on the run's worker, one task at a time."""
+
+    def run(self, visit: list[str], *, in_schema: str | None = None) -> dict:
+        with finished_tasks() as finished:
+            if in_schema:
+                with schema_context(in_schema):
+                    sent = probe_tasks.visit_schemas.delay(visit)
+            else:
+                sent = probe_tasks.visit_schemas.delay(visit)
+            wait_for(lambda: sent.id in finished, what="the probe task")
+        state, value = finished[sent.id]
+        assert state == "SUCCESS", value
+        return value
+
+
+@pytest.fixture
+def without_the_harness_close():
+    """Without the test harness's own close of the connections after every task (which would
+    hide what the schema limit does); put back afterwards."""
+    from celery.signals import task_postrun
+
+    task_postrun.disconnect(dispatch_uid="test_worker_close")
+    try:
+        yield
+    finally:
+        task_postrun.connect(
+            _close_worker_connections, weak=False, dispatch_uid="test_worker_close"
+        )
+
+
+def celery_django_worker_fixup():
+    from goldenthread.platform.celery_app import app
+
+    installed = [f._worker_fixup for f in app._fixups if getattr(f, "_worker_fixup", None)]
+    assert len(installed) == 1, "the worker should run with Celery's Django fixup"
+    return installed[0]
+
+
+@pytest.fixture
+def worker(celery_worker, without_the_harness_close):
+    """The run's worker as it runs in production (Celery's fixup closing every connection
+    around each task); one last task leaves its connection closed, as the harness expects."""
+    yield Worker()
+    Worker().run([])
+
+
+@pytest.fixture
+def reusing_worker(worker):
+    """The run's worker reusing its connections across tasks, as with CELERY_DB_REUSE_MAX."""
+    fixup = celery_django_worker_fixup()
+    saved = fixup.db_reuse_max, fixup._db_recycles
+    fixup.db_reuse_max, fixup._db_recycles = 1_000_000, 0
+    try:
+        yield worker
+    finally:
+        fixup.db_reuse_max, fixup._db_recycles = saved
+
+
+def backends_alive(django_db_blocker, *pids: int) -> set[int]:
+    """Which of `pids` still have a backend, read outside any transaction (pg_stat_activity
+    is a snapshot for the length of one)."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE pid = ANY(%s)", [list(pids)])
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.worker
+@override_settings(DATABASE_SCHEMAS_PER_CONNECTION=0)
+def test_by_default_a_worker_opens_a_new_backend_for_every_task(worker, django_db_blocker):
+    """Celery's Django fixup, not the schema limit (off here): if this starts failing, Celery
+    reuses connections across tasks again and the tests below are what bound a backend."""
+    first, second = worker.run([]), worker.run([])
+
+    assert first["pids"][0] != second["pids"][0]
+    assert backends_alive(django_db_blocker, first["pids"][0]) == set()
+
+
+@pytest.mark.worker
+@override_settings(DATABASE_SCHEMAS_PER_CONNECTION=2)
+def test_a_task_that_reaches_the_schema_limit_leaves_the_next_task_a_new_backend(
+    reusing_worker, session_organisations, django_db_blocker
+):
+    alpha, beta = (session_organisations[slug].schema_name for slug in ("alpha", "beta"))
+    # A task in the public schema that loops over two organisations (and Alpha again)
+    looping = reusing_worker.run([alpha, beta, alpha])
+    after = reusing_worker.run([])
+
+    # It finished on the backend it started on, and ran where it was sent
+    assert looping["pids"][0] == looping["pids"][1]
+    assert looping["schema"] == "public"
+    # Two schemas reach the limit: the next task is served by a new backend, the old one ended
+    assert after["pids"][0] != looping["pids"][0]
+    assert backends_alive(django_db_blocker, looping["pids"][0]) == set()
+
+
+@pytest.mark.worker
+@override_settings(DATABASE_SCHEMAS_PER_CONNECTION=2)
+def test_the_organisation_a_task_runs_in_counts_towards_the_limit(
+    reusing_worker, session_organisations
+):
+    alpha, beta = (session_organisations[slug].schema_name for slug in ("alpha", "beta"))
+    own = reusing_worker.run([], in_schema=alpha)
+    again = reusing_worker.run([], in_schema=alpha)
+    crossing = reusing_worker.run([beta], in_schema=alpha)
+    after = reusing_worker.run([], in_schema=beta)
+
+    # Alpha's tasks share one backend (one schema); reading Beta from Alpha's task is the
+    # second schema, so the task after it has a new backend — and runs in its own organisation
+    assert own["schema"] == again["schema"] == crossing["schema"] == alpha
+    assert own["pids"][0] == again["pids"][0] == crossing["pids"][1]
+    assert after["pids"][0] != crossing["pids"][1]
+    assert after["schema"] == beta
+
+
+@pytest.mark.worker
+@pytest.mark.parametrize("limit", [0, 3])
+def test_below_the_limit_or_without_one_a_reusing_worker_keeps_its_connection(
+    reusing_worker, session_organisations, django_db_blocker, limit
+):
+    alpha, beta = (session_organisations[slug].schema_name for slug in ("alpha", "beta"))
+    with override_settings(DATABASE_SCHEMAS_PER_CONNECTION=limit):
+        runs = [
+            reusing_worker.run([alpha, beta]),
+            reusing_worker.run([beta]),
+            reusing_worker.run([alpha]),
+        ]
+
+    pids = {pid for run in runs for pid in run["pids"]}
+    assert len(pids) == 1
+    assert backends_alive(django_db_blocker, *pids) == pids
+
+
+@override_settings(DATABASE_SCHEMAS_PER_CONNECTION=1)
+def test_a_task_run_eagerly_leaves_its_callers_connection_alone(
+    session_organisations, django_db_blocker, without_the_harness_close
+):
+    """`apply()` runs the task in the caller's thread, perhaps in the middle of a request: the
+    caller's connection must survive it even past the limit (its own end decides)."""
+    alpha, beta = (session_organisations[slug].schema_name for slug in ("alpha", "beta"))
+    with django_db_blocker.unblock():
+        try:
+            ran = probe_tasks.visit_schemas.apply(args=[[alpha, beta]]).get()
+            assert connection.schemas_served == {alpha, beta}
+            assert connection.connection is not None
+            assert backend_pid() == ran["pids"][1]
+        finally:
+            connection.close()

@@ -15,6 +15,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from goldenthread.platform.core.deletion import instance_delete, queryset_delete
+
 
 class Role(models.TextChoices):
     ORGANISATION_ADMIN = "org_admin", "Organisation administrator"
@@ -27,8 +29,21 @@ class Role(models.TextChoices):
     PARTNER_LIAISON = "partner_liaison", "Partner liaison"
 
 
+class UserQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete these users and what cascades from them in this schema only: most tables
+        that point at a user exist only in organisations' schemas (`core.deletion`)."""
+        return queryset_delete(self)
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
 
     def create_user(self, email: str, password: str | None = None, **fields) -> User:
         if not email:
@@ -73,6 +88,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def delete(self, using=None, keep_parents=False):
+        """Delete the user and what cascades from it in this schema only (`core.deletion`):
+        a helpdesk user in the public schema, an organisation's user in its schema."""
+        return instance_delete(self, using=using, keep_parents=keep_parents)
+
+    delete.alters_data = True
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

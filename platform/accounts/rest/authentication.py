@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from ..models import ApiCredential, hash_api_key
+from ..selectors.api_keys import api_credential_unrevoked
 
 KEY_PREFIX = "gt"
 
@@ -46,11 +47,7 @@ class ApiCredentialAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "This API key belongs to another organisation; use it on that organisation's host."
             )
-        credential = (
-            ApiCredential.objects.select_related("user")
-            .filter(key_hash=hash_api_key(raw_key), revoked_at__isnull=True)
-            .first()
-        )
+        credential = api_credential_unrevoked(key_hash=hash_api_key(raw_key))
         if credential is None:
             raise exceptions.AuthenticationFailed("The API key is not valid or has been revoked.")
         user = credential.user

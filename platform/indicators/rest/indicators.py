@@ -9,14 +9,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from goldenthread.platform.core.errors import NotFound
 from goldenthread.platform.core.exporting import export_openapi, export_response, requested_export
 
-from ..models import Indicator, PerformanceSettings, ServiceArea, SubArea
+from ..models import PerformanceSettings, ServiceArea, SubArea
 from ..models.indicators import period_type_of
 from ..permissions import require_manage
 from ..selectors.exports import indicator_sheet
 from ..selectors.indicators import (
-    INDICATOR_API_COLUMNS,
     INDICATOR_FILTERS,
     indicator_get,
     indicator_list,
@@ -54,23 +54,19 @@ from .base import (
 EXPORT_PARAMETER, EXPORT_RESPONSES = export_openapi()
 
 
-def _row_of(pi: Indicator) -> dict[str, Any]:
-    """A PI instance as the row `indicator_list_for_api` reads (one body for both)."""
-    row = {name: getattr(pi, name, None) for name in INDICATOR_API_COLUMNS}
-    row["data_provider_ids"] = [user.pk for user in pi.data_providers.all()]
-    row["sub_area_ids"] = [area.pk for area in pi.sub_areas.all()]  # by kind and name
-    row["service_area_name"] = pi.service_area.name if pi.service_area else None
-    row["catalogue_version"] = pi.catalogue_indicator.version if pi.is_adopted else None
-    return row
-
-
-def indicator_output(pi: Indicator) -> dict[str, Any]:
-    return indicator_row_output(_row_of(pi))
+def indicator_output(pk: int) -> dict[str, Any]:
+    """PI `pk`'s body, read by the list's own query (`indicator_list_for_api` narrowed to one
+    PI, one query): a PI's endpoint and the list give the same body, `latest_status`
+    included, from one source."""
+    row = indicator_list_for_api().filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"There is no indicator with the id '{pk}'.")
+    return indicator_row_output(row)
 
 
 def indicator_row_output(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A PI's body from its plain values (the list's rows; `_row_of` for one instance): no
-    model instance is built for a page of the list."""
+    """A PI's body from its plain values (a row of `indicator_list_for_api`, for the list and
+    for one PI alike): no model instance is built for a page of the list."""
     adopted = row["catalogue_indicator_id"] is not None
     adopted_version = row["adopted_catalogue_version"]
     return {
@@ -237,7 +233,7 @@ class IndicatorListApi(IndicatorsApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         pi = indicator_create(actor=request.user, **service_fields(serializer.validated_data))
-        return Response(indicator_output(indicator_get(pk=pi.pk)), status=status.HTTP_201_CREATED)
+        return Response(indicator_output(pi.pk), status=status.HTTP_201_CREATED)
 
 
 class IndicatorAdoptApi(IndicatorsApi):
@@ -258,7 +254,7 @@ class IndicatorAdoptApi(IndicatorsApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         pi = indicator_adopt(actor=request.user, **service_fields(serializer.validated_data))
-        return Response(indicator_output(indicator_get(pk=pi.pk)), status=status.HTTP_201_CREATED)
+        return Response(indicator_output(pi.pk), status=status.HTTP_201_CREATED)
 
 
 class IndicatorDetailApi(IndicatorsApi):
@@ -282,7 +278,7 @@ class IndicatorDetailApi(IndicatorsApi):
         responses={200: schema.IndicatorSerializer, **schema.errors(404)},
     )
     def get(self, request, pk):
-        return Response(indicator_output(indicator_get(pk=pk)))
+        return Response(indicator_output(pk))
 
     @extend_schema(
         operation_id="indicators_update",
@@ -297,7 +293,7 @@ class IndicatorDetailApi(IndicatorsApi):
         serializer.is_valid(raise_exception=True)
         fields = service_fields(serializer.validated_data)
         indicator_update(actor=request.user, indicator=pi, **fields)
-        return Response(indicator_output(indicator_get(pk=pk)))
+        return Response(indicator_output(pk))
 
     @extend_schema(
         operation_id="indicators_delete",
@@ -320,7 +316,7 @@ def _with_reason(request, pk, change) -> Response:
     serializer = ReasonInput(data=request.data)
     serializer.is_valid(raise_exception=True)
     change(actor=request.user, indicator=indicator_get(pk=pk), **serializer.data)
-    return Response(indicator_output(indicator_get(pk=pk)))
+    return Response(indicator_output(pk))
 
 
 class IndicatorRetireApi(IndicatorsApi):
@@ -359,7 +355,7 @@ class IndicatorAcceptCatalogueVersionApi(IndicatorsApi):
     )
     def post(self, request, pk):
         indicator_accept_catalogue_version(actor=request.user, indicator=indicator_get(pk=pk))
-        return Response(indicator_output(indicator_get(pk=pk)))
+        return Response(indicator_output(pk))
 
 
 class ServiceAreaListApi(IndicatorsApi):
@@ -477,7 +473,7 @@ class IndicatorSubAreasApi(IndicatorsApi):
         serializer.is_valid(raise_exception=True)
         areas = [sub_area_get(pk=area_id) for area_id in serializer.validated_data["sub_area_ids"]]
         indicator_sub_areas_set(actor=request.user, indicator=pi, sub_areas=areas)
-        return Response(indicator_output(indicator_get(pk=pk)))
+        return Response(indicator_output(pk))
 
 
 class SubAreaListApi(IndicatorsApi):

@@ -89,7 +89,11 @@ class IndicatorSerializer(serializers.Serializer):
     adopted_catalogue_version = serializers.IntegerField(allow_null=True)
     catalogue_update_available = serializers.BooleanField()
     latest_status = serializers.CharField(
-        allow_null=True, help_text="Stored status of the latest overall value (lists only)."
+        allow_null=True,
+        help_text=(
+            "Stored status of the PI's latest overall value (null while it has none); the "
+            "same in the list and in the PI's own body."
+        ),
     )
 
 

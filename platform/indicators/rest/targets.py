@@ -15,6 +15,36 @@ from . import schema
 from .base import IndicatorsApi, NumberField, number, sub_area_or_none
 
 
+# What setting a PI's target or its baseline asks for: a period, a value, optionally a sub-area
+# and a note. (A comment, not a docstring: the OpenAPI descriptions of the inputs built on it
+# would inherit a docstring.)
+class PeriodValueInput(serializers.Serializer):
+    period = serializers.CharField(max_length=24)
+    value = NumberField(required=True, allow_null=False, allow_blank=False)
+    sub_area_id = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def set_for_period(request, pk: Any, given: type[PeriodValueInput], setter, **extra: Any):
+    """Set something of PI `pk` for a period (its target, its baseline) with `setter` (a
+    service taking `actor`, `indicator`, `period_code`, `value`, `sub_area` and `note`): the
+    PI first (404), then the body read by `given` (400); the input's other fields and `extra`
+    go to the service as they are."""
+    pi = indicator_get(pk=pk)
+    serializer = given(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.data)
+    return setter(
+        actor=request.user,
+        indicator=pi,
+        period_code=data.pop("period"),
+        value=data.pop("value"),
+        sub_area=sub_area_or_none(data.pop("sub_area_id", None)),
+        **data,
+        **extra,
+    )
+
+
 def target_output(target: Target) -> dict[str, Any]:
     return {
         "id": target.pk,
@@ -35,11 +65,7 @@ class TargetListApi(IndicatorsApi):
     """GET a PI's targets; POST sets one (for a period of the PI's, or a year)."""
 
     @extend_schema_serializer(component_name="TargetInput")
-    class InputSerializer(serializers.Serializer):
-        period = serializers.CharField(max_length=24)
-        value = NumberField(required=True, allow_null=False, allow_blank=False)
-        sub_area_id = serializers.IntegerField(required=False, allow_null=True)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+    class InputSerializer(PeriodValueInput):
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
@@ -60,20 +86,7 @@ class TargetListApi(IndicatorsApi):
         responses={201: schema.TargetSerializer, **schema.errors(400, 403, 404)},
     )
     def post(self, request, pk):
-        pi = indicator_get(pk=pk)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.data)
-        target = target_set(
-            actor=request.user,
-            indicator=pi,
-            period_code=data["period"],
-            value=data["value"],
-            sub_area=sub_area_or_none(data.get("sub_area_id")),
-            note=data["note"],
-            reason=data["reason"],
-            interface="rest",
-        )
+        target = set_for_period(request, pk, self.InputSerializer, target_set, interface="rest")
         return Response(target_output(target), status=status.HTTP_201_CREATED)
 
 
@@ -152,11 +165,8 @@ class BaselineApi(IndicatorsApi):
     """GET a PI's baselines; PUT sets the baseline (overall, or for a sub-area)."""
 
     @extend_schema_serializer(component_name="BaselineInput")
-    class InputSerializer(serializers.Serializer):
-        period = serializers.CharField(max_length=24)
-        value = NumberField(required=True, allow_null=False, allow_blank=False)
-        sub_area_id = serializers.IntegerField(required=False, allow_null=True)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+    class InputSerializer(PeriodValueInput):
+        pass  # exactly the shared fields, under the baseline's own schema name
 
     @extend_schema(
         operation_id="indicators_baselines_list",
@@ -176,16 +186,6 @@ class BaselineApi(IndicatorsApi):
         responses={200: schema.BaselineSerializer, **schema.errors(400, 403, 404)},
     )
     def put(self, request, pk):
-        pi = indicator_get(pk=pk)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.data)
-        baseline = baseline_set(
-            actor=request.user,
-            indicator=pi,
-            period_code=data["period"],
-            value=data["value"],
-            sub_area=sub_area_or_none(data.get("sub_area_id")),
-            note=data["note"],
+        return Response(
+            baseline_output(set_for_period(request, pk, self.InputSerializer, baseline_set))
         )
-        return Response(baseline_output(baseline))

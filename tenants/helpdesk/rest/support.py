@@ -76,6 +76,22 @@ class AnnouncementInput(serializers.Serializer):
     dismissible = serializers.BooleanField(default=True)
 
 
+def create_for_organisation(request: Request, given_class, create, data_of) -> Response:
+    """POST of something for an organisation named by its slug (an announcement, a break-glass
+    request): the body read by `given_class` (400), the slug turned into the organisation (404
+    when there is none; None where the input lets it be left out, meaning every
+    organisation), then `create(actor=..., organisation=..., **the rest)`, answered as
+    `data_of(row)` with 201."""
+    given = given_class(data=request.data)
+    given.is_valid(raise_exception=True)
+    data = dict(given.validated_data)
+    slug = data.pop("organisation")
+    row = create(
+        actor=request.user, organisation=organisation_or_404(slug) if slug else None, **data
+    )
+    return Response(data_of(row), status=201)
+
+
 class AnnouncementListApi(HelpdeskApi):
     @extend_schema(
         operation_id="helpdesk_announcements_list",
@@ -94,16 +110,9 @@ class AnnouncementListApi(HelpdeskApi):
         responses={201: AnnouncementSerializer, **errors(400, 403, 404)},
     )
     def post(self, request: Request) -> Response:
-        given = AnnouncementInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = dict(given.validated_data)
-        slug = data.pop("organisation")
-        row = announcement_create(
-            actor=request.user,
-            organisation=organisation_or_404(slug) if slug else None,
-            **data,
+        return create_for_organisation(
+            request, AnnouncementInput, announcement_create, announcement_data
         )
-        return Response(announcement_data(row), status=201)
 
 
 class AnnouncementEndApi(HelpdeskApi):
@@ -262,13 +271,8 @@ class BreakGlassApi(HelpdeskApi):
         responses={201: AccessSerializer, **errors(400, 403, 404)},
     )
     def post(self, request: Request) -> Response:
-        given = BreakGlassInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = dict(given.validated_data)
-        row = break_glass_request(
-            actor=request.user, organisation=organisation_or_404(data.pop("organisation")), **data
-        )
-        return Response(access_data(row), status=201)
+        # The organisation is required here (a blank slug is a 400), so never None.
+        return create_for_organisation(request, BreakGlassInput, break_glass_request, access_data)
 
 
 class BreakGlassApproveApi(HelpdeskApi):

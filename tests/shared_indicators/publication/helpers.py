@@ -4,7 +4,6 @@ organisation's people and PIs, and approved values made through the real workflo
 from __future__ import annotations
 
 import itertools
-import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -151,24 +150,9 @@ def approved_value(member: Member, indicator, period_code: str, value, **fields)
 def committed(work):
     """Run `work()` in a thread of its own (its own connection, autocommit) and return its
     result; what it writes is committed when it returns."""
-    from django.db import connections
+    from tests.fixtures.threads import run_in_own_connection
 
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = work()
-        except BaseException as error:  # re-raised in the test's thread
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
+    return run_in_own_connection(None, work)
 
 
 def provision_committed_member(django_db_blocker, *, prefix: str, name: str) -> Member:

@@ -125,3 +125,39 @@ def test_break_glass_through_the_api_needs_a_second_staff_member(
     assert call("post", f"/break-glass/{pk}/approve/", second).status_code == 409
     listed = call("get", "/support-access/", first).json()
     assert any(item["id"] == pk and item["state"] == "Live" for item in listed)
+
+
+def test_an_unknown_organisation_is_not_found_and_nothing_is_made(call, staff):
+    key = _key(staff.user)
+    now = timezone.now()
+
+    announced = call(
+        "post", "/announcements/", key, kind="new_feature", title="Nowhere",
+        organisation="no-such-council",
+        starts_at=now.isoformat(), ends_at=(now + timedelta(days=1)).isoformat(),
+    )  # fmt: skip
+    asked = call(
+        "post", "/break-glass/", key, organisation="no-such-council",
+        reason="The only administrator is locked out", hours=2,
+    )  # fmt: skip
+    blank = call(
+        "post", "/break-glass/", key, organisation="",
+        reason="The only administrator is locked out", hours=2,
+    )  # fmt: skip
+
+    assert (announced.status_code, asked.status_code, blank.status_code) == (404, 404, 400)
+    assert not Announcement.objects.filter(title="Nowhere").exists()
+    assert not SupportAccess.objects.exists()
+
+
+def test_an_announcement_without_an_organisation_is_for_everyone(call, staff):
+    key = _key(staff.user)
+    now = timezone.now()
+
+    made = call(
+        "post", "/announcements/", key, kind="new_feature", title="Everyone",
+        starts_at=now.isoformat(), ends_at=(now + timedelta(days=1)).isoformat(),
+    )  # fmt: skip
+
+    assert made.status_code == 201 and made.json()["organisation"] is None
+    assert Announcement.objects.get(title="Everyone").organisation_id is None
