@@ -117,10 +117,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ),
     )
     parser.add_argument(
-        "--rounds", type=int, default=10, help="Interleaved request rounds (after a warm-up)."
+        "--rounds", type=int, default=48, help="Interleaved request rounds (after a warm-up)."
     )
     parser.add_argument(
-        "--round-requests", type=int, default=200, help="Requests per arm and round."
+        "--round-requests", type=int, default=48, help="Requests per arm and round."
     )
     parser.add_argument(
         "--schemas-per-connection",
@@ -292,10 +292,12 @@ def requests_interleaved(size: int, report: Report, site: Site, args) -> None:
     ]:
         ratios = round_ratios(arm, baseline)
         middle = statistics.median(ratios)
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [middle] * 3
         report.add(f"{label}, median of per-round ratios", size, middle)
         print(
-            f"  {label}: median {middle:.3f}x, range {min(ratios):.3f}-{max(ratios):.3f}x; "
-            "rounds " + " ".join(f"{ratio:.2f}" for ratio in ratios),
+            f"  {label}: median {middle:.3f}x, quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f}x, "
+            f"range {min(ratios):.3f}-{max(ratios):.3f}x; rounds "
+            + " ".join(f"{ratio:.2f}" for ratio in ratios),
             flush=True,
         )
     served = (args.rounds + 1) * args.round_requests // THREADS
