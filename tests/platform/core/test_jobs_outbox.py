@@ -411,3 +411,60 @@ def test_the_relay_sends_a_job_again_only_when_it_has_not_started_after_the_grac
                 # Left "previewing" with a claim and nobody holding it: a dead worker's
                 assert after is jobs.Claim.ORPHANED
             ImportJob.objects.filter(pk=job.pk).delete()
+
+
+def test_a_pack_frozen_while_the_broker_is_down_is_made_once_when_it_returns(councils, client_for):
+    """A run in the organisation's schema, asked for over REST."""
+    from goldenthread.platform.reporting.models import FrozenPack, PackRun
+    from goldenthread.platform.reporting.services import definition_create
+    from goldenthread.platform.reporting.services.freezing import RUN
+    from goldenthread.platform.reporting.tasks import generate_pack
+
+    _, council = councils
+    with schema_context(council.schema):
+        definition = definition_create(
+            user=council.officer,
+            data={
+                "title": f"Queued pack {uuid.uuid4().hex[:4]}",
+                "layout": "committee",
+                "scope": "all",
+                "sections": [{"kind": "pis", "title": "Indicators", "narrative": ""}],
+            },
+        )
+    api = "/api/v1/reporting/"
+    with private_redis() as redis, app_broker(redis.url):
+        client = client_for(council.organisation, user=council.officer)
+        redis.stop()
+        # When the officer asks for a frozen pack while the broker is down
+        answer = client.post(
+            f"{api}definitions/{definition.pk}/freeze/",
+            {"period": "2023/24 Q1", "committee": "Cabinet", "meeting_date": "2023-09-01"},
+            content_type="application/json",
+        )
+        # Then it is accepted, and the run waits for the queue
+        assert answer.status_code == 202, answer.content
+        run_id = answer.json()["id"]
+        run = client.get(f"{api}runs/{run_id}/").json()
+        assert (run["status"], run["phase"]) == ("queued", jobs.WAITING_FOR_QUEUE), run
+        assert _message(council.schema, RUN.key(run_id)).attempts == 1
+
+        redis.start()
+        with worker_process(
+            broker_url=redis.url, environment=support.subprocess_environment()
+        ) as worker:
+            _relay()
+            done = wait_for(
+                lambda: (
+                    (r := client.get(f"{api}runs/{run_id}/").json())["status"] in ("done", "failed")
+                    and r
+                ),
+                timeout=120,
+                what="the pack run",
+            )
+            assert done["status"] == "done", done
+            # And a duplicate delivery makes no second pack
+            assert "'done'" in _deliver(worker, generate_pack, run_id, council.schema)
+    with schema_context(council.schema):
+        assert FrozenPack.objects.filter(definition_id=definition.pk).count() == 1
+        assert PackRun.objects.get(pk=run_id).frozen_pack_id == done["frozen_pack"]
+    assert _message(council.schema, RUN.key(run_id)) is None
