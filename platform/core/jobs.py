@@ -12,8 +12,9 @@ job still not started long after its message was sent (a message the broker lost
 again by the relay; once claimed, it is never sent again.
 
 The task claims its job with `claim`: a PostgreSQL advisory lock on the job (held while the
-task works on it) and one compare-and-set UPDATE from the kind's waiting state to its running
-state, in the job's organisation schema, which also deletes the job's outbox message. So a
+task works on it; a delivery that finds it taken waits up to BUSY_WAIT_SECONDS) and one
+compare-and-set UPDATE from the kind's waiting state to its running state, in the job's
+organisation schema, which also deletes the job's outbox message. So a
 duplicate delivery does nothing: while the first runs, the lock is taken (`BUSY`); after it,
 the job is no longer waiting (`NOT_WAITING`). A job found running while nobody holds its lock
 was left by a worker that died (late acknowledgement puts the message back): `ORPHANED`, and
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,13 +94,39 @@ def queue(kind: JobKind, task, pk: int) -> None:
     transaction.on_commit(send)
 
 
-@contextmanager
-def _lock(name: str) -> Iterator[bool]:
-    """A session-level advisory lock on `name`, tried (never waited for); released on the
-    way out, or by PostgreSQL when the session ends (a worker that dies)."""
+# A delivery that finds the job's lock taken tries again for this long before it gives up:
+# the holder may be the session of a worker just killed, which PostgreSQL ends within
+# CLIENT_CHECK_SECONDS once it notices the lost client (below).
+BUSY_WAIT_SECONDS = 10.0
+CLIENT_CHECK_SECONDS = 2
+
+
+def _try_lock(name: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [JOB_LOCK_CLASS, name])
-        held = bool(cursor.fetchone()[0])
+        return bool(cursor.fetchone()[0])
+
+
+@contextmanager
+def _lock(name: str) -> Iterator[bool]:
+    """A session-level advisory lock on `name`, tried for up to BUSY_WAIT_SECONDS; released
+    on the way out, or by PostgreSQL when the session ends (a worker that dies).
+
+    A killed worker's session can outlive it while it waits inside a statement (for a row
+    lock, say): PostgreSQL notices a lost client only when it next talks to it. So the
+    holder asks to be checked every CLIENT_CHECK_SECONDS while its statements run
+    (`client_connection_check_interval`, PostgreSQL 14+), and a redelivery waits a little."""
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    held = _try_lock(name)
+    while not held and time.monotonic() < deadline:
+        time.sleep(0.5)
+        held = _try_lock(name)
+    if held and connection.pg_version >= 140000:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('client_connection_check_interval', %s, false)",
+                [f"{CLIENT_CHECK_SECONDS}s"],
+            )
     try:
         yield held
     finally:

@@ -91,8 +91,8 @@ def committed_data(django_db_blocker):
         yield
 
 
-def _values_file(value: int = 12) -> SimpleUploadedFile:
-    data = xlsx_bytes([VALUE_HEADER, ["OB 1", "2023/24 Q1", value]])
+def _values_file(value: int = 12, period: str = "2023/24 Q1") -> SimpleUploadedFile:
+    data = xlsx_bytes([VALUE_HEADER, ["OB 1", period, value]])
     return SimpleUploadedFile("values.xlsx", data, XLSX)
 
 
@@ -113,9 +113,9 @@ def _message(schema: str, key: str) -> OutboxMessage | None:
         return OutboxMessage.objects.filter(schema_name=schema, job_key=key).first()
 
 
-def _upload(client) -> int:
+def _upload(client, file: SimpleUploadedFile | None = None) -> int:
     started = time.monotonic()
-    response = client.post(PI_IMPORT, {"kind": "values", "file": _values_file()})
+    response = client.post(PI_IMPORT, {"kind": "values", "file": file or _values_file()})
     # The upload is accepted (not a 500), and the uploader is not kept waiting long.
     assert response.status_code == 302, response.content[:500]
     assert time.monotonic() - started < 15
@@ -468,3 +468,65 @@ def test_a_pack_frozen_while_the_broker_is_down_is_made_once_when_it_returns(cou
         assert FrozenPack.objects.filter(definition_id=definition.pk).count() == 1
         assert PackRun.objects.get(pk=run_id).frozen_pack_id == done["frozen_pack"]
     assert _message(council.schema, RUN.key(run_id)) is None
+
+
+def _waiting_for(watcher, holder) -> int | None:
+    row = watcher.execute(
+        "SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+        [holder.info.backend_pid],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def test_a_worker_killed_mid_commit_is_delivered_again_and_imports_once(councils, client_for):
+    """The killed worker's session holds the job's lock while it waits for the values table;
+    it is ended within seconds (the client check), so the redelivery finds the job orphaned
+    and runs the commit, which the dead worker had not written."""
+    council, _ = councils
+    period = "2023/24 Q3"
+    environment = support.subprocess_environment()
+    with (
+        private_redis() as redis,
+        app_broker(redis.url),
+        worker_process(broker_url=redis.url, environment=environment) as worker,
+    ):
+        client = client_for(council.organisation, user=council.officer)
+        pk = _upload(client, _values_file(34, period))
+        wait_for(lambda: _job(council, pk).status == "previewed", timeout=60, what="the check")
+        with (
+            psycopg.connect(_conninfo()) as holder,
+            psycopg.connect(_conninfo(), autocommit=True) as watcher,
+        ):
+            holder.execute(
+                f'LOCK TABLE "{council.schema}".indicators_indicatorvalue IN EXCLUSIVE MODE'
+            )
+            client.post(f"{PI_IMPORT}{pk}/commit/")
+            first = wait_for(
+                lambda: _waiting_for(watcher, holder),
+                timeout=60,
+                what="the worker's commit to wait for the values table",
+            )
+            worker.kill_pool_child()
+            # Delivered again to the new pool process, which runs the commit again: it waits
+            # for the table too, from another session
+            second = wait_for(
+                lambda: (pid := _waiting_for(watcher, holder)) not in (None, first) and pid,
+                timeout=60,
+                what="the redelivered commit to wait for the values table",
+            )
+            assert second != first
+            holder.rollback()
+        done = wait_for(
+            lambda: (j := _job(council, pk)).status in ("committed", "failed") and j,
+            timeout=60,
+            what="the import after the kill",
+        )
+        output = worker.output()
+    assert (done.status, done.message) == ("committed", ""), done.message
+    with schema_context(council.schema):
+        assert list(
+            IndicatorValue.objects.filter(indicator__code="OB 1", period_code=period).values_list(
+                "value", flat=True
+            )
+        ) == [34]
+    assert output.count("import_commit_task[") >= 3  # received, delivered again, finished
