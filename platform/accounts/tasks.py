@@ -73,19 +73,23 @@ def send_mfa_reset_email(user_id: int, base_url: str) -> bool:
 @app.task
 def user_import_check_task(import_id: int) -> str:
     """Read and check an uploaded spreadsheet of people to invite (the web only kept it)."""
-    from .models import UserImport
-    from .services.importing import user_import_check, user_import_fail
+    from goldenthread.platform.core import jobs
 
-    user_import = UserImport.objects.select_related("created_by").filter(pk=import_id).first()
-    if user_import is None:
-        return "gone"
-    try:
-        return user_import_check(user_import).status
-    except Exception:
-        logger.exception("User import %s failed on the worker", import_id)
-        user_import_fail(
-            user_import,
-            "The file could not be checked because of an error on our side; it has been "
-            "logged. Nobody was invited. Try again, or ask for help.",
-        )
-        raise
+    from .models import UserImport
+    from .services.importing import CHECK, user_import_check, user_import_fail
+
+    with jobs.claim(CHECK, import_id) as claimed:
+        # A duplicate delivery does nothing; a check left by a dead worker runs again.
+        if claimed not in (jobs.Claim.CLAIMED, jobs.Claim.ORPHANED):
+            return "nothing to do"
+        user_import = UserImport.objects.select_related("created_by").get(pk=import_id)
+        try:
+            return user_import_check(user_import).status
+        except Exception:
+            logger.exception("User import %s failed on the worker", import_id)
+            user_import_fail(
+                user_import,
+                "The file could not be checked because of an error on our side; it has been "
+                "logged. Nobody was invited. Try again, or ask for help.",
+            )
+            raise

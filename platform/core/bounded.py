@@ -22,10 +22,12 @@ parent owns is flushed or closed twice.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import resource
+import signal
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -102,19 +104,59 @@ def _child(connection, work: Callable[..., Any], args, kwargs, ceiling: int) -> 
         os._exit(0)
 
 
+class _Child:
+    """A forked child, reaped exactly once.
+
+    Forked with `os.fork` rather than `multiprocessing.Process`: a Celery prefork worker's
+    pool process is daemonic, and multiprocessing refuses to start a child of a daemonic
+    process ("daemonic processes are not allowed to have children"), so every upload failed
+    on a production-shaped worker (the tests' worker thread did not show it)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.reaped = False
+
+    def is_alive(self) -> bool:
+        if not self.reaped:
+            try:
+                done, _status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                done = self.pid
+            self.reaped = done == self.pid
+        return not self.reaped
+
+    def kill(self) -> None:
+        if not self.reaped:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def join(self) -> None:
+        if not self.reaped:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.reaped = True
+
+
+def _fork(sender, receiver, work: Callable[..., Any], args, kwargs, ceiling: int) -> _Child:
+    pid = os.fork()
+    if pid == 0:  # the child: never returns (`_child` leaves with os._exit)
+        try:
+            receiver.close()
+            _child(sender, work, args, kwargs, ceiling)
+        finally:
+            os._exit(1)
+    return _Child(pid)
+
+
 def run_with_memory_ceiling(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`work(*args, **kwargs)` in a forked child allowed `memory_ceiling_mb()` MB more than it
     starts with; its result, or its exception raised here; `MemoryCeilingReached` when it ran
     out of memory or died (an out-of-memory kill)."""
     megabytes = memory_ceiling_mb()
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child, args=(sender, work, args, kwargs, megabytes * 1024 * 1024), daemon=True
-    )
-    child.start()
-    sender.close()
     ceiling = megabytes * 1024 * 1024
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = _fork(sender, receiver, work, args, kwargs, ceiling)
+    sender.close()
     try:
         while not receiver.poll(WATCH_INTERVAL_SECONDS):
             if not child.is_alive():

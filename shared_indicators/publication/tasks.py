@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from django.db import DatabaseError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
@@ -72,23 +72,31 @@ def publish_existing_task(indicator_codes: list[str]) -> int:
     return publish_existing_for(organisation=organisation, indicator_codes=indicator_codes)
 
 
-def _send_on_commit(task, schema_name: str, *args) -> None:
-    """Write the message to the outbox in the current transaction, and send it once that
-    commits (`models.OutboxMessage`: if the broker is down then, the relay sends it later)."""
+def outbox_write(task, schema_name: str, args: list, *, job_key: str = ""):
+    """Write a message to the outbox in the current transaction (`models.OutboxMessage`);
+    the caller sends it once that commits (`outbox_send`), and if the broker is down then,
+    the relay sends it later. `job_key` marks a job's message, kept until the job is claimed."""
     from .models import OutboxMessage
 
     # The schema is captured now and stored explicitly: by the time the outer transaction
     # commits, the connection may have moved to another schema.
-    message = OutboxMessage.objects.create(
-        schema_name=schema_name, task_name=task.name, args=list(args)
+    return OutboxMessage.objects.create(
+        schema_name=schema_name, task_name=task.name, args=list(args), job_key=job_key
     )
-    transaction.on_commit(lambda: _send(message))
 
 
-def _send(message) -> bool:
-    """Send one outbox message to the broker and delete its row; False (row kept, error
-    noted) when the broker cannot be reached. Never raises: the caller's work has committed,
-    and the user must not see an error for it."""
+def _send_on_commit(task, schema_name: str, *args) -> None:
+    """Write the message to the outbox in the current transaction, and send it once that
+    commits (`models.OutboxMessage`: if the broker is down then, the relay sends it later)."""
+    message = outbox_write(task, schema_name, list(args))
+    transaction.on_commit(lambda: outbox_send(message))
+
+
+def outbox_send(message) -> bool:
+    """Send one outbox message to the broker; then delete its row, or for a job's message note
+    when it was sent (the job's claim deletes it). False (row kept, error noted) when the
+    broker cannot be reached. Never raises: the caller's work has committed, and the user
+    must not see an error for it."""
     from .models import OutboxMessage
 
     task = app.tasks[message.task_name]
@@ -106,45 +114,72 @@ def _send(message) -> bool:
             logger.exception("could not note the failed send of outbox message %s", message.pk)
         return False
     try:
-        OutboxMessage.objects.filter(pk=message.pk).delete()
+        if message.job_key:
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+            )
+        else:
+            OutboxMessage.objects.filter(pk=message.pk).delete()
     except DatabaseError:  # sent; the relay will send it again, which is harmless
-        logger.exception("could not delete sent outbox message %s", message.pk)
+        logger.exception("could not note the sending of outbox message %s", message.pk)
     return True
+
+
+_send = outbox_send  # the name the publication code and its tests have used
 
 
 RELAY_BATCH = 200
 RELAY_MIN_AGE_SECONDS = 10
+# A job's message sent this long ago whose job has still not been claimed is sent again:
+# longer than a job normally waits in the queue, so duplicates stay rare (and harmless).
+JOB_RESEND_AFTER_SECONDS = 600
 
 
-def relay_pending(*, min_age_seconds: float = RELAY_MIN_AGE_SECONDS) -> int:
+def relay_pending(
+    *,
+    min_age_seconds: float = RELAY_MIN_AGE_SECONDS,
+    resend_after_seconds: float = JOB_RESEND_AFTER_SECONDS,
+) -> int:
     """Send the outbox messages at least `min_age_seconds` old (younger ones are still being
     sent by the request that wrote them), oldest first, each locked so that two relays never
-    send the same one; stops at the first broker failure. Returns how many were sent."""
+    send the same one; stops at the first broker failure. A job's message already sent is
+    sent again only when its job has not started `resend_after_seconds` after that (the
+    claim deletes the message, so a started job is never sent again). One query on the
+    public schema, whatever the number of organisations. Returns how many were sent."""
     from .models import OutboxMessage
 
-    cutoff = timezone.now() - timedelta(seconds=min_age_seconds)
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=min_age_seconds)
+    resend_cutoff = now - timedelta(seconds=resend_after_seconds)
     sent = 0
+    last_id = 0
     while True:
         with transaction.atomic():
             batch = list(
                 OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(created_at__lte=cutoff)
+                .filter(created_at__lte=cutoff, id__gt=last_id)
+                .filter(Q(sent_at__isnull=True) | Q(sent_at__lte=resend_cutoff))
                 .order_by("id")[:RELAY_BATCH]
             )
             for message in batch:
-                if not _send(message):
+                if not outbox_send(message):
                     return sent
                 sent += 1
+                last_id = message.pk
         if len(batch) < RELAY_BATCH:
             return sent
 
 
 @app.task(ignore_result=True)
-def relay_outbox(min_age_seconds: float = RELAY_MIN_AGE_SECONDS) -> int:
-    """Beat's relay (public schema): what the broker missed goes now."""
-    sent = relay_pending(min_age_seconds=min_age_seconds)
+def relay_outbox(
+    min_age_seconds: float = RELAY_MIN_AGE_SECONDS,
+    resend_after_seconds: float = JOB_RESEND_AFTER_SECONDS,
+) -> int:
+    """Beat's relay (public schema): what the broker missed goes now, and jobs that have not
+    started long after their message was sent are sent again."""
+    sent = relay_pending(min_age_seconds=min_age_seconds, resend_after_seconds=resend_after_seconds)
     if sent:
-        logger.info("relayed %d publication messages from the outbox", sent)
+        logger.info("relayed %d messages from the outbox", sent)
     return sent
 
 

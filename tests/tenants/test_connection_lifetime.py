@@ -294,6 +294,8 @@ def test_a_task_run_eagerly_leaves_its_callers_connection_alone(
     alpha, beta = (session_organisations[slug].schema_name for slug in ("alpha", "beta"))
     with django_db_blocker.unblock():
         try:
+            # A fresh connection: the test thread's own has served earlier tests' schemas.
+            connection.close()
             ran = probe_tasks.visit_schemas.apply(args=[[alpha, beta]]).get()
             assert connection.schemas_served == {alpha, beta}
             assert connection.connection is not None

@@ -85,6 +85,11 @@ class UserImport(models.Model):
     # [{"row": 3, "message": "…"}]; a file with any problem cannot be committed.
     problems = models.JSONField(default=list)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # While it is checked: "Waiting for the queue (…)" when the broker could not be reached,
+    # then what the worker is doing; `started_at` is when a worker claimed the check (empty
+    # while it waits for one: `core.jobs`).
+    phase = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -336,6 +336,12 @@ class ImportOutput(serializers.Serializer):
         "header says when); then `previewed`, `committed`, or `failed` (see `message`).",
     )
     message = serializers.CharField(help_text="Why the check failed, when it did.")
+    phase = serializers.CharField(
+        help_text="While `checking`: what the worker is doing, or `Waiting for the queue "
+        "(starts by itself)` when the background queue could not be reached as the file "
+        "was received (the file is kept and its check is sent when the queue is back: keep "
+        "asking). Empty otherwise."
+    )
     can_commit = serializers.BooleanField()
     rows = RowOutput(many=True)
     problems = ProblemOutput(many=True)
@@ -349,6 +355,7 @@ def import_output(user_import: UserImport) -> dict:
         "file_name": user_import.file_name,
         "status": user_import.status,
         "message": user_import.message,
+        "phase": user_import.phase,
         "can_commit": user_import.can_commit,
         "rows": user_import.rows,
         "problems": user_import.problems,

@@ -22,9 +22,12 @@ import re
 from datetime import date, datetime, time
 
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from goldenthread.platform.core import jobs
 from goldenthread.platform.core.errors import Conflict, DomainError
 from goldenthread.platform.core.tabular import (
     TabularFileError,
@@ -189,8 +192,19 @@ def user_import_receive(*, actor: User, file_name: str, content: bytes) -> UserI
     )
     from ..tasks import user_import_check_task
 
-    transaction.on_commit(lambda: user_import_check_task.delay(user_import.pk))
+    # Through the outbox: a broker that is down now delays the check, it does not lose it.
+    jobs.queue(CHECK, user_import_check_task, user_import.pk)
     return user_import
+
+
+# The check as a `core.jobs` kind: it waits for a worker as "checking" with no `started_at`;
+# it writes only the import's own results, so a check left by a dead worker runs again.
+CHECK = jobs.JobKind(
+    model=UserImport,
+    waiting=Q(status=UserImportStatus.CHECKING, started_at__isnull=True),
+    start={"started_at": Now(), "phase": "Reading the file"},
+    running=Q(status=UserImportStatus.CHECKING, started_at__isnull=False),
+)
 
 
 def user_import_check(user_import: UserImport) -> UserImport:
@@ -207,7 +221,8 @@ def user_import_check(user_import: UserImport) -> UserImport:
     user_import.problems = problems[:MAX_PROBLEMS]
     user_import.status = UserImportStatus.PREVIEWED
     user_import.content = b""
-    user_import.save(update_fields=["rows", "problems", "status", "content"])
+    user_import.phase = ""
+    user_import.save(update_fields=["rows", "problems", "status", "content", "phase"])
     return user_import
 
 
@@ -216,7 +231,8 @@ def user_import_fail(user_import: UserImport, message: str) -> None:
     user_import.status = UserImportStatus.FAILED
     user_import.message = message
     user_import.content = b""
-    user_import.save(update_fields=["status", "message", "content"])
+    user_import.phase = ""
+    user_import.save(update_fields=["status", "message", "content", "phase"])
 
 
 def _stored_rows(user_import: UserImport) -> list[dict]:

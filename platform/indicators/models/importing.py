@@ -56,6 +56,9 @@ class ImportJob(models.Model):
     message = models.TextField(blank=True)
     previewed_at = models.DateTimeField(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed the current step (check or commit); empty while it waits for one
+    # (`core.jobs`: the claim is one UPDATE from empty, so a duplicate delivery does nothing).
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

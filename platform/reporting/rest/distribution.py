@@ -67,7 +67,12 @@ class RunOutput(serializers.Serializer):
     status = serializers.CharField()
     status_words = serializers.CharField(source="get_status_display")
     progress = serializers.IntegerField()
-    phase = serializers.CharField()
+    phase = serializers.CharField(
+        help_text="What the worker is doing, in words. While `queued`: `Waiting for the "
+        "worker`, or `Waiting for the queue (starts by itself)` when the background queue "
+        "could not be reached as the run was asked for (the run is kept and sent when the "
+        "queue is back: keep asking)."
+    )
     error = serializers.CharField(help_text="Why it failed, in words ('' unless failed).")
     frozen_pack = serializers.IntegerField(source="frozen_pack_id", allow_null=True)
     distribute = serializers.BooleanField()

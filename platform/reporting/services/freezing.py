@@ -11,8 +11,10 @@ import logging
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from goldenthread.platform.core import jobs
 from goldenthread.platform.core.errors import DomainError
 
 from ..domain.pack import Pack
@@ -93,10 +95,21 @@ def pack_freeze(
     return run
 
 
+# A run as a `core.jobs` kind. A run left by a dead worker runs again: freezing is idempotent
+# (the frozen pack is stored once, under the run's lock) and each person is mailed once.
+RUN = jobs.JobKind(
+    model=PackRun,
+    waiting=Q(status=RunStatus.QUEUED),
+    start={"status": RunStatus.RUNNING, "progress": 5, "phase": "Reading the figures"},
+    running=Q(status=RunStatus.RUNNING),
+)
+
+
 def _queue(run: PackRun) -> None:
+    """Queue the run through the outbox (a broker down now delays it, it does not lose it)."""
     from ..tasks import generate_pack
 
-    transaction.on_commit(lambda: generate_pack.delay(run.pk))
+    jobs.queue(RUN, generate_pack, run.pk)
 
 
 def _progress(run_id: int, progress: int, phase: str, **extra) -> None:
@@ -112,14 +125,20 @@ def previous_frozen_pack(*, definition_id: int) -> FrozenPack | None:
 
 
 def pack_run_execute(*, run_id: int) -> PackRun | None:
-    """Do the run's work (called by the `generate_pack` task). Safe to call twice."""
-    with transaction.atomic():
-        run = PackRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status == RunStatus.FAILED:
-            return run
-        if run.status != RunStatus.DONE:
-            run.status, run.progress, run.phase = RunStatus.RUNNING, 5, "Reading the figures"
-            run.save(update_fields=["status", "progress", "phase"])
+    """Do the run's work (called by the `generate_pack` task). Safe to call twice: the run is
+    claimed (`core.jobs`), so a duplicate delivery while it runs does nothing; one that finds
+    it done sends the e-mails still owed (the task's retry after a mail server failure)."""
+    with jobs.claim(RUN, run_id) as claimed:
+        if claimed is jobs.Claim.BUSY:
+            return PackRun.objects.filter(pk=run_id).first()
+        # Claimed, or left by a dead worker: freeze; done: send what is still owed.
+        return _execute(run_id)
+
+
+def _execute(run_id: int) -> PackRun | None:
+    run = PackRun.objects.filter(pk=run_id).first()
+    if run is None or run.status in (RunStatus.FAILED, RunStatus.QUEUED):
+        return run
     if run.status != RunStatus.DONE:
         try:
             _freeze(run)

@@ -235,7 +235,13 @@ class OutboxMessage(models.Model):
     row deleted, and when sending fails the row stays until `tasks.relay_outbox` (every
     minute, on the worker) sends it once the broker is back. A message may be sent twice (sent,
     then the process dies before deleting the row): the publication tasks are idempotent.
-    Public schema, so one relay finds every organisation's messages."""
+    Public schema, so one relay finds every organisation's messages.
+
+    Background jobs with a row and a poller (imports, report packs, exports, restores) use the
+    same outbox through `core.jobs` with a `job_key`: their message is not deleted when sent
+    but when the worker claims the job (`core.jobs.claim`), so the relay sends it again if
+    the job has still not started `JOB_RESEND_AFTER_SECONDS` after it was sent (a message the
+    broker lost, say). `sent_at` is when it was last handed to the broker."""
 
     schema_name = models.CharField(max_length=63)
     task_name = models.CharField(max_length=200)
@@ -243,9 +249,19 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # "<app label>.<model>:<pk>" of the job this message starts; empty for publication.
+    job_key = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["schema_name", "job_key"],
+                condition=~models.Q(job_key=""),
+                name="outbox_job_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_name}{tuple(self.args)} in {self.schema_name}"

@@ -39,7 +39,11 @@ class ExportRunOutput(serializers.Serializer):
     status = serializers.CharField(help_text="queued, running, done or failed.")
     status_words = serializers.CharField(source="get_status_display")
     progress = serializers.IntegerField(help_text="0 to 100.")
-    phase = serializers.CharField(help_text="What the worker is doing now, in words.")
+    phase = serializers.CharField(
+        help_text="What the worker is doing, in words; `Waiting for the queue (starts by "
+        "itself)` while queued when the background queue could not be reached as it was asked "
+        "for (it is kept and sent when the queue is back: keep asking)."
+    )
     error = serializers.CharField(help_text="Why it failed; empty otherwise.")
     requested_by = serializers.CharField()
     requested_via = serializers.CharField()

@@ -22,8 +22,10 @@ from typing import IO, Any
 import psycopg
 from django.core.files.storage import default_storage
 from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from goldenthread.platform.core import jobs
 from goldenthread.tenants.models import Organisation, PlatformAuditAction, PlatformAuditEvent
 from goldenthread.tenants.services import platform_audit_record
 
@@ -37,10 +39,22 @@ from .storage import archive_dir, private_directory
 README_SOURCE = Path(__file__).resolve().parents[3] / "docs" / "archive-format.md"
 
 
+# An export as a `core.jobs` kind (public schema). One left by a dead worker is written again
+# (its archive is written as `.part` and renamed only when whole).
+EXPORT = jobs.JobKind(
+    model=ExportRun,
+    waiting=Q(status=RunStatus.QUEUED),
+    start={"status": RunStatus.RUNNING, "progress": 1, "phase": "Starting"},
+    running=Q(status=RunStatus.RUNNING),
+    public=True,
+)
+
+
 def _queue(run: ExportRun) -> None:
+    """Queue the export through the outbox (a broker down now delays it, it does not lose it)."""
     from ..tasks import export_organisation
 
-    transaction.on_commit(lambda: export_organisation.delay(run.pk))
+    jobs.queue(EXPORT, export_organisation, run.pk)
 
 
 @transaction.atomic
@@ -330,16 +344,18 @@ def _readme_text() -> str:
 def export_run_execute(*, run_id: int) -> ExportRun | None:
     """The worker's part: write the archive of `run_id`, reporting progress. Idempotent: a
     run that is already done (a redelivered message) is left as it is."""
-    run = ExportRun.objects.select_related("organisation").filter(pk=run_id).first()
-    if run is None or run.status == RunStatus.DONE:
-        return run
+    with jobs.claim(EXPORT, run_id) as claimed:
+        if claimed not in (jobs.Claim.CLAIMED, jobs.Claim.ORPHANED):
+            return ExportRun.objects.filter(pk=run_id).first()  # a duplicate: nothing to do
+        return _export(run_id)
+
+
+def _export(run_id: int) -> ExportRun:
+    run = ExportRun.objects.select_related("organisation").get(pk=run_id)
 
     def progress(percent: int, phase: str) -> None:
         ExportRun.objects.filter(pk=run.pk).update(progress=min(percent, 99), phase=phase[:200])
 
-    ExportRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.RUNNING, progress=1, phase="Starting"
-    )
     organisation = run.organisation
     folder = private_directory(archive_dir() / "exports" / organisation.schema_name)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")

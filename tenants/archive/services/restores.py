@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from goldenthread.platform.core import jobs
 from goldenthread.platform.core.errors import DomainError
 
 from ..errors import ArchiveRefused
@@ -59,34 +61,38 @@ def restore_request(
                 requested_by=actor,
                 phase="Waiting for the worker",
             )
+            # Through the outbox, in the run's transaction: a broker down now delays the
+            # restore, it does not lose it.
+            jobs.queue(RESTORE, restore_backup, run.pk)
     except IntegrityError:
         raise ArchiveRefused(
             f"A restore of {backup.organisation.name} is already under way; wait for it to "
             "finish (this page shows it)."
         ) from None
-    transaction.on_commit(lambda: restore_backup.delay(run.pk))
     return run
 
 
-def _claim(run_id: int) -> RestoreRun | None:
-    """Move the run from queued to running; None if it is not queued.
+# A restore as a `core.jobs` kind (public schema).
+RESTORE = jobs.JobKind(
+    model=RestoreRun,
+    waiting=Q(status=RunStatus.QUEUED),
+    start={"status": RunStatus.RUNNING, "phase": "Starting", "progress": 1},
+    running=Q(status=RunStatus.RUNNING),
+    public=True,
+)
 
-    A run found already running was interrupted: its worker died and the broker delivered
-    the message again (late acknowledgement, `task_reject_on_worker_lost`). It is not run a
-    second time on its own — marked failed instead, which also frees the organisation for
-    the next restore (one at a time)."""
-    claimed = RestoreRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, phase="Starting", progress=1
+
+def _interrupted(run_id: int) -> None:
+    """A run found running while no worker holds it was interrupted: its worker died and
+    the broker delivered the message again (late acknowledgement,
+    `task_reject_on_worker_lost`). It is not run a second time on its own — marked failed
+    instead, which also frees the organisation for the next restore (one at a time)."""
+    RestoreRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED,
+        phase="Interrupted",
+        error=INTERRUPTED,
+        finished_at=timezone.now(),
     )
-    if not claimed:
-        RestoreRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-            status=RunStatus.FAILED,
-            phase="Interrupted",
-            error=INTERRUPTED,
-            finished_at=timezone.now(),
-        )
-        return None
-    return RestoreRun.objects.select_related("backup__organisation").get(pk=run_id)
 
 
 def _finish(run: RestoreRun, *, status: str, phase: str, error: str = "", **result) -> None:
@@ -101,11 +107,20 @@ def _finish(run: RestoreRun, *, status: str, phase: str, error: str = "", **resu
 
 
 def restore_run_execute(*, run_id: int) -> RestoreRun | None:
-    """The worker's side: restore as the run says, recording progress, result or failure."""
-    run = _claim(run_id)
-    if run is None:
-        logger.warning("restore run %s is not waiting to start; nothing done", run_id)
-        return None
+    """The worker's side: restore as the run says, recording progress, result or failure.
+    The run is claimed (`core.jobs`): a duplicate delivery, while it runs or after, does
+    nothing."""
+    with jobs.claim(RESTORE, run_id) as claimed:
+        if claimed is jobs.Claim.ORPHANED:
+            _interrupted(run_id)
+        if claimed is not jobs.Claim.CLAIMED:
+            logger.warning("restore run %s is not waiting to start; nothing done", run_id)
+            return None
+        return _restore(RestoreRun.objects.select_related("backup__organisation").get(pk=run_id))
+
+
+def _restore(run: RestoreRun) -> RestoreRun:
+    run_id = run.pk
 
     def on_phase(phase: str, progress: int) -> None:
         run.phase, run.progress = phase, progress

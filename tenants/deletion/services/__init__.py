@@ -216,7 +216,7 @@ def deletion_purge(
     the scheduled task may run again safely."""
     from goldenthread.partnerships.services import departure as partnerships
     from goldenthread.shared_indicators.benchmarking.services import departure as clubs
-    from goldenthread.shared_indicators.publication.models import PublishedValue
+    from goldenthread.shared_indicators.publication.models import OutboxMessage, PublishedValue
 
     deletion = _lock(deletion)
     if deletion.status == DeletionStatus.PURGED:
@@ -250,6 +250,11 @@ def deletion_purge(
     counts["districts_unlinked"] = Organisation.objects.filter(parent_county=organisation).update(
         parent_county=None
     )
+    # Messages still waiting for the organisation's schema (its jobs, publications) could
+    # never run now: the relay would send them again and again.
+    counts["outbox_messages_deleted"], _ = OutboxMessage.objects.filter(
+        schema_name=organisation.schema_name
+    ).delete()
     _drop_schema(organisation.schema_name)
     platform_audit_record(
         actor=actor,

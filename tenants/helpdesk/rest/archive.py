@@ -68,7 +68,11 @@ class RestoreRunOutput(serializers.Serializer):
     requested_at = serializers.DateTimeField()
     status = serializers.CharField(help_text="queued, running, done or failed.")
     progress = serializers.IntegerField(help_text="Percent, 0 to 100.")
-    phase = serializers.CharField(help_text="What the worker is doing, in words.")
+    phase = serializers.CharField(
+        help_text="What the worker is doing, in words; `Waiting for the queue (starts by "
+        "itself)` while queued when the background queue could not be reached as it was asked "
+        "for (it is kept and sent when the queue is back: keep asking)."
+    )
     error = serializers.CharField(help_text="Why it failed (empty unless failed).")
     finished_at = serializers.DateTimeField(allow_null=True)
     safety_backup = serializers.IntegerField(

@@ -269,3 +269,24 @@ def test_a_run_delivered_again_after_its_worker_died_is_marked_interrupted_not_r
     run.refresh_from_db()
     assert (run.status, run.phase, run.error) == (RunStatus.FAILED, "Interrupted", INTERRUPTED)
     assert not PlatformAuditEvent.objects.filter(action="organisation.restored_copy").exists()
+
+
+def test_a_duplicate_delivered_while_the_restore_runs_does_nothing(org_a):
+    """The runner holds the run's job lock (`core.jobs.claim`); a second delivery meanwhile
+    (a re-send, a duplicate) must neither restore again nor mark the live run interrupted."""
+    import psycopg
+
+    from goldenthread.platform.core import jobs
+    from goldenthread.tenants.archive.services.restores import RESTORE
+    from tests import support
+
+    run = restore_request(backup=_backup_row(org_a), actor="t", kind=RestoreKind.COPY)
+    RestoreRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=30)
+    name = f"public:{RESTORE.key(run.pk)}"
+    conninfo = support.test_database_url().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(conninfo, autocommit=True) as runner:
+        runner.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [jobs.JOB_LOCK_CLASS, name])
+        assert restore_run_execute(run_id=run.pk) is None
+
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.error) == (RunStatus.RUNNING, 30, "")

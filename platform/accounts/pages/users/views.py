@@ -361,7 +361,7 @@ def user_import_status(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "status": user_import.status,
             "running": user_import.is_running,
-            "phase": user_import.get_status_display(),
+            "phase": user_import.phase or user_import.get_status_display(),
             "progress": 0 if user_import.is_running else 100,
             "url": reverse("users:import", kwargs={"pk": user_import.pk}),
         }

@@ -259,6 +259,7 @@ COMMIT_FIELDS = [
 ]
 
 
+@transaction.atomic  # the job's state and its outbox message, together
 def import_commit(*, job: ImportJob, actor: User) -> ImportJob:
     """Step 2: queue the import of a checked file, all or nothing, on a Celery worker (sent
     when this transaction commits): the commit reads the file again, so never in a request.
@@ -277,12 +278,26 @@ def import_commit(*, job: ImportJob, actor: User) -> ImportJob:
             "changes nothing.",
             code="not_ready",
         )
-    job.status = ImportStatus.COMMITTING
-    job.progress, job.processed_rows, job.phase, job.message = 0, 0, "Waiting to start", ""
-    job.save(update_fields=COMMIT_FIELDS)
+    # Compare-and-set: of two confirmations of the same preview (two clicks, two tabs), one
+    # queues the commit and the other is refused, so the file is imported once.
+    waiting = {
+        "status": ImportStatus.COMMITTING,
+        "progress": 0,
+        "processed_rows": 0,
+        "phase": "Waiting to start",
+        "message": "",
+        "started_at": None,  # waiting for a worker to claim the commit (`core.jobs`)
+    }
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(**waiting):
+        raise Conflict("This file is already being imported.", code="already_importing")
+    for name, value in waiting.items():
+        setattr(job, name, value)
+    from goldenthread.platform.core import jobs
+
+    from .jobs import COMMIT
     from .tasks import import_commit_task
 
-    transaction.on_commit(lambda: import_commit_task.delay(job.pk))
+    jobs.queue(COMMIT, import_commit_task, job.pk)
     return job
 
 

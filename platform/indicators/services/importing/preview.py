@@ -106,6 +106,11 @@ def import_start(*, actor: User, kind: str, file_name: str, content: bytes) -> I
     this transaction commits). Only the size is checked here: the file is not read."""
     require_import(actor, kind)
     check_upload_size(content, limits=LIMITS)
+    with transaction.atomic():  # the job and its outbox message, together
+        return _job_create(actor=actor, kind=kind, file_name=file_name, content=content)
+
+
+def _job_create(*, actor: User, kind: str, file_name: str, content: bytes) -> ImportJob:
     job = ImportJob.objects.create(
         kind=kind,
         created_by=actor,
@@ -114,7 +119,11 @@ def import_start(*, actor: User, kind: str, file_name: str, content: bytes) -> I
         status=ImportStatus.PREVIEWING,
         phase="Waiting to start",
     )
+    from goldenthread.platform.core import jobs
+
+    from .jobs import PREVIEW
     from .tasks import import_preview_task
 
-    transaction.on_commit(lambda: import_preview_task.delay(job.pk))
+    # Through the outbox: a broker that is down now delays the check, it does not lose it.
+    jobs.queue(PREVIEW, import_preview_task, job.pk)
     return job
