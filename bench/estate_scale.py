@@ -12,12 +12,14 @@ at 10 organisations on the way and once at N:
 
 - the template copy's catalogue reads (`copy_schema_statements`) beside the old scan of
   pg_class by schema name, and one signed-in organisation's home page;
-- requests in interleaved rounds (bench/_estate_requests.py): 4 threads spread over 4
-  organisations, 4 spread over every organisation with DATABASE_SCHEMAS_PER_CONNECTION (a
-  connection retired after serving that many schemas), and 4 spread over every organisation
-  with no limit; each arm's threads keep their connections between rounds as a web server's
-  do, and the arms take turns, so load changes fall on all alike. The largest private memory
-  (RssAnon, from /proc) and catalogue cache of any backend each arm used;
+- requests in interleaved rounds after a warm-up round (bench/_estate_requests.py): 4 threads
+  spread over 4 organisations (each thread to each of them in turn), 4 spread over every
+  organisation with DATABASE_SCHEMAS_PER_CONNECTION (a connection retired after serving that
+  many schemas), 4 spread over every organisation with no limit, and, for comparison, 4 each
+  pinned to one of the 4 organisations; each arm's threads keep their connections between
+  rounds as a web server's do, and the arms take turns, so load changes fall on all alike.
+  Each round's ratio of medians is printed, and their median and range. The largest private
+  memory (RssAnon, from /proc) and catalogue cache of any backend each arm used;
 - migrations: no-op `goldenthread migrate` against django-tenants' `migrate_schemas`, and one
   new migration (a nullable indexed column on the users table, written to a temporary copy of
   the accounts migration package) by `goldenthread migrate` (pilot + replay, 4 connections)
@@ -49,7 +51,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from _estate_requests import THREADS, Arm, Site, interleaved_rounds, single_organisation
+from _estate_requests import (
+    THREADS,
+    Arm,
+    Site,
+    interleaved_rounds,
+    round_ratios,
+    single_organisation,
+)
 from _provisioner import Provisioner
 from _throwaway import throwaway_database, timed_organisation_create
 
@@ -107,9 +116,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "at 10); the database is kept."
         ),
     )
-    parser.add_argument("--rounds", type=int, default=6, help="Interleaved request rounds.")
     parser.add_argument(
-        "--round-requests", type=int, default=200, help="Requests per arm and round."
+        "--rounds", type=int, default=48, help="Interleaved request rounds (after a warm-up)."
+    )
+    parser.add_argument(
+        "--round-requests", type=int, default=48, help="Requests per arm and round."
     )
     parser.add_argument(
         "--schemas-per-connection",
@@ -243,37 +254,54 @@ def catalogue_reads() -> tuple[float, float]:
 
 def requests_interleaved(size: int, report: Report, site: Site, args) -> None:
     """Spread over 4 organisations against spread over every one (with the configured schema
-    limit per connection, and without one), in interleaved rounds; each backend's memory."""
+    limit per connection, and without one), in interleaved rounds; each round's ratios, their
+    median and spread; each backend's memory. Beside them, the earlier baseline: 4 threads
+    each pinned to one of the 4 organisations (no schema switch on its connection)."""
     from django.conf import settings
 
     limit = args.schemas_per_connection
     if limit is None:
         limit = settings.DATABASE_SCHEMAS_PER_CONNECTION
-    over4 = Arm("over 4", site, min(4, size), limit)
+    few = min(4, size)
+    over4 = Arm("over 4", site, few, limit, rotate=True)
+    pinned = Arm("over 4, pinned", site, few, limit)
     over_all = Arm("over all", site, size, limit)
     unlimited = Arm("over all, no limit", site, size, 0)
+    arms = [over4, over_all, unlimited, pinned]
     print(
-        f"  {args.rounds} rounds of {args.round_requests} requests per arm, {THREADS} threads "
-        f"each; DATABASE_SCHEMAS_PER_CONNECTION {limit}",
+        f"  {args.rounds} rounds (after a warm-up round) of {args.round_requests} requests per "
+        f"arm, {THREADS} threads each; DATABASE_SCHEMAS_PER_CONNECTION {limit}",
         flush=True,
     )
-    interleaved_rounds([over4, over_all, unlimited], args.rounds, args.round_requests)
+    interleaved_rounds(arms, args.rounds, args.round_requests)
     report.add("spread over 4, median (ms)", size, over4.median_ms())
     report.add(f"spread over all, limit {limit} schemas, median (ms)", size, over_all.median_ms())
     report.add("spread over all, no limit, median (ms)", size, unlimited.median_ms())
-    for arm in (over4, over_all, unlimited):
+    report.add("over 4, each thread pinned to one, median (ms)", size, pinned.median_ms())
+    for arm in arms:
         report.add(
             f"largest backend private memory, {arm.label} (MiB)", size, arm.largest_private_mib()
         )
         report.add(f"largest catalogue cache, {arm.label} (MiB)", size, arm.largest_cache_mib())
     report.add(f"backends used, over all with limit {limit}", size, len(over_all.backends))
-    served = args.rounds * args.round_requests // THREADS
-    print(
-        f"  spread over all / over 4: {over_all.median_ms() / over4.median_ms():.2f}x with the "
-        f"limit, {unlimited.median_ms() / over4.median_ms():.2f}x without (each unlimited "
-        f"backend served up to {min(served, size)} organisations)",
-        flush=True,
-    )
+    for arm, baseline, label in [
+        (over_all, over4, f"over all (limit {limit}) / over 4"),
+        (unlimited, over4, "over all (no limit) / over 4"),
+        (over_all, pinned, f"over all (limit {limit}) / over 4 pinned"),
+        (pinned, over4, "over 4 pinned / over 4"),
+    ]:
+        ratios = round_ratios(arm, baseline)
+        middle = statistics.median(ratios)
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [middle] * 3
+        report.add(f"{label}, median of per-round ratios", size, middle)
+        print(
+            f"  {label}: median {middle:.3f}x, quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f}x, "
+            f"range {min(ratios):.3f}-{max(ratios):.3f}x; rounds "
+            + " ".join(f"{ratio:.2f}" for ratio in ratios),
+            flush=True,
+        )
+    served = (args.rounds + 1) * args.round_requests // THREADS
+    print(f"  (each unlimited backend served up to {min(served, size)} organisations)", flush=True)
 
 
 # --- migrations -----------------------------------------------------------------------------
@@ -523,6 +551,8 @@ def ratio_lines(report: Report, size: int) -> None:
     over4 = "spread over 4, median (ms)"
     for label in [row for row in report.rows if row.startswith("spread over all")]:
         print(f"  at {size}: {label} / {over4}: {ratio(label, over4, size, size)}")
+    for label in [row for row in report.rows if row.endswith("median of per-round ratios")]:
+        print(f"  at {size}: {label}: {report.rows[label][size]:.3f}x")
     print(
         f"  at {size}: provisioning, alternating, this estate / small estate: "
         + ratio(
