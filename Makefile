@@ -39,8 +39,12 @@ $(UV):
 demo: install
 	$(WITH_SERVICES) $(PY) -m goldenthread.platform.devtools.demo --port $(PORT) --bind $(BIND)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with a test database, a Redis
+# database and a Celery worker of its own; whole test files go to one process (--dist
+# loadfile). TEST_WORKERS=0 runs it in this process (also: PYTEST_ARGS="-n 0").
+TEST_WORKERS ?= 2
 test: install
-	$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)
+	$(WITH_SERVICES) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
