@@ -39,8 +39,13 @@ $(UV):
 demo: install
 	$(WITH_SERVICES) $(PY) -m goldenthread.platform.devtools.demo --port $(PORT) --bind $(BIND)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with a test database, a Redis
+# database and a Celery worker of its own. --dist load hands each process tests in collection
+# order, which keeps pytest-django's order (rolled-back tests before committed-data ones) in
+# each (docs/architecture.md). TEST_WORKERS=0 runs it in this process (or PYTEST_ARGS="-n 0").
+TEST_WORKERS ?= 2
 test: install
-	$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)
+	$(WITH_SERVICES) $(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

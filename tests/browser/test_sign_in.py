@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,9 @@ def tab_until(page: Page, text: str, *, key: str = "Tab", limit: int = 30) -> No
 
 def sign_in_with_keyboard(page: Page, base: str, email: str, password: str) -> None:
     page.goto(f"{base}/accounts/sign-in/")
-    # The e-mail field has focus when the page opens
+    # The e-mail field has focus when the page opens (Chromium applies `autofocus` at its next
+    # rendering step, which on a busy machine can come after the load event `goto` waits for)
+    expect(page.locator("#id_username")).to_be_focused()
     assert active(page) == "id_username"
     page.keyboard.type(email)
     page.keyboard.press("Tab")

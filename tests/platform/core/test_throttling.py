@@ -221,7 +221,9 @@ def test_a_window_opened_by_the_earlier_cache_calls_still_counts_and_refuses(
 class RedisCommands:
     """The commands Redis receives from clients while the block runs, seen by MONITOR (the
     server's own account, so a fallback to several calls cannot pass unnoticed). Commands a
-    script runs inside Redis are not round trips and are left out."""
+    script runs inside Redis are not round trips and are left out, and so are those of the
+    connections a Celery worker waits on its queues with (the session's worker thread, once a
+    test has started it, sends a BRPOP every second on the same database)."""
 
     def __init__(self):
         import redis
@@ -233,8 +235,17 @@ class RedisCommands:
         self._db = self._watcher.connection_pool.connection_kwargs.get("db", 0)
         self.commands: list[str] = []
 
+    def _queue_consumers(self) -> set[str]:
+        """The addresses of this database's clients whose last command was a blocking pop."""
+        return {
+            client["addr"]
+            for client in self._marker.client_list()
+            if int(client["db"]) == self._db and client["cmd"] in {"brpop", "blpop"}
+        }
+
     def __enter__(self):
         self._marker.ping()
+        self._consumers = self._queue_consumers()
         self._monitor = self._watcher.monitor().__enter__()
         return self
 
@@ -245,7 +256,12 @@ class RedisCommands:
             seen = self._monitor.next_command()
             if marker in seen["command"]:
                 break
-            if seen["client_type"] != "lua" and seen["db"] == self._db:
+            client = f"{seen['client_address']}:{seen['client_port']}"
+            if (
+                seen["client_type"] != "lua"
+                and seen["db"] == self._db
+                and client not in self._consumers
+            ):
                 self.commands.append(seen["command"].split(" ", 1)[0].upper())
         self._monitor.__exit__(*exc)
 
