@@ -28,15 +28,18 @@ from goldenthread.platform.core import tabular
 from goldenthread.platform.indicators.models import ImportJob, IndicatorValue
 from tests.factories import provision_organisation
 from tests.fixtures.worker import wait_for
-from tests.platform.core.tabular_files import shared_strings_bomb, xlsx_bytes
+from tests.platform.core.tabular_files import (
+    PI_IMPORT,
+    USER_HEADER,
+    USER_IMPORTS,
+    VALUE_HEADER,
+    XLSX,
+    shared_strings_bomb,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.worker
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PI_IMPORT = "/indicators/import/"
-USER_IMPORTS = "/api/v1/accounts/users/imports/"
-VALUE_HEADER = ["indicator code", "period", "value"]
-USER_HEADER = ["name", "email", "roles"]
 # How much the test (web) process may grow while a hostile file is handled: the 8,000-row
 # dimension bomb, padded as the report measured, takes a reader to over a gigabyte.
 GROWTH_ALLOWED_MB = 40

@@ -8,6 +8,14 @@ import zipfile
 
 from openpyxl import Workbook
 
+# What the upload tests send: the workbook's media type, where it goes, and the headers the
+# PI-values and user imports expect.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PI_IMPORT = "/indicators/import/"
+USER_IMPORTS = "/api/v1/accounts/users/imports/"
+VALUE_HEADER = ["indicator code", "period", "value"]
+USER_HEADER = ["name", "email", "roles"]
+
 
 def xlsx_bytes(rows: list[list], *, dimension: str | None = None) -> bytes:
     """A workbook of `rows`; `dimension` rewrites the sheet's declared <dimension ref>."""
