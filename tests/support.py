@@ -21,6 +21,22 @@ def test_database_url() -> str:
     return f"postgres://{user}{password}@{quote(host, safe='')}{port}/{db['NAME']}"
 
 
+def test_database_conninfo() -> str:
+    """`test_database_url` as `psycopg.connect` takes it: for a session of the test's own
+    beside Django's (to hold a lock, or to watch another backend)."""
+    return test_database_url().replace("postgres://", "postgresql://", 1)
+
+
+def session_blocked_by(watcher, holder_pid: int) -> int | None:
+    """The backend that waits on a lock the backend `holder_pid` holds, or None while none
+    does. `watcher` must be in autocommit: a transaction sees one snapshot of
+    pg_stat_activity, so it would never see the waiter arrive."""
+    row = watcher.execute(
+        "SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [holder_pid]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def subprocess_environment() -> dict[str, str]:
     return {
         **os.environ,

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from django.db import connection
 
+from tests import support
 from tests.fixtures.threads import run_in_own_connection
 
 
@@ -29,15 +30,7 @@ def _backend_pid() -> int:
 
 def _other_session() -> psycopg.Connection:
     """A session of its own on the test database, outside Django, to watch a backend."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        dbname=settings["NAME"],
-        autocommit=True,
-    )
+    return psycopg.connect(support.test_database_conninfo(), autocommit=True)
 
 
 def _last_statement_of(pid: int) -> str:

@@ -320,10 +320,6 @@ def test_a_delivery_for_one_organisation_leaves_another_organisations_job_of_the
     assert _message(second.schema, PREVIEW.key(pk)) is None
 
 
-def _conninfo() -> str:
-    return support.test_database_url().replace("postgres://", "postgresql://", 1)
-
-
 def test_a_running_job_is_not_sent_again_and_a_duplicate_while_it_runs_does_nothing(
     councils, client_for
 ):
@@ -341,7 +337,7 @@ def test_a_running_job_is_not_sent_again_and_a_duplicate_while_it_runs_does_noth
         client = client_for(council.organisation, user=council.officer)
         pk = _upload(client)
         wait_for(lambda: _job(council, pk).status == "previewed", timeout=60, what="the check")
-        with psycopg.connect(_conninfo()) as holder:
+        with psycopg.connect(support.test_database_conninfo()) as holder:
             # The values table, held: the worker's commit stops at its locks
             holder.execute(
                 f'LOCK TABLE "{council.schema}".indicators_indicatorvalue IN EXCLUSIVE MODE'
@@ -471,14 +467,6 @@ def test_a_pack_frozen_while_the_broker_is_down_is_made_once_when_it_returns(cou
     assert _message(council.schema, RUN.key(run_id)) is None
 
 
-def _waiting_for(watcher, holder) -> int | None:
-    row = watcher.execute(
-        "SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-        [holder.info.backend_pid],
-    ).fetchone()
-    return row[0] if row else None
-
-
 def test_a_worker_killed_mid_commit_is_delivered_again_and_imports_once(councils, client_for):
     """The killed worker's session holds the job's lock while it waits for the values table;
     it is ended within seconds (the client check), so the redelivery finds the job orphaned
@@ -495,15 +483,16 @@ def test_a_worker_killed_mid_commit_is_delivered_again_and_imports_once(councils
         pk = _upload(client, _values_file(34, period))
         wait_for(lambda: _job(council, pk).status == "previewed", timeout=60, what="the check")
         with (
-            psycopg.connect(_conninfo()) as holder,
-            psycopg.connect(_conninfo(), autocommit=True) as watcher,
+            psycopg.connect(support.test_database_conninfo()) as holder,
+            psycopg.connect(support.test_database_conninfo(), autocommit=True) as watcher,
         ):
             holder.execute(
                 f'LOCK TABLE "{council.schema}".indicators_indicatorvalue IN EXCLUSIVE MODE'
             )
             client.post(f"{PI_IMPORT}{pk}/commit/")
+            holder_pid = holder.info.backend_pid
             first = wait_for(
-                lambda: _waiting_for(watcher, holder),
+                lambda: support.session_blocked_by(watcher, holder_pid),
                 timeout=60,
                 what="the worker's commit to wait for the values table",
             )
@@ -511,7 +500,10 @@ def test_a_worker_killed_mid_commit_is_delivered_again_and_imports_once(councils
             # Delivered again to the new pool process, which runs the commit again: it waits
             # for the table too, from another session
             second = wait_for(
-                lambda: (pid := _waiting_for(watcher, holder)) not in (None, first) and pid,
+                lambda: (
+                    (pid := support.session_blocked_by(watcher, holder_pid)) not in (None, first)
+                    and pid
+                ),
                 timeout=60,
                 what="the redelivered commit to wait for the values table",
             )

@@ -36,6 +36,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests import support
 from tests.fixtures.private_postgres import private_cluster, unavailable_reason, wait_until
 from tests.fixtures.processes import REPO, free_port
 
@@ -166,13 +167,6 @@ def stored(site: dict) -> tuple[str, int]:
     return title, audits
 
 
-def _blocked_by(watcher, holder_pid: int) -> int | None:
-    row = watcher.execute(
-        "SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [holder_pid]
-    ).fetchone()
-    return row[0] if row else None
-
-
 def test_postgres_restarted_mid_write_answers_503_writes_nothing_and_the_next_request_works(
     site,
 ):
@@ -202,7 +196,7 @@ def test_postgres_restarted_mid_write_answers_503_writes_nothing_and_the_next_re
         request = threading.Thread(target=patch)
         request.start()
         victim = wait_until(
-            lambda: _blocked_by(watcher, holder.info.backend_pid),
+            lambda: support.session_blocked_by(watcher, holder.info.backend_pid),
             timeout=30,
             what="the request to wait for the audit table",
         )

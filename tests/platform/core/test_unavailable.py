@@ -32,10 +32,6 @@ from tests.fixtures.threads import allow_database_in_this_thread
 LEAKS = ("terminating connection", "SELECT", "FROM", "pid", "Process", "psycopg", "Traceback")
 
 
-def _conninfo() -> str:
-    return support.test_database_url().replace("postgres://", "postgresql://", 1)
-
-
 def terminated_mid_request(table: str, send, blocker):
     """Hold an exclusive lock on `table`, run `send()` in a thread, and terminate the backend
     that waits for the lock (the request's). Returns the response `send` got."""
@@ -55,8 +51,8 @@ def terminated_mid_request(table: str, send, blocker):
     # The watcher is a second connection in autocommit: a transaction sees one snapshot of
     # pg_stat_activity, so the holder itself would never see the request arrive.
     with (
-        psycopg.connect(_conninfo()) as holder,
-        psycopg.connect(_conninfo(), autocommit=True) as watcher,
+        psycopg.connect(support.test_database_conninfo()) as holder,
+        psycopg.connect(support.test_database_conninfo(), autocommit=True) as watcher,
     ):
         holder.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
         thread = threading.Thread(target=run)
@@ -64,11 +60,7 @@ def terminated_mid_request(table: str, send, blocker):
         deadline = time.monotonic() + 20
         victim = None
         while victim is None and time.monotonic() < deadline:
-            row = watcher.execute(
-                "SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-                [holder.info.backend_pid],
-            ).fetchone()
-            victim = row[0] if row else None
+            victim = support.session_blocked_by(watcher, holder.info.backend_pid)
             if victim is None:
                 time.sleep(0.02)
         if victim is None:

@@ -31,18 +31,6 @@ def fault_member(django_db_setup, django_db_blocker):
     return provision_committed_member(django_db_blocker, prefix="flt", name="Fault")
 
 
-def _conninfo() -> str:
-    return support.test_database_url().replace("postgres://", "postgresql://", 1)
-
-
-def _waiting_for(watcher, holder) -> int | None:
-    row = watcher.execute(
-        "SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-        [holder.info.backend_pid],
-    ).fetchone()
-    return row[0] if row else None
-
-
 def test_a_worker_killed_mid_publication_publishes_the_value_exactly_once_after_restart(
     fault_member,
 ):
@@ -57,14 +45,14 @@ def test_a_worker_killed_mid_publication_publishes_the_value_exactly_once_after_
         ) as worker,
     ):
         with (
-            psycopg.connect(_conninfo()) as holder,
-            psycopg.connect(_conninfo(), autocommit=True) as watcher,
+            psycopg.connect(support.test_database_conninfo()) as holder,
+            psycopg.connect(support.test_database_conninfo(), autocommit=True) as watcher,
         ):
             # The store's table, held: the worker's publication stops at its row lock.
             holder.execute("LOCK TABLE publication_publishedvalue IN EXCLUSIVE MODE")
             row = committed(lambda: approved_value(member, pi, "2024/25 Q1", "42"))
             wait_for(
-                lambda: _waiting_for(watcher, holder),
+                lambda: support.session_blocked_by(watcher, holder.info.backend_pid),
                 timeout=30,
                 what="the worker's publication to wait for the store",
             )
