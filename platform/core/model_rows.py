@@ -11,6 +11,7 @@ Only for lookups whose shape never changes: anything with filters that vary stay
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -33,12 +34,17 @@ class ModelColumns(Generic[M]):
     _converters: list[tuple[int, Any, list[Converter]]] | None = field(default=None, repr=False)
 
     @property
-    def fields(self) -> list:
-        return list(self.model._meta.concrete_fields)
+    def fields(self) -> tuple:
+        return self.model._meta.concrete_fields
 
     @property
     def width(self) -> int:
-        return len(self.model._meta.concrete_fields)
+        return len(self.fields)
+
+    @functools.cached_property
+    def _attnames(self) -> list[str]:
+        # Read on every `load`, so worked out once.
+        return [column.attname for column in self.fields]
 
     def select_list(self) -> str:
         quote = connection.ops.quote_name
@@ -58,8 +64,7 @@ class ModelColumns(Generic[M]):
             for convert in converters:
                 value = convert(value, expression, connection)
             converted[index] = value
-        names = [column.attname for column in self.fields]
-        return self.model.from_db(DEFAULT_DB_ALIAS, names, converted)
+        return self.model.from_db(DEFAULT_DB_ALIAS, self._attnames, converted)
 
     def _column_converters(self) -> list[tuple[int, Any, list[Converter]]]:
         # What the compiler's `get_converters` finds for these columns, found once: the
