@@ -70,6 +70,12 @@ app.conf.beat_schedule = {
         "task": "goldenthread.tenants.deletion.tasks.purge_due_organisations",
         "schedule": crontab(hour=2, minute=15),
     },
+    # The catalogue provisioning and fleet migrations churn, vacuumed past an absolute bound
+    # of dead rows that autovacuum's 20% of a million-row pg_class never reaches in time.
+    "vacuum-churned-catalogue": {
+        "task": "goldenthread.tenants.tasks.vacuum_catalogue",
+        "schedule": 60 * 10,
+    },
     # Public-schema work (agreements live there), so a plain entry rather than a fan-out.
     "expire-partnership-agreements": {
         "task": "goldenthread.partnerships.tasks.expire_agreements",

@@ -156,6 +156,11 @@ def database_settings(url: str) -> dict:
 # (tenants/connection_lifetime.py, infra/README.md "PostgreSQL for a large estate"); 0 = no limit.
 DATABASE_SCHEMAS_PER_CONNECTION = ENV.database_schemas_per_connection
 
+# A catalogue table of this database (pg_class above all) holding more dead rows than this is
+# vacuumed by beat and by `goldenthread migrate` (tenants/catalogue_upkeep.py): autovacuum's
+# 20% of a million-row pg_class at 2,000 organisations would leave ~200,000 in place.
+CATALOGUE_VACUUM_DEAD_ROWS = ENV.catalogue_vacuum_dead_rows
+
 # Environment modules call database_settings() once they know the URL (development and
 # test may start an embedded PostgreSQL first; production insists on DATABASE_URL).
 DATABASES: dict = {}

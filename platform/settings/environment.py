@@ -62,6 +62,7 @@ class Environment:
     session_lifetime_hours: int
     authentication_event_retention_days: int
     database_schemas_per_connection: int  # tenants/connection_lifetime.py
+    catalogue_vacuum_dead_rows: int  # tenants/catalogue_upkeep.py
     # Fernet keys for organisations' SSO client secrets, newest first (rotation: add a new key
     # in front, keep the old ones until every secret has been saved again).
     sso_encryption_keys: tuple[str, ...]
@@ -95,6 +96,7 @@ def read_environment(*, debug_default: bool) -> Environment:
         session_lifetime_hours=_number("SESSION_LIFETIME_HOURS", 12),
         authentication_event_retention_days=_number("AUTHENTICATION_EVENT_RETENTION_DAYS", 400),
         database_schemas_per_connection=_number("DATABASE_SCHEMAS_PER_CONNECTION", 100),
+        catalogue_vacuum_dead_rows=_number("CATALOGUE_VACUUM_DEAD_ROWS", 20_000),
         sso_encryption_keys=tuple(
             k.strip() for k in os.environ.get("SSO_ENCRYPTION_KEYS", "").split(",") if k.strip()
         ),

@@ -9,9 +9,11 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import CommandError
+from django.db import connection
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.utils import get_public_schema_name
 
+from goldenthread.tenants.catalogue_upkeep import vacuum_churned_catalogue
 from goldenthread.tenants.fleet_migrate import migrate_fleet
 from goldenthread.tenants.models import Organisation
 from goldenthread.tenants.services import ensure_public_organisation
@@ -63,7 +65,17 @@ class Command(MigrateSchemasCommand):
             .order_by("schema_name")
             .values_list("schema_name", flat=True)
         )
-        self._migrate_organisations(schemas, jobs=jobs, replay=not one_by_one, verbosity=verbosity)
+        try:
+            self._migrate_organisations(
+                schemas, jobs=jobs, replay=not one_by_one, verbosity=verbosity
+            )
+        finally:
+            # Whatever was applied, even in part, churned the catalogue; a failure is still
+            # raised after this. (VACUUM cannot run in a caller's transaction.)
+            if not connection.in_atomic_block:
+                upkeep = vacuum_churned_catalogue()
+                if verbosity and (upkeep.vacuumed or upkeep.refused):
+                    self.stdout.write(upkeep.summary())
 
     def _migrate_organisations(
         self, schemas: list[str], *, jobs: int, replay: bool, verbosity: int
