@@ -1,4 +1,5 @@
-"""Deleting users: a helpdesk user in the public schema, an organisation's user in its own.
+"""Deleting users: a helpdesk user in the public schema, an organisation's user in its own;
+and deleting API keys directly, which live in both kinds of schema too.
 
 Django's deletion collector follows every relation pointing at a user, but most of those tables
 exist only in organisations' schemas; `core.deletion.SchemaCollector` follows only the ones in
@@ -116,3 +117,49 @@ def test_a_user_never_saved_cannot_be_deleted(org_a):
 
     with schema_context(org_a.schema_name), pytest.raises(ValueError, match="cannot be deleted"):
         User(email="ghost@alpha.example").delete()
+
+
+@pytest.mark.parametrize("how", ["instance", "query"])
+def test_deleting_an_organisations_api_key_leaves_helpdesk_keys_alone(
+    public_org, org_a, make_user, how
+):
+    """The key itself, not its user: the organisation's search path reaches the public marks
+    of helpdesk keys, so a key of the organisation's that shares a helpdesk key's id must not
+    take that key's mark with it (the helpdesk API would then refuse the staff member's key)."""
+    from goldenthread.platform.accounts.models import ApiCredential
+    from goldenthread.platform.accounts.services import api_credential_issue
+    from goldenthread.tenants.models import HelpdeskApiKey
+
+    with schema_context("public"):
+        staff, _ = _staff_with_helpdesk_key("keeping@goldenthread.example", key_id=SHARED_ID)
+    member = make_user(org_a, roles=["manager"]).user
+    with schema_context(org_a.schema_name):
+        key, _ = api_credential_issue(user=member, name="spreadsheet")
+        ApiCredential.objects.filter(pk=key.pk).update(id=SHARED_ID)
+
+        if how == "instance":
+            ApiCredential.objects.get(pk=SHARED_ID).delete()
+        else:
+            member.api_credentials.filter(pk=SHARED_ID).delete()
+
+        assert not ApiCredential.objects.filter(pk=SHARED_ID).exists()
+    with schema_context("public"):
+        assert HelpdeskApiKey.objects.filter(credential_id=SHARED_ID).exists()
+        assert ApiCredential.objects.get(pk=SHARED_ID).user == staff
+
+
+@pytest.mark.parametrize("how", ["instance", "query"])
+def test_deleting_a_helpdesk_key_in_the_public_schema_deletes_its_mark(public_org, how):
+    from goldenthread.platform.accounts.models import ApiCredential
+    from goldenthread.tenants.models import HelpdeskApiKey
+
+    with schema_context("public"):
+        _, credential = _staff_with_helpdesk_key("revoking@goldenthread.example")
+
+        if how == "instance":
+            credential.delete()
+        else:
+            ApiCredential.objects.filter(pk=credential.pk).delete()
+
+        assert not ApiCredential.objects.filter(pk=credential.pk).exists()
+        assert not HelpdeskApiKey.objects.filter(credential_id=credential.pk).exists()
