@@ -55,14 +55,17 @@ def provision_organisation(
     return result.organisation
 
 
-# One person per role, named for it (the publication tests read "Vera Verifier" back from the
-# snapshots her approvals make); a role not listed is named after itself.
+# One person per role, named as the `people` fixture of the performance tests names them (the
+# publication tests read "Vera Verifier" back from the snapshots her approvals make); a role
+# not listed is named after itself.
 PEOPLE_BY_ROLE = {
-    "org_admin": "Ada Administrator",
+    "org_admin": "Adam Admin",
     "performance_officer": "Olive Officer",
     "data_provider": "Pat Provider",
     "verifier": "Vera Verifier",
-    "councillor": "Colin Councillor",
+    "councillor": "Cllr Carter",
+    "manager": "Max Manager",
+    "auditor": "Aud Auditor",
 }
 
 
