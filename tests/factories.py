@@ -55,6 +55,113 @@ def provision_organisation(
     return result.organisation
 
 
+# One person per role, named as the `people` fixture of the performance tests names them (the
+# publication tests read "Vera Verifier" back from the snapshots her approvals make); a role
+# not listed is named after itself.
+PEOPLE_BY_ROLE = {
+    "org_admin": "Adam Admin",
+    "performance_officer": "Olive Officer",
+    "data_provider": "Pat Provider",
+    "verifier": "Vera Verifier",
+    "councillor": "Cllr Carter",
+    "manager": "Max Manager",
+    "auditor": "Aud Auditor",
+}
+
+
+@dataclass
+class StaffedOrganisation:
+    """An organisation with one person per role (`people`, by role) and at most one PI."""
+
+    organisation: Organisation
+    people: dict[str, object]
+    indicator: object | None = None
+
+    @property
+    def schema_name(self) -> str:
+        return self.organisation.schema_name
+
+    @property
+    def indicator_code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def officer(self):
+        return self.people["performance_officer"]
+
+    @property
+    def administrator(self):
+        return self.people["org_admin"]
+
+    @property
+    def provider(self):
+        return self.people["data_provider"]
+
+    @property
+    def verifier(self):
+        return self.people["verifier"]
+
+    @property
+    def councillor(self):
+        return self.people["councillor"]
+
+
+def provision_staffed_organisation(
+    django_db_blocker,
+    *,
+    prefix: str,
+    name: str,
+    roles: tuple[str, ...] = ("performance_officer", "org_admin"),
+    indicator_code: str | None = None,
+    indicator_title: str = "Counted",
+    indicator_frequency: str = "quarterly",
+    **organisation_fields,
+) -> StaffedOrganisation:
+    """A newly provisioned organisation (slug `prefix-<random>`) with one user per role in
+    `roles` (e-mail `<role>@<slug>.example`, password `PASSWORD`) and, given `indicator_code`,
+    one local PI (a number, higher is better) that the performance officer creates, all
+    committed: made on a connection of its own, so the real worker, a live server or another
+    session sees them whatever transaction the caller is in. `organisation_fields` go to
+    `provision_organisation` (e.g. `licensed_modules`)."""
+    import uuid
+
+    from tests.fixtures.threads import run_in_own_connection
+
+    slug = f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+    def provision() -> StaffedOrganisation:
+        from django_tenants.utils import schema_context
+
+        from goldenthread.platform.accounts.services import user_create
+        from goldenthread.platform.indicators.services.indicators import indicator_create
+
+        organisation = provision_organisation(slug=slug, name=name, **organisation_fields)
+        with schema_context(organisation.schema_name):
+            people = {
+                role: user_create(
+                    email=f"{role}@{slug}.example",
+                    full_name=PEOPLE_BY_ROLE.get(role, role),
+                    roles=[role],
+                    password=PASSWORD,
+                )
+                for role in roles
+            }
+            indicator = None
+            if indicator_code is not None:
+                indicator = indicator_create(
+                    actor=people["performance_officer"],
+                    code=indicator_code,
+                    title=indicator_title,
+                    unit_kind="number",
+                    polarity="higher",
+                    frequency=indicator_frequency,
+                )
+        return StaffedOrganisation(organisation, people, indicator)
+
+    with django_db_blocker.unblock():
+        return run_in_own_connection(None, provision)
+
+
 # factory-boy factories for the main models. They write straight to the models (test data,
 # not behaviour under test: use the services when the write itself is what a test is about).
 # Tenant models are written in the schema the connection is on (`schema_context(...)`, or

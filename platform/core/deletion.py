@@ -8,13 +8,16 @@ only in organisations' schemas. So:
 - deleting a helpdesk user in the public schema failed: the collector read
   `indicators_importjob` and the other organisation-only tables, which the public schema lacks
   (`relation "…" does not exist`);
-- deleting an organisation's user could reach public-only tables through the search path
-  (`<organisation>, public`): its API keys' ids were looked up in `tenants_helpdeskapikey`, the
-  marks of *helpdesk* keys, so a mark whose key happened to share an id would be deleted too.
+- deleting an organisation's user, or one of its API keys, could reach public-only tables
+  through the search path (`<organisation>, public`): the keys' ids were looked up in
+  `tenants_helpdeskapikey`, the marks of *helpdesk* keys, so a mark whose key happened to share
+  an id would be deleted too.
 
 `SchemaCollector` follows only the relations from models whose tables belong to the schema the
 connection is on: the ones django-tenants' router migrates there (`SHARED_APPS` in public,
 `TENANT_APPS` in an organisation's). The others cannot hold rows of this schema's objects.
+A model whose table is in both kinds of schema takes `SchemaConfinedDeletion` and a manager
+from `SchemaConfinedQuerySet`, so that its `delete()` and its querysets' use the collector.
 """
 
 from __future__ import annotations
@@ -63,9 +66,29 @@ def instance_delete(
 
 def queryset_delete(queryset: QuerySet) -> tuple[int, dict[str, int]]:
     """What `QuerySet.delete()` does, with `SchemaCollector` doing the collecting: the rows
-    are read and collected as instances (a user table is small, and reading it first also
-    makes slices and ordering harmless)."""
+    are read and collected as instances (the tables this serves, users and their API keys,
+    are small, and reading them first also makes slices and ordering harmless)."""
     using = router.db_for_write(queryset.model)
     collector = SchemaCollector(using=using, origin=queryset)
     collector.collect(list(queryset.using(using)))
     return collector.delete()
+
+
+class SchemaConfinedQuerySet(QuerySet):
+    """A queryset whose `delete()` follows only this schema's relations (`queryset_delete`)."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        return queryset_delete(self)
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class SchemaConfinedDeletion:
+    """For a model whose table is in both kinds of schema (put it before `models.Model`):
+    `delete()` removes the row and what cascades from it in the connection's schema only."""
+
+    def delete(self, using: str | None = None, keep_parents: bool = False):
+        return instance_delete(self, using=using, keep_parents=keep_parents)
+
+    delete.alters_data = True

@@ -16,7 +16,6 @@ import re
 import resource
 import threading
 import uuid
-from dataclasses import dataclass
 
 import openpyxl
 import pytest
@@ -26,7 +25,7 @@ from django_tenants.utils import schema_context
 from goldenthread.platform.accounts.models import UserImport
 from goldenthread.platform.core import tabular
 from goldenthread.platform.indicators.models import ImportJob, IndicatorValue
-from tests.factories import provision_organisation
+from tests.factories import provision_staffed_organisation
 from tests.fixtures.worker import wait_for
 from tests.platform.core.tabular_files import (
     PI_IMPORT,
@@ -45,48 +44,16 @@ pytestmark = pytest.mark.worker
 GROWTH_ALLOWED_MB = 40
 
 
-@dataclass
-class Uploads:
-    organisation: object
-    officer: object
-    administrator: object
-    councillor: object
-    indicator_code: str
-
-
 @pytest.fixture(scope="module")
 def uploads(session_organisations, django_db_blocker):
     """A committed organisation with an officer, an administrator, a councillor and a PI."""
-    from goldenthread.platform.accounts.services import user_create
-    from goldenthread.platform.indicators.services.indicators import indicator_create
-
-    tag = uuid.uuid4().hex[:8]
-    with django_db_blocker.unblock():
-        organisation = provision_organisation(slug=f"upl-{tag}", name="Upload Borough Council")
-        with schema_context(organisation.schema_name):
-            people = {
-                role: user_create(
-                    email=f"{role}-{tag}@upload.example",
-                    full_name=f"Upload {role}",
-                    roles=[role],
-                    password="correct-horse-battery-staple",
-                )
-                for role in ("performance_officer", "org_admin", "councillor")
-            }
-            indicator_create(
-                actor=people["performance_officer"],
-                code="UP 1",
-                title="Uploaded",
-                unit_kind="number",
-                polarity="higher",
-                frequency="quarterly",
-            )
-    return Uploads(
-        organisation=organisation,
-        officer=people["performance_officer"],
-        administrator=people["org_admin"],
-        councillor=people["councillor"],
+    return provision_staffed_organisation(
+        django_db_blocker,
+        prefix="upl",
+        name="Upload Borough Council",
+        roles=("performance_officer", "org_admin", "councillor"),
         indicator_code="UP 1",
+        indicator_title="Uploaded",
     )
 
 

@@ -15,7 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
-from goldenthread.platform.core.deletion import instance_delete, queryset_delete
+from goldenthread.platform.core.deletion import SchemaConfinedDeletion, SchemaConfinedQuerySet
 
 
 class Role(models.TextChoices):
@@ -29,21 +29,13 @@ class Role(models.TextChoices):
     PARTNER_LIAISON = "partner_liaison", "Partner liaison"
 
 
-class UserQuerySet(models.QuerySet):
-    def delete(self):
-        """Delete these users and what cascades from them in this schema only: most tables
-        that point at a user exist only in organisations' schemas (`core.deletion`)."""
-        return queryset_delete(self)
-
-    delete.alters_data = True
-    delete.queryset_only = True
-
-
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def get_queryset(self) -> UserQuerySet:
-        return UserQuerySet(self.model, using=self._db)
+    def get_queryset(self) -> SchemaConfinedQuerySet:
+        # Deleting users follows only this schema's relations: most tables that point at a
+        # user exist only in organisations' schemas (`core.deletion`).
+        return SchemaConfinedQuerySet(self.model, using=self._db)
 
     def create_user(self, email: str, password: str | None = None, **fields) -> User:
         if not email:
@@ -60,7 +52,10 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(SchemaConfinedDeletion, AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: helpdesk staff in the public schema, an organisation's people in
+    its schema. `delete()` stays in the schema the connection is on (`core.deletion`)."""
+
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
     roles = ArrayField(
@@ -89,13 +84,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
-    def delete(self, using=None, keep_parents=False):
-        """Delete the user and what cascades from it in this schema only (`core.deletion`):
-        a helpdesk user in the public schema, an organisation's user in its schema."""
-        return instance_delete(self, using=using, keep_parents=keep_parents)
-
-    delete.alters_data = True
-
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
@@ -115,12 +103,13 @@ def hash_api_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
-class ApiCredential(models.Model):
+class ApiCredential(SchemaConfinedDeletion, models.Model):
     """A key for the REST and GraphQL APIs that acts as one user of one organisation.
 
     Only a SHA-256 hash of the key is stored; the key itself is shown once, when issued. The
     key names its organisation's schema, so a key presented on another organisation's host is
-    refused with a clear message rather than looked up there.
+    refused with a clear message rather than looked up there. Deleting one stays in the
+    connection's schema (`core.deletion`): the public marks of helpdesk keys are out of reach.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_credentials")
@@ -130,6 +119,8 @@ class ApiCredential(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SchemaConfinedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,4 +1,5 @@
-"""Deleting users: a helpdesk user in the public schema, an organisation's user in its own.
+"""Deleting users: a helpdesk user in the public schema, an organisation's user in its own;
+and deleting API keys directly, which live in both kinds of schema too.
 
 Django's deletion collector follows every relation pointing at a user, but most of those tables
 exist only in organisations' schemas; `core.deletion.SchemaCollector` follows only the ones in
@@ -70,10 +71,22 @@ def test_helpdesk_users_are_deleted_by_a_query_too(public_org):
         assert User.objects.filter(pk=kept.pk).exists()
 
 
-def test_deleting_an_organisations_user_leaves_helpdesk_keys_alone(public_org, org_a, make_user):
+# What an organisation's code may delete that takes the member's API key with it.
+DELETING_IN_THE_ORGANISATION = {
+    "the user": lambda member: member.delete(),
+    "the key": lambda member: member.api_credentials.get(pk=SHARED_ID).delete(),
+    "the key by a query": lambda member: member.api_credentials.filter(pk=SHARED_ID).delete(),
+}
+
+
+@pytest.mark.parametrize("deleting", DELETING_IN_THE_ORGANISATION)
+def test_deleting_an_organisations_user_or_key_leaves_helpdesk_keys_alone(
+    public_org, org_a, make_user, deleting
+):
     """An organisation's API key and a helpdesk key may share an id (one sequence per schema):
     the organisation's search path reaches the public marks of helpdesk keys, which the
-    collector must not follow from an organisation's key."""
+    collector must not follow from an organisation's key (the helpdesk API would then refuse
+    the staff member's key)."""
     from goldenthread.platform.accounts.models import ApiCredential
     from goldenthread.platform.accounts.services import api_credential_issue
     from goldenthread.tenants.models import HelpdeskApiKey
@@ -85,7 +98,7 @@ def test_deleting_an_organisations_user_leaves_helpdesk_keys_alone(public_org, o
         key, _ = api_credential_issue(user=member, name="spreadsheet")
         ApiCredential.objects.filter(pk=key.pk).update(id=SHARED_ID)
 
-        member.delete()
+        DELETING_IN_THE_ORGANISATION[deleting](member)
 
         assert not ApiCredential.objects.filter(pk=SHARED_ID).exists()
     with schema_context("public"):
@@ -116,3 +129,20 @@ def test_a_user_never_saved_cannot_be_deleted(org_a):
 
     with schema_context(org_a.schema_name), pytest.raises(ValueError, match="cannot be deleted"):
         User(email="ghost@alpha.example").delete()
+
+
+@pytest.mark.parametrize("how", ["instance", "query"])
+def test_deleting_a_helpdesk_key_in_the_public_schema_deletes_its_mark(public_org, how):
+    from goldenthread.platform.accounts.models import ApiCredential
+    from goldenthread.tenants.models import HelpdeskApiKey
+
+    with schema_context("public"):
+        _, credential = _staff_with_helpdesk_key("revoking@goldenthread.example")
+
+        if how == "instance":
+            credential.delete()
+        else:
+            ApiCredential.objects.filter(pk=credential.pk).delete()
+
+        assert not ApiCredential.objects.filter(pk=credential.pk).exists()
+        assert not HelpdeskApiKey.objects.filter(credential_id=credential.pk).exists()

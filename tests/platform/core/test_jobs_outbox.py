@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from dataclasses import dataclass
 
 import psycopg
 import pytest
@@ -24,7 +23,7 @@ from goldenthread.platform.core import jobs
 from goldenthread.platform.indicators.models import ImportJob, IndicatorValue
 from goldenthread.shared_indicators.publication.models import OutboxMessage
 from tests import support
-from tests.factories import provision_organisation
+from tests.factories import StaffedOrganisation, provision_staffed_organisation
 from tests.fixtures.processes import app_broker, private_redis, worker_process
 from tests.fixtures.worker import wait_for
 from tests.platform.core.tabular_files import (
@@ -41,49 +40,19 @@ pytestmark = pytest.mark.worker
 SCHEMA_HEADER = "_schema_name"
 
 
-@dataclass
-class Council:
-    organisation: object
-    officer: object
-    administrator: object
-
-    @property
-    def schema(self) -> str:
-        return self.organisation.schema_name
-
-
-def _council(tag: str, letter: str) -> Council:
-    from goldenthread.platform.accounts.services import user_create
-    from goldenthread.platform.indicators.services.indicators import indicator_create
-
-    organisation = provision_organisation(slug=f"obx{letter}-{tag}", name=f"Outbox {letter}")
-    with schema_context(organisation.schema_name):
-        people = {
-            role: user_create(
-                email=f"{role}-{letter}-{tag}@outbox.example",
-                full_name=f"Outbox {role}",
-                roles=[role],
-                password="correct-horse-battery-staple",
-            )
-            for role in ("performance_officer", "org_admin")
-        }
-        indicator_create(
-            actor=people["performance_officer"],
-            code="OB 1",
-            title="Queued",
-            unit_kind="number",
-            polarity="higher",
-            frequency="quarterly",
-        )
-    return Council(organisation, people["performance_officer"], people["org_admin"])
-
-
 @pytest.fixture(scope="module")
 def councils(session_organisations, django_db_blocker):
     """Two committed organisations, each with an officer, an administrator and a PI."""
-    tag = uuid.uuid4().hex[:6]
-    with django_db_blocker.unblock():
-        return _council(tag, "a"), _council(tag, "b")
+    return tuple(
+        provision_staffed_organisation(
+            django_db_blocker,
+            prefix=f"obx{letter}",
+            name=f"Outbox {letter}",
+            indicator_code="OB 1",
+            indicator_title="Queued",
+        )
+        for letter in "ab"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -98,13 +67,13 @@ def _values_file(value: int = 12, period: str = "2023/24 Q1") -> SimpleUploadedF
     return SimpleUploadedFile("values.xlsx", data, XLSX)
 
 
-def _job(council: Council, pk: int) -> ImportJob:
-    with schema_context(council.schema):
+def _job(council: StaffedOrganisation, pk: int) -> ImportJob:
+    with schema_context(council.schema_name):
         return ImportJob.objects.defer("content").get(pk=pk)
 
 
-def _values(council: Council) -> list:
-    with schema_context(council.schema):
+def _values(council: StaffedOrganisation) -> list:
+    with schema_context(council.schema_name):
         return list(
             IndicatorValue.objects.filter(indicator__code="OB 1").values_list("value", flat=True)
         )
@@ -170,7 +139,7 @@ def test_an_upload_while_the_broker_is_down_waits_and_is_imported_once_when_it_r
         assert page.status_code == 200 and "Waiting for the queue" in page.content.decode()
         status = client.get(f"{PI_IMPORT}{pk}/status.json").json()
         assert status["running"] is True and status["phase"] == jobs.WAITING_FOR_QUEUE
-        message = _message(council.schema, PREVIEW.key(pk))
+        message = _message(council.schema_name, PREVIEW.key(pk))
         assert message.attempts == 1 and message.last_error and message.sent_at is None
 
         # When the broker is back and the relay runs
@@ -189,9 +158,11 @@ def test_an_upload_while_the_broker_is_down_waits_and_is_imported_once_when_it_r
                 worker.output()[-4000:],
             )
             assert job.started_at is not None
-            assert _message(council.schema, PREVIEW.key(pk)) is None
+            assert _message(council.schema_name, PREVIEW.key(pk)) is None
             # And a duplicate delivery of the check does nothing
-            assert "'nothing to do'" in _deliver(worker, import_preview_task, pk, council.schema)
+            assert "'nothing to do'" in _deliver(
+                worker, import_preview_task, pk, council.schema_name
+            )
             assert _job(council, pk).previewed_at == job.previewed_at
         redis.stop()  # down again, as the officer confirms
 
@@ -210,7 +181,7 @@ def test_an_upload_while_the_broker_is_down_waits_and_is_imported_once_when_it_r
         with schema_context("public"):
             assert (
                 OutboxMessage.objects.filter(
-                    schema_name=council.schema, job_key=COMMIT.key(pk)
+                    schema_name=council.schema_name, job_key=COMMIT.key(pk)
                 ).count()
                 == 1
             )
@@ -227,8 +198,12 @@ def test_an_upload_while_the_broker_is_down_waits_and_is_imported_once_when_it_r
             )
             assert (done.status, done.message) == ("committed", "")
             # And a duplicate delivery of the commit (and of the check) does nothing
-            assert "'nothing to do'" in _deliver(worker, import_commit_task, pk, council.schema)
-            assert "'nothing to do'" in _deliver(worker, import_preview_task, pk, council.schema)
+            assert "'nothing to do'" in _deliver(
+                worker, import_commit_task, pk, council.schema_name
+            )
+            assert "'nothing to do'" in _deliver(
+                worker, import_preview_task, pk, council.schema_name
+            )
     assert _values(council) == [12]
     after = _job(council, pk)
     assert (after.status, after.committed_at, after.counts) == (
@@ -236,7 +211,7 @@ def test_an_upload_while_the_broker_is_down_waits_and_is_imported_once_when_it_r
         done.committed_at,
         done.counts,
     )
-    assert _message(council.schema, COMMIT.key(pk)) is None
+    assert _message(council.schema_name, COMMIT.key(pk)) is None
 
 
 def test_a_user_import_sent_to_rest_while_the_broker_is_down_is_accepted_and_checked_later(
@@ -259,7 +234,7 @@ def test_a_user_import_sent_to_rest_while_the_broker_is_down_is_accepted_and_che
         location = sent["Location"]
         asked = client.get(location)
         assert asked.json()["phase"] == jobs.WAITING_FOR_QUEUE and asked["Retry-After"] == "1"
-        assert _message(council.schema, CHECK.key(body["id"])).attempts == 1
+        assert _message(council.schema_name, CHECK.key(body["id"])).attempts == 1
 
         redis.start()
         with worker_process(broker_url=redis.url, environment=support.subprocess_environment()):
@@ -271,8 +246,8 @@ def test_a_user_import_sent_to_rest_while_the_broker_is_down_is_accepted_and_che
             )
     assert checked["can_commit"] is True and checked["phase"] == ""
     assert [row["email"] for row in checked["rows"]] == [f"queued-{tag}@outbox.example"]
-    assert _message(council.schema, CHECK.key(body["id"])) is None
-    with schema_context(council.schema):
+    assert _message(council.schema_name, CHECK.key(body["id"])) is None
+    with schema_context(council.schema_name):
         assert UserImport.objects.get(pk=body["id"]).started_at is not None
 
 
@@ -288,7 +263,7 @@ def test_a_delivery_for_one_organisation_leaves_another_organisations_job_of_the
     with private_redis() as redis, app_broker(redis.url):
         redis.stop()
         pk = _upload(client_for(first.organisation, user=first.officer))
-        with schema_context(second.schema), connection.cursor() as cursor:
+        with schema_context(second.schema_name), connection.cursor() as cursor:
             # is_called false: the next id B's sequence gives is exactly `pk`
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('indicators_importjob', 'id'), %s, false)",
@@ -300,7 +275,7 @@ def test_a_delivery_for_one_organisation_leaves_another_organisations_job_of_the
             broker_url=redis.url, environment=support.subprocess_environment()
         ) as worker:
             # When only A's check is delivered (not the relay)
-            assert "previewed" in _deliver(worker, import_preview_task, pk, first.schema)
+            assert "previewed" in _deliver(worker, import_preview_task, pk, first.schema_name)
             # Then B's job of the same id is still waiting, its message still in the outbox
             waiting = _job(second, pk)
             assert (waiting.status, waiting.started_at, waiting.phase) == (
@@ -308,8 +283,8 @@ def test_a_delivery_for_one_organisation_leaves_another_organisations_job_of_the
                 None,
                 jobs.WAITING_FOR_QUEUE,
             )
-            assert _message(second.schema, PREVIEW.key(pk)) is not None
-            assert _message(first.schema, PREVIEW.key(pk)) is None
+            assert _message(second.schema_name, PREVIEW.key(pk)) is not None
+            assert _message(first.schema_name, PREVIEW.key(pk)) is None
             # And the relay then sends B's, in B's schema
             _relay()
             wait_for(
@@ -317,7 +292,7 @@ def test_a_delivery_for_one_organisation_leaves_another_organisations_job_of_the
                 timeout=60,
                 what="B's check, sent by the relay",
             )
-    assert _message(second.schema, PREVIEW.key(pk)) is None
+    assert _message(second.schema_name, PREVIEW.key(pk)) is None
 
 
 def test_a_running_job_is_not_sent_again_and_a_duplicate_while_it_runs_does_nothing(
@@ -340,7 +315,7 @@ def test_a_running_job_is_not_sent_again_and_a_duplicate_while_it_runs_does_noth
         with psycopg.connect(support.test_database_conninfo()) as holder:
             # The values table, held: the worker's commit stops at its locks
             holder.execute(
-                f'LOCK TABLE "{council.schema}".indicators_indicatorvalue IN EXCLUSIVE MODE'
+                f'LOCK TABLE "{council.schema_name}".indicators_indicatorvalue IN EXCLUSIVE MODE'
             )
             client.post(f"{PI_IMPORT}{pk}/commit/")
             wait_for(
@@ -350,11 +325,11 @@ def test_a_running_job_is_not_sent_again_and_a_duplicate_while_it_runs_does_noth
             )
             # Then the running job's message is gone, so even a relay that re-sends every
             # job not yet started sends nothing for it
-            assert _message(council.schema, COMMIT.key(pk)) is None
+            assert _message(council.schema_name, COMMIT.key(pk)) is None
             with schema_context("public"):
                 relay_pending(min_age_seconds=0, resend_after_seconds=0)
             # And a duplicate delivered while it runs (here, run in this process) does nothing
-            with schema_context(council.schema):
+            with schema_context(council.schema_name):
                 assert import_commit_task.apply(args=[pk]).get() == "nothing to do"
             assert _job(council, pk).status == "committing"
             holder.rollback()
@@ -381,7 +356,7 @@ def test_the_relay_sends_a_job_again_only_when_it_has_not_started_after_the_grac
 
     council, _ = councils
     with private_redis() as redis, app_broker(redis.url):
-        with schema_context(council.schema):
+        with schema_context(council.schema_name):
             job = import_start(
                 actor=council.officer,
                 kind="values",
@@ -389,21 +364,21 @@ def test_the_relay_sends_a_job_again_only_when_it_has_not_started_after_the_grac
                 content=_values_file().read(),
             )
         key = PREVIEW.key(job.pk)
-        sent = _message(council.schema, key)
+        sent = _message(council.schema_name, key)
         assert sent.sent_at is not None and sent.attempts == 1 and sent.last_error == ""
         with schema_context("public"):
             relay_pending(min_age_seconds=0)  # within the grace: not sent again
-            assert _message(council.schema, key).attempts == 1
+            assert _message(council.schema_name, key).attempts == 1
             relay_pending(min_age_seconds=0, resend_after_seconds=0)  # past it: sent again
-            assert _message(council.schema, key).attempts == 2
+            assert _message(council.schema_name, key).attempts == 2
         # Once a worker claims it (here, in this process), it is never sent again
-        with schema_context(council.schema):
+        with schema_context(council.schema_name):
             with jobs.claim(PREVIEW, job.pk) as claimed:
                 assert claimed is jobs.Claim.CLAIMED
                 with jobs.claim(PREVIEW, job.pk) as duplicate:
                     assert duplicate is not jobs.Claim.CLAIMED
-        assert _message(council.schema, key) is None
-        with schema_context(council.schema):
+        assert _message(council.schema_name, key) is None
+        with schema_context(council.schema_name):
             with jobs.claim(PREVIEW, job.pk) as after:
                 # Left "previewing" with a claim and nobody holding it: a dead worker's
                 assert after is jobs.Claim.ORPHANED
@@ -418,7 +393,7 @@ def test_a_pack_frozen_while_the_broker_is_down_is_made_once_when_it_returns(cou
     from goldenthread.platform.reporting.tasks import generate_pack
 
     _, council = councils
-    with schema_context(council.schema):
+    with schema_context(council.schema_name):
         definition = definition_create(
             user=council.officer,
             data={
@@ -443,7 +418,7 @@ def test_a_pack_frozen_while_the_broker_is_down_is_made_once_when_it_returns(cou
         run_id = answer.json()["id"]
         run = client.get(f"{api}runs/{run_id}/").json()
         assert (run["status"], run["phase"]) == ("queued", jobs.WAITING_FOR_QUEUE), run
-        assert _message(council.schema, RUN.key(run_id)).attempts == 1
+        assert _message(council.schema_name, RUN.key(run_id)).attempts == 1
 
         redis.start()
         with worker_process(
@@ -460,11 +435,11 @@ def test_a_pack_frozen_while_the_broker_is_down_is_made_once_when_it_returns(cou
             )
             assert done["status"] == "done", done
             # And a duplicate delivery makes no second pack
-            assert "'done'" in _deliver(worker, generate_pack, run_id, council.schema)
-    with schema_context(council.schema):
+            assert "'done'" in _deliver(worker, generate_pack, run_id, council.schema_name)
+    with schema_context(council.schema_name):
         assert FrozenPack.objects.filter(definition_id=definition.pk).count() == 1
         assert PackRun.objects.get(pk=run_id).frozen_pack_id == done["frozen_pack"]
-    assert _message(council.schema, RUN.key(run_id)) is None
+    assert _message(council.schema_name, RUN.key(run_id)) is None
 
 
 def test_a_worker_killed_mid_commit_is_delivered_again_and_imports_once(councils, client_for):
@@ -487,7 +462,7 @@ def test_a_worker_killed_mid_commit_is_delivered_again_and_imports_once(councils
             psycopg.connect(support.test_database_conninfo(), autocommit=True) as watcher,
         ):
             holder.execute(
-                f'LOCK TABLE "{council.schema}".indicators_indicatorvalue IN EXCLUSIVE MODE'
+                f'LOCK TABLE "{council.schema_name}".indicators_indicatorvalue IN EXCLUSIVE MODE'
             )
             client.post(f"{PI_IMPORT}{pk}/commit/")
             holder_pid = holder.info.backend_pid
@@ -516,7 +491,7 @@ def test_a_worker_killed_mid_commit_is_delivered_again_and_imports_once(councils
         )
         output = worker.output()
     assert (done.status, done.message) == ("committed", ""), done.message
-    with schema_context(council.schema):
+    with schema_context(council.schema_name):
         assert list(
             IndicatorValue.objects.filter(indicator__code="OB 1", period_code=period).values_list(
                 "value", flat=True

@@ -20,6 +20,18 @@ def in_alpha(org_a):
 
 
 @pytest.fixture
+def alpha(org_a):
+    """alpha() -> a context manager that puts the connection on Alpha's schema."""
+    return lambda: schema_context(org_a.schema_name)
+
+
+@pytest.fixture
+def as_user(org_a, client_for):
+    """as_user(user) -> a test client signed in as that Alpha user, on Alpha's host."""
+    return lambda user: client_for(org_a, user=user)
+
+
+@pytest.fixture
 def people(org_a, make_user):
     """One user per role in Alpha (plus a second provider and a second verifier)."""
 

@@ -40,11 +40,6 @@ def states(*rows) -> list[str]:
 
 
 @pytest.fixture
-def as_user(org_a, client_for):
-    return lambda user: client_for(org_a, user=user)
-
-
-@pytest.fixture
 def three(in_alpha, people, make_indicator):
     """Three submitted values: two on PIs naming nobody, one on a PI naming Vera."""
     open_1 = make_indicator(code="BK 1", title="Open one")

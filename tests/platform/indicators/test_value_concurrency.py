@@ -31,16 +31,6 @@ from tests.shared_indicators.publication.helpers import committed, provision_com
 PERIOD = "2024/25 Q1"
 
 
-@pytest.fixture
-def alpha(org_a):
-    return lambda: schema_context(org_a.schema_name)
-
-
-@pytest.fixture
-def as_user(org_a, client_for):
-    return lambda user: client_for(org_a, user=user)
-
-
 def _version_in(html: str, name: str = "version") -> str:
     match = re.search(rf'name="{re.escape(name)}" value="(\d+)"', html)
     assert match, f"no {name} field"

@@ -158,29 +158,17 @@ def committed(work):
 def provision_committed_member(django_db_blocker, *, prefix: str, name: str) -> Member:
     """A newly provisioned organisation with an officer, a provider and a verifier, committed:
     for tests that run the real worker, which sees committed data only."""
-    from goldenthread.platform.accounts.services import user_create
-    from tests.factories import provision_organisation
+    from tests.factories import provision_staffed_organisation
 
-    slug = f"{prefix}{uuid.uuid4().hex[:8]}"
-
-    def provision() -> Member:
-        organisation = provision_organisation(slug=slug, name=f"{name} {slug} Council")
-        with schema_context(organisation.schema_name):
-
-            def person(role, full_name):
-                return user_create(
-                    email=f"{role}@{slug}.example",
-                    full_name=full_name,
-                    roles=[role],
-                    password="x" * 12,
-                )
-
-            return Member(
-                organisation=organisation,
-                officer=person("performance_officer", "Olive Officer"),
-                provider=person("data_provider", "Pat Provider"),
-                verifier=person("verifier", "Vera Verifier"),
-            )
-
-    with django_db_blocker.unblock():
-        return committed(provision)
+    staffed = provision_staffed_organisation(
+        django_db_blocker,
+        prefix=prefix,
+        name=f"{name} Council",
+        roles=("performance_officer", "data_provider", "verifier"),
+    )
+    return Member(
+        organisation=staffed.organisation,
+        officer=staffed.officer,
+        provider=staffed.provider,
+        verifier=staffed.verifier,
+    )

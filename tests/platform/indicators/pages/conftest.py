@@ -1,4 +1,5 @@
-"""Fixtures for the performance pages: a client per person in Alpha, and quick data set-up.
+"""Fixtures for the performance pages: quick data set-up (`alpha()` and `as_user(user)` come
+from the performance tests' own conftest, one level up).
 
 Data is made inside Alpha's schema; a request moves the connection to the host's schema, so
 tests read the database back inside `alpha()` (a schema_context on Alpha).
@@ -8,18 +9,6 @@ from __future__ import annotations
 
 import pytest
 from django_tenants.utils import schema_context
-
-
-@pytest.fixture
-def alpha(org_a):
-    """alpha() -> a context manager that puts the connection on Alpha's schema."""
-    return lambda: schema_context(org_a.schema_name)
-
-
-@pytest.fixture
-def as_user(org_a, client_for):
-    """as_user(user) -> a test client signed in as that Alpha user, on Alpha's host."""
-    return lambda user: client_for(org_a, user=user)
 
 
 @pytest.fixture
