@@ -156,6 +156,34 @@ def test_an_invitation_while_the_broker_is_down_is_mailed_in_its_organisation_wh
     assert _waiting(send_invitation_email, invited.pk) == []
 
 
+def test_a_new_organisations_administrator_invited_while_the_broker_is_down_is_mailed_there(
+    celery_worker,
+):
+    from goldenthread.platform.accounts.tasks import send_invitation_email
+    from goldenthread.tenants.services import organisation_create
+
+    tag = uuid.uuid4().hex[:6]
+    with broker_down():
+        # When the helpdesk provisions an organisation (in the public schema)
+        made = organisation_create(
+            name=f"Outbox new {tag}",
+            slug=f"obn-{tag}",
+            type="district",
+            admin_email=f"first-{tag}@example.org",
+            admin_name="First Administrator",
+        )
+    # Then the administrator's invitation waits for the new organisation's schema, not the
+    # public one it was queued from
+    [message] = _waiting(send_invitation_email, made.administrator.pk)
+    assert message.schema_name == made.organisation.schema_name
+
+    assert _relay() >= 1
+    [sent] = wait_for(
+        lambda: _mail_to(made.administrator.email), timeout=30, what="the invitation e-mail"
+    )
+    assert f"http://{host_of(made.organisation)}/accounts/password-reset/" in sent.body
+
+
 def test_a_password_reset_while_the_broker_is_down_answers_as_usual_and_is_mailed_later(
     council, celery_worker, session_organisations
 ):
