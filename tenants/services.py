@@ -53,15 +53,14 @@ def sign_in_url_for(host: str, *, url_scheme: str = "http", port: int | None = N
 
 
 def queue_invitation(*, organisation: Organisation, user_id: int, base_url: str) -> None:
-    """E-mail the invitation once the organisation exists (after commit), from a worker running
-    in the organisation's schema: the task's schema is the one current when it is queued."""
+    """E-mail the invitation once the organisation exists (after commit, through the outbox: a
+    broker that is down delays it), from a worker running in the organisation's schema."""
     from goldenthread.platform.accounts.tasks import send_invitation_email
+    from goldenthread.platform.core.outbox import queue_after_commit
 
-    def send() -> None:
-        with schema_context(organisation.schema_name):
-            send_invitation_email.delay(user_id, base_url)
-
-    transaction.on_commit(send)
+    queue_after_commit(
+        send_invitation_email, user_id, base_url, schema_name=organisation.schema_name
+    )
 
 
 @dataclass(frozen=True)

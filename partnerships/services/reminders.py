@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.models import User
 from goldenthread.platform.core.errors import DomainError
+from goldenthread.platform.core.outbox import queue_after_commit
 from goldenthread.platform.core.periods import PeriodError, parse_period
 from goldenthread.tenants.models import Organisation
 
@@ -59,9 +60,9 @@ def reminders_request(
             requested_by=actor.email,
         )
         created.append(reminder)
-        transaction.on_commit(
-            lambda pk=reminder.pk: send_submission_reminder.delay(pk), robust=True
-        )
+        # Through the outbox: a broker that is down delays the e-mail; a duplicate delivery
+        # sends nothing twice (`reminder_mark_sent`).
+        queue_after_commit(send_submission_reminder, reminder.pk)
     return created
 
 

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import zlib
 
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.celery_app import app
-
-logger = logging.getLogger(__name__)
-
-
-def send_or_log(task, *, args: list, headers: dict) -> bool:
-    """Send a task from an on-commit callback: when the broker cannot be reached, log it and
-    carry on, because the work that queued it has committed and the user must not be told it
-    failed. For messages that must not be lost, use an outbox instead (publication's)."""
-    try:
-        task.apply_async(args=args, headers=headers)
-    except Exception as error:  # kombu's OperationalError, a refused connection, a timeout
-        logger.warning("broker unavailable, %s%s not sent: %s", task.name, tuple(args), error)
-        return False
-    return True
 
 
 def _offset_for(schema_name: str, spread_seconds: int) -> int:
@@ -50,6 +35,9 @@ def dispatch_to_organisations(task_name: str, spread_seconds: int = 600) -> int:
     schemas = organisations.values_list("schema_name", flat=True)
     count = 0
     for schema_name in schemas:
+        # Straight to the broker, not through the outbox (`core.outbox`): this runs on the
+        # worker from beat, and a broker lost mid-way fails the rest of the fan-out, which
+        # beat runs again at its next turn (the tasks fanned out are periodic sweeps).
         with schema_context(schema_name):
             task.apply_async(countdown=_offset_for(schema_name, spread_seconds))
         count += 1

@@ -75,7 +75,9 @@ def publish_existing_task(indicator_codes: list[str]) -> int:
 def outbox_write(task, schema_name: str, args: list, *, job_key: str = ""):
     """Write a message to the outbox in the current transaction (`models.OutboxMessage`);
     the caller sends it once that commits (`outbox_send`), and if the broker is down then,
-    the relay sends it later. `job_key` marks a job's message, kept until the job is claimed."""
+    the relay sends it later. Application code calls `core.outbox.queue_after_commit` (or
+    `core.jobs.queue` for a job), which do both. `job_key` marks a job's message, kept until
+    the job is claimed."""
     from .models import OutboxMessage
 
     # The schema is captured now and stored explicitly: by the time the outer transaction
@@ -83,13 +85,6 @@ def outbox_write(task, schema_name: str, args: list, *, job_key: str = ""):
     return OutboxMessage.objects.create(
         schema_name=schema_name, task_name=task.name, args=list(args), job_key=job_key
     )
-
-
-def _send_on_commit(task, schema_name: str, *args) -> None:
-    """Write the message to the outbox in the current transaction, and send it once that
-    commits (`models.OutboxMessage`: if the broker is down then, the relay sends it later)."""
-    message = outbox_write(task, schema_name, list(args))
-    transaction.on_commit(lambda: outbox_send(message))
 
 
 def outbox_send(message) -> bool:
@@ -186,10 +181,16 @@ def relay_outbox(
 def queue_publish_value(*, value_id: int) -> None:
     """Queue `publish_value_task` for a value of the current schema's organisation, once the
     current transaction commits (the worker must see the approval)."""
-    _send_on_commit(publish_value_task, connection.schema_name, value_id)
+    from goldenthread.platform.core.outbox import queue_after_commit
+
+    queue_after_commit(publish_value_task, value_id)
 
 
 def queue_publish_existing(*, organisation: Organisation, indicator_codes: list[str]) -> None:
     """Queue `publish_existing_task` in that organisation's schema, on commit. Call it when
     an agreement becomes active or a consent is given."""
-    _send_on_commit(publish_existing_task, organisation.schema_name, list(indicator_codes))
+    from goldenthread.platform.core.outbox import queue_after_commit
+
+    queue_after_commit(
+        publish_existing_task, list(indicator_codes), schema_name=organisation.schema_name
+    )

@@ -46,15 +46,23 @@ def backup_this_organisation() -> int | None:
 
 
 @app.task(name="goldenthread.tenants.archive.tasks.backup_organisation_now")
-def backup_organisation_now(organisation_id: int, actor: str) -> int:
-    """A backup asked for in the console (`services.backups.backup_create`)."""
+def backup_organisation_now(organisation_id: int, actor: str, requested_at: str = "") -> int:
+    """A backup asked for in the console (`services.backups.backup_now_queue`); queued through
+    the outbox, so it may arrive twice: a backup taken since `requested_at` (ISO time)
+    answers the second (`services.backups.backup_now_if_still_wanted`)."""
+    from datetime import datetime
+
     from goldenthread.tenants.models import Organisation
 
-    from .services.backups import backup_create
+    from .services.backups import backup_now_if_still_wanted
 
     with schema_context(get_public_schema_name()):
         organisation = Organisation.objects.get(pk=organisation_id)
-        return backup_create(organisation=organisation, actor=actor).pk
+        return backup_now_if_still_wanted(
+            organisation=organisation,
+            actor=actor,
+            requested_at=datetime.fromisoformat(requested_at) if requested_at else None,
+        ).pk
 
 
 @app.task(name="goldenthread.tenants.archive.tasks.restore_backup")

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goldenthread.platform.core.errors import DomainError, NotFound
+from goldenthread.platform.core.outbox import queue_after_commit
 from goldenthread.platform.core.throttling import client_address
 
 from .. import selectors, services
@@ -87,7 +87,9 @@ def password_reset_request(request):
         # the answer is the same either way.
         if user is not None and password_allowed(user=user):
             base_url = request.build_absolute_uri("/")
-            transaction.on_commit(lambda: send_password_reset_email.delay(user.pk, base_url))
+            # Through the outbox: a broker that is down delays the e-mail, and the answer
+            # stays the same (an error here would tell that the address is known).
+            queue_after_commit(send_password_reset_email, user.pk, base_url)
         return render(request, "accounts/password_reset_sent.html", status=200)
     return render(request, "accounts/password_reset_request.html", {"form": form})
 

@@ -157,10 +157,11 @@ def mfa_reset(*, actor: User, user: User, base_url: str) -> None:
         old={"mfa": factors},
         new={"mfa": "not set up", "sessions_ended": user_sessions_end(user=user)},
     )
+    from goldenthread.platform.core.outbox import queue_after_commit
+
     from ..tasks import send_mfa_reset_email
 
-    user_id = user.pk
-    transaction.on_commit(lambda: send_mfa_reset_email.delay(user_id, base_url))
+    queue_after_commit(send_mfa_reset_email, user.pk, base_url)
 
 
 @transaction.atomic

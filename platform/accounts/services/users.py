@@ -133,12 +133,14 @@ def _raise_for(problems: dict[str, list[str]]) -> None:
 
 
 def queue_invitation_email(*, user: User, base_url: str) -> None:
-    """E-mail the one-time set-password link from a worker, once the user is committed; the
-    task runs in the schema current now (this organisation's)."""
+    """E-mail the one-time set-password link from a worker, once the user is committed
+    (through the outbox: a broker that is down delays it); the task runs in the schema
+    current now (this organisation's)."""
+    from goldenthread.platform.core.outbox import queue_after_commit
+
     from ..tasks import send_invitation_email
 
-    user_id = user.pk
-    transaction.on_commit(lambda: send_invitation_email.delay(user_id, base_url))
+    queue_after_commit(send_invitation_email, user.pk, base_url)
 
 
 @transaction.atomic

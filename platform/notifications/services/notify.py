@@ -14,10 +14,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-
 from goldenthread.platform.accounts.models import User
-from goldenthread.platform.core.tasks import send_or_log
+from goldenthread.platform.core.outbox import queue_after_commit
 
 from ..domain.choices import EmailState, Kind, email_state_for
 from ..models import Notification
@@ -99,16 +97,11 @@ def notify(*, event: Event, recipients: Iterable[User | None]) -> int:
             email_state=EmailState.PENDING,
         ).values_list("pk", flat=True)
     )
-    schema = connection.schema_name
     for pk in to_email:
-        # Queued after commit (the worker must see the row), in this organisation's schema,
-        # captured now: the connection may be elsewhere by the time the commit happens.
-        # A broker that is down is logged, not raised: the e-mail stays pending.
-        transaction.on_commit(
-            lambda pk=pk: send_or_log(
-                send_notification_email, args=[pk], headers={"_schema_name": schema}
-            )
-        )
+        # Queued through the outbox (sent after commit, the worker must see the row; by the
+        # relay later if the broker is down), in this organisation's schema, captured now.
+        # A duplicate delivery sends nothing twice: the task claims the pending e-mail.
+        queue_after_commit(send_notification_email, pk)
     return len(people)
 
 

@@ -24,7 +24,7 @@ from ..selectors import (
     restore_runs_of,
     restored_copies_of,
 )
-from ..services.backups import restored_copy_drop
+from ..services.backups import backup_now_queue, restored_copy_drop
 from ..services.exporting import export_download_record, export_request_by_helpdesk
 from ..services.restores import restore_request
 from .forms import HelpdeskExportForm, RestoreInPlaceForm
@@ -108,11 +108,11 @@ def export_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @helpdesk_lead_required
 def backup_now(request: HttpRequest, slug: str) -> HttpResponse:
-    from ..tasks import backup_organisation_now
-
     organisation = _organisation(slug)
-    backup_organisation_now.delay(organisation.pk, request.user.email)
-    messages.success(request, "The backup is being taken; refresh this page to see it listed.")
+    backup_now_queue(organisation=organisation, actor=request.user.email)
+    messages.success(
+        request, "The backup is queued; refresh this page in a minute or two to see it listed."
+    )
     return redirect("helpdesk:organisation-data", slug=slug)
 
 

@@ -132,6 +132,45 @@ def backup_create(
     return backup
 
 
+def backup_now_queue(*, organisation: Organisation, actor: str) -> None:
+    """Ask the worker for a backup now (the console's "back up now", page and REST), through
+    the outbox: with the broker down the request is kept and sent by the relay later, and
+    the helpdesk is told it is queued, not shown an error. The time of asking travels with
+    it, so a second delivery of the same request takes no second dump
+    (`backup_now_if_still_wanted`)."""
+    from goldenthread.platform.core.outbox import queue_after_commit
+
+    from ..tasks import backup_organisation_now
+
+    queue_after_commit(
+        backup_organisation_now,
+        organisation.pk,
+        actor,
+        timezone.now().isoformat(),
+        schema_name=get_public_schema_name(),
+    )
+
+
+def backup_now_if_still_wanted(
+    *, organisation: Organisation, actor: str, requested_at=None
+) -> OrganisationBackup:
+    """The backup asked for at `requested_at`: one taken since then (this request delivered
+    twice, or any other backup) answers it; otherwise one is taken now. Two deliveries
+    running at the same moment can still both dump: harmless, only a second file that the
+    retention removes."""
+    if requested_at is not None:
+        since = (
+            OrganisationBackup.objects.filter(
+                organisation=organisation, created_at__gte=requested_at
+            )
+            .order_by("created_at")
+            .first()
+        )
+        if since is not None:
+            return since
+    return backup_create(organisation=organisation, actor=actor)
+
+
 def backups_prune(*, organisation: Organisation, now=None) -> int:
     """Retention: keep every backup younger than `BACKUP_RETENTION_DAYS` and, whatever their
     age, the newest `BACKUP_KEEP_AT_LEAST`; delete the files of the rest (their rows stay,

@@ -195,16 +195,22 @@ def _drop_schema(schema_name: str) -> None:
 
 
 def _queue_after_commit(*, schema_name: str, name: str, partners: dict[int, list[str]]) -> None:
+    """The file purge and the partners' notice, through the outbox (sent once the purge
+    commits, by the relay if the broker is down then). Both run in the public schema: the
+    organisation's is gone, and the tasks are told which one it was."""
+    from goldenthread.platform.core.outbox import queue_after_commit
+
     from .. import tasks
 
-    def queue() -> None:
-        tasks.delete_organisation_files.delay(schema_name)
-        if partners:
-            tasks.tell_partners_of_deletion.delay(
-                name, {str(key): value for key, value in partners.items()}
-            )
-
-    transaction.on_commit(queue)
+    public = get_public_schema_name()
+    queue_after_commit(tasks.delete_organisation_files, schema_name, schema_name=public)
+    if partners:
+        queue_after_commit(
+            tasks.tell_partners_of_deletion,
+            name,
+            {str(key): value for key, value in partners.items()},
+            schema_name=public,
+        )
 
 
 @transaction.atomic

@@ -175,10 +175,9 @@ class BackupListApi(LeadApi):
         responses={202: OpenApiResponse(description="Queued."), **errors(403, 404)},
     )
     def post(self, request, slug):
-        from goldenthread.tenants.archive.tasks import backup_organisation_now
+        from goldenthread.tenants.archive.services.backups import backup_now_queue
 
-        organisation = organisation_or_404(slug)
-        backup_organisation_now.delay(organisation.pk, self.actor)
+        backup_now_queue(organisation=organisation_or_404(slug), actor=self.actor)
         return Response(status=status.HTTP_202_ACCEPTED)
 
 

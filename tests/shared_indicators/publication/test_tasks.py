@@ -14,7 +14,7 @@ from goldenthread.platform.indicators.services.workflow import (
     value_reopen,
     value_submit,
 )
-from goldenthread.shared_indicators.publication.models import PublishedValue
+from goldenthread.shared_indicators.publication.models import OutboxMessage, PublishedValue
 from goldenthread.shared_indicators.publication.services import publish_existing_for
 from goldenthread.shared_indicators.publication.tasks import (
     publish_existing_task,
@@ -37,10 +37,11 @@ def run_in(member, task, *args):
         return task(*args)
 
 
-def publication_callbacks(callbacks) -> list:
-    """The on-commit callbacks that queue publication tasks (an approval also notifies people
-    and clears the public pages' cache on commit: those are other apps' business)."""
-    return [c for c in callbacks if c.__qualname__.startswith("_send_on_commit.")]
+def publication_messages() -> list:
+    """The publication tasks waiting in the outbox (an approval also queues notification
+    e-mails and clears the public pages' cache on commit: those are other apps' business)."""
+    names = [publish_value_task.name, publish_existing_task.name]
+    return list(OutboxMessage.objects.filter(task_name__in=names))
 
 
 def test_approving_a_value_queues_its_publication_on_commit(
@@ -52,18 +53,22 @@ def test_approving_a_value_queues_its_publication_on_commit(
         value_submit(actor=member.provider, value=row)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             value_approve(actor=member.verifier, value=row)
-    # One publication callback, sent only after commit (the worker must see the approval); the
-    # worker test follows it through the broker.
-    assert len(publication_callbacks(callbacks)) == 1
+    # One publication message, written in the approval's transaction and sent only after
+    # commit (the worker must see the approval); the worker test follows it through the broker.
+    [message] = publication_messages()
+    assert (message.task_name, message.args) == (publish_value_task.name, [row.pk])
+    assert message.schema_name == member.organisation.schema_name
+    assert callbacks, "nothing waits for the commit"
 
 
 def test_submitting_or_reopening_queues_nothing(member, django_capture_on_commit_callbacks):
     pi = local_indicator(member, "LP 1")
     row = approved_value(member, pi, "2024/25 Q1", "5")
-    with member.schema(), django_capture_on_commit_callbacks(execute=False) as callbacks:
+    before = publication_messages()  # the approval's own
+    with member.schema(), django_capture_on_commit_callbacks(execute=False):
         value_reopen(actor=member.officer, value=row, reason="Typo")
         value_submit(actor=member.provider, value=row)
-    assert publication_callbacks(callbacks) == []
+    assert publication_messages() == before
 
 
 def test_an_approved_value_is_published_with_provenance(member, bases):

@@ -83,7 +83,7 @@ def test_an_approval_while_the_broker_is_down_commits_and_is_published_when_it_r
     publishes the value."""
     from goldenthread.platform.indicators.models import IndicatorValue
     from goldenthread.shared_indicators.publication.models import OutboxMessage
-    from goldenthread.shared_indicators.publication.tasks import relay_outbox
+    from goldenthread.shared_indicators.publication.tasks import publish_value_task, relay_outbox
 
     member = fault_member
     code = f"FAULT-{uuid.uuid4().hex[:6]}"
@@ -100,8 +100,11 @@ def test_an_approval_while_the_broker_is_down_commits_and_is_published_when_it_r
                 return IndicatorValue.objects.get(pk=row.pk).workflow_status
 
         assert committed(committed_status) == "approved"
+        # (The approval's notification e-mails wait beside it, through the same outbox.)
         [waiting] = OutboxMessage.objects.filter(
-            schema_name=member.organisation.schema_name, args=[row.pk]
+            schema_name=member.organisation.schema_name,
+            task_name=publish_value_task.name,
+            args=[row.pk],
         )
         assert waiting.attempts == 1 and waiting.last_error
 
