@@ -10,6 +10,7 @@ from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
+from opentelemetry import context as otel_context
 
 from goldenthread.platform import metrics
 from goldenthread.platform.celery_app import app
@@ -95,6 +96,11 @@ def outbox_send(message) -> bool:
     from .models import OutboxMessage
 
     task = app.tasks[message.task_name]
+    # OpenTelemetry's Celery instrumentation makes its "publish" span current before sending
+    # and only ends it once the message is sent; when sending fails, that span would stay
+    # current in this thread (a web thread's next log lines, or a test's, carried its trace).
+    # The context is put back as it was, sent or not.
+    context_token = otel_context.attach(otel_context.get_current())
     try:
         task.apply_async(args=list(message.args), headers={SCHEMA_HEADER: message.schema_name})
     except Exception as error:  # kombu's OperationalError, a refused connection, a timeout
@@ -108,6 +114,8 @@ def outbox_send(message) -> bool:
         except DatabaseError:
             logger.exception("could not note the failed send of outbox message %s", message.pk)
         return False
+    finally:
+        otel_context.detach(context_token)
     try:
         if message.job_key:
             OutboxMessage.objects.filter(pk=message.pk).update(

@@ -415,3 +415,22 @@ def test_a_rolled_back_change_leaves_no_message_and_a_normal_send_goes_once(
     assert published.count(ours) == 1
     wait_for(lambda: _mail_to(user.email), timeout=30, what="the invitation e-mail")
     assert len(_mail_to(user.email)) == 1
+
+
+def test_a_send_that_fails_leaves_no_span_current_in_the_thread(db):
+    # The Celery instrumentation makes its publish span current before sending and ends it
+    # only once sent: a failed send used to leave it current, so every later log line of the
+    # thread carried that trace.
+    from opentelemetry import trace
+
+    from goldenthread.shared_indicators.publication.tasks import outbox_send, outbox_write
+    from goldenthread.tenants.tasks import vacuum_catalogue
+
+    assert not trace.get_current_span().get_span_context().is_valid
+    message = outbox_write(vacuum_catalogue, PUBLIC, [])
+    with broker_down():
+        assert outbox_send(message) is False
+
+    assert not trace.get_current_span().get_span_context().is_valid
+    message.refresh_from_db()
+    assert message.attempts == 1 and message.last_error
