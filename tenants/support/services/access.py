@@ -174,7 +174,8 @@ def break_glass_request(
 @transaction.atomic
 def break_glass_approve(*, actor, access_id: int, base_url: str = "") -> SupportAccess:
     """A second, different helpdesk staff member approves: the access opens for its hours
-    and the organisation's administrators are e-mailed once the approval is committed."""
+    and the organisation's administrators are told by the worker once the approval commits
+    (`notify_break_glass`, queued through the outbox)."""
     if not is_helpdesk_staff(actor):
         raise PermissionDenied("Only helpdesk staff approve emergency access.")
     access = (

@@ -69,7 +69,8 @@ def request_create(
 def request_answer(
     *, actor, request_id: int, body: str = "", status: str | None = None, base_url: str = ""
 ) -> SupportRequest:
-    """The helpdesk replies and/or sets the status; the requester is e-mailed on commit."""
+    """The helpdesk replies and/or sets the status; the requester is told by the worker once
+    this commits (`notify_requester`, queued through the outbox)."""
     if not is_helpdesk_staff(actor):
         raise PermissionDenied("Only helpdesk staff answer requests.")
     row = (
