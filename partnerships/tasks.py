@@ -3,6 +3,9 @@ public schema, so these tasks name any organisation schema they need explicitly.
 
 from __future__ import annotations
 
+import smtplib
+
+from django.db import OperationalError
 from django_tenants.utils import schema_context
 
 from goldenthread.platform.celery_app import app
@@ -25,3 +28,18 @@ def send_submission_reminder(reminder_id: int) -> bool:
     from .services import reminder_send
 
     return reminder_send(reminder_id=reminder_id)
+
+
+@app.task(
+    name="goldenthread.partnerships.tasks.send_light_partner_invitation",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, OperationalError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_light_partner_invitation(invitation_id: int, base_url: str) -> bool:
+    """E-mail a light partner's invitation link (queued in the public schema, where
+    invitations live, when the invitation commits; `services.light_invitation_send`).
+    Retried on a mail-server or database hiccup: nothing was sent then."""
+    from .services.light_partners import light_invitation_send
+
+    return light_invitation_send(invitation_id=invitation_id, base_url=base_url)

@@ -74,3 +74,29 @@ def mailed_invitation_link(mailoutbox, *, organisation, email: str, base_url: st
         assert send_invitation_email(User.objects.get(email=email).pk, base_url)
     message = next(m for m in reversed(mailoutbox) if m.to == [email])
     return re.search(r"https?://\S+/accounts/password-reset/\S+/", message.body).group(0)
+
+
+def outbox_messages(task, *args) -> list:
+    """The outbox messages waiting for `task` whose arguments start with `args`, oldest
+    first (in a test's transaction their on-commit send never happens, so they stay)."""
+    from django_tenants.utils import get_public_schema_name, schema_context
+
+    from goldenthread.shared_indicators.publication.models import OutboxMessage
+
+    with schema_context(get_public_schema_name()):
+        rows = OutboxMessage.objects.filter(task_name=task.name).order_by("id")
+        return [row for row in rows if row.args[: len(args)] == list(args)]
+
+
+def run_outbox_messages(task, *args) -> list:
+    """Run, in this process and in the schema each was queued for, what the worker would
+    run for the waiting messages of `task` (see `outbox_messages`); returns what each
+    returned. The worker's own code, without a broker: for tests in a rolled-back
+    transaction, which a real worker could not see."""
+    from django_tenants.utils import schema_context
+
+    results = []
+    for message in outbox_messages(task, *args):
+        with schema_context(message.schema_name):
+            results.append(task.run(*message.args))
+    return results

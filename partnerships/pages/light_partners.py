@@ -103,8 +103,8 @@ def new_partners(request: HttpRequest, partnership_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"An invitation was e-mailed to {invitation.email}. {invitation.body_name} "
-                "joins when they accept it.",
+                f"An invitation with a link is on its way to {invitation.email}. "
+                f"{invitation.body_name} joins when they accept it.",
             )
             return redirect("partnerships:new-partners", partnership_id=partnership.pk)
     return render(

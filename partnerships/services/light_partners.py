@@ -41,7 +41,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -109,7 +109,8 @@ def light_partner_invite(
 ) -> LightPartnerInvitation:
     """Invite a body not on the platform by e-mail (the lead organisation's administrators
     only), offering an agreement with the lead covering `indicator_codes` (default: every
-    indicator of the partnership). The link is e-mailed after commit to `email` only."""
+    indicator of the partnership). The link is e-mailed to `email` only, by the worker once
+    this commits (`light_invitation_send`)."""
     require_lead_membership_admin(partnership, organisation, actor, "invite a new partner body")
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     body_name = (body_name or "").strip()
@@ -185,22 +186,56 @@ def light_partner_invite(
         expires_at=now + timedelta(days=_limit("LIGHT_PARTNER_INVITATION_DAYS")),
     )
     clean_and_save(invitation)
+    # E-mailed by the worker, through the outbox: a mail server or broker that is down must
+    # not turn an invitation that has committed into an error page (nor lose the e-mail).
+    # Queued in the public schema, where invitations live; the link is made by the worker,
+    # so no token is stored in the outbox.
+    from goldenthread.platform.core.outbox import queue_after_commit
+
+    from ..tasks import send_light_partner_invitation
+
+    queue_after_commit(
+        send_light_partner_invitation,
+        invitation.pk,
+        base_url,
+        schema_name=get_public_schema_name(),
+    )
+    return invitation
+
+
+def light_invitation_send(*, invitation_id: int, base_url: str = "") -> bool:
+    """E-mail the link of an invitation still waiting to be accepted to its address only
+    (run by the worker, `tasks.send_light_partner_invitation`). False, sending nothing,
+    when the invitation has since been accepted, withdrawn or has expired.
+
+    Delivery is at least once: a second delivery of the task e-mails a second link to the
+    same address (accepted: either link works, and only once, since accepting or withdrawing
+    ends the invitation)."""
+    invitation = (
+        LightPartnerInvitation.objects.select_related("partnership__lead_organisation")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if (
+        invitation is None
+        or invitation.status != LightInvitationStatus.PENDING
+        or invitation.expires_at <= timezone.now()
+    ):
+        return False
+    partnership = invitation.partnership
+    lead = partnership.lead_organisation
     link = base_url.rstrip("/") + join_path(token_for(invitation))
     body = render_to_string(
         "partnerships/emails/light_invitation.txt",
-        {"invitation": invitation, "link": link, "lead": organisation},
+        {"invitation": invitation, "link": link, "lead": lead},
     )
-
-    def send() -> None:
-        send_mail(
-            f"{organisation.name} invites {body_name} to {partnership.name}",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
-
-    transaction.on_commit(send)
-    return invitation
+    send_mail(
+        f"{lead.name} invites {invitation.body_name} to {partnership.name}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [invitation.email],
+    )
+    return True
 
 
 def invitation_from_token(token: str, *, lock: bool = False) -> LightPartnerInvitation:
@@ -501,6 +536,7 @@ __all__ = [
     "contribution_submit",
     "invitation_from_token",
     "join_path",
+    "light_invitation_send",
     "light_invitation_withdraw",
     "light_partner_accept",
     "light_partner_invite",

@@ -16,6 +16,7 @@ from django.core import mail
 from django_tenants.utils import schema_context
 
 from tests.conftest import PASSWORD
+from tests.fixtures.worker import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
@@ -70,7 +71,12 @@ def test_a_parish_council_joins_and_reports_with_no_helpdesk_step(
             contact_name="Pat Clerk",
             base_url=live_url(None),
         )
-    (invitation_mail,) = mail.outbox
+    # The worker e-mails the link once the invitation has committed
+    (invitation_mail,) = wait_for(
+        lambda: [m for m in mail.outbox if m.to == [f"clerk-{tag}@snoring.example"]],
+        timeout=30,
+        what="the invitation e-mail",
+    )
     link = re.search(r"http://\S+/join/\S+/", invitation_mail.body).group(0)
     assert link.startswith(live_url(None))
 

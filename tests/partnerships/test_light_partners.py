@@ -16,10 +16,12 @@ from django.utils import timezone
 from goldenthread.partnerships import services
 from goldenthread.partnerships.models import LightInvitationStatus, LightPartnerInvitation
 from goldenthread.partnerships.services import light_partners as light
+from goldenthread.partnerships.tasks import send_light_partner_invitation
 from goldenthread.platform.core.errors import Conflict, NotFound, PermissionDenied
 from goldenthread.shared_indicators.publication.models import PublishedValue
 from goldenthread.shared_indicators.publication.services import publish_existing_for
 from goldenthread.tenants.models import Domain, Organisation, PlatformAuditEvent
+from tests.support import outbox_messages, run_outbox_messages
 
 from .conftest import unique_code
 
@@ -66,7 +68,7 @@ def invite(parties, partnership, *, email="clerk@little-snoring.example", **extr
         "contact_name": "Pat Clerk",
     }
     fields.update(extra)
-    with capture_on_commit() as callbacks:
+    with capture_on_commit():
         invitation = light.light_partner_invite(
             partnership=partnership,
             organisation=parties.county.organisation,
@@ -74,8 +76,13 @@ def invite(parties, partnership, *, email="clerk@little-snoring.example", **extr
             base_url="http://goldenthread.localhost",
             **fields,
         )
-    for callback in callbacks:
-        callback()
+    # Nothing is e-mailed in the request: the worker sends it, in the public schema where
+    # invitations live. Run here as the worker would.
+    assert mail.outbox == []
+    [message] = outbox_messages(send_light_partner_invitation, invitation.pk)
+    assert message.schema_name == "public"
+    assert message.args == [invitation.pk, "http://goldenthread.localhost"]
+    assert run_outbox_messages(send_light_partner_invitation, invitation.pk) == [True]
     return invitation
 
 
@@ -211,6 +218,28 @@ def test_only_the_leads_administrators_may_invite(parties, lsp):
                 email="x@example.org",
             )
     assert not LightPartnerInvitation.objects.filter(partnership=partnership).exists()
+    assert outbox_messages(send_light_partner_invitation) == []  # and no e-mail queued
+
+
+def test_an_invitation_withdrawn_before_the_worker_sends_it_is_not_mailed(parties, lsp):
+    partnership, _ = lsp
+    mail.outbox.clear()
+    with capture_on_commit():
+        invitation = light.light_partner_invite(
+            partnership=partnership,
+            organisation=parties.county.organisation,
+            actor=parties.county.admin,
+            body_name="Great Snoring Parish Council",
+            body_type="parish",
+            email="clerk@great-snoring.example",
+            base_url="http://goldenthread.localhost",
+        )
+    light.light_invitation_withdraw(
+        invitation=invitation, organisation=parties.county.organisation, actor=parties.county.admin
+    )
+    # When the worker gets to it (a broker that was down, say), the link is dead: not sent
+    assert run_outbox_messages(send_light_partner_invitation, invitation.pk) == [False]
+    assert mail.outbox == []
 
 
 def test_the_platforms_limits_are_kept(parties, lsp, settings):

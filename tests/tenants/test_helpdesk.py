@@ -148,7 +148,7 @@ def test_staff_provision_an_organisation_but_never_see_or_choose_a_password(
     assert response.status_code == 201
     html = response.content.decode()
     assert "http://gamma.localhost/accounts/sign-in/" in html
-    assert "e-mailed an invitation" in html
+    assert "An invitation with a one-time link to choose their password is on its way" in html
     # Neither the page nor any log line carries a set-password link or a password.
     assert "password-reset" not in html and "chosen-by-the-vendor" not in html
     assert not any("password-reset" in r.getMessage() for r in caplog.records)

@@ -41,7 +41,7 @@ def test_create_prints_schema_host_and_sign_in_url_but_never_the_link(db, client
     assert "schema:      org_gamma" in output
     assert "host:        gamma.localhost" in output
     assert "sign-in URL: http://gamma.localhost:8000/accounts/sign-in/" in output
-    assert "invitation:  e-mailed to admin@gamma.example" in output
+    assert "invitation:  on its way to admin@gamma.example" in output
     # The link goes to the administrator's mailbox only; no password exists until they choose.
     assert "password-reset" not in output and "password:" not in output
 

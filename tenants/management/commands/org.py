@@ -120,7 +120,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  admin:       {result.administrator.email}")
         # The set-password link goes to the administrator's mailbox only, never to this output.
         self.stdout.write(
-            f"  invitation:  e-mailed to {result.administrator.email} (a one-time link to "
+            f"  invitation:  on its way to {result.administrator.email} (a one-time link to "
             "choose their password; nobody else receives it)"
         )
 

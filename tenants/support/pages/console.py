@@ -193,7 +193,7 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             show_domain_error(form, exc)
         else:
-            messages.success(request, "The requester is told.")
+            messages.success(request, "The requester is being told.")
             return redirect("helpdesk:support:request", pk=pk)
     return render(
         request,

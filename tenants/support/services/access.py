@@ -19,7 +19,7 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from goldenthread.platform.accounts.models import Role, User
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -174,7 +174,8 @@ def break_glass_request(
 @transaction.atomic
 def break_glass_approve(*, actor, access_id: int, base_url: str = "") -> SupportAccess:
     """A second, different helpdesk staff member approves: the access opens for its hours
-    and the organisation's administrators are e-mailed once the approval is committed."""
+    and the organisation's administrators are told by the worker once the approval commits
+    (`notify_break_glass`, queued through the outbox)."""
     if not is_helpdesk_staff(actor):
         raise PermissionDenied("Only helpdesk staff approve emergency access.")
     access = (
@@ -202,16 +203,30 @@ def break_glass_approve(*, actor, access_id: int, base_url: str = "") -> Support
         action=PlatformAuditAction.BREAK_GLASS_APPROVED,
         requested_by=access.staff_email,
     )
-    transaction.on_commit(lambda: notify_break_glass(access_id=access.pk))
+    _queue_break_glass_notice(access)
     return access
+
+
+def _queue_break_glass_notice(access: SupportAccess) -> None:
+    """The administrators are told by the worker, through the outbox: a mail server or broker
+    that is down must not turn an approval that has committed into an error page (nor lose
+    the notice). Queued in the public schema, where the access lives."""
+    from goldenthread.platform.core.outbox import queue_after_commit
+
+    from ..tasks import notify_break_glass_opened
+
+    queue_after_commit(notify_break_glass_opened, access.pk, schema_name=get_public_schema_name())
 
 
 def notify_break_glass(*, access_id: int) -> int:
     """Tells every active administrator of the organisation that emergency access is open,
     by whom, why and until when: in the app (the notifications list) always, and by e-mail
-    as each chose for this kind (straight away, in the daily digest, or not at all). Returns
-    how many administrators were told."""
+    as each chose for this kind (straight away, in the daily digest, or not at all). Run by
+    the worker (`tasks.notify_break_glass_opened`). Returns how many administrators were
+    newly told: one already told (a retry, or a second delivery of the task) is skipped,
+    so nobody is e-mailed twice."""
     from goldenthread.platform.notifications.domain.choices import Kind
+    from goldenthread.platform.notifications.models import Notification
     from goldenthread.platform.notifications.services.notify import (
         Event,
         notify_and_let_caller_send,
@@ -228,9 +243,16 @@ def notify_break_glass(*, access_id: int) -> int:
         link="/support/access/",
     )
     with schema_context(access.organisation.schema_name), transaction.atomic():
+        # Two deliveries of the notice run one after the other (the access row is locked),
+        # so the second sees whom the first told.
+        list(SupportAccess.objects.select_for_update().filter(pk=access.pk).values_list("pk"))
+        told = Notification.objects.filter(event_key=event.key).values_list(
+            "recipient_id", flat=True
+        )
         administrators = list(
             User.objects.filter(is_active=True, roles__contains=[Role.ORGANISATION_ADMIN])
             .exclude(email__endswith="@" + SUPPORT_EMAIL_DOMAIN)
+            .exclude(pk__in=list(told))
             .order_by("pk")
         )
         # Recorded in the app for each; e-mailed now to those who want it straight away

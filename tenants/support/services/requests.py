@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from goldenthread.platform.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
@@ -68,7 +69,8 @@ def request_create(
 def request_answer(
     *, actor, request_id: int, body: str = "", status: str | None = None, base_url: str = ""
 ) -> SupportRequest:
-    """The helpdesk replies and/or sets the status; the requester is e-mailed on commit."""
+    """The helpdesk replies and/or sets the status; the requester is told by the worker once
+    this commits (`notify_requester`, queued through the outbox)."""
     if not is_helpdesk_staff(actor):
         raise PermissionDenied("Only helpdesk staff answer requests.")
     row = (
@@ -98,18 +100,36 @@ def request_answer(
     row.status = new_status
     row.updated_at = timezone.now()
     row.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: notify_requester(reply_id=reply.pk, base_url=base_url))
+    _queue_reply_notice(reply, base_url=base_url)
     return row
 
 
-def notify_requester(*, reply_id: int, base_url: str = "") -> None:
+def _queue_reply_notice(reply: SupportReply, *, base_url: str) -> None:
+    """The requester is told by the worker, through the outbox: a mail server or broker that
+    is down must not turn an answer that has committed into an error page (nor lose the
+    e-mail). Queued in the public schema, where requests and replies live."""
+    from goldenthread.platform.core.outbox import queue_after_commit
+
+    from ..tasks import notify_support_reply
+
+    queue_after_commit(
+        notify_support_reply, reply.pk, base_url, schema_name=get_public_schema_name()
+    )
+
+
+def notify_requester(*, reply_id: int, base_url: str = "") -> bool:
     """Tells the requester of the helpdesk's reply or new status: in the app (when their
     account is still active) and by e-mail as they chose for this kind, straight away by
-    default."""
+    default. Run by the worker (`tasks.notify_support_reply`); True when it e-mailed.
+
+    A requester with an account is told once: a retry or a second delivery finds their
+    notification and sends nothing. One whose account is gone has nothing to record
+    against, so a second delivery e-mails them again (rare, and the same news)."""
     from django_tenants.utils import schema_context
 
     from goldenthread.platform.accounts.models import User
     from goldenthread.platform.notifications.domain.choices import Kind
+    from goldenthread.platform.notifications.models import Notification
     from goldenthread.platform.notifications.services.notify import (
         Event,
         notify_and_let_caller_send,
@@ -117,6 +137,10 @@ def notify_requester(*, reply_id: int, base_url: str = "") -> None:
 
     reply = SupportReply.objects.select_related("request__organisation").get(pk=reply_id)
     request = reply.request
+    if reply.status_after:
+        # The status this reply set, even when the worker runs after a later change (the
+        # e-mail and its template read the request's).
+        request.status = reply.status_after
     status = request.get_status_display()
     event = Event(
         kind=Kind.SUPPORT_REQUEST_ANSWERED,
@@ -125,9 +149,14 @@ def notify_requester(*, reply_id: int, base_url: str = "") -> None:
         link=f"/support/requests/{request.pk}/",
     )
     with schema_context(request.organisation.schema_name), transaction.atomic():
+        # Two deliveries run one after the other (the reply row is locked), so the second
+        # sees the first's notification.
+        list(SupportReply.objects.select_for_update().filter(pk=reply.pk).values_list("pk"))
         requester = User.objects.filter(pk=request.requester_id).first()
         if requester is None:
             email_now = True  # no account to record against: e-mail as before
+        elif Notification.objects.filter(recipient=requester, event_key=event.key).exists():
+            email_now = False  # told already (a retry, or a second delivery)
         else:
             email_now = bool(notify_and_let_caller_send(event=event, recipients=[requester]))
         if email_now:
@@ -139,6 +168,7 @@ def notify_requester(*, reply_id: int, base_url: str = "") -> None:
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[request.requester_email],
             )
+    return email_now
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ def test_user_create_invites_without_a_password_or_a_link_in_the_output(
             "--name", "Olive Officer", "--roles", "performance_officer,verifier", "--port", "8000",
         )  # fmt: skip
     assert "http://alpha.localhost:8000/accounts/sign-in/" in output
-    assert "invitation:  e-mailed to olive@alpha.example" in output
+    assert "invitation:  on its way to olive@alpha.example" in output
     # Nobody at the vendor holds the person's login: no password exists, the link is mailed.
     assert "password-reset" not in output and "password:" not in output
     assert len(callbacks) == 1 and mailoutbox == []  # the worker mails it, after commit
@@ -126,7 +126,7 @@ def test_staff_create_invites_a_helpdesk_user_in_the_public_schema(
     with django_capture_on_commit_callbacks() as callbacks:
         output = run("staff", "create", "--email", "hal@goldenthread.example", "--name", "Hal")
     assert "http://localhost/accounts/sign-in/" in output
-    assert "invitation:  e-mailed to hal@goldenthread.example" in output
+    assert "invitation:  on its way to hal@goldenthread.example" in output
     assert "password-reset" not in output and "password:" not in output
     assert len(callbacks) == 1
 

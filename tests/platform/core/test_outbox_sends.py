@@ -11,11 +11,9 @@ here are committed (the worker reads them), with names of their own.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from celery.signals import before_task_publish, task_postrun
+from celery.signals import before_task_publish
 from django.conf import settings
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -25,12 +23,11 @@ from django.test import Client
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from goldenthread.platform.accounts.models import User
-from goldenthread.shared_indicators.publication.models import OutboxMessage
 from tests.conftest import host_of
 from tests.factories import provision_organisation
-from tests.fixtures.processes import app_broker
+from tests.fixtures.outbox import broker_down, relay_now, worker_ran
 from tests.fixtures.worker import wait_for
-from tests.platform.core.test_health import closed_port
+from tests.support import outbox_messages
 from tests.tenants.archive.test_backups import committed  # noqa: F401 - fixture
 from tests.tenants.archive.test_restores_on_worker import committed_staff  # noqa: F401
 from tests.tenants.test_helpdesk_api import BASE, enrol, next_code
@@ -38,14 +35,6 @@ from tests.tenants.test_helpdesk_api import BASE, enrol, next_code
 pytestmark = pytest.mark.worker
 
 PUBLIC = "public"
-
-
-@contextmanager
-def broker_down() -> Iterator[None]:
-    """The test process's Celery app sends to a port nothing listens on (the worker keeps
-    consuming from the real broker, where the relay sends once the block has ended)."""
-    with app_broker(f"redis://127.0.0.1:{closed_port()}/0"):
-        yield
 
 
 @pytest.fixture
@@ -59,36 +48,6 @@ def published():
     before_task_publish.connect(record, weak=False)
     yield sent
     before_task_publish.disconnect(record)
-
-
-def _waiting(task, *args) -> list[OutboxMessage]:
-    """The outbox messages for `task` (whose arguments start with `args`)."""
-    with schema_context(PUBLIC):
-        rows = OutboxMessage.objects.filter(task_name=task.name).order_by("id")
-        return [row for row in rows if row.args[: len(args)] == list(args)]
-
-
-def _relay() -> int:
-    """Beat's relay, without the age that spares a request its own send."""
-    from goldenthread.shared_indicators.publication.tasks import relay_pending
-
-    with schema_context(PUBLIC):
-        return relay_pending(min_age_seconds=0)
-
-
-@contextmanager
-def worker_ran() -> Iterator[list[tuple[str, list, object]]]:
-    """(task name, arguments, return value) of each task the worker finishes in the block."""
-    ran: list[tuple[str, list, object]] = []
-
-    def record(sender=None, args=None, retval=None, **_kwargs) -> None:
-        ran.append((sender.name, list(args or []), retval))
-
-    task_postrun.connect(record, weak=False)
-    try:
-        yield ran
-    finally:
-        task_postrun.disconnect(record)
 
 
 def _mail_to(address: str) -> list:
@@ -142,18 +101,18 @@ def test_an_invitation_while_the_broker_is_down_is_mailed_in_its_organisation_wh
         with schema_context(organisation.schema_name):
             invited = User.objects.get(email=email)
         # And its e-mail waits in the outbox, for this organisation's schema
-        [message] = _waiting(send_invitation_email, invited.pk)
+        [message] = outbox_messages(send_invitation_email, invited.pk)
         assert message.schema_name == organisation.schema_name
         assert message.args == [invited.pk, f"http://{host_of(organisation)}/"]
         assert message.attempts == 1 and "refused" in message.last_error.lower()
     assert _mail_to(email) == []
 
     # When the broker is back and the relay runs
-    assert _relay() >= 1
+    assert relay_now() >= 1
     # Then the worker e-mails the invitation, with the organisation's link
     [sent] = wait_for(lambda: _mail_to(email), timeout=30, what="the invitation e-mail")
     assert f"http://{host_of(organisation)}/accounts/password-reset/" in sent.body
-    assert _waiting(send_invitation_email, invited.pk) == []
+    assert outbox_messages(send_invitation_email, invited.pk) == []
 
 
 def test_a_new_organisations_administrator_invited_while_the_broker_is_down_is_mailed_there(
@@ -174,10 +133,10 @@ def test_a_new_organisations_administrator_invited_while_the_broker_is_down_is_m
         )
     # Then the administrator's invitation waits for the new organisation's schema, not the
     # public one it was queued from
-    [message] = _waiting(send_invitation_email, made.administrator.pk)
+    [message] = outbox_messages(send_invitation_email, made.administrator.pk)
     assert message.schema_name == made.organisation.schema_name
 
-    assert _relay() >= 1
+    assert relay_now() >= 1
     [sent] = wait_for(
         lambda: _mail_to(made.administrator.email), timeout=30, what="the invitation e-mail"
     )
@@ -211,14 +170,14 @@ def test_a_password_reset_while_the_broker_is_down_answers_as_usual_and_is_maile
         # address is known)
         assert response.status_code == 200
         assert b"Check your e-mail" in response.content
-        [message] = _waiting(send_password_reset_email, person.pk)
+        [message] = outbox_messages(send_password_reset_email, person.pk)
         assert message.schema_name == organisation.schema_name
 
-    assert _relay() >= 1
+    assert relay_now() >= 1
     [sent] = wait_for(lambda: _mail_to(person.email), timeout=30, what="the reset e-mail")
     assert f"http://{host_of(organisation)}/accounts/password-reset/" in sent.body
     assert _mail_to(twin.email) == []
-    assert _waiting(send_password_reset_email, person.pk) == []
+    assert outbox_messages(send_password_reset_email, person.pk) == []
 
 
 def test_a_notification_queued_while_the_broker_is_down_is_mailed_once_when_it_returns(
@@ -254,10 +213,10 @@ def test_a_notification_queued_while_the_broker_is_down_is_mailed_once_when_it_r
         value_submit(actor=provider, value=row)
         note = Notification.objects.get(recipient=verifier, kind="value_submitted")
         assert note.email_state == EmailState.PENDING
-    [message] = _waiting(send_notification_email, note.pk)
+    [message] = outbox_messages(send_notification_email, note.pk)
     assert message.schema_name == schema
 
-    assert _relay() >= 1
+    assert relay_now() >= 1
 
     def sent():
         with schema_context(schema):
@@ -292,20 +251,20 @@ def test_a_purge_while_the_broker_is_down_removes_the_files_once_the_broker_retu
         services.deletion_purge(deletion=deletion, now=deletion.purge_after)
     # Then the organisation is gone, and its files wait for the worker
     assert not schema_exists(schema)
-    [message] = _waiting(delete_organisation_files, schema)
+    [message] = outbox_messages(delete_organisation_files, schema)
     assert message.args == [schema]
     # In the public schema: the organisation's is gone, and the task is told which it was
     assert message.schema_name == get_public_schema_name()
     assert default_storage.exists(f"{schema}/evidence/count.pdf")
 
-    assert _relay() >= 1
+    assert relay_now() >= 1
     wait_for(
         lambda: not default_storage.exists(f"{schema}/evidence/count.pdf"),
         timeout=30,
         what="the purged organisation's files to be removed",
     )
     assert default_storage.exists(kept)
-    assert _waiting(delete_organisation_files, schema) == []
+    assert outbox_messages(delete_organisation_files, schema) == []
 
 
 def test_back_up_now_while_the_broker_is_down_is_queued_on_page_and_rest_and_taken_once(
@@ -325,7 +284,7 @@ def test_back_up_now_while_the_broker_is_down_is_queued_on_page_and_rest_and_tak
     with broker_down():
         # Staff who are not leads are refused, and nothing is queued
         assert plain.post(page).status_code == 403
-        assert _waiting(backup_organisation_now, org.pk) == []
+        assert outbox_messages(backup_organisation_now, org.pk) == []
         # When a lead asks for a backup on the console page
         response = lead.post(page, follow=True)
         # Then it answers "queued", not an error
@@ -339,7 +298,7 @@ def test_back_up_now_while_the_broker_is_down_is_queued_on_page_and_rest_and_tak
             HTTP_AUTHORIZATION=f"Bearer {key}",
         )
         assert answer.status_code == 202, answer.content
-    from_page, from_rest = _waiting(backup_organisation_now, org.pk)
+    from_page, from_rest = outbox_messages(backup_organisation_now, org.pk)
     assert from_page.args[:2] == [org.pk, lead_user.email]
     assert from_rest.args[:2] == [org.pk, lead_user.email]
     assert {from_page.schema_name, from_rest.schema_name} == {get_public_schema_name()}
@@ -350,13 +309,13 @@ def test_back_up_now_while_the_broker_is_down_is_queued_on_page_and_rest_and_tak
 
     # When the broker is back and the relay runs
     with worker_ran() as ran:
-        assert _relay() >= 2
+        assert relay_now() >= 2
         wait_for(lambda: len(backups_run(ran)) == 2, timeout=120, what="the two requests")
     # Then one backup answers both: taken after both were asked for
     [backup] = OrganisationBackup.objects.filter(organisation=org)
     assert backup.created_by == lead_user.email and backup.trigger == "manual"
     assert [retval for *_, retval in backups_run(ran)] == [backup.pk, backup.pk]
-    assert _waiting(backup_organisation_now, org.pk) == []
+    assert outbox_messages(backup_organisation_now, org.pk) == []
     # And a second delivery of the page's request (the relay's, after a process died before
     # deleting its row) takes no second dump
     with worker_ran() as ran:
@@ -379,7 +338,7 @@ def test_a_rolled_back_change_leaves_no_message_and_a_normal_send_goes_once(
     class RolledBack(Exception):
         pass
 
-    before = len(_waiting(send_invitation_email))
+    before = len(outbox_messages(send_invitation_email))
     # Given an invitation whose transaction rolls back (the broker is up)
     with pytest.raises(RolledBack), schema_context(organisation.schema_name):
         with transaction.atomic():
@@ -390,12 +349,12 @@ def test_a_rolled_back_change_leaves_no_message_and_a_normal_send_goes_once(
                 roles=["manager"],
                 base_url=base,
             )
-            assert len(_waiting(send_invitation_email)) == before + 1  # in the transaction
+            assert len(outbox_messages(send_invitation_email)) == before + 1  # in the transaction
             raise RolledBack
     # Then no message is left and nothing was sent
     with schema_context(organisation.schema_name):
         assert not User.objects.filter(email=f"never-{tag}@example.org").exists()
-    assert len(_waiting(send_invitation_email)) == before
+    assert len(outbox_messages(send_invitation_email)) == before
     assert published == []
 
     # When one commits, it is sent once at commit, and its row is gone: the relay has
@@ -410,8 +369,8 @@ def test_a_rolled_back_change_leaves_no_message_and_a_normal_send_goes_once(
         )
     ours = (send_invitation_email.name, [user.pk, base])
     assert published == [ours]
-    assert _waiting(send_invitation_email, user.pk) == []
-    _relay()
+    assert outbox_messages(send_invitation_email, user.pk) == []
+    relay_now()
     assert published.count(ours) == 1
     wait_for(lambda: _mail_to(user.email), timeout=30, what="the invitation e-mail")
     assert len(_mail_to(user.email)) == 1

@@ -22,7 +22,9 @@ from goldenthread.tenants.support.services.access import (
     break_glass_request,
     handoff_issue,
 )
+from goldenthread.tenants.support.tasks import notify_break_glass_opened
 from tests.conftest import host_of
+from tests.support import outbox_messages, run_outbox_messages
 
 
 def _log(org):
@@ -315,6 +317,7 @@ def test_break_glass_with_one_staff_member_opens_nothing(org_a, staff, staff_cli
     visitor, _, _ = open_on_host(staff_client, access)
     assert visitor is None
     assert mail.outbox == []
+    assert outbox_messages(notify_break_glass_opened, access.pk) == []  # nobody to tell
 
 
 def test_break_glass_approved_by_a_second_staff_member_opens_for_hours_and_tells_the_admins(
@@ -334,13 +337,18 @@ def test_break_glass_approved_by_a_second_staff_member_opens_for_hours_and_tells
         reason="The council's only admin is locked out before a deadline",
         hours=2,
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks():
         approved = staff2_client.post(f"/helpdesk/support/access/{access.pk}/approve/")
     assert approved.status_code == 302
     access.refresh_from_db()
     assert access.is_live()
     assert access.ends_at - access.approved_at == timedelta(hours=2)
     assert access.approved_by_email == "second@goldenthread.example"
+    # The administrators are told by the worker (queued in the public schema)
+    assert mail.outbox == []
+    [queued] = outbox_messages(notify_break_glass_opened, access.pk)
+    assert queued.schema_name == "public"
+    run_outbox_messages(notify_break_glass_opened, access.pk)
     [message] = mail.outbox
     assert admin_a.user.email in message.to
     assert "officer@alpha.example" not in message.to

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from goldenthread.tenants.helpdesk.api_keys import helpdesk_api_key_issue
 from goldenthread.tenants.support.models import Announcement, SupportAccess, SupportRequest
+from goldenthread.tenants.support.tasks import notify_break_glass_opened, notify_support_reply
+from tests.support import outbox_messages, run_outbox_messages
 from tests.tenants.test_helpdesk_api import BASE, enrol, next_code
 
 
@@ -91,10 +93,11 @@ def test_triage_through_the_api_tells_the_requester(
     listed = call("get", "/requests/", key, kind="support", status="received").json()
     assert [item["id"] for item in listed if item["id"] == row.pk] == [row.pk]
     assert listed[0]["status_label"]
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks():
         answered = call("post", f"/requests/{row.pk}/answer/", key, status="resolved", body="Fixed")
     assert answered.status_code == 200
     assert answered.json()["status_label"] == "Resolved"
+    assert run_outbox_messages(notify_support_reply) == [True]  # as the worker would
     assert [m.to for m in mail.outbox] == [["al@alpha.example"]]
     assert alice.get(f"/api/v1/support/requests/{row.pk}/").json()["status_label"] == "Resolved"
 
@@ -117,10 +120,12 @@ def test_break_glass_through_the_api_needs_a_second_staff_member(
     assert asked.json()["state"] == "Waiting for a second approver"
     own = call("post", f"/break-glass/{pk}/approve/", first)
     assert own.status_code == 403
-    with django_capture_on_commit_callbacks(execute=True):
+    assert outbox_messages(notify_break_glass_opened, pk) == []  # refused: nobody to tell
+    with django_capture_on_commit_callbacks():
         approved = call("post", f"/break-glass/{pk}/approve/", second)
     assert approved.status_code == 200
     assert approved.json()["state"] == "Live"
+    run_outbox_messages(notify_break_glass_opened, pk)  # as the worker would
     assert any("boss@alpha.example" in message.to for message in mail.outbox)
     assert call("post", f"/break-glass/{pk}/approve/", second).status_code == 409
     listed = call("get", "/support-access/", first).json()

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.core import mail
 
 from goldenthread.tenants.support.models import SuggestionVote, SupportRequest
+from goldenthread.tenants.support.tasks import notify_support_reply
+from tests.support import outbox_messages, run_outbox_messages
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chromium/120"
 
@@ -53,12 +55,16 @@ def test_a_request_keeps_the_page_and_browser_and_the_requester_sees_progress(
     detail = staff_client.get(f"/helpdesk/support/requests/{row.pk}/").content.decode()
     assert BROWSER in detail and "/indicators/entry/" in detail
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks():
         answered = staff_client.post(
             f"/helpdesk/support/requests/{row.pk}/",
             {"status": "waiting", "body": "Which PI is it?"},
         )
     assert answered.status_code == 302
+    # The worker e-mails the requester (queued in the public schema, with the site's address)
+    [queued] = outbox_messages(notify_support_reply)
+    assert queued.schema_name == "public"
+    assert run_outbox_messages(notify_support_reply) == [True]
     [message] = mail.outbox
     assert message.to == ["alice@alpha.example"]
     assert "Waiting for your reply" in message.subject
@@ -114,6 +120,7 @@ def test_only_staff_answer(org_a, make_user, client_for, public_org):
     )
     row.refresh_from_db()
     assert row.status == "received"
+    assert outbox_messages(notify_support_reply) == []  # nobody is told of a refused answer
 
 
 def test_other_organisations_vote_on_suggestions_seeing_the_text_only(

@@ -77,6 +77,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  sign-in URL: {url}")
         if not password:
             self.stdout.write(
-                f"  invitation:  e-mailed to {user.email} (a one-time link to choose their "
+                f"  invitation:  on its way to {user.email} (a one-time link to choose their "
                 "password; nobody else receives it)"
             )

@@ -87,6 +87,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  access ends: {last_day.isoformat()} (end of the day)")
         self.stdout.write(f"  sign-in URL: {sign_in_url}")
         self.stdout.write(
-            f"  invitation:  e-mailed to {user.email} (a one-time link to choose their "
+            f"  invitation:  on its way to {user.email} (a one-time link to choose their "
             "password; nobody else receives it)"
         )

@@ -126,7 +126,8 @@ def user_invite_page(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            messages.success(request, f"{user.email} is invited: we e-mailed them a link.")
+            # Queued for the worker, not yet sent: the message does not claim it was e-mailed.
+            messages.success(request, f"An invitation with a link is on its way to {user.email}.")
             return redirect("users:detail", pk=user.pk)
     return render(
         request,
@@ -388,7 +389,8 @@ def user_import_commit_page(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         return _import_page(request, user_import, problems=error.extra.get("problems"), status=400)
     count = len(user_import.rows)
+    people = "person" if count == 1 else "people"
     messages.success(
-        request, f"Invited {count} {'person' if count == 1 else 'people'}: we e-mailed each a link."
+        request, f"Invited {count} {people}: an invitation with a link is on its way to each."
     )
     return redirect("users:list")

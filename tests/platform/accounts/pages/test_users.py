@@ -74,6 +74,9 @@ def test_an_administrator_invites_changes_and_deactivates_through_the_pages(
     with schema_context(org_a.schema_name):
         ann = User.objects.get(email="ann@alpha.example")
     assert made["Location"] == f"/users/{ann.pk}/"
+    # The invitation is queued for the worker, not sent yet: the page does not claim it was
+    page = client.get(made["Location"]).content.decode()
+    assert "An invitation with a link is on its way to ann@alpha.example." in page
     changed = client.post(
         f"/users/{ann.pk}/", {"roles": ["auditor", "manager"], "access_expires_at": "2099-06-30"}
     )
@@ -120,6 +123,9 @@ def test_an_administrator_imports_from_a_spreadsheet_with_a_preview(org_a, admin
     assert committed.status_code == 302 and committed["Location"] == "/users/"
     with schema_context(org_a.schema_name):
         assert User.objects.filter(email__endswith="@pages-import.example").count() == 300
+    # The invitations are queued for the worker: the page says they are on their way
+    listed = client.get("/users/").content.decode()
+    assert "Invited 300 people: an invitation with a link is on its way to each." in listed
 
 
 def _pages(pk: int, import_pk: int):
