@@ -4,6 +4,7 @@
     .venv/bin/python bench/estate_scale.py -n 400            # issue #16's P5 size
     .venv/bin/python bench/estate_scale.py -n 2000 --skip-django-tenants --lock-check 3000 --keep
     .venv/bin/python bench/estate_scale.py --reuse --skip-django-tenants --lock-check 3000
+    .venv/bin/python bench/estate_scale.py --reuse --pairs-only --provision-pairs 12
 
 Against a throw-away database `<name>_estate` beside the one DATABASE_URL names (dropped at the
 end unless --keep; --reuse measures on the estate a --keep run left, without growing it, and
@@ -24,11 +25,16 @@ at 10 organisations on the way and once at N:
   new migration (a nullable indexed column on the users table, written to a temporary copy of
   the accounts migration package) by `goldenthread migrate` (pilot + replay, 4 connections)
   against `migrate_schemas --tenant` (schema after schema);
-- at N only, provisioning alternately in this estate and in a second database of 10
-  organisations in the same cluster (`<name>_estate_small`), each from a process of its own
-  (bench/_provisioner.py), --provision-pairs of each: the ratio of the medians is the
-  "N-th against 10th" figure taken under the same conditions. Provisioning times while growing
-  are printed too, but they are minutes apart and carry the machine's load changes.
+- at N only, after the requests and before the migrations, provisioning alternately in this
+  estate and in a second database of 10 organisations in the same cluster
+  (`<name>_estate_small`, whose template gets the run's new migrations too), each from a
+  process of its own (bench/_provisioner.py), --provision-pairs of each: the ratio of the
+  medians is the "N-th against 10th" figure taken under the same conditions. Before them the
+  catalogue upkeep runs as beat would (tenants/catalogue_upkeep.py). Then
+  --provision-pairs-after more right after the new migration across every schema, while its
+  write-out is still going on: what provisioning costs on a release day, reported apart.
+  Provisioning times while growing are printed too, but they are minutes apart and carry the
+  machine's load changes.
 
 --time-limit MINUTES stops growing once that long has passed since the start (at least 20
 organisations) and measures at the size reached, which every line of the report names; progress
@@ -133,7 +139,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--provision-pairs",
         type=int,
         default=8,
-        help="Organisations provisioned in each estate, alternately, at the end.",
+        help=(
+            "Organisations provisioned in each estate, alternately, after the requests and "
+            "before the migrations (the N-th against the 10th)."
+        ),
+    )
+    parser.add_argument(
+        "--pairs-only",
+        action="store_true",
+        help="With --reuse: only the provisioning pairs (no requests, no migrations).",
+    )
+    parser.add_argument(
+        "--provision-pairs-after",
+        type=int,
+        default=6,
+        help=(
+            "More pairs right after the new migration across every schema (its WAL and dirty "
+            "catalogue pages still being written out); 0 leaves them out."
+        ),
     )
     # make bench passes the same arguments to every benchmark; ignore the others'.
     args, _unknown = parser.parse_known_args(argv)
@@ -339,6 +362,7 @@ def measure(
     *,
     slow: bool,
     sample: int = 0,
+    before_migrations=None,
 ):
     print(f"\n-- at {size} organisations", flush=True)
     new_ms, old_ms = catalogue_reads()
@@ -347,6 +371,8 @@ def measure(
 
     report.add("one organisation's home page, median (ms)", size, single_organisation(site))
     requests_interleaved(size, report, site, args)
+    if before_migrations is not None:
+        before_migrations()
 
     bring_all_up_to_date()
     report.add("no-op goldenthread migrate (s)", size, timed_command("migrate"))
@@ -474,11 +500,19 @@ def remove_synthetic_organisations() -> None:
 
 
 def provisioning_interleaved(
-    report: Report, size: int, next_index: int, args: argparse.Namespace, migrations: Migrations
-) -> None:
+    report: Report,
+    size: int,
+    next_index: int,
+    args: argparse.Namespace,
+    migrations: Migrations,
+    *,
+    pairs: int,
+    when: str = "",
+) -> int:
     """Provisioning in this estate against a database of BASELINE organisations in the same
     cluster, alternately, each from a process of its own: the next organisation here against
-    the BASELINE-th there, then the next of each, `pairs` times."""
+    the BASELINE-th there, then the next of each, `pairs` times. `when` qualifies the report's
+    labels; returns the next index free in this estate."""
     from django.db import connection
 
     from goldenthread.platform.devtools.database import (
@@ -494,7 +528,7 @@ def provisioning_interleaved(
     drop_database(small_url)
     ensure_database(small_url)
     print(
-        f"\n-- provisioning: {args.provision_pairs} pairs, here and in {database_name(small_url)}",
+        f"\n-- provisioning{when}: {pairs} pairs, here and in {database_name(small_url)}",
         flush=True,
     )
     small = large = None
@@ -514,7 +548,6 @@ def provisioning_interleaved(
         large = Provisioner(large_url, "large estate")
         for index in range(1, BASELINE):  # untimed; the first also warms the process up
             small.provision(f"small-{index}")
-        pairs = args.provision_pairs
         next_here = next_index
         large.provision(f"{SLUG_PREFIX}{next_here}")  # warm-up
         times: dict[str, list[float]] = {"small": [], "large": []}
@@ -539,9 +572,11 @@ def provisioning_interleaved(
             + " ms",
             flush=True,
         )
-        report.add("provisioning, alternating, small estate (10th on), median (ms)", size, small_ms)
-        report.add("provisioning, alternating, this estate, median (ms)", size, large_ms)
-        print(f"  provisioning here / at {BASELINE}: {large_ms / small_ms:.2f}x", flush=True)
+        report.add(
+            f"provisioning{when}, alternating, small estate (10th on), median (ms)", size, small_ms
+        )
+        report.add(f"provisioning{when}, alternating, this estate, median (ms)", size, large_ms)
+        print(f"  provisioning{when} here / at {BASELINE}: {large_ms / small_ms:.2f}x", flush=True)
     finally:
         for process in (small, large):
             if process is not None:
@@ -550,6 +585,7 @@ def provisioning_interleaved(
             print(f"kept {database_name(small_url)}", flush=True)
         else:
             drop_database(small_url)
+    return next_here + 1 + pairs
 
 
 def ratio_lines(report: Report, size: int) -> None:
@@ -568,15 +604,16 @@ def ratio_lines(report: Report, size: int) -> None:
         print(f"  at {size}: {label} / {over4}: {ratio(label, over4, size, size)}")
     for label in [row for row in report.rows if row.endswith("median of per-round ratios")]:
         print(f"  at {size}: {label}: {report.rows[label][size]:.3f}x")
-    print(
-        f"  at {size}: provisioning, alternating, this estate / small estate: "
-        + ratio(
-            "provisioning, alternating, this estate, median (ms)",
-            "provisioning, alternating, small estate (10th on), median (ms)",
-            size,
-            size,
+    for when in ("", " right after the new migration"):
+        print(
+            f"  at {size}: provisioning{when}, alternating, this estate / small estate: "
+            + ratio(
+                f"provisioning{when}, alternating, this estate, median (ms)",
+                f"provisioning{when}, alternating, small estate (10th on), median (ms)",
+                size,
+                size,
+            )
         )
-    )
     for at in (BASELINE, size):
         print(
             f"  at {at}: new migration, migrate_schemas / goldenthread migrate: "
@@ -652,7 +689,19 @@ def run(args: argparse.Namespace) -> None:
             print(f"reusing the estate: {size} organisations signed in", flush=True)
         else:
             size = last_index = grow(args, report, site, migrations)
-        if size > BASELINE:
+        if args.pairs_only:
+            provisioning_interleaved(
+                report, size, last_index + 1, args, migrations, pairs=args.provision_pairs
+            )
+        elif size > BASELINE:
+            next_free = last_index + 1
+
+            def provisioning_now() -> None:
+                nonlocal next_free
+                next_free = provisioning_interleaved(
+                    report, size, next_free, args, migrations, pairs=args.provision_pairs
+                )
+
             measure(
                 size,
                 report,
@@ -661,8 +710,18 @@ def run(args: argparse.Namespace) -> None:
                 args,
                 slow=not args.skip_django_tenants,
                 sample=args.baseline_sample,
+                before_migrations=provisioning_now,
             )
-            provisioning_interleaved(report, size, last_index + 1, args, migrations)
+            if args.provision_pairs_after:
+                provisioning_interleaved(
+                    report,
+                    size,
+                    next_free,
+                    args,
+                    migrations,
+                    pairs=args.provision_pairs_after,
+                    when=" right after the new migration",
+                )
         ratio_lines(report, size)
         if args.lock_check:
             lock_check(args.lock_check)
