@@ -24,6 +24,7 @@ from goldenthread.platform.indicators.models import ImportJob, IndicatorValue
 from goldenthread.shared_indicators.publication.models import OutboxMessage
 from tests import support
 from tests.factories import StaffedOrganisation, provision_staffed_organisation
+from tests.fixtures.outbox import relay_now
 from tests.fixtures.processes import app_broker, private_redis, worker_process
 from tests.fixtures.worker import wait_for
 from tests.platform.core.tabular_files import (
@@ -35,7 +36,7 @@ from tests.platform.core.tabular_files import (
     xlsx_bytes,
 )
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("committed_data")]
 
 SCHEMA_HEADER = "_schema_name"
 
@@ -53,13 +54,6 @@ def councils(session_organisations, django_db_blocker):
         )
         for letter in "ab"
     )
-
-
-@pytest.fixture(autouse=True)
-def committed_data(django_db_blocker):
-    """Every test here works on committed data, which the worker process reads."""
-    with django_db_blocker.unblock():
-        yield
 
 
 def _values_file(value: int = 12, period: str = "2023/24 Q1") -> SimpleUploadedFile:
@@ -91,15 +85,6 @@ def _upload(client, file: SimpleUploadedFile | None = None) -> int:
     assert response.status_code == 302, response.content[:500]
     assert time.monotonic() - started < 15
     return int(re.fullmatch(rf"{PI_IMPORT}(\d+)/", response["Location"])[1])
-
-
-def _relay() -> int:
-    """What beat's `relay_outbox` does every minute, without the age that spares a request
-    its own send."""
-    from goldenthread.shared_indicators.publication.tasks import relay_pending
-
-    with schema_context("public"):
-        return relay_pending(min_age_seconds=0)
 
 
 def _finished(worker, task_id: str) -> str:
@@ -145,7 +130,7 @@ def test_an_upload_while_the_broker_is_down_waits_and_is_imported_once_when_it_r
         # When the broker is back and the relay runs
         redis.start()
         with worker_process(broker_url=redis.url, environment=environment) as worker:
-            assert _relay() >= 1
+            assert relay_now() >= 1
             # Then the worker checks the file, and its message is gone (claimed)
             job = wait_for(
                 lambda: (j := _job(council, pk)).status != "previewing" and j,
@@ -189,7 +174,7 @@ def test_an_upload_while_the_broker_is_down_waits_and_is_imported_once_when_it_r
 
         redis.start()
         with worker_process(broker_url=redis.url, environment=environment) as worker:
-            _relay()
+            relay_now()
             # Then the import is written once the broker is back
             done = wait_for(
                 lambda: (j := _job(council, pk)).status in ("committed", "failed") and j,
@@ -238,7 +223,7 @@ def test_a_user_import_sent_to_rest_while_the_broker_is_down_is_accepted_and_che
 
         redis.start()
         with worker_process(broker_url=redis.url, environment=support.subprocess_environment()):
-            _relay()
+            relay_now()
             checked = wait_for(
                 lambda: (b := client.get(location).json())["status"] != "checking" and b,
                 timeout=60,
@@ -286,7 +271,7 @@ def test_a_delivery_for_one_organisation_leaves_another_organisations_job_of_the
             assert _message(second.schema_name, PREVIEW.key(pk)) is not None
             assert _message(first.schema_name, PREVIEW.key(pk)) is None
             # And the relay then sends B's, in B's schema
-            _relay()
+            relay_now()
             wait_for(
                 lambda: _job(second, pk).status == "previewed",
                 timeout=60,
@@ -424,7 +409,7 @@ def test_a_pack_frozen_while_the_broker_is_down_is_made_once_when_it_returns(cou
         with worker_process(
             broker_url=redis.url, environment=support.subprocess_environment()
         ) as worker:
-            _relay()
+            relay_now()
             done = wait_for(
                 lambda: (
                     (r := client.get(f"{api}runs/{run_id}/").json())["status"] in ("done", "failed")

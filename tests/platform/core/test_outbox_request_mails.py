@@ -33,16 +33,10 @@ from tests.fixtures.worker import wait_for
 from tests.support import outbox_messages
 from tests.tenants.archive.test_restores_on_worker import committed_staff  # noqa: F401
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("committed_data")]
 
 PUBLIC = get_public_schema_name()
 FAILS_ONCE = "tests.fixtures.mail.FailsOnceBackend"
-
-
-@pytest.fixture(autouse=True)
-def committed_data(django_db_blocker):
-    with django_db_blocker.unblock():
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from tests.tenants.archive.test_backups import committed  # noqa: F401 - fixture
 from tests.tenants.archive.test_restores_on_worker import committed_staff  # noqa: F401
 from tests.tenants.test_helpdesk_api import BASE, enrol, next_code
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("committed_data")]
 
 PUBLIC = "public"
 
@@ -64,12 +64,6 @@ def _person(organisation, tag: str, roles: list[str], **fields) -> User:
             roles=roles,
             **fields,
         )
-
-
-@pytest.fixture(autouse=True)
-def committed_data(django_db_blocker):
-    with django_db_blocker.unblock():
-        yield
 
 
 @pytest.fixture(scope="module")
