@@ -34,8 +34,6 @@ from goldenthread.platform.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DEAD_ROWS = 20_000
-
 # This database's own catalogue tables (shared ones such as pg_database belong to the
 # cluster and only a superuser may vacuum them), most dead rows first.
 _CHURNED = """
