@@ -231,7 +231,18 @@ def test_postgres_restarted_mid_write_answers_503_writes_nothing_and_the_next_re
     # The operators have the exception and the trace id in the server's log.
     log = site["log"].read_text(errors="replace")
     assert "database unavailable (OperationalError) on PATCH" in log
-    assert "admin_shutdown" in log or "terminating connection" in log
+    # Which words PostgreSQL's ending reached the request with depends on the moment: the
+    # backend's own "terminating connection" (admin_shutdown), the socket closed under it, or,
+    # for a statement that came as the server stopped, "the database system is shutting down".
+    assert any(
+        words in log
+        for words in (
+            "admin_shutdown",
+            "terminating connection",
+            "server closed the connection unexpectedly",
+            "the database system is shutting down",
+        )
+    ), log[-2000:]
 
     # Nothing half-written: the indicator's update was rolled back with its audit entry.
     assert stored(site) == (title_before, audits_before)
