@@ -145,6 +145,22 @@ def test_goldenthread_migrate_vacuums_the_catalogue_at_its_end(own_connection):
     assert own_connection(_pg_class_statistics)[0] < CHURNED_TABLES
 
 
+def test_a_failing_upkeep_does_not_fail_goldenthread_migrate(own_connection):
+    # Given the upkeep's own statement fails (a bound PostgreSQL cannot read as a number)
+    output, errors = StringIO(), StringIO()
+
+    def migrate():
+        with override_settings(CATALOGUE_VACUUM_DEAD_ROWS="not a number"):
+            call_command("migrate", stdout=output, stderr=errors)
+
+    # When migrate runs, it still succeeds, and says the upkeep was skipped and why
+    own_connection(migrate)
+
+    assert "catalogue upkeep skipped:" in errors.getvalue()
+    assert "not a number" in errors.getvalue()
+    assert "organisation schemas are up to date" in output.getvalue()
+
+
 def test_beat_runs_the_upkeep_every_ten_minutes_on_the_worker(own_connection, celery_worker):
     from goldenthread.platform.celery_app import app
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.utils import get_public_schema_name
 
@@ -71,11 +71,21 @@ class Command(MigrateSchemasCommand):
             )
         finally:
             # Whatever was applied, even in part, churned the catalogue; a failure is still
-            # raised after this. (VACUUM cannot run in a caller's transaction.)
-            if not connection.in_atomic_block:
-                upkeep = vacuum_churned_catalogue()
-                if verbosity and (upkeep.vacuumed or upkeep.refused):
-                    self.stdout.write(upkeep.summary())
+            # raised after this.
+            self._vacuum_catalogue(verbosity)
+
+    def _vacuum_catalogue(self, verbosity: int) -> None:
+        """Housekeeping after the migrations: it never fails the command, nor hides the
+        failure the command is reporting. (VACUUM cannot run in a caller's transaction.)"""
+        if connection.in_atomic_block:
+            return
+        try:
+            upkeep = vacuum_churned_catalogue()
+        except DatabaseError as error:
+            self.stderr.write(f"catalogue upkeep skipped: {error}")
+            return
+        if verbosity and (upkeep.vacuumed or upkeep.refused):
+            self.stdout.write(upkeep.summary())
 
     def _migrate_organisations(
         self, schemas: list[str], *, jobs: int, replay: bool, verbosity: int
