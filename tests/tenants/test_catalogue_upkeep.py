@@ -77,9 +77,10 @@ def test_a_catalogue_table_past_the_bound_is_vacuumed(own_connection):
     assert "pg_class" in upkeep.vacuumed
     assert upkeep.over_bound["pg_class"] >= dead
     assert f"pg_class ({upkeep.over_bound['pg_class']:,} dead rows)" in upkeep.summary()
-    dead_after, last_vacuum_after = own_connection(_pg_class_statistics)
+    # (The dead rows counted afterwards are not asserted: whatever else runs on this database
+    # meanwhile, a worker finishing an earlier test's task, may leave new ones.)
+    last_vacuum_after = own_connection(_pg_class_statistics)[1]
     assert last_vacuum_after is not None and last_vacuum_after != last_vacuum
-    assert dead_after < CHURNED_TABLES
 
 
 def test_a_catalogue_table_within_the_bound_is_left_alone(own_connection):
@@ -131,7 +132,7 @@ def test_inside_a_transaction_it_is_refused_by_name(db):
 
 
 def test_goldenthread_migrate_vacuums_the_catalogue_at_its_end(own_connection):
-    dead, _ = own_connection(_churned_statistics)
+    dead, last_vacuum = own_connection(_churned_statistics)
     output = StringIO()
 
     def migrate():
@@ -142,7 +143,7 @@ def test_goldenthread_migrate_vacuums_the_catalogue_at_its_end(own_connection):
 
     vacuumed = re.search(r"^catalogue: vacuumed (.*)$", output.getvalue(), re.MULTILINE)
     assert vacuumed and "pg_class (" in vacuumed.group(1)
-    assert own_connection(_pg_class_statistics)[0] < CHURNED_TABLES
+    assert own_connection(_pg_class_statistics)[1] != last_vacuum
 
 
 def test_a_failing_upkeep_does_not_fail_goldenthread_migrate(own_connection):

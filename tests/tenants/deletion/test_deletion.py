@@ -250,6 +250,7 @@ def test_the_platform_itself_cannot_be_deleted(db):
 
 
 def test_the_purge_task_is_scheduled_daily():
+    import goldenthread.tenants.deletion.tasks  # noqa: F401 - as the worker's autodiscovery
     from goldenthread.platform.celery_app import app
 
     entry = app.conf.beat_schedule["purge-deleted-organisations"]
