@@ -23,6 +23,14 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # once): a bound on memory growth from fragmentation and per-schema catalogue caches.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Off: every worker accepts from one shared listening socket. Then the worker that is awake
+# takes a burst of new connections alone (a benchmark's eight kept-alive clients all sat on
+# one of two workers in most rounds), but nothing is lost. With SO_REUSEPORT (1) each worker
+# has its own socket and the kernel spreads connections evenly, yet a worker that is retiring
+# (max_requests, a reload) leaves its socket open and unserved until it exits, and the
+# connections queued on it are then reset: a one-minute soak with recycling lost dozens of
+# requests that way and none with the shared socket (infra/README.md, "Web server settings").
+reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "0") == "1"
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 
