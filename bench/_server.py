@@ -100,6 +100,7 @@ def start_gunicorn(
     workers: int | None = None,
     threads: int | None = None,
     worker_class: str | None = None,
+    reuse_port: bool | None = None,
 ) -> subprocess.Popen:
     """gunicorn with `gunicorn_conf` (its GUNICORN_* variables set from the arguments given),
     DEBUG off, no tracing or metrics export, unreached budgets; returns once `/livez` answers.
@@ -116,6 +117,7 @@ def start_gunicorn(
         ("GUNICORN_WORKERS", workers),
         ("GUNICORN_THREADS", threads),
         ("GUNICORN_WORKER_CLASS", worker_class),
+        ("GUNICORN_REUSE_PORT", None if reuse_port is None else int(reuse_port)),
     ):
         if value is not None:
             env[variable] = str(value)

@@ -10,7 +10,8 @@ In one run, on a throw-away `<DATABASE_URL's name>_bench` database (dropped at t
 organisation with `--pis` PIs (eight quarters of values and targets each, as `report.py` fills
 them) and an API key; gunicorn started with `goldenthread.platform.gunicorn_conf` (as in
 production) and DEBUG off, once per `--servers` entry (`WxT`: W workers of T threads;
-`Wx1sync`: W sync workers; none given: the settings module's own). Then, for each
+`Wx1sync`: W sync workers; either with `/shared` or `/reuseport` for gunicorn_conf's
+`reuse_port` off or on; none given: the settings module's own). Then, for each
 concurrency, `wrk` (Debian's package; a small Python driver when it is missing) against
   * `/healthz` (database and broker ping, no sign-in) — the baseline,
   * `/api/v1/me/` with the API key (host routing, authentication, budgets, one row),
@@ -20,12 +21,15 @@ healthz, …) after a warm-up: a change in the machine's load falls on every end
 Workers are not recycled (`--recycle` keeps `max_requests`): a worker importing the
 application afresh in the middle of a round stalls that round and nothing else.
 Prints each endpoint's median requests per second, p50 and p99 over the rounds and the
-medians of the per-round ratios against the health check, with the load average.
+medians of the per-round ratios against the health check, with the load average, and how
+the connections sat on the workers in each round (a round in which one worker holds them all
+is served by one core; see bench/README.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import os
 import re
@@ -54,7 +58,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         nargs="+",
         default=[None],
         type=server_spec,
-        help="gunicorn shapes to compare: WxT (W workers x T threads) or Wx1sync",
+        help="gunicorn shapes to compare: WxT (W workers x T threads) or Wx1sync, each with"
+        " /shared (one listening socket for all workers) or /reuseport (one each) to override"
+        " gunicorn_conf's reuse_port",
     )
     parser.add_argument("--pis", type=int, default=100)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
@@ -70,11 +76,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def server_spec(text: str) -> dict | None:
-    """ "2x4" -> 2 gthread workers of 4 threads; "4x1sync" -> 4 sync workers."""
-    match = re.fullmatch(r"(\d+)x(\d+)(sync)?", text)
+    """ "2x4" -> 2 gthread workers of 4 threads; "4x1sync" -> 4 sync workers; "2x4/shared"
+    -> one listening socket shared by the workers, "2x4/reuseport" -> one each."""
+    match = re.fullmatch(r"(\d+)x(\d+)(sync)?(?:/(shared|reuseport))?", text)
     if match is None:
         raise argparse.ArgumentTypeError(
-            f"not a server shape: {text!r} (write e.g. 2x4 or 4x1sync)"
+            f"not a server shape: {text!r} (write e.g. 2x4, 4x1sync or 2x4/shared)"
         )
     workers, threads, sync = int(match[1]), int(match[2]), bool(match[3])
     if sync and threads != 1:
@@ -83,6 +90,7 @@ def server_spec(text: str) -> dict | None:
         "workers": workers,
         "threads": threads,
         "worker_class": "sync" if sync else "gthread",
+        "reuse_port": None if match[4] is None else match[4] == "reuseport",
         "label": text,
     }
 
@@ -117,7 +125,12 @@ def load_wrk(port, path, headers, concurrency, duration, script) -> dict:
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(f"http://127.0.0.1:{port}{path}")
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as wrk:  # noqa: S603
+        time.sleep(duration / 2)
+        split = connection_split(port)
+        output, _ = wrk.communicate()
+    if wrk.returncode:
+        raise SystemExit(f"wrk failed ({wrk.returncode}):\n{output}")
     match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+)", output)
     if match is None:
         raise SystemExit(f"wrk printed no result:\n{output}")
@@ -127,7 +140,30 @@ def load_wrk(port, path, headers, concurrency, duration, script) -> dict:
         "p50": p50_us / 1000,
         "p99": p99_us / 1000,
         "errors": errors,
+        "split": split,
     }
+
+
+def connection_split(port: int) -> str:
+    """How the clients' connections to `port` are spread over the server's processes mid-round,
+    largest first ("8+0" on two workers: one worker is serving every client), from `ss`; ""
+    when `ss` is missing. Workers holding none are not listed by `ss`, so a "+0" is shown per
+    worker missing from the answer when the worker count is known."""
+    if shutil.which("ss") is None:
+        return ""
+    answer = subprocess.run(  # noqa: S603
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    counts = sorted(collections.Counter(re.findall(r"pid=(\d+)", answer)).values(), reverse=True)
+    missing = max(0, _WORKERS.get(port, 0) - len(counts))
+    return "+".join(str(count) for count in [*counts, *[0] * missing])
+
+
+# The worker count of each server being measured, by port (for `connection_split`).
+_WORKERS: dict[int, int] = {}
 
 
 def load_python(port, path, headers, concurrency, duration, _script=None) -> dict:
@@ -208,6 +244,7 @@ def summarise(rounds: dict[str, list[dict]]) -> dict[str, dict]:
             "share": _median(shares),
             "p99_ratio": _median(_ratios(results, base, "p99")),
             "shares": shares,
+            "splits": [r.get("split", "") for r in results],
         }
     return summary
 
@@ -228,6 +265,10 @@ def report(label: str, concurrency: int, args, summary: dict, load_avg: tuple) -
             f"{name:<10} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
             f"{r['errors']:>7} {r['share']:>12.2f} {r['p99_ratio']:>12.2f}  {rounds}"
         )
+    if any(any(r["splits"]) for r in summary.values()):
+        print("connections per worker mid-round (largest first), by round:")
+        for name, r in summary.items():
+            print(f"  {name:<10} {' '.join(r['splits'])}")
     errors = any(r["errors"] for r in summary.values())
     if concurrency != 8:
         return not errors
@@ -262,6 +303,9 @@ def run(args: argparse.Namespace, work: Path) -> bool:
         port = free_port()
         shape = {k: v for k, v in (server or {}).items() if k != "label"}
         label = server["label"] if server else "from gunicorn_conf"
+        from goldenthread.platform import gunicorn_conf
+
+        _WORKERS[port] = shape.get("workers") or gunicorn_conf.workers
         gunicorn = start_gunicorn(port, work, **shape)
         try:
             for concurrency in args.concurrency:
