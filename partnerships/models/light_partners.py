@@ -45,6 +45,9 @@ class LightPartnerInvitation(models.Model):
     invited_by_name = models.CharField(max_length=200, blank=True)
     invited_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+    # When the worker e-mailed the link: a second delivery of its task (the outbox's relay
+    # re-sends what it cannot confirm) finds it set and sends no second link.
+    mailed_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(blank=True)
     # SET_NULL: a light organisation deleted later leaves the invitation on record.

@@ -35,6 +35,9 @@ class LightInvitationSerializer(serializers.Serializer):
     invited_by = serializers.CharField()
     invited_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
+    mailed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the link was e-mailed; null while it is on its way."
+    )
     accepted_at = serializers.DateTimeField(allow_null=True)
     organisation = serializers.CharField(
         allow_null=True, help_text="The organisation created by accepting, once accepted."
@@ -57,6 +60,7 @@ def output(invitation: LightPartnerInvitation) -> dict:
         "invited_by": invitation.invited_by,
         "invited_at": invitation.invited_at,
         "expires_at": invitation.expires_at,
+        "mailed_at": invitation.mailed_at,
         "accepted_at": invitation.accepted_at,
         "organisation": invitation.organisation.name if invitation.organisation else None,
     }

@@ -205,36 +205,42 @@ def light_partner_invite(
 
 def light_invitation_send(*, invitation_id: int, base_url: str = "") -> bool:
     """E-mail the link of an invitation still waiting to be accepted to its address only
-    (run by the worker, `tasks.send_light_partner_invitation`). False, sending nothing,
-    when the invitation has since been accepted, withdrawn or has expired.
+    (run by the worker, `tasks.send_light_partner_invitation`), once: False, sending nothing,
+    when it was already mailed, or has since been accepted, withdrawn or has expired.
 
-    Delivery is at least once: a second delivery of the task e-mails a second link to the
-    same address (accepted: either link works, and only once, since accepting or withdrawing
-    ends the invitation)."""
-    invitation = (
-        LightPartnerInvitation.objects.select_related("partnership__lead_organisation")
-        .filter(pk=invitation_id)
-        .first()
-    )
-    if (
-        invitation is None
-        or invitation.status != LightInvitationStatus.PENDING
-        or invitation.expires_at <= timezone.now()
-    ):
-        return False
-    partnership = invitation.partnership
-    lead = partnership.lead_organisation
-    link = base_url.rstrip("/") + join_path(token_for(invitation))
-    body = render_to_string(
-        "partnerships/emails/light_invitation.txt",
-        {"invitation": invitation, "link": link, "lead": lead},
-    )
-    send_mail(
-        f"{lead.name} invites {invitation.body_name} to {partnership.name}",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [invitation.email],
-    )
+    The invitation is locked while the e-mail goes and marked mailed in the same transaction,
+    so a second delivery of the task (the outbox re-sends what it could not confirm) or a
+    second worker finds it mailed, and a failed send leaves it unmailed for the retry. Only a
+    worker that dies between the mail server's acceptance and the commit sends a second link
+    (either link works, and only once: accepting or withdrawing ends the invitation)."""
+    with transaction.atomic():
+        invitation = (
+            LightPartnerInvitation.objects.select_for_update(of=("self",))
+            .select_related("partnership__lead_organisation")
+            .filter(pk=invitation_id, mailed_at__isnull=True)
+            .first()
+        )
+        if (
+            invitation is None
+            or invitation.status != LightInvitationStatus.PENDING
+            or invitation.expires_at <= timezone.now()
+        ):
+            return False
+        partnership = invitation.partnership
+        lead = partnership.lead_organisation
+        link = base_url.rstrip("/") + join_path(token_for(invitation))
+        body = render_to_string(
+            "partnerships/emails/light_invitation.txt",
+            {"invitation": invitation, "link": link, "lead": lead},
+        )
+        send_mail(
+            f"{lead.name} invites {invitation.body_name} to {partnership.name}",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [invitation.email],
+        )
+        invitation.mailed_at = timezone.now()
+        invitation.save(update_fields=["mailed_at"])
     return True
 
 

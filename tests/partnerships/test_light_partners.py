@@ -4,6 +4,7 @@ accepts by the e-mailed link and reports to the shared target with no helpdesk s
 from __future__ import annotations
 
 import re
+import smtplib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from goldenthread.partnerships import services
 from goldenthread.partnerships.models import LightInvitationStatus, LightPartnerInvitation
@@ -21,6 +23,7 @@ from goldenthread.platform.core.errors import Conflict, NotFound, PermissionDeni
 from goldenthread.shared_indicators.publication.models import PublishedValue
 from goldenthread.shared_indicators.publication.services import publish_existing_for
 from goldenthread.tenants.models import Domain, Organisation, PlatformAuditEvent
+from tests.fixtures import mail as failing_mail
 from tests.support import outbox_messages, run_outbox_messages
 
 from .conftest import unique_code
@@ -240,6 +243,50 @@ def test_an_invitation_withdrawn_before_the_worker_sends_it_is_not_mailed(partie
     # When the worker gets to it (a broker that was down, say), the link is dead: not sent
     assert run_outbox_messages(send_light_partner_invitation, invitation.pk) == [False]
     assert mail.outbox == []
+
+
+def test_the_link_is_mailed_once_however_often_the_task_is_delivered(parties, lsp):
+    partnership, _ = lsp
+    invitation = invite(parties, partnership)  # the worker's code has run once and mailed it
+    invitation.refresh_from_db()
+    assert invitation.mailed_at is not None
+    first_link = link_in_mail()
+    # A second delivery of the same task (the outbox's relay re-sends what it could not
+    # confirm) finds the invitation mailed: no second link goes out
+    with schema_context("public"):
+        assert send_light_partner_invitation.run(invitation.pk, "http://x.localhost") is False
+    assert link_in_mail() == first_link
+
+
+def test_a_failed_send_leaves_the_invitation_unmailed_for_the_retry(parties, lsp, settings):
+    partnership, _ = lsp
+    mail.outbox.clear()
+    with capture_on_commit():
+        invitation = light.light_partner_invite(
+            partnership=partnership,
+            organisation=parties.county.organisation,
+            actor=parties.county.admin,
+            body_name="Great Snoring Parish Council",
+            body_type="parish",
+            email="clerk@great-snoring.example",
+            base_url="http://goldenthread.localhost",
+        )
+    settings.EMAIL_BACKEND = "tests.fixtures.mail.FailsOnceBackend"
+    failing_mail.reset()
+    try:
+        # The mail server is unreachable: the task fails (and is retried by the worker)
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            run_outbox_messages(send_light_partner_invitation, invitation.pk)
+        invitation.refresh_from_db()
+        assert invitation.mailed_at is None
+        assert mail.outbox == []
+        # The retry sends it, once
+        assert run_outbox_messages(send_light_partner_invitation, invitation.pk) == [True]
+    finally:
+        failing_mail.reset()
+    invitation.refresh_from_db()
+    assert invitation.mailed_at is not None
+    assert [m.to for m in mail.outbox] == [["clerk@great-snoring.example"]]
 
 
 def test_the_platforms_limits_are_kept(parties, lsp, settings):

@@ -393,10 +393,21 @@ def test_an_invitation_is_mailed_by_the_worker_once_and_a_refused_one_queues_not
     # Then the page says the invitation is on its way (not that it was e-mailed)
     page = client.get(response["Location"]).content.decode()
     assert f"An invitation with a link is on its way to {email}." in page
-    # And the worker e-mails it, once, with the link
+    # And the worker e-mails it, once, with the link, and the page then says so
     message = _mailed_once(email, "the light partner's invitation")
     _assert_invitation_mail(message, council, partnership, indicator)
     assert outbox_messages(send_light_partner_invitation, invitation.pk) == []
+    wait_for(
+        lambda: "link e-mailed" in client.get(response["Location"]).content.decode(),
+        timeout=30,
+        what="the page to show the invitation mailed",
+    )
+    # A second delivery (the relay re-sends what it could not confirm) sends no second link
+    from django.conf import settings
+
+    base_url = f"http://{settings.PLATFORM_DOMAIN}"
+    assert _delivered_again(send_light_partner_invitation, invitation.pk, base_url) is False
+    assert len(_mail_to(email)) == 1
 
 
 def test_an_invitation_with_a_failing_mail_server_is_made_as_usual_and_mailed_on_retry(
