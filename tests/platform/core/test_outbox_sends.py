@@ -54,27 +54,14 @@ def _mail_to(address: str) -> list:
     return [message for message in mail.outbox if address in message.to]
 
 
-def _person(organisation, tag: str, roles: list[str], **fields) -> User:
-    from goldenthread.platform.accounts.services import user_create
-
-    with schema_context(organisation.schema_name):
-        return user_create(
-            email=f"{roles[0]}-{tag}@{organisation.slug}.example",
-            full_name=f"Outbox {roles[0]}",
-            roles=roles,
-            **fields,
-        )
-
-
 @pytest.fixture(scope="module")
 def council(session_organisations, django_db_blocker):
     """An organisation of this module's own (committed), with its administrator; Alpha has
     a user with the same id, so an e-mail task run in the wrong schema finds someone else."""
-    tag = uuid.uuid4().hex[:6]
-    with django_db_blocker.unblock():
-        organisation = provision_organisation(slug=f"obs-{tag}", name=f"Outbox sends {tag}")
-        admin = _person(organisation, tag, ["org_admin"], password="correct-horse-battery-9")
-    return organisation, admin
+    staffed = provision_staffed_organisation(
+        django_db_blocker, prefix="obs", name="Outbox sends", roles=("org_admin",)
+    )
+    return staffed.organisation, staffed.administrator
 
 
 def test_an_invitation_while_the_broker_is_down_is_mailed_in_its_organisation_when_it_returns(
