@@ -115,18 +115,28 @@ def provision_staffed_organisation(
     indicator_code: str | None = None,
     indicator_title: str = "Counted",
     indicator_frequency: str = "quarterly",
+    assign_data_provider: bool = False,
+    assign_verifier: bool = False,
     **organisation_fields,
 ) -> StaffedOrganisation:
     """A newly provisioned organisation (slug `prefix-<random>`) with one user per role in
     `roles` (e-mail `<role>@<slug>.example`, password `PASSWORD`) and, given `indicator_code`,
     one local PI (a number, higher is better) that the performance officer creates, all
     committed: made on a connection of its own, so the real worker, a live server or another
-    session sees them whatever transaction the caller is in. `organisation_fields` go to
-    `provision_organisation` (e.g. `licensed_modules`)."""
+    session sees them whatever transaction the caller is in. The PI has no data provider and
+    no verifier unless `assign_data_provider` (the `data_provider` person provides its values)
+    or `assign_verifier` (the `verifier` person approves them) says so; each needs its role in
+    `roles`. `organisation_fields` go to `provision_organisation` (e.g. `licensed_modules`,
+    or `invite_administrator=False` where no invitation e-mail may reach the worker)."""
     import uuid
 
     from tests.fixtures.threads import run_in_own_connection
 
+    for wanted, role in ((assign_data_provider, "data_provider"), (assign_verifier, "verifier")):
+        if wanted and (indicator_code is None or role not in roles):
+            raise ValueError(
+                f"Assigning the PI's {role} needs `indicator_code` and {role!r} in roles."
+            )
     slug = f"{prefix}-{uuid.uuid4().hex[:8]}"
 
     def provision() -> StaffedOrganisation:
@@ -148,6 +158,11 @@ def provision_staffed_organisation(
             }
             indicator = None
             if indicator_code is not None:
+                assigned = {}
+                if assign_data_provider:
+                    assigned["data_providers"] = [people["data_provider"]]
+                if assign_verifier:
+                    assigned["verifier"] = people["verifier"]
                 indicator = indicator_create(
                     actor=people["performance_officer"],
                     code=indicator_code,
@@ -155,6 +170,7 @@ def provision_staffed_organisation(
                     unit_kind="number",
                     polarity="higher",
                     frequency=indicator_frequency,
+                    **assigned,
                 )
         return StaffedOrganisation(organisation, people, indicator)
 

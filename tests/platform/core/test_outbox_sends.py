@@ -24,7 +24,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 
 from goldenthread.platform.accounts.models import User
 from tests.conftest import host_of
-from tests.factories import provision_organisation
+from tests.factories import provision_organisation, provision_staffed_organisation
 from tests.fixtures.outbox import broker_down, relay_now, worker_ran
 from tests.fixtures.worker import wait_for
 from tests.support import outbox_messages
@@ -54,27 +54,14 @@ def _mail_to(address: str) -> list:
     return [message for message in mail.outbox if address in message.to]
 
 
-def _person(organisation, tag: str, roles: list[str], **fields) -> User:
-    from goldenthread.platform.accounts.services import user_create
-
-    with schema_context(organisation.schema_name):
-        return user_create(
-            email=f"{roles[0]}-{tag}@{organisation.slug}.example",
-            full_name=f"Outbox {roles[0]}",
-            roles=roles,
-            **fields,
-        )
-
-
 @pytest.fixture(scope="module")
 def council(session_organisations, django_db_blocker):
     """An organisation of this module's own (committed), with its administrator; Alpha has
     a user with the same id, so an e-mail task run in the wrong schema finds someone else."""
-    tag = uuid.uuid4().hex[:6]
-    with django_db_blocker.unblock():
-        organisation = provision_organisation(slug=f"obs-{tag}", name=f"Outbox sends {tag}")
-        admin = _person(organisation, tag, ["org_admin"], password="correct-horse-battery-9")
-    return organisation, admin
+    staffed = provision_staffed_organisation(
+        django_db_blocker, prefix="obs", name="Outbox sends", roles=("org_admin",)
+    )
+    return staffed.organisation, staffed.administrator
 
 
 def test_an_invitation_while_the_broker_is_down_is_mailed_in_its_organisation_when_it_returns(
@@ -175,33 +162,30 @@ def test_a_password_reset_while_the_broker_is_down_answers_as_usual_and_is_maile
 
 
 def test_a_notification_queued_while_the_broker_is_down_is_mailed_once_when_it_returns(
-    council, celery_worker
+    celery_worker, django_db_blocker
 ):
-    from goldenthread.platform.indicators.services.indicators import indicator_create
     from goldenthread.platform.indicators.services.values import value_enter
     from goldenthread.platform.indicators.services.workflow import value_submit
     from goldenthread.platform.notifications.domain.choices import EmailState
     from goldenthread.platform.notifications.models import Notification
     from goldenthread.platform.notifications.tasks import send_notification_email
 
-    organisation, _ = council
-    tag = uuid.uuid4().hex[:6]
-    officer = _person(organisation, tag, ["performance_officer"])
-    provider = _person(organisation, tag, ["data_provider"])
-    verifier = _person(organisation, tag, ["verifier"])
-    schema = organisation.schema_name
+    staffed = provision_staffed_organisation(
+        django_db_blocker,
+        prefix="obv",
+        name="Outbox notices",
+        roles=("performance_officer", "data_provider", "verifier"),
+        indicator_code="N 1",
+        indicator_title="Outbox PI",
+        assign_data_provider=True,
+        assign_verifier=True,
+    )
+    provider, verifier = staffed.provider, staffed.verifier
+    schema = staffed.schema_name
     with schema_context(schema):
-        pi = indicator_create(
-            actor=officer,
-            code=f"N{tag}",
-            title="Outbox PI",
-            unit_kind="number",
-            polarity="higher",
-            frequency="quarterly",
-            data_providers=[provider],
-            verifier=verifier,
+        row = value_enter(
+            actor=provider, indicator=staffed.indicator, period_code="2024/25 Q1", value=5
         )
-        row = value_enter(actor=provider, indicator=pi, period_code="2024/25 Q1", value=5)
     with broker_down(), schema_context(schema):
         # When the provider submits (the verifier is told, by e-mail straight away)
         value_submit(actor=provider, value=row)

@@ -3,7 +3,6 @@ and that each reminder goes out once; plus one round trip on the real worker."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 import pytest
@@ -21,7 +20,7 @@ from goldenthread.platform.indicators.models import (
 from goldenthread.platform.indicators.services.reminders import reminders_due, send_due_reminders
 from goldenthread.platform.indicators.services.values import value_enter
 from goldenthread.platform.indicators.services.workflow import value_submit
-from tests.factories import provision_organisation
+from tests.factories import provision_staffed_organisation
 from tests.fixtures.worker import wait_for
 
 # A quarterly PI set up in April 2025: Q1 2025/26 (April-June) is due on 15 July 2025.
@@ -212,40 +211,22 @@ def test_the_beat_schedule_runs_reminders_in_every_organisation():
 @pytest.fixture(scope="module")
 def reminder_organisation(session_organisations, django_db_blocker):
     """A committed organisation whose one PI has a value late (relative to today)."""
-    from goldenthread.platform.accounts.services import user_create
-    from goldenthread.platform.indicators.services.indicators import indicator_create
-
-    with django_db_blocker.unblock():
-        organisation = provision_organisation(
-            slug=f"rem-{uuid.uuid4().hex[:8]}", name="Reminder Borough Council"
+    staffed = provision_staffed_organisation(
+        django_db_blocker,
+        prefix="rem",
+        name="Reminder Borough Council",
+        roles=("performance_officer", "data_provider"),
+        indicator_code="LATE 1",
+        indicator_title="Late one",
+        indicator_frequency="monthly",
+        assign_data_provider=True,
+    )
+    with django_db_blocker.unblock(), schema_context(staffed.schema_name):
+        # Set up four months ago: last month's value is not due yet, earlier ones are late.
+        Indicator.objects.filter(pk=staffed.indicator.pk).update(
+            created_at=timezone.now() - timezone.timedelta(days=120)
         )
-        with schema_context(organisation.schema_name):
-            officer = user_create(
-                email=f"officer-{uuid.uuid4().hex[:6]}@rem.example",
-                full_name="Olga Officer",
-                roles=["performance_officer"],
-                password="correct-horse-battery-staple",
-            )
-            provider = user_create(
-                email=f"provider-{uuid.uuid4().hex[:6]}@rem.example",
-                full_name="Pete Provider",
-                roles=["data_provider"],
-                password="correct-horse-battery-staple",
-            )
-            pi = indicator_create(
-                actor=officer,
-                code="LATE 1",
-                title="Late one",
-                unit_kind="number",
-                polarity="higher",
-                frequency="monthly",
-                data_providers=[provider],
-            )
-            # Set up four months ago: last month's value is not due yet, earlier ones are late.
-            Indicator.objects.filter(pk=pi.pk).update(
-                created_at=timezone.now() - timezone.timedelta(days=120)
-            )
-    return organisation, provider
+    return staffed.organisation, staffed.provider
 
 
 @pytest.mark.worker

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -16,7 +15,7 @@ from goldenthread.platform.indicators.models import ImportJob, IndicatorValue
 from goldenthread.platform.indicators.services.importing.commit import import_commit
 from goldenthread.platform.indicators.services.importing.preview import import_start
 from goldenthread.platform.indicators.services.importing.progress import COMMIT_PHASES, JobProgress
-from tests.factories import provision_organisation
+from tests.factories import provision_staffed_organisation
 from tests.fixtures.worker import wait_for
 
 PIS, MONTHS = 10, 120
@@ -25,30 +24,25 @@ PIS, MONTHS = 10, 120
 @pytest.fixture(scope="module")
 def import_organisation(session_organisations, django_db_blocker):
     """A committed organisation with an officer and ten monthly PIs."""
-    from goldenthread.platform.accounts.services import user_create
     from goldenthread.platform.indicators.services.indicators import indicator_create
 
-    with django_db_blocker.unblock():
-        organisation = provision_organisation(
-            slug=f"imp-{uuid.uuid4().hex[:8]}", name="Import Borough Council"
-        )
-        with schema_context(organisation.schema_name):
-            officer = user_create(
-                email=f"officer-{uuid.uuid4().hex[:6]}@import.example",
-                full_name="Ida Importer",
-                roles=["performance_officer"],
-                password="correct-horse-battery-staple",
+    staffed = provision_staffed_organisation(
+        django_db_blocker,
+        prefix="imp",
+        name="Import Borough Council",
+        roles=("performance_officer",),
+    )
+    with django_db_blocker.unblock(), schema_context(staffed.schema_name):
+        for number in range(PIS):
+            indicator_create(
+                actor=staffed.officer,
+                code=f"BIG {number}",
+                title=f"Big {number}",
+                unit_kind="number",
+                polarity="higher",
+                frequency="monthly",
             )
-            for number in range(PIS):
-                indicator_create(
-                    actor=officer,
-                    code=f"BIG {number}",
-                    title=f"Big {number}",
-                    unit_kind="number",
-                    polarity="higher",
-                    frequency="monthly",
-                )
-    return organisation, officer
+    return staffed.organisation, staffed.officer
 
 
 def big_file() -> bytes:
