@@ -15,7 +15,13 @@ import os
 # fewer. GUNICORN_WORKER_CLASS=sync is there for such comparisons.
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# gunicorn's threaded worker, except that a worker whose threads are all busy leaves new
+# connections to the others (platform/gunicorn_worker.py): with gunicorn's own ("gthread")
+# the worker that is awake accepts a burst of connections alone and keeps them, and the PI
+# list served half the requests (bench/README.md, session 9).
+worker_class = os.environ.get(
+    "GUNICORN_WORKER_CLASS", "goldenthread.platform.gunicorn_worker.SharingThreadWorker"
+)
 # Clients (a load balancer) reuse connections; a short keep-alive avoids a TCP handshake per
 # request without holding threads idle for long.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
@@ -23,10 +29,9 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # once): a bound on memory growth from fragmentation and per-schema catalogue caches.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
-# Off: every worker accepts from one shared listening socket. Then the worker that is awake
-# takes a burst of new connections alone (a benchmark's eight kept-alive clients all sat on
-# one of two workers in most rounds), but nothing is lost. With SO_REUSEPORT (1) each worker
-# has its own socket and the kernel spreads connections evenly, yet a worker that is retiring
+# Off: every worker accepts from one shared listening socket, and the worker class above
+# shares the connections out. With SO_REUSEPORT (1) each worker has its own socket and the
+# kernel spreads connections evenly too, yet a worker that is retiring
 # (max_requests, a reload) leaves its socket open and unserved until it exits, and the
 # connections queued on it are then reset: a one-minute soak with recycling lost dozens of
 # requests that way and none with the shared socket (infra/README.md, "Web server settings").
