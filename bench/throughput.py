@@ -9,8 +9,9 @@ Issue #16's P6: at concurrency 8 the authenticated PI list should serve at least
 In one run, on a throw-away `<DATABASE_URL's name>_bench` database (dropped at the end): one
 organisation with `--pis` PIs (eight quarters of values and targets each, as `report.py` fills
 them) and an API key; gunicorn started with `goldenthread.platform.gunicorn_conf` (as in
-production) and DEBUG off, once per `--servers` entry (`WxT`: W workers of T threads;
-`Wx1sync`: W sync workers; either with `/shared` or `/reuseport` for gunicorn_conf's
+production) and DEBUG off, once per `--servers` entry (`WxT`: W workers of T threads of
+gunicorn_conf's worker class; `WxTgthread`: gunicorn's own threaded worker; `Wx1sync`: W sync
+workers; any with `/shared` or `/reuseport` for gunicorn_conf's
 `reuse_port` off or on; none given: the settings module's own). Then, for each
 concurrency, `wrk` (Debian's package; a small Python driver when it is missing) against
   * `/healthz` (database and broker ping, no sign-in) — the baseline,
@@ -58,7 +59,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         nargs="+",
         default=[None],
         type=server_spec,
-        help="gunicorn shapes to compare: WxT (W workers x T threads) or Wx1sync, each with"
+        help="gunicorn shapes to compare: WxT (W workers x T threads of gunicorn_conf's"
+        " worker class), WxTgthread (gunicorn's own threaded worker) or Wx1sync, each with"
         " /shared (one listening socket for all workers) or /reuseport (one each) to override"
         " gunicorn_conf's reuse_port",
     )
@@ -76,20 +78,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def server_spec(text: str) -> dict | None:
-    """ "2x4" -> 2 gthread workers of 4 threads; "4x1sync" -> 4 sync workers; "2x4/shared"
-    -> one listening socket shared by the workers, "2x4/reuseport" -> one each."""
-    match = re.fullmatch(r"(\d+)x(\d+)(sync)?(?:/(shared|reuseport))?", text)
+    """ "2x4" -> 2 workers of 4 threads, of gunicorn_conf's threaded worker class (the
+    sharing worker); "2x4gthread" -> gunicorn's own threaded worker; "4x1sync" -> 4 sync
+    workers. Any of them with "/shared" (one listening socket for all workers) or
+    "/reuseport" (one each)."""
+    match = re.fullmatch(r"(\d+)x(\d+)(sync|gthread)?(?:/(shared|reuseport))?", text)
     if match is None:
         raise argparse.ArgumentTypeError(
-            f"not a server shape: {text!r} (write e.g. 2x4, 4x1sync or 2x4/shared)"
+            f"not a server shape: {text!r} (write e.g. 2x4, 2x4gthread, 4x1sync or 2x4/shared)"
         )
-    workers, threads, sync = int(match[1]), int(match[2]), bool(match[3])
-    if sync and threads != 1:
+    workers, threads, kind = int(match[1]), int(match[2]), match[3]
+    if kind == "sync" and threads != 1:
         raise argparse.ArgumentTypeError(f"a sync worker has one thread: {text!r}")
     return {
         "workers": workers,
         "threads": threads,
-        "worker_class": "sync" if sync else "gthread",
+        "worker_class": kind,
         "reuse_port": None if match[4] is None else match[4] == "reuseport",
         "label": text,
     }
