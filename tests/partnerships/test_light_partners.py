@@ -62,7 +62,9 @@ def lsp(parties):
     return partnership, indicator
 
 
-def invite(parties, partnership, *, email="clerk@little-snoring.example", **extra):
+def queue_invitation(parties, partnership, *, email="clerk@little-snoring.example", **extra):
+    """The county's administrator invites a parish; its e-mail is queued for the worker, not
+    sent in the request."""
     mail.outbox.clear()
     fields = {
         "body_name": "Little Snoring Parish Council",
@@ -80,11 +82,17 @@ def invite(parties, partnership, *, email="clerk@little-snoring.example", **extr
             **fields,
         )
     # Nothing is e-mailed in the request: the worker sends it, in the public schema where
-    # invitations live. Run here as the worker would.
+    # invitations live.
     assert mail.outbox == []
     [message] = outbox_messages(send_light_partner_invitation, invitation.pk)
     assert message.schema_name == "public"
     assert message.args == [invitation.pk, "http://goldenthread.localhost"]
+    return invitation
+
+
+def invite(parties, partnership, **fields):
+    """`queue_invitation`, and the worker's code run here as the worker would: mailed."""
+    invitation = queue_invitation(parties, partnership, **fields)
     assert run_outbox_messages(send_light_partner_invitation, invitation.pk) == [True]
     return invitation
 
@@ -226,17 +234,12 @@ def test_only_the_leads_administrators_may_invite(parties, lsp):
 
 def test_an_invitation_withdrawn_before_the_worker_sends_it_is_not_mailed(parties, lsp):
     partnership, _ = lsp
-    mail.outbox.clear()
-    with capture_on_commit():
-        invitation = light.light_partner_invite(
-            partnership=partnership,
-            organisation=parties.county.organisation,
-            actor=parties.county.admin,
-            body_name="Great Snoring Parish Council",
-            body_type="parish",
-            email="clerk@great-snoring.example",
-            base_url="http://goldenthread.localhost",
-        )
+    invitation = queue_invitation(
+        parties,
+        partnership,
+        body_name="Great Snoring Parish Council",
+        email="clerk@great-snoring.example",
+    )
     light.light_invitation_withdraw(
         invitation=invitation, organisation=parties.county.organisation, actor=parties.county.admin
     )
@@ -260,17 +263,12 @@ def test_the_link_is_mailed_once_however_often_the_task_is_delivered(parties, ls
 
 def test_a_failed_send_leaves_the_invitation_unmailed_for_the_retry(parties, lsp, settings):
     partnership, _ = lsp
-    mail.outbox.clear()
-    with capture_on_commit():
-        invitation = light.light_partner_invite(
-            partnership=partnership,
-            organisation=parties.county.organisation,
-            actor=parties.county.admin,
-            body_name="Great Snoring Parish Council",
-            body_type="parish",
-            email="clerk@great-snoring.example",
-            base_url="http://goldenthread.localhost",
-        )
+    invitation = queue_invitation(
+        parties,
+        partnership,
+        body_name="Great Snoring Parish Council",
+        email="clerk@great-snoring.example",
+    )
     settings.EMAIL_BACKEND = "tests.fixtures.mail.FailsOnceBackend"
     failing_mail.reset()
     try:
