@@ -15,7 +15,9 @@ served as before, so nothing is refused or reset (unlike one socket per worker, 
 infra/README.md "Web server settings"). Under sustained overload no thread is ever free, and
 kept-alive clients would keep new connections waiting indefinitely; so a worker that has held
 back for `HOLD_BACK_SECONDS` accepts again, as gunicorn's own worker does, and new clients
-queue for a thread with the others.
+queue for a thread with the others. The check runs on each turn of gunicorn's main loop,
+which a finishing request wakes; if every thread is on a long request, the next turn comes
+after the loop's one-second wait, so holding back can last up to that.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ class SharingThreadWorker(ThreadWorker):
     @property
     def worker_connections(self) -> int:
         """The connections this worker may hold now; gunicorn's main loop stops accepting when
-        it holds that many. With every thread busy, that is what it holds, for at most
-        HOLD_BACK_SECONDS."""
+        it holds that many. With every thread busy, that is what it holds, until
+        HOLD_BACK_SECONDS have passed."""
         if self._requests_in_hand < self.cfg.threads:
             self._holding_back_since = None
             return self._connection_limit
