@@ -122,7 +122,7 @@ end
 """
 
 
-def load_wrk(port, path, headers, concurrency, duration, script) -> dict:
+def load_wrk(port, path, headers, concurrency, duration, script, workers) -> dict:
     # A 10-s timeout: on a loaded machine a slow answer is a latency, not an error.
     command = ["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{duration}s", "--timeout", "10s"]
     command += ["-s", script]
@@ -131,7 +131,7 @@ def load_wrk(port, path, headers, concurrency, duration, script) -> dict:
     command.append(f"http://127.0.0.1:{port}{path}")
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as wrk:  # noqa: S603
         time.sleep(duration / 2)
-        split = connection_split(port)
+        split = connection_split(port, workers)
         output, _ = wrk.communicate()
     if wrk.returncode:
         raise SystemExit(f"wrk failed ({wrk.returncode}):\n{output}")
@@ -148,11 +148,11 @@ def load_wrk(port, path, headers, concurrency, duration, script) -> dict:
     }
 
 
-def connection_split(port: int) -> str:
-    """How the clients' connections to `port` are spread over the server's processes mid-round,
-    largest first ("8+0" on two workers: one worker is serving every client), from `ss`; ""
-    when `ss` is missing. Workers holding none are not listed by `ss`, so a "+0" is shown per
-    worker missing from the answer when the worker count is known."""
+def connection_split(port: int, workers: int) -> str:
+    """How the clients' connections to `port` are spread over the server's `workers` processes
+    mid-round, largest first ("8+0" on two workers: one worker is serving every client), from
+    `ss`; "" when `ss` is missing. Workers holding none are not listed by `ss`: each shows as
+    a "+0"."""
     if shutil.which("ss") is None:
         return ""
     answer = subprocess.run(  # noqa: S603
@@ -162,15 +162,11 @@ def connection_split(port: int) -> str:
         check=False,
     ).stdout
     counts = sorted(collections.Counter(re.findall(r"pid=(\d+)", answer)).values(), reverse=True)
-    missing = max(0, _WORKERS.get(port, 0) - len(counts))
+    missing = max(0, workers - len(counts))
     return "+".join(str(count) for count in [*counts, *[0] * missing])
 
 
-# The worker count of each server being measured, by port (for `connection_split`).
-_WORKERS: dict[int, int] = {}
-
-
-def load_python(port, path, headers, concurrency, duration, _script=None) -> dict:
+def load_python(port, path, headers, concurrency, duration, _script=None, _workers=0) -> dict:
     """A keep-alive driver in threads, for machines without wrk (its own cost inflates every
     latency alike, so compare the ratios, not the absolute numbers)."""
     latencies: list[float] = []
@@ -213,14 +209,17 @@ def load_python(port, path, headers, concurrency, duration, _script=None) -> dic
     }
 
 
-def measure(load, port, endpoints, concurrency, args, script) -> dict[str, list[dict]]:
-    """Every endpoint, `args.rounds` times, alternating; a list of results per endpoint."""
+def measure(load, port, endpoints, concurrency, args, script, workers) -> dict[str, list[dict]]:
+    """Every endpoint, `args.rounds` times, alternating, on a server of `workers` processes; a
+    list of results per endpoint."""
     for path, headers in endpoints.values():
-        load(port, path, headers, concurrency, 2, script)  # warm-up
+        load(port, path, headers, concurrency, 2, script, workers)  # warm-up
     rounds: dict[str, list[dict]] = {name: [] for name in endpoints}
     for _ in range(args.rounds):
         for name, (path, headers) in endpoints.items():
-            rounds[name].append(load(port, path, headers, concurrency, args.duration, script))
+            rounds[name].append(
+                load(port, path, headers, concurrency, args.duration, script, workers)
+            )
     return rounds
 
 
@@ -302,19 +301,19 @@ def run(args: argparse.Namespace, work: Path) -> bool:
         "me": ("/api/v1/me/", {"Host": host, "Authorization": f"Bearer {key}"}),
         "PI list": ("/api/v1/indicators/", {"Host": host, "Authorization": f"Bearer {key}"}),
     }
+    from goldenthread.platform import gunicorn_conf
+
     met = True
     for server in args.servers:
         port = free_port()
         shape = {k: v for k, v in (server or {}).items() if k != "label"}
         label = server["label"] if server else "from gunicorn_conf"
-        from goldenthread.platform import gunicorn_conf
-
-        _WORKERS[port] = shape.get("workers") or gunicorn_conf.workers
+        workers = shape.get("workers") or gunicorn_conf.workers
         gunicorn = start_gunicorn(port, work, **shape)
         try:
             for concurrency in args.concurrency:
                 load_avg = os.getloadavg()
-                rounds = measure(load, port, endpoints, concurrency, args, str(script))
+                rounds = measure(load, port, endpoints, concurrency, args, str(script), workers)
                 met = report(label, concurrency, args, summarise(rounds), load_avg) and met
         finally:
             stop(gunicorn)
