@@ -12,17 +12,11 @@ settings"); this test fails the same way if that setting becomes the default.
 from __future__ import annotations
 
 import http.client
-import os
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from tests.fixtures.processes import REPO, free_port
+from tests.fixtures.processes import GunicornProcess, gunicorn_with_shipped_settings
 
 REQUESTS_PER_WORKER = 30
 CLIENTS = 8
@@ -42,50 +36,29 @@ def _livez(port: int) -> str:
         connection.close()
 
 
-def _wait_for_livez(port: int, process: subprocess.Popen, log: Path) -> None:
+def _wait_for_livez(server: GunicornProcess) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-        if _livez(port) == "200":
+        assert server.process.poll() is None, server.log_text()[-3000:]
+        if _livez(server.port) == "200":
             return
         time.sleep(0.3)
-    raise AssertionError("gunicorn did not answer /livez:\n" + log.read_text(errors="replace"))
+    raise AssertionError("gunicorn did not answer /livez:\n" + server.log_text())
 
 
 def test_retiring_workers_lose_no_connection():
-    port = free_port()
-    log = Path(tempfile.mkdtemp(prefix="gt-recycle-")) / "gunicorn.log"
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("GUNICORN_")
+    settings = {
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_THREADS": "2",
+        "GUNICORN_MAX_REQUESTS": str(REQUESTS_PER_WORKER),
+        "GUNICORN_MAX_REQUESTS_JITTER": "0",
     }
-    environment.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "goldenthread.platform.settings.test",
-            "OTEL_TRACES_EXPORTER": "none",
-            "OTEL_METRICS_EXPORTER": "none",
-            "GUNICORN_WORKERS": "2",
-            "GUNICORN_THREADS": "2",
-            "GUNICORN_MAX_REQUESTS": str(REQUESTS_PER_WORKER),
-            "GUNICORN_MAX_REQUESTS_JITTER": "0",
-        }
-    )
-    command = [
-        sys.executable, "-m", "gunicorn", "goldenthread.platform.wsgi:application",
-        "-c", "python:goldenthread.platform.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(  # noqa: S603
-            command, cwd=REPO, env=environment, stdout=sink, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        _wait_for_livez(port, process, log)
+    app = "goldenthread.platform.wsgi:application"
+    with gunicorn_with_shipped_settings(app, settings=settings) as server:
+        _wait_for_livez(server)
         with ThreadPoolExecutor(CLIENTS) as clients:
-            answers = Counter(clients.map(lambda _: _livez(port), range(REQUESTS)))
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+            answers = Counter(clients.map(lambda _: _livez(server.port), range(REQUESTS)))
+        log = server.log_text()
     assert answers == {"200": REQUESTS}, answers
-    booted = log.read_text(errors="replace").count("Booting worker")
     # The two first workers and at least a few replacements: recycling really happened.
-    assert booted >= 6, log.read_text(errors="replace")[-3000:]
+    assert log.count("Booting worker") >= 6, log[-3000:]

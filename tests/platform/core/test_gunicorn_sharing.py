@@ -10,40 +10,14 @@ busy must stop accepting, so each worker serves four and all eight finish togeth
 from __future__ import annotations
 
 import http.client
-import os
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
-from tests.fixtures.processes import REPO, free_port
+from tests.fixtures.processes import GunicornProcess, gunicorn_with_shipped_settings
 
 WORKERS = 2
 THREADS = 4
-
-
-def _start(port: int, log: Path) -> subprocess.Popen:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")}
-    environment.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "goldenthread.platform.settings.test",
-            "GUNICORN_WORKERS": str(WORKERS),
-            "GUNICORN_THREADS": str(THREADS),
-        }
-    )
-    command = [
-        sys.executable, "-m", "gunicorn", "tests.fixtures.pid_app:application",
-        "-c", "python:goldenthread.platform.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        return subprocess.Popen(  # noqa: S603
-            command, cwd=REPO, env=environment, stdout=sink, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
 
 
 def _get(port: int) -> str:
@@ -73,29 +47,25 @@ def _burst(port: int) -> list[str]:
     return served
 
 
-def _wait_until_every_worker_serves(port: int, process: subprocess.Popen, log: Path) -> None:
+def _wait_until_every_worker_serves(server: GunicornProcess) -> None:
     """Until a burst has reached every worker: a worker still loading the application does not
     accept yet, and its share would go to the others."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-        served = set(_burst(port))
+        assert server.process.poll() is None, server.log_text()[-3000:]
+        served = set(_burst(server.port))
         if "refused" in served:
             time.sleep(0.3)
         elif len(served) == WORKERS:
             return
-    raise AssertionError("not every worker served:\n" + log.read_text(errors="replace"))
+    raise AssertionError("not every worker served:\n" + server.log_text())
 
 
 def test_a_burst_of_connections_is_shared_by_the_workers():
-    port = free_port()
-    log = Path(tempfile.mkdtemp(prefix="gt-sharing-")) / "gunicorn.log"
-    process = _start(port, log)
-    try:
-        _wait_until_every_worker_serves(port, process, log)
-        served = _burst(port)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+    settings = {"GUNICORN_WORKERS": str(WORKERS), "GUNICORN_THREADS": str(THREADS)}
+    app = "tests.fixtures.pid_app:application"
+    with gunicorn_with_shipped_settings(app, settings=settings) as server:
+        _wait_until_every_worker_serves(server)
+        served = _burst(server.port)
     # Each worker served as many as it has threads: none waited for a thread
     assert sorted(Counter(served).values()) == [THREADS] * WORKERS, served
