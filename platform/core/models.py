@@ -21,3 +21,19 @@ class PeriodFields(models.Model):
         self.period_type = str(period.type)
         self.period_start = period.start
         self.period_end = period.end
+
+
+class ChangeGeneration(models.Model):
+    """The token of this schema's last committed write to a table a cached read is built from
+    (one row, in every organisation schema and in public; `tenants.database.changes`). Not
+    data: archives leave it out, and a restored organisation gets a new token when its rows
+    are loaded."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    generation = models.BigIntegerField()
+
+    class Meta:
+        db_table = "core_changegeneration"
+
+    def __str__(self) -> str:
+        return f"change generation {self.generation}"

@@ -17,3 +17,11 @@ class IndicatorsConfig(AppConfig):
         from .selectors import publication
 
         register_snapshot_source(publication)
+
+        # The REST PI list is cached while these tables are unchanged (every process must
+        # watch them: a worker's write has to move the token the web process reads).
+        from goldenthread.tenants.database.changes import watch_models
+
+        from .selectors.indicators import indicator_list_models
+
+        watch_models(*indicator_list_models())

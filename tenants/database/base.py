@@ -18,6 +18,10 @@ Security-relevant: a `SET` is undone by the rollback of the transaction that iss
 `SET LOCAL` lasts until its transaction ends, so the remembered path is trusted only between
 transactions (autocommit, no atomic block open) and is forgotten on every rollback, savepoint
 rollback, close and new connection.
+
+Every connection's psycopg cursors also note the writes to tables a cached read depends on,
+and the transaction stamps each written schema's change generation just before it commits
+(`tenants.database.changes`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from contextlib import contextmanager
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.utils import get_public_schema_name
 
+from .changes import ChangeNotes, watching
+
 
 class DatabaseWrapper(TenantDatabaseWrapper):
     def __init__(self, *args, **kwargs):
@@ -38,7 +44,28 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         # or None when that is not known.
         self.session_search_path: list[str] | None = None
         self._leave_search_path = False
+        self.change_notes = ChangeNotes(self)
         super().__init__(*args, **kwargs)
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        params["cursor_factory"] = watching(params["cursor_factory"])
+        return params
+
+    def get_new_connection(self, conn_params):
+        raw = super().get_new_connection(conn_params)
+        raw.change_notes = self.change_notes
+        return raw
+
+    def _commit(self):
+        if self.connection is not None and self.change_notes.pending:
+            with self.wrap_database_errors:
+                self.change_notes.stamp(self.connection)
+        return super()._commit()
+
+    def _rollback(self):
+        self.change_notes.forget()
+        return super()._rollback()
 
     def set_tenant(self, tenant, include_public=True):
         super().set_tenant(tenant, include_public)
@@ -96,6 +123,7 @@ class DatabaseWrapper(TenantDatabaseWrapper):
 
     def connect(self):
         self.session_search_path = None
+        self.change_notes.new_session()
         super().connect()
         # A new backend, with an empty cache: it serves the schema selected now, and then
         # whatever set_tenant selects.

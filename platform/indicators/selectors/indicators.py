@@ -165,6 +165,21 @@ def indicator_list_for_api(
     )
 
 
+def indicator_list_models() -> tuple:
+    """The models the REST list's rows are read from (its cache is kept while none of their
+    tables is written: `tenants.database.changes.watch_models`, at app loading;
+    `tests/platform/indicators/rest/test_list_cache.py` holds this to the list's SQL)."""
+    return (
+        Indicator,
+        Indicator.data_providers.through,
+        Indicator.sub_areas.through,
+        SubArea,
+        ServiceArea,
+        IndicatorValue,
+        Indicator._meta.get_field("catalogue_indicator").related_model,
+    )
+
+
 # The total beside each row of a page (`COUNT(*) OVER ()`, computed before LIMIT): a page and
 # the count in one statement instead of a COUNT and then the page.
 _TOTAL = "rows_in_all"
