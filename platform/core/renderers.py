@@ -9,6 +9,8 @@ or anything else orjson refuses falls back to DRF's renderer, which answers as i
 
 from __future__ import annotations
 
+import json
+
 import orjson
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
@@ -19,10 +21,24 @@ _DRF_DEFAULT = JSONEncoder().default
 _LINE_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
 
 
+class EncodedJson:
+    """An answer already encoded by this renderer (a cached read, `core.cached_reads`): given
+    back as it is, or decoded again when a client asks for indented JSON."""
+
+    __slots__ = ("body",)
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+
 class ApiJSONRenderer(JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
+        if isinstance(data, EncodedJson):
+            if not self.get_indent(accepted_media_type, renderer_context or {}):
+                return data.body
+            data = json.loads(data.body)
         if self.get_indent(accepted_media_type, renderer_context or {}):
             return super().render(data, accepted_media_type, renderer_context)
         try:

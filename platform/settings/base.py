@@ -411,6 +411,12 @@ API_RATES = {"credential": ENV.api_rate_per_credential, "user": ENV.api_rate_per
 # An API key's "last used" is written at most once per this many seconds (the account page
 # shows it to the minute; a write on every authenticated read cost throughput, issue #16).
 API_KEY_LAST_USED_RESOLUTION = 5 * 60
+# Cached reads (`core.cached_reads`, the REST PI list): encoded answers kept in each serving
+# process while the organisation's change generation stands, up to this many bytes per
+# process (0: no cache) and this many seconds (the bound on what a write made outside the
+# platform, by psql, can leave stale).
+READ_CACHE_MAX_BYTES = ENV.read_cache_max_bytes
+READ_CACHE_SECONDS = ENV.read_cache_seconds
 
 # --- GraphQL --------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "goldenthread.graphql.api.schema"}

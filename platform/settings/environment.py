@@ -58,6 +58,8 @@ class Environment:
     password_reset_requests_per_hour: int
     api_rate_per_credential: str
     api_rate_per_user: str
+    read_cache_max_bytes: int
+    read_cache_seconds: int
     trusted_proxy_count: int
     session_lifetime_hours: int
     authentication_event_retention_days: int
@@ -92,6 +94,8 @@ def read_environment(*, debug_default: bool) -> Environment:
         password_reset_requests_per_hour=_number("PASSWORD_RESET_REQUESTS_PER_HOUR", 5),
         api_rate_per_credential=os.environ.get("API_RATE_PER_CREDENTIAL") or "30/minute,1000/hour",
         api_rate_per_user=os.environ.get("API_RATE_PER_USER") or "60/minute,2000/hour",
+        read_cache_max_bytes=_number("READ_CACHE_MAX_BYTES", 32 * 1024 * 1024),
+        read_cache_seconds=_number("READ_CACHE_SECONDS", 300),
         trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", 0),
         session_lifetime_hours=_number("SESSION_LIFETIME_HOURS", 12),
         authentication_event_retention_days=_number("AUTHENTICATION_EVENT_RETENTION_DAYS", 400),
