@@ -92,6 +92,7 @@ def test_a_lead_imports_an_archive_in_the_console_and_the_organisation_serves_it
     lead, archive, archive_dirs, client_for, make_user
 ):
     lead_user, console = lead
+    assert f'href="{IMPORTS}"' in console.get("/helpdesk/").content.decode()
     assert console.get(IMPORTS).status_code == 200
 
     # When the lead uploads Alpha's archive as a new organisation
@@ -135,6 +136,9 @@ def test_a_lead_imports_an_archive_in_the_console_and_the_organisation_serves_it
     page = console.get(IMPORTS).content.decode()
     assert f'data-import="{run.pk}" data-status="done"' in page
     assert 'href="/helpdesk/organisations/alpha-again/">Alpha Again</a>' in page
+    detail = console.get("/helpdesk/organisations/alpha-again/")
+    assert detail.status_code == 200
+    assert "Organisation imported from an archive" in detail.content.decode()
 
     # And the new organisation serves its data on its own host
     reader = make_user(imported, roles=["performance_officer"])
@@ -219,8 +223,9 @@ def test_the_console_import_page_is_for_helpdesk_leads_on_the_platform_host_only
     data = {"archive": _upload(archive), "name": "Nope", "slug": "nope"}
     # Anonymous: sent to sign in
     assert client_for(None).get(IMPORTS).status_code == 302
-    # Staff who are not leads
+    # Staff who are not leads: refused, and not offered the page in the organisation list
     plain = client_for(None, user=staff.user)
+    assert IMPORTS not in plain.get("/helpdesk/").content.decode()
     assert plain.get(IMPORTS).status_code == 403
     assert plain.post(IMPORTS, data).status_code == 403
     # An organisation's administrator, on the organisation's host: the console is not there
