@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from .archive.pages import helpdesk as archive_views
+from .archive.pages import imports as archive_imports
 from .deletion import pages as deletion_pages
 from .helpdesk import licensing_views, views
 
@@ -44,6 +45,8 @@ urlpatterns = [
         archive_views.copy_drop,
         name="organisation-copy-drop",
     ),
+    # Importing an organisation archive as a new organisation (tenants/archive).
+    path("imports/", archive_imports.imports_page, name="imports"),
     # Deleting an organisation (tenants.deletion).
     path("deletions/", deletion_pages.deletion_list, name="deletions"),
     path("organisations/<slug:slug>/delete/", deletion_pages.deletion_request, name="delete"),

@@ -325,6 +325,9 @@ BACKUP_RETENTION_DAYS = 35
 BACKUP_KEEP_AT_LEAST = 7
 EXPORT_RETENTION_DAYS = 14
 ARCHIVE_IMPORT_LIMITS: dict = {}
+# The largest archive the helpdesk may upload to import (console and helpdesk REST); the
+# command line reads any file up to ARCHIVE_IMPORT_LIMITS' max_archive_bytes (2 GiB).
+ARCHIVE_IMPORT_MAX_UPLOAD_BYTES = 1024**3
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- caches: keys carry the schema so one organisation never reads another's entry ----------

@@ -73,3 +73,14 @@ def restore_backup(run_id: int) -> str | None:
     with schema_context(get_public_schema_name()):
         run = restore_run_execute(run_id=run_id)
     return run.status if run else None
+
+
+@app.task(name="goldenthread.tenants.archive.tasks.import_archive")
+def import_archive(run_id: int) -> str | None:
+    """An archive uploaded by the helpdesk, imported as a new organisation
+    (`services.import_runs.import_run_execute`); a second delivery does nothing."""
+    from .services.import_runs import import_run_execute
+
+    with schema_context(get_public_schema_name()):
+        run = import_run_execute(run_id=run_id)
+    return run.status if run else None

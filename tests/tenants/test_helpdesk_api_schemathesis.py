@@ -9,7 +9,6 @@ import json
 
 import pytest
 import schemathesis
-from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
 from tests.tenants.test_helpdesk_api import lead_key  # noqa: F401 (a fixture)
@@ -23,7 +22,11 @@ def test_every_helpdesk_operation_answers_as_documented(
     org_b,
     lead_key,  # noqa: F811
     client_for,
+    settings,
+    tmp_path,
 ):
+    # Archive imports store what they are sent: somewhere of the test's own.
+    settings.ARCHIVE_DIR = tmp_path / "archives"
     served = client_for(None).get(
         "/api/helpdesk/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
     )

@@ -1,6 +1,6 @@
-"""Exports, backups and inspection copies of organisations.
+"""Exports, imports, backups and inspection copies of organisations.
 
-All three live in the public schema (this is a shared app), beside the organisations, so
+All of them live in the public schema (this is a shared app), beside the organisations, so
 they survive whatever happens to an organisation's own schema — a restore included.
 """
 
@@ -159,3 +159,64 @@ class RestoreRun(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being imported"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed"
+
+
+class ImportRun(models.Model):
+    """One archive uploaded in the console or the helpdesk REST API to become a NEW
+    organisation, imported by a worker (`services.import_runs`). The web request only stores
+    the file and records the run; the worker checks and imports it, all or nothing, and
+    writes here what happened: the organisation made, or the refusal naming the problem.
+
+    `name` and `slug` are what the helpdesk asked for (the command's `--name` and `--slug`);
+    the schema and host follow from the slug. The uploaded file is deleted once the run has
+    finished, whatever the outcome: it holds an organisation's whole data."""
+
+    name = models.CharField(max_length=200)
+    slug = models.CharField(max_length=42)
+    requested_by = models.CharField(max_length=254)
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    phase = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The upload as received: relative to settings.ARCHIVE_DIR (empty once deleted).
+    original_name = models.CharField(max_length=200, blank=True)
+    file_name = models.CharField(max_length=300, blank=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    organisation = models.ForeignKey(
+        "tenants.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_runs",
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One import into a slug at a time: two uploads for the same new organisation
+            # cannot both be waiting for the worker.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="archive_one_import_per_slug_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} as {self.slug} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)

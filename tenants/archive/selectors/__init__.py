@@ -1,4 +1,4 @@
-"""Reads of exports and backups, scoped to who asks."""
+"""Reads of exports, imports and backups, scoped to who asks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from goldenthread.platform.core.errors import NotFound
 from goldenthread.tenants.models import Organisation
 
-from ..models import ExportRun, OrganisationBackup, RestoredCopy, RestoreRun
+from ..models import ExportRun, ImportRun, OrganisationBackup, RestoredCopy, RestoreRun
 
 
 def export_runs_of(*, organisation: Organisation) -> QuerySet[ExportRun]:
@@ -51,3 +51,16 @@ def restore_run_get(*, organisation: Organisation, pk: int) -> RestoreRun:
         return restore_runs_of(organisation=organisation).get(pk=pk)
     except (RestoreRun.DoesNotExist, ValueError, TypeError):
         raise NotFound("There is no such restore of this organisation.") from None
+
+
+def import_runs() -> QuerySet[ImportRun]:
+    """Every import of an archive asked for by the helpdesk, newest first (they belong to
+    no organisation until one is made: helpdesk leads see them all)."""
+    return ImportRun.objects.select_related("organisation")
+
+
+def import_run_get(*, pk: int) -> ImportRun:
+    try:
+        return import_runs().get(pk=pk)
+    except (ImportRun.DoesNotExist, ValueError, TypeError):
+        raise NotFound("There is no such import.") from None

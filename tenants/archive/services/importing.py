@@ -190,11 +190,18 @@ def _migration_problems(manifest: dict, schema_name: str) -> list[str]:
 
 @transaction.atomic
 def organisation_import(
-    *, archive_path: Path, name: str, slug: str, actor: str, checked: CheckedArchive | None = None
+    *,
+    archive_path: Path,
+    name: str,
+    slug: str,
+    actor: str,
+    checked: CheckedArchive | None = None,
+    audit_detail: dict[str, Any] | None = None,
 ) -> Organisation:
     """Create a new organisation from an archive: same tables and rows (ids included), same
     uploaded files, same audit trails. People come without passwords or MFA: each sets a
-    password through "Forgot your password?" (or an administrator's invitation)."""
+    password through "Forgot your password?" (or an administrator's invitation).
+    `audit_detail` adds to the audit entry's detail (the console's import run)."""
     checked = checked or check_archive(archive_path)
     source = checked.organisation
     slug = slug.strip().lower()
@@ -239,6 +246,7 @@ def organisation_import(
                 "archive_sha256": checked.sha256,
                 "rows": sum(checked.manifest["counts"].values()),
                 "files": len(written),
+                **(audit_detail or {}),
             },
         )
     except BaseException:

@@ -8,7 +8,7 @@ paths (which, for a POST, would first fail the CSRF check with an HTML page)."""
 
 from django.urls import path
 
-from . import archive, deletion, organisations, support, usage
+from . import archive, deletion, imports, organisations, support, usage
 from .schema import HelpdeskSchemaApi
 
 urlpatterns = [
@@ -97,4 +97,7 @@ urlpatterns = [
         deletion.OrganisationDeletionCancelApi.as_view(),
         name="organisation-deletion-cancel",
     ),
+    # Importing an organisation archive as a new organisation (tenants/archive).
+    path("imports/", imports.ImportListApi.as_view(), name="imports"),
+    path("imports/<int:pk>/", imports.ImportDetailApi.as_view(), name="import"),
 ]
