@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_exists
 
+from goldenthread.tenants.database.changes import stamp_after_outside_write
 from goldenthread.tenants.models import Organisation, PlatformAuditAction
 from goldenthread.tenants.services import platform_audit_record
 
@@ -281,6 +282,8 @@ def backup_restore_in_place(
         drop = [f"DROP SCHEMA IF EXISTS {_quoted(schema)} CASCADE;"]
         _run_script(drop, sql, [], work)
     connection.set_schema_to_public()
+    # psql wrote the rows: cached reads of the organisation must not outlive them.
+    stamp_after_outside_write([schema])
     platform_audit_record(
         actor=actor,
         action=PlatformAuditAction.ORGANISATION_RESTORED,

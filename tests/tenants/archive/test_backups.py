@@ -60,6 +60,15 @@ def _titles(organisation_or_schema) -> set[str]:
         return set(Indicator.objects.values_list("title", flat=True))
 
 
+def _change_token(schema: str) -> int | None:
+    """The schema's change generation (`tenants.database.changes`): cached reads are kept
+    under it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT generation FROM "{schema}".core_changegeneration')  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def test_restoring_a_brings_its_deleted_pi_back_and_leaves_b_alone(committed):
     org_a, org_b = committed("a"), committed("b")
     with schema_context(org_a.schema_name):
@@ -69,6 +78,7 @@ def test_restoring_a_brings_its_deleted_pi_back_and_leaves_b_alone(committed):
         renamed = IndicatorFactory(title="B as it was")
     backup = backup_create(organisation=org_a, actor="lead@vendor.example")
     assert backup.size > 0 and len(backup.sha256) == 64
+    token_in_backup = _change_token(org_a.schema_name)
 
     # The mistake in A, and ordinary work in B after A's backup
     with schema_context(org_a.schema_name):
@@ -84,6 +94,7 @@ def test_restoring_a_brings_its_deleted_pi_back_and_leaves_b_alone(committed):
     assert _titles(org_a) == {"Kept in A"}
 
     # When A is restored in place
+    tokens_before = {org.schema_name: _change_token(org.schema_name) for org in (org_a, org_b)}
     safety = backup_restore_in_place(
         backup=backup, actor="lead@vendor.example", confirmation=org_a.slug
     )
@@ -91,6 +102,14 @@ def test_restoring_a_brings_its_deleted_pi_back_and_leaves_b_alone(committed):
     # Then A's PI is back, B keeps its rows and its later change
     assert _titles(org_a) == {"Kept in A", "Deleted from A by mistake"}
     assert _titles(org_b) == {"B renamed after the backup", "Added in B after the backup"}
+    # A's cached reads are done with (psql wrote its rows, and the token the dump brought back
+    # is moved on), B's stand
+    assert _change_token(org_a.schema_name) not in (
+        None,
+        token_in_backup,
+        tokens_before[org_a.schema_name],
+    )
+    assert _change_token(org_b.schema_name) == tokens_before[org_b.schema_name]
     # A safety backup of A as it was just before the restore was taken
     assert safety.pk != backup.pk and safety.organisation == org_a
     actions = set(
