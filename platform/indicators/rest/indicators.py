@@ -188,6 +188,18 @@ def service_fields(data: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _plain_page_request(params) -> bool:
+    """Only `page` and `page_size`, once each, as plain numbers: the requests worth a cache
+    entry (`?page=01` and the like would each take one of their own)."""
+    for name in params:
+        values = params.getlist(name)
+        if name not in PAGE_PARAMETERS or len(values) != 1:
+            return False
+        if not values[0].isdigit() or values[0] != str(int(values[0])):
+            return False
+    return True
+
+
 class IndicatorListApi(IndicatorsApi):
     """GET: PIs, filtered (`q`, `service_area`, `owner`, `data_provider`, `status`, `due`,
     `active`, `tag`, `adopted`) and paginated. POST: create a local PI."""
@@ -231,7 +243,7 @@ class IndicatorListApi(IndicatorsApi):
             )
 
         # Filtered lists (and `?due=`, which depends on the day) are built every time.
-        if set(request.query_params) <= PAGE_PARAMETERS:
+        if _plain_page_request(request.query_params):
             return INDICATOR_PAGES.answer(request, page)
         return page()
 

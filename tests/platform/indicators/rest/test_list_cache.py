@@ -77,6 +77,10 @@ def test_filtered_lists_and_other_pages_are_answered_on_their_own(council, clien
         assert titles(client.get(BASE, {"q": "second"})) == {"LC 2": "Second"}
         assert titles(client.get(BASE, {"q": "second"})) == {"LC 2": "Second"}
     assert len(list_statements(filtered)) == 2  # a filtered list is read every time
+    with CaptureQueriesContext(connection) as odd:
+        for _ in range(2):
+            assert titles(client.get(BASE, {"page": "01"})) == {"LC 1": "Counted", "LC 2": "Second"}
+    assert len(list_statements(odd)) == 2  # not a plain page number: no entry of its own
 
 
 def test_indented_json_is_given_from_the_cache_too(council, client_for):
