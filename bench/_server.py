@@ -101,9 +101,11 @@ def start_gunicorn(
     threads: int | None = None,
     worker_class: str | None = None,
     reuse_port: bool | None = None,
+    environment: dict[str, str] | None = None,
 ) -> subprocess.Popen:
-    """gunicorn with `gunicorn_conf` (its GUNICORN_* variables set from the arguments given),
-    DEBUG off, no tracing or metrics export, unreached budgets; returns once `/livez` answers.
+    """gunicorn with `gunicorn_conf` (its GUNICORN_* variables set from the arguments given,
+    and `environment`'s), DEBUG off, no tracing or metrics export, unreached budgets; returns
+    once `/livez` answers.
     Its log and the application's go to files in `log_dir`."""
     env = {
         **os.environ,
@@ -112,6 +114,7 @@ def start_gunicorn(
         "OTEL_METRICS_EXPORTER": "none",
         "API_RATE_PER_CREDENTIAL": UNREACHED_BUDGET,
         "API_RATE_PER_USER": UNREACHED_BUDGET,
+        **(environment or {}),
     }
     for variable, value in (
         ("GUNICORN_WORKERS", workers),

@@ -12,7 +12,8 @@ them) and an API key; gunicorn started with `goldenthread.platform.gunicorn_conf
 production) and DEBUG off, once per `--servers` entry (`WxT`: W workers of T threads of
 gunicorn_conf's worker class; `WxTgthread`: gunicorn's own threaded worker; `Wx1sync`: W sync
 workers; any with `/shared` or `/reuseport` for gunicorn_conf's
-`reuse_port` off or on; none given: the settings module's own). Then, for each
+`reuse_port` off or on, and `+nocache` for a server that builds the PI list on every request,
+for comparison; none given: the settings module's own). Then, for each
 concurrency, `wrk` (Debian's package; a small Python driver when it is missing) against
   * `/healthz` (database and broker ping, no sign-in) — the baseline,
   * `/api/v1/me/` with the API key (host routing, authentication, budgets, one row),
@@ -81,11 +82,13 @@ def server_spec(text: str) -> dict | None:
     """ "2x4" -> 2 workers of 4 threads, of gunicorn_conf's threaded worker class (the
     sharing worker); "2x4gthread" -> gunicorn's own threaded worker; "4x1sync" -> 4 sync
     workers. Any of them with "/shared" (one listening socket for all workers) or
-    "/reuseport" (one each)."""
-    match = re.fullmatch(r"(\d+)x(\d+)(sync|gthread)?(?:/(shared|reuseport))?", text)
+    "/reuseport" (one each), and "+nocache" for the server without its cache of the PI list's
+    pages (READ_CACHE_MAX_BYTES=0)."""
+    match = re.fullmatch(r"(\d+)x(\d+)(sync|gthread)?(?:/(shared|reuseport))?(\+nocache)?", text)
     if match is None:
         raise argparse.ArgumentTypeError(
-            f"not a server shape: {text!r} (write e.g. 2x4, 2x4gthread, 4x1sync or 2x4/shared)"
+            f"not a server shape: {text!r} "
+            "(write e.g. 2x4, 2x4gthread, 4x1sync, 2x4/shared or 2x4+nocache)"
         )
     workers, threads, kind = int(match[1]), int(match[2]), match[3]
     if kind == "sync" and threads != 1:
@@ -95,6 +98,8 @@ def server_spec(text: str) -> dict | None:
         "threads": threads,
         "worker_class": kind,
         "reuse_port": None if match[4] is None else match[4] == "reuseport",
+        # The PI list built on every request, for comparison (not counted towards P6).
+        "environment": {"READ_CACHE_MAX_BYTES": "0"} if match[5] else None,
         "label": text,
     }
 
@@ -314,7 +319,9 @@ def run(args: argparse.Namespace, work: Path) -> bool:
             for concurrency in args.concurrency:
                 load_avg = os.getloadavg()
                 rounds = measure(load, port, endpoints, concurrency, args, str(script), workers)
-                met = report(label, concurrency, args, summarise(rounds), load_avg) and met
+                verdict = report(label, concurrency, args, summarise(rounds), load_avg)
+                if not shape.get("environment"):  # a "+nocache" comparison is not P6's server
+                    met = verdict and met
         finally:
             stop(gunicorn)
     return met
