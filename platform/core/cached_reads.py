@@ -41,13 +41,21 @@ from .renderers import ApiJSONRenderer, EncodedJson
 
 class BodyCache:
     """Encoded bodies by key, least recently used out first past `max_bytes`, each kept for
-    `seconds` at most. Shared by a process's threads."""
+    `seconds` at most. Shared by a process's threads.
+
+    Each body belongs to a group (a read of one organisation) and is stored under the
+    group's version (its change generations, which only grow): a newer version drops the
+    group's older bodies, which no request will ask for again, and a body built under an
+    older version than the group's newest is not kept (it is already stale). So memory holds
+    each organisation's current pages, not every generation's."""
 
     def __init__(self, *, max_bytes: int, seconds: float, clock: Callable[[], float]):
         self.max_bytes = max_bytes
         self.seconds = seconds
         self._clock = clock
-        self._entries: OrderedDict[Hashable, tuple[float, bytes]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[float, bytes, Hashable]] = OrderedDict()
+        self._groups: dict[Hashable, set[Hashable]] = {}
+        self._versions: dict[Hashable, tuple[int, ...]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -60,22 +68,30 @@ class BodyCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            expires, body = entry
+            expires, body, _ = entry
             if expires <= self._clock():
                 self._drop(key)
                 return None
             self._entries.move_to_end(key)
             return body
 
-    def put(self, key: Hashable, body: bytes) -> None:
+    def put(self, key: Hashable, body: bytes, *, group: Hashable, version: tuple[int, ...]) -> None:
         # One answer may take at most an eighth of the space, so a few huge pages cannot
         # push out everything else.
         if len(body) * 8 > self.max_bytes:
             return
         with self._lock:
+            newest = self._versions.get(group)
+            if newest is not None and newest != version:
+                if any(mine < theirs for mine, theirs in zip(version, newest, strict=True)):
+                    return
+                for older in list(self._groups.get(group, ())):
+                    self._drop(older)
             if key in self._entries:
                 self._drop(key)
-            self._entries[key] = (self._clock() + self.seconds, body)
+            self._entries[key] = (self._clock() + self.seconds, body, group)
+            self._groups.setdefault(group, set()).add(key)
+            self._versions[group] = version
             self._bytes += len(body)
             while self._bytes > self.max_bytes:
                 self._drop(next(iter(self._entries)))
@@ -83,11 +99,18 @@ class BodyCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._groups.clear()
+            self._versions.clear()
             self._bytes = 0
 
     def _drop(self, key: Hashable) -> None:
-        _, body = self._entries.pop(key)
+        _, body, group = self._entries.pop(key)
         self._bytes -= len(body)
+        keys = self._groups[group]
+        keys.discard(key)
+        if not keys:
+            del self._groups[group]
+            del self._versions[group]
 
 
 _bodies: BodyCache | None = None
@@ -137,10 +160,10 @@ class CachedRead:
         body = cache.get(key)
         if body is None:
             response = build()
-            if response.status_code != 200 or isinstance(response.data, EncodedJson):
+            if response.status_code != 200:
                 return response
             body = ApiJSONRenderer().render(response.data)
-            cache.put(key, body)
+            cache.put(key, body, group=(self.name, organisation.pk), version=(own, public))
         return Response(EncodedJson(body))
 
     @staticmethod

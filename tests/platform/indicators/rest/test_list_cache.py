@@ -258,14 +258,32 @@ def test_the_list_reads_only_tables_it_declared_for_its_cache():
 def test_the_process_cache_is_bounded_by_bytes_and_by_time():
     now = [0.0]
     cache = BodyCache(max_bytes=100, seconds=60, clock=lambda: now[0])
-    cache.put("a", b"x" * 10)
-    cache.put("b", b"y" * 10)
+    cache.put("a", b"x" * 10, group="a", version=(1,))
+    cache.put("b", b"y" * 10, group="b", version=(1,))
     assert cache.get("a") == b"x" * 10  # "a" is now the most recently used
     for number in range(9):
-        cache.put(f"filler {number}", b"z" * 10)
+        cache.put(f"filler {number}", b"z" * 10, group=number, version=(1,))
     assert cache.size <= 100
     assert cache.get("b") is None and cache.get("a") is not None  # least recently used out
-    cache.put("huge", b"h" * 20)  # more than an eighth of the space: not kept
+    cache.put("huge", b"h" * 20, group="huge", version=(1,))  # over an eighth: not kept
     assert cache.get("huge") is None
     now[0] = 61.0
     assert cache.get("a") is None  # expired
+
+
+def test_the_process_cache_keeps_only_an_organisations_newest_pages():
+    cache = BodyCache(max_bytes=1000, seconds=60, clock=lambda: 0.0)
+    cache.put("page 1 @ 5", b"old 1", group="alpha", version=(5, 1))
+    cache.put("page 2 @ 5", b"old 2", group="alpha", version=(5, 1))
+    cache.put("page 1 @ 5 beta", b"beta", group="beta", version=(5, 1))
+    cache.put("page 1 @ 7", b"new 1", group="alpha", version=(7, 1))
+    # Alpha's older pages are gone (no request asks for them again); Beta's stand.
+    assert cache.get("page 1 @ 5") is None and cache.get("page 2 @ 5") is None
+    assert cache.get("page 1 @ 7") == b"new 1" and cache.get("page 1 @ 5 beta") == b"beta"
+    assert cache.size == len(b"new 1") + len(b"beta")
+    # A page built by a request that began before the change is not kept: already stale.
+    cache.put("page 2 @ 5 late", b"old 2", group="alpha", version=(5, 1))
+    assert cache.get("page 2 @ 5 late") is None and cache.get("page 1 @ 7") == b"new 1"
+    # A change to the catalogue (public's token) is newer too.
+    cache.put("page 1 @ 7/2", b"newer", group="alpha", version=(7, 2))
+    assert cache.get("page 1 @ 7") is None and cache.get("page 1 @ 7/2") == b"newer"
