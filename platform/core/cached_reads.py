@@ -13,7 +13,8 @@ Kept in process memory, not Redis: the token check already costs one statement, 
 round trip for the body would cost about what it saves, and a process's cache dies with it,
 so a new release never serves an old release's shape. Bounded by `READ_CACHE_MAX_BYTES`
 (least recently used first out) and by `READ_CACHE_SECONDS`, which bounds what a write made
-outside the platform (psql by hand) can leave stale. `READ_CACHE_MAX_BYTES = 0` turns it
+outside the platform (psql by hand) can leave stale; and an organisation's answers are
+kept under its newest generations only (`BodyCache`). `READ_CACHE_MAX_BYTES = 0` turns it
 off.
 
 Not used — the answer is built as without a cache — when the request's own connection has
