@@ -37,27 +37,44 @@ from django.db import connections
 logger = logging.getLogger(__name__)
 
 
-def retire_connections_past_schema_limit() -> None:
+def _holds_session_locks(connection) -> bool:
+    # A session-level advisory lock (a job's claim, `core.jobs`) ends with the session.
+    if connection.connection is None:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks"
+            " WHERE pid = pg_backend_pid() AND locktype = 'advisory')"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def retire_connections_past_schema_limit(*, mid_work: bool = False) -> None:
     """Close each connection of this thread that has served at least the configured number of
-    organisation schemas (0 switches the limit off). Call it only between units of work (after
-    a request, after a task): a closed connection's next query opens a new backend."""
+    organisation schemas (0 switches the limit off): a closed connection's next query opens a
+    new backend. Between units of work (after a request, after a task) by default; with
+    `mid_work`, inside one, which also leaves a connection holding an advisory lock."""
     limit = settings.DATABASE_SCHEMAS_PER_CONNECTION
     if not limit:
         return
     for connection in connections.all(initialized_only=True):
         served = getattr(connection, "schemas_served", ())
+        if len(served) < limit:
+            continue
         # Inside a transaction (an atomic block, or autocommit switched off) the connection
         # still has work to finish; the end of the request or task will retire it.
-        in_transaction = connection.in_atomic_block or (
+        if connection.in_atomic_block or (
             connection.connection is not None and not connection.get_autocommit()
+        ):
+            continue
+        if mid_work and _holds_session_locks(connection):
+            continue
+        logger.debug(
+            "retiring database connection %s after %d organisation schemas",
+            connection.alias,
+            len(served),
         )
-        if len(served) >= limit and not in_transaction:
-            logger.debug(
-                "retiring database connection %s after %d organisation schemas",
-                connection.alias,
-                len(served),
-            )
-            connection.close()
+        connection.close()
 
 
 def between_organisations() -> None:
@@ -66,9 +83,11 @@ def between_organisations() -> None:
     configured number of schemas, so a loop over the estate holds at most that many schemas'
     catalogue in any one backend. Does nothing while a transaction or atomic block is open:
     the loop carries on on the same connection, and the end of the request or task retires
-    it. Not for a loop that holds session state it still needs on the connection (a session
-    advisory lock, a temporary table, a `SET` of its own): closing would drop it."""
-    retire_connections_past_schema_limit()
+    it. Nor while the session holds an advisory lock (one query to find out, made only once
+    the limit is reached): the loop keeps the connection, the end of its unit of work retires
+    it. Not for a loop that holds other session state it still needs on the connection (a
+    temporary table, a `SET` of its own): closing would drop it."""
+    retire_connections_past_schema_limit(mid_work=True)
 
 
 def note_schemas_read(schema_names) -> None:

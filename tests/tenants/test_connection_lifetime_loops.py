@@ -113,6 +113,24 @@ def test_inside_a_transaction_the_loop_keeps_its_connection(estate):
     assert backend_pid() != seen[0]["pid"]
 
 
+@override_settings(DATABASE_SCHEMAS_PER_CONNECTION=3)
+def test_a_loop_holding_a_session_lock_keeps_its_connection(estate):
+    """A job's claim is a session-level advisory lock (`core.jobs`): closing the connection
+    mid-loop would let a second delivery run the same job."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(4242, 4242)")
+    try:
+        seen = loop_over(estate)
+        assert len({s["pid"] for s in seen}) == 1
+        assert seen[-1]["served"] == 5
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(4242, 4242)")
+    # Released: the next call retires it
+    between_organisations()
+    assert connection.connection is None
+
+
 @override_settings(DATABASE_SCHEMAS_PER_CONNECTION=0)
 def test_without_a_limit_the_loop_keeps_its_connection(estate):
     seen = loop_over(estate)
