@@ -38,6 +38,7 @@ from django.db.migrations.migration import Migration
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.migrations.state import ProjectState
 
+from .connection_lifetime import between_organisations
 from .template_schema import applied_migrations_by_schema
 
 # Operations after which content types and permissions must be refreshed in the schema, as
@@ -271,6 +272,7 @@ def _replay_pool(
                     report(schema, exc)
                 else:
                     report(schema, None)
+                between_organisations()
         finally:
             connections.close_all()  # this thread's connections only
 
@@ -345,6 +347,7 @@ def _apply_each(schemas, migrations, loader, state, report) -> None:
             report(schema, exc)
         else:
             report(schema, None)
+        between_organisations()
 
 
 def _migrate_group(

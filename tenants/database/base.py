@@ -133,6 +133,9 @@ class DatabaseWrapper(TenantDatabaseWrapper):
     def close(self):
         self.session_search_path = None
         super().close()
+        # The backend has ended, and its cache with it; the next connection counts afresh
+        # (also for a schema selected before it connects).
+        self.schemas_served = set()
 
     def rollback(self):
         self.session_search_path = None
@@ -143,6 +146,12 @@ class DatabaseWrapper(TenantDatabaseWrapper):
             super().savepoint_rollback(sid)
         finally:
             self.session_search_path = None
+
+    def count_schemas(self, schema_names) -> None:
+        """Count schemas this session has read by qualified names, without selecting them (a
+        statement that reads every organisation's tables at once caches them all)."""
+        for schema_name in schema_names:
+            self._count_schema(schema_name)
 
     def _count_schema(self, schema_name: str | None) -> None:
         # The public schema is read by every request whatever the organisation: it is a

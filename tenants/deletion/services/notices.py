@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django_tenants.utils import schema_context
 
 from goldenthread.platform.accounts.models import Role, User
+from goldenthread.tenants.connection_lifetime import between_organisations
 from goldenthread.tenants.models import Organisation, OrganisationStatus
 
 
@@ -24,6 +25,7 @@ def partners_tell(*, organisation_name: str, partners: dict[int, list[str]]) -> 
                     is_active=True, roles__contains=[Role.ORGANISATION_ADMIN]
                 ).values_list("email", flat=True)
             )
+        between_organisations()
         if not recipients:
             continue
         body = render_to_string(
