@@ -87,6 +87,31 @@ def check_upload_size(*, size: int) -> None:
         )
 
 
+# What a multipart request carries besides the archive: boundaries, each part's headers, the
+# file's name and the name and slug fields; far more than they can take, far less than a file.
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
+
+
+def check_declared_request_size(*, content_length: str | None) -> None:
+    """Refuse a request whose declared `Content-Length` is already over the largest upload
+    plus `UPLOAD_ENVELOPE_BYTES`, naming the limit. Meant to be called before the body is
+    read (the REST endpoint), so an over-size archive is never received or spooled. A missing
+    or unreadable length (e.g. chunked) passes: `check_upload_size` still sees the file."""
+    try:
+        declared = int(content_length or "")
+    except ValueError:
+        return
+    limit = max_upload_bytes()
+    if declared > limit + UPLOAD_ENVELOPE_BYTES:
+        raise ArchiveRefused(
+            f"The request is {_in_words(declared)}; the largest the helpdesk may upload is "
+            f"{_in_words(limit)} (with up to {_in_words(UPLOAD_ENVELOPE_BYTES)} for the form "
+            "around it), so it was refused before being received. A larger archive is "
+            "imported by an operator with `goldenthread archive import`.",
+            extra={"max_bytes": limit, "content_length": declared},
+        )
+
+
 def new_organisation_errors(*, name: str, slug: str) -> dict[str, list[str]]:
     """What is wrong with `name` and `slug` for a new organisation (the provisioning rules:
     a valid slug, free, with no schema or host of that name left behind); empty when

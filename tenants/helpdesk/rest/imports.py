@@ -14,7 +14,10 @@ from rest_framework.response import Response
 
 from goldenthread.platform.core.openapi import errors
 from goldenthread.tenants.archive.selectors import import_run_get, import_runs
-from goldenthread.tenants.archive.services.import_runs import import_request
+from goldenthread.tenants.archive.services.import_runs import (
+    check_declared_request_size,
+    import_request,
+)
 
 from .base import HelpdeskApi, IsHelpdeskLead
 
@@ -100,15 +103,21 @@ class ImportListApi(LeadApi):
             "archive is stored, then checked and imported on a worker, never in this request. "
             "Ask the `Location` until `status` is `done` (then `organisation` is the new "
             "organisation's slug) or `failed` (then `error` names the problem; nothing was "
-            "created). Refused here (400): an empty file or one over the size limit, a name "
-            "or slug that a new organisation cannot take, or an import into the same slug "
-            "already under way."
+            "created). Refused here (400): an empty file or one over the size limit (the "
+            "limit named in `message` and `extra.max_bytes`; a request whose `Content-Length` "
+            "is already over the limit plus 64 KiB for the form is refused before its body is "
+            "read), a name or slug that a new organisation cannot take, or an import into the "
+            "same slug already under way."
         ),
         tags=TAGS,
         request={"multipart/form-data": ImportInput},
         responses={202: ImportRunOutput, **errors(400, 403)},
     )
     def post(self, request):
+        # Before `request.data`, which receives (and spools) the whole upload: a declared
+        # length already over the limit is refused unread. Authentication and the role check
+        # have run by now, from the headers only.
+        check_declared_request_size(content_length=request.META.get("CONTENT_LENGTH"))
         data = ImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         run = import_request(

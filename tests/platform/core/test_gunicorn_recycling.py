@@ -12,11 +12,10 @@ settings"); this test fails the same way if that setting becomes the default.
 from __future__ import annotations
 
 import http.client
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.fixtures.processes import GunicornProcess, gunicorn_with_shipped_settings
+from tests.fixtures.processes import gunicorn_with_shipped_settings
 
 REQUESTS_PER_WORKER = 30
 CLIENTS = 8
@@ -36,16 +35,6 @@ def _livez(port: int) -> str:
         connection.close()
 
 
-def _wait_for_livez(server: GunicornProcess) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert server.process.poll() is None, server.log_text()[-3000:]
-        if _livez(server.port) == "200":
-            return
-        time.sleep(0.3)
-    raise AssertionError("gunicorn did not answer /livez:\n" + server.log_text())
-
-
 def test_retiring_workers_lose_no_connection():
     settings = {
         "GUNICORN_WORKERS": "2",
@@ -55,7 +44,7 @@ def test_retiring_workers_lose_no_connection():
     }
     app = "goldenthread.platform.wsgi:application"
     with gunicorn_with_shipped_settings(app, settings=settings) as server:
-        _wait_for_livez(server)
+        server.wait_until_live()
         with ThreadPoolExecutor(CLIENTS) as clients:
             answers = Counter(clients.map(lambda _: _livez(server.port), range(REQUESTS)))
         log = server.log_text()

@@ -22,15 +22,11 @@ import contextlib
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -38,7 +34,7 @@ from psycopg import sql
 
 from tests import support
 from tests.fixtures.private_postgres import private_cluster, unavailable_reason, wait_until
-from tests.fixtures.processes import REPO, free_port
+from tests.fixtures.processes import REPO, gunicorn_with_shipped_settings
 
 pytestmark = [
     pytest.mark.private_postgres,
@@ -55,8 +51,9 @@ GUNICORN_THREADS = 4
 @pytest.fixture(scope="module")
 def site() -> Iterator[dict]:
     """The private cluster with a migrated database, one organisation and gunicorn serving
-    it. Yields the organisation's facts (host, schema, key, indicator) with the cluster, a
-    request sender and gunicorn's log."""
+    it (the shared `gunicorn_with_shipped_settings`: one worker, GUNICORN_THREADS threads).
+    Yields the organisation's facts (host, schema, key, indicator) with the cluster, the port
+    and the server (for its log)."""
     with private_cluster() as cluster:
         cluster.create_database("gt_restart")
         environment = {
@@ -76,58 +73,15 @@ def site() -> Iterator[dict]:
         )
         assert prepared.returncode == 0, prepared.stderr[-3000:]
         facts = json.loads(prepared.stdout.strip().splitlines()[-1])
-        with gunicorn(environment) as (port, log):
-            yield {**facts, "cluster": cluster, "port": port, "log": log}
-
-
-@contextmanager
-def gunicorn(environment: dict[str, str]) -> Iterator[tuple[int, Path]]:
-    """One gunicorn worker with GUNICORN_THREADS threads (production's settings file)."""
-    port = free_port()
-    folder = Path(tempfile.mkdtemp(prefix="gt-restart-web-"))
-    log = folder / "gunicorn.log"
-    command = [
-        sys.executable, "-m", "gunicorn", "goldenthread.platform.wsgi:application",
-        "-c", "python:goldenthread.platform.gunicorn_conf",
-        "--bind", f"127.0.0.1:{port}",
-    ]  # fmt: skip
-    with open(log, "wb") as sink:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env={**environment, "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": str(GUNICORN_THREADS)},
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_until(
-            lambda: process.poll() is not None or _answers(port, "/livez") == 200,
-            timeout=90,
-            what="gunicorn to answer /livez",
-        )
-        assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-        yield port, log
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        import shutil
-
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _answers(port: int, path: str) -> int | None:
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        connection.request("GET", path)
-        return connection.getresponse().status
-    except OSError:
-        return None
+        settings = {
+            "DATABASE_URL": environment["DATABASE_URL"],
+            "GUNICORN_WORKERS": "1",
+            "GUNICORN_THREADS": str(GUNICORN_THREADS),
+        }
+        app = "goldenthread.platform.wsgi:application"
+        with gunicorn_with_shipped_settings(app, settings=settings) as server:
+            server.wait_until_live()
+            yield {**facts, "cluster": cluster, "port": server.port, "server": server}
 
 
 def send(site: dict, method: str, path: str, body: dict | None = None):
@@ -229,7 +183,7 @@ def test_postgres_restarted_mid_write_answers_503_writes_nothing_and_the_next_re
     for leak in LEAKS:
         assert leak not in text, f"{leak!r} reached the client: {text[:300]}"
     # The operators have the exception and the trace id in the server's log.
-    log = site["log"].read_text(errors="replace")
+    log = site["server"].log_text()
     assert "database unavailable (OperationalError) on PATCH" in log
     # Which words PostgreSQL's ending reached the request with depends on the moment: the
     # backend's own "terminating connection" (admin_shutdown), the socket closed under it, or,

@@ -2,8 +2,9 @@
 helpdesk REST API store the upload and queue an `ImportRun`; the worker's side
 (`import_run_execute`, called here as the task calls it) checks and imports it. A good archive
 ends as a new organisation serving its data, a refused one as a failed run naming the problem
-with nothing created, an over-size upload is refused at the door, and nobody but a helpdesk
-lead on the platform host may do any of it. A second delivery of the task does nothing."""
+with nothing created, an over-size upload is refused at the door (over REST, from its declared
+length before its body is read), and nobody but a helpdesk lead on the platform host may do
+any of it. A second delivery of the task does nothing."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from goldenthread.tenants.archive.services.exporting import write_archive
 from goldenthread.tenants.archive.services.import_runs import (
     IMPORT,
     INTERRUPTED,
+    UPLOAD_ENVELOPE_BYTES,
     import_request,
     import_run_execute,
 )
@@ -371,3 +373,65 @@ def test_rest_refuses_staff_who_are_not_leads_and_organisation_hosts(
     )
     assert not ImportRun.objects.exists() and _stored_uploads(archive_dirs) == []
     _nothing_created("nope")
+
+
+class _UnreadBody:
+    """A request body that must not be read: the test fails if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the request's body was read")
+
+    readline = read
+
+
+def _post_declaring(client_for, key, content_length: int):
+    """A multipart POST whose headers declare `content_length` bytes, with a body nobody may
+    read (as if a large upload were still on the way)."""
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    return client_for(None).generic(
+        "POST",
+        BASE + "/imports/",
+        # `generic` sets the type, length and input only for a body it is given.
+        CONTENT_TYPE="multipart/form-data; boundary=BoUnDaRy",
+        CONTENT_LENGTH=str(content_length),
+        **{"wsgi.input": _UnreadBody()},
+        **headers,
+    )
+
+
+def test_rest_refuses_a_declared_over_size_upload_before_reading_its_body(
+    lead_key,  # noqa: F811
+    staff_key,  # noqa: F811
+    archive_dirs,
+    client_for,
+    settings,
+):
+    settings.ARCHIVE_IMPORT_MAX_UPLOAD_BYTES = 10 * 1024**2
+    over = 10 * 1024**2 + UPLOAD_ENVELOPE_BYTES + 1
+    refused = _post_declaring(client_for, lead_key, over)
+    assert refused.status_code == 400, refused.content
+    body = refused.json()
+    assert body["code"] == "archive_refused"
+    assert "the largest the helpdesk may upload is 10.0 MB" in body["message"]
+    assert "before being received" in body["message"]
+    assert body["extra"] == {"max_bytes": 10 * 1024**2, "content_length": over}
+    # Who may not import learns nothing about the limit, and their body is not read either.
+    assert _post_declaring(client_for, staff_key, over).status_code == 403
+    assert _post_declaring(client_for, None, over).status_code in (401, 403)
+    assert not ImportRun.objects.exists() and _stored_uploads(archive_dirs) == []
+
+
+def test_rest_takes_an_upload_just_under_the_limit_with_its_form(
+    lead_key,  # noqa: F811
+    archive,
+    archive_dirs,
+    client_for,
+    settings,
+):
+    # The request is larger than the limit (the file plus the envelope) and still accepted.
+    settings.ARCHIVE_IMPORT_MAX_UPLOAD_BYTES = archive.stat().st_size + 1
+    response = _post(client_for, lead_key, archive=_upload(archive), name="Just In", slug="just-in")
+    assert response.status_code == 202, response.content
+    assert int(response.wsgi_request.META["CONTENT_LENGTH"]) > archive.stat().st_size + 1
+    assert ImportRun.objects.get().size == archive.stat().st_size
+    assert len(_stored_uploads(archive_dirs)) == 1
