@@ -36,6 +36,7 @@ from goldenthread.tenants.services import (
     organisation_host,
     schema_name_for,
 )
+from goldenthread.tenants.usage import size_in_words
 
 from ..errors import ArchiveRefused
 from ..models import ImportRun, ImportStatus
@@ -65,13 +66,6 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "ARCHIVE_IMPORT_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
 
 
-def _in_words(size: int) -> str:
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if size >= scale:
-            return f"{size / scale:.1f} {unit}"
-    return f"{size} bytes"
-
-
 def check_upload_size(*, size: int) -> None:
     """Refuse an empty upload or one over `ARCHIVE_IMPORT_MAX_UPLOAD_BYTES`, naming the limit
     (looked at before the file is stored or read)."""
@@ -80,8 +74,8 @@ def check_upload_size(*, size: int) -> None:
         raise ArchiveRefused("The uploaded file is empty.")
     if size > limit:
         raise ArchiveRefused(
-            f"The archive is {_in_words(size)}; the largest the helpdesk may upload is "
-            f"{_in_words(limit)}. A larger archive is imported by an operator with "
+            f"The archive is {size_in_words(size)}; the largest the helpdesk may upload is "
+            f"{size_in_words(limit)}. A larger archive is imported by an operator with "
             "`goldenthread archive import`.",
             extra={"max_bytes": limit, "size": size},
         )
@@ -104,9 +98,9 @@ def check_declared_request_size(*, content_length: str | None) -> None:
     limit = max_upload_bytes()
     if declared > limit + UPLOAD_ENVELOPE_BYTES:
         raise ArchiveRefused(
-            f"The request is {_in_words(declared)}; the largest the helpdesk may upload is "
-            f"{_in_words(limit)} (with up to {_in_words(UPLOAD_ENVELOPE_BYTES)} for the form "
-            "around it), so it was refused before being received. A larger archive is "
+            f"The request is {size_in_words(declared)}; the largest the helpdesk may upload is "
+            f"{size_in_words(limit)} (with up to {size_in_words(UPLOAD_ENVELOPE_BYTES)} for the "
+            "form around it), so it was refused before being received. A larger archive is "
             "imported by an operator with `goldenthread archive import`.",
             extra={"max_bytes": limit, "content_length": declared},
         )
