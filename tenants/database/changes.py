@@ -116,11 +116,11 @@ def _qualifier(text: str, start: int) -> str | None:
     return text[at:end] or None
 
 
-def schemas_written(statement: str, current_schema: str) -> set[str]:
+def schemas_written(statement: str, current_schema: str, *, first: str | None = None) -> set[str]:
     """The schemas whose watched tables `statement` may change, run on a connection serving
-    `current_schema`. Errs towards too many: a table merely read by a write, or a watched
-    name in a string, is counted."""
-    first = _first_word(statement)
+    `current_schema` (`first`: its first word, when the caller has it already). Errs towards
+    too many: a table merely read by a write, or a watched name in a string, is counted."""
+    first = _first_word(statement) if first is None else first
     if first in _READ_ONLY or (first == "COPY" and _COPY_OUT.search(statement)):
         return set()
     found: set[str] = set()
@@ -169,9 +169,10 @@ class ChangeNotes:
 
     def statement_ran(self, cursor: Any, query: Any, *, failed: bool) -> None:
         text = _statement_text(query, cursor)
-        if text.lstrip()[:4].upper() == "DROP":
+        first = _first_word(text)
+        if first == "DROP":
             self._stampable = set()  # a schema dropped may come back without the table
-        schemas = schemas_written(text, self._wrapper.schema_name or PUBLIC)
+        schemas = schemas_written(text, self._wrapper.schema_name or PUBLIC, first=first)
         if not schemas:
             return
         self.pending |= schemas
